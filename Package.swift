@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "loom",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "loom", targets: ["loom"]),
+        .library(name: "LoomEngine", targets: ["LoomEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // C libraries from Debian, each behind a system-library target with a shim header.
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+
+        // The library core: data model, ids, ground truth, facts. Foundation + hashing only.
+        .target(name: "LoomCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Pixel buffers and image encoding through libpng and TurboJPEG.
+        .target(name: "LoomMedia", dependencies: ["LoomCore", "CTurboJPEG", "CPNG"]),
+        // Procedural scenes with exact ground truth, drawn with cairo.
+        .target(name: "LoomScenes", dependencies: ["LoomCore", "LoomMedia", "CCairo"]),
+        // Recipes: YAML parsing with line-precise diagnostics.
+        .target(name: "LoomRecipe", dependencies: ["LoomCore", "Yams"], resources: [.copy("Resources/starter.yaml")]),
+        // The run store: SQLite through GRDB, ledger, batching writer.
+        .target(name: "LoomStore", dependencies: ["LoomCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The offline template generator: seed-question templates (data files) instantiated from ground truth.
+        .target(name: "LoomGenerate", dependencies: ["LoomCore", "Yams"], resources: [.copy("Templates")]),
+        // The independent answer checker: recomputes every answer from ground truth.
+        .target(name: "LoomCheck", dependencies: ["LoomCore"]),
+        // Training-format writers (LLaVA, Mantis).
+        .target(name: "LoomExport", dependencies: ["LoomCore", "LoomStore"]),
+        // Recipe execution: stages, scheduling, resume, progress.
+        .target(name: "LoomEngine", dependencies: [
+            "LoomCore", "LoomMedia", "LoomScenes", "LoomRecipe", "LoomStore", "LoomGenerate", "LoomCheck", "LoomExport",
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // The thin command-line front end.
+        .executableTarget(name: "loom", dependencies: [
+            "LoomEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore"]),
+        .testTarget(name: "LoomScenesTests", dependencies: ["LoomScenes", "LoomMedia"]),
+        .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe"]),
+        .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore"]),
+        .testTarget(name: "LoomGenerateTests", dependencies: ["LoomGenerate", "LoomCheck", "LoomScenes"]),
+        .testTarget(name: "LoomEngineTests", dependencies: ["LoomEngine"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

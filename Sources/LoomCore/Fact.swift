@@ -1,0 +1,134 @@
+/// Selects objects by their attributes; unset fields match anything.
+public struct ObjectFilter: Codable, Sendable, Hashable {
+    public var shape: Shape?
+    public var color: ObjectColor?
+    public var size: SizeClass?
+    public var pattern: Pattern?
+
+    public init(shape: Shape? = nil, color: ObjectColor? = nil, size: SizeClass? = nil, pattern: Pattern? = nil) {
+        self.shape = shape
+        self.color = color
+        self.size = size
+        self.pattern = pattern
+    }
+
+    /// True when `object` has every attribute the filter sets.
+    public func matches(_ object: SceneObject) -> Bool {
+        (shape == nil || shape == object.shape) && (color == nil || color == object.color)
+            && (size == nil || size == object.size) && (pattern == nil || pattern == object.pattern)
+    }
+}
+
+/// A question about the ground truth with exactly one correct value.
+///
+/// Every generated answer is tied to a fact, so that an independent checker can recompute it.
+/// `image` is the 0-based position of the medium within the sample.
+public enum Fact: Codable, Sendable, Hashable {
+    /// How many objects in one image match the filter.
+    case count(image: Int, filter: ObjectFilter)
+    /// One attribute of the single object that the selector matches.
+    case attribute(image: Int, selector: ObjectFilter, attribute: Attribute)
+    /// The 3×3 grid region of the selected object's centre.
+    case region(image: Int, selector: ObjectFilter)
+    /// The selected object's bounding box, normalized to 0...1 and written `[x1, y1, x2, y2]` with two decimals.
+    case boundingBox(image: Int, selector: ObjectFilter)
+    /// Where the subject is relative to the reference object.
+    case relation(image: Int, subject: ObjectFilter, reference: ObjectFilter)
+    /// The text of the only sign with the given colour (or the only sign, when the colour is nil).
+    case labelText(image: Int, signColor: String?)
+    /// The sum of the numbers shown on the signs of one image.
+    case numberSum(image: Int)
+    /// How many more objects match `more` than `less`.
+    case countDifference(image: Int, more: ObjectFilter, less: ObjectFilter)
+    /// How many objects would remain if every object matching the filter were removed.
+    case remainingAfterRemoval(image: Int, removed: ObjectFilter)
+    /// The attribute value shared by more objects than any other value.
+    case mostCommon(image: Int, attribute: Attribute)
+    /// The only medium that contains an object matching the filter.
+    case mediumContaining(filter: ObjectFilter)
+    /// How many objects match the filter across all media.
+    case totalCount(filter: ObjectFilter)
+    /// The medium with the most objects.
+    case mediumWithMostObjects
+    /// The value of an attribute that appears in every medium (and is the only such value).
+    case sharedByAll(attribute: Attribute)
+    /// What changed between the two images of a pair.
+    case pairChange
+    /// The direction in which the selected object moves over the sequence.
+    case motionDirection(selector: ObjectFilter)
+    /// The first frame in which the selected object is visible.
+    case firstFrame(selector: ObjectFilter)
+    /// In how many media an object matching the filter is visible.
+    case mediaContaining(filter: ObjectFilter)
+}
+
+/// The value of a fact: what a checker compares.
+public enum FactValue: Codable, Sendable, Hashable {
+    case int(Int)
+    case text(String)
+    /// A 0-based medium position; written "image 2" or "frame 2".
+    case medium(Int)
+
+    /// The canonical spelling used in answers.
+    public func rendered(mediumNoun: String) -> String {
+        switch self {
+        case .int(let value): String(value)
+        case .text(let value): value
+        case .medium(let index): "\(mediumNoun) \(index + 1)"
+        }
+    }
+}
+
+/// The objects, signs and background a long description claims, so the checker can compare them with the truth.
+public struct DescriptionClaim: Codable, Sendable, Hashable {
+    public struct Item: Codable, Sendable, Hashable {
+        public var shape: Shape
+        public var color: ObjectColor
+        public var size: SizeClass
+        public var pattern: Pattern
+        public init(shape: Shape, color: ObjectColor, size: SizeClass, pattern: Pattern) {
+            self.shape = shape
+            self.color = color
+            self.size = size
+            self.pattern = pattern
+        }
+    }
+
+    public var image: Int
+    public var items: [Item]
+    public var labels: [String]
+
+    public init(image: Int, items: [Item], labels: [String]) {
+        self.image = image
+        self.items = items
+        self.labels = labels
+    }
+}
+
+/// How one assistant turn is tied to the ground truth.
+public struct AnswerCheck: Codable, Sendable, Hashable {
+    public enum Kind: Codable, Sendable, Hashable {
+        /// The whole answer is the fact's value (short VQA).
+        case exact(Fact)
+        /// The answer is the letter of the one option equal to the fact's value (multiple choice).
+        case choice(Fact)
+        /// The question asks whether the fact's value is `candidate`; the answer is yes or no (judgement).
+        case claim(Fact, candidate: FactValue)
+        /// The answer states the fact's value somewhere in its text (long answers, conversations).
+        case mentions(Fact)
+        /// The answer describes exactly the objects and signs of one image.
+        case describes(DescriptionClaim)
+    }
+
+    /// Index into the record's turns of the assistant turn this check covers.
+    public var turn: Int
+    public var kind: Kind
+    /// The value the generator computed; the checker recomputes it on its own and compares.
+    public var expected: FactValue?
+
+    public init(turn: Int, kind: Kind, expected: FactValue?) {
+        self.turn = turn
+        self.kind = kind
+        self.expected = expected
+    }
+}

@@ -1,0 +1,1 @@
+// LoomEngine module.

@@ -1,0 +1,1 @@
+// LoomStore module.
