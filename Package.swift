@@ -26,7 +26,7 @@ let package = Package(
         // Pixel buffers and image encoding through libpng and TurboJPEG.
         .target(name: "LoomMedia", dependencies: ["LoomCore", "CTurboJPEG", "CPNG"]),
         // Procedural scenes with exact ground truth, drawn with cairo.
-        .target(name: "LoomScenes", dependencies: ["LoomCore", "LoomMedia", "CCairo"]),
+        .target(name: "LoomScenes", dependencies: ["LoomCore", "LoomMedia", "CCairo"], resources: [.copy("Resources")]),
         // Recipes: YAML parsing with line-precise diagnostics.
         .target(name: "LoomRecipe", dependencies: ["LoomCore", "Yams"], resources: [.copy("Resources/starter.yaml")]),
         // The run store: SQLite through GRDB, ledger, batching writer.

@@ -60,6 +60,8 @@ public enum Fact: Codable, Sendable, Hashable {
     case firstFrame(selector: ObjectFilter)
     /// In how many media an object matching the filter is visible.
     case mediaContaining(filter: ObjectFilter)
+    /// The last frame in which the selected object is visible.
+    case lastFrame(selector: ObjectFilter)
 }
 
 /// The value of a fact: what a checker compares.
@@ -96,9 +98,10 @@ public struct DescriptionClaim: Codable, Sendable, Hashable {
 
     public var image: Int
     public var items: [Item]
-    public var labels: [String]
+    /// The sign texts the description states; nil when it says nothing about text.
+    public var labels: [String]?
 
-    public init(image: Int, items: [Item], labels: [String]) {
+    public init(image: Int, items: [Item], labels: [String]?) {
         self.image = image
         self.items = items
         self.labels = labels
@@ -125,10 +128,13 @@ public struct AnswerCheck: Codable, Sendable, Hashable {
     public var kind: Kind
     /// The value the generator computed; the checker recomputes it on its own and compares.
     public var expected: FactValue?
+    /// For `mentions` and `describes`: the part of the answer that states the fact. Nil means the whole answer.
+    public var span: String?
 
-    public init(turn: Int, kind: Kind, expected: FactValue?) {
+    public init(turn: Int, kind: Kind, expected: FactValue?, span: String? = nil) {
         self.turn = turn
         self.kind = kind
         self.expected = expected
+        self.span = span
     }
 }

@@ -29,3 +29,68 @@ public enum Phrasing {
         return trimmed
     }
 }
+
+extension Phrasing {
+    /// "a red circle" / "an orange star".
+    public static func indefinite(_ noun: String) -> String {
+        guard let first = noun.first else { return noun }
+        return ("aeiou".contains(first) ? "an " : "a ") + noun
+    }
+
+    /// "1 red circle" / "3 red circles".
+    public static func counted(_ count: Int, _ filter: ObjectFilter) -> String {
+        "\(count) \(noun(filter, plural: count != 1))"
+    }
+
+    /// The text with its first letter in upper case.
+    public static func capitalized(_ text: String) -> String {
+        guard let first = text.first else { return text }
+        return first.uppercased() + text.dropFirst()
+    }
+
+    /// The canonical sentence for the change between the two images of a pair, from the objects involved.
+    ///
+    /// - Parameters:
+    ///   - before: the object in the first image (nil when it was added).
+    ///   - after: the object in the second image (nil when it was removed).
+    public static func change(
+        kind: PairChange.Kind, before: SceneObject?, after: SceneObject?, width: Int, height: Int
+    ) -> String {
+        switch kind {
+        case .added:
+            return "\(indefinite(after.map(noun) ?? "object")) was added"
+        case .removed:
+            return "the \(before.map(noun) ?? "object") was removed"
+        case .moved:
+            guard let before, let after else { return "an object moved" }
+            let from = Region.containing(x: before.box.centerX, y: before.box.centerY, width: width, height: height)
+            let to = Region.containing(x: after.box.centerX, y: after.box.centerY, width: width, height: height)
+            return "the \(noun(before)) moved from the \(from.rawValue) to the \(to.rawValue)"
+        case .recolored:
+            guard let before, let after else { return "an object changed color" }
+            return "the \(noun(before)) changed color from \(before.color.rawValue) to \(after.color.rawValue)"
+        case .resized:
+            guard let before, let after else { return "an object changed size" }
+            return "the \(noun(before)) changed size from \(before.size.rawValue) to \(after.size.rawValue)"
+        }
+    }
+}
+
+extension Region {
+    /// The cell of a 3×3 grid over a `width`×`height` image that holds the point.
+    public static func containing(x: Double, y: Double, width: Int, height: Int) -> Region {
+        let column = min(2, max(0, Int(x / (Double(width) / 3))))
+        let row = min(2, max(0, Int(y / (Double(height) / 3))))
+        return [[.topLeft, .top, .topRight], [.left, .center, .right], [.bottomLeft, .bottom, .bottomRight]][row][column]
+    }
+
+    /// How far the point lies from the nearest grid line, as a fraction of the image side (0 on a line).
+    public static func margin(x: Double, y: Double, width: Int, height: Int) -> Double {
+        func distance(_ value: Double, _ side: Double) -> Double {
+            let third = side / 3
+            let position = value.truncatingRemainder(dividingBy: third)
+            return min(position, third - position) / side
+        }
+        return min(distance(x, Double(width)), distance(y, Double(height)))
+    }
+}

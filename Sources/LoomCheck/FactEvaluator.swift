@@ -1,0 +1,203 @@
+import Foundation
+import LoomCore
+
+/// Why a fact has no single correct value in the ground truth.
+struct Unanswerable: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The checker's own evaluation of facts against ground truth. It shares no code with the generator's
+/// intents: each answer is recomputed from the objects, boxes and texts alone.
+struct FactEvaluator {
+    let truth: SampleTruth
+
+    private var scenes: [SceneTruth] { truth.scenes }
+
+    func value(of fact: Fact) throws -> FactValue {
+        switch fact {
+        case .count(let image, let filter):
+            return .int(try scene(image).objects.count { fits($0, filter) })
+        case .attribute(let image, let selector, let attribute):
+            let object = try only(selector, in: scene(image))
+            switch attribute {
+            case .shape: return .text(object.shape.rawValue)
+            case .color: return .text(object.color.rawValue)
+            case .size: return .text(object.size.rawValue)
+            case .pattern: return .text(object.pattern.rawValue)
+            }
+        case .region(let image, let selector):
+            let scene = try scene(image)
+            let object = try only(selector, in: scene)
+            return .text(gridCell(object.box, scene))
+        case .boundingBox(let image, let selector):
+            let scene = try scene(image)
+            let box = try only(selector, in: scene).box
+            let values = [box.x / Double(scene.width), box.y / Double(scene.height),
+                (box.x + box.width) / Double(scene.width), (box.y + box.height) / Double(scene.height)]
+            return .text("[\(values.map { String(format: "%.2f", Swift.min(1, Swift.max(0, $0))) }.joined(separator: ", "))]")
+        case .relation(let image, let subject, let reference):
+            let scene = try scene(image)
+            return .text(try relation(try only(subject, in: scene).box, try only(reference, in: scene).box))
+        case .labelText(let image, let signColor):
+            let labels = try scene(image).labels.filter { signColor == nil || $0.signColor == signColor }
+            guard labels.count == 1 else { throw Unanswerable("\(labels.count) signs fit the description") }
+            return .text(labels[0].text)
+        case .numberSum(let image):
+            return .int(try scene(image).labels.compactMap { number(in: $0.text) }.reduce(0, +))
+        case .countDifference(let image, let more, let less):
+            let scene = try scene(image)
+            return .int(scene.objects.count { fits($0, more) } - scene.objects.count { fits($0, less) })
+        case .remainingAfterRemoval(let image, let removed):
+            return .int(try scene(image).objects.count { !fits($0, removed) })
+        case .mostCommon(let image, let attribute):
+            var tally: [String: Int] = [:]
+            for object in try scene(image).objects { tally[attributeValue(object, attribute), default: 0] += 1 }
+            return .text(try uniqueMaximum(tally))
+        case .mediumContaining(let filter):
+            let holders = scenes.indices.filter { scenes[$0].objects.contains { fits($0, filter) } }
+            guard holders.count == 1 else { throw Unanswerable("\(holders.count) media contain such an object") }
+            return .medium(holders[0])
+        case .totalCount(let filter):
+            return .int(scenes.reduce(0) { $0 + $1.objects.count { fits($0, filter) } })
+        case .mediumWithMostObjects:
+            let counts = Dictionary(uniqueKeysWithValues: scenes.indices.map { (String($0), scenes[$0].objects.count) })
+            return .medium(Int(try uniqueMaximum(counts))!)
+        case .sharedByAll(let attribute):
+            var common = Set(scenes.first?.objects.map { attributeValue($0, attribute) } ?? [])
+            for scene in scenes.dropFirst() { common.formIntersection(scene.objects.map { attributeValue($0, attribute) }) }
+            guard common.count == 1 else { throw Unanswerable("\(common.count) values are shared by every medium") }
+            return .text(common.first!)
+        case .pairChange:
+            return .text(try pairDifference())
+        case .motionDirection(let selector):
+            let positions = try track(selector).map(\.box)
+            guard let first = positions.first, let last = positions.last, positions.count >= 2 else {
+                throw Unanswerable("the object is visible in fewer than two frames")
+            }
+            let dx = (last.x + last.width / 2) - (first.x + first.width / 2)
+            let dy = (last.y + last.height / 2) - (first.y + first.height / 2)
+            guard Swift.max(abs(dx), abs(dy)) >= 1.2 * Swift.min(abs(dx), abs(dy)), Swift.max(abs(dx), abs(dy)) > 2 else {
+                throw Unanswerable("the object has no single clear direction of motion")
+            }
+            if abs(dx) > abs(dy) { return .text(dx < 0 ? "left" : "right") }
+            return .text(dy < 0 ? "up" : "down")
+        case .firstFrame(let selector):
+            return .medium(try track(selector).first!.frame)
+        case .lastFrame(let selector):
+            return .medium(try track(selector).last!.frame)
+        case .mediaContaining(let filter):
+            return .int(scenes.count { $0.objects.contains { fits($0, filter) } })
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func scene(_ index: Int) throws -> SceneTruth {
+        guard scenes.indices.contains(index) else { throw Unanswerable("the sample has no medium \(index + 1)") }
+        return scenes[index]
+    }
+
+    private func fits(_ object: SceneObject, _ filter: ObjectFilter) -> Bool {
+        if let shape = filter.shape, shape != object.shape { return false }
+        if let color = filter.color, color != object.color { return false }
+        if let size = filter.size, size != object.size { return false }
+        if let pattern = filter.pattern, pattern != object.pattern { return false }
+        return true
+    }
+
+    private func only(_ selector: ObjectFilter, in scene: SceneTruth) throws -> SceneObject {
+        let matches = scene.objects.filter { fits($0, selector) }
+        guard matches.count == 1 else {
+            throw Unanswerable("'\(Phrasing.noun(selector))' refers to \(matches.count) objects, not exactly one")
+        }
+        return matches[0]
+    }
+
+    private func attributeValue(_ object: SceneObject, _ attribute: Attribute) -> String {
+        switch attribute {
+        case .shape: object.shape.rawValue
+        case .color: object.color.rawValue
+        case .size: object.size.rawValue
+        case .pattern: object.pattern.rawValue
+        }
+    }
+
+    private func uniqueMaximum(_ tally: [String: Int]) throws -> String {
+        guard let best = tally.values.max() else { throw Unanswerable("there is nothing to compare") }
+        let winners = tally.filter { $0.value == best }
+        guard winners.count == 1 else { throw Unanswerable("\(winners.count) values tie for the most") }
+        return winners.first!.key
+    }
+
+    private func gridCell(_ box: Box, _ scene: SceneTruth) -> String {
+        let cx = box.x + box.width / 2
+        let cy = box.y + box.height / 2
+        let column = Swift.min(2, Int(3 * cx / Double(scene.width)))
+        let row = Swift.min(2, Int(3 * cy / Double(scene.height)))
+        let names = [["top left", "top", "top right"], ["left", "center", "right"], ["bottom left", "bottom", "bottom right"]]
+        return names[row][column]
+    }
+
+    private func relation(_ subject: Box, _ reference: Box) throws -> String {
+        let dx = (subject.x + subject.width / 2) - (reference.x + reference.width / 2)
+        let dy = (subject.y + subject.height / 2) - (reference.y + reference.height / 2)
+        guard Swift.max(abs(dx), abs(dy)) >= 1.2 * Swift.min(abs(dx), abs(dy)) else {
+            throw Unanswerable("the two objects are diagonal to each other: no single relation holds")
+        }
+        if abs(dx) > abs(dy) { return dx < 0 ? "left of" : "right of" }
+        return dy < 0 ? "above" : "below"
+    }
+
+    private func number(in text: String) -> Int? {
+        let digits = text.hasPrefix("$") ? String(text.dropFirst()) : text
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
+        return Int(digits)
+    }
+
+    /// The frames in which the one object the selector names is visible, with its box in each.
+    private func track(_ selector: ObjectFilter) throws -> [(frame: Int, box: Box)] {
+        var ids: Set<Int> = []
+        for scene in scenes { for object in scene.objects where fits(object, selector) { ids.insert(object.id) } }
+        guard ids.count == 1, let id = ids.first else {
+            throw Unanswerable("'\(Phrasing.noun(selector))' refers to \(ids.count) objects over the frames")
+        }
+        return scenes.enumerated().compactMap { index, scene in
+            scene.objects.first { $0.id == id }.map { (index, $0.box) }
+        }
+    }
+
+    /// Compares the two images of a pair object by object and describes the one difference.
+    private func pairDifference() throws -> String {
+        guard case .pair(let pair) = truth else { throw Unanswerable("the sample is not a pair") }
+        let before = Dictionary(uniqueKeysWithValues: pair.first.objects.map { ($0.id, $0) })
+        let after = Dictionary(uniqueKeysWithValues: pair.second.objects.map { ($0.id, $0) })
+        var differences: [String] = []
+        let (w, h) = (pair.first.width, pair.first.height)
+        for (id, object) in after where before[id] == nil {
+            differences.append(Phrasing.change(kind: .added, before: nil, after: object, width: w, height: h))
+        }
+        for (id, object) in before {
+            guard let other = after[id] else {
+                differences.append(Phrasing.change(kind: .removed, before: object, after: nil, width: w, height: h))
+                continue
+            }
+            if other.color != object.color {
+                differences.append(Phrasing.change(kind: .recolored, before: object, after: other, width: w, height: h))
+            }
+            if other.size != object.size {
+                differences.append(Phrasing.change(kind: .resized, before: object, after: other, width: w, height: h))
+            } else if abs(other.centerX - object.centerX) > 1 || abs(other.centerY - object.centerY) > 1 {
+                differences.append(Phrasing.change(kind: .moved, before: object, after: other, width: w, height: h))
+            }
+            if other.shape != object.shape || other.pattern != object.pattern {
+                differences.append("the \(Phrasing.noun(object)) changed shape or pattern")
+            }
+        }
+        if pair.first.labels != pair.second.labels { differences.append("the signs changed") }
+        guard differences.count == 1 else {
+            throw Unanswerable("the images differ in \(differences.count) ways, not exactly one")
+        }
+        return differences[0]
+    }
+}

@@ -1,0 +1,59 @@
+import LoomCore
+
+/// One instantiated intent: the fact a question asks about, its value as the generator computed it,
+/// plausible wrong values, and the words that fill the phrasing's placeholders.
+struct IntentInstance {
+    var fact: Fact
+    var value: FactValue
+    /// Distinct wrong values, none equal to `value` once rendered.
+    var distractors: [FactValue]
+    var bindings: [String: String]
+    /// Extra bindings for a judgement that proposes `candidate` (e.g. "{candidate_objects}").
+    var candidateBindings: (FactValue) -> [String: String] = { _ in [:] }
+}
+
+/// What an intent sees of the sample.
+struct IntentContext {
+    var truth: SampleTruth
+    var kind: SampleKind
+    /// Wrong answers from the domain's template file.
+    var distractorWords: [String]
+
+    var scenes: [SceneTruth] { truth.scenes }
+    var mediumNoun: String { kind.mediumNoun }
+
+    /// "image 2" / "frame 3".
+    func medium(_ index: Int) -> String { "\(mediumNoun) \(index + 1)" }
+}
+
+/// An intent: computes one instance from ground truth, or nil when the sample cannot support it.
+typealias Intent = @Sendable (IntentContext, inout SeededGenerator) -> IntentInstance?
+
+/// Every intent the templates may name, by "domain.intent".
+enum IntentLibrary {
+    static let intents: [String: Intent] = [
+        "counting.count_filter": CountingIntents.countFilter,
+        "counting.count_in_medium": CountingIntents.countInMedium,
+        "counting.total_count": CountingIntents.totalCount,
+        "attribute_recognition.color_of": AttributeIntents.attributeOf(.color),
+        "attribute_recognition.shape_of": AttributeIntents.attributeOf(.shape),
+        "attribute_recognition.pattern_of": AttributeIntents.attributeOf(.pattern),
+        "attribute_recognition.size_of": AttributeIntents.attributeOf(.size),
+        "attribute_recognition.color_in_medium": AttributeIntents.colorInMedium,
+        "object_localization.region_of": LocationIntents.regionOf,
+        "object_localization.bounding_box_of": LocationIntents.boundingBoxOf,
+        "object_localization.medium_containing": LocationIntents.mediumContaining,
+        "spatial_relationship.relation": LocationIntents.relation,
+        "spatial_relationship.motion_direction": TemporalIntents.motionDirection,
+        "ocr.label_text": TextIntents.labelText,
+        "numerical_calculation.number_sum": TextIntents.numberSum,
+        "numerical_calculation.count_difference": CountingIntents.countDifference,
+        "complex_reasoning.remaining_after_removal": CountingIntents.remainingAfterRemoval,
+        "complex_reasoning.most_common": AttributeIntents.mostCommon,
+        "complex_reasoning.medium_with_most_objects": CountingIntents.mediumWithMostObjects,
+        "image_comparison.pair_change": ComparisonIntents.pairChange,
+        "image_comparison.shared_by_all": ComparisonIntents.sharedByAll,
+        "temporal_reasoning.first_frame": TemporalIntents.firstFrame,
+        "temporal_reasoning.frames_containing": TemporalIntents.framesContaining,
+    ]
+}

@@ -1,0 +1,48 @@
+import LoomCore
+
+/// Turns instantiated facts into the text of records: the media placeholders, the question, the options,
+/// the instruction on how to answer, and the answer.
+struct RecordComposer {
+    let sample: Sample
+    let language: String
+    let seed: UInt64
+
+    /// `<image>` per medium, labelled "Image 1: <image>" when there are several, then a line break.
+    var mediaPrefix: String {
+        if sample.media.count <= 1 { return Record.imagePlaceholder + "\n" }
+        let noun = Phrasing.capitalized(sample.kind.mediumNoun)
+        return sample.media.indices.map { "\(noun) \($0 + 1): \(Record.imagePlaceholder)" }.joined(separator: "\n") + "\n"
+    }
+
+    func render(_ value: FactValue) -> String {
+        Phrasing.capitalized(value.rendered(mediumNoun: sample.kind.mediumNoun))
+    }
+
+    /// A single-turn record.
+    func record(
+        slot: String, question: String, answer: String, type: QuestionType, domain: Domain, skill: Skill?,
+        options: [String]? = nil, answerKey: String? = nil, checks: [AnswerCheck], template: String, phrasing: Int
+    ) -> Record {
+        conversation(
+            slot: slot, exchanges: [(question, answer)], type: type, domain: domain, skill: skill, options: options,
+            answerKey: answerKey, checks: checks, template: template, phrasing: phrasing)
+    }
+
+    /// A record of one or more question–answer exchanges; the media placeholders open the first question.
+    func conversation(
+        slot: String, exchanges: [(question: String, answer: String)], type: QuestionType, domain: Domain,
+        skill: Skill?, options: [String]? = nil, answerKey: String? = nil, checks: [AnswerCheck], template: String,
+        phrasing: Int
+    ) -> Record {
+        var turns: [Turn] = []
+        for (index, exchange) in exchanges.enumerated() {
+            turns.append(Turn(role: .user, text: index == 0 ? mediaPrefix + exchange.question : exchange.question))
+            turns.append(Turn(role: .assistant, text: exchange.answer))
+        }
+        return Record(
+            id: StableID.derive("rec", sample.id, slot), sampleID: sample.id, media: sample.media, turns: turns,
+            type: type, domain: domain, skill: sample.kind == .single ? nil : skill, language: language,
+            options: options, answerKey: answerKey, checks: checks,
+            provenance: Provenance(generator: "templates", template: template, phrasing: phrasing, seed: seed))
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import LoomCore
+import Yams
+
+/// The phrasings of one intent: a kind of question whose answer an intent computes from ground truth.
+public struct IntentTemplate: Decodable, Sendable, Hashable {
+    public var id: String
+    /// The sample kinds the intent applies to.
+    public var scope: [SampleKind]
+    /// The Mantis skill, for multi-image intents.
+    public var skill: Skill?
+    public var short: [String]?
+    public var multipleChoice: [String]?
+    public var judgement: [String]?
+    /// The answer as a sentence, where an intent is used in conversations.
+    public var statement: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, scope, skill, short, judgement, statement
+        case multipleChoice = "multiple_choice"
+    }
+
+    /// The phrasings for one question type (nil when the type is not offered).
+    public func phrasings(for type: QuestionType) -> [String]? {
+        let list: [String]? =
+            switch type {
+            case .shortVQA: short
+            case .multipleChoice: multipleChoice
+            case .judgement: judgement
+            default: nil
+            }
+        return list?.isEmpty == false ? list : nil
+    }
+}
+
+/// The seed-question templates of one domain.
+public struct DomainTemplates: Decodable, Sendable, Hashable {
+    public var domain: Domain
+    public var intents: [IntentTemplate]
+    /// Wrong answers to draw from, where the intent cannot derive them from the scene (OCR).
+    public var distractors: [String]?
+}
+
+/// How to answer, appended to each question.
+public struct AnswerInstructions: Decodable, Sendable, Hashable {
+    public var judgement: [String]
+    public var multipleChoice: [String]
+    public var shortVQA: [String]
+    public var longVQA: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case judgement
+        case multipleChoice = "multiple_choice"
+        case shortVQA = "short_vqa"
+        case longVQA = "long_vqa"
+    }
+
+    public func variants(for type: QuestionType) -> [String] {
+        switch type {
+        case .judgement: judgement
+        case .multipleChoice: multipleChoice
+        case .shortVQA: shortVQA
+        case .longVQA: longVQA
+        case .multiRound, .caption: []
+        }
+    }
+}
+
+/// Phrasings of the long descriptions.
+public struct DescriptionTemplates: Decodable, Sendable, Hashable {
+    public struct Sentences: Decodable, Sendable, Hashable {
+        public var opening: [String]
+        public var object: [String]
+        public var occluded: [String]
+        public var label: [String]
+        public var noLabels: [String]
+        public var change: [String]
+        public var setItem: [String]
+        public var motion: [String]
+        public var appears: [String]
+        public var disappears: [String]
+        public var still: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case opening, object, occluded, label, change, motion, appears, disappears, still
+            case noLabels = "no_labels"
+            case setItem = "set_item"
+        }
+    }
+
+    /// Questions per sample kind ("single", "pair", "set", "sequence").
+    public var questions: [String: [String]]
+    public var sentences: Sentences
+}
+
+/// Phrasings of the five-turn conversations.
+public struct ConversationTemplates: Decodable, Sendable, Hashable {
+    public struct Turn: Decodable, Sendable, Hashable {
+        public var question: [String]?
+        public var answer: [String]?
+        public var questionWithText: [String]?
+        public var answerWithText: [String]?
+        public var questionWithoutText: [String]?
+        public var answerWithoutText: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case question, answer
+            case questionWithText = "question_with_text"
+            case answerWithText = "answer_with_text"
+            case questionWithoutText = "question_without_text"
+            case answerWithoutText = "answer_without_text"
+        }
+    }
+
+    public var turns: [Turn]
+}
+
+/// Every template file of the generator, loaded and checked.
+public struct TemplateCatalog: Sendable, Hashable {
+    public var domains: [DomainTemplates]
+    public var instructions: AnswerInstructions
+    public var descriptions: DescriptionTemplates
+    public var conversation: ConversationTemplates
+
+    /// The domains with seed questions, plus the two that long answers use.
+    public var domainNames: [Domain] {
+        domains.map(\.domain) + [TemplateGenerator.descriptionDomain, TemplateGenerator.conversationDomain]
+    }
+
+    /// The templates shipped with Loom.
+    public static func bundled() throws -> TemplateCatalog {
+        guard let directory = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
+            throw LoomError(.generate, "the template files are missing from the installation")
+        }
+        return try TemplateCatalog(directory: directory)
+    }
+
+    /// Loads every `*.yaml` file of `directory`: one file per domain, plus `instructions.yaml`,
+    /// `descriptions.yaml` and `conversation.yaml`.
+    public init(directory: URL) throws {
+        let decoder = YAMLDecoder()
+        func load<T: Decodable>(_ type: T.Type, _ url: URL) throws -> T {
+            do {
+                return try decoder.decode(T.self, from: String(contentsOf: url, encoding: .utf8))
+            } catch {
+                throw LoomError(.generate, "invalid template file: \(error)", subject: url.path)
+            }
+        }
+        let special = ["instructions.yaml", "descriptions.yaml", "conversation.yaml"]
+        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "yaml" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        domains = try files.filter { !special.contains($0.lastPathComponent) }.map { try load(DomainTemplates.self, $0) }
+        instructions = try load(AnswerInstructions.self, directory.appendingPathComponent("instructions.yaml"))
+        descriptions = try load(DescriptionTemplates.self, directory.appendingPathComponent("descriptions.yaml"))
+        conversation = try load(ConversationTemplates.self, directory.appendingPathComponent("conversation.yaml"))
+        let unknown = domains.flatMap { domain in
+            domain.intents.map { "\(domain.domain).\($0.id)" }.filter { IntentLibrary.intents[$0] == nil }
+        }
+        if !unknown.isEmpty {
+            throw LoomError(.generate, "templates name intents that Loom does not implement: \(unknown.joined(separator: ", "))")
+        }
+    }
+}

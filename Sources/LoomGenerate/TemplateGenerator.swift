@@ -1,0 +1,131 @@
+import LoomCore
+
+/// The offline generator: instantiates the seed-question templates of every domain from a sample's ground
+/// truth, in all four MMInstruct types, plus long descriptions and five-turn conversations.
+///
+/// Generation depends only on the sample and its seed, so samples can be generated in any order, in
+/// parallel, or again after a crash, with identical results.
+public struct TemplateGenerator: Sendable {
+    /// The domain of long descriptions.
+    public static let descriptionDomain: Domain = "image_description"
+    /// The domain of five-turn conversations.
+    public static let conversationDomain: Domain = "multi_round"
+
+    public let catalog: TemplateCatalog
+    public let types: Set<QuestionType>
+    public let domains: Set<Domain>?
+    public let language: String
+
+    /// - Parameters:
+    ///   - domains: the domains to generate; nil for all.
+    public init(catalog: TemplateCatalog, types: [QuestionType], domains: [Domain]?, language: String = "en") {
+        self.catalog = catalog
+        self.types = Set(types)
+        self.domains = domains.flatMap { $0.isEmpty ? nil : Set($0) }
+        self.language = language
+    }
+
+    private func wants(_ domain: Domain) -> Bool { domains?.contains(domain) ?? true }
+
+    /// Every record for one sample.
+    public func records(for sample: Sample, seed: UInt64) throws -> [Record] {
+        var rng = SeededGenerator(seed: seed)
+        let composer = RecordComposer(sample: sample, language: language, seed: seed)
+        var records: [Record] = []
+        var intentIndex = 0
+        for domain in catalog.domains where wants(domain.domain) {
+            let context = IntentContext(
+                truth: sample.truth, kind: sample.kind, distractorWords: domain.distractors ?? [])
+            for template in domain.intents where template.scope.contains(sample.kind) {
+                defer { intentIndex += 1 }
+                guard let intent = IntentLibrary.intents["\(domain.domain).\(template.id)"],
+                    let instance = intent(context, &rng)
+                else { continue }
+                records += try questionRecords(
+                    instance, template: template, domain: domain.domain, composer: composer,
+                    rotation: sample.ordinal + intentIndex, rng: &rng)
+            }
+        }
+        if types.contains(.longVQA) && wants(Self.descriptionDomain) {
+            let describer = DescriptionComposer(templates: catalog.descriptions, instructions: catalog.instructions)
+            if let record = try describer.record(composer: composer, rng: &rng) { records.append(record) }
+        }
+        if types.contains(.multiRound) && wants(Self.conversationDomain) && sample.kind == .single {
+            let talker = ConversationComposer(templates: catalog.conversation)
+            if let record = try talker.record(composer: composer, rng: &rng) { records.append(record) }
+        }
+        return records
+    }
+
+    /// The records of one intent instance: one question type, chosen by rotation so that types (and the
+    /// correct letters of multiple choice) spread evenly; a judgement comes as a yes and a no record.
+    private func questionRecords(
+        _ instance: IntentInstance, template: IntentTemplate, domain: Domain, composer: RecordComposer,
+        rotation: Int, rng: inout SeededGenerator
+    ) throws -> [Record] {
+        let offered: [QuestionType] = [.judgement, .multipleChoice, .shortVQA].filter { type in
+            guard types.contains(type), template.phrasings(for: type) != nil else { return false }
+            switch type {
+            case .judgement: return !instance.distractors.isEmpty
+            case .multipleChoice: return instance.distractors.count >= 3
+            default: return true
+            }
+        }
+        guard !offered.isEmpty else { return [] }
+        let type = offered[rotation % offered.count]
+        let phrasings = template.phrasings(for: type)!
+        let instructions = catalog.instructions.variants(for: type)
+        let name = "\(domain).\(template.id)"
+        let skill = template.skill
+
+        func question(_ extra: [String: String]) throws -> (text: String, phrasing: Int) {
+            let index = rng.int(in: 0...(phrasings.count - 1))
+            let text = try TemplateText.fill(phrasings[index], instance.bindings.merging(extra) { $1 })
+            return (text, index)
+        }
+        func instruction() -> String { rng.pick(instructions).map { "\n" + $0 } ?? "" }
+
+        switch type {
+        case .judgement:
+            // Both answers, always: yes/no stays exactly balanced in every domain.
+            var records: [Record] = []
+            for (truth, candidate) in [(true, instance.value), (false, instance.distractors[0])] {
+                var extra = instance.candidateBindings(candidate)
+                extra["candidate"] = extra["candidate"] ?? candidate.rendered(mediumNoun: composer.sample.kind.mediumNoun)
+                let (text, phrasing) = try question(extra)
+                records.append(
+                    composer.record(
+                        slot: "\(name).judgement.\(truth ? "yes" : "no")", question: text + instruction(),
+                        answer: truth ? "Yes" : "No", type: .judgement, domain: domain, skill: skill,
+                        answerKey: truth ? "yes" : "no",
+                        checks: [AnswerCheck(turn: 1, kind: .claim(instance.fact, candidate: candidate), expected: instance.value)],
+                        template: name, phrasing: phrasing))
+            }
+            return records
+        case .multipleChoice:
+            // Samples that reach multiple choice through this intent come `offered.count` rotations apart: step the letter each time.
+            let keyIndex = (rotation / offered.count) % optionLetters.count
+            var options = instance.distractors.prefix(3).map(composer.render)
+            options.insert(composer.render(instance.value), at: keyIndex)
+            let (text, phrasing) = try question([:])
+            let listed = zip(optionLetters, options).map { "\($0). \($1)" }.joined(separator: "\n")
+            return [
+                composer.record(
+                    slot: "\(name).multiple_choice", question: text + "\n" + listed + instruction(),
+                    answer: optionLetters[keyIndex], type: .multipleChoice, domain: domain, skill: skill,
+                    options: options, answerKey: optionLetters[keyIndex],
+                    checks: [AnswerCheck(turn: 1, kind: .choice(instance.fact), expected: instance.value)],
+                    template: name, phrasing: phrasing)
+            ]
+        default:
+            let (text, phrasing) = try question([:])
+            return [
+                composer.record(
+                    slot: "\(name).short_vqa", question: text + instruction(), answer: composer.render(instance.value),
+                    type: .shortVQA, domain: domain, skill: skill,
+                    checks: [AnswerCheck(turn: 1, kind: .exact(instance.fact), expected: instance.value)],
+                    template: name, phrasing: phrasing)
+            ]
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// LoomRecipe module.

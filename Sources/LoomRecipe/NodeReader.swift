@@ -1,0 +1,199 @@
+import Yams
+
+/// Collects diagnostics while a YAML document is read.
+final class DiagnosticSink {
+    let file: String
+    private(set) var diagnostics: [RecipeDiagnostic] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    func report(_ message: String, at node: Node?, path: String) {
+        let mark = node?.mark
+        diagnostics.append(
+            RecipeDiagnostic(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, path: path, message: message))
+    }
+}
+
+/// Reads one YAML mapping with typed getters; every problem becomes a diagnostic with a line and column,
+/// and keys nobody asked for are reported as unknown when the reader finishes.
+final class MappingReader {
+    let node: Node
+    let path: String
+    private let sink: DiagnosticSink
+    private var entries: [(key: String, keyNode: Node, value: Node)] = []
+    private var consumed: Set<String> = []
+
+    init?(_ node: Node, path: String, sink: DiagnosticSink) {
+        self.node = node
+        self.path = path
+        self.sink = sink
+        guard case .mapping(let mapping) = node else {
+            sink.report("expected a mapping of keys to values", at: node, path: path)
+            return nil
+        }
+        for (key, value) in mapping {
+            guard let name = key.string else {
+                sink.report("keys must be plain words", at: key, path: path)
+                continue
+            }
+            entries.append((name, key, value))
+        }
+    }
+
+    private func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// The raw value node for `key`, marking the key as known.
+    func value(_ key: String) -> Node? {
+        consumed.insert(key)
+        return entries.first { $0.key == key }?.value
+    }
+
+    func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
+
+    /// A nested mapping.
+    func mapping(_ key: String) -> MappingReader? {
+        guard let node = value(key) else { return nil }
+        return MappingReader(node, path: childPath(key), sink: sink)
+    }
+
+    /// A sequence of nodes.
+    func sequence(_ key: String) -> [Node]? {
+        guard let node = value(key) else { return nil }
+        guard case .sequence(let sequence) = node else {
+            sink.report("expected a list", at: node, path: childPath(key))
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    func string(_ key: String, default fallback: String, allowed: [String]? = nil) -> String {
+        guard let node = value(key) else { return fallback }
+        guard case .scalar(let scalar) = node, scalar.tag != .init(.null) else {
+            sink.report("expected text", at: node, path: childPath(key))
+            return fallback
+        }
+        if let allowed, !allowed.contains(scalar.string) {
+            sink.report(
+                "'\(scalar.string)' is not one of: \(allowed.joined(separator: ", "))", at: node, path: childPath(key))
+            return fallback
+        }
+        return scalar.string
+    }
+
+    func int(_ key: String, default fallback: Int, in range: ClosedRange<Int>) -> Int {
+        guard let node = value(key) else { return fallback }
+        guard let number = node.int, case .scalar = node else {
+            sink.report("expected a whole number, found '\(node.string ?? "a \(node.kindName)")'", at: node,
+                path: childPath(key))
+            return fallback
+        }
+        guard range.contains(number) else {
+            sink.report("\(number) is out of range: must be from \(range.lowerBound) to \(range.upperBound)",
+                at: node, path: childPath(key))
+            return fallback
+        }
+        return number
+    }
+
+    func double(_ key: String, default fallback: Double, in range: ClosedRange<Double>) -> Double {
+        guard let node = value(key) else { return fallback }
+        guard let number = node.float, case .scalar = node else {
+            sink.report("expected a number, found '\(node.string ?? "a \(node.kindName)")'", at: node,
+                path: childPath(key))
+            return fallback
+        }
+        guard range.contains(number) else {
+            sink.report("\(number) is out of range: must be from \(range.lowerBound) to \(range.upperBound)",
+                at: node, path: childPath(key))
+            return fallback
+        }
+        return number
+    }
+
+    /// A `{min, max}` mapping or a single number (meaning min = max).
+    func range(_ key: String, default fallback: ClosedRange<Int>, in limits: ClosedRange<Int>) -> ClosedRange<Int> {
+        guard let node = value(key) else { return fallback }
+        if case .scalar = node {
+            let single = int(key, default: fallback.lowerBound, in: limits)
+            return single...single
+        }
+        guard let nested = mapping(key) else { return fallback }
+        let low = nested.int("min", default: fallback.lowerBound, in: limits)
+        let high = nested.int("max", default: max(fallback.upperBound, low), in: limits)
+        nested.finish()
+        guard low <= high else {
+            sink.report("min (\(low)) is larger than max (\(high))", at: node, path: childPath(key))
+            return fallback
+        }
+        return low...high
+    }
+
+    func stringList(_ key: String, allowed: [String]) -> [String]? {
+        guard let nodes = sequence(key) else { return nil }
+        var out: [String] = []
+        for (index, node) in nodes.enumerated() {
+            guard let text = node.string else {
+                sink.report("expected text", at: node, path: "\(childPath(key))[\(index)]")
+                continue
+            }
+            if !allowed.isEmpty && !allowed.contains(text) {
+                sink.report("'\(text)' is not one of: \(allowed.joined(separator: ", "))", at: node,
+                    path: "\(childPath(key))[\(index)]")
+                continue
+            }
+            out.append(text)
+        }
+        return out
+    }
+
+    /// Reports a problem about this mapping's key.
+    func report(_ message: String, key: String) {
+        sink.report(message, at: value(key) ?? node, path: childPath(key))
+    }
+
+    /// Reports every key that no getter asked for, with a suggestion when one is close.
+    func finish() {
+        let known = Array(consumed)
+        for entry in entries where !consumed.contains(entry.key) {
+            var message = "unknown key '\(entry.key)'"
+            if let suggestion = known.min(by: { editDistance($0, entry.key) < editDistance($1, entry.key) }),
+                editDistance(suggestion, entry.key) <= 2
+            {
+                message += " (did you mean '\(suggestion)'?)"
+            } else if !known.isEmpty {
+                message += "; known keys here: \(known.sorted().joined(separator: ", "))"
+            }
+            sink.report(message, at: entry.keyNode, path: childPath(entry.key))
+        }
+    }
+}
+
+extension Node {
+    var kindName: String {
+        switch self {
+        case .scalar: "value"
+        case .mapping: "mapping"
+        case .sequence: "list"
+        case .alias: "alias"
+        }
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

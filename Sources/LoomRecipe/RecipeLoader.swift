@@ -1,0 +1,153 @@
+import Foundation
+import LoomCore
+import Yams
+
+/// Reads and validates recipe files. Every problem is reported with its file, line and column before any
+/// work starts.
+public enum RecipeLoader {
+    /// Loads the recipe at `url`.
+    ///
+    /// - Parameter knownDomains: the domains the generator can write; names outside it are errors.
+    public static func load(contentsOf url: URL, knownDomains: [Domain]? = nil) throws -> Recipe {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw LoomError(.recipe, "cannot read the recipe: \(error.localizedDescription)", subject: url.path)
+        }
+        return try parse(text, file: url.path, knownDomains: knownDomains)
+    }
+
+    /// Parses recipe text; `file` names it in diagnostics.
+    public static func parse(_ text: String, file: String, knownDomains: [Domain]? = nil) throws -> Recipe {
+        let sink = DiagnosticSink(file: file)
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw RecipeError([RecipeDiagnostic(file: file, line: 1, column: 1, path: "", message: "the recipe is empty")])
+            }
+            root = node
+        } catch let error as RecipeError {
+            throw error
+        } catch let error as YamlError {
+            throw RecipeError([yamlDiagnostic(error, file: file)])
+        }
+        guard let top = MappingReader(root, path: "", sink: sink) else { throw RecipeError(sink.diagnostics) }
+
+        let name = top.string("name", default: "loom-run")
+        let seed = UInt64(top.int("seed", default: 0, in: 0...Int.max))
+        let output = top.string("output", default: "runs/\(name)")
+        var scenes: SceneSource?
+        if let sources = top.mapping("sources") {
+            if let sceneReader = sources.mapping("scenes") { scenes = readScenes(sceneReader) }
+            sources.finish()
+        }
+        if scenes == nil && sink.diagnostics.isEmpty {
+            sink.report("the recipe names no sources: add 'sources: scenes: …'", at: root, path: "sources")
+        }
+
+        var generate = GenerateSettings()
+        var check = CheckSettings()
+        if let stages = top.mapping("stages") {
+            if let reader = stages.mapping("generate") { generate = readGenerate(reader, knownDomains: knownDomains) }
+            if let reader = stages.mapping("check") {
+                let mode = reader.string(
+                    "on_disagreement", default: "flag", allowed: CheckSettings.OnDisagreement.allCases.map(\.rawValue))
+                check = CheckSettings(onDisagreement: .init(rawValue: mode) ?? .flag)
+                reader.finish()
+            }
+            stages.finish()
+        }
+
+        var store = StoreSettings()
+        if let reader = top.mapping("store") {
+            store.batchSize = reader.int("batch_size", default: store.batchSize, in: 1...10_000)
+            reader.finish()
+        }
+
+        var exports: [ExportSpec] = []
+        for (index, node) in (top.sequence("exports") ?? []).enumerated() {
+            guard let reader = MappingReader(node, path: "exports[\(index)]", sink: sink) else { continue }
+            let format = reader.string("format", default: "", allowed: ExportSpec.Format.allCases.map(\.rawValue))
+            if !reader.has("format") { sink.report("an export needs a 'format'", at: node, path: "exports[\(index)]") }
+            let path = reader.string("path", default: "export/\(format)")
+            reader.finish()
+            if let format = ExportSpec.Format(rawValue: format) { exports.append(ExportSpec(format: format, path: path)) }
+        }
+        top.finish()
+
+        guard sink.diagnostics.isEmpty else { throw RecipeError(sink.diagnostics) }
+        return Recipe(
+            name: name, seed: seed, output: output, scenes: scenes, generate: generate, check: check, store: store,
+            exports: exports)
+    }
+
+    private static func readScenes(_ reader: MappingReader) -> SceneSource {
+        var source = SceneSource()
+        source.singles = reader.int("singles", default: source.singles, in: 0...10_000_000)
+        source.pairs = countOrMapping(reader, "pairs", default: source.pairs) { nested in
+            if nested.has("images") {
+                let images = nested.int("images", default: 2, in: 0...1000)
+                if images != 2 { nested.report("a pair has exactly 2 images, not \(images)", key: "images") }
+            }
+        }
+        source.sets = countOrMapping(reader, "sets", default: source.sets) { nested in
+            source.setImages = nested.range("images", default: source.setImages, in: 3...6)
+        }
+        source.sequences = countOrMapping(reader, "sequences", default: source.sequences) { nested in
+            source.sequenceFrames = nested.range("frames", default: source.sequenceFrames, in: 4...16)
+        }
+        if let image = reader.mapping("image") {
+            source.width = image.int("width", default: source.width, in: 128...4096)
+            source.height = image.int("height", default: source.height, in: 128...4096)
+            source.format = image.string("format", default: source.format, allowed: ["png", "jpeg"])
+            source.jpegQuality = image.int("jpeg_quality", default: source.jpegQuality, in: 1...100)
+            image.finish()
+        }
+        source.objects = reader.range("objects", default: source.objects, in: 1...12)
+        source.labels = reader.range("labels", default: source.labels, in: 0...4)
+        source.maxOcclusion = reader.double("max_occlusion", default: source.maxOcclusion, in: 0...0.6)
+        if source.sampleCount == 0 {
+            reader.report("the scene source makes no samples: set singles, pairs, sets or sequences above 0", key: "singles")
+        }
+        reader.finish()
+        return source
+    }
+
+    /// Reads `key: N` or `key: {count: N, …}`; `extra` reads the mapping's other keys.
+    private static func countOrMapping(
+        _ reader: MappingReader, _ key: String, default fallback: Int, extra: (MappingReader) -> Void
+    ) -> Int {
+        guard let node = reader.value(key) else { return fallback }
+        if case .scalar = node { return reader.int(key, default: fallback, in: 0...10_000_000) }
+        guard let nested = reader.mapping(key) else { return fallback }
+        let count = nested.int("count", default: fallback, in: 0...10_000_000)
+        extra(nested)
+        nested.finish()
+        return count
+    }
+
+    private static func readGenerate(_ reader: MappingReader, knownDomains: [Domain]?) -> GenerateSettings {
+        var settings = GenerateSettings()
+        if let types = reader.stringList("types", allowed: GenerateSettings.allTypes.map(\.rawValue)) {
+            settings.types = types.compactMap(QuestionType.init(rawValue:))
+            if types.isEmpty { reader.report("name at least one question type", key: "types") }
+        }
+        if let domains = reader.stringList("domains", allowed: knownDomains?.map(\.rawValue) ?? []) {
+            settings.domains = domains.map(Domain.init(rawValue:))
+        }
+        settings.language = reader.string("language", default: "en", allowed: ["en"])
+        reader.finish()
+        return settings
+    }
+
+    private static func yamlDiagnostic(_ error: YamlError, file: String) -> RecipeDiagnostic {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return RecipeDiagnostic(file: file, line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(problem)")
+        default:
+            return RecipeDiagnostic(file: file, line: 1, column: 1, path: "", message: "not valid YAML: \(error)")
+        }
+    }
+}
