@@ -74,6 +74,15 @@ public enum Region: String, Codable, Sendable, CaseIterable, Hashable {
     case topLeft = "top left", top = "top", topRight = "top right"
     case left = "left", center = "center", right = "right"
     case bottomLeft = "bottom left", bottom = "bottom", bottomRight = "bottom right"
+
+    /// The region with its preposition, as a sentence uses it: "in the top left", "at the top", "on the left".
+    public var phrase: String {
+        switch self {
+        case .top, .bottom: "at the \(rawValue)"
+        case .left, .right: "on the \(rawValue)"
+        default: "in the \(rawValue)"
+        }
+    }
 }
 
 /// The position of one object relative to another.

@@ -55,3 +55,21 @@ extension Sequence where Element == UInt8 {
         return out
     }
 }
+
+/// An incremental SHA-256 over a stream of strings, for content hashes of whole datasets.
+public struct ContentHasher: Sendable {
+    private var hasher = SHA256()
+
+    public init() {}
+
+    /// Adds one item; items are separated so that ["ab", "c"] and ["a", "bc"] hash differently.
+    public mutating func add(_ text: String) {
+        hasher.update(data: Array(text.utf8))
+        hasher.update(data: [0x1E])
+    }
+
+    /// The hex digest of everything added.
+    public func finalize() -> String {
+        hasher.finalize().hexString
+    }
+}

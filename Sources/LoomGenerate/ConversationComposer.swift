@@ -32,7 +32,7 @@ struct ConversationComposer {
         let objectNoun = Phrasing.noun(selector)
 
         var bindings: [String: String] = [
-            "n_objects": Phrasing.counted(scene.objects.count, all), "object": objectNoun, "region": region.rawValue,
+            "n_objects": Phrasing.counted(scene.objects.count, all), "object": objectNoun, "where": region.phrase,
             "attribute": attribute.rawValue, "value": object.value(of: attribute), "color": object.color.rawValue,
             "n_same_color": Phrasing.counted(sameColor, ObjectFilter(color: object.color)),
             "n_remaining": Phrasing.counted(scene.objects.count - 1, all),

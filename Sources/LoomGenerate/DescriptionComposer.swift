@@ -108,7 +108,7 @@ struct DescriptionComposer {
         for object in ordered {
             parts.append(
                 try sentence(
-                    s.object, ["noun": Phrasing.indefinite(Phrasing.noun(object)), "region": region(object, scene).rawValue],
+                    s.object, ["noun": Phrasing.indefinite(Phrasing.noun(object)), "where": region(object, scene).phrase],
                     rng: &rng))
             if object.visibleFraction < 0.9, let line = rng.pick(s.occluded) { parts.append(line) }
         }

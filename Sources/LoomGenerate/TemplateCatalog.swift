@@ -12,11 +12,9 @@ public struct IntentTemplate: Decodable, Sendable, Hashable {
     public var short: [String]?
     public var multipleChoice: [String]?
     public var judgement: [String]?
-    /// The answer as a sentence, where an intent is used in conversations.
-    public var statement: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case id, scope, skill, short, judgement, statement
+        case id, scope, skill, short, judgement
         case multipleChoice = "multiple_choice"
     }
 
@@ -121,6 +119,8 @@ public struct TemplateCatalog: Sendable, Hashable {
     public var instructions: AnswerInstructions
     public var descriptions: DescriptionTemplates
     public var conversation: ConversationTemplates
+    /// A hash of every template file's bytes: a run made with other templates is a different run.
+    public var fingerprint: String
 
     /// The domains with seed questions, plus the two that long answers use.
     public var domainNames: [Domain] {
@@ -150,6 +150,12 @@ public struct TemplateCatalog: Sendable, Hashable {
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "yaml" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        var hasher = ContentHasher()
+        for file in files {
+            hasher.add(file.lastPathComponent)
+            hasher.add(try String(contentsOf: file, encoding: .utf8))
+        }
+        fingerprint = hasher.finalize()
         domains = try files.filter { !special.contains($0.lastPathComponent) }.map { try load(DomainTemplates.self, $0) }
         instructions = try load(AnswerInstructions.self, directory.appendingPathComponent("instructions.yaml"))
         descriptions = try load(DescriptionTemplates.self, directory.appendingPathComponent("descriptions.yaml"))

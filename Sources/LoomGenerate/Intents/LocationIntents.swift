@@ -17,7 +17,10 @@ enum LocationIntents {
             return IntentInstance(
                 fact: .region(image: 0, selector: selector), value: .text(region.rawValue),
                 distractors: SceneQueries.otherValues(region, rng: &rng), bindings: ["object": Phrasing.noun(selector)],
-                candidateBindings: { ["candidate": $0.rendered(mediumNoun: "image")] })
+                candidateBindings: { candidate in
+                    guard case .text(let text) = candidate, let region = Region(rawValue: text) else { return [:] }
+                    return ["candidate_where": region.phrase]
+                })
         }
         return nil
     }

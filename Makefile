@@ -1,0 +1,26 @@
+# Loom: the two commands a newcomer needs are `make quickstart` and `make test`.
+SWIFT ?= swift
+LOOM := .build/release/loom
+
+.PHONY: deps build quickstart test bench clean
+
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product loom
+
+## Build a dataset from examples/quickstart.yaml (500 procedural samples, several thousand records).
+quickstart: build
+	$(LOOM) run examples/quickstart.yaml
+
+## Run the test suite.
+test: deps
+	$(SWIFT) test
+
+## Benchmarks; figures go to BENCHMARKS.md.
+bench: deps
+	./benchmarks/run.sh
+
+clean:
+	rm -rf .build runs

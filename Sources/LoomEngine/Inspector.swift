@@ -1,0 +1,32 @@
+import Foundation
+import LoomCore
+
+/// Finds anything stored under an id (or a unique prefix of one) and shows it as readable JSON.
+public enum Inspector {
+    public static func describe(id: String, in run: RunDirectory) throws -> String {
+        let store = run.store
+        let matches = try store.ids(startingWith: id)
+        guard !matches.isEmpty else { throw LoomError(.usage, "nothing in this run has an id starting with '\(id)'") }
+        let exact = matches.filter { $0.id == id }
+        let chosen = exact.count == 1 ? exact : matches
+        guard chosen.count == 1, let match = chosen.first else {
+            return "'\(id)' is ambiguous; it starts:\n" + matches.map { "  \($0.table.dropLast()) \($0.id)" }.joined(separator: "\n")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        func text<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        switch match.table {
+        case "records":
+            guard let record = try store.record(id: match.id) else { break }
+            let files = try record.media.compactMap { try store.media(id: $0) }.map { run.url.appendingPathComponent($0.path).path }
+            return "record \(record.id)\n" + (try text(record)) + "\nimages:\n" + files.map { "  " + $0 }.joined(separator: "\n")
+        case "samples":
+            guard let sample = try store.sample(id: match.id) else { break }
+            return "sample \(sample.id)\n" + (try text(sample))
+        default:
+            guard let media = try store.media(id: match.id) else { break }
+            return "medium \(media.id)\n" + (try text(media)) + "\nfile: " + run.url.appendingPathComponent(media.path).path
+        }
+        throw LoomError(.store, "'\(match.id)' vanished while it was read")
+    }
+}

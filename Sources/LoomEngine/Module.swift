@@ -1,1 +1,0 @@
-// LoomEngine module.

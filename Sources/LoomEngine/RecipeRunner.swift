@@ -1,0 +1,201 @@
+import Foundation
+import LoomCore
+import LoomExport
+import LoomGenerate
+import LoomRecipe
+import LoomScenes
+import LoomStore
+import Synchronization
+
+/// What a run did.
+public struct RunSummary: Sendable, Codable {
+    public var runDirectory: String
+    public var plannedSamples: Int
+    /// Samples made by this invocation (the rest were done by earlier ones).
+    public var samplesMadeNow: Int
+    public var records: Int
+    public var flaggedRecords: Int
+    public var failures: [LedgerFailure]
+    public var exports: [ExportSummary]
+    /// SHA-256 over the whole stored dataset: equal for equal datasets.
+    public var contentHash: String
+    public var seconds: Double
+}
+
+/// Executes a recipe: plans the samples, makes the missing ones on the CPU workers, commits them through
+/// the batching writer, and writes the exports. Killing it at any point and running it again yields the
+/// same dataset: finished samples are skipped, unfinished ones are made again from the same seeds.
+public final class RecipeRunner: Sendable {
+    /// How often an item that fails is tried (over all invocations) before it is left failed.
+    public static let maxAttempts = 3
+
+    let recipe: Recipe
+    let recipeURL: URL
+    let catalog: TemplateCatalog
+    let observer: RunObserver?
+    let faults: FaultPlan
+    let threads: Int
+    let renderImages: Bool
+
+    public init(
+        recipe: Recipe, recipeURL: URL, catalog: TemplateCatalog, observer: RunObserver? = nil,
+        faults: FaultPlan = FaultPlan(), threads: Int = ProcessInfo.processInfo.activeProcessorCount, renderImages: Bool = true
+    ) {
+        self.recipe = recipe
+        self.recipeURL = recipeURL
+        self.catalog = catalog
+        self.observer = observer
+        self.faults = faults
+        self.threads = threads
+        self.renderImages = renderImages
+    }
+
+    /// The fingerprint of everything that decides the dataset's content.
+    public var fingerprint: String {
+        var hasher = ContentHasher()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        hasher.add(String(recipe.seed))
+        hasher.add((try? encoder.encode(recipe.scenes)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+        hasher.add((try? encoder.encode(recipe.generate)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+        hasher.add(recipe.check.onDisagreement.rawValue)
+        hasher.add(catalog.fingerprint)
+        hasher.add(renderImages ? "drawn" : "not-drawn")
+        return hasher.finalize()
+    }
+
+    public func run() async throws -> RunSummary {
+        let started = Date()
+        guard let source = recipe.scenes else { throw LoomError(.recipe, "the recipe names no sources") }
+        let settings = SceneSettings(source)
+        if let problem = settings.validate().first { throw LoomError(.recipe, problem, subject: "sources.scenes") }
+        let directory = try RunDirectory(creatingFor: recipe, recipeURL: recipeURL, fingerprint: fingerprint)
+        let store = directory.store
+        let plan = WorkPlan(recipe: recipe)
+        try store.setMeta(RunDirectory.Key.plannedSamples, String(plan.samples.count))
+
+        let done = try store.completedItems(stage: Stage.check.rawValue)
+        let exhausted = Set(try store.failures().filter { $0.attempts >= Self.maxAttempts }.map(\.item))
+        let pending = plan.samples.filter { !done.contains($0.id) && !exhausted.contains($0.id) }
+        let generator = TemplateGenerator(
+            catalog: catalog, types: recipe.generate.types, domains: recipe.generate.domains,
+            language: recipe.generate.language)
+        var worker = SampleWorker(
+            recipe: recipe, source: source, settings: settings, generator: generator, runDirectory: directory.url)
+        worker.renderImages = renderImages
+
+        let faults = faults
+        let writer = BatchingWriter(store: store, batchSize: recipe.store.batchSize) { batch in
+            if faults.crashBeforeBatch == batch { throw InjectedCrash(point: "batch \(batch)") }
+        }
+        let workers = CPUWorkers(threads: threads)
+        observer?(.stageStarted(stage: .render, total: plan.samples.count, alreadyDone: done.count))
+        let tally = RunTally(done: done.count, failed: exhausted.count)
+        do {
+            try await make(pending, worker: worker, workers: workers, writer: writer, tally: tally)
+            try await writer.flush()
+        } catch {
+            try? await workers.shutdown()
+            throw error
+        }
+        let (madeDone, madeFailed) = tally.state.withLock { ($0.done, $0.failed) }
+        observer?(.stageFinished(stage: .render, done: madeDone, failed: madeFailed))
+
+        var exports: [ExportSummary] = []
+        do {
+            if faults.crashBeforeExport { throw InjectedCrash(point: "before the exports") }
+            observer?(.stageStarted(stage: .export, total: recipe.exports.count, alreadyDone: 0))
+            for (index, spec) in recipe.exports.enumerated() {
+                let folder = spec.path.hasPrefix("/")
+                    ? URL(fileURLWithPath: spec.path) : directory.url.appendingPathComponent(spec.path)
+                let writer = ExportWriter(store: store, runDirectory: directory.url)
+                let format = ExportFormat(rawValue: spec.format.rawValue)!
+                let summary = try await workers.run { try writer.export(format, to: folder) }
+                try store.commit([
+                    StoreWrite(ledger: [LedgerEntry(item: "\(spec.format.rawValue):\(spec.path)", stage: Stage.export.rawValue, status: .done)])
+                ])
+                exports.append(summary)
+                observer?(.progressed(stage: .export, done: index + 1, failed: 0, records: summary.records))
+            }
+            observer?(.stageFinished(stage: .export, done: recipe.exports.count, failed: 0))
+        } catch {
+            try? await workers.shutdown()
+            throw error
+        }
+        try await workers.shutdown()
+
+        let counts = try store.recordCounts()
+        return RunSummary(
+            runDirectory: directory.url.path, plannedSamples: plan.samples.count, samplesMadeNow: pending.count,
+            records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), exports: exports,
+            contentHash: try store.contentHash(), seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Makes the pending samples with a bounded number in flight, submitting each to the writer.
+    private func make(
+        _ pending: [PlannedSample], worker: SampleWorker, workers: CPUWorkers, writer: BatchingWriter,
+        tally: RunTally
+    ) async throws {
+        let observer = observer
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var queue = pending.makeIterator()
+            func startNext() -> Bool {
+                guard let item = queue.next() else { return false }
+                group.addTask {
+                    do {
+                        let write = try await workers.run { try worker.make(item) }
+                        try await writer.submit(write)
+                        let now = tally.state.withLock { state in
+                            state.done += 1
+                            state.records += write.records.count
+                            return state
+                        }
+                        observer?(.progressed(stage: .render, done: now.done, failed: now.failed, records: now.records))
+                    } catch let error as LoomError where error.kind == .render || error.kind == .generate {
+                        // A bad item is recorded with its reason and the run goes on.
+                        try await writer.submit(
+                            StoreWrite(ledger: [LedgerEntry(item: item.id, stage: Stage.render.rawValue, status: .failed, error: error.description)]))
+                        let now = tally.state.withLock { state in
+                            state.failed += 1
+                            return state
+                        }
+                        observer?(.itemFailed(item: item.id, stage: .render, reason: error.description))
+                        observer?(.progressed(stage: .render, done: now.done, failed: now.failed, records: now.records))
+                    }
+                }
+                return true
+            }
+            for _ in 0..<(workers.threads * 2) where !startNext() { break }
+            while try await group.next() != nil { _ = startNext() }
+        }
+    }
+}
+
+/// Counts of a run in progress, shared by its tasks.
+final class RunTally: Sendable {
+    struct Counts {
+        var done: Int
+        var failed: Int
+        var records = 0
+    }
+
+    let state: Mutex<Counts>
+
+    init(done: Int, failed: Int) {
+        state = Mutex(Counts(done: done, failed: failed))
+    }
+}
+
+extension SceneSettings {
+    /// Scene settings from a recipe's scene source.
+    init(_ source: SceneSource) {
+        self.init()
+        width = source.width
+        height = source.height
+        minObjects = source.objects.lowerBound
+        maxObjects = source.objects.upperBound
+        minLabels = source.labels.lowerBound
+        maxLabels = source.labels.upperBound
+        maxOcclusion = source.maxOcclusion
+    }
+}

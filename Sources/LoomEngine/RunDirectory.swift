@@ -1,0 +1,62 @@
+import Foundation
+import LoomCore
+import LoomRecipe
+import LoomStore
+
+/// A run's folder: its store, its media and its exports, tied to one recipe by a fingerprint.
+public struct RunDirectory: Sendable {
+    public let url: URL
+    public let store: RunStore
+
+    /// Meta keys of the store.
+    enum Key {
+        static let fingerprint = "recipe_fingerprint"
+        static let recipeName = "recipe_name"
+        static let recipeFile = "recipe_file"
+        static let plannedSamples = "planned_samples"
+    }
+
+    /// Opens the run directory a recipe names, relative to the recipe file's folder.
+    public static func url(for recipe: Recipe, recipeURL: URL) -> URL {
+        if recipe.output.hasPrefix("/") { return URL(fileURLWithPath: recipe.output).standardizedFileURL }
+        return recipeURL.deletingLastPathComponent().appendingPathComponent(recipe.output).standardizedFileURL
+    }
+
+    /// Opens an existing run directory (for status, inspect, export).
+    public init(existing url: URL) throws {
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent(RunStore.fileName).path) else {
+            throw LoomError(.usage, "no Loom run here (no \(RunStore.fileName)); give a run directory or a recipe", subject: url.path)
+        }
+        self.url = url
+        store = try RunStore(directory: url)
+    }
+
+    /// Opens or creates the run directory for `recipe`, refusing one that holds another recipe's work.
+    init(creatingFor recipe: Recipe, recipeURL: URL, fingerprint: String) throws {
+        url = Self.url(for: recipe, recipeURL: recipeURL)
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: url.appendingPathComponent(SampleWorker.mediaFolder), withIntermediateDirectories: true)
+        } catch {
+            throw LoomError(.io, "cannot create the run directory: \(FileErrors.reason(error))", subject: url.path)
+        }
+        guard manager.isWritableFile(atPath: url.path) else {
+            throw LoomError(.io, "the run directory is not writable", subject: url.path)
+        }
+        store = try RunStore(directory: url)
+        if let existing = try store.meta(Key.fingerprint) {
+            guard existing == fingerprint else {
+                let name = try store.meta(Key.recipeName) ?? "another recipe"
+                let file = try store.meta(Key.recipeFile).map { " (\($0))" } ?? ""
+                throw LoomError(
+                    .usage,
+                    "this run directory holds the store of '\(name)'\(file), made with different settings; Loom will not mix two recipes' work. Set another 'output' in the recipe, or delete the folder to start over",
+                    subject: url.path)
+            }
+        } else {
+            try store.setMeta(Key.fingerprint, fingerprint)
+            try store.setMeta(Key.recipeName, recipe.name)
+            try store.setMeta(Key.recipeFile, recipeURL.path)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import LoomCore
+import LoomGenerate
+import LoomRecipe
+
+/// Finds the run a command means: a recipe file (its output folder) or a run directory.
+public enum RunLocator {
+    /// True when the path names a recipe rather than a run directory.
+    public static func isRecipe(_ path: String) -> Bool {
+        path.hasSuffix(".yaml") || path.hasSuffix(".yml")
+    }
+
+    /// Loads a recipe, validating domain names against the bundled templates.
+    public static func loadRecipe(_ path: String) throws -> (recipe: Recipe, url: URL, catalog: TemplateCatalog) {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let catalog = try TemplateCatalog.bundled()
+        let recipe = try RecipeLoader.load(contentsOf: url, knownDomains: catalog.domainNames)
+        return (recipe, url, catalog)
+    }
+
+    /// The run directory of a recipe or the directory itself.
+    public static func runDirectory(_ path: String) throws -> RunDirectory {
+        if isRecipe(path) {
+            let (recipe, url, _) = try loadRecipe(path)
+            return try RunDirectory(existing: RunDirectory.url(for: recipe, recipeURL: url))
+        }
+        return try RunDirectory(existing: URL(fileURLWithPath: path).standardizedFileURL)
+    }
+}

@@ -1,0 +1,15 @@
+/// Progress events of a run, for a terminal bar or log lines.
+public enum RunEvent: Sendable {
+    /// A stage begins with `total` items, `alreadyDone` of them finished by an earlier run.
+    case stageStarted(stage: Stage, total: Int, alreadyDone: Int)
+    /// `done` and `failed` items of the stage so far (including earlier runs), and records written.
+    case progressed(stage: Stage, done: Int, failed: Int, records: Int)
+    case stageFinished(stage: Stage, done: Int, failed: Int)
+    /// One item failed and was recorded; the run goes on.
+    case itemFailed(item: String, stage: Stage, reason: String)
+    /// A batch was committed to the store.
+    case committed(batch: Int)
+}
+
+/// Receives progress events. Called from the run's tasks; implementations must be thread-safe.
+public typealias RunObserver = @Sendable (RunEvent) -> Void

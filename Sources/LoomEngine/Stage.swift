@@ -1,0 +1,11 @@
+/// The stages a sample goes through. Each has a ledger row per sample.
+public enum Stage: String, Sendable, CaseIterable, Codable {
+    /// Compose the scene's ground truth, draw and encode its images.
+    case render
+    /// Instantiate the templates into records.
+    case generate
+    /// Recompute every answer independently and flag disagreements.
+    case check
+    /// Write the training formats (one ledger row per export).
+    case export
+}

@@ -1,0 +1,39 @@
+import Foundation
+import LoomCore
+
+/// Copies each medium an export refers to into the export's `images/` folder once, and gives its path
+/// relative to the export folder.
+struct MediaCopier {
+    let runDirectory: URL
+    let imagesFolder: URL
+    private var known: [String: String] = [:]
+    private(set) var placed = 0
+
+    init(runDirectory: URL, imagesFolder: URL) {
+        self.runDirectory = runDirectory
+        self.imagesFolder = imagesFolder
+    }
+
+    /// The relative path of medium `id` in the export, copying the file on first use.
+    mutating func place(_ id: String, lookup: (String) throws -> MediaItem?) throws -> String {
+        if let path = known[id] { return path }
+        guard let item = try lookup(id) else {
+            throw LoomError(.export, "a record refers to medium \(id), which the store does not have")
+        }
+        let source = runDirectory.appendingPathComponent(item.path)
+        let name = source.lastPathComponent
+        let target = imagesFolder.appendingPathComponent(name)
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: target.path) {
+            do {
+                try manager.copyItem(at: source, to: target)
+            } catch {
+                throw LoomError(.export, "cannot copy \(source.path): \(error.localizedDescription)", subject: target.path)
+            }
+        }
+        placed += 1
+        let path = "images/" + name
+        known[id] = path
+        return path
+    }
+}

@@ -1,0 +1,115 @@
+import CPNG
+import LoomCore
+
+/// PNG encoding through libpng's simplified write API (which handles libpng's errors internally,
+/// so no `setjmp`/`longjmp` crosses Swift frames).
+enum PNGWriter {
+    /// Encodes `buffer` as an 8-bit PNG: RGB when the buffer is opaque, RGBA otherwise.
+    static func encode(_ buffer: PixelBuffer) throws -> [UInt8] {
+        if buffer.isOpaque {
+            let packed = packedBGR(buffer)
+            return try write(
+                packed, width: buffer.width, height: buffer.height, rowStride: 3 * buffer.width,
+                format: loom_png_format_bgr(), channels: 3)
+        }
+        let unpremultiplied = straightBGRA(buffer)
+        return try write(
+            unpremultiplied, width: buffer.width, height: buffer.height, rowStride: 4 * buffer.width,
+            format: loom_png_format_bgra(), channels: 4)
+    }
+
+    /// The pixels without the alpha byte, rows packed: 3 bytes per pixel in blue, green, red order.
+    private static func packedBGR(_ buffer: PixelBuffer) -> [UInt8] {
+        let (width, height, stride) = (buffer.width, buffer.height, buffer.bytesPerRow)
+        return [UInt8](unsafeUninitializedCapacity: 3 * width * height) { out, count in
+            buffer.pixels.withUnsafeBufferPointer { source in
+                var target = 0
+                for row in 0..<height {
+                    var offset = row * stride
+                    for _ in 0..<width {
+                        out[target] = source[offset]
+                        out[target + 1] = source[offset + 1]
+                        out[target + 2] = source[offset + 2]
+                        target += 3
+                        offset += 4
+                    }
+                }
+            }
+            count = 3 * width * height
+        }
+    }
+
+    /// The pixels with premultiplication undone, rows packed: 4 bytes per pixel in blue, green, red, alpha order.
+    private static func straightBGRA(_ buffer: PixelBuffer) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 4 * buffer.width * buffer.height)
+        var target = 0
+        for y in 0..<buffer.height {
+            for x in 0..<buffer.width {
+                let pixel = buffer.rgba(x: x, y: y)
+                out[target] = pixel.blue
+                out[target + 1] = pixel.green
+                out[target + 2] = pixel.red
+                out[target + 3] = pixel.alpha
+                target += 4
+            }
+        }
+        return out
+    }
+
+    private static func write(
+        _ pixels: [UInt8], width: Int, height: Int, rowStride: Int, format: UInt32, channels: Int
+    ) throws -> [UInt8] {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = format
+
+        var capacity = upperBound(width: width, height: height, channels: channels)
+        for _ in 0..<2 {
+            var written = png_alloc_size_t(capacity)
+            var succeeded: Int32 = 0
+            let output = [UInt8](unsafeUninitializedCapacity: capacity) { memory, count in
+                succeeded = pixels.withUnsafeBytes { source in
+                    png_image_write_to_memory(
+                        &image, memory.baseAddress, &written, 0, source.baseAddress, Int32(rowStride), nil)
+                }
+                count = succeeded != 0 ? Int(written) : 0
+            }
+            if succeeded != 0 {
+                png_image_free(&image)
+                return output
+            }
+            let message = libpngMessage(image)
+            png_image_free(&image)
+            // A larger `written` means only the buffer was too small: try once more with the size libpng asks for.
+            guard Int(written) > capacity else {
+                throw LoomError(.render, "PNG encoding failed: \(message)")
+            }
+            capacity = Int(written)
+            image = png_image()
+            image.version = UInt32(PNG_IMAGE_VERSION)
+            image.width = UInt32(width)
+            image.height = UInt32(height)
+            image.format = format
+        }
+        throw LoomError(.render, "PNG encoding failed: the output buffer stayed too small")
+    }
+
+    /// A size the encoded file cannot exceed (after libpng's `PNG_IMAGE_PNG_SIZE_MAX`, with some slack).
+    private static func upperBound(width: Int, height: Int, channels: Int) -> Int {
+        let data = height * (width * channels + 1)
+        let deflated = data + (data + 7) / 8 + (data + 63) / 64 + 11
+        let chunks = 8 + 25 + 16 + 44 + 12 + 12 + 13 + 12 * (deflated / 8192 + 1)
+        return deflated + chunks + 1024
+    }
+
+    /// The text libpng left in the image's message field.
+    private static func libpngMessage(_ image: png_image) -> String {
+        withUnsafeBytes(of: image.message) { raw in
+            let bytes = raw.prefix { $0 != 0 }
+            let text = String(decoding: bytes, as: UTF8.self)
+            return text.isEmpty ? "unknown libpng error" : text
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// LoomStore module.

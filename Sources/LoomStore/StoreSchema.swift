@@ -1,0 +1,30 @@
+import GRDB
+
+/// The store's schema, as an ordered list of migrations. Never edit a shipped migration: add a new one.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                    CREATE TABLE media (
+                        id TEXT PRIMARY KEY, kind TEXT NOT NULL, path TEXT NOT NULL, format TEXT NOT NULL,
+                        width INTEGER NOT NULL, height INTEGER NOT NULL);
+                    CREATE TABLE samples (
+                        id TEXT PRIMARY KEY, kind TEXT NOT NULL, ordinal INTEGER NOT NULL, body TEXT NOT NULL);
+                    CREATE TABLE records (
+                        id TEXT PRIMARY KEY, sample_id TEXT NOT NULL, type TEXT NOT NULL, domain TEXT NOT NULL,
+                        skill TEXT, language TEXT NOT NULL, media_count INTEGER NOT NULL,
+                        flagged INTEGER NOT NULL DEFAULT 0, body TEXT NOT NULL);
+                    CREATE INDEX records_by_sample ON records(sample_id);
+                    CREATE TABLE ledger (
+                        item TEXT NOT NULL, stage TEXT NOT NULL, status TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 1, error TEXT, updated_at REAL NOT NULL,
+                        PRIMARY KEY (item, stage));
+                    CREATE INDEX ledger_by_stage ON ledger(stage, status);
+                    """)
+        }
+        return migrator
+    }
+}

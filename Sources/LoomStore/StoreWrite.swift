@@ -1,0 +1,55 @@
+import LoomCore
+
+/// What one finished piece of work writes: its results and its ledger rows, committed together.
+public struct StoreWrite: Sendable {
+    public var media: [MediaItem]
+    public var samples: [Sample]
+    public var records: [Record]
+    public var ledger: [LedgerEntry]
+
+    public init(media: [MediaItem] = [], samples: [Sample] = [], records: [Record] = [], ledger: [LedgerEntry] = []) {
+        self.media = media
+        self.samples = samples
+        self.records = records
+        self.ledger = ledger
+    }
+}
+
+/// One row of the ledger: the state of one item in one stage.
+public struct LedgerEntry: Sendable, Hashable {
+    public enum Status: String, Sendable, Codable {
+        case done, failed
+    }
+
+    public var item: String
+    public var stage: String
+    public var status: Status
+    /// Why the item failed, for failed rows.
+    public var error: String?
+
+    public init(item: String, stage: String, status: Status, error: String? = nil) {
+        self.item = item
+        self.stage = stage
+        self.status = status
+        self.error = error
+    }
+}
+
+/// Done and failed counts of one stage.
+public struct StageCounts: Sendable, Hashable, Codable {
+    public var done: Int
+    public var failed: Int
+
+    public init(done: Int = 0, failed: Int = 0) {
+        self.done = done
+        self.failed = failed
+    }
+}
+
+/// A failed item with its reason.
+public struct LedgerFailure: Sendable, Hashable, Codable {
+    public var item: String
+    public var stage: String
+    public var attempts: Int
+    public var error: String
+}

@@ -1,0 +1,72 @@
+import Foundation
+import LoomEngine
+import Synchronization
+
+/// Shows run progress: a redrawn bar with rate and ETA on a terminal, a log line every few seconds otherwise.
+final class ProgressDisplay: Sendable {
+    private struct State {
+        var stage: Stage = .render
+        var total = 0
+        var startDone = 0
+        var started = Date()
+        var lastPrint = Date.distantPast
+        var barShown = false
+    }
+
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private let state = Mutex(State())
+
+    var observe: RunObserver {
+        { [self] event in handle(event) }
+    }
+
+    private func handle(_ event: RunEvent) {
+        state.withLock { state in
+            switch event {
+            case .stageStarted(let stage, let total, let alreadyDone):
+                state = State(stage: stage, total: total, startDone: alreadyDone, started: Date())
+                if alreadyDone > 0 { emit("\(stage.rawValue): resuming, \(alreadyDone) of \(total) already done", &state) }
+            case .progressed(let stage, let done, let failed, let records):
+                let now = Date()
+                let interval: TimeInterval = isTerminal ? 0.1 : 5
+                guard now.timeIntervalSince(state.lastPrint) >= interval || done + failed == state.total else { return }
+                state.lastPrint = now
+                let elapsed = max(0.001, now.timeIntervalSince(state.started))
+                let rate = Double(done - state.startDone) / elapsed
+                let remaining = max(0, state.total - done - failed)
+                let eta = rate > 0 ? String(format: "%.0fs", Double(remaining) / rate) : "?"
+                let fraction = state.total > 0 ? Double(done + failed) / Double(state.total) : 1
+                let detail = String(format: "%@ %d/%d (%.0f%%) %.1f/s ETA %@, %d records", stage.rawValue, done + failed, state.total, fraction * 100, rate, eta, records)
+                    + (failed > 0 ? ", \(failed) failed" : "")
+                if isTerminal {
+                    let width = 28
+                    let filled = Int(fraction * Double(width))
+                    let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
+                    FileHandle.standardError.write(Data("\r\u{1B}[2K[\(bar)] \(detail)".utf8))
+                    state.barShown = true
+                } else {
+                    emit(detail, &state)
+                }
+            case .stageFinished(let stage, let done, let failed):
+                emit("\(stage.rawValue): \(done) done, \(failed) failed", &state)
+            case .itemFailed(let item, let stage, let reason):
+                emit("\(stage.rawValue) failed for \(item): \(reason)", &state)
+            case .committed:
+                break
+            }
+        }
+    }
+
+    private func emit(_ line: String, _ state: inout State) {
+        let prefix = state.barShown ? "\r\u{1B}[2K" : ""
+        state.barShown = false
+        FileHandle.standardError.write(Data((prefix + line + "\n").utf8))
+    }
+
+    func finish() {
+        state.withLock { state in
+            if state.barShown { FileHandle.standardError.write(Data("\n".utf8)) }
+            state.barShown = false
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import LoomEngine
+import LoomExport
+
+/// The text the commands print.
+enum Report {
+    static func summary(_ summary: RunSummary) -> String {
+        var lines = [
+            "Run finished in \(String(format: "%.1f", summary.seconds)) s: \(summary.plannedSamples) samples (\(summary.samplesMadeNow) made now), \(summary.records) records.",
+            "Answer check: \(summary.flaggedRecords) record(s) disagree with the ground truth.",
+        ]
+        if !summary.failures.isEmpty {
+            lines.append("\(summary.failures.count) item(s) failed (see `loom status`):")
+            lines += summary.failures.prefix(5).map { "  \($0.stage) \($0.item): \($0.error)" }
+        }
+        for export in summary.exports { lines.append(Report.export(export)) }
+        lines.append("Dataset: \(summary.runDirectory)")
+        lines.append("Content hash: \(summary.contentHash)")
+        return lines.joined(separator: "\n")
+    }
+
+    static func export(_ summary: ExportSummary) -> String {
+        "\(summary.format.rawValue): \(summary.records) records, \(summary.images) images -> \(summary.file)"
+    }
+
+    static func status(_ status: RunStatus) -> String {
+        var lines = ["Run: \(status.runDirectory)" + (status.recipe.map { " (recipe '\($0)')" } ?? "")]
+        lines.append("stage      done  failed  pending")
+        for line in status.stages {
+            lines.append(
+                line.stage.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + String(format: "%6d  %6d  %7d", line.done, line.failed, line.pending))
+        }
+        lines.append("records: \(status.records) (\(status.flaggedRecords) flagged)")
+        for failure in status.failures.prefix(10) {
+            lines.append("failed \(failure.stage) \(failure.item) after \(failure.attempts) attempt(s): \(failure.error)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import LoomEngine
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a recipe. Interrupt it at any time; running it again resumes where it stopped.")
+
+    @Argument(help: "The recipe file.")
+    var recipe: String
+
+    @Option(help: "Worker threads for drawing and generation (default: one per core).")
+    var threads: Int?
+
+    func run() async throws {
+        let (recipe, url, catalog) = try reportingErrors { try RunLocator.loadRecipe(self.recipe) }
+        let display = ProgressDisplay()
+        let runner = RecipeRunner(
+            recipe: recipe, recipeURL: url, catalog: catalog, observer: display.observe,
+            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let summary = try await reportingErrors { try await runner.run() }
+        display.finish()
+        print(Report.summary(summary))
+    }
+}

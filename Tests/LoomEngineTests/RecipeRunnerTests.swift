@@ -1,0 +1,83 @@
+import Foundation
+import LoomCore
+import LoomEngine
+import LoomStore
+import Testing
+
+@Suite("Running recipes")
+struct RecipeRunnerTests {
+    @Test("a run makes every sample, finds no disagreement and writes both exports")
+    func endToEnd() async throws {
+        let fixture = try RunFixture()
+        let summary = try await fixture.runner().run()
+        #expect(summary.plannedSamples == 20)
+        #expect(summary.samplesMadeNow == 20)
+        #expect(summary.records > 100)
+        #expect(summary.flaggedRecords == 0)
+        #expect(summary.failures.isEmpty)
+        #expect(summary.exports.map(\.format.rawValue) == ["llava", "mantis"])
+        let status = try RunStatus.load(try RunDirectory(existing: fixture.runDirectory))
+        #expect(status.stages.filter { $0.stage != "export" }.allSatisfy { $0.done == 20 && $0.pending == 0 && $0.failed == 0 })
+    }
+
+    @Test("a second run of a finished recipe redoes nothing and changes nothing")
+    func rerunIsANoOp() async throws {
+        let fixture = try RunFixture()
+        let first = try await fixture.runner().run()
+        let second = try await fixture.runner().run()
+        #expect(second.samplesMadeNow == 0)
+        #expect(second.contentHash == first.contentHash)
+    }
+
+    @Test("a crash inside a batch, then a resume, gives the identical dataset")
+    func resumeAfterCrashInBatch() async throws {
+        let reference = try await RunFixture().runner().run()
+        let fixture = try RunFixture()
+        await #expect(throws: InjectedCrash.self) { try await fixture.runner(faults: FaultPlan(crashBeforeBatch: 3)).run() }
+        let store = try RunStore(directory: fixture.runDirectory)
+        let doneBefore = try store.completedItems(stage: "check").count
+        #expect(doneBefore > 0 && doneBefore < 20)  // some batches committed, the crashed one lost
+        let resumed = try await fixture.runner().run()
+        #expect(resumed.samplesMadeNow == 20 - doneBefore)  // finished work is not redone
+        #expect(resumed.contentHash == reference.contentHash)
+        #expect(try exportBytes(fixture) == exportBytes(reference))
+    }
+
+    @Test("a crash between the stages and the exports, then a resume, gives the identical dataset")
+    func resumeAfterCrashBeforeExport() async throws {
+        let reference = try await RunFixture().runner().run()
+        let fixture = try RunFixture()
+        await #expect(throws: InjectedCrash.self) { try await fixture.runner(faults: FaultPlan(crashBeforeExport: true)).run() }
+        let resumed = try await fixture.runner().run()
+        #expect(resumed.samplesMadeNow == 0)
+        #expect(resumed.contentHash == reference.contentHash)
+    }
+
+    @Test("a run directory holding another recipe's store is refused")
+    func refusesToMixRecipes() async throws {
+        let fixture = try RunFixture()
+        _ = try await fixture.runner().run()
+        var other = fixture.recipe
+        other.seed += 1
+        await #expect { try await fixture.runner(recipe: other).run() } throws: { error in
+            "\(error)".contains("will not mix two recipes")
+        }
+    }
+
+    @Test("an output folder that cannot be created ends the run with a message naming it")
+    func unusableOutput() async throws {
+        let fixture = try RunFixture()
+        try Data("not a folder".utf8).write(to: fixture.runDirectory)
+        await #expect { try await fixture.runner().run() } throws: { error in
+            "\(error)".contains(fixture.runDirectory.path) && "\(error)".contains("cannot create the run directory")
+        }
+    }
+
+    private func exportBytes(_ summary: RunSummary) throws -> [Data] {
+        try summary.exports.map { try Data(contentsOf: URL(fileURLWithPath: $0.file)) }
+    }
+
+    private func exportBytes(_ fixture: RunFixture) throws -> [Data] {
+        try ["llava", "mantis"].map { try Data(contentsOf: fixture.runDirectory.appendingPathComponent("export/\($0)/data.json")) }
+    }
+}

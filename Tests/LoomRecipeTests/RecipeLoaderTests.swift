@@ -1,0 +1,100 @@
+import Foundation
+import LoomCore
+import Testing
+
+@testable import LoomRecipe
+
+@Suite("Recipe loading")
+struct RecipeLoaderTests {
+    private func diagnostics(_ yaml: String) -> [RecipeDiagnostic] {
+        do {
+            _ = try RecipeLoader.parse(yaml, file: "r.yaml", knownDomains: ["counting", "ocr"])
+            return []
+        } catch let error as RecipeError {
+            return error.diagnostics
+        } catch {
+            Issue.record("unexpected error \(error)")
+            return []
+        }
+    }
+
+    @Test("the starter recipe that `loom init` writes is valid and asks for the quickstart sizes")
+    func starterRecipeParses() throws {
+        let recipe = try RecipeLoader.parse(try StarterRecipe.text(), file: "starter.yaml")
+        let scenes = try #require(recipe.scenes)
+        #expect(scenes.singles == 300 && scenes.pairs == 100 && scenes.sets == 50 && scenes.sequences == 50)
+        #expect(scenes.setImages == 3...6 && scenes.sequenceFrames == 4...16)
+        #expect(recipe.exports.map(\.format) == [.llava, .mantis])
+        #expect(recipe.seed == 42)
+    }
+
+    @Test("an unknown key is reported with its line and a suggestion")
+    func unknownKey() {
+        let found = diagnostics("""
+            name: x
+            seed: 1
+            sources:
+              scenes:
+                singels: 3
+            """)
+        #expect(found.count == 1)
+        #expect(found.first?.line == 5)
+        #expect(found.first?.message.contains("did you mean 'singles'") == true)
+        #expect(found.first?.description.hasPrefix("r.yaml:5:") == true)
+    }
+
+    @Test("a value of the wrong type is reported with its line")
+    func wrongType() {
+        let found = diagnostics("""
+            sources:
+              scenes:
+                pairs: many
+            """)
+        #expect(found.map(\.line) == [3])
+        #expect(found.first?.message.contains("whole number") == true)
+    }
+
+    @Test("impossible settings fail before any work: zero objects, seven images in a pair, seven in a set")
+    func impossibleSettings() {
+        let found = diagnostics("""
+            sources:
+              scenes:
+                pairs: {count: 10, images: 7}
+                sets: {count: 5, images: {min: 3, max: 7}}
+                objects: {min: 0, max: 4}
+            """)
+        #expect(found.contains { $0.line == 3 && $0.message.contains("exactly 2 images") })
+        #expect(found.contains { $0.line == 4 && $0.message.contains("out of range") })
+        #expect(found.contains { $0.line == 5 && $0.message.contains("out of range") })
+    }
+
+    @Test("min above max, an unknown domain and an unknown export format are each reported")
+    func otherMistakes() {
+        let found = diagnostics("""
+            sources:
+              scenes:
+                labels: {min: 3, max: 1}
+            stages:
+              generate:
+                domains: [counting, astrology]
+            exports:
+              - format: parquet
+            """)
+        #expect(found.contains { $0.line == 3 && $0.message.contains("larger than max") })
+        #expect(found.contains { $0.line == 6 && $0.message.contains("'astrology' is not one of") })
+        #expect(found.contains { $0.line == 8 && $0.message.contains("'parquet'") })
+    }
+
+    @Test("broken YAML is reported with its line")
+    func brokenYAML() {
+        let found = diagnostics("sources:\n  scenes:\n    singles: [1, 2\n")
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("not valid YAML") == true)
+        #expect((found.first?.line ?? 0) >= 3)
+    }
+
+    @Test("a recipe without sources is refused")
+    func noSources() {
+        #expect(diagnostics("name: empty\n").contains { $0.message.contains("names no sources") })
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import LoomCore
+import Testing
+
+@testable import LoomStore
+
+@Suite("Run store")
+struct RunStoreTests {
+    private func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("loom-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    private func sample(_ n: Int) -> Sample {
+        let scene = SceneTruth(width: 64, height: 64, background: .plain, backgroundName: "plain", objects: [], labels: [])
+        return Sample(id: "smp-\(n)", kind: .single, ordinal: n, media: ["m\(n)"], truth: .single(scene))
+    }
+
+    private func record(_ n: Int, flagged: Bool = false) -> Record {
+        Record(
+            id: "rec-\(n)", sampleID: "smp-\(n)", media: ["m\(n)"],
+            turns: [Turn(role: .user, text: "<image>\nq\(n)"), Turn(role: .assistant, text: "a\(n)")], type: .shortVQA,
+            domain: "counting", skill: nil, language: "en", options: nil, answerKey: nil, checks: [],
+            provenance: Provenance(generator: "t", template: "t", phrasing: 0, seed: 1),
+            flags: flagged ? [QualityFlag(code: "x", reason: "y")] : [])
+    }
+
+    private func write(_ n: Int) -> StoreWrite {
+        StoreWrite(
+            media: [MediaItem(id: "m\(n)", kind: .image, path: "media/m\(n).png", format: "png", width: 64, height: 64)],
+            samples: [sample(n)], records: [record(n, flagged: n == 2)],
+            ledger: [LedgerEntry(item: "smp-\(n)", stage: "render", status: .done)])
+    }
+
+    @Test("committed work reads back, with ledger counts per stage")
+    func roundTrip() throws {
+        let store = try RunStore(directory: try temporaryDirectory())
+        try store.commit((0..<5).map(write))
+        #expect(try store.completedItems(stage: "render") == Set((0..<5).map { "smp-\($0)" }))
+        #expect(try store.stageCounts()["render"] == StageCounts(done: 5, failed: 0))
+        #expect(try store.record(id: "rec-3") == record(3))
+        #expect(try store.sample(id: "smp-1") == sample(1))
+        #expect(try store.recordCounts() == (total: 5, flagged: 1))
+        var unflagged: [String] = []
+        try store.forEachRecord(unflaggedOnly: true) { record, _ in unflagged.append(record.id) }
+        #expect(unflagged == ["rec-0", "rec-1", "rec-3", "rec-4"])
+    }
+
+    @Test("the content hash depends on what is stored, not on the order it was committed in")
+    func contentHashIsOrderIndependent() throws {
+        let a = try RunStore(directory: try temporaryDirectory())
+        let b = try RunStore(directory: try temporaryDirectory())
+        try a.commit((0..<6).map(write))
+        for n in [5, 3, 1] { try b.commit([write(n)]) }
+        try b.commit([write(0), write(4), write(2)])
+        #expect(try a.contentHash() == b.contentHash())
+        try b.commit([StoreWrite(records: [record(9)])])
+        #expect(try a.contentHash() != b.contentHash())
+    }
+
+    @Test("a failed item counts its attempts and turns done when it later succeeds")
+    func failuresAndRetries() throws {
+        let store = try RunStore(directory: try temporaryDirectory())
+        let failure = LedgerEntry(item: "smp-1", stage: "render", status: .failed, error: "bad pixels")
+        try store.commit([StoreWrite(ledger: [failure])])
+        try store.commit([StoreWrite(ledger: [failure])])
+        #expect(try store.failures() == [LedgerFailure(item: "smp-1", stage: "render", attempts: 2, error: "bad pixels")])
+        try store.commit([write(1)])
+        #expect(try store.failures().isEmpty)
+        #expect(try store.completedItems(stage: "render") == ["smp-1"])
+    }
+
+    @Test("the batching writer commits full batches and the rest on flush; a failing commit loses only its batch")
+    func batchingWriter() async throws {
+        let store = try RunStore(directory: try temporaryDirectory())
+        struct Boom: Error {}
+        let writer = BatchingWriter(store: store, batchSize: 2) { batch in if batch == 2 { throw Boom() } }
+        try await writer.submit(write(0))
+        try await writer.submit(write(1))  // batch 1 commits
+        #expect(try store.completedItems(stage: "render").count == 2)
+        try await writer.submit(write(2))
+        await #expect(throws: Boom.self) { try await writer.submit(write(3)) }  // batch 2 is lost whole
+        #expect(try store.completedItems(stage: "render") == ["smp-0", "smp-1"])
+        try await writer.submit(write(4))
+        try await writer.flush()
+        #expect(try store.completedItems(stage: "render") == ["smp-0", "smp-1", "smp-4"])
+    }
+
+    @Test("meta values are stored and replaced")
+    func meta() throws {
+        let store = try RunStore(directory: try temporaryDirectory())
+        #expect(try store.meta("k") == nil)
+        try store.setMeta("k", "1")
+        try store.setMeta("k", "2")
+        #expect(try store.meta("k") == "2")
+    }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Loom builds against, only those that are missing (safe to run repeatedly).
+set -euo pipefail
+
+packages=(
+  pkg-config
+  libcairo2-dev        # drawing procedural scenes
+  fonts-dejavu-core    # the font scene text is drawn in
+  libpng-dev           # PNG encoding (simplified API)
+  libturbojpeg0-dev    # JPEG encoding
+  libsqlite3-dev       # the run store (GRDB)
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "Installing: ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
