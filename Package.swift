@@ -47,6 +47,9 @@ let package = Package(
             "LoomEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Benchmarks (`make bench`): generation speed without drawing images.
+        .executableTarget(name: "loom-bench", dependencies: ["LoomEngine"], path: "benchmarks/LoomBench"),
+
         .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore"]),
         .testTarget(name: "LoomScenesTests", dependencies: ["LoomScenes", "LoomMedia"]),
         .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe"]),

@@ -78,8 +78,8 @@ public enum AnswerChecker {
         case .mentions(let fact):
             let truth = try evaluator.value(of: fact)
             let span = check.span ?? answer
-            guard answer.contains(span) else { return "the checked sentence is no longer in the answer" }
-            if !containsWords(Phrasing.normalized(span), spelled(truth)) {
+            guard TextSearch.contains(answer, span) else { return "the checked sentence is no longer in the answer" }
+            if !TextSearch.containsWords(Phrasing.normalized(span), spelled(truth)) {
                 return "'\(span)' does not state the ground truth '\(spelled(truth))'"
             }
             return expectedMismatch(check, truth, spelled)
@@ -109,34 +109,20 @@ public enum AnswerChecker {
         if claimed != present {
             return "the description lists \(claimed.count) objects (\(claimed.joined(separator: ", "))) but the image has \(present.count) (\(present.joined(separator: ", ")))"
         }
-        guard fullAnswer.contains(answer) else { return "the checked sentence is no longer in the answer" }
+        guard TextSearch.contains(fullAnswer, answer) else { return "the checked sentence is no longer in the answer" }
         let text = answer.lowercased()
-        for item in present where !text.contains(item) {
+        for item in present where !TextSearch.contains(text, item) {
             return "the description never mentions the \(item)"
         }
         if let labels = claim.labels {
             if labels.sorted() != scene.labels.map(\.text).sorted() {
                 return "the description gives the signs \(labels) but the image shows \(scene.labels.map(\.text))"
             }
-            for label in labels where !answer.contains("\"\(label)\"") {
+            for label in labels where !TextSearch.contains(answer, "\"\(label)\"") {
                 return "the description never quotes the sign \"\(label)\""
             }
         }
         return nil
-    }
-
-    /// True when `phrase` occurs in `text` with word boundaries on both sides.
-    static func containsWords(_ text: String, _ phrase: String) -> Bool {
-        guard !phrase.isEmpty else { return false }
-        var searchStart = text.startIndex
-        while let range = text.range(of: phrase, range: searchStart..<text.endIndex) {
-            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
-            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
-            let isBoundary: (Character?) -> Bool = { $0 == nil || !($0!.isLetter || $0!.isNumber) }
-            if isBoundary(before) && isBoundary(after) { return true }
-            searchStart = text.index(after: range.lowerBound)
-        }
-        return false
     }
 
     /// Problems of form: placeholder count, turn order.

@@ -1,4 +1,3 @@
-import Foundation
 import LoomCore
 
 /// Why a fact has no single correct value in the ground truth.
@@ -35,7 +34,7 @@ struct FactEvaluator {
             let box = try only(selector, in: scene).box
             let values = [box.x / Double(scene.width), box.y / Double(scene.height),
                 (box.x + box.width) / Double(scene.width), (box.y + box.height) / Double(scene.height)]
-            return .text("[\(values.map { String(format: "%.2f", Swift.min(1, Swift.max(0, $0))) }.joined(separator: ", "))]")
+            return .text("[\(values.map(Phrasing.twoDecimals).joined(separator: ", "))]")
         case .relation(let image, let subject, let reference):
             let scene = try scene(image)
             return .text(try relation(try only(subject, in: scene).box, try only(reference, in: scene).box))

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Canonical English noun phrases for filters and objects, shared by the generator and the checker so that
 /// both spell the same thing the same way.
 public enum Phrasing {
@@ -24,9 +22,7 @@ public enum Phrasing {
 
     /// Normalizes answer text for comparison: lower case, trimmed, no trailing full stop.
     public static func normalized(_ text: String) -> String {
-        var trimmed = text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
-        while trimmed.hasSuffix(".") { trimmed.removeLast() }
-        return trimmed
+        TextSearch.normalized(text)
     }
 }
 
@@ -35,6 +31,13 @@ extension Phrasing {
     public static func indefinite(_ noun: String) -> String {
         guard let first = noun.first else { return noun }
         return ("aeiou".contains(first) ? "an " : "a ") + noun
+    }
+
+    /// A number in 0...1 (clamped) with two decimals: "0.07".
+    public static func twoDecimals(_ value: Double) -> String {
+        let hundredths = Int((min(1, max(0, value)) * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + String(fraction)
     }
 
     /// "1 red circle" / "3 red circles".

@@ -91,7 +91,7 @@ public struct Record: Codable, Sendable, Hashable {
 
     /// How many `<image>` placeholders the turns hold.
     public var placeholderCount: Int {
-        turns.reduce(0) { $0 + $1.text.components(separatedBy: Record.imagePlaceholder).count - 1 }
+        turns.reduce(0) { $0 + TextSearch.count(of: Record.imagePlaceholder, in: $1.text) }
     }
 }
 

@@ -108,7 +108,7 @@ public final class RecipeRunner: Sendable {
             for (index, spec) in recipe.exports.enumerated() {
                 let folder = spec.path.hasPrefix("/")
                     ? URL(fileURLWithPath: spec.path) : directory.url.appendingPathComponent(spec.path)
-                let writer = ExportWriter(store: store, runDirectory: directory.url)
+                let writer = ExportWriter(store: store, runDirectory: directory.url, copyImages: renderImages)
                 let format = ExportFormat(rawValue: spec.format.rawValue)!
                 let summary = try await workers.run { try writer.export(format, to: folder) }
                 try store.commit([

@@ -49,9 +49,11 @@ struct SampleWorker: Sendable {
         }
         // Identical media within a sample (a still frame) are stored once.
         var seen: Set<String> = []
-        return StoreWrite(
+        var write = StoreWrite(
             media: media.filter { seen.insert($0.id).inserted }, samples: [sample], records: records,
             ledger: [Stage.render, .generate, .check].map { LedgerEntry(item: planned.id, stage: $0.rawValue, status: .done) })
+        try write.encode()  // here, on a worker thread, not in the single writer
+        return write
     }
 
     /// Draws, encodes and writes one image; its id is the SHA-256 of the encoded bytes.

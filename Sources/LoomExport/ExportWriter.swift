@@ -25,10 +25,13 @@ public struct ExportWriter: Sendable {
     public let store: RunStore
     /// The run directory the store's media paths are relative to.
     public let runDirectory: URL
+    /// When false, records refer to `images/…` but no file is copied (for runs that drew no images).
+    public let copyImages: Bool
 
-    public init(store: RunStore, runDirectory: URL) {
+    public init(store: RunStore, runDirectory: URL, copyImages: Bool = true) {
         self.store = store
         self.runDirectory = runDirectory
+        self.copyImages = copyImages
     }
 
     /// Writes `format` into `folder` (`data.json` and `images/`). Records with quality flags are left out.
@@ -40,16 +43,16 @@ public struct ExportWriter: Sendable {
             throw LoomError(.export, "cannot create the export folder: \(error.localizedDescription)", subject: folder.path)
         }
         let file = try ExportFile(url: folder.appendingPathComponent("data.json"))
-        var copier = MediaCopier(runDirectory: runDirectory, imagesFolder: images)
+        var copier = MediaCopier(runDirectory: runDirectory, imagesFolder: images, copyFiles: copyImages)
         var count = 0
         do {
             try file.write("[")
-            try store.forEachRecord(unflaggedOnly: true, multiImage: format == .mantis) { record, media in
-                let paths = try record.media.map { try copier.place($0, lookup: media) }
+            try store.forEachShareGPTRow(unflaggedOnly: true, multiImage: format == .mantis) { row, media in
+                let paths = try row.media.map { try copier.place($0, lookup: media) }
                 let entry =
                     switch format {
-                    case .llava: Self.llavaEntry(record, imagePath: paths.first)
-                    case .mantis: Self.mantisEntry(record, imagePaths: paths)
+                    case .llava: Self.llavaEntry(row, imagePath: paths.first)
+                    case .mantis: Self.mantisEntry(row, imagePaths: paths)
                     }
                 try file.write((count == 0 ? "\n" : ",\n") + entry)
                 count += 1
@@ -65,29 +68,19 @@ public struct ExportWriter: Sendable {
             format: format, file: file.url.path, records: count, images: copier.placed, skippedFlagged: flagged)
     }
 
-    /// `{"from": "human"|"gpt", "value": …}` turns.
-    static func sharegptTurns(_ record: Record) -> String {
-        JSONText.array(
-            record.turns.map { turn in
-                JSONText.object([
-                    ("from", JSONText.quoted(turn.role == .user ? "human" : "gpt")), ("value", JSONText.quoted(turn.text)),
-                ])
-            })
-    }
-
     /// One LLaVA-1.5 entry: `id`, `image` (omitted for text-only rows), `conversations`.
-    static func llavaEntry(_ record: Record, imagePath: String?) -> String {
-        var members: [(String, String)] = [("id", JSONText.quoted(record.id))]
+    static func llavaEntry(_ row: RunStore.ShareGPTRow, imagePath: String?) -> String {
+        var members: [(String, String)] = [("id", JSONText.quoted(row.id))]
         if let imagePath { members.append(("image", JSONText.quoted(imagePath))) }
-        members.append(("conversations", sharegptTurns(record)))
+        members.append(("conversations", row.conversation))
         return JSONText.object(members)
     }
 
     /// One Mantis entry: `id`, `images` (relative to the JSON file), `conversations`.
-    static func mantisEntry(_ record: Record, imagePaths: [String]) -> String {
+    static func mantisEntry(_ row: RunStore.ShareGPTRow, imagePaths: [String]) -> String {
         JSONText.object([
-            ("id", JSONText.quoted(record.id)), ("images", JSONText.array(imagePaths.map(JSONText.quoted))),
-            ("conversations", sharegptTurns(record)),
+            ("id", JSONText.quoted(row.id)), ("images", JSONText.array(imagePaths.map(JSONText.quoted))),
+            ("conversations", row.conversation),
         ])
     }
 }

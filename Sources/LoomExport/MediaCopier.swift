@@ -6,10 +6,12 @@ import LoomCore
 struct MediaCopier {
     let runDirectory: URL
     let imagesFolder: URL
+    let copyFiles: Bool
     private var known: [String: String] = [:]
     private(set) var placed = 0
 
-    init(runDirectory: URL, imagesFolder: URL) {
+    init(runDirectory: URL, imagesFolder: URL, copyFiles: Bool) {
+        self.copyFiles = copyFiles
         self.runDirectory = runDirectory
         self.imagesFolder = imagesFolder
     }
@@ -24,7 +26,7 @@ struct MediaCopier {
         let name = source.lastPathComponent
         let target = imagesFolder.appendingPathComponent(name)
         let manager = FileManager.default
-        if !manager.fileExists(atPath: target.path) {
+        if copyFiles && !manager.fileExists(atPath: target.path) {
             do {
                 try manager.copyItem(at: source, to: target)
             } catch {

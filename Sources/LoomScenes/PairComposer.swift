@@ -152,9 +152,10 @@ enum PairComposer {
                 attributes.size = size
                 guard !taken.contains(attributes) else { continue }
                 for _ in 0..<10 {
+                    let radius = attributes.randomRadius(side: side, using: &rng)
                     let resized = SceneLayout.makeObject(
                         id: object.id, attributes: attributes, center: ScenePoint(x: object.centerX, y: object.centerY),
-                        radius: attributes.randomRadius(side: side, using: &rng), rotation: object.rotation, z: object.z)
+                        radius: radius, rotation: object.rotation, z: object.z)
                     if SceneLayout.isInside(resized.box, width: scene.width, height: scene.height),
                         SceneLayout.isClear(resized.box, of: scene.labels),
                         SceneLayout.isSeparate(resized.box, from: apart)

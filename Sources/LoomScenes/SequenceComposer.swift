@@ -85,7 +85,7 @@ enum SequenceComposer {
         let roles = assignRoles(plan, frameCount: frameCount, using: &rng)
         // Movers are placed first (they need a free lane), then the still objects; z is the drawing order.
         let zOrder = Array(0..<roles.count).shuffled(using: &rng)
-        let placementOrder = roles.indices.sorted { (roles[$0] == .mover ? 0 : 1, $0) < (roles[$1] == .mover ? 0 : 1, $1) }
+        let placementOrder = roles.indices.filter { roles[$0] == .mover } + roles.indices.filter { roles[$0] != .mover }
 
         var tracks: [Track] = []
         for index in placementOrder {
@@ -195,7 +195,9 @@ enum SequenceComposer {
 
     /// True when adding `candidate` keeps the layout rules in every frame: inside the image, clear of the signs,
     /// still objects apart from each other, and every object that the candidate touches still visible enough.
-    static func accepts(_ candidate: Track, among tracks: [Track], labels: [TextLabel], settings: SceneSettings) -> Bool {
+    static func accepts(
+        _ candidate: Track, among tracks: [Track], labels: [TextLabel], settings: SceneSettings
+    ) -> Bool {
         for frame in candidate.centers.indices {
             guard let object = candidate.instance(in: frame) else { continue }
             guard SceneLayout.isInside(object.box, width: settings.width, height: settings.height),

@@ -15,8 +15,6 @@ enum SignMetrics {
     static let verticalPadding = 0.42
     /// Corner radius of the sign relative to the font size.
     static let cornerRadius = 0.3
-    /// The area of a typical sign at the default size, used to judge whether settings leave room for objects.
-    static let typicalArea = 110.0 * 38.0
 
     /// Sign height relative to the font size.
     static var heightPerFontSize: Double { capHeight + 2 * verticalPadding }

@@ -146,19 +146,3 @@ enum SingleComposer {
         return nil
     }
 }
-
-extension SceneSettings {
-    /// The settings with every range made usable, so that composition cannot trap on bad input
-    /// (`validate()` reports such problems to the user).
-    var sanitized: SceneSettings {
-        var settings = self
-        settings.width = max(16, width)
-        settings.height = max(16, height)
-        settings.minObjects = max(1, minObjects)
-        settings.maxObjects = max(settings.minObjects, maxObjects)
-        settings.maxLabels = max(0, min(maxLabels, SignCatalog.colors.count))
-        settings.minLabels = max(0, min(minLabels, settings.maxLabels))
-        settings.maxOcclusion = min(0.9, max(0, maxOcclusion))
-        return settings
-    }
-}

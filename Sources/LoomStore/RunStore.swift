@@ -47,14 +47,8 @@ public final class RunStore: Sendable {
 
     /// Commits a batch of finished work in one transaction.
     public func commit(_ batch: [StoreWrite]) throws {
-        let encoder = Self.encoder()
-        // Encode before the transaction: keeps the write lock short.
-        var samples: [(Sample, String)] = []
-        var records: [(LoomCore.Record, String)] = []
-        for write in batch {
-            for sample in write.samples { samples.append((sample, try Self.json(sample, encoder))) }
-            for record in write.records { records.append((record, try Self.json(record, encoder))) }
-        }
+        var batch = batch
+        for index in batch.indices { try batch[index].encode() }
         let now = Date().timeIntervalSince1970
         try write { db in
             let media = try db.cachedStatement(
@@ -63,8 +57,9 @@ public final class RunStore: Sendable {
                 sql: "INSERT OR REPLACE INTO samples(id, kind, ordinal, body) VALUES (?, ?, ?, ?)")
             let record = try db.cachedStatement(
                 sql: """
-                    INSERT OR REPLACE INTO records(id, sample_id, type, domain, skill, language, media_count, flagged, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR REPLACE INTO records(
+                        id, sample_id, type, domain, skill, language, media_count, flagged, media_ids, sharegpt, body)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let ledger = try db.cachedStatement(
                 sql: """
@@ -80,14 +75,18 @@ public final class RunStore: Sendable {
                     try ledger.execute(arguments: [entry.item, entry.stage, entry.status.rawValue, entry.error, now])
                 }
             }
-            for (item, body) in samples {
-                try sample.execute(arguments: [item.id, item.kind.rawValue, item.ordinal, body])
-            }
-            for (item, body) in records {
-                try record.execute(arguments: [
-                    item.id, item.sampleID, item.type.rawValue, item.domain.rawValue, item.skill?.rawValue,
-                    item.language, item.media.count, item.flags.isEmpty ? 0 : 1, body,
-                ])
+            for write in batch {
+                guard let encoded = write.encoded else { continue }
+                for (item, body) in zip(write.samples, encoded.samples) {
+                    try sample.execute(arguments: [item.id, item.kind.rawValue, item.ordinal, body])
+                }
+                for (item, json) in zip(write.records, encoded.records) {
+                    try record.execute(arguments: [
+                        item.id, item.sampleID, item.type.rawValue, item.domain.rawValue, item.skill?.rawValue,
+                        item.language, item.media.count, item.flags.isEmpty ? 0 : 1, item.media.joined(separator: ","),
+                        json.shareGPT, json.body,
+                    ])
+                }
             }
         }
     }
@@ -184,6 +183,38 @@ public final class RunStore: Sendable {
             }
             let cursor = try String.fetchCursor(db, sql: "SELECT body FROM records\(whereClause) ORDER BY id")
             while let json = try cursor.next() { try body(try Self.decode(LoomCore.Record.self, json), lookup) }
+        }
+    }
+
+    /// One record as the ShareGPT-based exports need it, read without decoding the record.
+    public struct ShareGPTRow: Sendable {
+        public var id: String
+        public var media: [String]
+        /// `[{"from": …, "value": …}, …]` as JSON text.
+        public var conversation: String
+    }
+
+    /// Streams records in id order in ShareGPT form, with a media lookup that works inside the same read.
+    public func forEachShareGPTRow(
+        unflaggedOnly: Bool = true, multiImage: Bool? = nil,
+        _ body: (ShareGPTRow, _ media: (String) throws -> MediaItem?) throws -> Void
+    ) throws {
+        var conditions: [String] = []
+        if unflaggedOnly { conditions.append("flagged = 0") }
+        if let multiImage { conditions.append(multiImage ? "media_count > 1" : "media_count <= 1") }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        try read { db in
+            let media = try db.cachedStatement(sql: "SELECT * FROM media WHERE id = ?")
+            let lookup: (String) throws -> MediaItem? = { id in
+                try Row.fetchOne(media, arguments: [id]).map(Self.mediaItem)
+            }
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, media_ids, sharegpt FROM records\(whereClause) ORDER BY id")
+            while let row = try rows.next() {
+                let ids: String = row["media_ids"]
+                try body(
+                    ShareGPTRow(id: row["id"], media: ids.isEmpty ? [] : ids.split(separator: ",").map(String.init), conversation: row["sharegpt"]),
+                    lookup)
+            }
         }
     }
 

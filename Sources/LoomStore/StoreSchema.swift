@@ -16,7 +16,8 @@ enum StoreSchema {
                     CREATE TABLE records (
                         id TEXT PRIMARY KEY, sample_id TEXT NOT NULL, type TEXT NOT NULL, domain TEXT NOT NULL,
                         skill TEXT, language TEXT NOT NULL, media_count INTEGER NOT NULL,
-                        flagged INTEGER NOT NULL DEFAULT 0, body TEXT NOT NULL);
+                        flagged INTEGER NOT NULL DEFAULT 0, media_ids TEXT NOT NULL, sharegpt TEXT NOT NULL,
+                        body TEXT NOT NULL);
                     CREATE INDEX records_by_sample ON records(sample_id);
                     CREATE TABLE ledger (
                         item TEXT NOT NULL, stage TEXT NOT NULL, status TEXT NOT NULL,

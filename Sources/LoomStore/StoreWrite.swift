@@ -6,12 +6,29 @@ public struct StoreWrite: Sendable {
     public var samples: [Sample]
     public var records: [Record]
     public var ledger: [LedgerEntry]
+    /// The JSON the store keeps, once `encode()` has run (on the producer's thread, so that the single
+    /// writer does not serialize the encoding work).
+    var encoded: Encoded?
+
+    struct Encoded: Sendable {
+        var samples: [String]
+        var records: [(body: String, shareGPT: String)]
+    }
 
     public init(media: [MediaItem] = [], samples: [Sample] = [], records: [Record] = [], ledger: [LedgerEntry] = []) {
         self.media = media
         self.samples = samples
         self.records = records
         self.ledger = ledger
+    }
+
+    /// Encodes samples and records now. Optional: `RunStore.commit` encodes whatever was not.
+    public mutating func encode() throws {
+        guard encoded == nil else { return }
+        let encoder = RunStore.encoder()
+        encoded = Encoded(
+            samples: try samples.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
+            records: try records.map { (String(decoding: try encoder.encode($0), as: UTF8.self), $0.shareGPTJSON) })
     }
 }
 

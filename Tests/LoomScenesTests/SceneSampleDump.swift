@@ -42,9 +42,13 @@ import Testing
         var buffers: [PixelBuffer] = []
         let rendering = try clock.measure { buffers = try scenes.map(SceneRenderer.render) }
         var pngBytes = 0
-        let png = try clock.measure { for buffer in buffers { pngBytes += try ImageEncoder.encode(buffer, format: .png).count } }
+        let png = try clock.measure {
+            for buffer in buffers { pngBytes += try ImageEncoder.encode(buffer, format: .png).count }
+        }
         var jpegBytes = 0
-        let jpeg = try clock.measure { for buffer in buffers { jpegBytes += try ImageEncoder.encode(buffer, format: .jpeg).count } }
+        let jpeg = try clock.measure {
+            for buffer in buffers { jpegBytes += try ImageEncoder.encode(buffer, format: .jpeg).count }
+        }
         func perScene(_ duration: Duration) -> String {
             let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
             return String(format: "%.2f ms", ms / Double(scenes.count))

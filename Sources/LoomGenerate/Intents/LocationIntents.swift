@@ -1,4 +1,3 @@
-import Foundation
 import LoomCore
 
 /// Intents about where objects are: grid regions, boxes, relations, which image.
@@ -32,7 +31,7 @@ enum LocationIntents {
             let w = Double(scene.width)
             let h = Double(scene.height)
             let corners = [object.box.x / w, object.box.y / h, object.box.maxX / w, object.box.maxY / h]
-            let text = "[" + corners.map { String(format: "%.2f", min(1, max(0, $0))) }.joined(separator: ", ") + "]"
+            let text = "[" + corners.map(Phrasing.twoDecimals).joined(separator: ", ") + "]"
             return IntentInstance(
                 fact: .boundingBox(image: 0, selector: selector), value: .text(text), distractors: [],
                 bindings: ["object": Phrasing.noun(selector)])

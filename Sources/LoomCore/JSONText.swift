@@ -1,4 +1,4 @@
-/// Minimal JSON writing for the few fixed shapes exports produce: faster than `JSONEncoder` on big exports
+/// Minimal JSON writing for the few fixed shapes Loom stores and exports: faster than `JSONEncoder` on big exports
 /// and byte-for-byte predictable.
 public enum JSONText {
     /// `text` as a JSON string literal, quotes included. Non-ASCII characters are written as UTF-8.
@@ -35,5 +35,18 @@ public enum JSONText {
     /// A JSON array of values that are already JSON text.
     public static func array(_ items: [String]) -> String {
         "[" + items.joined(separator: ", ") + "]"
+    }
+}
+
+extension Record {
+    /// The conversation in ShareGPT form, `[{"from": "human"|"gpt", "value": …}]`: what LLaVA, Mantis and
+    /// LLaMA-Factory's sharegpt format read.
+    public var shareGPTJSON: String {
+        JSONText.array(
+            turns.map { turn in
+                JSONText.object([
+                    ("from", JSONText.quoted(turn.role == .user ? "human" : "gpt")), ("value", JSONText.quoted(turn.text)),
+                ])
+            })
     }
 }

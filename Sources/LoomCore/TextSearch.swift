@@ -1,0 +1,97 @@
+/// Substring search over UTF-8 bytes. Foundation's `range(of:)`, `components(separatedBy:)` and
+/// `trimmingCharacters(in:)` bridge through NSString on Linux and dominated generation time when measured.
+public enum TextSearch {
+    /// Byte offsets of every non-overlapping occurrence of `needle` in `text`.
+    public static func occurrences(of needle: String, in text: String) -> [Int] {
+        var text = text
+        var needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { pattern in
+                var found: [Int] = []
+                guard !pattern.isEmpty, pattern.count <= haystack.count else { return found }
+                let first = pattern[0]
+                var start = 0
+                let last = haystack.count - pattern.count
+                while start <= last {
+                    if haystack[start] == first && memcmpEqual(haystack, start, pattern) {
+                        found.append(start)
+                        start += pattern.count
+                    } else {
+                        start += 1
+                    }
+                }
+                return found
+            }
+        }
+    }
+
+    /// True when `needle` occurs in `text`.
+    public static func contains(_ text: String, _ needle: String) -> Bool {
+        needle.isEmpty || !occurrences(of: needle, in: text).isEmpty
+    }
+
+    /// How often `needle` occurs in `text` (non-overlapping).
+    public static func count(of needle: String, in text: String) -> Int {
+        occurrences(of: needle, in: text).count
+    }
+
+    /// True when `phrase` occurs in `text` with no letter or digit directly before or after it.
+    public static func containsWords(_ text: String, _ phrase: String) -> Bool {
+        let bytes = Array(text.utf8)
+        let length = phrase.utf8.count
+        guard length > 0 else { return false }
+        for start in overlappingOccurrences(of: phrase, in: bytes) {
+            let before = start == 0 ? nil : bytes[start - 1]
+            let after = start + length >= bytes.count ? nil : bytes[start + length]
+            if isBoundary(before) && isBoundary(after) { return true }
+        }
+        return false
+    }
+
+    /// Lower case, surrounding white space removed, trailing full stops removed: the form answers are compared in.
+    public static func normalized(_ text: String) -> String {
+        // Fast path for ASCII text, which almost every answer is.
+        if let ascii = asciiNormalized(text) { return ascii }
+        var scalars = Substring(text.lowercased()).unicodeScalars[...]
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace || last == "." { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+
+    private static func asciiNormalized(_ text: String) -> String? {
+        var bytes = Array(text.utf8)
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte >= 0x80 { return nil }
+            if byte >= 0x41 && byte <= 0x5A { bytes[index] = byte + 0x20 }
+        }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        var start = 0
+        var end = bytes.count
+        while start < end && isSpace(bytes[start]) { start += 1 }
+        while end > start && (isSpace(bytes[end - 1]) || bytes[end - 1] == 0x2E) { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    private static func isBoundary(_ byte: UInt8?) -> Bool {
+        guard let byte else { return true }
+        // ASCII letters and digits continue a word; so do the bytes of any non-ASCII character.
+        let isWord = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte >= 0x80
+        return !isWord
+    }
+
+    private static func overlappingOccurrences(of needle: String, in haystack: [UInt8]) -> [Int] {
+        let pattern = Array(needle.utf8)
+        guard !pattern.isEmpty, pattern.count <= haystack.count else { return [] }
+        var found: [Int] = []
+        for start in 0...(haystack.count - pattern.count) where haystack[start] == pattern[0] {
+            if haystack[start..<(start + pattern.count)].elementsEqual(pattern) { found.append(start) }
+        }
+        return found
+    }
+
+    private static func memcmpEqual(_ haystack: UnsafeBufferPointer<UInt8>, _ start: Int, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
+        for offset in 1..<pattern.count where haystack[start + offset] != pattern[offset] { return false }
+        return true
+    }
+}

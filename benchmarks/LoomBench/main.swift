@@ -1,0 +1,107 @@
+// loom-bench: measures Loom's generation speed without drawing images.
+//
+//   loom-bench norender RECIPE   compose + generate + check + store + export, images not drawn
+//   loom-bench generate RECIPE   compose + generate + check in memory only (no store, no export)
+//   loom-bench render RECIPE     compose + draw + encode every image of the recipe's singles (no files written)
+//
+// Each prints one JSON line: {"scenario", "samples", "records", "seconds", "records_per_second", "peak_rss_mb"}.
+// End-to-end figures come from `loom run` itself (see benchmarks/run.sh).
+import Foundation
+import LoomCheck
+import LoomCore
+import LoomEngine
+import LoomGenerate
+import LoomMedia
+import LoomRecipe
+import LoomScenes
+import Synchronization
+
+func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+}
+
+func report(_ scenario: String, samples: Int, records: Int, seconds: Double) {
+    let line: [String: Any] = [
+        "scenario": scenario, "samples": samples, "records": records, "seconds": (seconds * 1000).rounded() / 1000,
+        "records_per_second": Int(Double(records) / seconds), "peak_rss_mb": Int(peakResidentMegabytes()),
+    ]
+    let data = try! JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count == 3, ["norender", "generate", "render"].contains(arguments[1]) else {
+    FileHandle.standardError.write(Data("usage: loom-bench norender|generate|render RECIPE\n".utf8))
+    exit(2)
+}
+let (recipe, recipeURL, catalog) = try RunLocator.loadRecipe(arguments[2])
+let threads = ProcessInfo.processInfo.activeProcessorCount
+
+switch arguments[1] {
+case "norender":
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("loom-bench-\(UUID().uuidString)")
+    var scratch = recipe
+    scratch.output = output.path
+    let runner = RecipeRunner(recipe: scratch, recipeURL: recipeURL, catalog: catalog, threads: threads, renderImages: false)
+    let started = Date()
+    let summary = try await runner.run()
+    let seconds = Date().timeIntervalSince(started)
+    try? FileManager.default.removeItem(at: output)
+    report("norender", samples: summary.plannedSamples, records: summary.records, seconds: seconds)
+case "render":
+    guard let source = recipe.scenes else { exit(2) }
+    let settings = SceneSettings(
+        width: source.width, height: source.height, minObjects: source.objects.lowerBound,
+        maxObjects: source.objects.upperBound, minLabels: source.labels.lowerBound, maxLabels: source.labels.upperBound,
+        maxOcclusion: source.maxOcclusion)
+    let singles = WorkPlan(recipe: recipe).samples.filter { $0.kind == .single }
+    let format = ImageFormat(rawValue: source.format) ?? .png
+    let started = Date()
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+        for planned in singles.enumerated().filter({ $0.offset % threads == t }).map(\.element) {
+            var rng = SeededGenerator(seed: StableID.seed(recipe.seed, planned.id, "scene"))
+            let scene = SceneComposer.single(settings, rng: &rng)
+            _ = try! ImageEncoder.encode(try! SceneRenderer.render(scene), format: format, jpegQuality: source.jpegQuality)
+        }
+    }
+    let seconds = Date().timeIntervalSince(started)
+    report("render", samples: singles.count, records: singles.count, seconds: seconds)
+default:
+    guard let source = recipe.scenes else { exit(2) }
+    let plan = WorkPlan(recipe: recipe)
+    let generator = TemplateGenerator(
+        catalog: catalog, types: recipe.generate.types, domains: recipe.generate.domains, language: recipe.generate.language)
+    let settings = SceneSettings(
+        width: source.width, height: source.height, minObjects: source.objects.lowerBound,
+        maxObjects: source.objects.upperBound, minLabels: source.labels.lowerBound, maxLabels: source.labels.upperBound,
+        maxOcclusion: source.maxOcclusion)
+    // Split the plan into one slice per thread; each thread composes, generates and checks its slice.
+    let slices = (0..<threads).map { t in plan.samples.enumerated().filter { $0.offset % threads == t }.map(\.element) }
+    let total = Mutex(0)
+    let started = Date()
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+        var records = 0
+        for planned in slices[t] {
+            var rng = SeededGenerator(seed: StableID.seed(recipe.seed, planned.id, "scene"))
+            let truth: SampleTruth =
+                switch planned.kind {
+                case .single: .single(SceneComposer.single(settings, rng: &rng))
+                case .pair: .pair(SceneComposer.pair(settings, rng: &rng))
+                case .set: .set(SceneComposer.set(settings, count: rng.int(in: source.setImages), rng: &rng))
+                case .sequence: .sequence(SceneComposer.sequence(settings, frames: rng.int(in: source.sequenceFrames), rng: &rng))
+                }
+            let sample = Sample(id: planned.id, kind: planned.kind, ordinal: planned.ordinal,
+                media: truth.scenes.indices.map { "m\($0)" }, truth: truth)
+            let generated = try! generator.records(for: sample, seed: StableID.seed(recipe.seed, planned.id, "generate"))
+            for record in generated where !AnswerChecker.check(record, truth: truth).isEmpty {
+                fatalError("checker disagreement in \(record.id)")
+            }
+            records += generated.count
+        }
+        total.withLock { $0 += records }
+    }
+    let seconds = Date().timeIntervalSince(started)
+    report("generate", samples: plan.samples.count, records: total.withLock { $0 }, seconds: seconds)
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Loom's benchmarks (`make bench`). Prints a table; BENCHMARKS.md records the figures with this command.
+#
+# Competitors, run in the same invocation on the same scenes:
+#   - CLEVR's question generator (facebookresearch/clevr-dataset-gen, question_generation/): set
+#     CLEVR_QGEN_DIR to a checkout of that folder. It is not shipped with Loom.
+#   - Pillow (pip package), drawing the same single scenes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RECIPE=${RECIPE:-examples/quickstart.yaml}
+swift build -c release --product loom >/dev/null
+swift build -c release --product loom-bench >/dev/null
+python3 -c "import PIL" 2>/dev/null || pip install --quiet pillow
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+sed "s#^output: .*#output: $work/run#" "$RECIPE" > "$work/recipe.yaml"
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1)"
+echo "recipe: $RECIPE"
+echo
+
+# 1. Loom end to end: draw + encode + write images, generate, check, store, export (the real CLI).
+/usr/bin/time -f '%e %M' -o "$work/time" .build/release/loom run "$work/recipe.yaml" > "$work/run.log" 2>/dev/null
+read -r seconds peak_kb < "$work/time"
+records=$(sed -n 's/.* \([0-9][0-9]*\) records\.$/\1/p' "$work/run.log")
+flagged=$(sed -n 's/^Answer check: \([0-9]*\) record.*/\1/p' "$work/run.log")
+printf 'loom end to end        %6d records  %6.2f s  %8.0f records/s  peak %4d MB  disagreements %s\n' \
+  "$records" "$seconds" "$(echo "$records / $seconds" | bc -l)" "$((peak_kb / 1024))" "$flagged"
+
+# 2. Loom without drawing images (compose, generate, check, store, export).
+line=$(/usr/bin/time -f '%M' -o "$work/time2" .build/release/loom-bench norender "$work/recipe.yaml")
+python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom rendering excluded %6d records  %6.2f s  %8d records/s  peak %4d MB' % (d['records'], d['seconds'], d['records_per_second'], int(open(sys.argv[2]).read())//1024))" "$line" "$work/time2"
+
+# 3. Loom generation alone (compose, generate, check; in memory).
+line=$(.build/release/loom-bench generate "$work/recipe.yaml")
+python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom generate+check    %6d records  %6.2f s  %8d records/s  peak %4d MB' % (d['records'], d['seconds'], d['records_per_second'], d['peak_rss_mb']))" "$line"
+
+# 4. CLEVR's question generator over the same single scenes (10 templates per image, as CLEVR shipped).
+if [ -n "${CLEVR_QGEN_DIR:-}" ] && [ -f "$CLEVR_QGEN_DIR/generate_questions.py" ]; then
+  scenes=$(python3 benchmarks/loom_to_clevr_scenes.py "$work/run/loom.sqlite" "$work/clevr_scenes.json")
+  ( cd "$CLEVR_QGEN_DIR" && /usr/bin/time -f '%e %M' -o "$work/time3" python3 generate_questions.py \
+      --input_scene_file "$work/clevr_scenes.json" --output_questions_file "$work/clevr_questions.json" \
+      --templates_per_image 10 --instances_per_template 1 > /dev/null 2>&1 )
+  read -r cseconds cpeak < "$work/time3"
+  questions=$(python3 -c "import json; print(len(json.load(open('$work/clevr_questions.json'))['questions']))")
+  printf 'CLEVR generate_questions %4d questions %6.2f s  %8.0f questions/s  peak %4d MB  (%s scenes, 1 process)\n' \
+    "$questions" "$cseconds" "$(echo "$questions / $cseconds" | bc -l)" "$((cpeak / 1024))" "$scenes"
+else
+  echo "CLEVR generate_questions: skipped (set CLEVR_QGEN_DIR to clevr-dataset-gen/question_generation)"
+fi
+
+# 5. Drawing: Loom (cairo + libpng) against Pillow on the same single scenes, all cores each.
+line=$(.build/release/loom-bench render "$work/recipe.yaml")
+python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom draw+encode       %6d images   %6.2f s  %8d images/s' % (d['records'], d['seconds'], d['records_per_second']))" "$line"
+line=$(python3 benchmarks/pillow_render.py "$work/run/loom.sqlite")
+python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('Pillow draw+encode     %6d images   %6.2f s  %8d images/s  (flat fills, no anti-aliasing)' % (d['images'], d['seconds'], d['images_per_second']))" "$line"
