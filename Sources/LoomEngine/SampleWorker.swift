@@ -52,7 +52,7 @@ struct SampleWorker: Sendable {
         var write = StoreWrite(
             media: media.filter { seen.insert($0.id).inserted }, samples: [sample], records: records,
             ledger: [Stage.render, .generate, .check].map { LedgerEntry(item: planned.id, stage: $0.rawValue, status: .done) })
-        try write.encode()  // here, on a worker thread, not in the single writer
+        write.encode()  // here, on a worker thread, not in the single writer
         return write
     }
 

@@ -53,10 +53,15 @@ enum BackgroundCatalog {
         Entry(style: .grid, name: "light grid paper", base: RGB(0.98, 0.98, 0.96), accent: RGB(0.74, 0.82, 0.92)),
         Entry(style: .grid, name: "green grid paper", base: RGB(0.94, 0.97, 0.93), accent: RGB(0.68, 0.84, 0.70)),
         Entry(style: .grid, name: "gray grid paper", base: RGB(0.95, 0.95, 0.95), accent: RGB(0.76, 0.76, 0.76)),
+        Entry(style: .grid, name: "blue grid paper", base: RGB(0.95, 0.97, 1.0), accent: RGB(0.60, 0.72, 0.90)),
         Entry(style: .dots, name: "white dotted paper", base: RGB(0.98, 0.98, 0.98), accent: RGB(0.72, 0.74, 0.78)),
         Entry(style: .dots, name: "cream dotted paper", base: RGB(0.98, 0.95, 0.86), accent: RGB(0.80, 0.72, 0.58)),
+        Entry(style: .dots, name: "gray dotted paper", base: RGB(0.92, 0.92, 0.92), accent: RGB(0.64, 0.64, 0.67)),
+        Entry(style: .dots, name: "blue dotted paper", base: RGB(0.93, 0.96, 1.0), accent: RGB(0.60, 0.69, 0.85)),
         Entry(style: .wood, name: "light wood", base: RGB(0.86, 0.72, 0.52), accent: RGB(0.72, 0.56, 0.37)),
         Entry(style: .wood, name: "pale pine wood", base: RGB(0.93, 0.84, 0.66), accent: RGB(0.80, 0.67, 0.47)),
+        Entry(style: .wood, name: "birch wood", base: RGB(0.95, 0.90, 0.79), accent: RGB(0.82, 0.74, 0.60)),
+        Entry(style: .wood, name: "honey oak wood", base: RGB(0.88, 0.73, 0.50), accent: RGB(0.74, 0.57, 0.35)),
     ]
 
     /// A random background: a uniform style, then a uniform entry of that style.

@@ -9,6 +9,7 @@ enum PairComposer {
     /// The least distance a moved object's centre travels, as a fraction of the image width or height.
     static let minimumMove = 0.25
 
+    /// A first scene and its changed copy.
     static func pair(_ settings: SceneSettings, using rng: inout SeededGenerator) -> PairTruth {
         let settings = settings.sanitized
         let kind = rng.pick(PairChange.Kind.allCases) ?? .recolored

@@ -39,6 +39,8 @@ enum SequenceComposer {
         case still(first: Int, last: Int)
     }
 
+    /// `frames` frames (at least 2). When the canvas is too crowded for the drawn plan, it settles for fewer
+    /// objects, then for no comings and goings, then for no signs.
     static func sequence(_ settings: SceneSettings, frames: Int, using rng: inout SeededGenerator) -> [SceneTruth] {
         let settings = settings.sanitized
         let frameCount = max(2, frames)
@@ -53,7 +55,6 @@ enum SequenceComposer {
             for _ in 0..<40 {
                 if let scenes = compose(settings, frameCount: frameCount, plan: plan, using: &rng) { return scenes }
             }
-            // Too crowded: fewer objects, then no comings and goings, then no signs.
             if objectCount > 1 {
                 objectCount -= 1
                 plan.objectCount = objectCount
@@ -68,6 +69,8 @@ enum SequenceComposer {
         }
     }
 
+    /// What a sequence holds: objects in total (over all frames), signs, and whether one object comes late
+    /// and one leaves early.
     struct Plan {
         var objectCount: Int
         var labelCount: Int

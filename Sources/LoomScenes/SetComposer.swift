@@ -8,6 +8,7 @@ enum SetComposer {
     /// The share of sets with one shape common to every image.
     static let sharedShapeShare = 0.5
 
+    /// `count` scenes (at least 1).
     static func set(_ settings: SceneSettings, count: Int, using rng: inout SeededGenerator) -> [SceneTruth] {
         let settings = settings.sanitized
         let count = max(1, count)

@@ -48,7 +48,7 @@ public final class RunStore: Sendable {
     /// Commits a batch of finished work in one transaction.
     public func commit(_ batch: [StoreWrite]) throws {
         var batch = batch
-        for index in batch.indices { try batch[index].encode() }
+        for index in batch.indices { batch[index].encode() }
         let now = Date().timeIntervalSince1970
         try write { db in
             let media = try db.cachedStatement(

@@ -23,12 +23,9 @@ public struct StoreWrite: Sendable {
     }
 
     /// Encodes samples and records now. Optional: `RunStore.commit` encodes whatever was not.
-    public mutating func encode() throws {
+    public mutating func encode() {
         guard encoded == nil else { return }
-        let encoder = RunStore.encoder()
-        encoded = Encoded(
-            samples: try samples.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
-            records: try records.map { (String(decoding: try encoder.encode($0), as: UTF8.self), $0.shareGPTJSON) })
+        encoded = Encoded(samples: samples.map(\.canonicalJSON), records: records.map { ($0.canonicalJSON, $0.shareGPTJSON) })
     }
 }
 

@@ -1,0 +1,350 @@
+/// Fast JSON for the two shapes the store writes most: records and samples. The output has the same structure
+/// as the synthesized `Codable` encoding (so `JSONDecoder` reads it back into an equal value, which a test
+/// checks for every kind of record and sample) at a fraction of `JSONEncoder`'s cost, which was most of the
+/// time spent storing a run when measured.
+struct JSONBuilder {
+    private(set) var text = ""
+    private var needsComma = false
+
+    init(capacity: Int = 1024) {
+        text.reserveCapacity(capacity)
+    }
+
+    mutating func object(_ body: (inout JSONBuilder) -> Void) {
+        separate()
+        text += "{"
+        needsComma = false
+        body(&self)
+        text += "}"
+        needsComma = true
+    }
+
+    mutating func array<S: Sequence>(_ items: S, _ element: (inout JSONBuilder, S.Element) -> Void) {
+        separate()
+        text += "["
+        needsComma = false
+        for item in items { element(&self, item) }
+        text += "]"
+        needsComma = true
+    }
+
+    /// Starts a member: `"key":`. The value written next completes it.
+    mutating func key(_ name: String) {
+        separate()
+        text += JSONText.quoted(name)
+        text += ":"
+        needsComma = false
+    }
+
+    mutating func string(_ value: String) {
+        separate()
+        text += JSONText.quoted(value)
+        needsComma = true
+    }
+
+    mutating func int<T: BinaryInteger>(_ value: T) {
+        separate()
+        text += String(value)
+        needsComma = true
+    }
+
+    mutating func double(_ value: Double) {
+        separate()
+        text += value.isFinite ? "\(value)" : "0"
+        needsComma = true
+    }
+
+    mutating func member(_ name: String, _ value: String) {
+        key(name)
+        string(value)
+    }
+
+    mutating func member<T: BinaryInteger>(_ name: String, _ value: T) {
+        key(name)
+        int(value)
+    }
+
+    mutating func member(_ name: String, _ value: Double) {
+        key(name)
+        double(value)
+    }
+
+    /// An enum case with associated values: `"case": {…}`.
+    mutating func enumCase(_ name: String, _ body: (inout JSONBuilder) -> Void) {
+        key(name)
+        object(body)
+    }
+
+    private mutating func separate() {
+        if needsComma { text += "," }
+    }
+}
+
+extension Record {
+    /// The record as JSON, decodable with `JSONDecoder` into an equal record.
+    public var canonicalJSON: String {
+        var json = JSONBuilder(capacity: 2048)
+        json.object { j in
+            j.member("id", id)
+            j.member("sampleID", sampleID)
+            j.key("media")
+            j.array(media) { $0.string($1) }
+            j.key("turns")
+            j.array(turns) { j, turn in
+                j.object { j in
+                    j.member("role", turn.role.rawValue)
+                    j.member("text", turn.text)
+                }
+            }
+            j.member("type", type.rawValue)
+            j.member("domain", domain.rawValue)
+            if let skill { j.member("skill", skill.rawValue) }
+            j.member("language", language)
+            if let options {
+                j.key("options")
+                j.array(options) { $0.string($1) }
+            }
+            if let answerKey { j.member("answerKey", answerKey) }
+            j.key("checks")
+            j.array(checks) { j, check in j.answerCheck(check) }
+            j.key("provenance")
+            j.object { j in
+                j.member("generator", provenance.generator)
+                j.member("template", provenance.template)
+                j.member("phrasing", provenance.phrasing)
+                j.member("seed", provenance.seed)
+            }
+            j.key("flags")
+            j.array(flags) { j, flag in
+                j.object { j in
+                    j.member("code", flag.code)
+                    j.member("reason", flag.reason)
+                }
+            }
+        }
+        return json.text
+    }
+}
+
+extension Sample {
+    /// The sample as JSON, decodable with `JSONDecoder` into an equal sample.
+    public var canonicalJSON: String {
+        var json = JSONBuilder(capacity: 4096)
+        json.object { j in
+            j.member("id", id)
+            j.member("kind", kind.rawValue)
+            j.member("ordinal", ordinal)
+            j.key("media")
+            j.array(media) { $0.string($1) }
+            j.key("truth")
+            j.object { j in
+                switch truth {
+                case .single(let scene):
+                    j.enumCase("single") { j in
+                        j.key("_0")
+                        j.scene(scene)
+                    }
+                case .pair(let pair):
+                    j.enumCase("pair") { j in
+                        j.key("_0")
+                        j.object { j in
+                            j.key("first")
+                            j.scene(pair.first)
+                            j.key("second")
+                            j.scene(pair.second)
+                            j.key("change")
+                            j.object { j in
+                                j.member("kind", pair.change.kind.rawValue)
+                                j.member("objectID", pair.change.objectID)
+                            }
+                        }
+                    }
+                case .set(let scenes), .sequence(let scenes):
+                    j.enumCase(truth.kind == .set ? "set" : "sequence") { j in
+                        j.key("_0")
+                        j.array(scenes) { j, scene in j.scene(scene) }
+                    }
+                }
+            }
+        }
+        return json.text
+    }
+}
+
+extension JSONBuilder {
+    mutating func scene(_ scene: SceneTruth) {
+        object { j in
+            j.member("width", scene.width)
+            j.member("height", scene.height)
+            j.member("background", scene.background.rawValue)
+            j.member("backgroundName", scene.backgroundName)
+            j.key("objects")
+            j.array(scene.objects) { j, o in
+                j.object { j in
+                    j.member("id", o.id)
+                    j.member("shape", o.shape.rawValue)
+                    j.member("color", o.color.rawValue)
+                    j.member("size", o.size.rawValue)
+                    j.member("pattern", o.pattern.rawValue)
+                    j.member("centerX", o.centerX)
+                    j.member("centerY", o.centerY)
+                    j.member("radius", o.radius)
+                    j.member("rotation", o.rotation)
+                    j.member("z", o.z)
+                    j.key("box")
+                    j.box(o.box)
+                    j.member("visibleFraction", o.visibleFraction)
+                }
+            }
+            j.key("labels")
+            j.array(scene.labels) { j, label in
+                j.object { j in
+                    j.member("id", label.id)
+                    j.member("text", label.text)
+                    j.member("signColor", label.signColor)
+                    j.key("box")
+                    j.box(label.box)
+                }
+            }
+        }
+    }
+
+    mutating func box(_ box: Box) {
+        object { j in
+            j.member("x", box.x)
+            j.member("y", box.y)
+            j.member("width", box.width)
+            j.member("height", box.height)
+        }
+    }
+
+    mutating func filter(_ filter: ObjectFilter) {
+        object { j in
+            if let shape = filter.shape { j.member("shape", shape.rawValue) }
+            if let color = filter.color { j.member("color", color.rawValue) }
+            if let size = filter.size { j.member("size", size.rawValue) }
+            if let pattern = filter.pattern { j.member("pattern", pattern.rawValue) }
+        }
+    }
+
+    mutating func value(_ value: FactValue) {
+        object { j in
+            switch value {
+            case .int(let n): j.enumCase("int") { $0.member("_0", n) }
+            case .text(let t): j.enumCase("text") { $0.member("_0", t) }
+            case .medium(let m): j.enumCase("medium") { $0.member("_0", m) }
+            }
+        }
+    }
+
+    mutating func answerCheck(_ check: AnswerCheck) {
+        object { j in
+            j.member("turn", check.turn)
+            j.key("kind")
+            j.object { j in
+                switch check.kind {
+                case .exact(let fact): j.enumCase("exact") { $0.key("_0"); $0.fact(fact) }
+                case .choice(let fact): j.enumCase("choice") { $0.key("_0"); $0.fact(fact) }
+                case .mentions(let fact): j.enumCase("mentions") { $0.key("_0"); $0.fact(fact) }
+                case .claim(let fact, let candidate):
+                    j.enumCase("claim") { j in
+                        j.key("_0")
+                        j.fact(fact)
+                        j.key("candidate")
+                        j.value(candidate)
+                    }
+                case .describes(let claim):
+                    j.enumCase("describes") { j in
+                        j.key("_0")
+                        j.object { j in
+                            j.member("image", claim.image)
+                            j.key("items")
+                            j.array(claim.items) { j, item in
+                                j.object { j in
+                                    j.member("shape", item.shape.rawValue)
+                                    j.member("color", item.color.rawValue)
+                                    j.member("size", item.size.rawValue)
+                                    j.member("pattern", item.pattern.rawValue)
+                                }
+                            }
+                            if let labels = claim.labels {
+                                j.key("labels")
+                                j.array(labels) { $0.string($1) }
+                            }
+                        }
+                    }
+                }
+            }
+            if let expected = check.expected {
+                j.key("expected")
+                j.value(expected)
+            }
+            if let span = check.span { j.member("span", span) }
+        }
+    }
+
+    mutating func fact(_ fact: Fact) {
+        object { j in
+            switch fact {
+            case .count(let image, let filter):
+                j.enumCase("count") { $0.member("image", image); $0.key("filter"); $0.filter(filter) }
+            case .attribute(let image, let selector, let attribute):
+                j.enumCase("attribute") { j in
+                    j.member("image", image)
+                    j.key("selector")
+                    j.filter(selector)
+                    j.member("attribute", attribute.rawValue)
+                }
+            case .region(let image, let selector):
+                j.enumCase("region") { $0.member("image", image); $0.key("selector"); $0.filter(selector) }
+            case .boundingBox(let image, let selector):
+                j.enumCase("boundingBox") { $0.member("image", image); $0.key("selector"); $0.filter(selector) }
+            case .relation(let image, let subject, let reference):
+                j.enumCase("relation") { j in
+                    j.member("image", image)
+                    j.key("subject")
+                    j.filter(subject)
+                    j.key("reference")
+                    j.filter(reference)
+                }
+            case .labelText(let image, let signColor):
+                j.enumCase("labelText") { j in
+                    j.member("image", image)
+                    if let signColor { j.member("signColor", signColor) }
+                }
+            case .numberSum(let image):
+                j.enumCase("numberSum") { $0.member("image", image) }
+            case .countDifference(let image, let more, let less):
+                j.enumCase("countDifference") { j in
+                    j.member("image", image)
+                    j.key("more")
+                    j.filter(more)
+                    j.key("less")
+                    j.filter(less)
+                }
+            case .remainingAfterRemoval(let image, let removed):
+                j.enumCase("remainingAfterRemoval") { $0.member("image", image); $0.key("removed"); $0.filter(removed) }
+            case .mostCommon(let image, let attribute):
+                j.enumCase("mostCommon") { $0.member("image", image); $0.member("attribute", attribute.rawValue) }
+            case .mediumContaining(let filter):
+                j.enumCase("mediumContaining") { $0.key("filter"); $0.filter(filter) }
+            case .totalCount(let filter):
+                j.enumCase("totalCount") { $0.key("filter"); $0.filter(filter) }
+            case .mediumWithMostObjects:
+                j.enumCase("mediumWithMostObjects") { _ in }
+            case .sharedByAll(let attribute):
+                j.enumCase("sharedByAll") { $0.member("attribute", attribute.rawValue) }
+            case .pairChange:
+                j.enumCase("pairChange") { _ in }
+            case .motionDirection(let selector):
+                j.enumCase("motionDirection") { $0.key("selector"); $0.filter(selector) }
+            case .firstFrame(let selector):
+                j.enumCase("firstFrame") { $0.key("selector"); $0.filter(selector) }
+            case .mediaContaining(let filter):
+                j.enumCase("mediaContaining") { $0.key("filter"); $0.filter(filter) }
+            case .lastFrame(let selector):
+                j.enumCase("lastFrame") { $0.key("selector"); $0.filter(selector) }
+            }
+        }
+    }
+}
