@@ -3,54 +3,60 @@
 /// checks for every kind of record and sample) at a fraction of `JSONEncoder`'s cost, which was most of the
 /// time spent storing a run when measured.
 struct JSONBuilder {
-    private(set) var text = ""
+    private var bytes: [UInt8] = []
     private var needsComma = false
 
     init(capacity: Int = 1024) {
-        text.reserveCapacity(capacity)
+        bytes.reserveCapacity(capacity)
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    private mutating func raw(_ ascii: StaticString) {
+        ascii.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     mutating func object(_ body: (inout JSONBuilder) -> Void) {
         separate()
-        text += "{"
+        bytes.append(0x7B)
         needsComma = false
         body(&self)
-        text += "}"
+        bytes.append(0x7D)
         needsComma = true
     }
 
     mutating func array<S: Sequence>(_ items: S, _ element: (inout JSONBuilder, S.Element) -> Void) {
         separate()
-        text += "["
+        bytes.append(0x5B)
         needsComma = false
         for item in items { element(&self, item) }
-        text += "]"
+        bytes.append(0x5D)
         needsComma = true
     }
 
     /// Starts a member: `"key":`. The value written next completes it.
     mutating func key(_ name: String) {
         separate()
-        text += JSONText.quoted(name)
-        text += ":"
+        JSONText.appendQuoted(name, to: &bytes)
+        bytes.append(0x3A)
         needsComma = false
     }
 
     mutating func string(_ value: String) {
         separate()
-        text += JSONText.quoted(value)
+        JSONText.appendQuoted(value, to: &bytes)
         needsComma = true
     }
 
     mutating func int<T: BinaryInteger>(_ value: T) {
         separate()
-        text += String(value)
+        bytes.append(contentsOf: String(value).utf8)
         needsComma = true
     }
 
     mutating func double(_ value: Double) {
         separate()
-        text += value.isFinite ? "\(value)" : "0"
+        if value.isFinite { bytes.append(contentsOf: value.description.utf8) } else { raw("0") }
         needsComma = true
     }
 
@@ -76,7 +82,7 @@ struct JSONBuilder {
     }
 
     private mutating func separate() {
-        if needsComma { text += "," }
+        if needsComma { bytes.append(0x2C) }
     }
 }
 

@@ -105,18 +105,28 @@ public final class RecipeRunner: Sendable {
         do {
             if faults.crashBeforeExport { throw InjectedCrash(point: "before the exports") }
             observer?(.stageStarted(stage: .export, total: recipe.exports.count, alreadyDone: 0))
-            for (index, spec) in recipe.exports.enumerated() {
-                let folder = spec.path.hasPrefix("/")
-                    ? URL(fileURLWithPath: spec.path) : directory.url.appendingPathComponent(spec.path)
-                let writer = ExportWriter(store: store, runDirectory: directory.url, copyImages: renderImages)
-                let format = ExportFormat(rawValue: spec.format.rawValue)!
-                let summary = try await workers.run { try writer.export(format, to: folder) }
-                try store.commit([
-                    StoreWrite(ledger: [LedgerEntry(item: "\(spec.format.rawValue):\(spec.path)", stage: Stage.export.rawValue, status: .done)])
-                ])
-                exports.append(summary)
-                observer?(.progressed(stage: .export, done: index + 1, failed: 0, records: summary.records))
+            // Exports only read the store: write them side by side.
+            let copyImages = renderImages
+            exports = try await withThrowingTaskGroup(of: (Int, ExportSummary).self) { group in
+                for (index, spec) in recipe.exports.enumerated() {
+                    let folder = spec.path.hasPrefix("/")
+                        ? URL(fileURLWithPath: spec.path) : directory.url.appendingPathComponent(spec.path)
+                    let writer = ExportWriter(store: store, runDirectory: directory.url, copyImages: copyImages)
+                    let format = ExportFormat(rawValue: spec.format.rawValue)!
+                    group.addTask { (index, try await workers.run { try writer.export(format, to: folder) }) }
+                }
+                var done: [(Int, ExportSummary)] = []
+                for try await result in group {
+                    done.append(result)
+                    observer?(.progressed(stage: .export, done: done.count, failed: 0, records: result.1.records))
+                }
+                return done.sorted { $0.0 < $1.0 }.map(\.1)
             }
+            try store.commit([
+                StoreWrite(ledger: recipe.exports.map {
+                    LedgerEntry(item: "\($0.format.rawValue):\($0.path)", stage: Stage.export.rawValue, status: .done)
+                })
+            ])
             observer?(.stageFinished(stage: .export, done: recipe.exports.count, failed: 0))
         } catch {
             try? await workers.shutdown()

@@ -44,10 +44,20 @@ case "norender":
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("loom-bench-\(UUID().uuidString)")
     var scratch = recipe
     scratch.output = output.path
-    let runner = RecipeRunner(recipe: scratch, recipeURL: recipeURL, catalog: catalog, threads: threads, renderImages: false)
     let started = Date()
+    let samplesDone = Mutex<Date?>(nil)
+    let runner = RecipeRunner(
+        recipe: scratch, recipeURL: recipeURL, catalog: catalog,
+        observer: { event in
+            if case .stageFinished(.render, _, _) = event { samplesDone.withLock { $0 = Date() } }
+        }, threads: threads, renderImages: false)
     let summary = try await runner.run()
     let seconds = Date().timeIntervalSince(started)
+    if let split = samplesDone.withLock({ $0 }) {
+        FileHandle.standardError.write(Data(String(
+            format: "norender phases: samples stored %.3f s, exports %.3f s\n", split.timeIntervalSince(started),
+            Date().timeIntervalSince(split)).utf8))
+    }
     try? FileManager.default.removeItem(at: output)
     report("norender", samples: summary.plannedSamples, records: summary.records, seconds: seconds)
 case "render":
