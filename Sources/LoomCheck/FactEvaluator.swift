@@ -85,6 +85,25 @@ struct FactEvaluator {
             return .medium(try track(selector).first!.frame)
         case .lastFrame(let selector):
             return .medium(try track(selector).last!.frame)
+        case .frameOrder(let selector, let direction, let shown):
+            let boxes = Dictionary(uniqueKeysWithValues: try track(selector).map { ($0.frame, $0.box) })
+            var positions: [(shown: Int, coordinate: Double)] = []
+            for (position, frame) in shown.enumerated() {
+                guard let box = boxes[frame] else { throw Unanswerable("the object is missing from a shown frame") }
+                let coordinate: Double =
+                    switch direction {
+                    case .right: box.x + box.width / 2
+                    case .left: -(box.x + box.width / 2)
+                    case .down: box.y + box.height / 2
+                    case .up: -(box.y + box.height / 2)
+                    }
+                positions.append((position + 1, coordinate))
+            }
+            let ordered = positions.sorted { $0.coordinate < $1.coordinate }
+            for (earlier, later) in zip(ordered, ordered.dropFirst()) where later.coordinate - earlier.coordinate < 1 {
+                throw Unanswerable("the object does not move between two of the shown frames")
+            }
+            return .text(ordered.map { String($0.shown) }.joined(separator: ", "))
         case .mediaContaining(let filter):
             return .int(scenes.count { $0.objects.contains { fits($0, filter) } })
         }

@@ -350,6 +350,14 @@ extension JSONBuilder {
                 j.enumCase("mediaContaining") { $0.key("filter"); $0.filter(filter) }
             case .lastFrame(let selector):
                 j.enumCase("lastFrame") { $0.key("selector"); $0.filter(selector) }
+            case .frameOrder(let selector, let direction, let shown):
+                j.enumCase("frameOrder") { j in
+                    j.key("selector")
+                    j.filter(selector)
+                    j.member("direction", direction.rawValue)
+                    j.key("shown")
+                    j.array(shown) { $0.int($1) }
+                }
             }
         }
     }

@@ -62,6 +62,10 @@ public enum Fact: Codable, Sendable, Hashable {
     case mediaContaining(filter: ObjectFilter)
     /// The last frame in which the selected object is visible.
     case lastFrame(selector: ObjectFilter)
+    /// Frames shown out of order (`shown[p]` is the sequence frame at shown position p), put back in time order
+    /// using the selected object's steady motion in `direction`: the shown positions (from 1), earliest first,
+    /// written "3, 1, 4, 2".
+    case frameOrder(selector: ObjectFilter, direction: MotionDirection, shown: [Int])
 }
 
 /// The value of a fact: what a checker compares.

@@ -8,6 +8,9 @@ struct IntentInstance {
     /// Distinct wrong values, none equal to `value` once rendered.
     var distractors: [FactValue]
     var bindings: [String: String]
+    /// The sample's media to show, in this order, when a question shows them rearranged (positions into the
+    /// sample's media); nil shows them all as they are.
+    var mediaOrder: [Int]? = nil
     /// Extra bindings for a judgement that proposes `candidate` (e.g. "{candidate_objects}").
     var candidateBindings: (FactValue) -> [String: String] = { _ in [:] }
 }
@@ -55,5 +58,6 @@ enum IntentLibrary {
         "image_comparison.shared_by_all": ComparisonIntents.sharedByAll,
         "temporal_reasoning.first_frame": TemporalIntents.firstFrame,
         "temporal_reasoning.frames_containing": TemporalIntents.framesContaining,
+        "temporal_reasoning.frame_order": TemporalIntents.frameOrder,
     ]
 }

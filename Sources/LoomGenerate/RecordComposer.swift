@@ -8,10 +8,10 @@ struct RecordComposer {
     let seed: UInt64
 
     /// `<image>` per medium, labelled "Image 1: <image>" when there are several, then a line break.
-    var mediaPrefix: String {
-        if sample.media.count <= 1 { return Record.imagePlaceholder + "\n" }
+    func mediaPrefix(count: Int) -> String {
+        if count <= 1 { return Record.imagePlaceholder + "\n" }
         let noun = Phrasing.capitalized(sample.kind.mediumNoun)
-        return sample.media.indices.map { "\(noun) \($0 + 1): \(Record.imagePlaceholder)" }.joined(separator: "\n") + "\n"
+        return (0..<count).map { "\(noun) \($0 + 1): \(Record.imagePlaceholder)" }.joined(separator: "\n") + "\n"
     }
 
     func render(_ value: FactValue) -> String {
@@ -21,26 +21,29 @@ struct RecordComposer {
     /// A single-turn record.
     func record(
         slot: String, question: String, answer: String, type: QuestionType, domain: Domain, skill: Skill?,
-        options: [String]? = nil, answerKey: String? = nil, checks: [AnswerCheck], template: String, phrasing: Int
+        options: [String]? = nil, answerKey: String? = nil, checks: [AnswerCheck], template: String, phrasing: Int,
+        mediaOrder: [Int]? = nil
     ) -> Record {
         conversation(
             slot: slot, exchanges: [(question, answer)], type: type, domain: domain, skill: skill, options: options,
-            answerKey: answerKey, checks: checks, template: template, phrasing: phrasing)
+            answerKey: answerKey, checks: checks, template: template, phrasing: phrasing, mediaOrder: mediaOrder)
     }
 
     /// A record of one or more question–answer exchanges; the media placeholders open the first question.
     func conversation(
         slot: String, exchanges: [(question: String, answer: String)], type: QuestionType, domain: Domain,
         skill: Skill?, options: [String]? = nil, answerKey: String? = nil, checks: [AnswerCheck], template: String,
-        phrasing: Int
+        phrasing: Int, mediaOrder: [Int]? = nil
     ) -> Record {
+        let media = mediaOrder.map { $0.map { sample.media[$0] } } ?? sample.media
         var turns: [Turn] = []
         for (index, exchange) in exchanges.enumerated() {
-            turns.append(Turn(role: .user, text: index == 0 ? mediaPrefix + exchange.question : exchange.question))
+            let question = index == 0 ? mediaPrefix(count: media.count) + exchange.question : exchange.question
+            turns.append(Turn(role: .user, text: question))
             turns.append(Turn(role: .assistant, text: exchange.answer))
         }
         return Record(
-            id: StableID.derive("rec", sample.id, slot), sampleID: sample.id, media: sample.media, turns: turns,
+            id: StableID.derive("rec", sample.id, slot), sampleID: sample.id, media: media, turns: turns,
             type: type, domain: domain, skill: sample.kind == .single ? nil : skill, language: language,
             options: options, answerKey: answerKey, checks: checks,
             provenance: Provenance(generator: "templates", template: template, phrasing: phrasing, seed: seed))

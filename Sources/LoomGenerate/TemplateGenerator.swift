@@ -99,7 +99,7 @@ public struct TemplateGenerator: Sendable {
                         answer: truth ? "Yes" : "No", type: .judgement, domain: domain, skill: skill,
                         answerKey: truth ? "yes" : "no",
                         checks: [AnswerCheck(turn: 1, kind: .claim(instance.fact, candidate: candidate), expected: instance.value)],
-                        template: name, phrasing: phrasing))
+                        template: name, phrasing: phrasing, mediaOrder: instance.mediaOrder))
             }
             return records
         case .multipleChoice:
@@ -115,7 +115,7 @@ public struct TemplateGenerator: Sendable {
                     answer: optionLetters[keyIndex], type: .multipleChoice, domain: domain, skill: skill,
                     options: options, answerKey: optionLetters[keyIndex],
                     checks: [AnswerCheck(turn: 1, kind: .choice(instance.fact), expected: instance.value)],
-                    template: name, phrasing: phrasing)
+                    template: name, phrasing: phrasing, mediaOrder: instance.mediaOrder)
             ]
         default:
             let (text, phrasing) = try question([:])
@@ -124,7 +124,7 @@ public struct TemplateGenerator: Sendable {
                     slot: "\(name).short_vqa", question: text + instruction(), answer: composer.render(instance.value),
                     type: .shortVQA, domain: domain, skill: skill,
                     checks: [AnswerCheck(turn: 1, kind: .exact(instance.fact), expected: instance.value)],
-                    template: name, phrasing: phrasing)
+                    template: name, phrasing: phrasing, mediaOrder: instance.mediaOrder)
             ]
         }
     }

@@ -81,4 +81,35 @@ enum TemporalIntents {
             bindings: ["object": Phrasing.noun(selector)],
             candidateBindings: { ["candidate": $0.rendered(mediumNoun: "frame")] })
     }
+
+    /// Four frames shown shuffled; the question names an object and its direction of motion, and the answer
+    /// is the shown positions in time order.
+    static func frameOrder(_ context: IntentContext, _ rng: inout SeededGenerator) -> IntentInstance? {
+        guard context.kind == .sequence, context.scenes.count >= 4, let first = context.scenes.first else { return nil }
+        let side = Double(min(first.width, first.height))
+        let all = SceneQueries.distinctObjects(context.scenes)
+        for track in tracks(context.scenes).shuffled(using: &rng) where track.frames.count == context.scenes.count {
+            guard let direction = direction(of: track, side: side),
+                let selector = SceneQueries.uniqueSelector(for: track.object, among: all)
+            else { continue }
+            let chosen = Array(Array(0..<context.scenes.count).shuffled(using: &rng).prefix(4)).sorted()
+            var shown = chosen.shuffled(using: &rng)
+            if shown == chosen { shown.swapAt(0, 1) }  // never already in order
+            // Shown positions (from 1) in time order: the position of each chosen frame, earliest first.
+            let order = chosen.map { frame in shown.firstIndex(of: frame)! + 1 }
+            let value = order.map(String.init).joined(separator: ", ")
+            var wrong: [String] = []
+            var seen: Set<String> = [value]
+            for _ in 0..<12 {
+                let candidate = order.shuffled(using: &rng).map(String.init).joined(separator: ", ")
+                if seen.insert(candidate).inserted { wrong.append(candidate) }
+            }
+            return IntentInstance(
+                fact: .frameOrder(selector: selector, direction: direction, shown: shown), value: .text(value),
+                distractors: wrong.map(FactValue.text),
+                bindings: ["object": Phrasing.noun(selector), "direction": direction.rawValue],
+                mediaOrder: shown, candidateBindings: { ["candidate": $0.rendered(mediumNoun: "frame")] })
+        }
+        return nil
+    }
 }
