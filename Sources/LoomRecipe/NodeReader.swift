@@ -83,25 +83,20 @@ final class MappingReader {
     }
 
     func int(_ key: String, default fallback: Int, in range: ClosedRange<Int>) -> Int {
-        guard let node = value(key) else { return fallback }
-        guard let number = node.int, case .scalar = node else {
-            sink.report("expected a whole number, found '\(node.string ?? "a \(node.kindName)")'", at: node,
-                path: childPath(key))
-            return fallback
-        }
-        guard range.contains(number) else {
-            sink.report("\(number) is out of range: must be from \(range.lowerBound) to \(range.upperBound)",
-                at: node, path: childPath(key))
-            return fallback
-        }
-        return number
+        number(key, default: fallback, in: range, kind: "a whole number") { $0.int }
     }
 
     func double(_ key: String, default fallback: Double, in range: ClosedRange<Double>) -> Double {
+        number(key, default: fallback, in: range, kind: "a number") { $0.float }
+    }
+
+    /// A number within `range`; `parse` reads it from the node.
+    private func number<T: Comparable>(
+        _ key: String, default fallback: T, in range: ClosedRange<T>, kind: String, parse: (Node) -> T?
+    ) -> T {
         guard let node = value(key) else { return fallback }
-        guard let number = node.float, case .scalar = node else {
-            sink.report("expected a number, found '\(node.string ?? "a \(node.kindName)")'", at: node,
-                path: childPath(key))
+        guard case .scalar = node, let number = parse(node) else {
+            sink.report("expected \(kind), found '\(node.string ?? "a \(node.kindName)")'", at: node, path: childPath(key))
             return fallback
         }
         guard range.contains(number) else {

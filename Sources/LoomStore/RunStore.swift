@@ -172,15 +172,9 @@ public final class RunStore: Sendable {
         unflaggedOnly: Bool = false, multiImage: Bool? = nil,
         _ body: (LoomCore.Record, _ media: (String) throws -> MediaItem?) throws -> Void
     ) throws {
-        var conditions: [String] = []
-        if unflaggedOnly { conditions.append("flagged = 0") }
-        if let multiImage { conditions.append(multiImage ? "media_count > 1" : "media_count <= 1") }
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let whereClause = Self.recordFilter(unflaggedOnly: unflaggedOnly, multiImage: multiImage)
         try read { db in
-            let media = try db.cachedStatement(sql: "SELECT * FROM media WHERE id = ?")
-            let lookup: (String) throws -> MediaItem? = { id in
-                try Row.fetchOne(media, arguments: [id]).map(Self.mediaItem)
-            }
+            let lookup = try Self.mediaLookup(db)
             let cursor = try String.fetchCursor(db, sql: "SELECT body FROM records\(whereClause) ORDER BY id")
             while let json = try cursor.next() { try body(try Self.decode(LoomCore.Record.self, json), lookup) }
         }
@@ -199,15 +193,9 @@ public final class RunStore: Sendable {
         unflaggedOnly: Bool = true, multiImage: Bool? = nil,
         _ body: (ShareGPTRow, _ media: (String) throws -> MediaItem?) throws -> Void
     ) throws {
-        var conditions: [String] = []
-        if unflaggedOnly { conditions.append("flagged = 0") }
-        if let multiImage { conditions.append(multiImage ? "media_count > 1" : "media_count <= 1") }
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let whereClause = Self.recordFilter(unflaggedOnly: unflaggedOnly, multiImage: multiImage)
         try read { db in
-            let media = try db.cachedStatement(sql: "SELECT * FROM media WHERE id = ?")
-            let lookup: (String) throws -> MediaItem? = { id in
-                try Row.fetchOne(media, arguments: [id]).map(Self.mediaItem)
-            }
+            let lookup = try Self.mediaLookup(db)
             let rows = try Row.fetchCursor(db, sql: "SELECT id, media_ids, sharegpt FROM records\(whereClause) ORDER BY id")
             while let row = try rows.next() {
                 let ids: String = row["media_ids"]
@@ -271,6 +259,20 @@ public final class RunStore: Sendable {
             }
         }
         return "\(error)"
+    }
+
+    /// The WHERE clause that selects records by flag state and by single or multiple media.
+    private static func recordFilter(unflaggedOnly: Bool, multiImage: Bool?) -> String {
+        var conditions: [String] = []
+        if unflaggedOnly { conditions.append("flagged = 0") }
+        if let multiImage { conditions.append(multiImage ? "media_count > 1" : "media_count <= 1") }
+        return conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+    }
+
+    /// A lookup of media by id that runs inside an open read (GRDB reads cannot nest).
+    private static func mediaLookup(_ db: Database) throws -> (String) throws -> MediaItem? {
+        let statement = try db.cachedStatement(sql: "SELECT * FROM media WHERE id = ?")
+        return { id in try Row.fetchOne(statement, arguments: [id]).map(mediaItem) }
     }
 
     private static func mediaItem(_ row: Row) -> MediaItem {
