@@ -14,6 +14,8 @@ final class ProgressDisplay: Sendable {
     }
 
     private let isTerminal = isatty(STDERR_FILENO) == 1
+    /// Seconds between log lines without a terminal; `LOOM_PROGRESS_INTERVAL` overrides (0: every event).
+    private let logInterval = ProcessInfo.processInfo.environment["LOOM_PROGRESS_INTERVAL"].flatMap(Double.init) ?? 5
     private let state = Mutex(State())
 
     var observe: RunObserver {
@@ -28,7 +30,7 @@ final class ProgressDisplay: Sendable {
                 if alreadyDone > 0 { emit("\(stage.rawValue): resuming, \(alreadyDone) of \(total) already done", &state) }
             case .progressed(let stage, let done, let failed, let records):
                 let now = Date()
-                let interval: TimeInterval = isTerminal ? 0.1 : 5
+                let interval: TimeInterval = isTerminal ? 0.1 : logInterval
                 guard now.timeIntervalSince(state.lastPrint) >= interval || done + failed == state.total else { return }
                 state.lastPrint = now
                 let elapsed = max(0.001, now.timeIntervalSince(state.started))

@@ -16,6 +16,12 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let (recipe, url, catalog) = try reportingErrors { try RunLocator.loadRecipe(self.recipe) }
         let display = ProgressDisplay()
+        let interruption = Interruption.onControlC { [path = self.recipe] in
+            display.finish()
+            FileHandle.standardError.write(
+                Data("interrupted: finished work is saved; run `loom run \(path)` again to resume\n".utf8))
+        }
+        defer { interruption.cancel() }
         let runner = RecipeRunner(
             recipe: recipe, recipeURL: url, catalog: catalog, observer: display.observe,
             threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
