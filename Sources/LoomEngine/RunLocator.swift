@@ -2,6 +2,7 @@ import Foundation
 import LoomCore
 import LoomGenerate
 import LoomRecipe
+import LoomScenes
 
 /// Finds the run a command means: a recipe file (its output folder) or a run directory.
 public enum RunLocator {
@@ -14,7 +15,9 @@ public enum RunLocator {
     public static func loadRecipe(_ path: String) throws -> (recipe: Recipe, url: URL, catalog: TemplateCatalog) {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let catalog = try TemplateCatalog.bundled()
-        let recipe = try RecipeLoader.load(contentsOf: url, knownDomains: catalog.domainNames)
+        let recipe = try RecipeLoader.load(
+            contentsOf: url, knownDomains: catalog.domainNames,
+            sceneCheck: { SceneSettings($0).validate() })
         return (recipe, url, catalog)
     }
 

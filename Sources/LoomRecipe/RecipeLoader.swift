@@ -5,21 +5,30 @@ import Yams
 /// Reads and validates recipe files. Every problem is reported with its file, line and column before any
 /// work starts.
 public enum RecipeLoader {
+    /// Checks a scene source against what the scene module can draw; returns the problems.
+    public typealias SceneCheck = @Sendable (SceneSource) -> [String]
+
     /// Loads the recipe at `url`.
     ///
-    /// - Parameter knownDomains: the domains the generator can write; names outside it are errors.
-    public static func load(contentsOf url: URL, knownDomains: [Domain]? = nil) throws -> Recipe {
+    /// - Parameters:
+    ///   - knownDomains: the domains the generator can write; names outside it are errors.
+    ///   - sceneCheck: problems of the scene settings as a whole (reported at `sources.scenes`).
+    public static func load(contentsOf url: URL, knownDomains: [Domain]? = nil, sceneCheck: SceneCheck? = nil) throws
+        -> Recipe
+    {
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw LoomError(.recipe, "cannot read the recipe: \(error.localizedDescription)", subject: url.path)
         }
-        return try parse(text, file: url.path, knownDomains: knownDomains)
+        return try parse(text, file: url.path, knownDomains: knownDomains, sceneCheck: sceneCheck)
     }
 
     /// Parses recipe text; `file` names it in diagnostics.
-    public static func parse(_ text: String, file: String, knownDomains: [Domain]? = nil) throws -> Recipe {
+    public static func parse(
+        _ text: String, file: String, knownDomains: [Domain]? = nil, sceneCheck: SceneCheck? = nil
+    ) throws -> Recipe {
         let sink = DiagnosticSink(file: file)
         let root: Node
         do {
@@ -39,7 +48,13 @@ public enum RecipeLoader {
         let output = top.string("output", default: "runs/\(name)")
         var scenes: SceneSource?
         if let sources = top.mapping("sources") {
-            if let sceneReader = sources.mapping("scenes") { scenes = readScenes(sceneReader) }
+            if let sceneReader = sources.mapping("scenes") {
+                let source = readScenes(sceneReader)
+                if sink.diagnostics.isEmpty, let sceneCheck {
+                    for problem in sceneCheck(source) { sink.report(problem, at: sceneReader.node, path: "sources.scenes") }
+                }
+                scenes = source
+            }
             sources.finish()
         }
         if scenes == nil && sink.diagnostics.isEmpty {

@@ -93,6 +93,22 @@ struct RecipeLoaderTests {
         #expect((found.first?.line ?? 0) >= 3)
     }
 
+    @Test("problems of the scene settings as a whole are reported at the scene source's line")
+    func sceneCheck() {
+        let yaml = "name: x\nsources:\n  scenes:\n    singles: 5\n    objects: {min: 10, max: 12}\n"
+        do {
+            _ = try RecipeLoader.parse(yaml, file: "r.yaml", sceneCheck: { source in
+                source.objects.upperBound > 8 ? ["\(source.objects.upperBound) objects do not fit"] : []
+            })
+            Issue.record("the recipe was accepted")
+        } catch let error as RecipeError {
+            #expect(error.diagnostics.map(\.line) == [4])
+            #expect(error.description.contains("sources.scenes: 12 objects do not fit"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
     @Test("a recipe without sources is refused")
     func noSources() {
         #expect(diagnostics("name: empty\n").contains { $0.message.contains("names no sources") })

@@ -1,0 +1,55 @@
+import Foundation
+import LoomEngine
+import Testing
+
+/// A run on a disk that fills up: it must stop with a plain message, keep what it committed, and finish the
+/// identical dataset once there is room. Uses a small tmpfs, so it runs where the tests may mount one (root).
+@Suite("Full disk")
+struct FullDiskTests {
+    private static func mount(_ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/mount")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    private static let canMount: Bool = {
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("loom-mount-probe-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: probe, withIntermediateDirectories: true)
+        guard mount(["-t", "tmpfs", "-o", "size=1m", "tmpfs", probe.path]) else { return false }
+        _ = umount(probe.path)
+        return true
+    }()
+
+    private static func umount(_ path: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/umount")
+        process.arguments = [path]
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    @Test("a full disk stops the run with a clear message; with room again the run finishes the identical dataset",
+        .enabled(if: canMount, "needs permission to mount a tmpfs"))
+    func fullDiskThenResume() async throws {
+        let reference = try await RunFixture(singles: 30, pairs: 4, sets: 2, sequences: 2).runner().run()
+        let fixture = try RunFixture(singles: 30, pairs: 4, sets: 2, sequences: 2)
+        try FileManager.default.createDirectory(at: fixture.runDirectory, withIntermediateDirectories: true)
+        #expect(Self.mount(["-t", "tmpfs", "-o", "size=600k", "tmpfs", fixture.runDirectory.path]))
+        defer { _ = Self.umount(fixture.runDirectory.path) }
+
+        await #expect { try await fixture.runner().run() } throws: { error in
+            let text = "\(error)"
+            return text.contains("disk is full") || text.contains("space")
+        }
+        #expect(Self.mount(["-o", "remount,size=64m", fixture.runDirectory.path]))
+        let resumed = try await fixture.runner().run()
+        #expect(resumed.contentHash == reference.contentHash)
+        #expect(resumed.flaggedRecords == 0)
+    }
+}
