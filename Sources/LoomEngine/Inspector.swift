@@ -19,7 +19,17 @@ public enum Inspector {
         case "records":
             guard let record = try store.record(id: match.id) else { break }
             let files = try record.media.compactMap { try store.media(id: $0) }.map { run.url.appendingPathComponent($0.path).path }
-            return "record \(record.id)\n" + (try text(record)) + "\nimages:\n" + files.map { "  " + $0 }.joined(separator: "\n")
+            var lines = ["record \(record.id) — \(record.type.rawValue), \(record.domain)" + (record.skill.map { ", \($0.rawValue)" } ?? "")]
+            for turn in record.turns {
+                lines.append("\(turn.role == .user ? "USER" : "ASSISTANT"):")
+                lines += turn.text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+            }
+            lines.append(record.flags.isEmpty ? "quality: no flags" : "quality flags:")
+            lines += record.flags.map { "  \($0.code): \($0.reason)" }
+            lines.append("images:")
+            lines += files.map { "  " + $0 }
+            lines.append("stored record:")
+            return lines.joined(separator: "\n") + "\n" + (try text(record))
         case "samples":
             guard let sample = try store.sample(id: match.id) else { break }
             return "sample \(sample.id)\n" + (try text(sample))

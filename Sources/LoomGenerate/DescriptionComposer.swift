@@ -13,7 +13,6 @@ struct DescriptionComposer {
         }
         var parts: [String] = []
         var checks: [AnswerCheck] = []
-        let scenes = sample.truth.scenes
         let s = templates.sentences
 
         switch sample.truth {
@@ -73,7 +72,6 @@ struct DescriptionComposer {
             }
             if everyOtherStill, let line = rng.pick(s.still) { parts.append(line) }
         }
-        _ = scenes
         let instruction = rng.pick(instructions.longVQA).map { "\n" + $0 } ?? ""
         return composer.record(
             slot: "\(TemplateGenerator.descriptionDomain).long_vqa", question: question + instruction,

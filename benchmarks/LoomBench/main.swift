@@ -32,7 +32,7 @@ func report(_ scenario: String, samples: Int, records: Int, seconds: Double) {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 3, ["norender", "generate", "render"].contains(arguments[1]) else {
+guard arguments.count == 3, ["norender", "generate", "render", "compose"].contains(arguments[1]) else {
     FileHandle.standardError.write(Data("usage: loom-bench norender|generate|render RECIPE\n".utf8))
     exit(2)
 }
@@ -78,7 +78,7 @@ case "render":
     }
     let seconds = Date().timeIntervalSince(started)
     report("render", samples: singles.count, records: singles.count, seconds: seconds)
-default:
+default:  // "generate", or "compose" (scenes only; counts images)
     guard let source = recipe.scenes else { exit(2) }
     let plan = WorkPlan(recipe: recipe)
     let generator = TemplateGenerator(
@@ -93,6 +93,7 @@ default:
     let started = Date()
     DispatchQueue.concurrentPerform(iterations: threads) { t in
         var records = 0
+        let composeOnly = arguments[1] == "compose"
         for planned in slices[t] {
             var rng = SeededGenerator(seed: StableID.seed(recipe.seed, planned.id, "scene"))
             let truth: SampleTruth =
@@ -102,6 +103,10 @@ default:
                 case .set: .set(SceneComposer.set(settings, count: rng.int(in: source.setImages), rng: &rng))
                 case .sequence: .sequence(SceneComposer.sequence(settings, frames: rng.int(in: source.sequenceFrames), rng: &rng))
                 }
+            if composeOnly {
+                records += truth.scenes.count
+                continue
+            }
             let sample = Sample(id: planned.id, kind: planned.kind, ordinal: planned.ordinal,
                 media: truth.scenes.indices.map { "m\($0)" }, truth: truth)
             let generated = try! generator.records(for: sample, seed: StableID.seed(recipe.seed, planned.id, "generate"))
@@ -113,5 +118,5 @@ default:
         total.withLock { $0 += records }
     }
     let seconds = Date().timeIntervalSince(started)
-    report("generate", samples: plan.samples.count, records: total.withLock { $0 }, seconds: seconds)
+    report(arguments[1], samples: plan.samples.count, records: total.withLock { $0 }, seconds: seconds)
 }
