@@ -12,10 +12,17 @@ public struct IntentTemplate: Decodable, Sendable, Hashable {
     public var short: [String]?
     public var multipleChoice: [String]?
     public var judgement: [String]?
+    /// How to answer a short question of this intent, where the generic short-answer instruction does not fit
+    /// (a sentence, a box, a list of numbers).
+    public var shortInstruction: [String]?
+    /// Whether a short answer is a sentence (it then ends with a full stop).
+    public var sentenceAnswer: Bool?
 
     enum CodingKeys: String, CodingKey {
         case id, scope, skill, short, judgement
         case multipleChoice = "multiple_choice"
+        case shortInstruction = "short_instruction"
+        case sentenceAnswer = "sentence_answer"
     }
 
     /// The phrasings for one question type (nil when the type is not offered).

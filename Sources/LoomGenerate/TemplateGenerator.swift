@@ -74,7 +74,9 @@ public struct TemplateGenerator: Sendable {
         guard !offered.isEmpty else { return [] }
         let type = offered[rotation % offered.count]
         let phrasings = template.phrasings(for: type)!
-        let instructions = catalog.instructions.variants(for: type)
+        let instructions =
+            type == .shortVQA ? (template.shortInstruction ?? catalog.instructions.variants(for: type))
+            : catalog.instructions.variants(for: type)
         let name = "\(domain).\(template.id)"
         let skill = template.skill
 
@@ -121,7 +123,8 @@ public struct TemplateGenerator: Sendable {
             let (text, phrasing) = try question([:])
             return [
                 composer.record(
-                    slot: "\(name).short_vqa", question: text + instruction(), answer: composer.render(instance.value),
+                    slot: "\(name).short_vqa", question: text + instruction(),
+                    answer: composer.render(instance.value) + (template.sentenceAnswer == true ? "." : ""),
                     type: .shortVQA, domain: domain, skill: skill,
                     checks: [AnswerCheck(turn: 1, kind: .exact(instance.fact), expected: instance.value)],
                     template: name, phrasing: phrasing, mediaOrder: instance.mediaOrder)
