@@ -24,6 +24,12 @@ final class ExportFile {
         if buffer.count >= 1 << 20 { try drain() }
     }
 
+    /// Appends bytes through `body`, which writes straight into the buffer.
+    func write(_ body: (inout [UInt8]) -> Void) throws {
+        body(&buffer)
+        if buffer.count >= 1 << 20 { try drain() }
+    }
+
     private func drain() throws {
         do {
             try handle.write(contentsOf: buffer)

@@ -49,12 +49,13 @@ public struct ExportWriter: Sendable {
             try file.write("[")
             try store.forEachShareGPTRow(unflaggedOnly: true, multiImage: format == .mantis) { row, media in
                 let paths = try row.media.map { try copier.place($0, lookup: media) }
-                let entry =
+                try file.write { out in
+                    out.append(contentsOf: (count == 0 ? "\n" : ",\n").utf8)
                     switch format {
-                    case .llava: Self.llavaEntry(row, imagePath: paths.first)
-                    case .mantis: Self.mantisEntry(row, imagePaths: paths)
+                    case .llava: Self.appendLLaVAEntry(row, imagePath: paths.first, to: &out)
+                    case .mantis: Self.appendMantisEntry(row, imagePaths: paths, to: &out)
                     }
-                try file.write((count == 0 ? "\n" : ",\n") + entry)
+                }
                 count += 1
             }
             try file.write("\n]\n")
@@ -69,18 +70,29 @@ public struct ExportWriter: Sendable {
     }
 
     /// One LLaVA-1.5 entry: `id`, `image` (omitted for text-only rows), `conversations`.
-    static func llavaEntry(_ row: RunStore.ShareGPTRow, imagePath: String?) -> String {
-        var members: [(String, String)] = [("id", JSONText.quoted(row.id))]
-        if let imagePath { members.append(("image", JSONText.quoted(imagePath))) }
-        members.append(("conversations", row.conversation))
-        return JSONText.object(members)
+    static func appendLLaVAEntry(_ row: RunStore.ShareGPTRow, imagePath: String?, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"id": "#.utf8)
+        JSONText.appendQuoted(row.id, to: &out)
+        if let imagePath {
+            out.append(contentsOf: #", "image": "#.utf8)
+            JSONText.appendQuoted(imagePath, to: &out)
+        }
+        out.append(contentsOf: #", "conversations": "#.utf8)
+        out.append(contentsOf: row.conversation.utf8)
+        out.append(0x7D)
     }
 
     /// One Mantis entry: `id`, `images` (relative to the JSON file), `conversations`.
-    static func mantisEntry(_ row: RunStore.ShareGPTRow, imagePaths: [String]) -> String {
-        JSONText.object([
-            ("id", JSONText.quoted(row.id)), ("images", JSONText.array(imagePaths.map(JSONText.quoted))),
-            ("conversations", row.conversation),
-        ])
+    static func appendMantisEntry(_ row: RunStore.ShareGPTRow, imagePaths: [String], to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"id": "#.utf8)
+        JSONText.appendQuoted(row.id, to: &out)
+        out.append(contentsOf: #", "images": ["#.utf8)
+        for (index, path) in imagePaths.enumerated() {
+            if index > 0 { out.append(contentsOf: ", ".utf8) }
+            JSONText.appendQuoted(path, to: &out)
+        }
+        out.append(contentsOf: #"], "conversations": "#.utf8)
+        out.append(contentsOf: row.conversation.utf8)
+        out.append(0x7D)
     }
 }
