@@ -7,8 +7,6 @@ public enum RunEvent: Sendable {
     case stageFinished(stage: Stage, done: Int, failed: Int)
     /// One item failed and was recorded; the run goes on.
     case itemFailed(item: String, stage: Stage, reason: String)
-    /// A batch was committed to the store.
-    case committed(batch: Int)
 }
 
 /// Receives progress events. Called from the run's tasks; implementations must be thread-safe.

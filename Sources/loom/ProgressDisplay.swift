@@ -53,8 +53,6 @@ final class ProgressDisplay: Sendable {
                 emit("\(stage.rawValue): \(done) done, \(failed) failed", &state)
             case .itemFailed(let item, let stage, let reason):
                 emit("\(stage.rawValue) failed for \(item): \(reason)", &state)
-            case .committed:
-                break
             }
         }
     }
