@@ -16,7 +16,7 @@ public struct ExportSummary: Sendable, Codable, Hashable {
     public var file: String
     public var records: Int
     public var images: Int
-    /// Records left out because they carry quality flags.
+    /// Records of this format's kind (single- or multi-image) left out because they carry quality flags.
     public var skippedFlagged: Int
 }
 
@@ -64,7 +64,7 @@ public struct ExportWriter: Sendable {
             file.abandon()
             throw error
         }
-        let flagged = try store.recordCounts().flagged
+        let flagged = try store.recordCounts(multiImage: format == .mantis).flagged
         return ExportSummary(
             format: format, file: file.url.path, records: count, images: copier.placed, skippedFlagged: flagged)
     }

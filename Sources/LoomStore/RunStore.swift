@@ -206,10 +206,12 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// How many records there are, and how many carry quality flags.
-    public func recordCounts() throws -> (total: Int, flagged: Int) {
-        try read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS total, COALESCE(SUM(flagged), 0) AS flagged FROM records")!
+    /// How many records there are, and how many carry quality flags; optionally only single- or multi-image ones.
+    public func recordCounts(multiImage: Bool? = nil) throws -> (total: Int, flagged: Int) {
+        let whereClause = Self.recordFilter(unflaggedOnly: false, multiImage: multiImage)
+        return try read { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT COUNT(*) AS total, COALESCE(SUM(flagged), 0) AS flagged FROM records\(whereClause)")!
             return (row["total"], row["flagged"])
         }
     }
@@ -279,17 +281,6 @@ public final class RunStore: Sendable {
         MediaItem(
             id: row["id"], kind: MediaKind(rawValue: row["kind"]) ?? .image, path: row["path"], format: row["format"],
             width: row["width"], height: row["height"])
-    }
-
-    /// The JSON encoder for stored bodies: sorted keys, so equal values store equal bytes.
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-
-    private static func json<T: Encodable>(_ value: T, _ encoder: JSONEncoder) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     private static func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
