@@ -35,9 +35,12 @@ struct JSONBuilder {
     }
 
     /// Starts a member: `"key":`. The value written next completes it.
-    mutating func key(_ name: String) {
+    mutating func key(_ name: StaticString) {
         separate()
-        JSONText.appendQuoted(name, to: &bytes)
+        // Keys are Swift identifiers: nothing to escape.
+        bytes.append(0x22)
+        raw(name)
+        bytes.append(0x22)
         bytes.append(0x3A)
         needsComma = false
     }
@@ -60,23 +63,23 @@ struct JSONBuilder {
         needsComma = true
     }
 
-    mutating func member(_ name: String, _ value: String) {
+    mutating func member(_ name: StaticString, _ value: String) {
         key(name)
         string(value)
     }
 
-    mutating func member<T: BinaryInteger>(_ name: String, _ value: T) {
+    mutating func member<T: BinaryInteger>(_ name: StaticString, _ value: T) {
         key(name)
         int(value)
     }
 
-    mutating func member(_ name: String, _ value: Double) {
+    mutating func member(_ name: StaticString, _ value: Double) {
         key(name)
         double(value)
     }
 
     /// An enum case with associated values: `"case": {…}`.
-    mutating func enumCase(_ name: String, _ body: (inout JSONBuilder) -> Void) {
+    mutating func enumCase(_ name: StaticString, _ body: (inout JSONBuilder) -> Void) {
         key(name)
         object(body)
     }

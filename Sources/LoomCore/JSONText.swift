@@ -10,42 +10,61 @@ public enum JSONText {
 
     /// Appends `text` as a JSON string literal to a byte buffer.
     public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { input in
-            out.append(0x22)
-            // Most text needs no escaping: copy runs of plain bytes whole.
-            var runStart = 0
-            var index = 0
-            while index < input.count {
-                let byte = input[index]
-                let escape: [UInt8]?
-                var skip = 0
-                switch byte {
-                case 0x22: escape = [0x5C, 0x22]
-                case 0x5C: escape = [0x5C, 0x5C]
-                case 0x0A: escape = [0x5C, 0x6E]
-                case 0x0D: escape = [0x5C, 0x72]
-                case 0x09: escape = [0x5C, 0x74]
-                case 0..<0x20: escape = [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
-                case 0xE2 where index + 2 < input.count && input[index + 1] == 0x80
-                    && (input[index + 2] == 0xA8 || input[index + 2] == 0xA9):
-                    // U+2028 and U+2029 are legal JSON but break JavaScript parsers.
-                    escape = [0x5C, 0x75, 0x32, 0x30, 0x32, input[index + 2] == 0xA8 ? 0x38 : 0x39]
-                    skip = 2
-                default: escape = nil
-                }
-                if let escape {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
-                    out.append(contentsOf: escape)
-                    index += 1 + skip
-                    runStart = index
-                } else {
-                    index += 1
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<input.count]))
-            out.append(0x22)
+        if let done: Void = text.utf8.withContiguousStorageIfAvailable({ appendQuoted(utf8: $0, to: &out) }) {
+            return done
         }
+        var copy = text
+        copy.withUTF8 { appendQuoted(utf8: $0, to: &out) }
+    }
+
+    /// Appends UTF-8 bytes as a JSON string literal.
+    static func appendQuoted(utf8 input: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(0x22)
+        // Most text needs no escaping at all: one scan, one copy.
+        guard input.contains(where: needsAttention) else {
+            out.append(contentsOf: input)
+            out.append(0x22)
+            return
+        }
+        var runStart = 0
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            guard needsAttention(byte) else {
+                index += 1
+                continue
+            }
+            var escape: (bytes: [UInt8], length: Int)?
+            switch byte {
+            case 0x22: escape = ([0x5C, 0x22], 1)
+            case 0x5C: escape = ([0x5C, 0x5C], 1)
+            case 0x0A: escape = ([0x5C, 0x6E], 1)
+            case 0x0D: escape = ([0x5C, 0x72], 1)
+            case 0x09: escape = ([0x5C, 0x74], 1)
+            case 0..<0x20: escape = ([0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]], 1)
+            case 0xE2 where index + 2 < input.count && input[index + 1] == 0x80
+                && (input[index + 2] == 0xA8 || input[index + 2] == 0xA9):
+                // U+2028 and U+2029 are legal JSON but break JavaScript parsers.
+                escape = ([0x5C, 0x75, 0x32, 0x30, 0x32, input[index + 2] == 0xA8 ? 0x38 : 0x39], 3)
+            default: escape = nil
+            }
+            if let escape {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                out.append(contentsOf: escape.bytes)
+                index += escape.length
+                runStart = index
+            } else {
+                index += 1
+            }
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<input.count]))
+        out.append(0x22)
+    }
+
+    /// Bytes that may start an escape: controls, `"`, `\`, and the lead byte of U+2028/U+2029.
+    @inline(__always)
+    private static func needsAttention(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
@@ -65,11 +84,16 @@ extension Record {
     /// The conversation in ShareGPT form, `[{"from": "human"|"gpt", "value": …}]`: what LLaVA, Mantis and
     /// LLaMA-Factory's sharegpt format read.
     public var shareGPTJSON: String {
-        JSONText.array(
-            turns.map { turn in
-                JSONText.object([
-                    ("from", JSONText.quoted(turn.role == .user ? "human" : "gpt")), ("value", JSONText.quoted(turn.text)),
-                ])
-            })
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + turns.reduce(0) { $0 + $1.text.utf8.count + 32 })
+        out.append(0x5B)
+        for (index, turn) in turns.enumerated() {
+            if index > 0 { out.append(contentsOf: ", ".utf8) }
+            out.append(contentsOf: (turn.role == .user ? #"{"from": "human", "value": "# : #"{"from": "gpt", "value": "#).utf8)
+            JSONText.appendQuoted(turn.text, to: &out)
+            out.append(0x7D)
+        }
+        out.append(0x5D)
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -22,20 +22,27 @@ struct MediaCopier {
         guard let item = try lookup(id) else {
             throw LoomError(.export, "a record refers to medium \(id), which the store does not have")
         }
-        let source = runDirectory.appendingPathComponent(item.path)
-        let name = source.lastPathComponent
-        let target = imagesFolder.appendingPathComponent(name)
+        // The stored path is relative and '/'-separated; plain string work is much cheaper than URL manipulation.
+        let name = item.path.split(separator: "/").last.map(String.init) ?? item.path
+        if copyFiles {
+            let source = runDirectory.appendingPathComponent(item.path)
+            let target = imagesFolder.appendingPathComponent(name)
+            try copy(source, to: target)
+        }
+        placed += 1
+        let path = "images/" + name
+        known[id] = path
+        return path
+    }
+
+    private func copy(_ source: URL, to target: URL) throws {
         let manager = FileManager.default
-        if copyFiles && !manager.fileExists(atPath: target.path) {
+        if !manager.fileExists(atPath: target.path) {
             do {
                 try manager.copyItem(at: source, to: target)
             } catch {
                 throw LoomError(.export, "cannot copy \(source.path): \(error.localizedDescription)", subject: target.path)
             }
         }
-        placed += 1
-        let path = "images/" + name
-        known[id] = path
-        return path
     }
 }

@@ -89,6 +89,36 @@ public struct ShapeOutline: Sendable, Hashable {
         return inside
     }
 
+    /// Where the horizontal line at `y` enters and leaves the outline: sorted x values, inside on
+    /// `[x0, x1)`, `[x2, x3)`, …, exactly the points `contains` accepts on that line. Replaces `into`'s contents.
+    public func crossings(atY y: Double, into out: inout [Double]) {
+        out.removeAll(keepingCapacity: true)
+        if shape == .circle {
+            let dy = y - center.y
+            let remaining = radius * radius - dy * dy
+            guard remaining >= 0 else { return }
+            let half = remaining.squareRoot()
+            out.append(center.x - half)
+            out.append(center.x + half)
+            return
+        }
+        var previous = vertices[vertices.count - 1]
+        for vertex in vertices {
+            if (vertex.y > y) != (previous.y > y) {
+                let crossingX = vertex.x + (y - vertex.y) * (previous.x - vertex.x) / (previous.y - vertex.y)
+                // Insertion sort: at most ten crossings (the star).
+                var index = out.count
+                out.append(crossingX)
+                while index > 0 && out[index - 1] > crossingX {
+                    out[index] = out[index - 1]
+                    index -= 1
+                }
+                out[index] = crossingX
+            }
+            previous = vertex
+        }
+    }
+
     private static func corners(shape: Shape, center: ScenePoint, radius: Double, rotation: Double) -> [ScenePoint] {
         // Corners in the object's own frame (unit circumradius, y down), before rotation.
         let local: [(Double, Double)]
