@@ -20,11 +20,20 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
+        .systemLibrary(name: "CSwscale", pkgConfig: "libswscale", providers: [.apt(["libswscale-dev"])]),
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
 
         // The library core: data model, ids, ground truth, facts. Foundation + hashing only.
         .target(name: "LoomCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        // Pixel buffers and image encoding through libpng and TurboJPEG.
-        .target(name: "LoomMedia", dependencies: ["LoomCore", "CTurboJPEG", "CPNG"]),
+        // Pixel buffers, image decoding and encoding (TurboJPEG, libpng, libwebp, libexif), downscaling
+        // (libswscale) and perceptual hashes.
+        .target(name: "LoomMedia", dependencies: ["LoomCore", "CTurboJPEG", "CPNG", "CWebP", "CExif", "CSwscale"]),
+        // Text recognition through tesseract's C API.
+        .target(name: "LoomOCR", dependencies: ["LoomCore", "LoomMedia", "CTesseract"]),
+        // Bringing users' collections in: folders, JSONL manifests, COCO files; near-duplicate index.
+        .target(name: "LoomIngest", dependencies: ["LoomCore", "LoomMedia"]),
         // Procedural scenes with exact ground truth, drawn with cairo.
         .target(name: "LoomScenes", dependencies: ["LoomCore", "LoomMedia", "CCairo"], resources: [.copy("Resources")]),
         // Recipes: YAML parsing with line-precise diagnostics.
@@ -40,6 +49,7 @@ let package = Package(
         // Recipe execution: stages, scheduling, resume, progress.
         .target(name: "LoomEngine", dependencies: [
             "LoomCore", "LoomMedia", "LoomScenes", "LoomRecipe", "LoomStore", "LoomGenerate", "LoomCheck", "LoomExport",
+            "LoomIngest", "LoomOCR",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // The thin command-line front end.
@@ -51,6 +61,9 @@ let package = Package(
         .executableTarget(name: "loom-bench", dependencies: ["LoomEngine"], path: "benchmarks/LoomBench"),
 
         .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore"]),
+        .testTarget(name: "LoomMediaTests", dependencies: ["LoomMedia"]),
+        .testTarget(name: "LoomOCRTests", dependencies: ["LoomOCR", "LoomScenes", "LoomMedia"]),
+        .testTarget(name: "LoomIngestTests", dependencies: ["LoomIngest", "LoomMedia"]),
         .testTarget(name: "LoomScenesTests", dependencies: ["LoomScenes", "LoomMedia"]),
         .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe"]),
         .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore"]),

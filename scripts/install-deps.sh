@@ -9,6 +9,11 @@ packages=(
   libpng-dev           # PNG encoding (simplified API)
   libturbojpeg0-dev    # JPEG encoding
   libsqlite3-dev       # the run store (GRDB)
+  libwebp-dev          # WebP decoding (ingest)
+  libexif-dev          # JPEG EXIF orientation (ingest)
+  libswscale-dev       # high-quality downscaling (ingest)
+  libtesseract-dev     # OCR (ingest)
+  tesseract-ocr-eng    # OCR's English model
 )
 
 missing=()

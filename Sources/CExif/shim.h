@@ -1,0 +1,4 @@
+#include <stddef.h>
+#include <libexif/exif-data.h>
+#include <libexif/exif-utils.h>
+#include <libexif/exif-tag.h>

@@ -1,0 +1,3 @@
+#include <stddef.h>
+#include <libswscale/swscale.h>
+#include <libavutil/pixfmt.h>
