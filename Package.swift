@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe"]),
         .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore"]),
         .testTarget(name: "LoomGenerateTests", dependencies: ["LoomGenerate", "LoomCheck", "LoomScenes"]),
-        .testTarget(name: "LoomEngineTests", dependencies: ["LoomEngine"]),
+        .testTarget(name: "LoomEngineTests", dependencies: ["LoomEngine", "LoomMedia", "LoomScenes", "LoomStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

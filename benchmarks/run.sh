@@ -56,3 +56,30 @@ line=$(.build/release/loom-bench render "$work/recipe.yaml")
 python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom draw+encode       %6d images   %6.2f s  %8d images/s' % (d['records'], d['seconds'], d['records_per_second']))" "$line"
 line=$(python3 benchmarks/pillow_render.py "$work/run/loom.sqlite")
 python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('Pillow draw+encode     %6d images   %6.2f s  %8d images/s  (flat fills, no anti-aliasing)' % (d['images'], d['seconds'], d['images_per_second']))" "$line"
+
+# 6. Ingest: Loom against Pillow + imagehash doing the same work on the same photographic JPEGs
+#    (read, SHA-256, decode, EXIF orientation, pHash, 512-px JPEG, 160-px thumbnail).
+#    The corpus (2,000 JPEGs of 1600x1200 and 2048x1536) is made once and kept in $LOOM_BENCH_CORPUS.
+corpus=${LOOM_BENCH_CORPUS:-/tmp/loom-bench-corpus}
+venv=${LOOM_BENCH_VENV:-/tmp/loom-bench-venv}
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -c "import PIL, imagehash, numpy" 2>/dev/null || "$venv/bin/pip" install --quiet pillow imagehash numpy
+"$venv/bin/python" benchmarks/make_photo_corpus.py "$corpus/photos" "${LOOM_BENCH_IMAGES:-2000}"
+echo
+for threads in 1 2; do
+  line=$(.build/release/loom-bench ingest "$corpus/photos" "$threads" "$work/loom-hashes.json")
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom ingest     %d thread(s) %6d images  %6.2f s  %7.1f images/s  peak %4d MB' % (d['threads'], d['images'], d['seconds'], d['images_per_second'], d['peak_rss_mb']))" "$line"
+done
+for processes in 1 2; do
+  /usr/bin/time -f '%M' -o "$work/time6" "$venv/bin/python" benchmarks/pillow_ingest.py "$corpus/photos" "$processes" "$work/pillow-hashes.json" > "$work/pillow.json"
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('Pillow+imagehash %d process(es) %5d images  %6.2f s  %7.1f images/s  peak %4d MB (main process)' % (d['processes'], d['images'], d['seconds'], d['images_per_second'], int(open(sys.argv[2]).read())//1024))" "$work/pillow.json" "$work/time6"
+done
+line=$(python3 benchmarks/phash_agreement.py "$work/loom-hashes.json" "$work/pillow-hashes.json")
+python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('pHash agreement with imagehash.phash: mean Hamming distance %.2f bits over %d images (%d identical, %d within 6)' % (d['mean_hamming'], d['images'], d['identical'], d['within_6']))" "$line"
+
+# 7. Ingest memory over 20,000 images (the corpus copied 10 times, each copy with other bytes).
+if [ "${LOOM_BENCH_SKIP_MEMORY:-0}" != 1 ]; then
+  python3 benchmarks/multiply_corpus.py "$corpus/photos" "$corpus/many" 10
+  line=$(.build/release/loom-bench ingest "$corpus/many" 2)
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom ingest memory %6d images  %6.1f s  %7.1f images/s  peak %4d MB' % (d['images'], d['seconds'], d['images_per_second'], d['peak_rss_mb']))" "$line"
+fi

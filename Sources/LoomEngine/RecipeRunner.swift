@@ -16,6 +16,8 @@ public struct RunSummary: Sendable, Codable {
     public var records: Int
     public var flaggedRecords: Int
     public var failures: [LedgerFailure]
+    /// What the ingest stage did, for recipes with collections.
+    public var ingest: IngestSummary?
     public var exports: [ExportSummary]
     /// SHA-256 over the whole stored dataset: equal for equal datasets.
     public var contentHash: String
@@ -59,6 +61,10 @@ public final class RecipeRunner: Sendable {
         hasher.add((try? encoder.encode(recipe.scenes)).map { String(decoding: $0, as: UTF8.self) } ?? "")
         hasher.add((try? encoder.encode(recipe.generate)).map { String(decoding: $0, as: UTF8.self) } ?? "")
         hasher.add(recipe.check.onDisagreement.rawValue)
+        if !recipe.collections.isEmpty {
+            hasher.add((try? encoder.encode(recipe.collections)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            hasher.add((try? encoder.encode(recipe.ingest)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+        }
         hasher.add(catalog.fingerprint)
         hasher.add(renderImages ? "drawn" : "not-drawn")
         return hasher.finalize()
@@ -66,40 +72,38 @@ public final class RecipeRunner: Sendable {
 
     public func run() async throws -> RunSummary {
         let started = Date()
-        guard let source = recipe.scenes else { throw LoomError(.recipe, "the recipe names no sources") }
-        let settings = SceneSettings(source)
-        if let problem = settings.validate().first { throw LoomError(.recipe, problem, subject: "sources.scenes") }
+        let sceneSettings = recipe.scenes.map(SceneSettings.init)
+        if let problem = sceneSettings?.validate().first {
+            throw LoomError(.recipe, problem, subject: "sources.scenes")
+        }
         let directory = try RunDirectory(creatingFor: recipe, recipeURL: recipeURL, fingerprint: fingerprint)
         let store = directory.store
         let plan = WorkPlan(recipe: recipe)
         try store.setMeta(RunDirectory.Key.plannedSamples, String(plan.samples.count))
-
-        let done = try store.completedItems(stage: Stage.check.rawValue)
-        let exhausted = Set(try store.failures().filter { $0.attempts >= Self.maxAttempts }.map(\.item))
-        let pending = plan.samples.filter { !done.contains($0.id) && !exhausted.contains($0.id) }
-        let generator = TemplateGenerator(
-            catalog: catalog, types: recipe.generate.types, domains: recipe.generate.domains,
-            language: recipe.generate.language)
-        var worker = SampleWorker(
-            recipe: recipe, source: source, settings: settings, generator: generator, runDirectory: directory.url)
-        worker.renderImages = renderImages
 
         let faults = faults
         let writer = BatchingWriter(store: store, batchSize: recipe.store.batchSize) { batch in
             if faults.crashBeforeBatch == batch { throw InjectedCrash(point: "batch \(batch)") }
         }
         let workers = CPUWorkers(threads: threads)
-        observer?(.stageStarted(stage: .render, total: plan.samples.count, alreadyDone: done.count))
-        let tally = RunTally(done: done.count, failed: exhausted.count)
+        var ingest: IngestSummary?
+        var pendingCount = 0
         do {
-            try await make(pending, worker: worker, workers: workers, writer: writer, tally: tally)
-            try await writer.flush()
+            if !recipe.collections.isEmpty {
+                ingest = try await IngestStage(
+                    recipe: recipe, recipeFolder: recipeURL.deletingLastPathComponent(), runDirectory: directory.url,
+                    store: store, workers: workers, writer: writer, observer: observer
+                ).run()
+            }
+            if let source = recipe.scenes, let sceneSettings {
+                pendingCount = try await makeScenes(
+                    plan, source: source, settings: sceneSettings, store: store, directory: directory, workers: workers,
+                    writer: writer)
+            }
         } catch {
             try? await workers.shutdown()
             throw error
         }
-        let (madeDone, madeFailed) = tally.state.withLock { ($0.done, $0.failed) }
-        observer?(.stageFinished(stage: .render, done: madeDone, failed: madeFailed))
 
         var exports: [ExportSummary] = []
         do {
@@ -136,9 +140,33 @@ public final class RecipeRunner: Sendable {
 
         let counts = try store.recordCounts()
         return RunSummary(
-            runDirectory: directory.url.path, plannedSamples: plan.samples.count, samplesMadeNow: pending.count,
-            records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), exports: exports,
+            runDirectory: directory.url.path, plannedSamples: plan.samples.count, samplesMadeNow: pendingCount,
+            records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), ingest: ingest,
+            exports: exports,
             contentHash: try store.contentHash(), seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Makes the scene samples not made yet; returns how many this invocation made.
+    private func makeScenes(
+        _ plan: WorkPlan, source: SceneSource, settings: SceneSettings, store: RunStore, directory: RunDirectory,
+        workers: CPUWorkers, writer: BatchingWriter
+    ) async throws -> Int {
+        let done = try store.completedItems(stage: Stage.check.rawValue)
+        let exhausted = Set(try store.failures().filter { $0.attempts >= Self.maxAttempts }.map(\.item))
+        let pending = plan.samples.filter { !done.contains($0.id) && !exhausted.contains($0.id) }
+        let generator = TemplateGenerator(
+            catalog: catalog, types: recipe.generate.types, domains: recipe.generate.domains,
+            language: recipe.generate.language)
+        var worker = SampleWorker(
+            recipe: recipe, source: source, settings: settings, generator: generator, runDirectory: directory.url)
+        worker.renderImages = renderImages
+        observer?(.stageStarted(stage: .render, total: plan.samples.count, alreadyDone: done.count))
+        let tally = RunTally(done: done.count, failed: exhausted.count)
+        try await make(pending, worker: worker, workers: workers, writer: writer, tally: tally)
+        try await writer.flush()
+        let (madeDone, madeFailed) = tally.state.withLock { ($0.done, $0.failed) }
+        observer?(.stageFinished(stage: .render, done: madeDone, failed: madeFailed))
+        return pending.count
     }
 
     /// Makes the pending samples with a bounded number in flight, submitting each to the writer.

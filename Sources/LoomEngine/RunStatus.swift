@@ -17,6 +17,26 @@ public struct RunStatus: Sendable, Codable {
     public var records: Int
     public var flaggedRecords: Int
     public var failures: [LedgerFailure]
+    /// Ingested images, for recipes with collections.
+    public var images: ImageCounts?
+    /// Input that was rejected or used with a note, grouped by category (largest first), with examples.
+    public var inputProblems: [ProblemGroup]
+
+    public struct ImageCounts: Sendable, Codable {
+        public var images: Int
+        public var nearDuplicates: Int
+        public var files: Int
+    }
+
+    public struct ProblemGroup: Sendable, Codable {
+        public var category: String
+        public var count: Int
+        /// The first few, in path order.
+        public var examples: [Rejection]
+    }
+
+    /// How many examples each problem group shows.
+    public static let examplesPerGroup = 5
 
     /// Reads the status of the run in `directory`.
     public static func load(_ directory: RunDirectory) throws -> RunStatus {
@@ -24,6 +44,9 @@ public struct RunStatus: Sendable, Codable {
         let planned = Int(try store.meta(RunDirectory.Key.plannedSamples) ?? "0") ?? 0
         let counts = try store.stageCounts()
         var lines: [StageLine] = []
+        if let ingest = counts[Stage.ingest.rawValue] {
+            lines.append(StageLine(stage: Stage.ingest.rawValue, done: ingest.done, failed: ingest.failed, pending: 0))
+        }
         for stage in [Stage.render, .generate, .check] {
             let c = counts[stage.rawValue] ?? StageCounts()
             lines.append(StageLine(stage: stage.rawValue, done: c.done, failed: c.failed, pending: max(0, planned - c.done - c.failed)))
@@ -31,8 +54,13 @@ public struct RunStatus: Sendable, Codable {
         let exports = counts[Stage.export.rawValue] ?? StageCounts()
         lines.append(StageLine(stage: Stage.export.rawValue, done: exports.done, failed: exports.failed, pending: 0))
         let records = try store.recordCounts()
+        let images = try store.imageCounts()
         return RunStatus(
             runDirectory: directory.url.path, recipe: try store.meta(RunDirectory.Key.recipeName), stages: lines,
-            records: records.total, flaggedRecords: records.flagged, failures: try store.failures())
+            records: records.total, flaggedRecords: records.flagged, failures: try store.failures(),
+            images: images.files > 0 ? ImageCounts(images: images.images, nearDuplicates: images.nearDuplicates, files: images.files) : nil,
+            inputProblems: try store.rejections().map {
+                ProblemGroup(category: $0.category, count: $0.items.count, examples: Array($0.items.prefix(examplesPerGroup)))
+            })
     }
 }

@@ -1,5 +1,7 @@
 /// The stages a sample goes through. Each has a ledger row per sample.
 public enum Stage: String, Sendable, CaseIterable, Codable {
+    /// Read, identify, normalize and hash the files of the user's collections (one ledger row per file path).
+    case ingest
     /// Compose the scene's ground truth, draw and encode its images.
     case render
     /// Instantiate the templates into records.

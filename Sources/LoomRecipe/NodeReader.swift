@@ -82,6 +82,15 @@ final class MappingReader {
         return scalar.string
     }
 
+    func bool(_ key: String, default fallback: Bool) -> Bool {
+        guard let node = value(key) else { return fallback }
+        guard case .scalar = node, let flag = node.bool else {
+            sink.report("expected true or false, found '\(node.string ?? "a \(node.kindName)")'", at: node, path: childPath(key))
+            return fallback
+        }
+        return flag
+    }
+
     func int(_ key: String, default fallback: Int, in range: ClosedRange<Int>) -> Int {
         number(key, default: fallback, in: range, kind: "a whole number") { $0.int }
     }

@@ -11,19 +11,25 @@ public struct Recipe: Codable, Sendable, Hashable {
     /// The run directory, relative to the recipe file's folder unless absolute.
     public var output: String
     public var scenes: SceneSource?
+    /// The user's own collections, ingested in the order listed.
+    public var collections: [CollectionSource]
+    public var ingest: IngestSettings
     public var generate: GenerateSettings
     public var check: CheckSettings
     public var store: StoreSettings
     public var exports: [ExportSpec]
 
     public init(
-        name: String, seed: UInt64, output: String, scenes: SceneSource?, generate: GenerateSettings,
-        check: CheckSettings, store: StoreSettings, exports: [ExportSpec]
+        name: String, seed: UInt64, output: String, scenes: SceneSource?, collections: [CollectionSource] = [],
+        ingest: IngestSettings = IngestSettings(), generate: GenerateSettings, check: CheckSettings,
+        store: StoreSettings, exports: [ExportSpec]
     ) {
         self.name = name
         self.seed = seed
         self.output = output
         self.scenes = scenes
+        self.collections = collections
+        self.ingest = ingest
         self.generate = generate
         self.check = check
         self.store = store

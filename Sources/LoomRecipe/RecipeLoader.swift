@@ -47,6 +47,7 @@ public enum RecipeLoader {
         let seed = UInt64(top.int("seed", default: 0, in: 0...Int.max))
         let output = top.string("output", default: "runs/\(name)")
         var scenes: SceneSource?
+        var collections: [CollectionSource] = []
         if let sources = top.mapping("sources") {
             if let sceneReader = sources.mapping("scenes") {
                 let source = readScenes(sceneReader)
@@ -55,15 +56,20 @@ public enum RecipeLoader {
                 }
                 scenes = source
             }
+            collections = CollectionReader.read(sources, sink: sink)
             sources.finish()
         }
-        if scenes == nil && sink.diagnostics.isEmpty {
-            sink.report("the recipe names no sources: add 'sources: scenes: …'", at: root, path: "sources")
+        if scenes == nil && collections.isEmpty && sink.diagnostics.isEmpty {
+            sink.report(
+                "the recipe names no sources: add 'sources:' with 'scenes', 'folders', 'manifests' or 'coco'", at: root,
+                path: "sources")
         }
 
         var generate = GenerateSettings()
         var check = CheckSettings()
+        var ingest = IngestSettings()
         if let stages = top.mapping("stages") {
+            if let reader = stages.mapping("ingest") { ingest = CollectionReader.readIngest(reader) }
             if let reader = stages.mapping("generate") { generate = readGenerate(reader, knownDomains: knownDomains) }
             if let reader = stages.mapping("check") {
                 let mode = reader.string(
@@ -93,8 +99,8 @@ public enum RecipeLoader {
 
         guard sink.diagnostics.isEmpty else { throw RecipeError(sink.diagnostics) }
         return Recipe(
-            name: name, seed: seed, output: output, scenes: scenes, generate: generate, check: check, store: store,
-            exports: exports)
+            name: name, seed: seed, output: output, scenes: scenes, collections: collections, ingest: ingest,
+            generate: generate, check: check, store: store, exports: exports)
     }
 
     private static func readScenes(_ reader: MappingReader) -> SceneSource {

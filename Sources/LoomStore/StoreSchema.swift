@@ -26,6 +26,20 @@ enum StoreSchema {
                     CREATE INDEX ledger_by_stage ON ledger(stage, status);
                     """)
         }
+        migrator.registerMigration("v2-ingest") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE images (
+                        id TEXT PRIMARY KEY, ordinal INTEGER NOT NULL, source_path TEXT NOT NULL, origin TEXT NOT NULL,
+                        format TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL, phash TEXT NOT NULL,
+                        duplicate_of TEXT, thumbnail TEXT NOT NULL, annotations TEXT NOT NULL);
+                    CREATE TABLE image_files (
+                        path TEXT PRIMARY KEY, image_id TEXT NOT NULL, ordinal INTEGER NOT NULL);
+                    CREATE TABLE rejections (
+                        subject TEXT NOT NULL, stage TEXT NOT NULL, category TEXT NOT NULL, reason TEXT NOT NULL,
+                        PRIMARY KEY (subject, stage));
+                    """)
+        }
         return migrator
     }
 }

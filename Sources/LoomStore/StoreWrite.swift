@@ -6,6 +6,10 @@ public struct StoreWrite: Sendable {
     public var samples: [Sample]
     public var records: [Record]
     public var ledger: [LedgerEntry]
+    /// Ingested images, the files they were found as, and input that was rejected.
+    public var images: [IngestedImage] = []
+    public var files: [IngestedFile] = []
+    public var rejections: [Rejection] = []
     /// The JSON the store keeps, once `encode()` has run (on the producer's thread, so that the single
     /// writer does not serialize the encoding work).
     var encoded: Encoded?
@@ -15,7 +19,13 @@ public struct StoreWrite: Sendable {
         var records: [(body: String, shareGPT: String)]
     }
 
-    public init(media: [MediaItem] = [], samples: [Sample] = [], records: [Record] = [], ledger: [LedgerEntry] = []) {
+    public init(
+        media: [MediaItem] = [], samples: [Sample] = [], records: [Record] = [], ledger: [LedgerEntry] = [],
+        images: [IngestedImage] = [], files: [IngestedFile] = [], rejections: [Rejection] = []
+    ) {
+        self.images = images
+        self.files = files
+        self.rejections = rejections
         self.media = media
         self.samples = samples
         self.records = records

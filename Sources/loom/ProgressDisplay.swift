@@ -27,7 +27,9 @@ final class ProgressDisplay: Sendable {
             switch event {
             case .stageStarted(let stage, let total, let alreadyDone):
                 state = State(stage: stage, total: total, startDone: alreadyDone, started: Date())
-                if alreadyDone > 0 { emit("\(stage.rawValue): resuming, \(alreadyDone) of \(total) already done", &state) }
+                if alreadyDone > 0 {
+                    emit("\(stage.rawValue): resuming, \(alreadyDone)" + (total > 0 ? " of \(total)" : "") + " already done", &state)
+                }
             case .progressed(let stage, let done, let failed, let records):
                 let now = Date()
                 let interval: TimeInterval = isTerminal ? 0.1 : logInterval
@@ -38,7 +40,10 @@ final class ProgressDisplay: Sendable {
                 let remaining = max(0, state.total - done - failed)
                 let eta = rate > 0 ? String(format: "%.0fs", Double(remaining) / rate) : "?"
                 let fraction = state.total > 0 ? Double(done + failed) / Double(state.total) : 1
-                let detail = String(format: "%@ %d/%d (%.0f%%) %.1f/s ETA %@, %d records", stage.rawValue, done + failed, state.total, fraction * 100, rate, eta, records)
+                // A stage that streams its input (ingest) does not know its total in advance.
+                let detail = (state.total > 0
+                    ? String(format: "%@ %d/%d (%.0f%%) %.1f/s ETA %@, %d records", stage.rawValue, done + failed, state.total, fraction * 100, rate, eta, records)
+                    : String(format: "%@ %d files %.1f/s", stage.rawValue, done + failed, rate))
                     + (failed > 0 ? ", \(failed) failed" : "")
                 if isTerminal {
                     let width = 28

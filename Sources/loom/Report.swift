@@ -9,9 +9,19 @@ enum Report {
             "Run finished in \(String(format: "%.1f", summary.seconds)) s: \(summary.plannedSamples) samples (\(summary.samplesMadeNow) made now), \(summary.records) records.",
             "Answer check: \(summary.flaggedRecords) record(s) disagree with the ground truth.",
         ]
-        if !summary.failures.isEmpty {
-            lines.append("\(summary.failures.count) item(s) failed (see `loom status`):")
-            lines += summary.failures.prefix(5).map { "  \($0.stage) \($0.item): \($0.error)" }
+        if let ingest = summary.ingest {
+            lines.insert(
+                "Ingest: \(ingest.files) files -> \(ingest.images) images (\(ingest.nearDuplicates) near-duplicates marked).",
+                at: 0)
+            let problems = ingest.problems.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            if !problems.isEmpty {
+                lines.insert("Input problems (see `loom status`): " + problems.map { "\($0.value) \($0.key)" }.joined(separator: ", "), at: 1)
+            }
+        }
+        let sampleFailures = summary.failures.filter { $0.stage != "ingest" }
+        if !sampleFailures.isEmpty {
+            lines.append("\(sampleFailures.count) item(s) failed (see `loom status`):")
+            lines += sampleFailures.prefix(5).map { "  \($0.stage) \($0.item): \($0.error)" }
         }
         for export in summary.exports { lines.append(Report.export(export)) }
         lines.append("Dataset: \(summary.runDirectory)")
@@ -32,7 +42,15 @@ enum Report {
                     + String(format: "%6d  %6d  %7d", line.done, line.failed, line.pending))
         }
         lines.append("records: \(status.records) (\(status.flaggedRecords) flagged)")
-        for failure in status.failures.prefix(10) {
+        if let images = status.images {
+            lines.append("images: \(images.images) from \(images.files) files, \(images.nearDuplicates) near-duplicates")
+        }
+        for group in status.inputProblems {
+            lines.append("\(group.category): \(group.count)")
+            lines += group.examples.map { "  \($0.subject): \($0.reason)" }
+            if group.count > group.examples.count { lines.append("  … and \(group.count - group.examples.count) more") }
+        }
+        for failure in status.failures.filter({ $0.stage != "ingest" }).prefix(10) {
             lines.append("failed \(failure.stage) \(failure.item) after \(failure.attempts) attempt(s): \(failure.error)")
         }
         return lines.joined(separator: "\n")

@@ -3,6 +3,7 @@
 //   loom-bench norender RECIPE   compose + generate + check + store + export, images not drawn
 //   loom-bench generate RECIPE   compose + generate + check in memory only (no store, no export)
 //   loom-bench render RECIPE     compose + draw + encode every image of the recipe's singles (no files written)
+//   loom-bench ingest DIR THREADS [HASHES_OUT]   the ingest stage over a folder of images
 //
 // Each prints one JSON line: {"scenario", "samples", "records", "seconds", "records_per_second", "peak_rss_mb"}.
 // End-to-end figures come from `loom run` itself (see benchmarks/run.sh).
@@ -32,8 +33,18 @@ func report(_ scenario: String, samples: Int, records: Int, seconds: Double) {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count >= 4, arguments[1] == "ingest" {
+    let threads = Int(arguments[3]) ?? 1
+    let result = try await runIngestBenchmark(folder: arguments[2], threads: threads, hashesOut: arguments.count > 4 ? arguments[4] : nil)
+    let line: [String: Any] = [
+        "scenario": "ingest", "threads": threads, "images": result.images, "seconds": (result.seconds * 1000).rounded() / 1000,
+        "images_per_second": (Double(result.images) / result.seconds * 10).rounded() / 10, "peak_rss_mb": Int(peakResidentMegabytes()),
+    ]
+    print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
+    exit(0)
+}
 guard arguments.count == 3, ["norender", "generate", "render", "compose"].contains(arguments[1]) else {
-    FileHandle.standardError.write(Data("usage: loom-bench norender|generate|render RECIPE\n".utf8))
+    FileHandle.standardError.write(Data("usage: loom-bench norender|generate|render|compose RECIPE, or loom-bench ingest DIR THREADS [HASHES_OUT]\n".utf8))
     exit(2)
 }
 let (recipe, recipeURL, catalog) = try RunLocator.loadRecipe(arguments[2])

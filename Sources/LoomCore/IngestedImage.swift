@@ -1,0 +1,71 @@
+/// An image of the user's collection as the ingest stage left it: identified by its bytes, measured, hashed,
+/// normalized for the model and annotated with what its source said.
+public struct IngestedImage: Codable, Sendable, Hashable {
+    /// SHA-256 of the original file's bytes (hex): files with the same bytes are one image.
+    public var id: String
+    /// Position of its first file in the run's source order (sources as listed, files in walk order).
+    public var ordinal: Int
+    /// The first path it was found at, printable.
+    public var sourcePath: String
+    /// Which source offered it, e.g. "folder photos/" or "manifest data.jsonl:12".
+    public var origin: String
+    /// The original file's format ("jpeg", "png", "webp").
+    public var format: String
+    /// The original's size as displayed (after EXIF orientation).
+    public var width: Int
+    public var height: Int
+    /// 64-bit DCT perceptual hash.
+    public var perceptualHash: UInt64
+    /// The earlier image this one nearly duplicates (perceptual hashes within the recipe's distance), if any.
+    public var duplicateOf: String?
+    /// Run-relative path of the thumbnail for the review app.
+    public var thumbnail: String
+    public var annotations: ImageAnnotations
+
+    public init(
+        id: String, ordinal: Int, sourcePath: String, origin: String, format: String, width: Int, height: Int,
+        perceptualHash: UInt64, duplicateOf: String?, thumbnail: String, annotations: ImageAnnotations
+    ) {
+        self.id = id
+        self.ordinal = ordinal
+        self.sourcePath = sourcePath
+        self.origin = origin
+        self.format = format
+        self.width = width
+        self.height = height
+        self.perceptualHash = perceptualHash
+        self.duplicateOf = duplicateOf
+        self.thumbnail = thumbnail
+        self.annotations = annotations
+    }
+}
+
+/// Input a stage could not use: which file or record, why, and a short category to group by.
+public struct Rejection: Codable, Sendable, Hashable {
+    /// A printable path, or "file:line" for a record of a manifest.
+    public var subject: String
+    public var stage: String
+    /// A short group name, e.g. "unsupported format" or "corrupt or truncated image".
+    public var category: String
+    public var reason: String
+
+    public init(subject: String, stage: String, category: String, reason: String) {
+        self.subject = subject
+        self.stage = stage
+        self.category = category
+        self.reason = reason
+    }
+}
+
+/// One file path that was ingested, and the image its bytes are.
+public struct IngestedFile: Codable, Sendable, Hashable {
+    public var path: String
+    public var imageID: String
+    public var ordinal: Int
+
+    public init(path: String, imageID: String, ordinal: Int) {
+        self.path = path
+        self.imageID = imageID
+        self.ordinal = ordinal
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import LoomCore
+import LoomIngest
+import LoomMedia
+import LoomRecipe
+import LoomStore
+import Synchronization
+
+/// What the ingest stage did.
+public struct IngestSummary: Sendable, Codable, Hashable {
+    /// File paths ingested (exact copies count once each).
+    public var files: Int
+    /// Distinct images (by bytes) in the store.
+    public var images: Int
+    /// Images marked as near-duplicates of an earlier one.
+    public var nearDuplicates: Int
+    /// Input that could not be used, or was used with a note, grouped by category.
+    public var problems: [String: Int]
+}
+
+/// The ingest stage: streams the recipe's collections, ingests each file on the CPU workers, and commits the
+/// results strictly in source order, so that exact copies and near-duplicates are always marked against the
+/// same earlier image, however the work was scheduled and however often the run was interrupted.
+struct IngestStage: Sendable {
+    let recipe: Recipe
+    let recipeFolder: URL
+    let runDirectory: URL
+    let store: RunStore
+    let workers: CPUWorkers
+    let writer: BatchingWriter
+    let observer: RunObserver?
+
+    static let stageName = Stage.ingest.rawValue
+
+    /// A finished file, or input a source rejected, on its way to the sequencer.
+    private enum Result: Sendable {
+        case done(sequence: Int, SourceItem, Outcome)
+        case rejected(SourceRejection)
+    }
+
+    private enum Outcome: Sendable {
+        case fresh(IngestWorker.Outcome)
+        /// Ingested by an earlier invocation of the run.
+        case resumed(RunStore.IngestedFileState)
+    }
+
+    func run() async throws -> IngestSummary {
+        try checkSourcesExist()
+        let previous = try store.ingestedFiles()
+        let known = KnownImages()
+        let worker = IngestWorker(settings: recipe.ingest, runDirectory: runDirectory, known: known)
+        try FileManager.default.createDirectory(
+            at: runDirectory.appendingPathComponent(IngestWorker.thumbnailFolder), withIntermediateDirectories: true)
+        let feed = SourceFeed(recipe.collections, relativeTo: recipeFolder, window: workers.threads * 4)
+        let (results, sink) = AsyncStream<Result>.makeStream()
+        observer?(.stageStarted(stage: .ingest, total: 0, alreadyDone: previous.count))
+
+        let workers = workers
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Dispatcher: hands each new file to a CPU worker; files done before are passed straight on.
+                group.addTask {
+                    await withDiscardingTaskGroup { work in
+                        for await event in feed.events() {
+                            switch event {
+                            case .rejected(let rejection):
+                                sink.yield(.rejected(rejection))
+                            case .item(let sequence, let item):
+                                if let state = previous[relative(item.path.display)] {
+                                    sink.yield(.done(sequence: sequence, item, .resumed(state)))
+                                    continue
+                                }
+                                work.addTask {
+                                    let outcome = (try? await workers.run { worker.ingest(item) })
+                                        ?? .rejected(category: "cancelled", reason: "the run stopped before this file was read")
+                                    sink.yield(.done(sequence: sequence, item, .fresh(outcome)))
+                                }
+                            }
+                        }
+                    }
+                    sink.finish()
+                }
+                group.addTask { try await sequence(results, feed: feed, known: known, resumed: previous.count) }
+                try await group.waitForAll()
+            }
+        } catch {
+            feed.cancel()
+            throw error
+        }
+        try await writer.flush()
+        let counts = try store.imageCounts()
+        let problems = try store.rejections(stage: Self.stageName).reduce(into: [String: Int]()) {
+            $0[$1.category] = $1.items.count
+        }
+        observer?(.stageFinished(stage: .ingest, done: counts.files, failed: problems.values.reduce(0, +)))
+        return IngestSummary(files: counts.files, images: counts.images, nearDuplicates: counts.nearDuplicates, problems: problems)
+    }
+
+    /// Commits results in source order, marking exact copies and near-duplicates against earlier images.
+    private func sequence(_ results: AsyncStream<Result>, feed: SourceFeed, known: KnownImages, resumed: Int) async throws {
+        var waiting: [Int: (SourceItem, Outcome)] = [:]
+        var next = 0
+        var index = NearDuplicateIndex(threshold: recipe.ingest.nearDuplicateDistance)
+        var done = 0
+        var failed = 0
+        for await result in results {
+            switch result {
+            case .rejected(let rejection):
+                failed += 1
+                try await writer.submit(StoreWrite(rejections: [
+                    Rejection(subject: relative(rejection.subject), stage: Self.stageName, category: Self.category(of: rejection), reason: rejection.reason)
+                ]))
+            case .done(let sequence, let item, let outcome):
+                waiting[sequence] = (item, outcome)
+                while let (item, outcome) = waiting.removeValue(forKey: next) {
+                    let write = commitWrite(item, sequence: next, outcome, index: &index, known: known)
+                    if !write.ledger.isEmpty || !write.files.isEmpty { try await writer.submit(write) }
+                    if write.ledger.contains(where: { $0.status == .failed }) { failed += 1 } else { done += 1 }
+                    next += 1
+                    feed.release()
+                    observer?(.progressed(stage: .ingest, done: done, failed: failed, records: 0))
+                }
+            }
+        }
+    }
+
+    /// What one file adds to the store, decided in source order.
+    private func commitWrite(
+        _ item: SourceItem, sequence: Int, _ outcome: Outcome, index: inout NearDuplicateIndex, known: KnownImages
+    ) -> StoreWrite {
+        let path = relative(item.path.display)
+        let doneEntry = LedgerEntry(item: path, stage: Self.stageName, status: .done)
+        switch outcome {
+        case .resumed(let state):
+            // Rebuild the in-memory state exactly as the first invocation left it; nothing to write.
+            if !known.contains(state.imageID) {
+                known.insert(state.imageID)
+                if state.duplicateOf == nil { _ = index.add(state.perceptualHash, id: state.imageID) }
+            }
+            return StoreWrite()
+        case .fresh(.rejected(let category, let reason)):
+            return StoreWrite(
+                ledger: [LedgerEntry(item: path, stage: Self.stageName, status: .failed, error: reason)],
+                rejections: [Rejection(subject: path, stage: Self.stageName, category: category, reason: reason)])
+        case .fresh(.copy(let id)):
+            return copyWrite(path, of: id, sequence: sequence, entry: doneEntry)
+        case .fresh(.image(let decoded)):
+            // Two copies decoded at the same moment: the later one in source order is the copy.
+            if known.contains(decoded.id) { return copyWrite(path, of: decoded.id, sequence: sequence, entry: doneEntry) }
+            known.insert(decoded.id)
+            let duplicateOf = index.add(decoded.perceptualHash, id: decoded.id)
+            let image = IngestedImage(
+                id: decoded.id, ordinal: sequence, sourcePath: path, origin: item.origin, format: decoded.format,
+                width: decoded.width, height: decoded.height, perceptualHash: decoded.perceptualHash,
+                duplicateOf: duplicateOf, thumbnail: decoded.thumbnail, annotations: item.annotations)
+            return StoreWrite(
+                media: [decoded.medium], ledger: [doneEntry], images: [image],
+                files: [IngestedFile(path: path, imageID: decoded.id, ordinal: sequence)],
+                rejections: notes(for: item, format: decoded.format))
+        }
+    }
+
+    private func copyWrite(_ path: String, of id: String, sequence: Int, entry: LedgerEntry) -> StoreWrite {
+        StoreWrite(
+            ledger: [entry], files: [IngestedFile(path: path, imageID: id, ordinal: sequence)],
+            rejections: [Rejection(
+                subject: path, stage: Self.stageName, category: "exact copy (ingested once)",
+                reason: "the same bytes as image \(id.prefix(12))…, which is kept once")])
+    }
+
+    /// Problems that did not stop the file from being used: its name is not UTF-8, or its extension
+    /// says another format than its content.
+    private func notes(for item: SourceItem, format: String) -> [Rejection] {
+        var notes: [Rejection] = []
+        let path = relative(item.path.display)
+        if String(validating: item.path.bytes, as: UTF8.self) == nil {
+            notes.append(Rejection(
+                subject: path, stage: Self.stageName, category: "file name not UTF-8 (ingested)",
+                reason: "the file name is not valid UTF-8; it is shown with \\xNN escapes and the image was ingested"))
+        }
+        let suffix = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        let expected: [String: String] = ["jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "png": "png", "webp": "webp"]
+        if let claimed = expected[suffix], claimed != format {
+            notes.append(Rejection(
+                subject: path, stage: Self.stageName, category: "extension does not match content (ingested)",
+                reason: "named .\(suffix) but the content is \(format.uppercased()); read as \(format.uppercased())"))
+        }
+        return notes
+    }
+
+    /// Paths under the recipe's folder are kept relative to it, so that the store (and its content hash) does
+    /// not depend on where the project lives.
+    func relative(_ path: String) -> String {
+        let prefix = recipeFolder.standardizedFileURL.path + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
+    /// A group name for a source's own rejection.
+    static func category(of rejection: SourceRejection) -> String {
+        let reason = rejection.reason.lowercased()
+        if reason.contains("symbolic link loop") || reason.contains("symlink loop") { return "symbolic link loop" }
+        if reason.contains("not json") || reason.contains("json") { return "manifest line not usable" }
+        if reason.contains("missing") || reason.contains("no such file") || reason.contains("dangling") { return "missing file" }
+        if reason.contains("box") { return "box outside the image" }
+        if reason.contains("regular file") { return "not a regular file" }
+        return "source problem"
+    }
+
+    /// Every source path must exist before any work starts: a typo in a recipe is a recipe error.
+    private func checkSourcesExist() throws {
+        func check(_ path: String, _ what: String) throws {
+            let resolved = path.hasPrefix("/") ? path : recipeFolder.appendingPathComponent(path).path
+            guard FileManager.default.fileExists(atPath: resolved) else {
+                throw LoomError(.recipe, "the \(what) does not exist: \(resolved)", subject: "sources")
+            }
+        }
+        for collection in recipe.collections {
+            switch collection {
+            case .folder(let path, _, _): try check(path, "folder")
+            case .manifest(let file, let root):
+                try check(file, "manifest")
+                if let root { try check(root, "image folder") }
+            case .coco(let instances, let captions, let images):
+                if let instances { try check(instances, "COCO instances file") }
+                if let captions { try check(captions, "COCO captions file") }
+                try check(images, "COCO image folder")
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import LoomCore
+import LoomIngest
+import LoomMedia
+import LoomRecipe
+import Synchronization
+
+/// Ingests one file on the calling (CPU worker) thread: reads it, identifies it by its bytes, decodes it
+/// (orientation applied, alpha flattened), hashes it perceptually and writes the normalized JPEG and the
+/// thumbnail. Pure apart from those two files, which are content-addressed and so safe to write again.
+struct IngestWorker: Sendable {
+    let settings: IngestSettings
+    let runDirectory: URL
+    /// Ids of images already ingested, so exact copies are not decoded again.
+    let known: KnownImages
+
+    static let mediaFolder = SampleWorker.mediaFolder
+    static let thumbnailFolder = "thumbnails"
+
+    /// What became of one file.
+    enum Outcome: Sendable {
+        /// A new image (it may still turn out to be an exact copy of one in flight at the same moment).
+        case image(Decoded)
+        /// The same bytes as an image already ingested.
+        case copy(of: String)
+        case rejected(category: String, reason: String)
+    }
+
+    struct Decoded: Sendable {
+        var id: String
+        var format: String
+        var width: Int
+        var height: Int
+        var perceptualHash: UInt64
+        var medium: MediaItem
+        var thumbnail: String
+    }
+
+    func ingest(_ item: SourceItem) -> Outcome {
+        let bytes: [UInt8]
+        do {
+            bytes = try item.path.readAll(maxBytes: settings.maxFileMegabytes << 20)
+        } catch {
+            return .rejected(category: "unreadable file", reason: "\(error)")
+        }
+        let id = StableID.sha256Hex(bytes)
+        if known.contains(id) { return .copy(of: id) }
+        do {
+            let (info, image) = try ImageDecoder.decode(
+                bytes, maxPixels: settings.maxMegapixels * 1_000_000, minimumLongestSide: 2 * settings.longestSide)
+            let normalized = Resampler.downscale(image, longestSide: settings.longestSide)
+            let thumbnail = Resampler.downscale(normalized, longestSide: settings.thumbnailSide)
+            let mediumPath = "\(Self.mediaFolder)/\(id).jpg"
+            let thumbnailPath = "\(Self.thumbnailFolder)/\(id).jpg"
+            try write(try ImageEncoder.encodeJPEG(normalized, quality: settings.jpegQuality), to: mediumPath)
+            try write(try ImageEncoder.encodeJPEG(thumbnail, quality: settings.jpegQuality), to: thumbnailPath)
+            let medium = MediaItem(
+                id: id, kind: .image, path: mediumPath, format: "jpeg", width: normalized.width, height: normalized.height)
+            return .image(Decoded(
+                id: id, format: info.format.rawValue, width: info.width, height: info.height,
+                perceptualHash: PerceptualHash.hash(image), medium: medium, thumbnail: thumbnailPath))
+        } catch let error as ImageDecodeError {
+            return .rejected(category: Self.category(of: error.reason), reason: error.reason)
+        } catch let error as LoomError {
+            return .rejected(category: "cannot write", reason: error.description)
+        } catch {
+            return .rejected(category: "corrupt or truncated image", reason: "\(error)")
+        }
+    }
+
+    /// A short group name for a decoder's reason, for `loom status`.
+    static func category(of reason: String) -> String {
+        let lowered = reason.lowercased()
+        if lowered.contains("empty file") { return "empty file" }
+        if lowered.contains("not supported") || lowered.contains("not an image") { return "unsupported format" }
+        if lowered.contains("megapixels") || lowered.contains("limit") { return "too many pixels" }
+        return "corrupt or truncated image"
+    }
+
+    private func write(_ bytes: [UInt8], to relative: String) throws {
+        let url = runDirectory.appendingPathComponent(relative)
+        guard !FileManager.default.fileExists(atPath: url.path) else { return }
+        do {
+            try Data(bytes).write(to: url, options: .atomic)
+        } catch {
+            throw LoomError(.io, "cannot write: \(FileErrors.reason(error))", subject: url.path)
+        }
+    }
+}
+
+/// The ids of images ingested so far, shared by the workers.
+final class KnownImages: Sendable {
+    private let ids = Mutex<Set<String>>([])
+
+    func contains(_ id: String) -> Bool { ids.withLock { $0.contains(id) } }
+    func insert(_ id: String) { _ = ids.withLock { $0.insert(id) } }
+}

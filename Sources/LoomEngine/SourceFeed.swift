@@ -1,0 +1,81 @@
+import Foundation
+import LoomCore
+import LoomIngest
+import LoomRecipe
+import Synchronization
+
+/// Walks the recipe's collections on a thread of its own and hands their items to the async side one at a
+/// time, in source order, with a bounded window: the walk pauses while `window` items are in flight, so a
+/// collection of any size streams through without being listed in memory.
+final class SourceFeed: Sendable {
+    enum Event: Sendable {
+        /// The `sequence`-th item in source order (0-based, the same on every run of the same recipe).
+        case item(sequence: Int, SourceItem)
+        /// Input the source could not use.
+        case rejected(SourceRejection)
+    }
+
+    private let sources: [(label: String, scan: @Sendable (_ item: (SourceItem) throws -> Void, _ rejected: (SourceRejection) throws -> Void) throws -> Void)]
+    private let slots: DispatchSemaphore
+    private let cancelled = Atomic<Bool>(false)
+
+    init(_ collections: [CollectionSource], relativeTo folder: URL, window: Int) {
+        sources = collections.map { collection in
+            func resolve(_ path: String) -> String {
+                path.hasPrefix("/") ? path : folder.appendingPathComponent(path).standardizedFileURL.path
+            }
+            switch collection {
+            case .folder(let path, let include, let exclude):
+                let source = FolderSource(root: resolve(path), include: include, exclude: exclude)
+                return (collection.label, { try source.scan(item: $0, rejected: $1) })
+            case .manifest(let file, let imageRoot):
+                let source = ManifestSource(file: resolve(file), imageRoot: imageRoot.map(resolve))
+                return (collection.label, { try source.scan(item: $0, rejected: $1) })
+            case .coco(let instances, let captions, let images):
+                let source = COCOSource(instances: instances.map(resolve), captions: captions.map(resolve), imageRoot: resolve(images))
+                return (collection.label, { try source.scan(item: $0, rejected: $1) })
+            }
+        }
+        slots = DispatchSemaphore(value: max(1, window))
+    }
+
+    /// Marks one item as finished, letting the walk go on.
+    func release() {
+        slots.signal()
+    }
+
+    /// Stops the walk at its next item (the run is ending early).
+    func cancel() {
+        cancelled.store(true, ordering: .relaxed)
+        slots.signal()
+    }
+
+    /// The items of every source in order. A source that fails as a whole becomes one rejection naming it.
+    func events() -> AsyncStream<Event> {
+        let (stream, continuation) = AsyncStream<Event>.makeStream()
+        let thread = Thread { [self] in
+            var sequence = 0
+            for source in sources {
+                if cancelled.load(ordering: .relaxed) { break }
+                do {
+                    try source.scan(
+                        { item in
+                            slots.wait()
+                            if cancelled.load(ordering: .relaxed) { throw CancellationError() }
+                            continuation.yield(.item(sequence: sequence, item))
+                            sequence += 1
+                        },
+                        { rejection in continuation.yield(.rejected(rejection)) })
+                } catch is CancellationError {
+                    break
+                } catch {
+                    continuation.yield(.rejected(SourceRejection(subject: source.label, reason: "\(error)")))
+                }
+            }
+            continuation.finish()
+        }
+        thread.name = "loom.sources"
+        thread.start()
+        return stream
+    }
+}

@@ -1,0 +1,75 @@
+import Yams
+
+/// Reads the recipe's user collections (`sources.folders`, `sources.manifests`, `sources.coco`) and the
+/// ingest stage's settings.
+enum CollectionReader {
+    static func read(_ sources: MappingReader, sink: DiagnosticSink) -> [CollectionSource] {
+        var out: [CollectionSource] = []
+        for (index, node) in (sources.sequence("folders") ?? []).enumerated() {
+            let path = "sources.folders[\(index)]"
+            // A bare string is a folder with default filters.
+            if case .scalar(let scalar) = node {
+                out.append(.folder(path: scalar.string, include: [], exclude: []))
+                continue
+            }
+            guard let reader = MappingReader(node, path: path, sink: sink) else { continue }
+            let folder = required(reader, "path", in: path, at: node, sink: sink)
+            let include = reader.stringList("include", allowed: []) ?? []
+            let exclude = reader.stringList("exclude", allowed: []) ?? []
+            reader.finish()
+            if let folder { out.append(.folder(path: folder, include: include, exclude: exclude)) }
+        }
+        for (index, node) in (sources.sequence("manifests") ?? []).enumerated() {
+            let path = "sources.manifests[\(index)]"
+            if case .scalar(let scalar) = node {
+                out.append(.manifest(file: scalar.string, imageRoot: nil))
+                continue
+            }
+            guard let reader = MappingReader(node, path: path, sink: sink) else { continue }
+            let file = required(reader, "file", in: path, at: node, sink: sink)
+            let root = reader.has("image_root") ? reader.string("image_root", default: "") : nil
+            reader.finish()
+            if let file { out.append(.manifest(file: file, imageRoot: root)) }
+        }
+        for (index, node) in (sources.sequence("coco") ?? []).enumerated() {
+            let path = "sources.coco[\(index)]"
+            guard let reader = MappingReader(node, path: path, sink: sink) else { continue }
+            let instances = reader.has("instances") ? reader.string("instances", default: "") : nil
+            let captions = reader.has("captions") ? reader.string("captions", default: "") : nil
+            let images = required(reader, "images", in: path, at: node, sink: sink)
+            reader.finish()
+            if instances == nil && captions == nil {
+                sink.report("a COCO source needs 'instances' or 'captions' (an annotation file)", at: node, path: path)
+            } else if let images {
+                out.append(.coco(instances: instances, captions: captions, images: images))
+            }
+        }
+        return out
+    }
+
+    static func readIngest(_ reader: MappingReader) -> IngestSettings {
+        var settings = IngestSettings()
+        settings.longestSide = reader.int("longest_side", default: settings.longestSide, in: 64...4096)
+        settings.thumbnailSide = reader.int("thumbnail_side", default: settings.thumbnailSide, in: 32...1024)
+        settings.jpegQuality = reader.int("jpeg_quality", default: settings.jpegQuality, in: 1...100)
+        settings.nearDuplicateDistance = reader.int(
+            "near_duplicate_distance", default: settings.nearDuplicateDistance, in: 0...16)
+        settings.maxMegapixels = reader.int("max_megapixels", default: settings.maxMegapixels, in: 1...10_000)
+        settings.maxFileMegabytes = reader.int("max_file_mb", default: settings.maxFileMegabytes, in: 1...100_000)
+        settings.ocr = reader.bool("ocr", default: settings.ocr)
+        reader.finish()
+        return settings
+    }
+
+    /// A text value the mapping must have; reports its absence.
+    private static func required(_ reader: MappingReader, _ key: String, in path: String, at node: Node, sink: DiagnosticSink)
+        -> String?
+    {
+        guard reader.has(key) else {
+            sink.report("missing '\(key)'", at: node, path: path)
+            return nil
+        }
+        let value = reader.string(key, default: "")
+        return value.isEmpty ? nil : value
+    }
+}

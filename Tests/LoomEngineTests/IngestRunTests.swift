@@ -1,0 +1,94 @@
+import Foundation
+import LoomCore
+import LoomEngine
+import LoomStore
+import Testing
+
+@Suite("Ingest of a folder")
+struct IngestRunTests {
+    /// Good files, copies and every kind of bad file the ingest stage must survive.
+    static func populate(_ fixture: IngestFixture) throws {
+        let a = try IngestFixture.jpeg(seed: 1)
+        try fixture.write(a, as: "a.jpg")
+        try fixture.write(try IngestFixture.png(seed: 2), as: "b.png")
+        try fixture.write(try IngestFixture.jpeg(seed: 3), as: "sub/c.jpg")
+        try fixture.write(a, as: "copy-of-a.jpg")
+        // The same picture as a.jpg, encoded again at a lower quality: other bytes, nearly the same image.
+        try fixture.write(try IngestFixture.jpeg(seed: 1, quality: 55), as: "z-a-again.jpg")
+        try fixture.write([], as: "empty.jpg")
+        let whole = try IngestFixture.jpeg(seed: 4)
+        try fixture.write(Array(whole.prefix(whole.count / 2)), as: "truncated.jpg")
+        let png = try IngestFixture.png(seed: 5)
+        try fixture.write(Array(png.prefix(png.count * 2 / 5)), as: "truncated.png")
+        try fixture.write(IngestFixture.bombPNG(side: 100_000), as: "bomb.png")
+        try fixture.write(Array("GIF89a".utf8) + [UInt8](repeating: 0, count: 32), as: "anim.gif")
+        try fixture.write([0x49, 0x49, 0x2A, 0x00] + [UInt8](repeating: 0, count: 32), as: "scan.tif")
+        try fixture.write([0, 0, 0, 24] + Array("ftypheic".utf8) + [0, 0, 0, 0] + Array("mif1heic".utf8), as: "phone.heic")
+        try fixture.write(try IngestFixture.png(seed: 6), as: "misnamed.jpg")
+        // A file name that is not UTF-8 (Latin-1 "café.jpg"), created through the raw bytes.
+        let name = Array(fixture.images.path.utf8) + Array("/caf".utf8) + [0xE9] + Array(".jpg".utf8) + [0]
+        let bytes = try IngestFixture.jpeg(seed: 7)
+        let descriptor = name.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+        #expect(descriptor >= 0)
+        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        // A directory symlink pointing at its own parent: a loop.
+        try FileManager.default.createSymbolicLink(
+            atPath: fixture.images.appendingPathComponent("sub/loop").path, withDestinationPath: "..")
+    }
+
+    @Test("good images are ingested once, near-duplicates marked, every bad file recorded with its reason")
+    func folderWithBadFiles() async throws {
+        let fixture = try IngestFixture()
+        try Self.populate(fixture)
+        let summary = try await fixture.runner().run()
+        let ingest = try #require(summary.ingest)
+        #expect(ingest.images == 6, "\(ingest)")
+        #expect(ingest.files == 7, "\(ingest)")
+        #expect(ingest.nearDuplicates == 1, "\(ingest)")
+
+        let store = try RunStore(directory: fixture.runDirectory)
+        var byPath: [String: IngestedImage] = [:]
+        try store.forEachImage { byPath[$0.sourcePath] = $0 }
+        let original = try #require(byPath["photos/a.jpg"])
+        let again = try #require(byPath["photos/z-a-again.jpg"])
+        #expect(again.duplicateOf == original.id)
+        #expect(original.duplicateOf == nil)
+        #expect(byPath["photos/misnamed.jpg"]?.format == "png")
+        #expect(byPath.keys.contains("photos/caf\\xE9.jpg"), "\(byPath.keys.sorted())")
+        #expect(original.width == 640 && original.height == 480)
+        // The normalized image and the thumbnail exist at their sizes.
+        let medium = try #require(try store.media(id: original.id))
+        #expect(max(medium.width, medium.height) == 256)
+        #expect(FileManager.default.fileExists(atPath: fixture.runDirectory.appendingPathComponent(medium.path).path))
+        #expect(FileManager.default.fileExists(atPath: fixture.runDirectory.appendingPathComponent(original.thumbnail).path))
+
+        let status = try RunStatus.load(try RunDirectory(existing: fixture.runDirectory))
+        let groups = Dictionary(uniqueKeysWithValues: status.inputProblems.map { ($0.category, $0) })
+        func subjects(_ category: String) -> [String] { groups[category]?.examples.map(\.subject) ?? [] }
+        #expect(subjects("empty file") == ["photos/empty.jpg"], "\(groups.keys.sorted())")
+        #expect(subjects("corrupt or truncated image") == ["photos/truncated.jpg", "photos/truncated.png"])
+        #expect(subjects("too many pixels") == ["photos/bomb.png"])
+        #expect(subjects("unsupported format") == ["photos/anim.gif", "photos/phone.heic", "photos/scan.tif"])
+        #expect(groups["unsupported format"]?.examples.first?.reason.contains("GIF") == true)
+        #expect(groups["too many pixels"]?.examples.first?.reason.contains("100 megapixels") == true)
+        #expect(subjects("exact copy (ingested once)") == ["photos/copy-of-a.jpg"])
+        #expect(subjects("extension does not match content (ingested)") == ["photos/misnamed.jpg"])
+        #expect(subjects("file name not UTF-8 (ingested)") == ["photos/caf\\xE9.jpg"])
+        #expect(groups["symbolic link loop"]?.count == 1)
+    }
+
+    @Test("a crash in the middle of ingest resumes to the identical store without losing or repeating a file")
+    func crashAndResume() async throws {
+        let reference = try IngestFixture()
+        try Self.populate(reference)
+        let expected = try await reference.runner().run()
+
+        let crashed = try IngestFixture()
+        try Self.populate(crashed)
+        await #expect(throws: InjectedCrash.self) { try await crashed.runner(faults: FaultPlan(crashBeforeBatch: 2)).run() }
+        let resumed = try await crashed.runner().run()
+        #expect(resumed.contentHash == expected.contentHash)
+        #expect(resumed.ingest == expected.ingest)
+    }
+}
