@@ -1,0 +1,65 @@
+/// Reads JPEG, PNG and WebP files into `RGBImage`s.
+///
+/// Every call is independent and holds no shared state (codec handles are made per call), so decoders may
+/// run on many threads at once. Errors are `ImageDecodeError`s whose reason names the problem plainly.
+public enum ImageDecoder {
+    /// Sniffs the format from the bytes (never the file extension) and reads the header.
+    ///
+    /// No pixel memory is allocated. For JPEG the EXIF orientation is read too, so `width` and `height` are the
+    /// displayed size.
+    ///
+    /// - Throws: `ImageDecodeError` for empty files, formats Loom does not read, and headers the codec rejects.
+    public static func inspect(_ bytes: [UInt8]) throws -> ImageInfo {
+        switch try FormatSniffer.format(of: bytes) {
+        case .jpeg: try JPEGDecoder.inspect(bytes)
+        case .png: try PNGDecoder.read(bytes, maxPixels: nil).info
+        case .webp: try WebPDecoder.inspect(bytes)
+        }
+    }
+
+    /// Decodes to RGB: EXIF orientation applied, grayscale/CMYK/palette/16-bit converted, alpha flattened on white.
+    ///
+    /// Refuses images above `maxPixels` (stored width × height) before allocating pixel memory.
+    ///
+    /// - Parameters:
+    ///   - bytes: the whole file.
+    ///   - maxPixels: the largest stored width × height accepted.
+    ///   - minimumLongestSide: when set, JPEG decodes with TurboJPEG's DCT scaling at the smallest factor whose
+    ///     longest side is still at least this value, and WebP uses libwebp's scaler to make the longest side
+    ///     exactly this value; PNG decodes at full size. Callers pass about twice their target size and then
+    ///     downscale with `Resampler`, which is much cheaper than decoding every pixel of a large photo.
+    /// - Returns: the header facts (of the file, not of the possibly smaller result) and the displayed image.
+    /// - Throws: `ImageDecodeError`.
+    public static func decode(
+        _ bytes: [UInt8], maxPixels: Int = 100_000_000, minimumLongestSide: Int? = nil
+    ) throws -> (info: ImageInfo, image: RGBImage) {
+        let minimumLongestSide = minimumLongestSide.map { max(1, $0) }
+        switch try FormatSniffer.format(of: bytes) {
+        case .jpeg:
+            return try JPEGDecoder.decode(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
+        case .png:
+            let (info, image) = try PNGDecoder.read(bytes, maxPixels: maxPixels)
+            guard let image else { throw ImageDecodeError("PNG decoding produced no pixels") }
+            return (info, image)
+        case .webp:
+            return try WebPDecoder.decode(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
+        }
+    }
+
+    /// Throws when a header's stored size is above `maxPixels`; called before any pixel memory is allocated.
+    static func checkPixelLimit(_ format: DecodableFormat, width: Int, height: Int, maxPixels: Int) throws {
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard overflow || pixels > maxPixels else { return }
+        let size = overflow ? "" : pixels >= 100_000 ? " (\(megapixels(pixels)))" : ""
+        throw ImageDecodeError(
+            "\(format.displayName) header claims \(width)×\(height) pixels\(size), above the limit of "
+                + (maxPixels >= 100_000 ? megapixels(maxPixels) : "\(maxPixels) pixels"))
+    }
+
+    /// "100 megapixels", "12.3 megapixels".
+    private static func megapixels(_ pixels: Int) -> String {
+        if pixels % 1_000_000 == 0 { return "\(pixels / 1_000_000) megapixels" }
+        let tenths = (pixels + 50_000) / 100_000
+        return "\(tenths / 10).\(tenths % 10) megapixels"
+    }
+}

@@ -1,0 +1,132 @@
+import CTurboJPEG
+
+/// JPEG decoding through TurboJPEG 2.1 (the `tj*` API), with EXIF orientation from libexif.
+enum JPEGDecoder {
+    /// The header facts: stored size from TurboJPEG, orientation from the EXIF segment.
+    static func inspect(_ bytes: [UInt8]) throws -> ImageInfo {
+        let handle = try makeHandle()
+        defer { tjDestroy(handle) }
+        return try readHeader(bytes, handle: handle).info
+    }
+
+    static func decode(
+        _ bytes: [UInt8], maxPixels: Int, minimumLongestSide: Int?
+    ) throws -> (info: ImageInfo, image: RGBImage) {
+        // A TurboJPEG handle must not be shared between threads: each call makes its own.
+        let handle = try makeHandle()
+        defer { tjDestroy(handle) }
+        let (info, colorspace) = try readHeader(bytes, handle: handle)
+        try ImageDecoder.checkPixelLimit(.jpeg, width: info.storedWidth, height: info.storedHeight, maxPixels: maxPixels)
+
+        let factor = scalingFactor(width: info.storedWidth, height: info.storedHeight, minimumLongestSide: minimumLongestSide)
+        let width = scaled(info.storedWidth, factor)
+        let height = scaled(info.storedHeight, factor)
+        // TurboJPEG cannot turn CMYK into RGB; it hands back the four channels and the conversion is ours.
+        let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
+        let channels = isCMYK ? 4 : 3
+        let format = isCMYK ? TJPF_CMYK : TJPF_RGB
+
+        var pixels = [UInt8](repeating: 0, count: channels * width * height)
+        let status = bytes.withUnsafeBufferPointer { jpeg in
+            pixels.withUnsafeMutableBufferPointer { out in
+                tjDecompress2(
+                    handle, jpeg.baseAddress, UInt(jpeg.count), out.baseAddress, Int32(width),
+                    Int32(channels * width), Int32(height), Int32(format.rawValue), 0)
+            }
+        }
+        if status != 0 {
+            // TurboJPEG 2.1 reports recoverable problems as warnings (error code TJERR_WARNING) after decoding
+            // what it could. A premature end means the file is truncated and the bottom of the image is grey
+            // filler, so that is rejected. Other warnings (extraneous bytes before a marker, say) are common in
+            // real photos whose pixels are complete, so those images are kept, as Pillow keeps them.
+            let message = String(cString: tjGetErrorStr2(handle))
+            let isWarning = tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue)
+            if !isWarning || message.lowercased().contains("premature end") {
+                throw ImageDecodeError("truncated or corrupt JPEG: \(message)")
+            }
+        }
+        if isCMYK { pixels = rgbFromInvertedCMYK(pixels, count: width * height) }
+        let image = RGBImage(width: width, height: height, pixels: pixels).oriented(info.orientation)
+        return (info, image)
+    }
+
+    private static func makeHandle() throws -> tjhandle {
+        guard let handle = tjInitDecompress() else {
+            throw ImageDecodeError("JPEG decoder could not start: \(String(cString: tjGetErrorStr2(nil)))")
+        }
+        return handle
+    }
+
+    /// The header facts and TurboJPEG's colourspace code (`TJCS_*`).
+    private static func readHeader(_ bytes: [UInt8], handle: tjhandle) throws -> (info: ImageInfo, colorspace: Int32) {
+        var width: Int32 = 0
+        var height: Int32 = 0
+        var subsampling: Int32 = 0
+        var colorspace: Int32 = 0
+        let status = bytes.withUnsafeBufferPointer { jpeg in
+            tjDecompressHeader3(
+                handle, jpeg.baseAddress, UInt(jpeg.count), &width, &height, &subsampling, &colorspace)
+        }
+        guard status == 0 else {
+            throw ImageDecodeError("truncated or corrupt JPEG: \(String(cString: tjGetErrorStr2(handle)))")
+        }
+        // TurboJPEG 2.1 reports success with a size of 0×0 when the file ends before the frame header.
+        guard width > 0, height > 0 else {
+            throw ImageDecodeError("truncated or corrupt JPEG: no frame header (SOF) with the image size")
+        }
+        let orientation = EXIFOrientation.read(fromJPEG: bytes)
+        let info = ImageInfo(
+            format: .jpeg, storedWidth: Int(width), storedHeight: Int(height), orientation: orientation)
+        return (info, colorspace)
+    }
+
+    /// The smallest of TurboJPEG's scaling factors (at most 1) that keeps the longest side at least
+    /// `minimumLongestSide`; 1/1 when no minimum is given or the image is already small.
+    private static func scalingFactor(width: Int, height: Int, minimumLongestSide: Int?) -> tjscalingfactor {
+        let full = tjscalingfactor(num: 1, denom: 1)
+        guard let minimumLongestSide else { return full }
+        var count: Int32 = 0
+        guard let factors = tjGetScalingFactors(&count) else { return full }
+        var best = full
+        var bestSide = max(width, height)
+        for factor in UnsafeBufferPointer(start: factors, count: Int(count)) where factor.num <= factor.denom {
+            let side = max(scaled(width, factor), scaled(height, factor))
+            if side >= minimumLongestSide && side < bestSide {
+                best = factor
+                bestSide = side
+            }
+        }
+        return best
+    }
+
+    /// TurboJPEG's `TJSCALED`: a dimension after scaling, rounded up.
+    private static func scaled(_ dimension: Int, _ factor: tjscalingfactor) -> Int {
+        (dimension * Int(factor.num) + Int(factor.denom) - 1) / Int(factor.denom)
+    }
+
+    /// RGB from the CMYK TurboJPEG returns for CMYK and YCCK JPEGs.
+    ///
+    /// Like Pillow (which reads every CMYK JPEG as "CMYK;I"), the values are taken to follow Adobe's
+    /// convention of storing inverted ink amounts (0 = full ink): practically all CMYK JPEGs come from Photoshop,
+    /// which writes them that way with an APP14 "Adobe" segment. With stored values c and k, cyan ink is
+    /// 255 - c and Pillow's conversion R = (255 - ink C)(255 - ink K) / 255 becomes k - (255 - c) k / 255, with
+    /// Pillow's rounding. There is no colour management: ICC profiles are ignored.
+    private static func rgbFromInvertedCMYK(_ cmyk: [UInt8], count: Int) -> [UInt8] {
+        func mulDiv255(_ a: Int, _ b: Int) -> Int {
+            let product = a * b + 128
+            return ((product >> 8) + product) >> 8
+        }
+        return [UInt8](unsafeUninitializedCapacity: 3 * count) { rgb, initialized in
+            cmyk.withUnsafeBufferPointer { source in
+                for pixel in 0..<count {
+                    let k = Int(source[4 * pixel + 3])
+                    for channel in 0..<3 {
+                        let ink = 255 - Int(source[4 * pixel + channel])
+                        rgb[3 * pixel + channel] = UInt8(clamping: k - mulDiv255(ink, k))
+                    }
+                }
+            }
+            initialized = 3 * count
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import CPNG
+
+/// PNG decoding through libpng's simplified read API, which handles libpng's errors internally, so no
+/// `setjmp`/`longjmp` crosses Swift frames.
+enum PNGDecoder {
+    /// Reads the header and, when `maxPixels` is given, the pixels.
+    ///
+    /// The simplified API converts every PNG flavour (gray, palette, 16-bit, tRNS transparency) to the 8-bit
+    /// RGB or RGBA asked for. Images with alpha are read as RGBA and flattened on white here rather than by
+    /// libpng's background option, so PNG and WebP transparency end up composited the same way.
+    ///
+    /// - Parameter maxPixels: nil to read the header only.
+    static func read(_ bytes: [UInt8], maxPixels: Int?) throws -> (info: ImageInfo, image: RGBImage?) {
+        // libpng keeps a pointer to the file bytes from begin_read until finish_read, so both happen inside
+        // one access to the array's storage.
+        try bytes.withUnsafeBytes { file in
+            var image = png_image()
+            image.version = UInt32(PNG_IMAGE_VERSION)
+            defer { png_image_free(&image) }
+            guard png_image_begin_read_from_memory(&image, file.baseAddress, file.count) != 0 else {
+                throw ImageDecodeError("truncated or corrupt PNG: \(message(image))")
+            }
+            let (width, height) = (Int(image.width), Int(image.height))
+            let info = ImageInfo(format: .png, storedWidth: width, storedHeight: height)
+            guard let maxPixels else { return (info, nil) }
+            try ImageDecoder.checkPixelLimit(.png, width: width, height: height, maxPixels: maxPixels)
+
+            // Without a gAMA or sRGB chunk libpng takes 16-bit samples to be linear light and brightens them on
+            // the way to 8 bits (0x8080 would become 186). Such files are in practice sRGB-encoded, and Pillow
+            // reads them so (0x8080 becomes 128); this flag makes libpng agree.
+            image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
+            let hasAlpha = image.format & PNG_FORMAT_FLAG_ALPHA != 0
+            let channels = hasAlpha ? 4 : 3
+            image.format = PNG_FORMAT_FLAG_COLOR | (hasAlpha ? PNG_FORMAT_FLAG_ALPHA : 0)
+            var pixels = [UInt8](repeating: 0, count: channels * width * height)
+            let finished = pixels.withUnsafeMutableBytes { out in
+                png_image_finish_read(&image, nil, out.baseAddress, Int32(channels * width), nil)
+            }
+            guard finished != 0 else { throw ImageDecodeError("truncated or corrupt PNG: \(message(image))") }
+            if hasAlpha { AlphaFlattening.flattenOnWhite(&pixels, count: width * height) }
+            return (info, RGBImage(width: width, height: height, pixels: pixels))
+        }
+    }
+
+    /// The text libpng left in the image's message field.
+    private static func message(_ image: png_image) -> String {
+        withUnsafeBytes(of: image.message) { raw in
+            let text = String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            return text.isEmpty ? "unknown libpng error" : text
+        }
+    }
+}

@@ -1,0 +1,364 @@
+import CTurboJPEG
+import LoomCore
+import Testing
+
+@testable import LoomMedia
+
+@Suite struct ImageDecoderTests {
+    /// The reason of the `ImageDecodeError` that `body` throws (nil when it throws nothing or something else).
+    func reason(_ body: () throws -> Void) -> String? {
+        do {
+            try body()
+            return nil
+        } catch let error as ImageDecodeError {
+            return error.reason
+        } catch {
+            return nil
+        }
+    }
+
+    /// JPEG bytes made with TurboJPEG from raw pixels in any TurboJPEG pixel format.
+    func turboJPEG(_ pixels: [UInt8], width: Int, height: Int, format: TJPF, subsampling: TJSAMP) throws -> [UInt8] {
+        let handle = try #require(tjInitCompress())
+        defer { tjDestroy(handle) }
+        var jpeg: UnsafeMutablePointer<UInt8>? = nil
+        var size: UInt = 0
+        defer { if let jpeg { tjFree(jpeg) } }
+        let status = pixels.withUnsafeBufferPointer {
+            tjCompress2(
+                handle, $0.baseAddress, Int32(width), 0, Int32(height), Int32(format.rawValue), &jpeg, &size,
+                Int32(subsampling.rawValue), 95, 0)
+        }
+        try #require(status == 0)
+        return Array(UnsafeBufferPointer(start: try #require(jpeg), count: Int(size)))
+    }
+
+    func isClose(_ pixel: (red: UInt8, green: UInt8, blue: UInt8), _ expected: (Int, Int, Int), within: Int = 12) -> Bool {
+        abs(Int(pixel.red) - expected.0) <= within && abs(Int(pixel.green) - expected.1) <= within
+            && abs(Int(pixel.blue) - expected.2) <= within
+    }
+
+    // MARK: Round trips
+
+    @Test func jpegRoundTrip() throws {
+        let original = TestImages.photo(width: 160, height: 120)
+        let bytes = try ImageEncoder.encodeJPEG(original, quality: 95)
+        #expect(Array(bytes.prefix(3)) == [0xFF, 0xD8, 0xFF])
+        let info = try ImageDecoder.inspect(bytes)
+        #expect(info == ImageInfo(format: .jpeg, storedWidth: 160, storedHeight: 120, orientation: 1))
+        let (decodedInfo, image) = try ImageDecoder.decode(bytes)
+        #expect(decodedInfo == info)
+        #expect(image.width == 160 && image.height == 120)
+        #expect(TestImages.meanDifference(image, original) < 3)
+    }
+
+    @Test func jpegQualityChangesSize() throws {
+        let original = TestImages.photo(width: 160, height: 120)
+        #expect(try ImageEncoder.encodeJPEG(original, quality: 30).count < ImageEncoder.encodeJPEG(original, quality: 95).count)
+    }
+
+    @Test func pngRoundTripIsExact() throws {
+        var buffer = PixelBuffer(width: 7, height: 5, red: 0, green: 0, blue: 0)
+        var expected = [UInt8]()
+        for y in 0..<5 {
+            for x in 0..<7 {
+                let (r, g, b) = (UInt8(x * 36), UInt8(y * 60), UInt8((x * y * 11) % 256))
+                let offset = y * buffer.bytesPerRow + 4 * x
+                buffer.pixels[offset] = b
+                buffer.pixels[offset + 1] = g
+                buffer.pixels[offset + 2] = r
+                expected += [r, g, b]
+            }
+        }
+        let bytes = try ImageEncoder.encode(buffer, format: .png)
+        let (info, image) = try ImageDecoder.decode(bytes)
+        #expect(info == ImageInfo(format: .png, storedWidth: 7, storedHeight: 5, orientation: 1))
+        #expect(image == RGBImage(width: 7, height: 5, pixels: expected))
+    }
+
+    @Test func webpLosslessDecodesExactly() throws {
+        let (info, image) = try ImageDecoder.decode(TestImages.webpLossless4x3)
+        #expect(info.format == .webp && info.width == 4 && info.height == 3 && info.orientation == 1)
+        let expected: [UInt8] = [
+            255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255,
+            0, 0, 0, 128, 128, 128, 255, 255, 0, 0, 255, 255,
+            255, 0, 255, 10, 20, 30, 200, 100, 50, 60, 70, 80,
+        ]
+        #expect(image.pixels == expected)
+    }
+
+    @Test func webpLossyDecodes() throws {
+        let (info, image) = try ImageDecoder.decode(TestImages.webpLossy16x16)
+        #expect(info.width == 16 && info.height == 16)
+        #expect(isClose(image.rgb(x: 8, y: 8), (200, 50, 100), within: 4))
+    }
+
+    @Test func webpAlphaIsFlattenedOnWhite() throws {
+        let (_, image) = try ImageDecoder.decode(TestImages.webpAlpha2x2)
+        #expect(image.pixels == [255, 0, 0, 255, 255, 255, 127, 127, 127, 0, 255, 0])
+    }
+
+    // MARK: Scaled decoding
+
+    @Test func jpegDecodesScaledByDCT() throws {
+        let bytes = try ImageEncoder.encodeJPEG(TestImages.photo(width: 640, height: 480), quality: 90)
+        // 1/8 would give 80 px, below the minimum of 100; 1/4 gives 160.
+        let (info, image) = try ImageDecoder.decode(bytes, minimumLongestSide: 100)
+        #expect(info.width == 640 && info.height == 480)
+        #expect(image.width == 160 && image.height == 120)
+        let (_, exact) = try ImageDecoder.decode(bytes, minimumLongestSide: 160)
+        #expect(exact.width == 160 && exact.height == 120)
+        let (_, full) = try ImageDecoder.decode(bytes, minimumLongestSide: 1000)
+        #expect(full.width == 640 && full.height == 480)
+    }
+
+    @Test func webpDecodesScaled() throws {
+        let (info, image) = try ImageDecoder.decode(TestImages.webpGradient64x48, minimumLongestSide: 16)
+        #expect(info.width == 64 && info.height == 48)
+        #expect(image.width == 16 && image.height == 12)
+        // Column 0 of the gradient has red 0..12, column 15 averages the last four source columns' red (240...252).
+        #expect(image.rgb(x: 0, y: 6).red < 20 && image.rgb(x: 15, y: 6).red > 230)
+    }
+
+    @Test func pngIgnoresTheMinimumSide() throws {
+        let bytes = try ImageEncoder.encode(PixelBuffer(width: 64, height: 32, red: 9, green: 9, blue: 9), format: .png)
+        let (_, image) = try ImageDecoder.decode(bytes, minimumLongestSide: 8)
+        #expect(image.width == 64 && image.height == 32)
+    }
+
+    // MARK: Orientation
+
+    @Test func exifOrientationSixRotatesClockwise() throws {
+        let jpeg = try ImageEncoder.encodeJPEG(TestImages.redCorner(width: 32, height: 16), quality: 95)
+        let rotated = TestImages.withOrientation(jpeg, 6)
+        let info = try ImageDecoder.inspect(rotated)
+        #expect(info.orientation == 6)
+        #expect(info.storedWidth == 32 && info.storedHeight == 16 && info.width == 16 && info.height == 32)
+        let (_, image) = try ImageDecoder.decode(rotated)
+        #expect(image.width == 16 && image.height == 32)
+        #expect(isClose(image.rgb(x: 13, y: 2), (255, 0, 0)))  // the red corner is now top right
+        #expect(isClose(image.rgb(x: 2, y: 2), (255, 255, 255)))
+        #expect(isClose(image.rgb(x: 13, y: 29), (255, 255, 255)))
+    }
+
+    @Test(arguments: [
+        (1, false, false), (2, false, true), (3, true, true), (4, true, false),
+        (5, false, false), (6, false, true), (7, true, true), (8, true, false),
+    ])
+    func everyOrientationPutsTheCornerWhereExpected(orientation: Int, bottom: Bool, right: Bool) throws {
+        let jpeg = try ImageEncoder.encodeJPEG(TestImages.redCorner(width: 32, height: 16), quality: 95)
+        // Little-endian EXIF too, to exercise the byte order libexif reports.
+        let (info, image) = try ImageDecoder.decode(
+            TestImages.withOrientation(jpeg, UInt16(orientation), bigEndian: orientation % 2 == 0))
+        #expect(info.orientation == orientation)
+        let swapped = orientation >= 5
+        #expect(image.width == (swapped ? 16 : 32) && image.height == (swapped ? 32 : 16))
+        let x = right ? image.width - 3 : 2
+        let y = bottom ? image.height - 3 : 2
+        #expect(isClose(image.rgb(x: x, y: y), (255, 0, 0)), "orientation \(orientation)")
+        #expect(isClose(image.rgb(x: image.width - 1 - x, y: image.height - 1 - y), (255, 255, 255)))
+    }
+
+    @Test func orientingPixelsMatchesPillowsTransposes() {
+        // 3×2 stored:  a b c / d e f, one byte value per pixel (all three channels alike).
+        let stored = RGBImage(width: 3, height: 2, pixels: [1, 2, 3, 4, 5, 6].flatMap { [$0, $0, $0] })
+        func displayed(_ orientation: Int) -> [UInt8] {
+            let image = stored.oriented(orientation)
+            return stride(from: 0, to: image.pixels.count, by: 3).map { image.pixels[$0] }
+        }
+        #expect(displayed(1) == [1, 2, 3, 4, 5, 6])
+        #expect(displayed(2) == [3, 2, 1, 6, 5, 4])
+        #expect(displayed(3) == [6, 5, 4, 3, 2, 1])
+        #expect(displayed(4) == [4, 5, 6, 1, 2, 3])
+        #expect(displayed(5) == [1, 4, 2, 5, 3, 6])  // transpose, 2 wide and 3 high
+        #expect(displayed(6) == [4, 1, 5, 2, 6, 3])  // 90° clockwise
+        #expect(displayed(7) == [6, 3, 5, 2, 4, 1])  // transverse
+        #expect(displayed(8) == [3, 6, 2, 5, 1, 4])  // 90° counter-clockwise
+    }
+
+    @Test func orientationOutOfRangeCountsAsOne() throws {
+        let jpeg = try ImageEncoder.encodeJPEG(TestImages.redCorner(width: 32, height: 16), quality: 95)
+        let info = try ImageDecoder.inspect(TestImages.withOrientation(jpeg, 9))
+        #expect(info.orientation == 1 && info.width == 32)
+    }
+
+    // MARK: Colour models
+
+    @Test func grayscaleJPEGBecomesRGB() throws {
+        let gray = (0..<(32 * 16)).map { UInt8(($0 % 32) * 8) }
+        let bytes = try turboJPEG(gray, width: 32, height: 16, format: TJPF_GRAY, subsampling: TJSAMP_GRAY)
+        let (info, image) = try ImageDecoder.decode(bytes)
+        #expect(info.width == 32 && info.height == 16)
+        let pixel = image.rgb(x: 16, y: 8)
+        #expect(pixel.red == pixel.green && pixel.green == pixel.blue)
+        #expect(abs(Int(pixel.red) - 128) <= 4)
+    }
+
+    @Test func cmykJPEGIsConverted() throws {
+        // TurboJPEG writes CMYK as YCCK with an Adobe APP14 segment, so the values given here are stored
+        // Adobe-style, inverted: 255 means no ink. Left half red (no cyan, full magenta and yellow), right half
+        // 50% grey from black ink alone.
+        var cmyk = [UInt8]()
+        for _ in 0..<16 {
+            for x in 0..<32 { cmyk += x < 16 ? [255, 0, 0, 255] : [255, 255, 255, 128] }
+        }
+        let bytes = try turboJPEG(cmyk, width: 32, height: 16, format: TJPF_CMYK, subsampling: TJSAMP_444)
+        let (_, image) = try ImageDecoder.decode(bytes)
+        #expect(isClose(image.rgb(x: 4, y: 8), (255, 0, 0), within: 6))
+        #expect(isClose(image.rgb(x: 28, y: 8), (128, 128, 128), within: 6))
+    }
+
+    @Test func sixteenBitPNGIsReducedToEightBits() throws {
+        let row: [UInt8] = [0xFF, 0xFF, 0x80, 0x80, 0x00, 0x00, 0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC]
+        let bytes = TestImages.png(width: 2, height: 1, bitDepth: 16, colourType: 2, rows: [row])
+        let (_, image) = try ImageDecoder.decode(bytes)
+        #expect(image.pixels == [255, 128, 0, 0x12, 0x56, 0x9A])
+    }
+
+    @Test func grayPNGsBecomeRGB() throws {
+        let gray = TestImages.png(width: 2, height: 1, bitDepth: 8, colourType: 0, rows: [[0, 200]])
+        #expect(try ImageDecoder.decode(gray).image.pixels == [0, 0, 0, 200, 200, 200])
+        // Gray with alpha: (100, opaque), (0, transparent).
+        let grayAlpha = TestImages.png(width: 2, height: 1, bitDepth: 8, colourType: 4, rows: [[100, 255, 0, 0]])
+        #expect(try ImageDecoder.decode(grayAlpha).image.pixels == [100, 100, 100, 255, 255, 255])
+    }
+
+    @Test func pngAlphaIsFlattenedOnWhite() throws {
+        let row: [UInt8] = [255, 0, 0, 255, 0, 0, 255, 0, 0, 0, 0, 128]
+        let bytes = TestImages.png(width: 3, height: 1, bitDepth: 8, colourType: 6, rows: [row])
+        #expect(try ImageDecoder.decode(bytes).image.pixels == [255, 0, 0, 255, 255, 255, 127, 127, 127])
+    }
+
+    @Test func palettePNGWithTransparencyIsExpanded() throws {
+        let palette: [UInt8] = [255, 0, 0, 0, 0, 255, 0, 0, 0]  // red, blue, black
+        let transparency: [UInt8] = [255, 255, 0]  // black is fully transparent
+        let bytes = TestImages.png(
+            width: 3, height: 2, bitDepth: 8, colourType: 3, rows: [[0, 1, 2], [2, 1, 0]], palette: palette,
+            transparency: transparency)
+        let (info, image) = try ImageDecoder.decode(bytes)
+        #expect(info.width == 3 && info.height == 2)
+        #expect(image.pixels == [255, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 0, 0])
+    }
+
+    // MARK: Bad input
+
+    @Test func emptyFileIsRefused() {
+        #expect(reason { _ = try ImageDecoder.decode([]) } == "empty file (0 bytes)")
+        #expect(reason { _ = try ImageDecoder.inspect([]) } == "empty file (0 bytes)")
+    }
+
+    @Test func truncatedJPEGIsRefused() throws {
+        let bytes = try ImageEncoder.encodeJPEG(TestImages.photo(width: 160, height: 120), quality: 90)
+        let truncated = Array(bytes.prefix(bytes.count / 2))
+        // The header is intact, so inspecting still works; decoding must not hand back half an image.
+        #expect(try ImageDecoder.inspect(truncated).width == 160)
+        let message = try #require(reason { _ = try ImageDecoder.decode(truncated) })
+        #expect(message.hasPrefix("truncated or corrupt JPEG: "))
+        #expect(message.contains("Premature end"))
+        // Cut before the frame header: TurboJPEG 2.1 "succeeds" with a size of 0×0, which must not get through.
+        let headerless = Array(bytes.prefix(40))
+        #expect(reason { _ = try ImageDecoder.inspect(headerless) } == "truncated or corrupt JPEG: no frame header (SOF) with the image size")
+    }
+
+    @Test func truncatedPNGIsRefused() throws {
+        let bytes = try ImageEncoder.encode(PixelBuffer(width: 64, height: 64, red: 1, green: 2, blue: 3), format: .png)
+        let message = reason { _ = try ImageDecoder.decode(Array(bytes.prefix(bytes.count - 30))) }
+        #expect(message?.hasPrefix("truncated or corrupt PNG: ") == true)
+        #expect(reason { _ = try ImageDecoder.decode(Array(bytes.prefix(20))) }?.hasPrefix("truncated or corrupt PNG") == true)
+    }
+
+    @Test func truncatedWebPIsRefused() {
+        let truncated = Array(TestImages.webpLossless4x3.prefix(40))
+        #expect(reason { _ = try ImageDecoder.decode(truncated) }?.hasPrefix("truncated or corrupt WebP: ") == true)
+    }
+
+    @Test func hugePNGHeaderIsRefusedBeforeDecoding() throws {
+        let bytes = TestImages.pngClaiming(width: 100_000, height: 100_000)
+        // The header alone is readable...
+        #expect(try ImageDecoder.inspect(bytes).width == 100_000)
+        // ...but decoding would need 30 GB, so it stops at the header (this returns at once, with no allocation).
+        #expect(
+            reason { _ = try ImageDecoder.decode(bytes) }
+                == "PNG header claims 100000×100000 pixels (10000 megapixels), above the limit of 100 megapixels")
+    }
+
+    @Test func pixelLimitAppliesToEveryFormat() throws {
+        let jpeg = try ImageEncoder.encodeJPEG(TestImages.photo(width: 64, height: 48), quality: 80)
+        #expect(
+            reason { _ = try ImageDecoder.decode(jpeg, maxPixels: 1000) }
+                == "JPEG header claims 64×48 pixels, above the limit of 1000 pixels")
+        #expect(
+            reason { _ = try ImageDecoder.decode(TestImages.webpGradient64x48, maxPixels: 3071) }
+                == "WebP header claims 64×48 pixels, above the limit of 3071 pixels")
+        #expect(try ImageDecoder.decode(TestImages.webpGradient64x48, maxPixels: 3072).image.width == 64)
+        let big = TestImages.pngClaiming(width: 20_000, height: 10_000)
+        #expect(
+            reason { _ = try ImageDecoder.decode(big, maxPixels: 150_000_000) }
+                == "PNG header claims 20000×10000 pixels (200 megapixels), above the limit of 150 megapixels")
+    }
+
+    /// Starts of files in formats Loom recognises but does not read, with the name the error must give.
+    static let otherFormats: [(String, [UInt8])] = {
+        func ascii(_ text: String) -> [UInt8] { Array(text.utf8) }
+        let zero: [UInt8] = [0, 0, 0, 0]
+        let gif89: [UInt8] = ascii("GIF89a") + [1, 0, 1, 0, 0, 0, 0]
+        let gif87: [UInt8] = ascii("GIF87a") + [1, 0, 1, 0]
+        let tiffLittle: [UInt8] = [0x49, 0x49, 0x2A, 0x00, 8, 0, 0, 0, 0, 0]
+        let tiffBig: [UInt8] = [0x4D, 0x4D, 0x00, 0x2A, 0, 0, 0, 8, 0, 0]
+        let heic: [UInt8] = [0, 0, 0, 0x18] + ascii("ftypheic") + zero + ascii("mif1heic")
+        let heif: [UInt8] = [0, 0, 0, 0x14] + ascii("ftypmif1") + zero + ascii("miaf")
+        let avif: [UInt8] = [0, 0, 0, 0x1C] + ascii("ftypavif") + zero + ascii("avifmif1miaf")
+        let bmp: [UInt8] = ascii("BM") + [0x46, 0, 0, 0, 0, 0, 0, 0, 0x36, 0, 0, 0, 40, 0, 0, 0, 2, 0, 0, 0]
+        return [
+            ("GIF", gif89), ("GIF", gif87), ("TIFF", tiffLittle), ("TIFF", tiffBig), ("HEIC", heic), ("HEIF", heif),
+            ("AVIF", avif), ("BMP", bmp),
+        ]
+    }()
+
+    @Test(arguments: otherFormats)
+    func otherImageFormatsAreNamed(format: String, bytes: [UInt8]) {
+        let expected = "\(format) images are not supported (Loom reads JPEG, PNG and WebP)"
+        #expect(reason { _ = try ImageDecoder.decode(bytes) } == expected)
+        #expect(reason { _ = try ImageDecoder.inspect(bytes) } == expected)
+    }
+
+    @Test func unknownBytesAreRefusedWithTheirFirstBytes() {
+        var random = SplitMix(seed: 42)
+        let noise = (0..<256).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        let message = reason { _ = try ImageDecoder.decode(noise) }
+        let firstBytes = noise.prefix(8).map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }
+        #expect(message == "not an image Loom reads (first bytes: \(firstBytes.joined(separator: " ")))")
+        #expect(reason { _ = try ImageDecoder.decode(Array("<!DOCTYPE html>".utf8)) } == "not an image Loom reads (first bytes: 3c 21 44 4f 43 54 59 50)")
+        // MP4 video is an ISO media file too, but not an image; a RIFF file that is not WebP (WAV) neither.
+        let mp4: [UInt8] = [0, 0, 0, 0x14] + Array("ftypisom".utf8) + [0, 0, 2, 0] + Array("isom".utf8)
+        #expect(reason { _ = try ImageDecoder.decode(mp4) }?.hasPrefix("not an image Loom reads") == true)
+        #expect(reason { _ = try ImageDecoder.decode(Array("RIFF\u{24}\0\0\0WAVEfmt ".utf8)) }?.hasPrefix("not an image") == true)
+    }
+
+    @Test func errorsDescribeThemselvesByTheirReason() {
+        let error = ImageDecodeError(reason: "empty file (0 bytes)")
+        #expect(error.description == "empty file (0 bytes)")
+        #expect("\(error)" == "empty file (0 bytes)")
+    }
+
+    @Test func decodingIsSafeFromManyTasks() async throws {
+        let jpeg = try ImageEncoder.encodeJPEG(TestImages.photo(width: 200, height: 150), quality: 90)
+        let reference = try ImageDecoder.decode(jpeg, minimumLongestSide: 60).image
+        let results = try await withThrowingTaskGroup(of: RGBImage.self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    switch index % 3 {
+                    case 0: try ImageDecoder.decode(jpeg, minimumLongestSide: 60).image
+                    case 1: Resampler.downscale(try ImageDecoder.decode(jpeg).image, longestSide: 100)
+                    default: try ImageDecoder.decode(TestImages.webpLossless4x3).image
+                    }
+                }
+            }
+            var all: [RGBImage] = []
+            for try await image in group { all.append(image) }
+            return all
+        }
+        #expect(results.count == 16)
+        #expect(results.filter { $0.width == reference.width && $0 == reference }.count == 6)
+    }
+}
