@@ -122,6 +122,13 @@ public struct COCOSource: Sendable {
                             do {
                                 value = try decoder.decode(T.self, from: scanner.data(in: element))
                             } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+                                // Not JSON: the strict parser says what and where better than the decoder.
+                                var parser = JSONParser(bytes: UnsafeBufferPointer(rebasing: bytes[element]))
+                                do {
+                                    _ = try parser.document()
+                                } catch let error as JSONParseError {
+                                    throw notCOCO(error.message, at: element.lowerBound + (error.offset ?? 0))
+                                }
                                 throw notCOCO(
                                     JSONParseError.shortReason(DecodingError.dataCorrupted(context)),
                                     at: element.lowerBound)

@@ -148,10 +148,11 @@ struct JSONElementScanner {
     func string(in range: Range<Int>) throws(Failure) -> String {
         let inner = UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)])
         if !inner.contains(0x5C) { return String(decoding: inner, as: UTF8.self) }
+        var parser = JSONParser(bytes: UnsafeBufferPointer(rebasing: bytes[range]))
         do {
-            return try JSONDecoder().decode(String.self, from: data(in: range))
+            return try parser.string()
         } catch {
-            throw Failure(offset: range.lowerBound, message: "bad string (\(JSONParseError.shortReason(error)))")
+            throw Failure(offset: range.lowerBound + parser.index, message: error.reason)
         }
     }
 

@@ -159,7 +159,7 @@ struct FolderSourceTests {
 
     @Test("a missing root throws naming the folder")
     func missingRoot() throws {
-        try withTemporaryDirectory { root in
+        _ = try withTemporaryDirectory { root in
             #expect(throws: IngestFileError("folder \(root)/none: no such file")) {
                 try FolderSource(root: "\(root)/none").scan(item: { _ in }, rejected: { _ in })
             }
