@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A whole file mapped read-only into memory: the kernel pages it in as it is read, so a file of hundreds of
+/// megabytes costs address space, not heap.
+final class MappedFile {
+    private let address: UnsafeMutableRawPointer?
+    private let size: Int
+
+    /// Maps `path`; throws `IngestFileError` with a plain reason.
+    init(path: SourcePath) throws {
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
+        guard fd >= 0 else { throw IngestFileError(errno: errno) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw IngestFileError(errno: errno) }
+        if let kind = FileKind(mode: info.st_mode), kind != .regular {
+            throw IngestFileError(kind == .directory ? "is a directory" : "not a regular file (\(kind.article))")
+        }
+        size = Int(info.st_size)
+        guard size > 0 else {
+            address = nil
+            return
+        }
+        let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let mapped, mapped != MAP_FAILED else { throw IngestFileError(errno: errno) }
+        address = mapped
+    }
+
+    deinit {
+        if let address { munmap(address, size) }
+    }
+
+    /// Calls `body` with the file's bytes (empty for an empty file); they stay valid only during the call.
+    func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        guard let address else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size))
+    }
+}

@@ -1,0 +1,30 @@
+import LoomCore
+
+/// One image a source offers, with whatever its source knows about it.
+public struct SourceItem: Sendable, Hashable {
+    public var path: SourcePath
+    public var annotations: ImageAnnotations
+    /// Where it came from, for messages: "folder photos/", "manifest data.jsonl:12", "coco instances_val2017.json".
+    public var origin: String
+
+    public init(path: SourcePath, annotations: ImageAnnotations = ImageAnnotations(), origin: String) {
+        self.path = path
+        self.annotations = annotations
+        self.origin = origin
+    }
+}
+
+/// Something a source could not use, with why.
+public struct SourceRejection: Sendable, Hashable, CustomStringConvertible {
+    /// What was rejected: a path (display form), "file:line", or "file annotation 1234".
+    public var subject: String
+    /// Why, in plain words.
+    public var reason: String
+
+    public init(subject: String, reason: String) {
+        self.subject = subject
+        self.reason = reason
+    }
+
+    public var description: String { "\(subject): \(reason)" }
+}
