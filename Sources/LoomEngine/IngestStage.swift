@@ -81,7 +81,15 @@ struct IngestStage: Sendable {
                     sink.finish()
                 }
                 group.addTask { try await sequence(results, feed: feed, known: known, resumed: previous.count) }
-                try await group.waitForAll()
+                // Not waitForAll(): it waits for every child even after one has thrown, and the dispatcher
+                // only ends once the walk is released or cancelled.
+                do {
+                    while try await group.next() != nil {}
+                } catch {
+                    group.cancelAll()
+                    feed.cancel()
+                    throw error
+                }
             }
         } catch {
             feed.cancel()

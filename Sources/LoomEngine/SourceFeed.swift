@@ -16,7 +16,7 @@ final class SourceFeed: Sendable {
     }
 
     private let sources: [(label: String, scan: @Sendable (_ item: (SourceItem) throws -> Void, _ rejected: (SourceRejection) throws -> Void) throws -> Void)]
-    private let slots: DispatchSemaphore
+    private let slots: WindowGate
     private let cancelled = Atomic<Bool>(false)
 
     init(_ collections: [CollectionSource], relativeTo folder: URL, window: Int) {
@@ -36,18 +36,18 @@ final class SourceFeed: Sendable {
                 return (collection.label, { try source.scan(item: $0, rejected: $1) })
             }
         }
-        slots = DispatchSemaphore(value: max(1, window))
+        slots = WindowGate(window: window)
     }
 
     /// Marks one item as finished, letting the walk go on.
     func release() {
-        slots.signal()
+        slots.release()
     }
 
     /// Stops the walk at its next item (the run is ending early).
     func cancel() {
         cancelled.store(true, ordering: .relaxed)
-        slots.signal()
+        slots.open()
     }
 
     /// The items of every source in order. A source that fails as a whole becomes one rejection naming it.
@@ -60,7 +60,7 @@ final class SourceFeed: Sendable {
                 do {
                     try source.scan(
                         { item in
-                            slots.wait()
+                            slots.acquire()
                             if cancelled.load(ordering: .relaxed) { throw CancellationError() }
                             continuation.yield(.item(sequence: sequence, item))
                             sequence += 1

@@ -71,11 +71,22 @@ struct IngestFixture {
     /// A PNG whose header claims `side`×`side` pixels and nothing more (a decompression bomb's first bytes).
     static func bombPNG(side: UInt32) -> [UInt8] {
         var ihdr: [UInt8] = Array("IHDR".utf8)
-        for value in [side, side] { ihdr += [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
+        for value in [side, side] { ihdr += bigEndian(value) }
         ihdr += [8, 2, 0, 0, 0]  // 8-bit RGB
-        let crc = crc32(ihdr)
-        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + ihdr
-            + [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
+        // A first image-data chunk (an empty zlib stream) so that the header is complete; no pixels follow.
+        let idat: [UInt8] = Array("IDAT".utf8) + [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk(ihdr) + chunk(idat) + chunk(Array("IEND".utf8))
+    }
+
+    /// A PNG chunk: length, type and data, CRC.
+    private static func chunk(_ typeAndData: [UInt8]) -> [UInt8] {
+        let length = UInt32(typeAndData.count - 4)
+        let crc = crc32(typeAndData)
+        return bigEndian(length) + typeAndData + bigEndian(crc)
+    }
+
+    private static func bigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
     }
 
     private static func crc32(_ bytes: [UInt8]) -> UInt32 {
