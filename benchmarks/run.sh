@@ -83,3 +83,7 @@ if [ "${LOOM_BENCH_SKIP_MEMORY:-0}" != 1 ]; then
   line=$(.build/release/loom-bench ingest "$corpus/many" 2)
   python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom ingest memory %6d images  %6.1f s  %7.1f images/s  peak %4d MB' % (d['images'], d['seconds'], d['images_per_second'], d['peak_rss_mb']))" "$line"
 fi
+
+# 8. OCR (tesseract) on scenes with rendered text: character error rate against the ground truth.
+line=$(OMP_THREAD_LIMIT=1 .build/release/loom-bench ocr 100)
+python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom OCR        %d scenes  %d lines  CER %.3f  %.3f s/image' % (d['images'], d['lines'], d['cer'], d['seconds_per_image']))" "$line"

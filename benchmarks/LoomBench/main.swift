@@ -4,6 +4,7 @@
 //   loom-bench generate RECIPE   compose + generate + check in memory only (no store, no export)
 //   loom-bench render RECIPE     compose + draw + encode every image of the recipe's singles (no files written)
 //   loom-bench ingest DIR THREADS [HASHES_OUT]   the ingest stage over a folder of images
+//   loom-bench ocr [N]           tesseract over N seeded quickstart-size scenes: character error rate vs ground truth
 //
 // Each prints one JSON line: {"scenario", "samples", "records", "seconds", "records_per_second", "peak_rss_mb"}.
 // End-to-end figures come from `loom run` itself (see benchmarks/run.sh).
@@ -39,6 +40,16 @@ if arguments.count >= 4, arguments[1] == "ingest" {
     let line: [String: Any] = [
         "scenario": "ingest", "threads": threads, "images": result.images, "seconds": (result.seconds * 1000).rounded() / 1000,
         "images_per_second": (Double(result.images) / result.seconds * 10).rounded() / 10, "peak_rss_mb": Int(peakResidentMegabytes()),
+    ]
+    print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
+    exit(0)
+}
+if arguments.count >= 2, arguments[1] == "ocr" {
+    let count = arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50
+    let result = try runOCRBenchmark(images: count)
+    let line: [String: Any] = [
+        "scenario": "ocr", "images": count, "lines": result.lines, "cer": (result.cer * 1000).rounded() / 1000,
+        "seconds_per_image": (result.seconds / Double(count) * 1000).rounded() / 1000,
     ]
     print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
     exit(0)
