@@ -14,15 +14,9 @@ final class MappedFile {
 
     /// Maps `path`; throws `IngestFileError` with a plain reason.
     init(path: SourcePath) throws {
-        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
-        guard fd >= 0 else { throw IngestFileError(errno: errno) }
+        let (fd, size) = try path.openRegularFile()
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw IngestFileError(errno: errno) }
-        if let kind = FileKind(mode: info.st_mode), kind != .regular {
-            throw IngestFileError(kind == .directory ? "is a directory" : "not a regular file (\(kind.article))")
-        }
-        size = Int(info.st_size)
+        self.size = size
         guard size > 0 else {
             address = nil
             return

@@ -79,21 +79,33 @@ public struct SourcePath: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// True when the path starts at the root directory.
     public var isAbsolute: Bool { bytes.first == 0x2F }
 
+    /// Opens the file for reading through the raw bytes, without blocking (a FIFO named like an image does not
+    /// hang the reader), and refuses anything but a regular file. Returns the descriptor (the caller closes it)
+    /// and the size.
+    func openRegularFile() throws -> (descriptor: Int32, size: Int) {
+        let fd = withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
+        guard fd >= 0 else { throw IngestFileError(errno: errno) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let error = IngestFileError(errno: errno)
+            close(fd)
+            throw error
+        }
+        if let kind = FileKind(mode: info.st_mode), kind != .regular {
+            close(fd)
+            throw IngestFileError(kind == .directory ? "is a directory" : "not a regular file (\(kind.article))")
+        }
+        return (fd, Int(info.st_size))
+    }
+
     /// Reads the whole file: opened and read through the raw bytes, never through a lossy `String`.
     ///
     /// Opens without blocking (a FIFO named like an image does not hang the reader) and refuses anything but a
     /// regular file. Throws `IngestFileError` with a plain reason: "no such file", "permission denied",
     /// "is a directory", "not a regular file (a FIFO)", "file is larger than 1048576 bytes (…)", ….
     public func readAll(maxBytes: Int) throws -> [UInt8] {
-        let fd = withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
-        guard fd >= 0 else { throw IngestFileError(errno: errno) }
+        let (fd, size) = try openRegularFile()
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw IngestFileError(errno: errno) }
-        if let kind = FileKind(mode: info.st_mode), kind != .regular {
-            throw IngestFileError(kind == .directory ? "is a directory" : "not a regular file (\(kind.article))")
-        }
-        let size = Int(info.st_size)
         if size > maxBytes { throw IngestFileError("file is larger than \(maxBytes) bytes (\(size) bytes)") }
         // Read to the end of the file even if it changed size since fstat, but never keep more than maxBytes:
         // the buffer has room for one byte more, which reveals a file that grew past the limit.

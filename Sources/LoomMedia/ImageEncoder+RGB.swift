@@ -17,23 +17,10 @@ extension ImageEncoder {
                 "JPEG encoding failed: \(image.width)×\(image.height) RGB needs \(3 * image.width * image.height) bytes, "
                     + "the image has \(image.pixels.count)")
         }
-        // A TurboJPEG handle must not be shared between threads: each call makes its own.
-        guard let handle = tjInitCompress() else {
-            throw LoomError(.render, "JPEG encoding failed: \(String(cString: tjGetErrorStr2(nil)))")
+        return try image.pixels.withUnsafeBufferPointer { pixels in
+            try JPEGWriter.compress(
+                pixels, width: image.width, pitch: 3 * image.width, height: image.height, format: TJPF_RGB,
+                subsampling: TJSAMP_420, quality: quality)
         }
-        defer { tjDestroy(handle) }
-        var jpeg: UnsafeMutablePointer<UInt8>? = nil
-        var size: UInt = 0
-        defer { if let jpeg { tjFree(jpeg) } }
-        let status = image.pixels.withUnsafeBufferPointer { pixels in
-            tjCompress2(
-                handle, pixels.baseAddress, Int32(image.width), Int32(3 * image.width), Int32(image.height),
-                Int32(TJPF_RGB.rawValue), &jpeg, &size, Int32(TJSAMP_420.rawValue), Int32(min(100, max(1, quality))),
-                0)
-        }
-        guard status == 0, let jpeg else {
-            throw LoomError(.render, "JPEG encoding failed: \(String(cString: tjGetErrorStr2(handle)))")
-        }
-        return Array(UnsafeBufferPointer(start: jpeg, count: Int(size)))
     }
 }
