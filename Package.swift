@@ -26,7 +26,9 @@ let package = Package(
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
 
         // The library core: data model, ids, ground truth, facts. Foundation + hashing only.
-        .target(name: "LoomCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "LoomCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources")]),
         // Pixel buffers, image decoding and encoding (TurboJPEG, libpng, libwebp, libexif), downscaling
         // (libswscale) and perceptual hashes.
         .target(name: "LoomMedia", dependencies: ["LoomCore", "CTurboJPEG", "CPNG", "CWebP", "CExif", "CSwscale"]),

@@ -16,7 +16,7 @@ struct FactEvaluator {
     func value(of fact: Fact) throws -> FactValue {
         switch fact {
         case .count(let image, let filter):
-            return .int(try scene(image).objects.count { fits($0, filter) })
+            return .int(try count(image, filter))
         case .attribute(let image, let selector, let attribute):
             let object = try only(selector, in: scene(image))
             switch attribute {
@@ -26,18 +26,15 @@ struct FactEvaluator {
             case .pattern: return .text(object.pattern.rawValue)
             }
         case .region(let image, let selector):
-            let scene = try scene(image)
-            let object = try only(selector, in: scene)
-            return .text(gridCell(object.box, scene))
+            return .text(gridCell(try onlyBox(image, selector), try canvas(image)))
         case .boundingBox(let image, let selector):
-            let scene = try scene(image)
-            let box = try only(selector, in: scene).box
-            let values = [box.x / Double(scene.width), box.y / Double(scene.height),
-                (box.x + box.width) / Double(scene.width), (box.y + box.height) / Double(scene.height)]
+            let (width, height) = try canvas(image)
+            let box = try onlyBox(image, selector)
+            let values = [box.x / Double(width), box.y / Double(height),
+                (box.x + box.width) / Double(width), (box.y + box.height) / Double(height)]
             return .text("[\(values.map(Phrasing.twoDecimals).joined(separator: ", "))]")
         case .relation(let image, let subject, let reference):
-            let scene = try scene(image)
-            return .text(try relation(try only(subject, in: scene).box, try only(reference, in: scene).box))
+            return .text(try relation(try onlyBox(image, subject), try onlyBox(image, reference)))
         case .labelText(let image, let signColor):
             let labels = try scene(image).labels.filter { signColor == nil || $0.signColor == signColor }
             guard labels.count == 1 else { throw Unanswerable("\(labels.count) signs fit the description") }
@@ -45,20 +42,19 @@ struct FactEvaluator {
         case .numberSum(let image):
             return .int(try scene(image).labels.compactMap { number(in: $0.text) }.reduce(0, +))
         case .countDifference(let image, let more, let less):
-            let scene = try scene(image)
-            return .int(scene.objects.count { fits($0, more) } - scene.objects.count { fits($0, less) })
+            return .int(try count(image, more) - count(image, less))
         case .remainingAfterRemoval(let image, let removed):
-            return .int(try scene(image).objects.count { !fits($0, removed) })
+            return .int(try count(image, ObjectFilter()) - count(image, removed))
         case .mostCommon(let image, let attribute):
             var tally: [String: Int] = [:]
             for object in try scene(image).objects { tally[attributeValue(object, attribute), default: 0] += 1 }
             return .text(try uniqueMaximum(tally))
         case .mediumContaining(let filter):
-            let holders = scenes.indices.filter { scenes[$0].objects.contains { fits($0, filter) } }
+            let holders = try (0..<mediumCount).filter { !(try located($0, filter)).isEmpty }
             guard holders.count == 1 else { throw Unanswerable("\(holders.count) media contain such an object") }
             return .medium(holders[0])
         case .totalCount(let filter):
-            return .int(scenes.reduce(0) { $0 + $1.objects.count { fits($0, filter) } })
+            return .int(try (0..<mediumCount).reduce(0) { $0 + (try count($1, filter)) })
         case .mediumWithMostObjects:
             let counts = Dictionary(uniqueKeysWithValues: scenes.indices.map { (String($0), scenes[$0].objects.count) })
             return .medium(Int(try uniqueMaximum(counts))!)
@@ -105,18 +101,93 @@ struct FactEvaluator {
             }
             return .text(ordered.map { String($0.shown) }.joined(separator: ", "))
         case .mediaContaining(let filter):
-            return .int(scenes.count { $0.objects.contains { fits($0, filter) } })
+            return .int(try (0..<mediumCount).count { !(try located($0, filter)).isEmpty })
+        case .presence(let image, let filter):
+            return .text(try located(image, filter).isEmpty ? "no" : "yes")
+        case .larger(let image, let first, let second):
+            let (a, b) = (try onlyBox(image, first), try onlyBox(image, second))
+            let (areaA, areaB) = (a.width * a.height, b.width * b.height)
+            // Boxes of similar area do not settle which object is bigger.
+            guard Swift.max(areaA, areaB) >= 1.5 * Swift.min(areaA, areaB) else {
+                throw Unanswerable("the two boxes are within 1.5 times of each other's area: neither is clearly larger")
+            }
+            return .text(Phrasing.noun(areaA > areaB ? first : second))
+        case .mediumWithMost(let filter):
+            var tally: [String: Int] = [:]
+            for index in 0..<mediumCount { tally[String(index), default: 0] = try count(index, filter) }
+            return .medium(Int(try uniqueMaximum(tally))!)
         }
     }
 
-    // MARK: - Helpers
+    // MARK: - Objects of any medium
+
+    /// One object as the checker sees it, drawn or annotated: where it is, and whether its box stands for a
+    /// crowd of instances rather than one.
+    private struct Located {
+        var box: Box
+        var crowd: Bool
+    }
+
+    private var mediumCount: Int {
+        if case .annotated(let annotated) = truth { return annotated.images.count }
+        return scenes.count
+    }
+
+    /// Width and height of one medium, in the pixels its boxes are given in.
+    private func canvas(_ index: Int) throws -> (Int, Int) {
+        if case .annotated(let annotated) = truth {
+            guard annotated.images.indices.contains(index) else { throw Unanswerable("the sample has no medium \(index + 1)") }
+            return (annotated.images[index].width, annotated.images[index].height)
+        }
+        let scene = try scene(index)
+        return (scene.width, scene.height)
+    }
+
+    /// The objects of one medium that the filter selects.
+    private func located(_ index: Int, _ filter: ObjectFilter) throws -> [Located] {
+        if case .annotated(let annotated) = truth {
+            guard annotated.images.indices.contains(index) else { throw Unanswerable("the sample has no medium \(index + 1)") }
+            if filter.setsSceneAttributes {
+                throw Unanswerable("'\(Phrasing.noun(filter))' names shapes or colours, which annotated objects do not have")
+            }
+            return annotated.images[index].objects.compactMap { object in
+                guard filter.category == nil || filter.category == object.category else { return nil }
+                return Located(box: object.box, crowd: object.isCrowd)
+            }
+        }
+        return try scene(index).objects.filter { fits($0, filter) }.map { Located(box: $0.box, crowd: false) }
+    }
+
+    /// How many objects of one medium the filter selects; a crowd box among them leaves the number open.
+    private func count(_ index: Int, _ filter: ObjectFilter) throws -> Int {
+        let matches = try located(index, filter)
+        if matches.contains(where: \.crowd) {
+            throw Unanswerable("a crowd region is annotated among the \(Phrasing.noun(filter, plural: true)): the count is not known")
+        }
+        return matches.count
+    }
+
+    /// The box of the one object of a medium the selector names.
+    private func onlyBox(_ index: Int, _ selector: ObjectFilter) throws -> Box {
+        let matches = try located(index, selector)
+        guard matches.count == 1, !matches[0].crowd else {
+            throw Unanswerable("'\(Phrasing.noun(selector))' refers to \(matches.count) objects, not exactly one")
+        }
+        return matches[0].box
+    }
+
+    // MARK: - Drawn scenes
 
     private func scene(_ index: Int) throws -> SceneTruth {
+        if case .annotated = truth {
+            throw Unanswerable("the question asks about drawn-scene details that annotated images do not record")
+        }
         guard scenes.indices.contains(index) else { throw Unanswerable("the sample has no medium \(index + 1)") }
         return scenes[index]
     }
 
     private func fits(_ object: SceneObject, _ filter: ObjectFilter) -> Bool {
+        if filter.category != nil { return false }
         if let shape = filter.shape, shape != object.shape { return false }
         if let color = filter.color, color != object.color { return false }
         if let size = filter.size, size != object.size { return false }
@@ -148,11 +219,11 @@ struct FactEvaluator {
         return winners.first!.key
     }
 
-    private func gridCell(_ box: Box, _ scene: SceneTruth) -> String {
+    private func gridCell(_ box: Box, _ canvas: (width: Int, height: Int)) -> String {
         let cx = box.x + box.width / 2
         let cy = box.y + box.height / 2
-        let column = Swift.min(2, Int(3 * cx / Double(scene.width)))
-        let row = Swift.min(2, Int(3 * cy / Double(scene.height)))
+        let column = Swift.max(0, Swift.min(2, Int(3 * cx / Double(canvas.width))))
+        let row = Swift.max(0, Swift.min(2, Int(3 * cy / Double(canvas.height))))
         let names = [["top left", "top", "top right"], ["left", "center", "right"], ["bottom left", "bottom", "bottom right"]]
         return names[row][column]
     }

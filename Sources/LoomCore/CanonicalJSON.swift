@@ -63,6 +63,12 @@ struct JSONBuilder {
         needsComma = true
     }
 
+    mutating func bool(_ value: Bool) {
+        separate()
+        if value { raw("true") } else { raw("false") }
+        needsComma = true
+    }
+
     mutating func member(_ name: StaticString, _ value: String) {
         key(name)
         string(value)
@@ -71,6 +77,11 @@ struct JSONBuilder {
     mutating func member<T: BinaryInteger>(_ name: StaticString, _ value: T) {
         key(name)
         int(value)
+    }
+
+    mutating func member(_ name: StaticString, _ value: Bool) {
+        key(name)
+        bool(value)
     }
 
     mutating func member(_ name: StaticString, _ value: Double) {
@@ -173,6 +184,15 @@ extension Sample {
                         j.key("_0")
                         j.array(scenes) { j, scene in j.scene(scene) }
                     }
+                case .annotated(let annotated):
+                    j.enumCase("annotated") { j in
+                        j.key("_0")
+                        j.object { j in
+                            j.member("kind", annotated.kind.rawValue)
+                            j.key("images")
+                            j.array(annotated.images) { j, image in j.annotatedImage(image) }
+                        }
+                    }
                 }
             }
         }
@@ -218,6 +238,22 @@ extension JSONBuilder {
         }
     }
 
+    mutating func annotatedImage(_ image: AnnotatedImage) {
+        object { j in
+            j.member("width", image.width)
+            j.member("height", image.height)
+            j.key("objects")
+            j.array(image.objects) { j, o in
+                j.object { j in
+                    j.member("category", o.category)
+                    j.key("box")
+                    j.box(o.box)
+                    j.member("isCrowd", o.isCrowd)
+                }
+            }
+        }
+    }
+
     mutating func box(_ box: Box) {
         object { j in
             j.member("x", box.x)
@@ -233,6 +269,7 @@ extension JSONBuilder {
             if let color = filter.color { j.member("color", color.rawValue) }
             if let size = filter.size { j.member("size", size.rawValue) }
             if let pattern = filter.pattern { j.member("pattern", pattern.rawValue) }
+            if let category = filter.category { j.member("category", category) }
         }
     }
 
@@ -353,6 +390,18 @@ extension JSONBuilder {
                 j.enumCase("mediaContaining") { $0.key("filter"); $0.filter(filter) }
             case .lastFrame(let selector):
                 j.enumCase("lastFrame") { $0.key("selector"); $0.filter(selector) }
+            case .presence(let image, let filter):
+                j.enumCase("presence") { $0.member("image", image); $0.key("filter"); $0.filter(filter) }
+            case .larger(let image, let first, let second):
+                j.enumCase("larger") { j in
+                    j.member("image", image)
+                    j.key("first")
+                    j.filter(first)
+                    j.key("second")
+                    j.filter(second)
+                }
+            case .mediumWithMost(let filter):
+                j.enumCase("mediumWithMost") { $0.key("filter"); $0.filter(filter) }
             case .frameOrder(let selector, let direction, let shown):
                 j.enumCase("frameOrder") { j in
                     j.key("selector")

@@ -1,21 +1,42 @@
 /// Selects objects by their attributes; unset fields match anything.
+///
+/// Drawn scene objects are selected by shape, colour, size and pattern; annotated objects of the user's images
+/// by `category` alone. A filter that sets a category matches no scene object, and one that sets a scene
+/// attribute matches no annotated object.
 public struct ObjectFilter: Codable, Sendable, Hashable {
     public var shape: Shape?
     public var color: ObjectColor?
     public var size: SizeClass?
     public var pattern: Pattern?
+    /// An annotated object's category name, exactly as the collection spells it ("dog", "traffic light").
+    public var category: String?
 
-    public init(shape: Shape? = nil, color: ObjectColor? = nil, size: SizeClass? = nil, pattern: Pattern? = nil) {
+    public init(
+        shape: Shape? = nil, color: ObjectColor? = nil, size: SizeClass? = nil, pattern: Pattern? = nil,
+        category: String? = nil
+    ) {
         self.shape = shape
         self.color = color
         self.size = size
         self.pattern = pattern
+        self.category = category
     }
+
+    /// A filter for the annotated objects of one category.
+    public static func category(_ name: String) -> ObjectFilter { ObjectFilter(category: name) }
+
+    /// True when the filter sets any attribute of drawn scene objects.
+    public var setsSceneAttributes: Bool { shape != nil || color != nil || size != nil || pattern != nil }
 
     /// True when `object` has every attribute the filter sets.
     public func matches(_ object: SceneObject) -> Bool {
-        (shape == nil || shape == object.shape) && (color == nil || color == object.color)
+        category == nil && (shape == nil || shape == object.shape) && (color == nil || color == object.color)
             && (size == nil || size == object.size) && (pattern == nil || pattern == object.pattern)
+    }
+
+    /// True when `object` is of the filter's category (and the filter sets nothing a photo cannot have).
+    public func matches(_ object: AnnotatedObject) -> Bool {
+        !setsSceneAttributes && (category == nil || category == object.category)
     }
 }
 
@@ -62,6 +83,12 @@ public enum Fact: Codable, Sendable, Hashable {
     case mediaContaining(filter: ObjectFilter)
     /// The last frame in which the selected object is visible.
     case lastFrame(selector: ObjectFilter)
+    /// Whether one image holds an object matching the filter: "yes" or "no".
+    case presence(image: Int, filter: ObjectFilter)
+    /// Which of two objects of one image has the larger bounding box: the noun of the larger one.
+    case larger(image: Int, first: ObjectFilter, second: ObjectFilter)
+    /// The only medium with more objects matching the filter than any other.
+    case mediumWithMost(filter: ObjectFilter)
     /// Frames shown out of order (`shown[p]` is the sequence frame at shown position p), put back in time order
     /// using the selected object's steady motion in `direction`: the shown positions (from 1), earliest first,
     /// written "3, 1, 4, 2".

@@ -26,6 +26,20 @@ public struct ImageAnnotations: Codable, Sendable, Hashable {
 
     /// True when nothing is annotated.
     public var isEmpty: Bool { captions.isEmpty && tags.isEmpty && objects.isEmpty && text.isEmpty && fields.isEmpty }
+
+    /// These annotations with what `other` adds: captions, tags, objects and text lines not already present,
+    /// in their order, and fields this one lacks. Two sources describing the same image (a folder and a COCO
+    /// file over the same photos) keep everything either says, once.
+    public func merging(_ other: ImageAnnotations) -> ImageAnnotations {
+        func union<T: Hashable>(_ mine: [T], _ theirs: [T]) -> [T] {
+            var seen = Set(mine)
+            return mine + theirs.filter { seen.insert($0).inserted }
+        }
+        return ImageAnnotations(
+            captions: union(captions, other.captions), tags: union(tags, other.tags),
+            objects: union(objects, other.objects), text: union(text, other.text),
+            fields: fields.merging(other.fields) { mine, _ in mine })
+    }
 }
 
 /// One annotated object: a category name and its box.

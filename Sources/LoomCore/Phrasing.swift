@@ -2,7 +2,11 @@
 /// both spell the same thing the same way.
 public enum Phrasing {
     /// "large red striped circle" — attributes in a fixed order, then the shape (or "object").
+    /// For an annotated category, its name ("dog" / "dogs").
     public static func noun(_ filter: ObjectFilter, plural: Bool = false) -> String {
+        if let category = filter.category, !filter.setsSceneAttributes {
+            return plural ? EnglishPlural.of(category) : category
+        }
         var words: [String] = []
         if let size = filter.size { words.append(size.rawValue) }
         if let color = filter.color { words.append(color.rawValue) }

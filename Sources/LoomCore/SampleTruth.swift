@@ -34,14 +34,23 @@ public enum SampleTruth: Codable, Sendable, Hashable {
     case set([SceneTruth])
     /// Frames in time order; an object keeps its id from frame to frame.
     case sequence([SceneTruth])
+    /// The user's own images, with what their annotations say.
+    case annotated(AnnotatedTruth)
 
-    /// One scene per medium, in the sample's order.
+    /// One drawn scene per medium, in the sample's order; empty for annotated images.
     public var scenes: [SceneTruth] {
         switch self {
         case .single(let scene): [scene]
         case .pair(let pair): [pair.first, pair.second]
         case .set(let scenes), .sequence(let scenes): scenes
+        case .annotated: []
         }
+    }
+
+    /// One annotated image per medium, in the sample's order; empty for drawn scenes.
+    public var annotatedImages: [AnnotatedImage] {
+        if case .annotated(let truth) = self { return truth.images }
+        return []
     }
 
     public var kind: SampleKind {
@@ -50,6 +59,34 @@ public enum SampleTruth: Codable, Sendable, Hashable {
         case .pair: .pair
         case .set: .set
         case .sequence: .sequence
+        case .annotated(let truth): truth.kind
         }
+    }
+}
+
+/// One of the user's images as its annotations describe it. Coordinates are pixels of the original image as
+/// displayed (after EXIF orientation), the space the annotations were made in.
+public struct AnnotatedImage: Codable, Sendable, Hashable {
+    public var width: Int
+    public var height: Int
+    public var objects: [AnnotatedObject]
+
+    public init(width: Int, height: Int, objects: [AnnotatedObject]) {
+        self.width = width
+        self.height = height
+        self.objects = objects
+    }
+}
+
+/// The ground truth of a sample of the user's images: one annotated image per medium. Only what the
+/// annotations state counts as true; an object nobody annotated is, for the checker, not there.
+public struct AnnotatedTruth: Codable, Sendable, Hashable {
+    /// Single, pair or set.
+    public var kind: SampleKind
+    public var images: [AnnotatedImage]
+
+    public init(kind: SampleKind, images: [AnnotatedImage]) {
+        self.kind = kind
+        self.images = images
     }
 }

@@ -151,10 +151,12 @@ struct IngestStage: Sendable {
                 ledger: [LedgerEntry(item: path, stage: Self.stageName, status: .failed, error: reason)],
                 rejections: [Rejection(subject: path, stage: Self.stageName, category: category, reason: reason)])
         case .fresh(.copy(let id)):
-            return copyWrite(path, of: id, sequence: sequence, entry: doneEntry)
+            return copyWrite(path, of: id, sequence: sequence, entry: doneEntry, annotations: item.annotations)
         case .fresh(.image(let decoded)):
             // Two copies decoded at the same moment: the later one in source order is the copy.
-            if known.contains(decoded.id) { return copyWrite(path, of: decoded.id, sequence: sequence, entry: doneEntry) }
+            if known.contains(decoded.id) {
+                return copyWrite(path, of: decoded.id, sequence: sequence, entry: doneEntry, annotations: item.annotations)
+            }
             known.insert(decoded.id)
             let duplicateOf = index.add(decoded.perceptualHash, id: decoded.id)
             let image = IngestedImage(
@@ -168,12 +170,17 @@ struct IngestStage: Sendable {
         }
     }
 
-    private func copyWrite(_ path: String, of id: String, sequence: Int, entry: LedgerEntry) -> StoreWrite {
-        StoreWrite(
+    /// An exact copy is kept once; whatever its source says about it is added to the kept image.
+    private func copyWrite(
+        _ path: String, of id: String, sequence: Int, entry: LedgerEntry, annotations: ImageAnnotations
+    ) -> StoreWrite {
+        var write = StoreWrite(
             ledger: [entry], files: [IngestedFile(path: path, imageID: id, ordinal: sequence)],
             rejections: [Rejection(
                 subject: path, stage: Self.stageName, category: "exact copy (ingested once)",
                 reason: "the same bytes as image \(id.prefix(12))…, which is kept once")])
+        if !annotations.isEmpty { write.annotationMerges = [AnnotationMerge(imageID: id, annotations: annotations)] }
+        return write
     }
 
     /// Problems that did not stop the file from being used: its name is not UTF-8, or its extension

@@ -64,6 +64,7 @@ public final class RecipeRunner: Sendable {
         if !recipe.collections.isEmpty {
             hasher.add((try? encoder.encode(recipe.collections)).map { String(decoding: $0, as: UTF8.self) } ?? "")
             hasher.add((try? encoder.encode(recipe.ingest)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            hasher.add((try? encoder.encode(recipe.ground)).map { String(decoding: $0, as: UTF8.self) } ?? "")
         }
         hasher.add(catalog.fingerprint)
         hasher.add(renderImages ? "drawn" : "not-drawn")
@@ -88,15 +89,22 @@ public final class RecipeRunner: Sendable {
         let workers = CPUWorkers(threads: threads)
         var ingest: IngestSummary?
         var pendingCount = 0
+        var plannedAnnotated = 0
         do {
             if !recipe.collections.isEmpty {
                 ingest = try await IngestStage(
                     recipe: recipe, recipeFolder: recipeURL.deletingLastPathComponent(), runDirectory: directory.url,
                     store: store, workers: workers, writer: writer, observer: observer
                 ).run()
+                let grounded = try await AnnotatedSampleStage(
+                    recipe: recipe, store: store, generator: makeGenerator(), workers: workers, writer: writer,
+                    observer: observer
+                ).run()
+                plannedAnnotated = grounded.planned
+                pendingCount += grounded.made
             }
             if let source = recipe.scenes, let sceneSettings {
-                pendingCount = try await makeScenes(
+                pendingCount += try await makeScenes(
                     plan, source: source, settings: sceneSettings, store: store, directory: directory, workers: workers,
                     writer: writer)
             }
@@ -140,10 +148,17 @@ public final class RecipeRunner: Sendable {
 
         let counts = try store.recordCounts()
         return RunSummary(
-            runDirectory: directory.url.path, plannedSamples: plan.samples.count, samplesMadeNow: pendingCount,
+            runDirectory: directory.url.path, plannedSamples: plan.samples.count + plannedAnnotated, samplesMadeNow: pendingCount,
             records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), ingest: ingest,
             exports: exports,
             contentHash: try store.contentHash(), seconds: Date().timeIntervalSince(started))
+    }
+
+    /// The template generator the recipe's generate settings describe.
+    private func makeGenerator() -> TemplateGenerator {
+        TemplateGenerator(
+            catalog: catalog, types: recipe.generate.types, domains: recipe.generate.domains,
+            language: recipe.generate.language)
     }
 
     /// Makes the scene samples not made yet; returns how many this invocation made.
@@ -154,11 +169,8 @@ public final class RecipeRunner: Sendable {
         let done = try store.completedItems(stage: Stage.check.rawValue)
         let exhausted = Set(try store.failures().filter { $0.attempts >= Self.maxAttempts }.map(\.item))
         let pending = plan.samples.filter { !done.contains($0.id) && !exhausted.contains($0.id) }
-        let generator = TemplateGenerator(
-            catalog: catalog, types: recipe.generate.types, domains: recipe.generate.domains,
-            language: recipe.generate.language)
         var worker = SampleWorker(
-            recipe: recipe, source: source, settings: settings, generator: generator, runDirectory: directory.url)
+            recipe: recipe, source: source, settings: settings, generator: makeGenerator(), runDirectory: directory.url)
         worker.renderImages = renderImages
         observer?(.stageStarted(stage: .render, total: plan.samples.count, alreadyDone: done.count))
         let tally = RunTally(done: done.count, failed: exhausted.count)

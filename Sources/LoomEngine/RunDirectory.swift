@@ -14,6 +14,7 @@ public struct RunDirectory: Sendable {
         static let recipeName = "recipe_name"
         static let recipeFile = "recipe_file"
         static let plannedSamples = "planned_samples"
+        static let plannedAnnotatedSamples = "planned_annotated_samples"
     }
 
     /// Opens the run directory a recipe names, relative to the recipe file's folder.

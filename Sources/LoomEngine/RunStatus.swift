@@ -47,7 +47,12 @@ public struct RunStatus: Sendable, Codable {
         if let ingest = counts[Stage.ingest.rawValue] {
             lines.append(StageLine(stage: Stage.ingest.rawValue, done: ingest.done, failed: ingest.failed, pending: 0))
         }
-        for stage in [Stage.render, .generate, .check] {
+        if let plannedAnnotated = Int(try store.meta(RunDirectory.Key.plannedAnnotatedSamples) ?? ""), plannedAnnotated > 0 {
+            let c = counts[Stage.ground.rawValue] ?? StageCounts()
+            lines.append(StageLine(
+                stage: Stage.ground.rawValue, done: c.done, failed: c.failed, pending: max(0, plannedAnnotated - c.done - c.failed)))
+        }
+        for stage in [Stage.render, .generate, .check] where planned > 0 || counts[stage.rawValue] != nil {
             let c = counts[stage.rawValue] ?? StageCounts()
             lines.append(StageLine(stage: stage.rawValue, done: c.done, failed: c.failed, pending: max(0, planned - c.done - c.failed)))
         }

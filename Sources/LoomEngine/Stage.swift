@@ -2,6 +2,8 @@
 public enum Stage: String, Sendable, CaseIterable, Codable {
     /// Read, identify, normalize and hash the files of the user's collections (one ledger row per file path).
     case ingest
+    /// Ask and check questions grounded in the annotations of ingested images (one ledger row per sample).
+    case ground
     /// Compose the scene's ground truth, draw and encode its images.
     case render
     /// Instantiate the templates into records.

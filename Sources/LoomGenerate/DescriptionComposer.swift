@@ -71,6 +71,8 @@ struct DescriptionComposer {
                 }
             }
             if everyOtherStill, let line = rng.pick(s.still) { parts.append(line) }
+        case .annotated:
+            return nil  // a photo's annotations are not a complete description of it
         }
         let instruction = rng.pick(instructions.longVQA).map { "\n" + $0 } ?? ""
         return composer.record(

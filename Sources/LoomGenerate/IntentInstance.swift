@@ -13,6 +13,9 @@ struct IntentInstance {
     var mediaOrder: [Int]? = nil
     /// Extra bindings for a judgement that proposes `candidate` (e.g. "{candidate_objects}").
     var candidateBindings: (FactValue) -> [String: String] = { _ in [:] }
+    /// For a judgement whose "no" comes from another fact rather than a wrong value (presence: "Is there a
+    /// giraffe?" about a category the image lacks): that fact, claimed to have `value`, and its bindings.
+    var negative: (fact: Fact, bindings: [String: String])? = nil
 }
 
 /// What an intent sees of the sample.
@@ -21,6 +24,8 @@ struct IntentContext {
     var kind: SampleKind
     /// Wrong answers from the domain's template file.
     var distractorWords: [String]
+    /// Every object category of the collection, sorted: where absent categories are drawn from.
+    var categories: [String] = []
 
     var scenes: [SceneTruth] { truth.scenes }
     var mediumNoun: String { kind.mediumNoun }
@@ -59,5 +64,16 @@ enum IntentLibrary {
         "temporal_reasoning.first_frame": TemporalIntents.firstFrame,
         "temporal_reasoning.frames_containing": TemporalIntents.framesContaining,
         "temporal_reasoning.frame_order": TemporalIntents.frameOrder,
+        // Grounded in the annotations of the user's images.
+        "counting.count_category": AnnotationIntents.countCategory,
+        "counting.count_category_in_medium": AnnotationIntents.countInMedium,
+        "counting.total_category_count": AnnotationIntents.totalCount,
+        "object_localization.category_presence": AnnotationIntents.presence,
+        "object_localization.category_region": AnnotationIntents.region,
+        "object_localization.category_bounding_box": AnnotationIntents.boundingBox,
+        "object_localization.medium_containing_category": AnnotationIntents.mediumContaining,
+        "spatial_relationship.category_relation": AnnotationIntents.relation,
+        "object_relation.larger_object": AnnotationIntents.larger,
+        "image_comparison.medium_with_most_category": AnnotationIntents.mediumWithMost,
     ]
 }

@@ -4,9 +4,19 @@ import Yams
 
 /// The phrasings of one intent: a kind of question whose answer an intent computes from ground truth.
 public struct IntentTemplate: Decodable, Sendable, Hashable {
+    /// What an intent computes its answers from.
+    public enum Grounding: String, Decodable, Sendable, Hashable {
+        /// The exact truth of Loom's drawn scenes (the default).
+        case scenes
+        /// The annotations of the user's images: categories and boxes.
+        case annotations
+    }
+
     public var id: String
     /// The sample kinds the intent applies to.
     public var scope: [SampleKind]
+    /// What the intent's answers come from; nil means drawn scenes.
+    public var grounding: Grounding?
     /// The Mantis skill, for multi-image intents.
     public var skill: Skill?
     public var short: [String]?
@@ -19,10 +29,17 @@ public struct IntentTemplate: Decodable, Sendable, Hashable {
     public var sentenceAnswer: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case id, scope, skill, short, judgement
+        case id, scope, skill, short, judgement, grounding
         case multipleChoice = "multiple_choice"
         case shortInstruction = "short_instruction"
         case sentenceAnswer = "sentence_answer"
+    }
+
+    /// True when the intent can be asked of a sample with this ground truth.
+    public func applies(to truth: SampleTruth) -> Bool {
+        guard scope.contains(truth.kind) else { return false }
+        if case .annotated = truth { return grounding == .annotations }
+        return (grounding ?? .scenes) == .scenes
     }
 
     /// The phrasings for one question type (nil when the type is not offered).

@@ -15,6 +15,9 @@ public struct TemplateGenerator: Sendable {
     public let types: Set<QuestionType>
     public let domains: Set<Domain>?
     public let language: String
+    /// Every object category of the user's collection, sorted: presence questions draw absent categories from
+    /// it. Empty for drawn scenes.
+    public var categories: [String] = []
 
     /// - Parameters:
     ///   - domains: the domains to generate; nil for all.
@@ -35,8 +38,8 @@ public struct TemplateGenerator: Sendable {
         var intentIndex = 0
         for domain in catalog.domains where wants(domain.domain) {
             let context = IntentContext(
-                truth: sample.truth, kind: sample.kind, distractorWords: domain.distractors ?? [])
-            for template in domain.intents where template.scope.contains(sample.kind) {
+                truth: sample.truth, kind: sample.kind, distractorWords: domain.distractors ?? [], categories: categories)
+            for template in domain.intents where template.applies(to: sample.truth) {
                 defer { intentIndex += 1 }
                 guard let intent = IntentLibrary.intents["\(domain.domain).\(template.id)"],
                     let instance = intent(context, &rng)
@@ -46,6 +49,9 @@ public struct TemplateGenerator: Sendable {
                     rotation: sample.ordinal + intentIndex, rng: &rng)
             }
         }
+        // Descriptions and conversations are composed from drawn scenes' complete truth; annotations of a photo
+        // are not complete enough to describe it.
+        if case .annotated = sample.truth { return records }
         if types.contains(.longVQA) && wants(Self.descriptionDomain) {
             let describer = DescriptionComposer(templates: catalog.descriptions, instructions: catalog.instructions)
             if let record = try describer.record(composer: composer, rng: &rng) { records.append(record) }
@@ -66,7 +72,7 @@ public struct TemplateGenerator: Sendable {
         let offered: [QuestionType] = [.judgement, .multipleChoice, .shortVQA].filter { type in
             guard types.contains(type), template.phrasings(for: type) != nil else { return false }
             switch type {
-            case .judgement: return !instance.distractors.isEmpty
+            case .judgement: return !instance.distractors.isEmpty || instance.negative != nil
             case .multipleChoice: return instance.distractors.count >= 3
             default: return true
             }
@@ -91,8 +97,14 @@ public struct TemplateGenerator: Sendable {
         case .judgement:
             // Both answers, always: yes/no stays exactly balanced in every domain.
             var records: [Record] = []
-            for (truth, candidate) in [(true, instance.value), (false, instance.distractors[0])] {
-                var extra = instance.candidateBindings(candidate)
+            let claims: [(truth: Bool, fact: Fact, candidate: FactValue, bindings: [String: String])] =
+                if let negative = instance.negative {
+                    [(true, instance.fact, instance.value, [:]), (false, negative.fact, instance.value, negative.bindings)]
+                } else {
+                    [(true, instance.fact, instance.value, [:]), (false, instance.fact, instance.distractors[0], [:])]
+                }
+            for (truth, fact, candidate, bindings) in claims {
+                var extra = instance.candidateBindings(candidate).merging(bindings) { $1 }
                 extra["candidate"] = extra["candidate"] ?? candidate.rendered(mediumNoun: composer.sample.kind.mediumNoun)
                 let (text, phrasing) = try question(extra)
                 records.append(
@@ -100,7 +112,7 @@ public struct TemplateGenerator: Sendable {
                         slot: "\(name).judgement.\(truth ? "yes" : "no")", question: text + instruction(),
                         answer: truth ? "Yes" : "No", type: .judgement, domain: domain, skill: skill,
                         answerKey: truth ? "yes" : "no",
-                        checks: [AnswerCheck(turn: 1, kind: .claim(instance.fact, candidate: candidate), expected: instance.value)],
+                        checks: [AnswerCheck(turn: 1, kind: .claim(fact, candidate: candidate), expected: fact == instance.fact ? instance.value : nil)],
                         template: name, phrasing: phrasing, mediaOrder: instance.mediaOrder))
             }
             return records

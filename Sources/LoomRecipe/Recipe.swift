@@ -14,6 +14,8 @@ public struct Recipe: Codable, Sendable, Hashable {
     /// The user's own collections, ingested in the order listed.
     public var collections: [CollectionSource]
     public var ingest: IngestSettings
+    /// Questions grounded in the collections' annotations.
+    public var ground: GroundSettings
     public var generate: GenerateSettings
     public var check: CheckSettings
     public var store: StoreSettings
@@ -21,7 +23,8 @@ public struct Recipe: Codable, Sendable, Hashable {
 
     public init(
         name: String, seed: UInt64, output: String, scenes: SceneSource?, collections: [CollectionSource] = [],
-        ingest: IngestSettings = IngestSettings(), generate: GenerateSettings, check: CheckSettings,
+        ingest: IngestSettings = IngestSettings(), ground: GroundSettings = GroundSettings(),
+        generate: GenerateSettings, check: CheckSettings,
         store: StoreSettings, exports: [ExportSpec]
     ) {
         self.name = name
@@ -30,6 +33,7 @@ public struct Recipe: Codable, Sendable, Hashable {
         self.scenes = scenes
         self.collections = collections
         self.ingest = ingest
+        self.ground = ground
         self.generate = generate
         self.check = check
         self.store = store

@@ -68,8 +68,10 @@ public enum RecipeLoader {
         var generate = GenerateSettings()
         var check = CheckSettings()
         var ingest = IngestSettings()
+        var ground = GroundSettings()
         if let stages = top.mapping("stages") {
             if let reader = stages.mapping("ingest") { ingest = CollectionReader.readIngest(reader) }
+            if let reader = stages.mapping("ground") { ground = readGround(reader) }
             if let reader = stages.mapping("generate") { generate = readGenerate(reader, knownDomains: knownDomains) }
             if let reader = stages.mapping("check") {
                 let mode = reader.string(
@@ -100,7 +102,7 @@ public enum RecipeLoader {
         guard sink.diagnostics.isEmpty else { throw RecipeError(sink.diagnostics) }
         return Recipe(
             name: name, seed: seed, output: output, scenes: scenes, collections: collections, ingest: ingest,
-            generate: generate, check: check, store: store, exports: exports)
+            ground: ground, generate: generate, check: check, store: store, exports: exports)
     }
 
     private static func readScenes(_ reader: MappingReader) -> SceneSource {
@@ -146,6 +148,17 @@ public enum RecipeLoader {
         extra(nested)
         nested.finish()
         return count
+    }
+
+    private static func readGround(_ reader: MappingReader) -> GroundSettings {
+        var settings = GroundSettings()
+        settings.singles = reader.bool("singles", default: settings.singles)
+        settings.pairs = reader.int("pairs", default: settings.pairs, in: 0...10_000_000)
+        settings.sets = countOrMapping(reader, "sets", default: settings.sets) { nested in
+            settings.setImages = nested.range("images", default: settings.setImages, in: 3...6)
+        }
+        reader.finish()
+        return settings
     }
 
     private static func readGenerate(_ reader: MappingReader, knownDomains: [Domain]?) -> GenerateSettings {

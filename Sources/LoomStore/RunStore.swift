@@ -289,7 +289,9 @@ public final class RunStore: Sendable {
     }
 
     private static func insertIngest(_ batch: [StoreWrite], into db: Database) throws {
-        guard batch.contains(where: { !$0.images.isEmpty || !$0.files.isEmpty || !$0.rejections.isEmpty }) else { return }
+        guard batch.contains(where: {
+            !$0.images.isEmpty || !$0.files.isEmpty || !$0.rejections.isEmpty || !$0.annotationMerges.isEmpty
+        }) else { return }
         let image = try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO images(
@@ -312,6 +314,14 @@ public final class RunStore: Sendable {
             for item in write.files { try file.execute(arguments: [item.path, item.imageID, item.ordinal]) }
             for item in write.rejections {
                 try rejection.execute(arguments: [item.subject, item.stage, item.category, item.reason])
+            }
+            for merge in write.annotationMerges {
+                guard let stored = try String.fetchOne(db, sql: "SELECT annotations FROM images WHERE id = ?", arguments: [merge.imageID])
+                else { continue }
+                let merged = try decode(ImageAnnotations.self, stored).merging(merge.annotations)
+                try db.execute(
+                    sql: "UPDATE images SET annotations = ? WHERE id = ?",
+                    arguments: [String(decoding: try encoder.encode(merged), as: UTF8.self), merge.imageID])
             }
         }
     }

@@ -10,6 +10,9 @@ public struct StoreWrite: Sendable {
     public var images: [IngestedImage] = []
     public var files: [IngestedFile] = []
     public var rejections: [Rejection] = []
+    /// Annotations to add to images already stored: an exact copy of an image, found again in a source that
+    /// annotates it.
+    public var annotationMerges: [AnnotationMerge] = []
     /// The JSON the store keeps, once `encode()` has run (on the producer's thread, so that the single
     /// writer does not serialize the encoding work).
     var encoded: Encoded?
@@ -36,6 +39,17 @@ public struct StoreWrite: Sendable {
     public mutating func encode() {
         guard encoded == nil else { return }
         encoded = Encoded(samples: samples.map(\.canonicalJSON), records: records.map { ($0.canonicalJSON, $0.shareGPTJSON) })
+    }
+}
+
+/// Annotations that another source gives an image already ingested.
+public struct AnnotationMerge: Sendable, Hashable {
+    public var imageID: String
+    public var annotations: ImageAnnotations
+
+    public init(imageID: String, annotations: ImageAnnotations) {
+        self.imageID = imageID
+        self.annotations = annotations
     }
 }
 

@@ -26,7 +26,8 @@ enum GeneratedSamples {
         return Sample(id: "smp-\(kind.rawValue)-\(ordinal)", kind: kind, ordinal: ordinal, media: media, truth: truth)
     }
 
-    /// Samples and their records: 160 singles and 40 of each multi-image kind.
+    /// Samples and their records: 160 singles and 40 of each multi-image kind of drawn scenes, then the
+    /// annotated photos of `AnnotatedSamples`.
     static let all: [(sample: Sample, records: [Record])] = {
         let generator = Self.generator()
         var out: [(Sample, [Record])] = []
@@ -36,7 +37,7 @@ enum GeneratedSamples {
                 out.append((sample, try! generator.records(for: sample, seed: UInt64(ordinal))))
             }
         }
-        return out
+        return out + AnnotatedSamples.all(generator: generator)
     }()
 
     static var records: [Record] { all.flatMap(\.records) }
