@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // C libraries from Debian, each behind a system-library target with a shim header.
@@ -35,7 +36,8 @@ let package = Package(
         // Text recognition through tesseract's C API.
         .target(name: "LoomOCR", dependencies: ["LoomCore", "LoomMedia", "CTesseract"]),
         // Bringing users' collections in: folders, JSONL manifests, COCO files; near-duplicate index.
-        .target(name: "LoomIngest", dependencies: ["LoomCore", "LoomMedia"]),
+        .target(
+            name: "LoomIngest", dependencies: ["LoomCore", "LoomMedia", .product(name: "CSV", package: "CSV.swift")]),
         // Procedural scenes with exact ground truth, drawn with cairo.
         .target(name: "LoomScenes", dependencies: ["LoomCore", "LoomMedia", "CCairo"], resources: [.copy("Resources")]),
         // Recipes: YAML parsing with line-precise diagnostics.

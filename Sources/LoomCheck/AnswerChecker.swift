@@ -52,11 +52,11 @@ public enum AnswerChecker {
             return expectedMismatch(check, truth, spelled)
         case .choice(let fact):
             let truth = try evaluator.value(of: fact)
-            guard let options = record.options, options.count == 4 else {
-                return "multiple choice needs exactly 4 options, found \(record.options?.count ?? 0)"
+            guard let options = record.options, (2...optionLetters.count).contains(options.count) else {
+                return "multiple choice needs 2 to \(optionLetters.count) options, found \(record.options?.count ?? 0)"
             }
             let normalized = options.map(Phrasing.normalized)
-            guard Set(normalized).count == 4 else { return "the options are not distinct" }
+            guard Set(normalized).count == options.count else { return "the options are not distinct" }
             let correct = normalized.indices.filter { normalized[$0] == spelled(truth) }
             guard correct.count == 1 else {
                 return "\(correct.count) options equal the ground truth '\(spelled(truth))'"

@@ -112,6 +112,9 @@ struct FactEvaluator {
                 throw Unanswerable("the two boxes are within 1.5 times of each other's area: neither is clearly larger")
             }
             return .text(Phrasing.noun(areaA > areaB ? first : second))
+        case .datasetAnswer:
+            guard case .converted(let converted) = truth else { throw Unanswerable("the sample is not a converted dataset row") }
+            return converted.answer
         case .mediumWithMost(let filter):
             var tally: [String: Int] = [:]
             for index in 0..<mediumCount { tally[String(index), default: 0] = try count(index, filter) }

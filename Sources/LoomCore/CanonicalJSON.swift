@@ -184,6 +184,16 @@ extension Sample {
                         j.key("_0")
                         j.array(scenes) { j, scene in j.scene(scene) }
                     }
+                case .converted(let converted):
+                    j.enumCase("converted") { j in
+                        j.key("_0")
+                        j.object { j in
+                            j.member("kind", converted.kind.rawValue)
+                            j.member("source", converted.source)
+                            j.key("answer")
+                            j.value(converted.answer)
+                        }
+                    }
                 case .annotated(let annotated):
                     j.enumCase("annotated") { j in
                         j.key("_0")
@@ -402,6 +412,8 @@ extension JSONBuilder {
                 }
             case .mediumWithMost(let filter):
                 j.enumCase("mediumWithMost") { $0.key("filter"); $0.filter(filter) }
+            case .datasetAnswer:
+                j.enumCase("datasetAnswer") { _ in }
             case .frameOrder(let selector, let direction, let shown):
                 j.enumCase("frameOrder") { j in
                     j.key("selector")

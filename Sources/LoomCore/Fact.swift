@@ -89,6 +89,8 @@ public enum Fact: Codable, Sendable, Hashable {
     case larger(image: Int, first: ObjectFilter, second: ObjectFilter)
     /// The only medium with more objects matching the filter than any other.
     case mediumWithMost(filter: ObjectFilter)
+    /// The answer a converted dataset's row gives.
+    case datasetAnswer
     /// Frames shown out of order (`shown[p]` is the sequence frame at shown position p), put back in time order
     /// using the selected object's steady motion in `direction`: the shown positions (from 1), earliest first,
     /// written "3, 1, 4, 2".

@@ -36,6 +36,8 @@ public enum SampleTruth: Codable, Sendable, Hashable {
     case sequence([SceneTruth])
     /// The user's own images, with what their annotations say.
     case annotated(AnnotatedTruth)
+    /// A row of an existing dataset, with the answer the dataset gives.
+    case converted(ConvertedTruth)
 
     /// One drawn scene per medium, in the sample's order; empty for annotated images.
     public var scenes: [SceneTruth] {
@@ -43,7 +45,7 @@ public enum SampleTruth: Codable, Sendable, Hashable {
         case .single(let scene): [scene]
         case .pair(let pair): [pair.first, pair.second]
         case .set(let scenes), .sequence(let scenes): scenes
-        case .annotated: []
+        case .annotated, .converted: []
         }
     }
 
@@ -60,6 +62,7 @@ public enum SampleTruth: Codable, Sendable, Hashable {
         case .set: .set
         case .sequence: .sequence
         case .annotated(let truth): truth.kind
+        case .converted(let truth): truth.kind
         }
     }
 }

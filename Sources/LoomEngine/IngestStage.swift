@@ -109,6 +109,8 @@ struct IngestStage: Sendable {
         var waiting: [Int: (SourceItem, Outcome)] = [:]
         var next = 0
         var index = NearDuplicateIndex(threshold: recipe.ingest.nearDuplicateDistance)
+        // Paths committed by this invocation: a dataset may name a file a folder source already offered.
+        var seenPaths: Set<String> = []
         var done = 0
         var failed = 0
         for await result in results {
@@ -121,8 +123,10 @@ struct IngestStage: Sendable {
             case .done(let sequence, let item, let outcome):
                 waiting[sequence] = (item, outcome)
                 while let (item, outcome) = waiting.removeValue(forKey: next) {
-                    let write = commitWrite(item, sequence: next, outcome, index: &index, known: known)
-                    if !write.ledger.isEmpty || !write.files.isEmpty { try await writer.submit(write) }
+                    let write = commitWrite(item, sequence: next, outcome, index: &index, known: known, seenPaths: &seenPaths)
+                    if !write.ledger.isEmpty || !write.files.isEmpty || !write.annotationMerges.isEmpty {
+                        try await writer.submit(write)
+                    }
                     if write.ledger.contains(where: { $0.status == .failed }) { failed += 1 } else { done += 1 }
                     next += 1
                     feed.release()
@@ -134,10 +138,23 @@ struct IngestStage: Sendable {
 
     /// What one file adds to the store, decided in source order.
     private func commitWrite(
-        _ item: SourceItem, sequence: Int, _ outcome: Outcome, index: inout NearDuplicateIndex, known: KnownImages
+        _ item: SourceItem, sequence: Int, _ outcome: Outcome, index: inout NearDuplicateIndex, known: KnownImages,
+        seenPaths: inout Set<String>
     ) -> StoreWrite {
         let path = relative(item.path.display)
         let doneEntry = LedgerEntry(item: path, stage: Self.stageName, status: .done)
+        if case .fresh(let fresh) = outcome, !seenPaths.insert(path).inserted {
+            // The very file again, from another source: not a copy, but its annotations still count.
+            var write = StoreWrite()
+            let id: String? =
+                switch fresh {
+                case .copy(let id): id
+                case .image(let decoded): decoded.id
+                case .rejected: nil
+                }
+            if let id, !item.annotations.isEmpty { write.annotationMerges = [AnnotationMerge(imageID: id, annotations: item.annotations)] }
+            return write
+        }
         switch outcome {
         case .resumed(let state):
             // Rebuild the in-memory state exactly as the first invocation left it; nothing to write.
@@ -205,7 +222,9 @@ struct IngestStage: Sendable {
 
     /// Paths under the recipe's folder are kept relative to it, so that the store (and its content hash) does
     /// not depend on where the project lives.
-    func relative(_ path: String) -> String {
+    func relative(_ path: String) -> String { Self.relative(path, to: recipeFolder) }
+
+    static func relative(_ path: String, to recipeFolder: URL) -> String {
         let prefix = recipeFolder.standardizedFileURL.path + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
@@ -239,6 +258,9 @@ struct IngestStage: Sendable {
                 if let instances { try check(instances, "COCO instances file") }
                 if let captions { try check(captions, "COCO captions file") }
                 try check(images, "COCO image folder")
+            case .dataset(let conversion):
+                try check(conversion.file, "dataset file")
+                if let root = conversion.imageRoot { try check(root, "image folder") }
             }
         }
     }

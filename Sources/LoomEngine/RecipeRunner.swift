@@ -18,6 +18,8 @@ public struct RunSummary: Sendable, Codable {
     public var failures: [LedgerFailure]
     /// What the ingest stage did, for recipes with collections.
     public var ingest: IngestSummary?
+    /// What the convert stage did, for recipes with datasets.
+    public var convert: ConvertSummary?
     public var exports: [ExportSummary]
     /// SHA-256 over the whole stored dataset: equal for equal datasets.
     public var contentHash: String
@@ -90,6 +92,7 @@ public final class RecipeRunner: Sendable {
         var ingest: IngestSummary?
         var pendingCount = 0
         var plannedAnnotated = 0
+        var convert: ConvertSummary?
         do {
             if !recipe.collections.isEmpty {
                 ingest = try await IngestStage(
@@ -102,6 +105,11 @@ public final class RecipeRunner: Sendable {
                 ).run()
                 plannedAnnotated = grounded.planned
                 pendingCount += grounded.made
+                convert = try await ConvertStage(
+                    recipe: recipe, recipeFolder: recipeURL.deletingLastPathComponent(), store: store,
+                    converter: DatasetConverter(catalog: catalog, language: recipe.generate.language), workers: workers,
+                    observer: observer
+                ).run()
             }
             if let source = recipe.scenes, let sceneSettings {
                 pendingCount += try await makeScenes(
@@ -149,7 +157,7 @@ public final class RecipeRunner: Sendable {
         let counts = try store.recordCounts()
         return RunSummary(
             runDirectory: directory.url.path, plannedSamples: plan.samples.count + plannedAnnotated, samplesMadeNow: pendingCount,
-            records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), ingest: ingest,
+            records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), ingest: ingest, convert: convert,
             exports: exports,
             contentHash: try store.contentHash(), seconds: Date().timeIntervalSince(started))
     }

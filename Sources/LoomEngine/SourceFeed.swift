@@ -34,6 +34,10 @@ final class SourceFeed: Sendable {
             case .coco(let instances, let captions, let images):
                 let source = COCOSource(instances: instances.map(resolve), captions: captions.map(resolve), imageRoot: resolve(images))
                 return (collection.label, { try source.scan(item: $0, rejected: $1) })
+            case .dataset(let conversion):
+                let source = DatasetSource(
+                    conversion: conversion, file: resolve(conversion.file), imageRoot: conversion.imageRoot.map(resolve))
+                return (collection.label, { try source.scan(item: $0, rejected: $1) })
             }
         }
         slots = WindowGate(window: window)

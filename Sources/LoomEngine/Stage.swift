@@ -4,6 +4,8 @@ public enum Stage: String, Sendable, CaseIterable, Codable {
     case ingest
     /// Ask and check questions grounded in the annotations of ingested images (one ledger row per sample).
     case ground
+    /// Turn the rows of existing datasets into records (one ledger row per dataset row).
+    case convert
     /// Compose the scene's ground truth, draw and encode its images.
     case render
     /// Instantiate the templates into records.

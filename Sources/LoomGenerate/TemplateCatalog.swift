@@ -38,6 +38,7 @@ public struct IntentTemplate: Decodable, Sendable, Hashable {
     /// True when the intent can be asked of a sample with this ground truth.
     public func applies(to truth: SampleTruth) -> Bool {
         guard scope.contains(truth.kind) else { return false }
+        if case .converted = truth { return false }
         if case .annotated = truth { return grounding == .annotations }
         return (grounding ?? .scenes) == .scenes
     }
@@ -137,12 +138,31 @@ public struct ConversationTemplates: Decodable, Sendable, Hashable {
     public var turns: [Turn]
 }
 
+/// Phrasings of records converted from existing datasets (`conversions.yaml`).
+public struct ConversionTemplates: Decodable, Sendable, Hashable {
+    /// Questions for a true-or-false statement about the images; "{statement}" is the dataset's statement.
+    public var statement: [String]
+    /// The two options, true first, as they are shown.
+    public var statementOptions: [String]
+    /// Questions asking how two images differ, for rows without a question of their own.
+    public var difference: [String]
+    /// Questions asking which image matches a caption; "{caption}" is the dataset's caption.
+    public var captionChoice: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case statement, difference
+        case statementOptions = "statement_options"
+        case captionChoice = "caption_choice"
+    }
+}
+
 /// Every template file of the generator, loaded and checked.
 public struct TemplateCatalog: Sendable, Hashable {
     public var domains: [DomainTemplates]
     public var instructions: AnswerInstructions
     public var descriptions: DescriptionTemplates
     public var conversation: ConversationTemplates
+    public var conversions: ConversionTemplates
     /// A hash of every template file's bytes: a run made with other templates is a different run.
     public var fingerprint: String
 
@@ -170,7 +190,7 @@ public struct TemplateCatalog: Sendable, Hashable {
                 throw LoomError(.generate, "invalid template file: \(error)", subject: url.path)
             }
         }
-        let special = ["instructions.yaml", "descriptions.yaml", "conversation.yaml"]
+        let special = ["instructions.yaml", "descriptions.yaml", "conversation.yaml", "conversions.yaml"]
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "yaml" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
@@ -184,6 +204,7 @@ public struct TemplateCatalog: Sendable, Hashable {
         instructions = try load(AnswerInstructions.self, directory.appendingPathComponent("instructions.yaml"))
         descriptions = try load(DescriptionTemplates.self, directory.appendingPathComponent("descriptions.yaml"))
         conversation = try load(ConversationTemplates.self, directory.appendingPathComponent("conversation.yaml"))
+        conversions = try load(ConversionTemplates.self, directory.appendingPathComponent("conversions.yaml"))
         let unknown = domains.flatMap { domain in
             domain.intents.map { "\(domain.domain).\($0.id)" }.filter { IntentLibrary.intents[$0] == nil }
         }

@@ -44,6 +44,11 @@ enum CollectionReader {
                 out.append(.coco(instances: instances, captions: captions, images: images))
             }
         }
+        for (index, node) in (sources.sequence("datasets") ?? []).enumerated() {
+            if let conversion = DatasetReader.read(node, path: "sources.datasets[\(index)]", sink: sink) {
+                out.append(.dataset(conversion))
+            }
+        }
         return out
     }
 
@@ -62,7 +67,7 @@ enum CollectionReader {
     }
 
     /// A text value the mapping must have; reports its absence.
-    private static func required(_ reader: MappingReader, _ key: String, in path: String, at node: Node, sink: DiagnosticSink)
+    static func required(_ reader: MappingReader, _ key: String, in path: String, at node: Node, sink: DiagnosticSink)
         -> String?
     {
         guard reader.has(key) else {

@@ -1,3 +1,5 @@
+import LoomCore
+
 /// A collection of the user's own images that a recipe ingests. Paths are as written in the recipe: relative
 /// ones are resolved against the recipe file's folder when the run starts.
 public enum CollectionSource: Codable, Sendable, Hashable {
@@ -7,6 +9,8 @@ public enum CollectionSource: Codable, Sendable, Hashable {
     case manifest(file: String, imageRoot: String?)
     /// COCO annotation files (`instances_*.json`, `captions_*.json`) and the folder of their images.
     case coco(instances: String?, captions: String?, images: String)
+    /// An existing dataset whose rows become multi-image records (its images are ingested like any others).
+    case dataset(DatasetConversion)
 
     /// How the source is named in messages and progress lines.
     public var label: String {
@@ -14,6 +18,7 @@ public enum CollectionSource: Codable, Sendable, Hashable {
         case .folder(let path, _, _): "folder \(path)"
         case .manifest(let file, _): "manifest \(file)"
         case .coco(let instances, let captions, _): "coco \(instances ?? captions ?? "")"
+        case .dataset(let conversion): "dataset \(conversion.file)"
         }
     }
 }

@@ -266,6 +266,11 @@ public final class RunStore: Sendable {
             .map(Self.ingestedImage)
     }
 
+    /// The image a file path was ingested as, if it was.
+    public func imageID(forPath path: String) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT image_id FROM image_files WHERE path = ?", arguments: [path]) }
+    }
+
     /// Streams ingested images in source order.
     public func forEachImage(_ body: (IngestedImage) throws -> Void) throws {
         try read { db in
