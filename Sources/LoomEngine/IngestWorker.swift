@@ -23,7 +23,7 @@ struct IngestWorker: Sendable {
         case image(Decoded)
         /// The same bytes as an image already ingested.
         case copy(of: String)
-        case rejected(category: String, reason: String)
+        case rejected(RejectionKind, reason: String)
     }
 
     struct Decoded: Sendable {
@@ -40,8 +40,10 @@ struct IngestWorker: Sendable {
         let bytes: [UInt8]
         do {
             bytes = try item.path.readAll(maxBytes: settings.maxFileMegabytes << 20)
+        } catch let error as IngestFileError {
+            return .rejected(error.kind, reason: error.reason)
         } catch {
-            return .rejected(category: "unreadable file", reason: "\(error)")
+            return .rejected(.unreadableFile, reason: "\(error)")
         }
         let id = StableID.sha256Hex(bytes)
         if known.contains(id) { return .copy(of: id) }
@@ -62,21 +64,12 @@ struct IngestWorker: Sendable {
                 id: id, format: info.format.rawValue, width: info.width, height: info.height,
                 perceptualHash: PerceptualHash.hash(normalized), medium: medium, thumbnail: thumbnailPath))
         } catch let error as ImageDecodeError {
-            return .rejected(category: Self.category(of: error.reason), reason: error.reason)
+            return .rejected(error.kind, reason: error.reason)
         } catch let error as LoomError {
-            return .rejected(category: "cannot write", reason: error.description)
+            return .rejected(.cannotWrite, reason: error.description)
         } catch {
-            return .rejected(category: "corrupt or truncated image", reason: "\(error)")
+            return .rejected(.corruptImage, reason: "\(error)")
         }
-    }
-
-    /// A short group name for a decoder's reason, for `loom status`.
-    static func category(of reason: String) -> String {
-        let lowered = reason.lowercased()
-        if lowered.contains("empty file") { return "empty file" }
-        if lowered.contains("not supported") || lowered.contains("not an image") { return "unsupported format" }
-        if lowered.contains("megapixels") || lowered.contains("limit") { return "too many pixels" }
-        return "corrupt or truncated image"
     }
 
     private func write(_ bytes: [UInt8], to relative: String) throws {

@@ -12,7 +12,9 @@ struct IngestFixture {
     let images: URL
     let recipeURL: URL
 
-    init(extraSources: String = "", batchSize: Int = 3) throws {
+    /// `extraSources` is YAML under `sources:` (indented two spaces); `ingest` adds settings under
+    /// `stages.ingest`, one "key: value" each.
+    init(extraSources: String = "", ingest: [String] = [], batchSize: Int = 3) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-ingest-\(UUID().uuidString)")
         images = folder.appendingPathComponent("photos")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
@@ -28,7 +30,7 @@ struct IngestFixture {
             stages:
               ingest:
                 longest_side: 256
-                thumbnail_side: 64
+                thumbnail_side: 64\(ingest.map { "\n    \($0)" }.joined())
             store:
               batch_size: \(batchSize)
             """.write(to: recipeURL, atomically: true, encoding: .utf8)
