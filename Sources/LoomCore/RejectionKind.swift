@@ -56,6 +56,8 @@ public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
     case nonUTF8Name = "file name not UTF-8 (ingested)"
     /// The extension names another format than the content has; the content decides.
     case wrongExtension = "extension does not match content (ingested)"
+    /// Text recognition (`stages.ingest.ocr`) failed on the image; it was ingested without text lines.
+    case textNotRead = "text not read (ingested)"
 
     /// The category's display name: what `loom status` shows and the store keeps.
     public var category: String { rawValue }

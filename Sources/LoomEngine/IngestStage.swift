@@ -159,14 +159,16 @@ struct IngestStage: Sendable {
             if known.contains(decoded.id) { return copyWrite(path, of: decoded.id, sequence: sequence, entry: doneEntry) }
             known.insert(decoded.id)
             let duplicateOf = index.add(decoded.perceptualHash, id: decoded.id)
+            var annotations = item.annotations
+            if let text = decoded.text { annotations.text = text }
             let image = IngestedImage(
                 id: decoded.id, ordinal: sequence, sourcePath: path, origin: item.origin, format: decoded.format,
                 width: decoded.width, height: decoded.height, perceptualHash: decoded.perceptualHash,
-                duplicateOf: duplicateOf, thumbnail: decoded.thumbnail, annotations: item.annotations)
+                duplicateOf: duplicateOf, thumbnail: decoded.thumbnail, annotations: annotations)
             return StoreWrite(
                 media: [decoded.medium], ledger: [doneEntry], images: [image],
                 files: [IngestedFile(path: path, imageID: decoded.id, ordinal: sequence)],
-                rejections: notes(for: item, format: decoded.format))
+                rejections: notes(for: item, decoded))
         }
     }
 
@@ -178,11 +180,12 @@ struct IngestStage: Sendable {
                 reason: "the same bytes as image \(id.prefix(12))…, which is kept once")])
     }
 
-    /// Problems that did not stop the file from being used: its name is not UTF-8, or its extension
-    /// says another format than its content.
-    private func notes(for item: SourceItem, format: String) -> [Rejection] {
+    /// Problems that did not stop the file from being used: its name is not UTF-8, its extension says another
+    /// format than its content, or OCR failed on it.
+    private func notes(for item: SourceItem, _ decoded: IngestWorker.Decoded) -> [Rejection] {
         var notes: [Rejection] = []
         let path = relative(item.path.display)
+        let format = decoded.format
         if String(validating: item.path.bytes, as: UTF8.self) == nil {
             notes.append(Rejection(
                 subject: path, stage: Self.stageName, kind: .nonUTF8Name,
@@ -194,6 +197,9 @@ struct IngestStage: Sendable {
             notes.append(Rejection(
                 subject: path, stage: Self.stageName, kind: .wrongExtension,
                 reason: "named .\(suffix) but the content is \(format.uppercased()); read as \(format.uppercased())"))
+        }
+        if let problem = decoded.textProblem {
+            notes.append(Rejection(subject: path, stage: Self.stageName, kind: .textNotRead, reason: problem))
         }
         return notes
     }

@@ -6,13 +6,23 @@ import LoomRecipe
 import Synchronization
 
 /// Ingests one file on the calling (CPU worker) thread: reads it, identifies it by its bytes, decodes it
-/// (orientation applied, alpha flattened), hashes it perceptually and writes the normalized JPEG and the
-/// thumbnail. Pure apart from those two files, which are content-addressed and so safe to write again.
+/// (orientation applied, alpha flattened), reads its text when OCR is on, hashes it perceptually and writes the
+/// normalized JPEG and the thumbnail. Pure apart from those two files, which are content-addressed and so safe to
+/// write again.
 struct IngestWorker: Sendable {
     let settings: IngestSettings
     let runDirectory: URL
     /// Ids of images already ingested, so exact copies are not decoded again.
     let known: KnownImages
+    /// Reads text lines when `stages.ingest.ocr` is on.
+    let textReader: IngestTextReader?
+
+    init(settings: IngestSettings, runDirectory: URL, known: KnownImages) {
+        self.settings = settings
+        self.runDirectory = runDirectory
+        self.known = known
+        textReader = settings.ocr ? IngestTextReader(settings: settings) : nil
+    }
 
     static let mediaFolder = SampleWorker.mediaFolder
     static let thumbnailFolder = "thumbnails"
@@ -34,6 +44,10 @@ struct IngestWorker: Sendable {
         var perceptualHash: UInt64
         var medium: MediaItem
         var thumbnail: String
+        /// What OCR read, in the original's displayed pixels; nil when it did not run.
+        var text: [TextLine]?
+        /// Why OCR could not read the image, which was ingested without text.
+        var textProblem: String?
     }
 
     func ingest(_ item: SourceItem) -> Outcome {
@@ -48,10 +62,26 @@ struct IngestWorker: Sendable {
         let id = StableID.sha256Hex(bytes)
         if known.contains(id) { return .copy(of: id) }
         do {
+            // Text the source already gives (a manifest's `ocr`) is kept and not read again.
+            let textReader = item.annotations.text.isEmpty ? textReader : nil
             // DCT scaling straight to 1.5–3× the target (1600 px → 800 px for a 512 target): the IDCT at half
-            // size costs a fraction of a full decode, and the area filter takes it the rest of the way.
-            let (info, image) = try ImageDecoder.decode(
-                bytes, maxPixels: settings.maxMegapixels * 1_000_000, minimumLongestSide: settings.longestSide * 3 / 2)
+            // size costs a fraction of a full decode, and the area filter takes it the rest of the way. OCR needs
+            // more pixels than the normalized image has, so then the decode keeps at least its size.
+            var minimumSide = settings.longestSide * 3 / 2
+            if textReader != nil { minimumSide = max(minimumSide, IngestTextReader.longestSide) }
+            let (info, decoded) = try ImageDecoder.decode(
+                bytes, maxPixels: settings.maxMegapixels * 1_000_000, minimumLongestSide: minimumSide)
+            var image = decoded
+            var text: [TextLine]?
+            var textProblem: String?
+            if let textReader {
+                image = Resampler.downscale(image, longestSide: IngestTextReader.longestSide)
+                do {
+                    text = try textReader.lines(in: image, originalWidth: info.width, originalHeight: info.height)
+                } catch {
+                    textProblem = "\(error)"
+                }
+            }
             let normalized = Resampler.downscale(image, longestSide: settings.longestSide)
             let thumbnail = Resampler.downscale(normalized, longestSide: settings.thumbnailSide)
             let mediumPath = "\(Self.mediaFolder)/\(id).jpg"
@@ -62,7 +92,8 @@ struct IngestWorker: Sendable {
                 id: id, kind: .image, path: mediumPath, format: "jpeg", width: normalized.width, height: normalized.height)
             return .image(Decoded(
                 id: id, format: info.format.rawValue, width: info.width, height: info.height,
-                perceptualHash: PerceptualHash.hash(normalized), medium: medium, thumbnail: thumbnailPath))
+                perceptualHash: PerceptualHash.hash(normalized), medium: medium, thumbnail: thumbnailPath,
+                text: text, textProblem: textProblem))
         } catch let error as ImageDecodeError {
             return .rejected(error.kind, reason: error.reason)
         } catch let error as LoomError {

@@ -13,7 +13,7 @@ struct RejectionKindTests {
             .badAnnotation: "COCO annotation not usable", .boxOutsideImage: "box outside the image",
             .unusableSource: "source problem", .cannotWrite: "cannot write", .cancelled: "cancelled",
             .exactCopy: "exact copy (ingested once)", .nonUTF8Name: "file name not UTF-8 (ingested)",
-            .wrongExtension: "extension does not match content (ingested)",
+            .wrongExtension: "extension does not match content (ingested)", .textNotRead: "text not read (ingested)",
         ]
         #expect(Set(names.keys) == Set(RejectionKind.allCases))
         for (kind, name) in names {

@@ -62,6 +62,20 @@ struct IngestFixture {
         return try SceneRenderer.render(SceneComposer.single(settings, rng: &rng))
     }
 
+    /// Dark text on plain white signs, one sign per text stacked down the middle of a plain white `width`×`height`
+    /// picture, drawn by the scenes' sign painter; the signs say where each text is.
+    static func textPicture(_ texts: [String], width: Int, height: Int) throws -> (image: PixelBuffer, signs: [TextLabel]) {
+        let row = Double(height) / Double(texts.count)
+        let signs = texts.enumerated().map { index, text in
+            TextLabel(
+                id: index, text: text, signColor: "white",
+                box: Box(x: 0.1 * Double(width), y: (Double(index) + 0.25) * row, width: 0.8 * Double(width), height: 0.5 * row))
+        }
+        let scene = SceneTruth(
+            width: width, height: height, background: .plain, backgroundName: "plain white", objects: [], labels: signs)
+        return (try SceneRenderer.render(scene), signs)
+    }
+
     static func jpeg(seed: UInt64, quality: Int = 92) throws -> [UInt8] {
         try ImageEncoder.encode(try picture(seed: seed), format: .jpeg, jpegQuality: quality)
     }
