@@ -72,7 +72,9 @@ let package = Package(
         .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe"]),
         .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore"]),
         .testTarget(name: "LoomGenerateTests", dependencies: ["LoomGenerate", "LoomCheck", "LoomScenes"]),
-        .testTarget(name: "LoomEngineTests", dependencies: ["LoomEngine", "LoomMedia", "LoomScenes", "LoomStore"]),
+        .testTarget(name: "LoomEngineTests", dependencies: [
+            "LoomEngine", "LoomMedia", "LoomScenes", "LoomStore", "LoomOCR", "LoomRecipe",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -45,7 +45,8 @@ public struct Rejection: Codable, Sendable, Hashable {
     /// A printable path, or "file:line" for a record of a manifest.
     public var subject: String
     public var stage: String
-    /// A short group name, e.g. "unsupported format" or "corrupt or truncated image".
+    /// A short group name, e.g. "unsupported format" or "corrupt or truncated image": a `RejectionKind`'s
+    /// display name. A string, so that the store and `loom status` read it without knowing the kinds.
     public var category: String
     public var reason: String
 
@@ -55,6 +56,14 @@ public struct Rejection: Codable, Sendable, Hashable {
         self.category = category
         self.reason = reason
     }
+
+    /// A rejection grouped under `kind`'s display name.
+    public init(subject: String, stage: String, kind: RejectionKind, reason: String) {
+        self.init(subject: subject, stage: stage, category: kind.category, reason: reason)
+    }
+
+    /// The kind whose display name `category` is; nil for a category no kind has (written by other code).
+    public var kind: RejectionKind? { RejectionKind(rawValue: category) }
 }
 
 /// One file path that was ingested, and the image its bytes are.

@@ -72,7 +72,7 @@ struct IngestStage: Sendable {
                                 }
                                 work.addTask {
                                     let outcome = (try? await workers.run { worker.ingest(item) })
-                                        ?? .rejected(category: "cancelled", reason: "the run stopped before this file was read")
+                                        ?? .rejected(.cancelled, reason: "the run stopped before this file was read")
                                     sink.yield(.done(sequence: sequence, item, .fresh(outcome)))
                                 }
                             }
@@ -118,7 +118,9 @@ struct IngestStage: Sendable {
             case .rejected(let rejection):
                 failed += 1
                 try await writer.submit(StoreWrite(rejections: [
-                    Rejection(subject: relative(rejection.subject), stage: Self.stageName, category: Self.category(of: rejection), reason: rejection.reason)
+                    Rejection(
+                        subject: relative(rejection.subject), stage: Self.stageName, kind: rejection.kind,
+                        reason: rejection.reason)
                 ]))
             case .done(let sequence, let item, let outcome):
                 waiting[sequence] = (item, outcome)
@@ -163,10 +165,10 @@ struct IngestStage: Sendable {
                 if state.duplicateOf == nil { _ = index.add(state.perceptualHash, id: state.imageID) }
             }
             return StoreWrite()
-        case .fresh(.rejected(let category, let reason)):
+        case .fresh(.rejected(let kind, let reason)):
             return StoreWrite(
                 ledger: [LedgerEntry(item: path, stage: Self.stageName, status: .failed, error: reason)],
-                rejections: [Rejection(subject: path, stage: Self.stageName, category: category, reason: reason)])
+                rejections: [Rejection(subject: path, stage: Self.stageName, kind: kind, reason: reason)])
         case .fresh(.copy(let id)):
             return copyWrite(path, of: id, sequence: sequence, entry: doneEntry, annotations: item.annotations)
         case .fresh(.image(let decoded)):
@@ -176,14 +178,16 @@ struct IngestStage: Sendable {
             }
             known.insert(decoded.id)
             let duplicateOf = index.add(decoded.perceptualHash, id: decoded.id)
+            var annotations = item.annotations
+            if let text = decoded.text { annotations.text = text }
             let image = IngestedImage(
                 id: decoded.id, ordinal: sequence, sourcePath: path, origin: item.origin, format: decoded.format,
                 width: decoded.width, height: decoded.height, perceptualHash: decoded.perceptualHash,
-                duplicateOf: duplicateOf, thumbnail: decoded.thumbnail, annotations: item.annotations)
+                duplicateOf: duplicateOf, thumbnail: decoded.thumbnail, annotations: annotations)
             return StoreWrite(
                 media: [decoded.medium], ledger: [doneEntry], images: [image],
                 files: [IngestedFile(path: path, imageID: decoded.id, ordinal: sequence)],
-                rejections: notes(for: item, format: decoded.format))
+                rejections: notes(for: item, decoded))
         }
     }
 
@@ -194,28 +198,32 @@ struct IngestStage: Sendable {
         var write = StoreWrite(
             ledger: [entry], files: [IngestedFile(path: path, imageID: id, ordinal: sequence)],
             rejections: [Rejection(
-                subject: path, stage: Self.stageName, category: "exact copy (ingested once)",
+                subject: path, stage: Self.stageName, kind: .exactCopy,
                 reason: "the same bytes as image \(id.prefix(12))…, which is kept once")])
         if !annotations.isEmpty { write.annotationMerges = [AnnotationMerge(imageID: id, annotations: annotations)] }
         return write
     }
 
-    /// Problems that did not stop the file from being used: its name is not UTF-8, or its extension
-    /// says another format than its content.
-    private func notes(for item: SourceItem, format: String) -> [Rejection] {
+    /// Problems that did not stop the file from being used: its name is not UTF-8, its extension says another
+    /// format than its content, or OCR failed on it.
+    private func notes(for item: SourceItem, _ decoded: IngestWorker.Decoded) -> [Rejection] {
         var notes: [Rejection] = []
         let path = relative(item.path.display)
+        let format = decoded.format
         if String(validating: item.path.bytes, as: UTF8.self) == nil {
             notes.append(Rejection(
-                subject: path, stage: Self.stageName, category: "file name not UTF-8 (ingested)",
+                subject: path, stage: Self.stageName, kind: .nonUTF8Name,
                 reason: "the file name is not valid UTF-8; it is shown with \\xNN escapes and the image was ingested"))
         }
         let suffix = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
         let expected: [String: String] = ["jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "png": "png", "webp": "webp"]
         if let claimed = expected[suffix], claimed != format {
             notes.append(Rejection(
-                subject: path, stage: Self.stageName, category: "extension does not match content (ingested)",
+                subject: path, stage: Self.stageName, kind: .wrongExtension,
                 reason: "named .\(suffix) but the content is \(format.uppercased()); read as \(format.uppercased())"))
+        }
+        if let problem = decoded.textProblem {
+            notes.append(Rejection(subject: path, stage: Self.stageName, kind: .textNotRead, reason: problem))
         }
         return notes
     }
@@ -227,17 +235,6 @@ struct IngestStage: Sendable {
     static func relative(_ path: String, to recipeFolder: URL) -> String {
         let prefix = recipeFolder.standardizedFileURL.path + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-    }
-
-    /// A group name for a source's own rejection.
-    static func category(of rejection: SourceRejection) -> String {
-        let reason = rejection.reason.lowercased()
-        if reason.contains("symbolic link loop") || reason.contains("symlink loop") { return "symbolic link loop" }
-        if reason.contains("not json") || reason.contains("json") { return "manifest line not usable" }
-        if reason.contains("missing") || reason.contains("no such file") || reason.contains("dangling") { return "missing file" }
-        if reason.contains("box") { return "box outside the image" }
-        if reason.contains("regular file") { return "not a regular file" }
-        return "source problem"
     }
 
     /// Every source path must exist before any work starts: a typo in a recipe is a recipe error.

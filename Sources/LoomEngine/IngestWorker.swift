@@ -6,13 +6,23 @@ import LoomRecipe
 import Synchronization
 
 /// Ingests one file on the calling (CPU worker) thread: reads it, identifies it by its bytes, decodes it
-/// (orientation applied, alpha flattened), hashes it perceptually and writes the normalized JPEG and the
-/// thumbnail. Pure apart from those two files, which are content-addressed and so safe to write again.
+/// (orientation applied, alpha flattened), reads its text when OCR is on, hashes it perceptually and writes the
+/// normalized JPEG and the thumbnail. Pure apart from those two files, which are content-addressed and so safe to
+/// write again.
 struct IngestWorker: Sendable {
     let settings: IngestSettings
     let runDirectory: URL
     /// Ids of images already ingested, so exact copies are not decoded again.
     let known: KnownImages
+    /// Reads text lines when `stages.ingest.ocr` is on.
+    let textReader: IngestTextReader?
+
+    init(settings: IngestSettings, runDirectory: URL, known: KnownImages) {
+        self.settings = settings
+        self.runDirectory = runDirectory
+        self.known = known
+        textReader = settings.ocr ? IngestTextReader(settings: settings) : nil
+    }
 
     static let mediaFolder = SampleWorker.mediaFolder
     static let thumbnailFolder = "thumbnails"
@@ -23,7 +33,7 @@ struct IngestWorker: Sendable {
         case image(Decoded)
         /// The same bytes as an image already ingested.
         case copy(of: String)
-        case rejected(category: String, reason: String)
+        case rejected(RejectionKind, reason: String)
     }
 
     struct Decoded: Sendable {
@@ -34,22 +44,44 @@ struct IngestWorker: Sendable {
         var perceptualHash: UInt64
         var medium: MediaItem
         var thumbnail: String
+        /// What OCR read, in the original's displayed pixels; nil when it did not run.
+        var text: [TextLine]?
+        /// Why OCR could not read the image, which was ingested without text.
+        var textProblem: String?
     }
 
     func ingest(_ item: SourceItem) -> Outcome {
         let bytes: [UInt8]
         do {
             bytes = try item.path.readAll(maxBytes: settings.maxFileMegabytes << 20)
+        } catch let error as IngestFileError {
+            return .rejected(error.kind, reason: error.reason)
         } catch {
-            return .rejected(category: "unreadable file", reason: "\(error)")
+            return .rejected(.unreadableFile, reason: "\(error)")
         }
         let id = StableID.sha256Hex(bytes)
         if known.contains(id) { return .copy(of: id) }
         do {
+            // Text the source already gives (a manifest's `ocr`) is kept and not read again.
+            let textReader = item.annotations.text.isEmpty ? textReader : nil
             // DCT scaling straight to 1.5–3× the target (1600 px → 800 px for a 512 target): the IDCT at half
-            // size costs a fraction of a full decode, and the area filter takes it the rest of the way.
-            let (info, image) = try ImageDecoder.decode(
-                bytes, maxPixels: settings.maxMegapixels * 1_000_000, minimumLongestSide: settings.longestSide * 3 / 2)
+            // size costs a fraction of a full decode, and the area filter takes it the rest of the way. OCR needs
+            // more pixels than the normalized image has, so then the decode keeps at least its size.
+            var minimumSide = settings.longestSide * 3 / 2
+            if textReader != nil { minimumSide = max(minimumSide, IngestTextReader.longestSide) }
+            let (info, decoded) = try ImageDecoder.decode(
+                bytes, maxPixels: settings.maxMegapixels * 1_000_000, minimumLongestSide: minimumSide)
+            var image = decoded
+            var text: [TextLine]?
+            var textProblem: String?
+            if let textReader {
+                image = Resampler.downscale(image, longestSide: IngestTextReader.longestSide)
+                do {
+                    text = try textReader.lines(in: image, originalWidth: info.width, originalHeight: info.height)
+                } catch {
+                    textProblem = "\(error)"
+                }
+            }
             let normalized = Resampler.downscale(image, longestSide: settings.longestSide)
             let thumbnail = Resampler.downscale(normalized, longestSide: settings.thumbnailSide)
             let mediumPath = "\(Self.mediaFolder)/\(id).jpg"
@@ -60,23 +92,15 @@ struct IngestWorker: Sendable {
                 id: id, kind: .image, path: mediumPath, format: "jpeg", width: normalized.width, height: normalized.height)
             return .image(Decoded(
                 id: id, format: info.format.rawValue, width: info.width, height: info.height,
-                perceptualHash: PerceptualHash.hash(normalized), medium: medium, thumbnail: thumbnailPath))
+                perceptualHash: PerceptualHash.hash(normalized), medium: medium, thumbnail: thumbnailPath,
+                text: text, textProblem: textProblem))
         } catch let error as ImageDecodeError {
-            return .rejected(category: Self.category(of: error.reason), reason: error.reason)
+            return .rejected(error.kind, reason: error.reason)
         } catch let error as LoomError {
-            return .rejected(category: "cannot write", reason: error.description)
+            return .rejected(.cannotWrite, reason: error.description)
         } catch {
-            return .rejected(category: "corrupt or truncated image", reason: "\(error)")
+            return .rejected(.corruptImage, reason: "\(error)")
         }
-    }
-
-    /// A short group name for a decoder's reason, for `loom status`.
-    static func category(of reason: String) -> String {
-        let lowered = reason.lowercased()
-        if lowered.contains("empty file") { return "empty file" }
-        if lowered.contains("not supported") || lowered.contains("not an image") { return "unsupported format" }
-        if lowered.contains("megapixels") || lowered.contains("limit") { return "too many pixels" }
-        return "corrupt or truncated image"
     }
 
     private func write(_ bytes: [UInt8], to relative: String) throws {

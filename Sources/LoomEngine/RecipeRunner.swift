@@ -79,6 +79,9 @@ public final class RecipeRunner: Sendable {
         if let problem = sceneSettings?.validate().first {
             throw LoomError(.recipe, problem, subject: "sources.scenes")
         }
+        if !recipe.collections.isEmpty && recipe.ingest.ocr {
+            try IngestTextReader.checkModel(language: recipe.ingest.ocrLanguage)
+        }
         let directory = try RunDirectory(creatingFor: recipe, recipeURL: recipeURL, fingerprint: fingerprint)
         let store = directory.store
         let plan = WorkPlan(recipe: recipe)

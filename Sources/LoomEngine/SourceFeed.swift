@@ -73,7 +73,8 @@ final class SourceFeed: Sendable {
                 } catch is CancellationError {
                     break
                 } catch {
-                    continuation.yield(.rejected(SourceRejection(subject: source.label, reason: "\(error)")))
+                    continuation.yield(
+                        .rejected(SourceRejection(subject: source.label, kind: .unusableSource, reason: "\(error)")))
                 }
             }
             continuation.finish()

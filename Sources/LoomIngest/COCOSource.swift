@@ -35,7 +35,9 @@ public struct COCOSource: Sendable {
         let files = [(instances, AnnotationFile.instances), (captions, AnnotationFile.captions)].compactMap { path, kind in
             path.map { ($0, kind) }
         }
-        guard !files.isEmpty else { throw IngestFileError("coco: neither an instances nor a captions file given") }
+        guard !files.isEmpty else {
+            throw IngestFileError("coco: neither an instances nor a captions file given", kind: .unusableSource)
+        }
         for (path, kind) in files {
             try collection.read(file: path, kind: kind, rejected: rejected)
         }
@@ -44,8 +46,10 @@ public struct COCOSource: Sendable {
             let image = collection.images[id]!
             let path = root.resolving(SourcePath(image.fileName))
             if let problem = regularFileProblem(path) {
-                let reason = problem == "no such file" ? "missing" : problem
-                try rejected(SourceRejection(subject: path.display, reason: "listed in \(image.listedIn) but \(reason)"))
+                let reason = problem == .noSuchFile ? "missing" : problem.reason
+                try rejected(
+                    SourceRejection(
+                        subject: path.display, kind: problem.kind, reason: "listed in \(image.listedIn) but \(reason)"))
                 continue
             }
             let annotations = ImageAnnotations(captions: image.captions, objects: image.objects)
@@ -79,14 +83,17 @@ public struct COCOSource: Sendable {
             do {
                 mapped = try MappedFile(path: SourcePath(file))
             } catch let error as IngestFileError {
-                throw IngestFileError("\(file): \(error.reason)")
+                throw error.rephrased("\(file): \(error.reason)")
             }
             try mapped.withBytes { bytes in
                 let scanner = JSONElementScanner(bytes)
                 func notCOCO(_ message: String, at offset: Int? = nil) -> IngestFileError {
-                    guard let offset else { return IngestFileError("\(name): not COCO JSON (\(message))") }
+                    guard let offset else {
+                        return IngestFileError("\(name): not COCO JSON (\(message))", kind: .unusableSource)
+                    }
                     let (line, column) = scanner.location(of: offset)
-                    return IngestFileError("\(name): not COCO JSON (line \(line), column \(column): \(message))")
+                    return IngestFileError(
+                        "\(name): not COCO JSON (line \(line), column \(column): \(message))", kind: .unusableSource)
                 }
                 // Find the top-level arrays first: `categories` often comes after `annotations`.
                 var sections: [String: Range<Int>] = [:]
@@ -135,7 +142,8 @@ public struct COCOSource: Sendable {
                             } catch let error as DecodingError {
                                 try rejected(
                                     SourceRejection(
-                                        subject: "\(name) \(section)[\(index)]", reason: COCOSource.describe(error)))
+                                        subject: "\(name) \(section)[\(index)]", kind: .badAnnotation,
+                                        reason: COCOSource.describe(error)))
                                 return
                             }
                             try body(index, value)
@@ -150,11 +158,12 @@ public struct COCOSource: Sendable {
                         if known.fileName != element.file_name {
                             try rejected(
                                 SourceRejection(
-                                    subject: "\(name) image \(element.id)",
+                                    subject: "\(name) image \(element.id)", kind: .badAnnotation,
                                     reason: "file name \(element.file_name) differs from \(known.fileName) "
                                         + "in \(known.listedIn); kept the first"))
                         } else if known.listedIn == name {
-                            try rejected(SourceRejection(subject: "\(name) image \(element.id)", reason: "listed twice"))
+                            try rejected(
+                                SourceRejection(subject: "\(name) image \(element.id)", kind: .badAnnotation, reason: "listed twice"))
                         }
                         return
                     }
@@ -171,17 +180,21 @@ public struct COCOSource: Sendable {
                     try forEach("annotations", as: InstanceElement.self) { index, element in
                         let subject = "\(name) annotation \(element.id.map(String.init) ?? "[\(index)]")"
                         guard images[element.image_id] != nil else {
-                            try rejected(SourceRejection(subject: subject, reason: "unknown image id \(element.image_id)"))
+                            try rejected(
+                                SourceRejection(
+                                    subject: subject, kind: .badAnnotation, reason: "unknown image id \(element.image_id)"))
                             return
                         }
                         guard let category = categories[element.category_id] else {
                             try rejected(
-                                SourceRejection(subject: subject, reason: "unknown category id \(element.category_id)"))
+                                SourceRejection(
+                                    subject: subject, kind: .badAnnotation,
+                                    reason: "unknown category id \(element.category_id)"))
                             return
                         }
                         switch COCOSource.fit(element.bbox, in: images[element.image_id]!) {
                         case .failure(let problem):
-                            try rejected(SourceRejection(subject: subject, reason: problem.reason))
+                            try rejected(SourceRejection(subject: subject, kind: problem.kind, reason: problem.reason))
                         case .success(let box):
                             images[element.image_id]!.objects.append(
                                 AnnotatedObject(category: category, box: box, isCrowd: (element.iscrowd ?? 0) != 0))
@@ -191,12 +204,14 @@ public struct COCOSource: Sendable {
                     try forEach("annotations", as: CaptionElement.self) { index, element in
                         let subject = "\(name) annotation \(element.id.map(String.init) ?? "[\(index)]")"
                         guard images[element.image_id] != nil else {
-                            try rejected(SourceRejection(subject: subject, reason: "unknown image id \(element.image_id)"))
+                            try rejected(
+                                SourceRejection(
+                                    subject: subject, kind: .badAnnotation, reason: "unknown image id \(element.image_id)"))
                             return
                         }
                         let caption = element.caption.trimmingCharacters(in: .whitespacesAndNewlines)
                         guard !caption.isEmpty else {
-                            try rejected(SourceRejection(subject: subject, reason: "empty caption"))
+                            try rejected(SourceRejection(subject: subject, kind: .badAnnotation, reason: "empty caption"))
                             return
                         }
                         images[element.image_id]!.captions.append(caption)
@@ -206,15 +221,22 @@ public struct COCOSource: Sendable {
         }
     }
 
-    struct BoxProblem: Error { var reason: String }
+    /// Why a box cannot be used: outside its image or without area (`.boxOutsideImage`), or not four numbers
+    /// (`.badAnnotation`).
+    struct BoxProblem: Error {
+        var kind: RejectionKind
+        var reason: String
+    }
 
     /// The box clipped to the image (when its size is known), or why it cannot be used.
     static func fit(_ numbers: [Double], in image: Image) -> Result<Box, BoxProblem> {
         guard numbers.count == 4, numbers.allSatisfy(\.isFinite) else {
-            return .failure(BoxProblem(reason: "bbox must be [x, y, width, height], four numbers"))
+            return .failure(BoxProblem(kind: .badAnnotation, reason: "bbox must be [x, y, width, height], four numbers"))
         }
         let text = BoxText.format(numbers)
-        guard numbers[2] > 0, numbers[3] > 0 else { return .failure(BoxProblem(reason: "box \(text) has no area")) }
+        guard numbers[2] > 0, numbers[3] > 0 else {
+            return .failure(BoxProblem(kind: .boxOutsideImage, reason: "box \(text) has no area"))
+        }
         var x0 = numbers[0]
         var y0 = numbers[1]
         var x1 = x0 + numbers[2]
@@ -226,7 +248,7 @@ public struct COCOSource: Sendable {
             y1 = min(y1, height)
             guard x1 > x0, y1 > y0 else {
                 let size = "\(BoxText.number(width))×\(BoxText.number(height))"
-                return .failure(BoxProblem(reason: "box \(text) lies outside the \(size) image"))
+                return .failure(BoxProblem(kind: .boxOutsideImage, reason: "box \(text) lies outside the \(size) image"))
             }
         }
         return .success(Box(x: x0, y: y0, width: x1 - x0, height: y1 - y0))

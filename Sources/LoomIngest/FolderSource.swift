@@ -6,6 +6,8 @@ import Musl
 import Darwin
 #endif
 
+import LoomCore
+
 /// The images in a folder and its subfolders, without annotations.
 public struct FolderSource: Sendable {
     /// The image extensions taken when no include pattern is given, compared case-insensitively. Formats Loom
@@ -56,17 +58,17 @@ public struct FolderSource: Sendable {
         let rootPath = SourcePath(root)
         let rootInfo: stat
         switch fileStatus(rootPath, followLinks: true) {
-        case .failure(let error): throw IngestFileError("folder \(root): \(error.reason)")
+        case .failure(let error): throw error.rephrased("folder \(root): \(error.reason)")
         case .success(let info): rootInfo = info
         }
         guard FileKind(mode: rootInfo.st_mode) == .directory else {
-            throw IngestFileError("folder \(root): not a folder")
+            throw IngestFileError("folder \(root): not a folder", kind: .notRegularFile)
         }
         let origin = self.origin
 
         var stack: [Frame] = []
         switch Frame.open(path: rootPath, relative: [], info: rootInfo) {
-        case .failure(let error): throw IngestFileError("folder \(root): \(error.reason)")
+        case .failure(let error): throw error.rephrased("folder \(root): \(error.reason)")
         case .success(let frame): stack.append(frame)
         }
 
@@ -74,7 +76,7 @@ public struct FolderSource: Sendable {
             let top = stack.count - 1
             guard stack[top].next < stack[top].names.count else {
                 if let failure = stack[top].readFailure {
-                    try rejected(SourceRejection(subject: stack[top].path.display, reason: failure))
+                    try rejected(SourceRejection(subject: stack[top].path.display, kind: .unreadableFolder, reason: failure))
                 }
                 stack.removeLast()
                 continue
@@ -90,7 +92,9 @@ public struct FolderSource: Sendable {
             switch fileStatus(path, followLinks: false) {
             case .failure(let error):
                 // Vanished between readdir and lstat, or a parent became unreadable.
-                if isCandidate(relative) { try rejected(SourceRejection(subject: path.display, reason: error.reason)) }
+                if isCandidate(relative) {
+                    try rejected(SourceRejection(subject: path.display, kind: error.kind, reason: error.reason))
+                }
                 continue
             case .success(let info): linkInfo = info
             }
@@ -99,12 +103,10 @@ public struct FolderSource: Sendable {
             if isLink {
                 switch fileStatus(path, followLinks: true) {
                 case .failure(let error):
-                    let reason =
-                        error.reason == "no such file" ? "dangling symbolic link"
-                        : error.reason == "symbolic link loop" ? "symbolic link loop" : error.reason
+                    let reason = error == .noSuchFile ? "dangling symbolic link" : error.reason
                     // A link cycle among links themselves (a -> b -> a) is a loop whatever its name.
-                    if reason == "symbolic link loop" || isCandidate(relative) {
-                        try rejected(SourceRejection(subject: path.display, reason: reason))
+                    if error.kind == .symlinkLoop || isCandidate(relative) {
+                        try rejected(SourceRejection(subject: path.display, kind: error.kind, reason: reason))
                     }
                     continue
                 case .success(let target): info = target
@@ -117,13 +119,17 @@ public struct FolderSource: Sendable {
                 if let ancestor = stack.first(where: { $0.device == info.st_dev && $0.inode == info.st_ino }) {
                     try rejected(
                         SourceRejection(
-                            subject: path.display,
+                            subject: path.display, kind: .symlinkLoop,
                             reason: "symbolic link loop (leads back to \(ancestor.path.display))"))
                     continue
                 }
                 switch Frame.open(path: path, relative: relative, info: info) {
                 case .failure(let error):
-                    try rejected(SourceRejection(subject: path.display, reason: "cannot open folder: \(error.reason)"))
+                    // Only this folder is lost: the walk goes on with its siblings.
+                    try rejected(
+                        SourceRejection(
+                            subject: path.display, kind: error.kind == .missingFile ? .missingFile : .unreadableFolder,
+                            reason: "cannot open folder: \(error.reason)"))
                 case .success(let frame): stack.append(frame)
                 }
             case .regular:
@@ -133,7 +139,8 @@ public struct FolderSource: Sendable {
             case let kind:
                 if isCandidate(relative) {
                     let what = kind?.article ?? "an unknown kind of file"
-                    try rejected(SourceRejection(subject: path.display, reason: "not a regular file (\(what))"))
+                    try rejected(
+                        SourceRejection(subject: path.display, kind: .notRegularFile, reason: "not a regular file (\(what))"))
                 }
             }
         }
@@ -181,7 +188,7 @@ private struct Frame {
         while true {
             errno = 0
             guard let entry = readdir(directory) else {
-                if errno != 0 { failure = "error reading folder: \(IngestFileError.reason(errno: errno))" }
+                if errno != 0 { failure = "error reading folder: \(IngestFileError(errno: errno).reason)" }
                 break
             }
             let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in

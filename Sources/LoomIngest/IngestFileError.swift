@@ -6,35 +6,46 @@ import Musl
 import Darwin
 #endif
 
-/// Why a file or a whole source could not be read, in plain words. For one file: "permission denied",
-/// "is a directory", "file is larger than … bytes", "no such file". For a source the reason names the file:
-/// "instances_val2017.json: not COCO JSON (…)".
+import LoomCore
+
+/// Why a file or a whole source could not be read: its kind (for grouping) and a plain reason. For one file:
+/// "permission denied", "is a directory", "file is larger than … bytes", "no such file". For a source the reason
+/// names the file: "instances_val2017.json: not COCO JSON (…)".
 public struct IngestFileError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of problem this is, e.g. `.missingFile`, `.unreadableFile`, `.tooLarge`, `.unusableSource`.
+    public var kind: RejectionKind
+    /// The reason in plain words.
     public var reason: String
 
-    public init(_ reason: String) {
+    /// An error of the given kind with the given reason.
+    public init(_ reason: String, kind: RejectionKind) {
         self.reason = reason
+        self.kind = kind
     }
 
     public var description: String { reason }
 
-    /// The plain reason for a failed system call's `errno`.
+    /// The error for a failed system call's `errno`, with its plain reason and kind.
     init(errno code: Int32) {
-        self.init(IngestFileError.reason(errno: code))
+        switch code {
+        case ENOENT: self.init("no such file", kind: .missingFile)
+        case ENOTDIR: self.init("no such file (a parent is not a directory)", kind: .missingFile)
+        case EACCES, EPERM: self.init("permission denied", kind: .unreadableFile)
+        case EISDIR: self.init("is a directory", kind: .notRegularFile)
+        case ELOOP: self.init("symbolic link loop", kind: .symlinkLoop)
+        case ENAMETOOLONG: self.init("file name too long", kind: .unreadableFile)
+        case EMFILE, ENFILE: self.init("too many open files", kind: .unreadableFile)
+        case EIO: self.init("input/output error", kind: .unreadableFile)
+        default: self.init(String(cString: strerror(code)).lowercased(), kind: .unreadableFile)
+        }
     }
 
-    static func reason(errno code: Int32) -> String {
-        switch code {
-        case ENOENT: return "no such file"
-        case EACCES, EPERM: return "permission denied"
-        case EISDIR: return "is a directory"
-        case ENOTDIR: return "no such file (a parent is not a directory)"
-        case ELOOP: return "symbolic link loop"
-        case ENAMETOOLONG: return "file name too long"
-        case EMFILE, ENFILE: return "too many open files"
-        case EIO: return "input/output error"
-        default: return String(cString: strerror(code)).lowercased()
-        }
+    /// "no such file": the error for `ENOENT`.
+    static let noSuchFile = IngestFileError(errno: ENOENT)
+
+    /// The same problem with its reason reworded, e.g. prefixed with the file it concerns.
+    func rephrased(_ reason: String) -> IngestFileError {
+        IngestFileError(reason, kind: kind)
     }
 }
 
@@ -77,15 +88,16 @@ func fileStatus(_ path: SourcePath, followLinks: Bool) -> Result<stat, IngestFil
 }
 
 /// Why `path` cannot be used as an image file, or nil when it is a regular file (links followed).
-func regularFileProblem(_ path: SourcePath) -> String? {
+func regularFileProblem(_ path: SourcePath) -> IngestFileError? {
     switch fileStatus(path, followLinks: true) {
     case .failure(let error):
-        if error.reason == "no such file", case .success = fileStatus(path, followLinks: false) {
-            return "dangling symbolic link"
+        if error == .noSuchFile, case .success = fileStatus(path, followLinks: false) {
+            return IngestFileError("dangling symbolic link", kind: .missingFile)
         }
-        return error.reason
+        return error
     case .success(let info):
         guard let kind = FileKind(mode: info.st_mode), kind != .regular else { return nil }
-        return kind == .directory ? "is a directory" : "not a regular file (\(kind.article))"
+        return kind == .directory
+            ? IngestFileError(errno: EISDIR) : IngestFileError("not a regular file (\(kind.article))", kind: .notRegularFile)
     }
 }

@@ -34,7 +34,7 @@ final class LineReader {
         var info = stat()
         if fstat(fd, &info) == 0, FileKind(mode: info.st_mode) == .directory {
             close(fd)
-            throw IngestFileError("is a directory")
+            throw IngestFileError(errno: EISDIR)
         }
         self.fd = fd
         buffer = [UInt8](repeating: 0, count: chunkSize)

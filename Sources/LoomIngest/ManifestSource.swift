@@ -44,30 +44,33 @@ public struct ManifestSource: Sendable {
         do {
             reader = try LineReader(path: manifestPath)
         } catch let error as IngestFileError {
-            throw IngestFileError("manifest \(file): \(error.reason)")
+            throw error.rephrased("manifest \(file): \(error.reason)")
         }
         while true {
             let line: LineReader.Line?
             do {
                 line = try reader.next()
             } catch let error as IngestFileError {
-                throw IngestFileError("manifest \(file): \(error.reason) after line \(reader.lineNumber)")
+                throw error.rephrased("manifest \(file): \(error.reason) after line \(reader.lineNumber)")
             }
             guard let line else { break }
             let subject = "\(name):\(reader.lineNumber)"
             guard case .text(let bytes) = line else {
                 try rejected(
-                    SourceRejection(subject: subject, reason: "line is longer than \(reader.maxLineBytes) bytes"))
+                    SourceRejection(
+                        subject: subject, kind: .badManifestLine,
+                        reason: "line is longer than \(reader.maxLineBytes) bytes"))
                 continue
             }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             switch ManifestSource.parse(line: bytes) {
             case .failure(let problem):
-                try rejected(SourceRejection(subject: subject, reason: problem.reason))
+                try rejected(SourceRejection(subject: subject, kind: .badManifestLine, reason: problem.reason))
             case .success(let (image, annotations)):
                 let path = root.resolving(SourcePath(image))
                 if let problem = regularFileProblem(path) {
-                    try rejected(SourceRejection(subject: subject, reason: "image \(path.display): \(problem)"))
+                    try rejected(
+                        SourceRejection(subject: subject, kind: problem.kind, reason: "image \(path.display): \(problem)"))
                     continue
                 }
                 try item(SourceItem(path: path, annotations: annotations, origin: "manifest \(subject)"))

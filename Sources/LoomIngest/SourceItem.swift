@@ -14,15 +14,18 @@ public struct SourceItem: Sendable, Hashable {
     }
 }
 
-/// Something a source could not use, with why.
+/// Something a source could not use, with what kind of problem it is and why.
 public struct SourceRejection: Sendable, Hashable, CustomStringConvertible {
     /// What was rejected: a path (display form), "file:line", or "file annotation 1234".
     public var subject: String
+    /// The group it is listed under, e.g. `.missingFile` or `.badManifestLine`.
+    public var kind: RejectionKind
     /// Why, in plain words.
     public var reason: String
 
-    public init(subject: String, reason: String) {
+    public init(subject: String, kind: RejectionKind, reason: String) {
         self.subject = subject
+        self.kind = kind
         self.reason = reason
     }
 

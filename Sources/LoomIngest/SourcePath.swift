@@ -93,7 +93,9 @@ public struct SourcePath: Sendable, Hashable, Comparable, CustomStringConvertibl
         }
         if let kind = FileKind(mode: info.st_mode), kind != .regular {
             close(fd)
-            throw IngestFileError(kind == .directory ? "is a directory" : "not a regular file (\(kind.article))")
+            throw kind == .directory
+                ? IngestFileError(errno: EISDIR)
+                : IngestFileError("not a regular file (\(kind.article))", kind: .notRegularFile)
         }
         return (fd, Int(info.st_size))
     }
@@ -106,7 +108,9 @@ public struct SourcePath: Sendable, Hashable, Comparable, CustomStringConvertibl
     public func readAll(maxBytes: Int) throws -> [UInt8] {
         let (fd, size) = try openRegularFile()
         defer { close(fd) }
-        if size > maxBytes { throw IngestFileError("file is larger than \(maxBytes) bytes (\(size) bytes)") }
+        if size > maxBytes {
+            throw IngestFileError("file is larger than \(maxBytes) bytes (\(size) bytes)", kind: .tooLarge)
+        }
         // Read to the end of the file even if it changed size since fstat, but never keep more than maxBytes:
         // the buffer has room for one byte more, which reveals a file that grew past the limit.
         var result = [UInt8](repeating: 0, count: size + 1)
@@ -127,7 +131,7 @@ public struct SourcePath: Sendable, Hashable, Comparable, CustomStringConvertibl
             if count == 0 { break }
             filled += count
         }
-        if filled > maxBytes { throw IngestFileError("file is larger than \(maxBytes) bytes") }
+        if filled > maxBytes { throw IngestFileError("file is larger than \(maxBytes) bytes", kind: .tooLarge) }
         result.removeLast(result.count - filled)
         return result
     }

@@ -6,15 +6,15 @@ enum FormatSniffer {
     /// - Throws: `ImageDecodeError` naming the format when it is a known image format Loom does not read
     ///   (GIF, TIFF, HEIC, HEIF, AVIF, BMP), or quoting the first bytes when it is nothing recognisable.
     static func format(of bytes: [UInt8]) throws -> DecodableFormat {
-        guard !bytes.isEmpty else { throw ImageDecodeError("empty file (0 bytes)") }
+        guard !bytes.isEmpty else { throw ImageDecodeError(.emptyFile, "empty file (0 bytes)") }
         if starts(bytes, with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
         if starts(bytes, with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         if bytes.count >= 12 && starts(bytes, with: ascii("RIFF")) && ascii(bytes, 8..<12) == "WEBP" { return .webp }
         if let other = unsupportedFormat(of: bytes) {
-            throw ImageDecodeError("\(other) images are not supported (Loom reads JPEG, PNG and WebP)")
+            throw ImageDecodeError(.unsupportedFormat, "\(other) images are not supported (Loom reads JPEG, PNG and WebP)")
         }
         let shown = bytes.prefix(8).map { hexByte($0) }.joined(separator: " ")
-        throw ImageDecodeError("not an image Loom reads (first bytes: \(shown))")
+        throw ImageDecodeError(.unsupportedFormat, "not an image Loom reads (first bytes: \(shown))")
     }
 
     /// The name of a known image format Loom does not read, or nil.

@@ -39,7 +39,7 @@ public enum ImageDecoder {
             return try JPEGDecoder.decode(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
         case .png:
             let (info, image) = try PNGDecoder.read(bytes, maxPixels: maxPixels)
-            guard let image else { throw ImageDecodeError("PNG decoding produced no pixels") }
+            guard let image else { throw ImageDecodeError(.corruptImage, "PNG decoding produced no pixels") }
             return (info, image)
         case .webp:
             return try WebPDecoder.decode(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
@@ -52,6 +52,7 @@ public enum ImageDecoder {
         guard overflow || pixels > maxPixels else { return }
         let size = overflow ? "" : pixels >= 100_000 ? " (\(megapixels(pixels)))" : ""
         throw ImageDecodeError(
+            .tooManyPixels,
             "\(format.displayName) header claims \(width)×\(height) pixels\(size), above the limit of "
                 + (maxPixels >= 100_000 ? megapixels(maxPixels) : "\(maxPixels) pixels"))
     }

@@ -42,7 +42,7 @@ enum JPEGDecoder {
             let message = String(cString: tjGetErrorStr2(handle))
             let isWarning = tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue)
             if !isWarning || message.lowercased().contains("premature end") {
-                throw ImageDecodeError("truncated or corrupt JPEG: \(message)")
+                throw ImageDecodeError(.corruptImage, "truncated or corrupt JPEG: \(message)")
             }
         }
         if isCMYK { pixels = rgbFromInvertedCMYK(pixels, count: width * height) }
@@ -52,7 +52,7 @@ enum JPEGDecoder {
 
     private static func makeHandle() throws -> tjhandle {
         guard let handle = tjInitDecompress() else {
-            throw ImageDecodeError("JPEG decoder could not start: \(String(cString: tjGetErrorStr2(nil)))")
+            throw ImageDecodeError(.corruptImage, "JPEG decoder could not start: \(String(cString: tjGetErrorStr2(nil)))")
         }
         return handle
     }
@@ -68,11 +68,11 @@ enum JPEGDecoder {
                 handle, jpeg.baseAddress, UInt(jpeg.count), &width, &height, &subsampling, &colorspace)
         }
         guard status == 0 else {
-            throw ImageDecodeError("truncated or corrupt JPEG: \(String(cString: tjGetErrorStr2(handle)))")
+            throw ImageDecodeError(.corruptImage, "truncated or corrupt JPEG: \(String(cString: tjGetErrorStr2(handle)))")
         }
         // TurboJPEG 2.1 reports success with a size of 0×0 when the file ends before the frame header.
         guard width > 0, height > 0 else {
-            throw ImageDecodeError("truncated or corrupt JPEG: no frame header (SOF) with the image size")
+            throw ImageDecodeError(.corruptImage, "truncated or corrupt JPEG: no frame header (SOF) with the image size")
         }
         let orientation = EXIFOrientation.read(fromJPEG: bytes)
         let info = ImageInfo(

@@ -18,7 +18,7 @@ enum PNGDecoder {
             image.version = UInt32(PNG_IMAGE_VERSION)
             defer { png_image_free(&image) }
             guard png_image_begin_read_from_memory(&image, file.baseAddress, file.count) != 0 else {
-                throw ImageDecodeError("truncated or corrupt PNG: \(message(image))")
+                throw ImageDecodeError(.corruptImage, "truncated or corrupt PNG: \(message(image))")
             }
             let (width, height) = (Int(image.width), Int(image.height))
             let info = ImageInfo(format: .png, storedWidth: width, storedHeight: height)
@@ -36,7 +36,7 @@ enum PNGDecoder {
             let finished = pixels.withUnsafeMutableBytes { out in
                 png_image_finish_read(&image, nil, out.baseAddress, Int32(channels * width), nil)
             }
-            guard finished != 0 else { throw ImageDecodeError("truncated or corrupt PNG: \(message(image))") }
+            guard finished != 0 else { throw ImageDecodeError(.corruptImage, "truncated or corrupt PNG: \(message(image))") }
             if hasAlpha { AlphaFlattening.flattenOnWhite(&pixels, count: width * height) }
             return (info, RGBImage(width: width, height: height, pixels: pixels))
         }

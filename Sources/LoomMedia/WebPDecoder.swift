@@ -15,12 +15,12 @@ enum WebPDecoder {
         let info = ImageInfo(format: .webp, storedWidth: Int(features.width), storedHeight: Int(features.height))
         try ImageDecoder.checkPixelLimit(.webp, width: info.storedWidth, height: info.storedHeight, maxPixels: maxPixels)
         guard features.has_animation == 0 else {
-            throw ImageDecodeError("animated WebP images are not supported (Loom reads still images only)")
+            throw ImageDecodeError(.unsupportedFormat, "animated WebP images are not supported (Loom reads still images only)")
         }
 
         var config = WebPDecoderConfig()
         guard loom_webp_init_config(&config) != 0 else {
-            throw ImageDecodeError("WebP decoder could not start: libwebp version mismatch")
+            throw ImageDecodeError(.corruptImage, "WebP decoder could not start: libwebp version mismatch")
         }
         var (width, height) = (info.storedWidth, info.storedHeight)
         // libwebp's scaler averages the source pixels it shrinks, so unlike JPEG (limited to n/8 factors) the
@@ -48,7 +48,7 @@ enum WebPDecoder {
                 return WebPDecode(file.baseAddress, file.count, &config)
             }
         }
-        guard status == VP8_STATUS_OK else { throw ImageDecodeError("truncated or corrupt WebP: \(describe(status))") }
+        guard status == VP8_STATUS_OK else { throw ImageDecodeError(.corruptImage, "truncated or corrupt WebP: \(describe(status))") }
         if hasAlpha { AlphaFlattening.flattenOnWhite(&pixels, count: width * height) }
         return (info, RGBImage(width: width, height: height, pixels: pixels))
     }
@@ -58,9 +58,9 @@ enum WebPDecoder {
         let status = bytes.withUnsafeBufferPointer { file in
             loom_webp_get_features(file.baseAddress, file.count, &features)
         }
-        guard status == VP8_STATUS_OK else { throw ImageDecodeError("truncated or corrupt WebP: \(describe(status))") }
+        guard status == VP8_STATUS_OK else { throw ImageDecodeError(.corruptImage, "truncated or corrupt WebP: \(describe(status))") }
         guard features.width > 0, features.height > 0 else {
-            throw ImageDecodeError("corrupt WebP: header claims \(features.width)×\(features.height) pixels")
+            throw ImageDecodeError(.corruptImage, "corrupt WebP: header claims \(features.width)×\(features.height) pixels")
         }
         return features
     }

@@ -7,8 +7,8 @@ import LoomMedia
 ///
 /// One instance per thread: a tesseract engine is not thread-safe, so `TextRecognizer` is deliberately not
 /// `Sendable`. Creating one loads the language model (tens of milliseconds); reuse it for many images.
-/// Tesseract parallelises its LSTM with OpenMP; when running one recognizer per core, set the environment variable
-/// `OMP_THREAD_LIMIT=1` before the first recognizer starts to avoid oversubscribing the cores.
+/// Tesseract parallelises its LSTM with OpenMP; when running one recognizer per core, call
+/// `TesseractThreads.limitToOne()` on each thread before its first recognizer to avoid oversubscribing the cores.
 public final class TextRecognizer {
     /// How tesseract looks for text on the page.
     public enum Segmentation: Sendable, Hashable {

@@ -62,8 +62,26 @@ enum CollectionReader {
         settings.maxMegapixels = reader.int("max_megapixels", default: settings.maxMegapixels, in: 1...10_000)
         settings.maxFileMegabytes = reader.int("max_file_mb", default: settings.maxFileMegabytes, in: 1...100_000)
         settings.ocr = reader.bool("ocr", default: settings.ocr)
+        settings.ocrMinConfidence = reader.double(
+            "ocr_min_confidence", default: settings.ocrMinConfidence, in: 0...100)
+        settings.ocrLanguage = reader.string("ocr_language", default: settings.ocrLanguage)
+        if !isLanguageList(settings.ocrLanguage) {
+            reader.report(
+                "'\(settings.ocrLanguage)' is not a tesseract language code: expected codes such as 'eng' or "
+                    + "'chi_sim', joined with '+' ('eng+deu')", key: "ocr_language")
+        }
         reader.finish()
         return settings
+    }
+
+    /// True for tesseract language codes joined with "+": letters, digits and "_" ("eng", "chi_sim", "eng+deu").
+    /// Anything else would be looked up as a file path by tesseract.
+    static func isLanguageList(_ text: String) -> Bool {
+        text.split(separator: "+", omittingEmptySubsequences: false).allSatisfy { code in
+            !code.isEmpty && code.utf8.allSatisfy { byte in
+                (0x61...0x7A).contains(byte | 0x20) || (0x30...0x39).contains(byte) || byte == 0x5F
+            }
+        }
     }
 
     /// A text value the mapping must have; reports its absence.

@@ -37,12 +37,19 @@ public struct IngestSettings: Codable, Sendable, Hashable {
     public var maxMegapixels: Int
     /// Files larger than this are refused without being read.
     public var maxFileMegabytes: Int
-    /// Read text lines in every image with tesseract and keep them as annotations.
+    /// Read the text lines of every image with tesseract and keep them as annotations (images whose source
+    /// already gives text lines, e.g. a manifest's `ocr`, keep those and are not read).
     public var ocr: Bool
+    /// Lines tesseract is less sure of than this (0...100) are dropped. 50 by default: on photographs, lines
+    /// below it are mostly texture read as letters.
+    public var ocrMinConfidence: Double
+    /// The tesseract language model(s) OCR uses, e.g. "eng" or "eng+deu" (apt package `tesseract-ocr-<code>`).
+    public var ocrLanguage: String
 
     public init(
         longestSide: Int = 512, thumbnailSide: Int = 160, jpegQuality: Int = 90, nearDuplicateDistance: Int = 6,
-        maxMegapixels: Int = 100, maxFileMegabytes: Int = 256, ocr: Bool = false
+        maxMegapixels: Int = 100, maxFileMegabytes: Int = 256, ocr: Bool = false, ocrMinConfidence: Double = 50,
+        ocrLanguage: String = "eng"
     ) {
         self.longestSide = longestSide
         self.thumbnailSide = thumbnailSide
@@ -51,5 +58,45 @@ public struct IngestSettings: Codable, Sendable, Hashable {
         self.maxMegapixels = maxMegapixels
         self.maxFileMegabytes = maxFileMegabytes
         self.ocr = ocr
+        self.ocrMinConfidence = ocrMinConfidence
+        self.ocrLanguage = ocrLanguage
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case longestSide, thumbnailSide, jpegQuality, nearDuplicateDistance, maxMegapixels, maxFileMegabytes, ocr
+        case ocrMinConfidence, ocrLanguage
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = IngestSettings()
+        self.init(
+            longestSide: try container.decode(Int.self, forKey: .longestSide),
+            thumbnailSide: try container.decode(Int.self, forKey: .thumbnailSide),
+            jpegQuality: try container.decode(Int.self, forKey: .jpegQuality),
+            nearDuplicateDistance: try container.decode(Int.self, forKey: .nearDuplicateDistance),
+            maxMegapixels: try container.decode(Int.self, forKey: .maxMegapixels),
+            maxFileMegabytes: try container.decode(Int.self, forKey: .maxFileMegabytes),
+            ocr: try container.decode(Bool.self, forKey: .ocr),
+            ocrMinConfidence: try container.decodeIfPresent(Double.self, forKey: .ocrMinConfidence)
+                ?? defaults.ocrMinConfidence,
+            ocrLanguage: try container.decodeIfPresent(String.self, forKey: .ocrLanguage) ?? defaults.ocrLanguage)
+    }
+
+    /// The OCR settings are written only when OCR is on: the encoding is part of the run's fingerprint, and a
+    /// setting that changes nothing must not make an existing run directory look like another recipe's.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(longestSide, forKey: .longestSide)
+        try container.encode(thumbnailSide, forKey: .thumbnailSide)
+        try container.encode(jpegQuality, forKey: .jpegQuality)
+        try container.encode(nearDuplicateDistance, forKey: .nearDuplicateDistance)
+        try container.encode(maxMegapixels, forKey: .maxMegapixels)
+        try container.encode(maxFileMegabytes, forKey: .maxFileMegabytes)
+        try container.encode(ocr, forKey: .ocr)
+        if ocr {
+            try container.encode(ocrMinConfidence, forKey: .ocrMinConfidence)
+            try container.encode(ocrLanguage, forKey: .ocrLanguage)
+        }
     }
 }

@@ -12,7 +12,9 @@ struct IngestFixture {
     let images: URL
     let recipeURL: URL
 
-    init(extraSources: String = "", batchSize: Int = 3) throws {
+    /// `extraSources` is YAML under `sources:` (indented two spaces); `ingest` adds settings under
+    /// `stages.ingest`, one "key: value" each.
+    init(extraSources: String = "", ingest: [String] = [], batchSize: Int = 3) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-ingest-\(UUID().uuidString)")
         images = folder.appendingPathComponent("photos")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
@@ -28,7 +30,7 @@ struct IngestFixture {
             stages:
               ingest:
                 longest_side: 256
-                thumbnail_side: 64
+                thumbnail_side: 64\(ingest.map { "\n    \($0)" }.joined())
             store:
               batch_size: \(batchSize)
             """.write(to: recipeURL, atomically: true, encoding: .utf8)
@@ -58,6 +60,20 @@ struct IngestFixture {
         settings.height = 480
         var rng = SeededGenerator(seed: seed)
         return try SceneRenderer.render(SceneComposer.single(settings, rng: &rng))
+    }
+
+    /// Dark text on plain white signs, one sign per text stacked down the middle of a plain white `width`×`height`
+    /// picture, drawn by the scenes' sign painter; the signs say where each text is.
+    static func textPicture(_ texts: [String], width: Int, height: Int) throws -> (image: PixelBuffer, signs: [TextLabel]) {
+        let row = Double(height) / Double(texts.count)
+        let signs = texts.enumerated().map { index, text in
+            TextLabel(
+                id: index, text: text, signColor: "white",
+                box: Box(x: 0.1 * Double(width), y: (Double(index) + 0.25) * row, width: 0.8 * Double(width), height: 0.5 * row))
+        }
+        let scene = SceneTruth(
+            width: width, height: height, background: .plain, backgroundName: "plain white", objects: [], labels: signs)
+        return (try SceneRenderer.render(scene), signs)
     }
 
     static func jpeg(seed: UInt64, quality: Int = 92) throws -> [UInt8] {

@@ -66,13 +66,20 @@ struct COCOSourceTests {
             #expect(
                 result.rejections == [
                     SourceRejection(
-                        subject: "instances_val2017.json annotation 12",
+                        subject: "instances_val2017.json annotation 12", kind: .boxOutsideImage,
                         reason: "box [700, 10, 20, 20] lies outside the 640×480 image"),
-                    SourceRejection(subject: "instances_val2017.json annotation 13", reason: "unknown image id 99"),
-                    SourceRejection(subject: "instances_val2017.json annotation 14", reason: "unknown category id 77"),
-                    SourceRejection(subject: "captions_val2017.json annotation 103", reason: "unknown image id 42"),
                     SourceRejection(
-                        subject: "\(root)/val2017/b.jpg", reason: "listed in instances_val2017.json but missing"),
+                        subject: "instances_val2017.json annotation 13", kind: .badAnnotation,
+                        reason: "unknown image id 99"),
+                    SourceRejection(
+                        subject: "instances_val2017.json annotation 14", kind: .badAnnotation,
+                        reason: "unknown category id 77"),
+                    SourceRejection(
+                        subject: "captions_val2017.json annotation 103", kind: .badAnnotation,
+                        reason: "unknown image id 42"),
+                    SourceRejection(
+                        subject: "\(root)/val2017/b.jpg", kind: .missingFile,
+                        reason: "listed in instances_val2017.json but missing"),
                 ])
         }
     }
@@ -93,6 +100,7 @@ struct COCOSourceTests {
             #expect(result.items.map(\.annotations.captions) == [["Y."], []])
             #expect(result.rejections.map(\.subject) == ["captions_train.json images[2]", "captions_train.json annotations[1]"])
             #expect(result.rejections.first?.reason == "no \"id\"")
+            #expect(result.rejections.map(\.kind) == [.badAnnotation, .badAnnotation])
         }
     }
 
@@ -114,6 +122,7 @@ struct COCOSourceTests {
                     try source.scan(item: { _ in }, rejected: { _ in })
                 }
                 #expect(error?.reason.hasPrefix(message) == true, "\(error?.reason ?? "nothing") for \(text)")
+                #expect(error?.kind == .unusableSource)
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LoomCore
 import Testing
 
 @testable import LoomIngest
@@ -86,7 +87,7 @@ struct FolderSourceTests {
             #expect(result.rejections.count == 2)
             #expect(result.rejections.first?.subject == "\(root)/dir/link")
             #expect(result.rejections.first?.reason.hasPrefix("symbolic link loop") == true)
-            #expect(result.rejections.last == SourceRejection(subject: "\(root)/z-self", reason: "symbolic link loop"))
+            #expect(result.rejections.last == SourceRejection(subject: "\(root)/z-self", kind: .symlinkLoop, reason: "symbolic link loop"))
         }
     }
 
@@ -101,13 +102,49 @@ struct FolderSourceTests {
             #expect(relative(result, root: root) == ["empty.png"])
             #expect(
                 result.rejections == [
-                    SourceRejection(subject: "\(root)/gone.jpg", reason: "dangling symbolic link"),
-                    SourceRejection(subject: "\(root)/x.jpg", reason: "not a regular file (a FIFO)"),
+                    SourceRejection(subject: "\(root)/gone.jpg", kind: .missingFile, reason: "dangling symbolic link"),
+                    SourceRejection(subject: "\(root)/x.jpg", kind: .notRegularFile, reason: "not a regular file (a FIFO)"),
                 ])
             #expect(try result.items[0].path.readAll(maxBytes: 10) == [])
             // Reading the FIFO directly does not block either.
-            #expect(throws: IngestFileError("not a regular file (a FIFO)")) {
+            #expect(throws: IngestFileError("not a regular file (a FIFO)", kind: .notRegularFile)) {
                 try SourcePath("\(root)/x.jpg").readAll(maxBytes: 10)
+            }
+        }
+    }
+
+    // Root reads through chmod 000 (CAP_DAC_OVERRIDE), and CI runs the tests as root: there the folder would be
+    // walked and the file read, so these two tests run only as an ordinary user.
+    @Test(
+        "a sub-folder that cannot be opened is rejected with its path and the walk goes on",
+        .enabled(if: geteuid() != 0, "root is not stopped by file permissions"))
+    func unreadableFolder() throws {
+        try withTemporaryDirectory { root in
+            for name in ["a.jpg", "locked/b.jpg", "z/c.jpg"] { try writeFile("x", to: "\(root)/\(name)") }
+            try #require(chmod("\(root)/locked", 0) == 0)
+            defer { chmod("\(root)/locked", 0o755) }
+            let result = try collect { try FolderSource(root: root).scan(item: $0, rejected: $1) }
+            #expect(relative(result, root: root) == ["a.jpg", "z/c.jpg"])
+            #expect(
+                result.rejections == [
+                    SourceRejection(
+                        subject: "\(root)/locked", kind: .unreadableFolder, reason: "cannot open folder: permission denied")
+                ])
+        }
+    }
+
+    @Test(
+        "a file that cannot be opened is offered by the walk and refused by readAll as unreadable",
+        .enabled(if: geteuid() != 0, "root is not stopped by file permissions"))
+    func unreadableFile() throws {
+        try withTemporaryDirectory { root in
+            try writeFile("x", to: "\(root)/secret.jpg")
+            try #require(chmod("\(root)/secret.jpg", 0) == 0)
+            let result = try collect { try FolderSource(root: root).scan(item: $0, rejected: $1) }
+            #expect(relative(result, root: root) == ["secret.jpg"])
+            let item = try #require(result.items.first)
+            #expect(throws: IngestFileError("permission denied", kind: .unreadableFile)) {
+                try item.path.readAll(maxBytes: 10)
             }
         }
     }
@@ -136,11 +173,11 @@ struct FolderSourceTests {
         try withTemporaryDirectory { root in
             try writeFile("0123456789", to: "\(root)/ten.jpg")
             #expect(try SourcePath("\(root)/ten.jpg").readAll(maxBytes: 10) == Array("0123456789".utf8))
-            #expect(throws: IngestFileError("file is larger than 9 bytes (10 bytes)")) {
+            #expect(throws: IngestFileError("file is larger than 9 bytes (10 bytes)", kind: .tooLarge)) {
                 try SourcePath("\(root)/ten.jpg").readAll(maxBytes: 9)
             }
-            #expect(throws: IngestFileError("no such file")) { try SourcePath("\(root)/none.jpg").readAll(maxBytes: 9) }
-            #expect(throws: IngestFileError("is a directory")) { try SourcePath(root).readAll(maxBytes: 9) }
+            #expect(throws: IngestFileError("no such file", kind: .missingFile)) { try SourcePath("\(root)/none.jpg").readAll(maxBytes: 9) }
+            #expect(throws: IngestFileError("is a directory", kind: .notRegularFile)) { try SourcePath(root).readAll(maxBytes: 9) }
         }
     }
 
@@ -160,7 +197,7 @@ struct FolderSourceTests {
     @Test("a missing root throws naming the folder")
     func missingRoot() throws {
         _ = try withTemporaryDirectory { root in
-            #expect(throws: IngestFileError("folder \(root)/none: no such file")) {
+            #expect(throws: IngestFileError("folder \(root)/none: no such file", kind: .missingFile)) {
                 try FolderSource(root: "\(root)/none").scan(item: { _ in }, rejected: { _ in })
             }
         }

@@ -75,6 +75,10 @@ struct ManifestSourceTests {
             #expect(reasons[3] == "objects[0] box must be [x, y, width, height], four numbers")
             #expect(reasons[4] == "image \(root)/img/missing.jpg: no such file")
             #expect(reasons[5] == "image /definitely/not/here.jpg: no such file")
+            #expect(
+                result.rejections.map(\.kind) == [
+                    .badManifestLine, .badManifestLine, .badManifestLine, .badManifestLine, .missingFile, .missingFile,
+                ])
         }
     }
 
@@ -133,7 +137,7 @@ struct ManifestSourceTests {
 
     @Test("a missing manifest throws naming it")
     func missingManifest() throws {
-        #expect(throws: IngestFileError("manifest /no/such/m.jsonl: no such file")) {
+        #expect(throws: IngestFileError("manifest /no/such/m.jsonl: no such file", kind: .missingFile)) {
             try ManifestSource(file: "/no/such/m.jsonl").scan(item: { _ in }, rejected: { _ in })
         }
     }

@@ -10,7 +10,7 @@ import Darwin
 /// A fresh temporary directory for one test, removed afterwards.
 func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
     var template = Array("\(NSTemporaryDirectory())/loom-ingest-XXXXXX".utf8CString)
-    guard let made = mkdtemp(&template) else { throw IngestFileError("mkdtemp failed") }
+    guard let made = mkdtemp(&template) else { throw IngestFileError("mkdtemp failed", kind: .unreadableFile) }
     let path = String(cString: made)
     defer { try? FileManager.default.removeItem(atPath: path) }
     return try body(path)
@@ -26,13 +26,13 @@ func writeFile(_ text: String, to path: String) throws {
 /// Creates a file whose name is raw bytes (need not be UTF-8) through open(2).
 func writeRaw(_ contents: [UInt8], toBytes path: [UInt8]) throws {
     let fd = SourcePath(bytes: path).withCString { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
-    guard fd >= 0 else { throw IngestFileError("open failed: \(errno)") }
+    guard fd >= 0 else { throw IngestFileError("open failed: \(errno)", kind: .unreadableFile) }
     defer { close(fd) }
     _ = contents.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
 }
 
 func makeSymlink(_ path: String, to target: String) throws {
-    guard symlink(target, path) == 0 else { throw IngestFileError("symlink failed: \(errno)") }
+    guard symlink(target, path) == 0 else { throw IngestFileError("symlink failed: \(errno)", kind: .unreadableFile) }
 }
 
 /// Everything a scan reported, in order.

@@ -336,9 +336,37 @@ import Testing
     }
 
     @Test func errorsDescribeThemselvesByTheirReason() {
-        let error = ImageDecodeError(reason: "empty file (0 bytes)")
+        let error = ImageDecodeError(.emptyFile, reason: "empty file (0 bytes)")
         #expect(error.description == "empty file (0 bytes)")
         #expect("\(error)" == "empty file (0 bytes)")
+    }
+
+    /// The kind of the `ImageDecodeError` that `body` throws (nil when it throws nothing or something else).
+    func kind(_ body: () throws -> Void) -> RejectionKind? {
+        do {
+            try body()
+            return nil
+        } catch let error as ImageDecodeError {
+            return error.kind
+        } catch {
+            return nil
+        }
+    }
+
+    @Test func errorsCarryTheirKind() throws {
+        #expect(kind { _ = try ImageDecoder.decode([]) } == .emptyFile)
+        #expect(kind { _ = try ImageDecoder.decode(Array("GIF89a".utf8) + [0, 0, 0, 0]) } == .unsupportedFormat)
+        #expect(kind { _ = try ImageDecoder.decode(Array("<!DOCTYPE html>".utf8)) } == .unsupportedFormat)
+        let jpeg = try ImageEncoder.encodeJPEG(TestImages.photo(width: 160, height: 120), quality: 90)
+        #expect(kind { _ = try ImageDecoder.decode(Array(jpeg.prefix(jpeg.count / 2))) } == .corruptImage)
+        #expect(kind { _ = try ImageDecoder.decode(Array(jpeg.prefix(40))) } == .corruptImage)
+        let png = try ImageEncoder.encode(PixelBuffer(width: 64, height: 64, red: 1, green: 2, blue: 3), format: .png)
+        #expect(kind { _ = try ImageDecoder.decode(Array(png.prefix(png.count - 30))) } == .corruptImage)
+        #expect(kind { _ = try ImageDecoder.decode(Array(TestImages.webpLossless4x3.prefix(40))) } == .corruptImage)
+        // Every format's pixel limit gives the same kind, whatever the words of its reason.
+        #expect(kind { _ = try ImageDecoder.decode(TestImages.pngClaiming(width: 100_000, height: 100_000)) } == .tooManyPixels)
+        #expect(kind { _ = try ImageDecoder.decode(jpeg, maxPixels: 1000) } == .tooManyPixels)
+        #expect(kind { _ = try ImageDecoder.decode(TestImages.webpGradient64x48, maxPixels: 3071) } == .tooManyPixels)
     }
 
     @Test func decodingIsSafeFromManyTasks() async throws {

@@ -109,6 +109,33 @@ struct RecipeLoaderTests {
         }
     }
 
+    @Test("OCR settings: off by default, read when given, out-of-range or malformed values reported")
+    func ocrSettings() throws {
+        let base = "sources:\n  folders: [photos]\nstages:\n  ingest:\n"
+        let defaults = try RecipeLoader.parse(base + "    ocr: true\n", file: "r.yaml")
+        #expect(defaults.ingest.ocr && defaults.ingest.ocrMinConfidence == 50 && defaults.ingest.ocrLanguage == "eng")
+        #expect(try !RecipeLoader.parse("sources:\n  folders: [photos]\n", file: "r.yaml").ingest.ocr)
+        let given = try RecipeLoader.parse(
+            base + "    ocr: true\n    ocr_min_confidence: 72.5\n    ocr_language: eng+chi_sim\n", file: "r.yaml")
+        #expect(given.ingest.ocrMinConfidence == 72.5 && given.ingest.ocrLanguage == "eng+chi_sim")
+        let found = diagnostics(base + "    ocr_min_confidence: 150\n    ocr_language: ../eng\n")
+        #expect(found.map(\.path) == ["stages.ingest.ocr_min_confidence", "stages.ingest.ocr_language"])
+        #expect(found.first?.message.contains("out of range") == true)
+        #expect(found.last?.message.contains("not a tesseract language code") == true)
+        for bad in ["", "eng+", "+eng", "eng deu", "eng/../x"] { #expect(!CollectionReader.isLanguageList(bad), "\(bad)") }
+    }
+
+    @Test("the OCR settings enter the ingest settings' encoding (the run's fingerprint) only when OCR is on")
+    func ocrSettingsEncoding() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let off = String(decoding: try encoder.encode(IngestSettings(ocrLanguage: "deu")), as: UTF8.self)
+        #expect(!off.contains("ocrLanguage") && !off.contains("ocrMinConfidence"))
+        let on = IngestSettings(ocr: true, ocrMinConfidence: 80, ocrLanguage: "deu")
+        #expect(try JSONDecoder().decode(IngestSettings.self, from: try encoder.encode(on)) == on)
+        #expect(try JSONDecoder().decode(IngestSettings.self, from: Data(off.utf8)) == IngestSettings())
+    }
+
     @Test("a recipe without sources is refused")
     func noSources() {
         #expect(diagnostics("name: empty\n").contains { $0.message.contains("names no sources") })

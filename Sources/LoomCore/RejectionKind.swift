@@ -1,0 +1,64 @@
+/// Why a stage could not use a piece of input, or the caveat it was used with: the group `loom status` lists it
+/// under.
+///
+/// The raw value is the category's display name, which is also what the store keeps in `rejections.category`.
+/// Raw values are stable: changing one changes stored runs and their content hashes; renaming a case does not.
+public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
+    // A file or folder that could not be read.
+
+    /// No file at the path (also a dangling symbolic link, or a file that vanished during the run).
+    case missingFile = "missing file"
+    /// The file exists but could not be opened or read (permission denied, input/output error, …).
+    case unreadableFile = "unreadable file"
+    /// A folder inside a folder source that could not be opened or listed; the rest of the source is walked.
+    case unreadableFolder = "unreadable folder"
+    /// A directory, FIFO, socket or device where an image file was expected.
+    case notRegularFile = "not a regular file"
+    /// A symbolic link that leads back to a folder being walked, or a cycle of links.
+    case symlinkLoop = "symbolic link loop"
+    /// A file larger than `stages.ingest.max_file_mb`, refused without being read.
+    case tooLarge = "file too large"
+
+    // A file whose bytes are not a usable image.
+
+    /// Zero bytes.
+    case emptyFile = "empty file"
+    /// A format Loom does not read (GIF, TIFF, HEIC, …, animated WebP) or no image at all.
+    case unsupportedFormat = "unsupported format"
+    /// A header claiming more pixels than `stages.ingest.max_megapixels` (a decompression bomb, say).
+    case tooManyPixels = "too many pixels"
+    /// Bytes the decoder gave up on: truncated, corrupt, or a codec failure.
+    case corruptImage = "corrupt or truncated image"
+
+    // Annotations a source could not use.
+
+    /// A manifest line that is not JSON, not an object, lacks the image path or has malformed annotations.
+    case badManifestLine = "manifest line not usable"
+    /// A COCO element of the wrong shape, naming unknown ids, repeated, or an empty caption.
+    case badAnnotation = "COCO annotation not usable"
+    /// A box that lies outside its image, or has no area; the image is kept without it.
+    case boxOutsideImage = "box outside the image"
+
+    // The run itself.
+
+    /// A whole source that could not be read (its file unreadable, not COCO JSON, …); nothing of it was used.
+    case unusableSource = "source problem"
+    /// The normalized image or thumbnail could not be written into the run directory.
+    case cannotWrite = "cannot write"
+    /// The run stopped before the file was read.
+    case cancelled = "cancelled"
+
+    // Notes: the input was used, with a caveat.
+
+    /// The same bytes as an image ingested earlier; stored once.
+    case exactCopy = "exact copy (ingested once)"
+    /// The file name is not valid UTF-8; it is shown with `\xNN` escapes.
+    case nonUTF8Name = "file name not UTF-8 (ingested)"
+    /// The extension names another format than the content has; the content decides.
+    case wrongExtension = "extension does not match content (ingested)"
+    /// Text recognition (`stages.ingest.ocr`) failed on the image; it was ingested without text lines.
+    case textNotRead = "text not read (ingested)"
+
+    /// The category's display name: what `loom status` shows and the store keeps.
+    public var category: String { rawValue }
+}
