@@ -38,6 +38,9 @@ public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
     case badAnnotation = "COCO annotation not usable"
     /// A box that lies outside its image, or has no area; the image is kept without it.
     case boxOutsideImage = "box outside the image"
+    /// A row of a converted dataset that is not JSON, lacks a column its task needs, has a label that means
+    /// nothing, or names an image that was not ingested.
+    case badDatasetRow = "dataset row not usable"
 
     // The run itself.
 

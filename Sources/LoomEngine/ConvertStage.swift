@@ -28,7 +28,6 @@ struct ConvertStage: Sendable {
     let observer: RunObserver?
 
     static let stageName = Stage.convert.rawValue
-    static let rowCategory = "dataset row not usable"
 
     func run() async throws -> ConvertSummary? {
         let datasets = recipe.collections.compactMap { collection -> DatasetConversion? in
@@ -66,7 +65,7 @@ struct ConvertStage: Sendable {
         func reject(_ subject: String, _ reason: String) throws {
             summary.rejected += 1
             try submit(StoreWrite(rejections: [
-                Rejection(subject: IngestStage.relative(subject, to: recipeFolder), stage: Self.stageName, category: Self.rowCategory, reason: reason)
+                Rejection(subject: IngestStage.relative(subject, to: recipeFolder), stage: Self.stageName, category: RejectionKind.badDatasetRow.category, reason: reason)
             ]))
         }
         do {

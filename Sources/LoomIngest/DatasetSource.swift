@@ -34,7 +34,7 @@ public struct DatasetSource: Sendable {
         try rows(row: { row in
             for path in row.images where seen.insert(path).inserted {
                 if let problem = regularFileProblem(path) {
-                    try rejected(SourceRejection(subject: "\(row.subject) image \(path.display)", reason: problem))
+                    try rejected(SourceRejection(subject: "\(row.subject) image \(path.display)", kind: problem.kind, reason: problem.reason))
                     continue
                 }
                 try item(SourceItem(path: path, origin: "dataset \(row.subject)"))
@@ -54,7 +54,7 @@ public struct DatasetSource: Sendable {
                 do {
                     converted = try convert(row, root: root)
                 } catch let problem as RowProblem {
-                    try rejected(SourceRejection(subject: row.subject, reason: problem.reason))
+                    try rejected(SourceRejection(subject: row.subject, kind: .badDatasetRow, reason: problem.reason))
                     return
                 }
                 try body(converted)

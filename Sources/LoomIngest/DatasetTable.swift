@@ -29,7 +29,7 @@ public struct DatasetTable: Sendable {
         case "jsonl", "ndjson": format = .jsonl
         case "json": format = .json
         case "csv": format = .csv
-        default: throw IngestFileError("dataset \(file): the file must end in .jsonl, .json or .csv to say its format")
+        default: throw IngestFileError("dataset \(file): the file must end in .jsonl, .json or .csv to say its format", kind: .unusableSource)
         }
     }
 
@@ -50,25 +50,25 @@ public struct DatasetTable: Sendable {
         do {
             reader = try LineReader(path: SourcePath(file))
         } catch let error as IngestFileError {
-            throw IngestFileError("dataset \(file): \(error.reason)")
+            throw IngestFileError("dataset \(file): \(error.reason)", kind: .unusableSource)
         }
         var index = 0
         while let line = try reader.next() {
             let subject = "\(name):\(reader.lineNumber)"
             guard case .text(let bytes) = line else {
-                try rejected(SourceRejection(subject: subject, reason: "line is longer than \(reader.maxLineBytes) bytes"))
+                try rejected(SourceRejection(subject: subject, kind: .badDatasetRow, reason: "line is longer than \(reader.maxLineBytes) bytes"))
                 continue
             }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do {
                 guard case .object(let members) = try JSONValue.parse(bytes) else {
-                    try rejected(SourceRejection(subject: subject, reason: "not a JSON object"))
+                    try rejected(SourceRejection(subject: subject, kind: .badDatasetRow, reason: "not a JSON object"))
                     continue
                 }
                 try row(Row(subject: subject, index: index, values: members))
                 index += 1
             } catch let error as JSONParseError {
-                try rejected(SourceRejection(subject: subject, reason: "not JSON (\(error.reason))"))
+                try rejected(SourceRejection(subject: subject, kind: .badDatasetRow, reason: "not JSON (\(error.reason))"))
             }
         }
     }
@@ -78,13 +78,13 @@ public struct DatasetTable: Sendable {
         do {
             mapped = try MappedFile(path: SourcePath(file))
         } catch let error as IngestFileError {
-            throw IngestFileError("dataset \(file): \(error.reason)")
+            throw IngestFileError("dataset \(file): \(error.reason)", kind: .unusableSource)
         }
         try mapped.withBytes { bytes in
             let scanner = JSONElementScanner(bytes)
             do {
                 var start = scanner.skipSpace(0)
-                guard start < bytes.count else { throw IngestFileError("dataset \(file): the file is empty") }
+                guard start < bytes.count else { throw IngestFileError("dataset \(file): the file is empty", kind: .unusableSource) }
                 if bytes[start] == 0x7B {
                     // An object wrapping the rows, as many dataset dumps do.
                     var rows: Range<Int>?
@@ -94,7 +94,7 @@ public struct DatasetTable: Sendable {
                         }
                     }
                     guard let rows else {
-                        throw IngestFileError("dataset \(file): a JSON object must hold its rows in \"data\", \"rows\", \"annotations\" or \"examples\"")
+                        throw IngestFileError("dataset \(file): a JSON object must hold its rows in \"data\", \"rows\", \"annotations\" or \"examples\"", kind: .unusableSource)
                     }
                     start = rows.lowerBound
                 }
@@ -104,33 +104,33 @@ public struct DatasetTable: Sendable {
                     defer { index += 1 }
                     do {
                         guard case .object(let members) = try JSONValue.parse(UnsafeBufferPointer(rebasing: bytes[element])) else {
-                            try rejected(SourceRejection(subject: subject, reason: "not a JSON object"))
+                            try rejected(SourceRejection(subject: subject, kind: .badDatasetRow, reason: "not a JSON object"))
                             return
                         }
                         try row(Row(subject: subject, index: index, values: members))
                     } catch let error as JSONParseError {
-                        try rejected(SourceRejection(subject: subject, reason: "not JSON (\(error.reason))"))
+                        try rejected(SourceRejection(subject: subject, kind: .badDatasetRow, reason: "not JSON (\(error.reason))"))
                     }
                 }
             } catch let failure as JSONElementScanner.Failure {
                 let (line, column) = scanner.location(of: failure.offset)
-                throw IngestFileError("dataset \(file): not JSON at line \(line), column \(column): \(failure.message)")
+                throw IngestFileError("dataset \(file): not JSON at line \(line), column \(column): \(failure.message)", kind: .unusableSource)
             }
         }
     }
 
     private func scanCSV(row: (Row) throws -> Void, rejected: (SourceRejection) throws -> Void) throws {
         guard let stream = InputStream(fileAtPath: file) else {
-            throw IngestFileError("dataset \(file): cannot be opened")
+            throw IngestFileError("dataset \(file): cannot be opened", kind: .unusableSource)
         }
         let reader: CSVReader
         do {
             reader = try CSVReader(stream: stream, hasHeaderRow: true)
         } catch {
-            throw IngestFileError("dataset \(file): not CSV (\(error))")
+            throw IngestFileError("dataset \(file): not CSV (\(error))", kind: .unusableSource)
         }
         guard let header = reader.headerRow, !header.isEmpty else {
-            throw IngestFileError("dataset \(file): the CSV file has no header row naming its columns")
+            throw IngestFileError("dataset \(file): the CSV file has no header row naming its columns", kind: .unusableSource)
         }
         var index = 0
         while let cells = reader.next() {
@@ -140,7 +140,7 @@ public struct DatasetTable: Sendable {
             if cells.allSatisfy({ $0.isEmpty }) { continue }
             guard cells.count == header.count else {
                 try rejected(SourceRejection(
-                    subject: subject, reason: "the row has \(cells.count) cells but the header names \(header.count) columns"))
+                    subject: subject, kind: .badDatasetRow, reason: "the row has \(cells.count) cells but the header names \(header.count) columns"))
                 continue
             }
             var values: [String: JSONValue] = [:]
@@ -156,7 +156,7 @@ public struct DatasetTable: Sendable {
         // On Linux a file stream reports bytes available until a read returns nothing, and CSV.swift then sets
         // `cannotReadFile`: at the end of the stream that is the normal end, not a failure.
         if let error = reader.error, stream.streamStatus != .atEnd {
-            throw IngestFileError("dataset \(file): not CSV after row \(index + 1) (\(error))")
+            throw IngestFileError("dataset \(file): not CSV after row \(index + 1) (\(error))", kind: .unusableSource)
         }
     }
 }

@@ -10,7 +10,7 @@ struct RejectionKindTests {
             .notRegularFile: "not a regular file", .symlinkLoop: "symbolic link loop", .tooLarge: "file too large",
             .emptyFile: "empty file", .unsupportedFormat: "unsupported format", .tooManyPixels: "too many pixels",
             .corruptImage: "corrupt or truncated image", .badManifestLine: "manifest line not usable",
-            .badAnnotation: "COCO annotation not usable", .boxOutsideImage: "box outside the image",
+            .badAnnotation: "COCO annotation not usable", .boxOutsideImage: "box outside the image", .badDatasetRow: "dataset row not usable",
             .unusableSource: "source problem", .cannotWrite: "cannot write", .cancelled: "cancelled",
             .exactCopy: "exact copy (ingested once)", .nonUTF8Name: "file name not UTF-8 (ingested)",
             .wrongExtension: "extension does not match content (ingested)", .textNotRead: "text not read (ingested)",
