@@ -43,7 +43,7 @@ final class ProgressDisplay: Sendable {
                 // A stage that streams its input (ingest) does not know its total in advance.
                 let detail = (state.total > 0
                     ? String(format: "%@ %d/%d (%.0f%%) %.1f/s ETA %@, %d records", stage.rawValue, done + failed, state.total, fraction * 100, rate, eta, records)
-                    : String(format: "%@ %d files %.1f/s", stage.rawValue, done + failed, rate))
+                    : String(format: "%@ %d %@ %.1f/s", stage.rawValue, done + failed, stage == .convert ? "rows" : "files", rate))
                     + (failed > 0 ? ", \(failed) failed" : "")
                 if isTerminal {
                     let width = 28

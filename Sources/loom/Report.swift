@@ -18,6 +18,11 @@ enum Report {
                 lines.insert("Input problems (see `loom status`): " + problems.map { "\($0.value) \($0.key)" }.joined(separator: ", "), at: 1)
             }
         }
+        if let convert = summary.convert {
+            lines.insert(
+                "Datasets: \(convert.rows) rows converted (\(convert.madeNow) now), \(convert.rejected) not usable (see `loom status`).",
+                at: summary.ingest == nil ? 0 : 1)
+        }
         let sampleFailures = summary.failures.filter { $0.stage != "ingest" }
         if !sampleFailures.isEmpty {
             lines.append("\(sampleFailures.count) item(s) failed (see `loom status`):")

@@ -136,6 +136,38 @@ struct RecipeLoaderTests {
         #expect(try JSONDecoder().decode(IngestSettings.self, from: Data(off.utf8)) == IngestSettings())
     }
 
+    @Test("the example recipes in examples/ load without a diagnostic")
+    func examplesLoad() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples")
+        for name in ["quickstart.yaml", "my-photos.yaml", "datasets.yaml"] {
+            _ = try RecipeLoader.load(contentsOf: examples.appendingPathComponent(name))
+        }
+        let datasets = try RecipeLoader.load(contentsOf: examples.appendingPathComponent("datasets.yaml"))
+        #expect(datasets.ground == GroundSettings(singles: true, pairs: 500, sets: 200, setImages: 3...4))
+        let tasks = datasets.collections.compactMap { collection -> DatasetConversion.Task? in
+            if case .dataset(let conversion) = collection { return conversion.task }
+            return nil
+        }
+        #expect(tasks == [.statementPair, .imageDifference, .imageChoice])
+    }
+
+    @Test("a dataset with an unknown task or a set of 7 grounded images is refused with its line")
+    func badDatasetAndGround() {
+        let found = diagnostics("""
+            name: bad
+            sources:
+              datasets:
+                - file: rows.jsonl
+                  task: captions
+                  columns: {images: [a]}
+            stages:
+              ground: {sets: {count: 2, images: {min: 3, max: 7}}}
+            """)
+        #expect(found.contains { $0.message.contains("'captions' is not one of") && $0.line == 5 })
+        #expect(found.contains { $0.path.hasPrefix("stages.ground.sets") })
+    }
+
     @Test("a recipe without sources is refused")
     func noSources() {
         #expect(diagnostics("name: empty\n").contains { $0.message.contains("names no sources") })
