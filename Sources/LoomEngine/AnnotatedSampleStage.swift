@@ -1,5 +1,4 @@
 import Foundation
-import LoomCheck
 import LoomCore
 import LoomGenerate
 import LoomRecipe
@@ -30,39 +29,9 @@ struct AnnotatedSampleStage: Sendable {
         let maker = AnnotatedSampleMaker(recipe: recipe, store: store, generator: generator)
         observer?(.stageStarted(stage: .ground, total: plan.samples.count, alreadyDone: done.count))
         let tally = RunTally(done: done.count, failed: exhausted.count)
-        let observer = observer
-        let (writer, workers) = (writer, workers)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var queue = pending.makeIterator()
-            func startNext() -> Bool {
-                guard let item = queue.next() else { return false }
-                group.addTask {
-                    do {
-                        let write = try await workers.run { try maker.make(item) }
-                        try await writer.submit(write)
-                        let now = tally.state.withLock { state in
-                            state.done += 1
-                            state.records += write.records.count
-                            return state
-                        }
-                        observer?(.progressed(stage: .ground, done: now.done, failed: now.failed, records: now.records))
-                    } catch let error as LoomError where error.kind == .generate || error.kind == .io {
-                        try await writer.submit(StoreWrite(ledger: [
-                            LedgerEntry(item: item.id, stage: Stage.ground.rawValue, status: .failed, error: error.description)
-                        ]))
-                        let now = tally.state.withLock { state in
-                            state.failed += 1
-                            return state
-                        }
-                        observer?(.itemFailed(item: item.id, stage: .ground, reason: error.description))
-                        observer?(.progressed(stage: .ground, done: now.done, failed: now.failed, records: now.records))
-                    }
-                }
-                return true
-            }
-            for _ in 0..<(workers.threads * 2) where !startNext() { break }
-            while try await group.next() != nil { _ = startNext() }
-        }
+        try await BoundedMaker(
+            stage: .ground, recoverable: [.generate, .io], workers: workers, writer: writer, observer: observer
+        ).run(pending, id: \.id, tally: tally) { try maker.make($0) }
         try await writer.flush()
         let (madeDone, madeFailed) = tally.state.withLock { ($0.done, $0.failed) }
         observer?(.stageFinished(stage: .ground, done: madeDone, failed: madeFailed))
@@ -88,14 +57,7 @@ struct AnnotatedSampleMaker: Sendable {
         let truth = SampleTruth.annotated(AnnotatedTruth(kind: planned.kind, images: images))
         let sample = Sample(id: planned.id, kind: planned.kind, ordinal: planned.ordinal, media: planned.images, truth: truth)
         var records = try generator.records(for: sample, seed: StableID.seed(recipe.seed, planned.id, "generate"))
-        for index in records.indices {
-            records[index].flags = AnswerChecker.check(records[index], truth: truth)
-        }
-        if recipe.check.onDisagreement == .fail, let bad = records.first(where: { !$0.flags.isEmpty }) {
-            throw LoomError(
-                .check, bad.flags.map(\.reason).joined(separator: "; ") + " (stages.check.on_disagreement is 'fail')",
-                subject: "record \(bad.id)")
-        }
+        try RecordChecking.check(&records, truth: truth, policy: recipe.check.onDisagreement)
         var write = StoreWrite(
             samples: [sample], records: records,
             ledger: [LedgerEntry(item: planned.id, stage: Stage.ground.rawValue, status: .done)])

@@ -1,5 +1,4 @@
 import Foundation
-import LoomCheck
 import LoomCore
 import LoomGenerate
 import LoomIngest
@@ -94,15 +93,10 @@ struct ConvertStage: Sendable {
                     let (sample, converted) = try converter.convert(
                         id: id, ordinal: row.index, source: row.subject, media: media, content: row.content,
                         conversion: conversion, seed: StableID.seed(recipe.seed, id, "convert"))
-                    var record = converted
-                    record.flags = AnswerChecker.check(record, truth: sample.truth)
-                    if recipe.check.onDisagreement == .fail, !record.flags.isEmpty {
-                        throw LoomError(
-                            .check, record.flags.map(\.reason).joined(separator: "; ") + " (stages.check.on_disagreement is 'fail')",
-                            subject: "record \(record.id)")
-                    }
+                    var records = [converted]
+                    try RecordChecking.check(&records, truth: sample.truth, policy: recipe.check.onDisagreement)
                     var write = StoreWrite(
-                        samples: [sample], records: [record],
+                        samples: [sample], records: records,
                         ledger: [LedgerEntry(item: id, stage: Self.stageName, status: .done)])
                     write.encode()
                     try submit(write)

@@ -185,50 +185,14 @@ public final class RecipeRunner: Sendable {
         worker.renderImages = renderImages
         observer?(.stageStarted(stage: .render, total: plan.samples.count, alreadyDone: done.count))
         let tally = RunTally(done: done.count, failed: exhausted.count)
-        try await make(pending, worker: worker, workers: workers, writer: writer, tally: tally)
+        let maker = BoundedMaker(
+            stage: .render, recoverable: [.render, .generate], workers: workers, writer: writer, observer: observer)
+        let sampleWorker = worker
+        try await maker.run(pending, id: \.id, tally: tally) { try sampleWorker.make($0) }
         try await writer.flush()
         let (madeDone, madeFailed) = tally.state.withLock { ($0.done, $0.failed) }
         observer?(.stageFinished(stage: .render, done: madeDone, failed: madeFailed))
         return pending.count
-    }
-
-    /// Makes the pending samples with a bounded number in flight, submitting each to the writer.
-    private func make(
-        _ pending: [PlannedSample], worker: SampleWorker, workers: CPUWorkers, writer: BatchingWriter,
-        tally: RunTally
-    ) async throws {
-        let observer = observer
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var queue = pending.makeIterator()
-            func startNext() -> Bool {
-                guard let item = queue.next() else { return false }
-                group.addTask {
-                    do {
-                        let write = try await workers.run { try worker.make(item) }
-                        try await writer.submit(write)
-                        let now = tally.state.withLock { state in
-                            state.done += 1
-                            state.records += write.records.count
-                            return state
-                        }
-                        observer?(.progressed(stage: .render, done: now.done, failed: now.failed, records: now.records))
-                    } catch let error as LoomError where error.kind == .render || error.kind == .generate {
-                        // A bad item is recorded with its reason and the run goes on.
-                        try await writer.submit(
-                            StoreWrite(ledger: [LedgerEntry(item: item.id, stage: Stage.render.rawValue, status: .failed, error: error.description)]))
-                        let now = tally.state.withLock { state in
-                            state.failed += 1
-                            return state
-                        }
-                        observer?(.itemFailed(item: item.id, stage: .render, reason: error.description))
-                        observer?(.progressed(stage: .render, done: now.done, failed: now.failed, records: now.records))
-                    }
-                }
-                return true
-            }
-            for _ in 0..<(workers.threads * 2) where !startNext() { break }
-            while try await group.next() != nil { _ = startNext() }
-        }
     }
 }
 

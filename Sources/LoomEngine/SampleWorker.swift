@@ -1,5 +1,4 @@
 import Foundation
-import LoomCheck
 import LoomCore
 import LoomGenerate
 import LoomMedia
@@ -39,14 +38,7 @@ struct SampleWorker: Sendable {
         let sample = Sample(
             id: planned.id, kind: planned.kind, ordinal: planned.ordinal, media: media.map(\.id), truth: truth)
         var records = try generator.records(for: sample, seed: StableID.seed(recipe.seed, planned.id, "generate"))
-        for index in records.indices {
-            records[index].flags = AnswerChecker.check(records[index], truth: truth)
-        }
-        if recipe.check.onDisagreement == .fail, let bad = records.first(where: { !$0.flags.isEmpty }) {
-            throw LoomError(
-                .check, bad.flags.map(\.reason).joined(separator: "; ") + " (stages.check.on_disagreement is 'fail')",
-                subject: "record \(bad.id)")
-        }
+        try RecordChecking.check(&records, truth: truth, policy: recipe.check.onDisagreement)
         // Identical media within a sample (a still frame) are stored once.
         var seen: Set<String> = []
         var write = StoreWrite(
