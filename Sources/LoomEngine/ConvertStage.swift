@@ -46,13 +46,8 @@ struct ConvertStage: Sendable {
         return summary
     }
 
-    private func resolve(_ path: String) -> String {
-        path.hasPrefix("/") ? path : recipeFolder.appendingPathComponent(path).standardizedFileURL.path
-    }
-
     private func convert(_ conversion: DatasetConversion, done: Set<String>, summary: inout ConvertSummary) throws {
-        let source = DatasetSource(
-            conversion: conversion, file: resolve(conversion.file), imageRoot: conversion.imageRoot.map(resolve))
+        let source = DatasetSource(conversion, recipeFolder: recipeFolder)
         var batch: [StoreWrite] = []
         func submit(_ write: StoreWrite) throws {
             batch.append(write)

@@ -240,7 +240,7 @@ struct IngestStage: Sendable {
     /// Every source path must exist before any work starts: a typo in a recipe is a recipe error.
     private func checkSourcesExist() throws {
         func check(_ path: String, _ what: String) throws {
-            let resolved = path.hasPrefix("/") ? path : recipeFolder.appendingPathComponent(path).path
+            let resolved = RecipePath.resolve(path, in: recipeFolder)
             guard FileManager.default.fileExists(atPath: resolved) else {
                 throw LoomError(.recipe, "the \(what) does not exist: \(resolved)", subject: "sources")
             }

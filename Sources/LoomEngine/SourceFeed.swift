@@ -21,9 +21,7 @@ final class SourceFeed: Sendable {
 
     init(_ collections: [CollectionSource], relativeTo folder: URL, window: Int) {
         sources = collections.map { collection in
-            func resolve(_ path: String) -> String {
-                path.hasPrefix("/") ? path : folder.appendingPathComponent(path).standardizedFileURL.path
-            }
+            func resolve(_ path: String) -> String { RecipePath.resolve(path, in: folder) }
             switch collection {
             case .folder(let path, let include, let exclude):
                 let source = FolderSource(root: resolve(path), include: include, exclude: exclude)
@@ -35,8 +33,7 @@ final class SourceFeed: Sendable {
                 let source = COCOSource(instances: instances.map(resolve), captions: captions.map(resolve), imageRoot: resolve(images))
                 return (collection.label, { try source.scan(item: $0, rejected: $1) })
             case .dataset(let conversion):
-                let source = DatasetSource(
-                    conversion: conversion, file: resolve(conversion.file), imageRoot: conversion.imageRoot.map(resolve))
+                let source = DatasetSource(conversion, recipeFolder: folder)
                 return (collection.label, { try source.scan(item: $0, rejected: $1) })
             }
         }
