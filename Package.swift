@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries from Debian, each behind a system-library target with a shim header.
@@ -44,6 +45,23 @@ let package = Package(
         .target(name: "LoomRecipe", dependencies: ["LoomCore", "Yams"], resources: [.copy("Resources/starter.yaml")]),
         // The run store: SQLite through GRDB, ledger, batching writer.
         .target(name: "LoomStore", dependencies: ["LoomCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The model client: OpenAI-compatible chat completions over async-http-client, with retries, streaming,
+        // structured output, adaptive concurrency and token accounting.
+        .target(name: "LoomLLM", dependencies: [
+            "LoomCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // A scriptable OpenAI-compatible server on loopback, for tests and benchmarks (never for production).
+        .target(name: "LoomMockModel", dependencies: [
+            "LoomCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // The offline template generator: seed-question templates (data files) instantiated from ground truth.
         .target(name: "LoomGenerate", dependencies: ["LoomCore", "Yams"], resources: [.copy("Templates")]),
         // The independent answer checker: recomputes every answer from ground truth.
@@ -53,7 +71,7 @@ let package = Package(
         // Recipe execution: stages, scheduling, resume, progress.
         .target(name: "LoomEngine", dependencies: [
             "LoomCore", "LoomMedia", "LoomScenes", "LoomRecipe", "LoomStore", "LoomGenerate", "LoomCheck", "LoomExport",
-            "LoomIngest", "LoomOCR",
+            "LoomIngest", "LoomOCR", "LoomLLM",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // The thin command-line front end.
@@ -62,18 +80,21 @@ let package = Package(
         ]),
 
         // Benchmarks (`make bench`): generation speed without drawing images.
-        .executableTarget(name: "loom-bench", dependencies: ["LoomEngine"], path: "benchmarks/LoomBench"),
+        .executableTarget(name: "loom-bench", dependencies: ["LoomEngine", "LoomLLM", "LoomMockModel"], path: "benchmarks/LoomBench"),
+        // The mock model endpoint as a process of its own, for benchmarking other clients against the same server.
+        .executableTarget(name: "loom-mock-model", dependencies: ["LoomMockModel"], path: "benchmarks/MockModel"),
 
         .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore"]),
         .testTarget(name: "LoomMediaTests", dependencies: ["LoomMedia"]),
         .testTarget(name: "LoomOCRTests", dependencies: ["LoomOCR", "LoomScenes", "LoomMedia"]),
         .testTarget(name: "LoomIngestTests", dependencies: ["LoomIngest", "LoomMedia"]),
         .testTarget(name: "LoomScenesTests", dependencies: ["LoomScenes", "LoomMedia"]),
+        .testTarget(name: "LoomLLMTests", dependencies: ["LoomLLM", "LoomMockModel"]),
         .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe"]),
         .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore"]),
         .testTarget(name: "LoomGenerateTests", dependencies: ["LoomGenerate", "LoomCheck", "LoomScenes"]),
         .testTarget(name: "LoomEngineTests", dependencies: [
-            "LoomEngine", "LoomMedia", "LoomScenes", "LoomStore", "LoomOCR", "LoomRecipe",
+            "LoomEngine", "LoomMedia", "LoomScenes", "LoomStore", "LoomOCR", "LoomRecipe", "LoomMockModel",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import LoomCore
 import Foundation
 
 /// Finds where JSON values begin and end in a byte buffer without building them, so a huge document (a 450 MB

@@ -1,8 +1,7 @@
 import Foundation
-import LoomCore
 
-/// A parsed JSON value, for manifest lines whose shape is not fixed.
-enum JSONValue: Hashable, Sendable {
+/// A parsed JSON value, for input whose shape is not fixed: manifest lines, dataset rows, model replies.
+public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -12,18 +11,18 @@ enum JSONValue: Hashable, Sendable {
     case object([String: JSONValue])
 
     /// Parses `bytes` as one JSON document (RFC 8259; whitespace around it allowed).
-    static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         try bytes.withUnsafeBufferPointer { buffer in Result { () throws(JSONParseError) in try parse(buffer) } }.get()
     }
 
     /// Parses a buffer as one JSON document.
-    static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: buffer)
         return try parser.document()
     }
 
     /// The value as compact JSON text with object keys sorted, so equal values give equal text.
-    var jsonText: String {
+    public var jsonText: String {
         var out: [UInt8] = []
         write(to: &out)
         return String(decoding: out, as: UTF8.self)
@@ -56,7 +55,7 @@ enum JSONValue: Hashable, Sendable {
     }
 
     /// "an array", "a string", … for messages.
-    var kindName: String {
+    public var kindName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
@@ -67,7 +66,7 @@ enum JSONValue: Hashable, Sendable {
         }
     }
 
-    var doubleValue: Double? {
+    public var doubleValue: Double? {
         switch self {
         case .integer(let value): return Double(value)
         case .number(let value): return value
@@ -75,30 +74,30 @@ enum JSONValue: Hashable, Sendable {
         }
     }
 
-    var stringValue: String? {
+    public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 }
 
 /// Why some bytes are not JSON, shortly: "expected ':' at column 12".
-struct JSONParseError: Error, Sendable, CustomStringConvertible {
+public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     /// What is wrong, without the place.
-    var message: String
+    public var message: String
     /// The byte offset where it went wrong, when known.
-    var offset: Int?
+    public var offset: Int?
 
-    init(message: String, offset: Int? = nil) {
+    public init(message: String, offset: Int? = nil) {
         self.message = message
         self.offset = offset
     }
 
     /// The message with its column: "expected ':' at column 12".
-    var reason: String { offset.map { "\(message) at column \($0 + 1)" } ?? message }
-    var description: String { reason }
+    public var reason: String { offset.map { "\(message) at column \($0 + 1)" } ?? message }
+    public var description: String { reason }
 
     /// The most specific message a `DecodingError` carries, without Foundation's boilerplate.
-    static func shortReason(_ error: any Error) -> String {
+    public static func shortReason(_ error: any Error) -> String {
         var message: String?
         switch error {
         case DecodingError.dataCorrupted(let context):
@@ -121,17 +120,19 @@ struct JSONParseError: Error, Sendable, CustomStringConvertible {
 
 /// A strict recursive-descent JSON parser over bytes: faster than `JSONDecoder` into an enum (no trial decoding),
 /// and its errors say what was expected where.
-struct JSONParser {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var index = 0
+public struct JSONParser {
+    public let bytes: UnsafeBufferPointer<UInt8>
+    /// The offset of the next byte to read.
+    public var index = 0
     private var depth = 0
     private static let maxDepth = 512
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    public init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    mutating func document() throws(JSONParseError) -> JSONValue {
+    /// Parses the whole buffer as one value.
+    public mutating func document() throws(JSONParseError) -> JSONValue {
         skipSpace()
         let value = try self.value()
         skipSpace()
@@ -241,7 +242,8 @@ struct JSONParser {
     }
 
     /// A string literal starting at the opening quote; escapes resolved, `\uD83D\uDE00` pairs joined.
-    mutating func string() throws(JSONParseError) -> String {
+    /// Parses a string starting at `index`.
+    public mutating func string() throws(JSONParseError) -> String {
         let open = index
         index += 1
         var runStart = index

@@ -1,0 +1,56 @@
+/// Why a model call failed, in terms a user can act on.
+public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// 401: the API key is missing or wrong.
+        case unauthorized
+        /// 403: the key may not use this model or endpoint.
+        case forbidden
+        /// 404, or a 400 that names the model: the model does not exist on this endpoint.
+        case modelNotFound
+        /// Any other 400/422: the request is malformed for this server.
+        case badRequest
+        /// 429 after every retry.
+        case rateLimited
+        /// 5xx (or 408/409) after every retry.
+        case server
+        /// The overall deadline passed (connect, head and body together), after every retry.
+        case timeout
+        /// The connection failed (refused, reset, DNS), after every retry.
+        case transport
+        /// The server answered 200 with a body that is not a chat completion, or a stream that broke off.
+        case invalidResponse
+        /// The reply's text is not what the schema asks, after every correction turn.
+        case invalidReply
+    }
+
+    public var kind: Kind
+    /// The endpoint's name.
+    public var endpoint: String
+    /// The HTTP status, when there was one.
+    public var status: Int?
+    /// What went wrong, with the server's own message where it gave one.
+    public var message: String
+    /// The model's raw reply, for `invalidReply`: kept so the failure can be inspected.
+    public var rawReply: String?
+
+    public init(_ kind: Kind, endpoint: String, status: Int? = nil, message: String, rawReply: String? = nil) {
+        self.kind = kind
+        self.endpoint = endpoint
+        self.status = status
+        self.message = message
+        self.rawReply = rawReply
+    }
+
+    /// Errors that would fail every item the same way: the run stops instead of burning through its items.
+    public var stopsRun: Bool {
+        switch kind {
+        case .unauthorized, .forbidden, .modelNotFound: return true
+        default: return false
+        }
+    }
+
+    public var description: String {
+        let code = status.map { " (HTTP \($0))" } ?? ""
+        return "endpoint \(endpoint): \(kind.rawValue)\(code): \(message)"
+    }
+}

@@ -1,0 +1,1 @@
+print("mock model server: not built yet")
