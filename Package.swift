@@ -55,6 +55,9 @@ let package = Package(
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Model-written instructions: the prompts (data files), request builders and strict reply decoders of the
+        // caption, question, conversation, Multi-VQA, Syphus and verify stages. Pure: no I/O beyond its resources.
+        .target(name: "LoomInstruct", dependencies: ["LoomCore", "LoomLLM", "Yams"], resources: [.copy("Prompts")]),
         // A scriptable OpenAI-compatible server on loopback, for tests and benchmarks (never for production).
         .target(name: "LoomMockModel", dependencies: [
             "LoomCore",
@@ -71,7 +74,7 @@ let package = Package(
         // Recipe execution: stages, scheduling, resume, progress.
         .target(name: "LoomEngine", dependencies: [
             "LoomCore", "LoomMedia", "LoomScenes", "LoomRecipe", "LoomStore", "LoomGenerate", "LoomCheck", "LoomExport",
-            "LoomIngest", "LoomOCR", "LoomLLM",
+            "LoomIngest", "LoomOCR", "LoomLLM", "LoomInstruct",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // The thin command-line front end.
@@ -90,6 +93,7 @@ let package = Package(
         .testTarget(name: "LoomIngestTests", dependencies: ["LoomIngest", "LoomMedia"]),
         .testTarget(name: "LoomScenesTests", dependencies: ["LoomScenes", "LoomMedia"]),
         .testTarget(name: "LoomLLMTests", dependencies: ["LoomLLM", "LoomMockModel"]),
+        .testTarget(name: "LoomInstructTests", dependencies: ["LoomInstruct", "LoomLLM"]),
         .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe"]),
         .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore"]),
         .testTarget(name: "LoomGenerateTests", dependencies: ["LoomGenerate", "LoomCheck", "LoomScenes"]),

@@ -133,6 +133,20 @@ extension Record {
                 j.member("template", provenance.template)
                 j.member("phrasing", provenance.phrasing)
                 j.member("seed", provenance.seed)
+                if let model = provenance.model {
+                    j.key("model")
+                    j.object { j in
+                        j.member("endpoint", model.endpoint)
+                        j.member("model", model.model)
+                        j.member("prompt", model.prompt)
+                        j.member("promptHash", model.promptHash)
+                        j.key("seedQuestions")
+                        j.array(model.seedQuestions) { $0.string($1) }
+                        j.member("promptTokens", model.promptTokens)
+                        j.member("completionTokens", model.completionTokens)
+                        j.member("cost", model.cost)
+                    }
+                }
             }
             j.key("flags")
             j.array(flags) { j, flag in
@@ -192,6 +206,14 @@ extension Sample {
                             j.member("source", converted.source)
                             j.key("answer")
                             j.value(converted.answer)
+                        }
+                    }
+                case .described(let context):
+                    j.enumCase("described") { j in
+                        j.key("_0")
+                        j.object { j in
+                            j.member("kind", context.kind.rawValue)
+                            j.member("origin", context.origin)
                         }
                     }
                 case .annotated(let annotated):

@@ -2,7 +2,7 @@
 public struct LoomError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What kind of failure this is; lets callers decide whether to stop the run or record and go on.
     public enum Kind: String, Sendable, Codable {
-        case recipe, store, io, render, generate, check, export, usage
+        case recipe, store, io, render, generate, check, export, usage, model
     }
 
     public var kind: Kind

@@ -35,12 +35,45 @@ public struct Provenance: Codable, Sendable, Hashable {
     public var phrasing: Int
     /// The random seed of the sample the record was generated from.
     public var seed: UInt64
+    /// The model call that wrote the record, for records a model wrote.
+    public var model: ModelProvenance?
 
-    public init(generator: String, template: String, phrasing: Int, seed: UInt64) {
+    public init(generator: String, template: String, phrasing: Int, seed: UInt64, model: ModelProvenance? = nil) {
         self.generator = generator
         self.template = template
         self.phrasing = phrasing
         self.seed = seed
+        self.model = model
+    }
+}
+
+/// Which model wrote a record, from which prompt, and what it cost (MMInstruct's per-instruction cost).
+public struct ModelProvenance: Codable, Sendable, Hashable {
+    /// The endpoint's name in the recipe.
+    public var endpoint: String
+    public var model: String
+    /// The prompt file's id and the SHA-256 (hex, first 16 digits) of the exact prompt text sent.
+    public var prompt: String
+    public var promptHash: String
+    /// The seed questions shown to the model as references, if any.
+    public var seedQuestions: [String]
+    /// Tokens and dollars of the call, divided evenly among the records it wrote.
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public var cost: Double
+
+    public init(
+        endpoint: String, model: String, prompt: String, promptHash: String, seedQuestions: [String] = [],
+        promptTokens: Int, completionTokens: Int, cost: Double
+    ) {
+        self.endpoint = endpoint
+        self.model = model
+        self.prompt = prompt
+        self.promptHash = promptHash
+        self.seedQuestions = seedQuestions
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.cost = cost
     }
 }
 
@@ -88,6 +121,14 @@ public struct Record: Codable, Sendable, Hashable {
 
     /// The placeholder that stands for one medium in the text.
     public static let imagePlaceholder = "<image>"
+
+    /// What opens the first user turn: `<image>` and a line break for one medium; "Image 1: <image>" lines
+    /// ("Frame 1: …" for sequences) when there are several.
+    public static func mediaPrefix(count: Int, kind: SampleKind) -> String {
+        if count <= 1 { return imagePlaceholder + "\n" }
+        let noun = Phrasing.capitalized(kind.mediumNoun)
+        return (0..<count).map { "\(noun) \($0 + 1): \(imagePlaceholder)" }.joined(separator: "\n") + "\n"
+    }
 
     /// How many `<image>` placeholders the turns hold.
     public var placeholderCount: Int {

@@ -38,6 +38,8 @@ public enum SampleTruth: Codable, Sendable, Hashable {
     case annotated(AnnotatedTruth)
     /// A row of an existing dataset, with the answer the dataset gives.
     case converted(ConvertedTruth)
+    /// Images that a model wrote about: no ground truth beyond the descriptions the records were written from.
+    case described(DescribedContext)
 
     /// One drawn scene per medium, in the sample's order; empty for annotated images.
     public var scenes: [SceneTruth] {
@@ -45,7 +47,7 @@ public enum SampleTruth: Codable, Sendable, Hashable {
         case .single(let scene): [scene]
         case .pair(let pair): [pair.first, pair.second]
         case .set(let scenes), .sequence(let scenes): scenes
-        case .annotated, .converted: []
+        case .annotated, .converted, .described: []
         }
     }
 
@@ -63,6 +65,7 @@ public enum SampleTruth: Codable, Sendable, Hashable {
         case .sequence: .sequence
         case .annotated(let truth): truth.kind
         case .converted(let truth): truth.kind
+        case .described(let context): context.kind
         }
     }
 }
@@ -91,5 +94,17 @@ public struct AnnotatedTruth: Codable, Sendable, Hashable {
     public init(kind: SampleKind, images: [AnnotatedImage]) {
         self.kind = kind
         self.images = images
+    }
+}
+
+/// The context of records a model wrote: which images, and which generation recipe produced them.
+public struct DescribedContext: Codable, Sendable, Hashable {
+    public var kind: SampleKind
+    /// What made the records: "questions", "conversation", "multi_vqa", "syphus:<subset>".
+    public var origin: String
+
+    public init(kind: SampleKind, origin: String) {
+        self.kind = kind
+        self.origin = origin
     }
 }

@@ -20,6 +20,8 @@ public struct RunSummary: Sendable, Codable {
     public var ingest: IngestSummary?
     /// What the convert stage did, for recipes with datasets.
     public var convert: ConvertSummary?
+    /// What the model stages did and cost, for recipes with model stages.
+    public var models: ModelSummary?
     public var exports: [ExportSummary]
     /// SHA-256 over the whole stored dataset: equal for equal datasets.
     public var contentHash: String
@@ -40,11 +42,15 @@ public final class RecipeRunner: Sendable {
     let faults: FaultPlan
     let threads: Int
     let renderImages: Bool
+    /// `--no-cache`: model requests are sent again even when the store has their replies.
+    let bypassCache: Bool
 
     public init(
         recipe: Recipe, recipeURL: URL, catalog: TemplateCatalog, observer: RunObserver? = nil,
-        faults: FaultPlan = FaultPlan(), threads: Int = ProcessInfo.processInfo.activeProcessorCount, renderImages: Bool = true
+        faults: FaultPlan = FaultPlan(), threads: Int = ProcessInfo.processInfo.activeProcessorCount, renderImages: Bool = true,
+        bypassCache: Bool = false
     ) {
+        self.bypassCache = bypassCache
         self.recipe = recipe
         self.recipeURL = recipeURL
         self.catalog = catalog
@@ -70,6 +76,13 @@ public final class RecipeRunner: Sendable {
         }
         hasher.add(catalog.fingerprint)
         hasher.add(renderImages ? "drawn" : "not-drawn")
+        if recipe.modelStages.any {
+            // The stages' settings, the models they ask and the prompts decide what the models write; where an
+            // endpoint lives and how hard it is driven do not.
+            hasher.add((try? encoder.encode(recipe.modelStages)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            hasher.add(recipe.models.map { "\($0.name)=\($0.model)" }.sorted().joined(separator: ","))
+            hasher.add((try? ModelStageSequence.prompts(for: recipe, recipeFolder: recipeURL.deletingLastPathComponent()))?.fingerprint ?? "")
+        }
         return hasher.finalize()
     }
 
@@ -82,6 +95,9 @@ public final class RecipeRunner: Sendable {
         if !recipe.collections.isEmpty && recipe.ingest.ocr {
             try IngestTextReader.checkModel(language: recipe.ingest.ocrLanguage)
         }
+        // Prompt files and subset names are checked before the run directory exists.
+        let prompts = recipe.modelStages.any
+            ? try ModelStageSequence.prompts(for: recipe, recipeFolder: recipeURL.deletingLastPathComponent()) : nil
         let directory = try RunDirectory(creatingFor: recipe, recipeURL: recipeURL, fingerprint: fingerprint)
         let store = directory.store
         let plan = WorkPlan(recipe: recipe)
@@ -96,6 +112,7 @@ public final class RecipeRunner: Sendable {
         var pendingCount = 0
         var plannedAnnotated = 0
         var convert: ConvertSummary?
+        var models: ModelSummary?
         do {
             if !recipe.collections.isEmpty {
                 ingest = try await IngestStage(
@@ -118,6 +135,13 @@ public final class RecipeRunner: Sendable {
                 pendingCount += try await makeScenes(
                     plan, source: source, settings: sceneSettings, store: store, directory: directory, workers: workers,
                     writer: writer)
+            }
+            if let prompts {
+                try await writer.flush()
+                let context = ModelStageContext(
+                    recipe: recipe, store: store, writer: writer, runDirectory: directory.url, prompts: prompts,
+                    instructions: catalog.instructions, observer: observer, bypassCache: bypassCache)
+                models = try await ModelStageSequence(context: context).run()
             }
         } catch {
             try? await workers.shutdown()
@@ -160,7 +184,7 @@ public final class RecipeRunner: Sendable {
         let counts = try store.recordCounts()
         return RunSummary(
             runDirectory: directory.url.path, plannedSamples: plan.samples.count + plannedAnnotated, samplesMadeNow: pendingCount,
-            records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), ingest: ingest, convert: convert,
+            records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), ingest: ingest, convert: convert, models: models,
             exports: exports,
             contentHash: try store.contentHash(), seconds: Date().timeIntervalSince(started))
     }

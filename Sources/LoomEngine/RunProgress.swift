@@ -7,6 +7,9 @@ public enum RunEvent: Sendable {
     case stageFinished(stage: Stage, done: Int, failed: Int)
     /// One item failed and was recorded; the run goes on.
     case itemFailed(item: String, stage: Stage, reason: String)
+    /// What a model stage has paid so far (over every invocation of the run), and its endpoint's current
+    /// concurrency limit.
+    case spent(stage: Stage, calls: Int, tokens: Int, cost: Double, concurrency: Int)
 }
 
 /// Receives progress events. Called from the run's tasks; implementations must be thread-safe.

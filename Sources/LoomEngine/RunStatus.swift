@@ -21,6 +21,19 @@ public struct RunStatus: Sendable, Codable {
     public var images: ImageCounts?
     /// Input that was rejected or used with a note, grouped by category (largest first), with examples.
     public var inputProblems: [ProblemGroup]
+    /// What the model stages paid, per stage, over every invocation.
+    public var spend: [StageSpend] = []
+    /// MMInstruct's cost figures: everything paid, per distinct image and per model-written record.
+    public var cost: CostFigures?
+
+    public struct CostFigures: Sendable, Codable {
+        public var total: Double
+        public var tokens: Int
+        public var perImage: Double?
+        public var perRecord: Double?
+        /// Model-written records.
+        public var records: Int
+    }
 
     public struct ImageCounts: Sendable, Codable {
         public var images: Int
@@ -56,16 +69,34 @@ public struct RunStatus: Sendable, Codable {
             let c = counts[stage.rawValue] ?? StageCounts()
             lines.append(StageLine(stage: stage.rawValue, done: c.done, failed: c.failed, pending: max(0, planned - c.done - c.failed)))
         }
+        for stage in [Stage.caption, .questions, .conversation, .multiVQA, .syphus, .verify] {
+            guard let c = counts[stage.rawValue] else { continue }
+            lines.append(StageLine(stage: stage.rawValue, done: c.done, failed: c.failed, pending: 0))
+        }
         let exports = counts[Stage.export.rawValue] ?? StageCounts()
         lines.append(StageLine(stage: Stage.export.rawValue, done: exports.done, failed: exports.failed, pending: 0))
         let records = try store.recordCounts()
         let images = try store.imageCounts()
-        return RunStatus(
+        let spend = try store.spend()
+        var cost: CostFigures?
+        if !spend.isEmpty {
+            let total = spend.reduce(0) { $0 + $1.cost }
+            let modelRecords = try store.recordIDs(generatedBy: ["model"]).count
+            let distinct = images.images - images.nearDuplicates
+            cost = CostFigures(
+                total: total, tokens: spend.reduce(0) { $0 + $1.promptTokens + $1.completionTokens },
+                perImage: distinct > 0 ? total / Double(distinct) : nil,
+                perRecord: modelRecords > 0 ? total / Double(modelRecords) : nil, records: modelRecords)
+        }
+        var status = RunStatus(
             runDirectory: directory.url.path, recipe: try store.meta(RunDirectory.Key.recipeName), stages: lines,
             records: records.total, flaggedRecords: records.flagged, failures: try store.failures(),
             images: images.files > 0 ? ImageCounts(images: images.images, nearDuplicates: images.nearDuplicates, files: images.files) : nil,
             inputProblems: try store.rejections().map {
                 ProblemGroup(category: $0.category, count: $0.items.count, examples: Array($0.items.prefix(examplesPerGroup)))
             })
+        status.spend = spend
+        status.cost = cost
+        return status
     }
 }

@@ -12,6 +12,18 @@ public enum Stage: String, Sendable, CaseIterable, Codable {
     case generate
     /// Recompute every answer independently and flag disagreements.
     case check
+    /// A detailed caption per ingested image from a vision model (one ledger row per image).
+    case caption
+    /// MMInstruct questions (one ledger row per image, domain and question type).
+    case questions
+    /// MMInstruct multi-round conversations (one ledger row per image).
+    case conversation
+    /// Mantis Multi-VQA over sets of images (one ledger row per set).
+    case multiVQA = "multi_vqa"
+    /// MIMIC-IT Syphus subsets (one ledger row per subset and sample).
+    case syphus
+    /// The judge model's verdict on model-written records (one ledger row per record).
+    case verify
     /// Write the training formats (one ledger row per export).
     case export
 }

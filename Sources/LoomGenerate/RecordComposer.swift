@@ -9,9 +9,7 @@ struct RecordComposer {
 
     /// `<image>` per medium, labelled "Image 1: <image>" when there are several, then a line break.
     func mediaPrefix(count: Int) -> String {
-        if count <= 1 { return Record.imagePlaceholder + "\n" }
-        let noun = Phrasing.capitalized(sample.kind.mediumNoun)
-        return (0..<count).map { "\(noun) \($0 + 1): \(Record.imagePlaceholder)" }.joined(separator: "\n") + "\n"
+        Record.mediaPrefix(count: count, kind: sample.kind)
     }
 
     func render(_ value: FactValue) -> String {

@@ -39,6 +39,7 @@ public struct IntentTemplate: Decodable, Sendable, Hashable {
     public func applies(to truth: SampleTruth) -> Bool {
         guard scope.contains(truth.kind) else { return false }
         if case .converted = truth { return false }
+        if case .described = truth { return false }
         if case .annotated = truth { return grounding == .annotations }
         return (grounding ?? .scenes) == .scenes
     }

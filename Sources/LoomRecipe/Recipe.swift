@@ -20,6 +20,10 @@ public struct Recipe: Codable, Sendable, Hashable {
     public var check: CheckSettings
     public var store: StoreSettings
     public var exports: [ExportSpec]
+    /// OpenAI-compatible endpoints the model stages call.
+    public var models: [ModelEndpoint] = []
+    /// The model stages: captions, questions, conversations, Multi-VQA, Syphus, verify.
+    public var modelStages = ModelStages()
 
     public init(
         name: String, seed: UInt64, output: String, scenes: SceneSource?, collections: [CollectionSource] = [],

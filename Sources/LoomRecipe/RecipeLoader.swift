@@ -27,7 +27,8 @@ public enum RecipeLoader {
 
     /// Parses recipe text; `file` names it in diagnostics.
     public static func parse(
-        _ text: String, file: String, knownDomains: [Domain]? = nil, sceneCheck: SceneCheck? = nil
+        _ text: String, file: String, knownDomains: [Domain]? = nil, sceneCheck: SceneCheck? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Recipe {
         let sink = DiagnosticSink(file: file)
         let root: Node
@@ -69,7 +70,10 @@ public enum RecipeLoader {
         var check = CheckSettings()
         var ingest = IngestSettings()
         var ground = GroundSettings()
+        let models = ModelReader.readEndpoints(top, sink: sink, environment: environment)
+        var modelStages = ModelStages()
         if let stages = top.mapping("stages") {
+            modelStages = ModelReader.readStages(stages, endpoints: models.map(\.name), knownDomains: knownDomains)
             if let reader = stages.mapping("ingest") { ingest = CollectionReader.readIngest(reader) }
             if let reader = stages.mapping("ground") { ground = readGround(reader) }
             if let reader = stages.mapping("generate") { generate = readGenerate(reader, knownDomains: knownDomains) }
@@ -80,6 +84,17 @@ public enum RecipeLoader {
                 reader.finish()
             }
             stages.finish()
+        }
+
+        if top.has("prompts") { modelStages.prompts = top.string("prompts", default: "") }
+        let imageStages = [
+            ("questions", modelStages.questions != nil), ("conversation", modelStages.conversation != nil),
+            ("multi_vqa", modelStages.multiVQA != nil), ("caption", modelStages.caption != nil),
+        ]
+        if collections.isEmpty, let (name, _) = imageStages.first(where: { $0.1 }), sink.diagnostics.isEmpty {
+            sink.report(
+                "the \(name) stage works on your own images: add 'sources:' with 'folders', 'manifests' or 'coco'",
+                at: top.value("stages") ?? root, path: "stages.\(name)")
         }
 
         var store = StoreSettings()
@@ -100,9 +115,12 @@ public enum RecipeLoader {
         top.finish()
 
         guard sink.diagnostics.isEmpty else { throw RecipeError(sink.diagnostics) }
-        return Recipe(
+        var recipe = Recipe(
             name: name, seed: seed, output: output, scenes: scenes, collections: collections, ingest: ingest,
             ground: ground, generate: generate, check: check, store: store, exports: exports)
+        recipe.models = models
+        recipe.modelStages = modelStages
+        return recipe
     }
 
     private static func readScenes(_ reader: MappingReader) -> SceneSource {

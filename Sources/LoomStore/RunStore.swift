@@ -82,6 +82,7 @@ public final class RunStore: Sendable {
                 }
             }
             try Self.insertIngest(batch, into: db)
+            try Self.insertModelOutputs(batch, into: db)
             for write in batch {
                 guard let encoded = write.encoded else { continue }
                 for (item, body) in zip(write.samples, encoded.samples) {
@@ -368,7 +369,7 @@ public final class RunStore: Sendable {
 
     // MARK: Plumbing
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.read(body)
         } catch let error as LoomError {
@@ -378,7 +379,7 @@ public final class RunStore: Sendable {
         }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.write(body)
         } catch {

@@ -40,6 +40,25 @@ enum StoreSchema {
                         PRIMARY KEY (subject, stage));
                     """)
         }
+        migrator.registerMigration("v3-models") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE responses (
+                        key TEXT PRIMARY KEY, stage TEXT NOT NULL, item TEXT NOT NULL, endpoint TEXT NOT NULL,
+                        model TEXT NOT NULL, prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,
+                        cost REAL NOT NULL, calls INTEGER NOT NULL DEFAULT 1, body TEXT NOT NULL, created_at REAL NOT NULL);
+                    CREATE INDEX responses_by_stage ON responses(stage, item);
+                    CREATE TABLE captions (
+                        image_id TEXT PRIMARY KEY, text TEXT NOT NULL, domains TEXT NOT NULL, endpoint TEXT NOT NULL,
+                        model TEXT NOT NULL);
+                    CREATE TABLE verdicts (
+                        record_id TEXT PRIMARY KEY, supported INTEGER NOT NULL, reason TEXT NOT NULL,
+                        endpoint TEXT NOT NULL);
+                    CREATE TABLE raw_replies (
+                        item TEXT NOT NULL, stage TEXT NOT NULL, reason TEXT NOT NULL, text TEXT NOT NULL,
+                        PRIMARY KEY (item, stage));
+                    """)
+        }
         return migrator
     }
 }

@@ -13,6 +13,11 @@ public struct StoreWrite: Sendable {
     /// Annotations to add to images already stored: an exact copy of an image, found again in a source that
     /// annotates it.
     public var annotationMerges: [AnnotationMerge] = []
+    /// What model stages wrote besides records: captions, judge verdicts, and the raw text of replies that
+    /// could not be used.
+    public var captions: [GeneratedCaption] = []
+    public var verdicts: [RecordVerdict] = []
+    public var rawReplies: [RawReply] = []
     /// The JSON the store keeps, once `encode()` has run (on the producer's thread, so that the single
     /// writer does not serialize the encoding work).
     var encoded: Encoded?

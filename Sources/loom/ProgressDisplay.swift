@@ -11,6 +11,8 @@ final class ProgressDisplay: Sendable {
         var started = Date()
         var lastPrint = Date.distantPast
         var barShown = false
+        /// The model stage's spend line: calls, tokens, dollars and the endpoint's current concurrency.
+        var spend = ""
     }
 
     private let isTerminal = isatty(STDERR_FILENO) == 1
@@ -26,7 +28,9 @@ final class ProgressDisplay: Sendable {
         state.withLock { state in
             switch event {
             case .stageStarted(let stage, let total, let alreadyDone):
+                let shown = state.barShown
                 state = State(stage: stage, total: total, startDone: alreadyDone, started: Date())
+                state.barShown = shown
                 if alreadyDone > 0 {
                     emit("\(stage.rawValue): resuming, \(alreadyDone)" + (total > 0 ? " of \(total)" : "") + " already done", &state)
                 }
@@ -44,7 +48,7 @@ final class ProgressDisplay: Sendable {
                 let detail = (state.total > 0
                     ? String(format: "%@ %d/%d (%.0f%%) %.1f/s ETA %@, %d records", stage.rawValue, done + failed, state.total, fraction * 100, rate, eta, records)
                     : String(format: "%@ %d %@ %.1f/s", stage.rawValue, done + failed, stage == .convert ? "rows" : "files", rate))
-                    + (failed > 0 ? ", \(failed) failed" : "")
+                    + (failed > 0 ? ", \(failed) failed" : "") + state.spend
                 if isTerminal {
                     let width = 28
                     let filled = Int(fraction * Double(width))
@@ -58,6 +62,9 @@ final class ProgressDisplay: Sendable {
                 emit("\(stage.rawValue): \(done) done, \(failed) failed", &state)
             case .itemFailed(let item, let stage, let reason):
                 emit("\(stage.rawValue) failed for \(item): \(reason)", &state)
+            case .spent(let stage, let calls, let tokens, let cost, let concurrency):
+                guard stage == state.stage else { return }
+                state.spend = String(format: ", %d calls, %d tokens, $%.4f, %d in flight max", calls, tokens, cost, concurrency)
             }
         }
     }

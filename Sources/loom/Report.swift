@@ -18,6 +18,14 @@ enum Report {
                 lines.insert("Input problems (see `loom status`): " + problems.map { "\($0.value) \($0.key)" }.joined(separator: ", "), at: 1)
             }
         }
+        if let models = summary.models {
+            for (stage, counts) in models.stages.sorted(by: { $0.key < $1.key }) {
+                let spend = models.spend.first { $0.stage == stage }
+                lines.append(
+                    "Model stage \(stage): \(counts.done) done, \(counts.failed) failed"
+                        + (spend.map { String(format: "; %d calls, %d tokens, $%.4f", $0.calls, $0.promptTokens + $0.completionTokens, $0.cost) } ?? ""))
+            }
+        }
         if let convert = summary.convert {
             lines.insert(
                 "Datasets: \(convert.rows) rows converted (\(convert.madeNow) now), \(convert.rejected) not usable (see `loom status`).",
@@ -40,11 +48,25 @@ enum Report {
 
     static func status(_ status: RunStatus) -> String {
         var lines = ["Run: \(status.runDirectory)" + (status.recipe.map { " (recipe '\($0)')" } ?? "")]
-        lines.append("stage      done  failed  pending")
+        lines.append("stage         done  failed  pending")
         for line in status.stages {
             lines.append(
-                line.stage.padding(toLength: 9, withPad: " ", startingAt: 0)
+                line.stage.padding(toLength: 12, withPad: " ", startingAt: 0)
                     + String(format: "%6d  %6d  %7d", line.done, line.failed, line.pending))
+        }
+        if !status.spend.isEmpty {
+            lines.append("model calls   calls  items   prompt tok  completion tok        cost")
+            for spend in status.spend {
+                lines.append(
+                    spend.stage.padding(toLength: 12, withPad: " ", startingAt: 0)
+                        + String(format: "%7d  %5d  %11d  %14d  $%10.4f", spend.calls, spend.items, spend.promptTokens, spend.completionTokens, spend.cost))
+            }
+        }
+        if let cost = status.cost {
+            var line = String(format: "cost: $%.4f for %d tokens", cost.total, cost.tokens)
+            if let perImage = cost.perImage { line += String(format: ", $%.5f per image", perImage) }
+            if let perRecord = cost.perRecord { line += String(format: ", $%.5f per model-written record (%d)", perRecord, cost.records) }
+            lines.append(line)
         }
         lines.append("records: \(status.records) (\(status.flaggedRecords) flagged)")
         if let images = status.images {

@@ -13,6 +13,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Worker threads for drawing and generation (default: one per core).")
     var threads: Int?
 
+    @Flag(name: .customLong("no-cache"), help: "Send model requests again even when the run has their replies (they are paid again).")
+    var noCache = false
+
     func run() async throws {
         let (recipe, url, catalog) = try reportingErrors { try RunLocator.loadRecipe(self.recipe) }
         let display = ProgressDisplay()
@@ -24,7 +27,7 @@ struct RunCommand: AsyncParsableCommand {
         defer { interruption.cancel() }
         let runner = RecipeRunner(
             recipe: recipe, recipeURL: url, catalog: catalog, observer: display.observe,
-            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, bypassCache: noCache)
         let summary = try await reportingErrors { try await runner.run() }
         display.finish()
         print(Report.summary(summary))

@@ -1,0 +1,97 @@
+import LoomCore
+import LoomLLM
+import LoomRecipe
+import LoomStore
+
+/// Runs the items of one model stage against its endpoint: many in flight (the client's adaptive limit decides
+/// how many requests are really sent), each item's results committed with its ledger row through the batching
+/// writer. An item whose calls fail is recorded as failed with the reason (and the unusable reply kept); an
+/// error that would fail every item the same way (a wrong key, an unknown model) stops the run at once.
+struct ModelItemRunner: Sendable {
+    let stage: Stage
+    let client: OpenAIClient
+    let endpoint: ModelEndpoint
+    let call: ModelCallSettings
+    let context: ModelStageContext
+
+    /// Runs `make` for each item not done yet; returns done and failed counts over all invocations.
+    func run<Item: Sendable>(
+        _ items: [Item], id: @escaping @Sendable (Item) -> String,
+        make: @escaping @Sendable (Item, ModelCall) async throws -> StoreWrite
+    ) async throws -> StageCounts {
+        let store = context.store
+        let done = try store.completedItems(stage: stage.rawValue)
+        let exhausted = Set(try store.failures(stage: stage.rawValue).filter { $0.attempts >= RecipeRunner.maxAttempts }.map(\.item))
+        let pending = items.filter { !done.contains(id($0)) && !exhausted.contains(id($0)) }
+        let observer = context.observer
+        observer?(.stageStarted(stage: stage, total: items.count, alreadyDone: items.count - pending.count))
+        let tally = RunTally(done: items.count - pending.count - exhausted.count, failed: exhausted.count)
+        let spend = SpendTally(try store.spend().first { $0.stage == stage.rawValue })
+        let (stage, client, endpoint, call, writer, bypass) = (stage, client, endpoint, call, context.writer, context.bypassCache)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var queue = pending.makeIterator()
+            func startNext() -> Bool {
+                guard let item = queue.next() else { return false }
+                let itemID = id(item)
+                group.addTask {
+                    let modelCall = ModelCall(
+                        client: client, endpoint: endpoint, call: call, store: store, stage: stage, item: itemID,
+                        bypassCache: bypass, spend: spend)
+                    var failure: (reason: String, raw: String?)?
+                    do {
+                        let write = try await make(item, modelCall)
+                        try await writer.submit(write)
+                        let now = tally.state.withLock { state in
+                            state.done += 1
+                            state.records += write.records.count
+                            return state
+                        }
+                        observer?(.progressed(stage: stage, done: now.done, failed: now.failed, records: now.records))
+                    } catch let error as ModelError where error.stopsRun {
+                        throw LoomError(.model, error.description + Self.advice(for: error), subject: "models.\(endpoint.name)")
+                    } catch let error as ModelError {
+                        failure = (error.description, error.rawReply)
+                    } catch let error as ModelItemFailure {
+                        failure = ("the reply could not be used: " + error.reason, error.rawReply)
+                    } catch let error as LoomError where error.kind != .store {
+                        failure = (error.description, nil)
+                    }
+                    if let failure {
+                        var write = StoreWrite(ledger: [LedgerEntry(item: itemID, stage: stage.rawValue, status: .failed, error: failure.reason)])
+                        if let raw = failure.raw {
+                            write.rawReplies = [RawReply(item: itemID, stage: stage.rawValue, reason: failure.reason, text: String(raw.prefix(100_000)))]
+                        }
+                        try await writer.submit(write)
+                        let now = tally.state.withLock { state in
+                            state.failed += 1
+                            return state
+                        }
+                        observer?(.itemFailed(item: itemID, stage: stage, reason: failure.reason))
+                        observer?(.progressed(stage: stage, done: now.done, failed: now.failed, records: now.records))
+                    }
+                    let totals = spend.totals.withLock { $0 }
+                    observer?(.spent(stage: stage, calls: totals.calls, tokens: totals.tokens, cost: totals.cost, concurrency: client.statistics.concurrencyLimit))
+                }
+                return true
+            }
+            // Enough items in flight to keep the endpoint's largest allowed concurrency busy.
+            for _ in 0..<max(endpoint.maxConcurrency, 1) where !startNext() { break }
+            while try await group.next() != nil { _ = startNext() }
+        }
+        try await writer.flush()
+        let counts = tally.state.withLock { StageCounts(done: $0.done, failed: $0.failed) }
+        observer?(.stageFinished(stage: stage, done: counts.done, failed: counts.failed))
+        return counts
+    }
+
+    /// What to do about an error that stops the run.
+    static func advice(for error: ModelError) -> String {
+        switch error.kind {
+        case .unauthorized: return " — check the API key in the environment variable named by api_key_env"
+        case .forbidden: return " — the key may not use this model or endpoint"
+        case .modelNotFound: return " — check the model name; the server does not serve it"
+        default: return ""
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import LoomCore
+import LoomInstruct
+import LoomLLM
+import LoomRecipe
+import LoomStore
+
+/// MIMIC-IT Syphus: for each subset the recipe names, every sample of the subset's scope gets instruction–
+/// response pairs written from its visual annotations. Single-image subsets take the distinct ingested images
+/// (source annotations plus model caption) and the drawn singles; pair subsets the drawn pairs (with their known
+/// change); sequence subsets the drawn frame sequences (with their events).
+struct SyphusStage: Sendable {
+    let settings: ModelStages.Syphus
+    let context: ModelStageContext
+    let endpoints: ModelEndpoints
+
+    struct Item: Sendable {
+        var subset: String
+        var sample: Sample
+        var annotations: String
+        var id: String { "\(subset):\(sample.id)" }
+    }
+
+    /// Checks the recipe's subset names against the prompt files.
+    static func check(_ settings: ModelStages.Syphus, prompts: PromptCatalog) throws {
+        for name in settings.subsets where prompts.syphus[name] == nil {
+            throw LoomError(
+                .recipe, "no Syphus subset is named '\(name)'; the prompt files define: \(prompts.syphus.keys.sorted().joined(separator: ", "))",
+                subject: "stages.syphus.subsets")
+        }
+    }
+
+    func items() throws -> [Item] {
+        var items: [Item] = []
+        let subsets = settings.subsets.compactMap { context.prompts.syphus[$0] }
+        if subsets.contains(where: { $0.scope == .single }) {
+            for image in try context.distinctImages() {
+                let sample = context.describedSample(origin: "syphus", kind: .single, media: [image.id], ordinal: image.ordinal)
+                let text = VisualAnnotations.single(try context.facts(of: image))
+                for subset in subsets where subset.scope == .single { items.append(Item(subset: subset.id, sample: sample, annotations: text)) }
+            }
+        }
+        try context.store.forEachSample { sample in
+            let text: String
+            switch sample.truth {
+            case .single(let scene): text = VisualAnnotations.single(ImageFacts(scene: scene))
+            case .pair(let pair):
+                text = VisualAnnotations.images(
+                    [ImageFacts(scene: pair.first), ImageFacts(scene: pair.second)], change: VisualAnnotations.change(of: pair))
+            case .sequence(let frames):
+                text = VisualAnnotations.images(frames.map(ImageFacts.init(scene:)), noun: "Frame", events: VisualAnnotations.events(of: frames))
+            case .set(let scenes): text = VisualAnnotations.images(scenes.map(ImageFacts.init(scene:)))
+            default: return
+            }
+            for subset in subsets where subset.scope == sample.kind { items.append(Item(subset: subset.id, sample: sample, annotations: text)) }
+        }
+        return items
+    }
+
+    func run() async throws -> StageCounts {
+        let (client, endpoint) = try endpoints.endpoint(settings.call.endpoint)
+        let sampling = SamplingSettings(temperature: settings.call.temperature, maxTokens: settings.call.maxTokens)
+        let (context, count) = (context, settings.pairs)
+        let runner = ModelItemRunner(stage: .syphus, client: client, endpoint: endpoint, call: settings.call, context: context)
+        return try await runner.run(try items(), id: \.id) { item, call in
+            guard let subset = context.prompts.syphus[item.subset] else { throw ModelItemFailure(reason: "no subset \(item.subset)") }
+            let request = SyphusTask(subset: subset, sampling: sampling).request(model: endpoint.model, annotations: item.annotations, count: count)
+            let imageCount = item.sample.media.count
+            let (pairs, provenance) = try await call.structured(request, prompt: "syphus:" + subset.id) { value throws(ReplyProblem) in
+                try SyphusTask.decode(value, count: count, imageCount: imageCount)
+            }
+            let maker = InstructRecordMaker(sample: item.sample, language: context.language, seed: context.recipe.seed)
+            let share = provenance.share(of: pairs.count)
+            let skill: Skill? = item.sample.kind == .sequence ? .temporal : item.sample.kind == .pair ? .comparison : nil
+            let records = pairs.enumerated().map { index, pair in
+                maker.record(
+                    slot: "syphus.\(subset.id).\(index)", exchanges: [(pair.instruction, pair.answer)],
+                    type: ModelText.wordCount(pair.answer) > QuestionTask.shortAnswerWords ? .longVQA : .shortVQA,
+                    domain: Domain(rawValue: "syphus_" + subset.id), skill: skill, generator: "model", prompt: "syphus:" + subset.id,
+                    model: share)
+            }
+            // Drawn samples are already stored; the described samples of ingested images are new.
+            let samples: [Sample]
+            if case .described = item.sample.truth { samples = [item.sample] } else { samples = [] }
+            return StoreWrite(
+                samples: samples, records: records,
+                ledger: [LedgerEntry(item: item.id, stage: Stage.syphus.rawValue, status: .done)])
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import LoomCore
+
+/// Model text is untrusted: it can hold control characters, invisible formatting, HTML, image placeholders
+/// and enormous strings. Everything a model writes passes through here before it becomes part of a record.
+public enum ModelText {
+    /// The longest text accepted in one field.
+    public static let maxLength = 6000
+
+    /// The text with control characters (other than line breaks and tabs) and zero-width formatting removed,
+    /// `<image>` placeholders defused (they would break the one-placeholder-per-medium rule), line ends
+    /// normalized, runs of blank lines collapsed and the ends trimmed.
+    public static func clean(_ raw: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in raw.unicodeScalars {
+            if scalar == "\r" {
+                scalars.append("\n")
+                afterCR = true
+                continue
+            }
+            defer { afterCR = false }
+            if scalar == "\n" && afterCR { continue }
+            switch scalar.value {
+            case 0x0A, 0x09: break
+            case 0x00...0x1F, 0x7F...0x9F: continue
+            case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0xFEFF: continue
+            default: break
+            }
+            scalars.append(scalar)
+        }
+        var text = String(scalars)
+        if text.contains(Record.imagePlaceholder) {
+            text = text.replacingOccurrences(of: Record.imagePlaceholder, with: "image")
+        }
+        while text.contains("\n\n\n") { text = text.replacingOccurrences(of: "\n\n\n", with: "\n\n") }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Words of a text, for length rules.
+    public static func wordCount(_ text: String) -> Int {
+        text.split(whereSeparator: { $0.isWhitespace }).count
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import LoomCore
+import LoomEngine
+import LoomInstruct
+import LoomMockModel
+import LoomStore
+import Synchronization
+import Testing
+
+@Suite("Model stages against a local OpenAI-compatible server")
+struct ModelRunTests {
+    static let allStages = """
+          caption: {model: mock}
+          questions: {model: mock, types: [multiple_choice, judgement], per_call: 2}
+          conversation: {model: mock, turns: 3}
+          multi_vqa: {model: mock, sets: 2, images: {min: 2, max: 3}, questions: 1}
+          syphus: {model: mock, subsets: [llava_conversation], pairs: 2}
+          verify: {model: mock}
+        """
+
+    @Test func everyStageSurvivesAHostileServerAndARestartPaysForNothingAgain() async throws {
+        let catalog = try PromptCatalog.load()
+        // Scripted faults: the first request gets a 429 with Retry-After, the second a 500; the first multiple-
+        // choice reply has three options (then a correct one after the correction turn); every conversation
+        // reply is not JSON at all; the first verdict says "not supported".
+        let seen = Mutex((rateLimited: false, failed: false, badOptions: false, unsupported: false))
+        let server = try await MockModelServer.start { request in
+            let kind = request.promptKind(catalog)
+            if request.index == 0 { return .status(429, body: "slow down", headers: [("Retry-After", "0")]) }
+            if request.index == 1 { return .error(status: 500, message: "the GPU fell over", type: "server_error") }
+            switch kind {
+            case .questions(.multipleChoice) where !request.isCorrection:
+                if seen.withLock({ state in defer { state.badOptions = true }; return !state.badOptions }) {
+                    return .completion(text: #"{"questions":[{"question":"Q?","options":["a","b","c"],"answer":"A"}]}"#)
+                }
+            case .conversation:
+                return .completion(text: "Sure! Here is a conversation: Q1 … A1 …")
+            case .verify:
+                if seen.withLock({ state in defer { state.unsupported = true }; return !state.unsupported }) {
+                    return .completion(text: #"{"supported":false,"one_correct_option":null,"reason":"nothing says so"}"#)
+                }
+            default: break
+            }
+            return .completion(text: GoodReplies.reply(kind), usage: MockUsage(prompt: 1000, completion: 100))
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, stages: Self.allStages)
+
+        let first = try await fixture.runner().run()
+        let models = try #require(first.models)
+        #expect(models.stages["caption"] == StageCounts(done: 3, failed: 0))
+        #expect(models.stages["questions"]?.failed == 0)
+        #expect(models.stages["questions"]?.done ?? 0 >= 6)  // 3 images × 1+ domain × 2 types
+        #expect(models.stages["conversation"] == StageCounts(done: 0, failed: 3))
+        #expect(models.stages["multi_vqa"] == StageCounts(done: 2, failed: 0))
+        #expect(models.stages["syphus"] == StageCounts(done: 3, failed: 0))
+
+        let store = try RunStore(directory: fixture.runDirectory)
+        // Every failure has a reason, and the unusable reply is kept.
+        let failures = try store.failures(stage: "conversation")
+        #expect(failures.count == 3)
+        #expect(failures.allSatisfy { $0.error.contains("could not be used") })
+        let raw = try #require(try store.rawReply(item: failures[0].item, stage: "conversation"))
+        #expect(raw.text.contains("Here is a conversation"))
+
+        // Every record is well formed: one placeholder per medium, multiple choice keyed to one of four options.
+        var modelRecords = 0
+        try store.forEachRecord(unflaggedOnly: false) { record, _ in
+            guard record.provenance.generator == "model" else { return }
+            modelRecords += 1
+            #expect(record.placeholderCount == record.media.count)
+            if record.type == .multipleChoice {
+                #expect(record.options?.count == 4)
+                #expect(optionLetters.contains(record.answerKey ?? ""))
+            }
+            #expect(record.provenance.model?.cost ?? 0 > 0)
+        }
+        #expect(modelRecords > 0)
+        let verdicts = try store.verdictCounts()
+        #expect(verdicts.unsupported == 1)
+        #expect(verdicts.supported + verdicts.unsupported == modelRecords)
+
+        // Cost is accounted per stage.
+        let status = try RunStatus.load(try RunDirectory(existing: fixture.runDirectory))
+        let cost = try #require(status.cost)
+        #expect(cost.total > 0)
+        #expect(cost.perImage != nil && cost.perRecord != nil)
+        #expect(Set(status.spend.map(\.stage)).isSuperset(of: ["caption", "questions", "verify"]))
+
+        // A restart: finished work is skipped, failed items are retried from the cache, nothing is paid again.
+        let requestsBefore = server.requestCount
+        let second = try await fixture.runner().run()
+        #expect(server.requestCount == requestsBefore)
+        #expect(second.contentHash == first.contentHash)
+        #expect(try store.spend().reduce(0) { $0 + $1.cost } == cost.total)
+    }
+
+    @Test func aWrongKeyStopsTheRunAtOnceWithAClearMessage() async throws {
+        let server = try await MockModelServer.start { _ in
+            .error(status: 401, message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key")
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 6, stages: "  caption: {model: mock}")
+        let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        #expect(error.kind == .model)
+        #expect(error.description.contains("unauthorized"))
+        #expect(error.description.contains("Incorrect API key provided"))
+        // At most the requests already in flight when the first 401 came back (concurrency 4), not one per image.
+        #expect(server.requestCount <= 4)
+    }
+
+    @Test func aHungBodyFailsOnlyItsItemAfterTheDeadline() async throws {
+        let catalog = try PromptCatalog.load()
+        let server = try await MockModelServer.start { request in
+            // The caption of the image whose request is largest never finishes; the others answer.
+            if request.promptKind(catalog) == .caption && request.index == 0 { return .hangBody }
+            return .completion(text: GoodReplies.reply(request.promptKind(catalog)))
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(
+            server: server, photos: 2,
+            endpoint: "", stages: "  caption: {model: mock}")
+        // A short deadline and no retries for this test.
+        var text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+        text = text.replacingOccurrences(of: "timeout: 5", with: "timeout: 0.5").replacingOccurrences(of: "retries: 3", with: "retries: 0")
+        try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        let summary = try await fixture.runner().run()
+        #expect(summary.models?.stages["caption"] == StageCounts(done: 1, failed: 1))
+        let failure = try #require(try RunStore(directory: fixture.runDirectory).failures(stage: "caption").first)
+        #expect(failure.error.contains("timeout"))
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import LoomCore
+import LoomInstruct
+import LoomLLM
+import Testing
+
+private func json(_ text: String) throws -> JSONValue { try JSONValue.parse(Array(text.utf8)) }
+
+@Suite("Reading model replies")
+struct ReplyDecodingTests {
+    @Test func multipleChoiceNeedsFourDistinctOptionsAndOneLetter() throws {
+        let good = try json(#"{"questions":[{"question":"What colour is the bus?","options":["A. red","B. blue","C. green","D. white"],"answer":"(B)"}]}"#)
+        let written = try QuestionTask.decode(good, type: .multipleChoice, count: 3)
+        #expect(written[0].options == ["red", "blue", "green", "white"])
+        #expect(written[0].answerKey == "B")
+
+        let byText = try json(#"{"questions":[{"question":"Q?","options":["red","blue","green","white"],"answer":"green"}]}"#)
+        #expect(try QuestionTask.decode(byText, type: .multipleChoice, count: 1)[0].answerKey == "C")
+
+        let three = try json(#"{"questions":[{"question":"Q?","options":["red","blue","green"],"answer":"A"}]}"#)
+        let problem = try #require(throws: ReplyProblem.self) { try QuestionTask.decode(three, type: .multipleChoice, count: 1) }
+        #expect(problem.message == "questions[0].options: expected 4 options, got 3")
+
+        let repeated = try json(#"{"questions":[{"question":"Q?","options":["red","Red","green","white"],"answer":"A"}]}"#)
+        #expect(throws: ReplyProblem.self) { try QuestionTask.decode(repeated, type: .multipleChoice, count: 1) }
+        let noKey = try json(#"{"questions":[{"question":"Q?","options":["red","blue","green","white"],"answer":"E"}]}"#)
+        #expect(throws: ReplyProblem.self) { try QuestionTask.decode(noKey, type: .multipleChoice, count: 1) }
+    }
+
+    @Test func judgementsAreYesOrNoAndLengthsFollowTheType() throws {
+        let yes = try json(#"{"questions":[{"question":"Is it raining?","answer":"Yes."}]}"#)
+        #expect(try QuestionTask.decode(yes, type: .judgement, count: 1)[0].answerKey == "yes")
+        let maybe = try json(#"{"questions":[{"question":"Is it raining?","answer":"Probably"}]}"#)
+        #expect(throws: ReplyProblem.self) { try QuestionTask.decode(maybe, type: .judgement, count: 1) }
+        let longShort = try json(#"{"questions":[{"question":"What is it?","answer":"It is a very long answer that goes on and on for many words"}]}"#)
+        #expect(throws: ReplyProblem.self) { try QuestionTask.decode(longShort, type: .shortVQA, count: 1) }
+        let shortLong = try json(#"{"questions":[{"question":"Describe it.","answer":"A bus."}]}"#)
+        #expect(throws: ReplyProblem.self) { try QuestionTask.decode(shortLong, type: .longVQA, count: 1) }
+        let missing = try json(#"{"questions":[{"question":"What is it?"}]}"#)
+        let problem = try #require(throws: ReplyProblem.self) { try QuestionTask.decode(missing, type: .shortVQA, count: 1) }
+        #expect(problem.message == "questions[0].answer is missing")
+        let twice = try json(#"{"questions":[{"question":"What is it?","answer":"a bus"},{"question":"what is it","answer":"a car"}]}"#)
+        #expect(throws: ReplyProblem.self) { try QuestionTask.decode(twice, type: .shortVQA, count: 2) }
+    }
+
+    @Test func multiImageQuestionsMustInvolveTwoImagesThatExist() throws {
+        let good = try json(#"{"questions":[{"skill":"comparison","question":"Which has more people, image 1 or image 3?","answer":"Image 3.","images":[1,3]}]}"#)
+        let questions = try MultiVQATask.decode(good, imageCount: 3, skills: [.comparison], count: 2)
+        #expect(questions[0].images == [1, 3])
+        let one = try json(#"{"questions":[{"skill":"comparison","question":"What is in image 2?","answer":"A dog."}]}"#)
+        #expect(throws: ReplyProblem.self) { try MultiVQATask.decode(one, imageCount: 3, skills: [.comparison], count: 1) }
+        let missing = try json(#"{"questions":[{"skill":"comparison","question":"Compare image 1 and image 4.","answer":"Same."}]}"#)
+        let problem = try #require(throws: ReplyProblem.self) { try MultiVQATask.decode(missing, imageCount: 3, skills: [.comparison], count: 1) }
+        #expect(problem.message.contains("image 4"))
+        let skill = try json(#"{"questions":[{"skill":"temporal","question":"Compare image 1 and image 2.","answer":"Same."}]}"#)
+        #expect(throws: ReplyProblem.self) { try MultiVQATask.decode(skill, imageCount: 3, skills: [.comparison], count: 1) }
+        #expect(MultiVQATask.imageReferences(in: "Images 1, 2 and 4 differ from image 3.") == [1, 2, 3, 4])
+    }
+
+    @Test func hostileTextIsCleaned() {
+        #expect(ModelText.clean("  a\u{0}b\u{200B}c\r\nd\re  ") == "abc\nd\ne")
+        #expect(ModelText.clean("look at <image> here") == "look at image here")
+        #expect(ModelText.clean("a\n\n\n\n\nb") == "a\n\nb")
+    }
+
+    @Test func captionsMustBeDetailedAndDomainsComeFromTheList() throws {
+        let reply = try json(#"{"caption":"A red bus waits at a stop on a wet street while two people with umbrellas board it.","domains":["Image Scene","unknown","ocr"]}"#)
+        let result = try CaptionTask.decode(reply, candidates: ["image_scene", "ocr"])
+        #expect(result.domains == ["image_scene", "ocr"])
+        let short = try json(#"{"caption":"A bus.","domains":[]}"#)
+        #expect(throws: ReplyProblem.self) { try CaptionTask.decode(short, candidates: ["ocr"]) }
+    }
+}
+
+@Suite("Records from model replies")
+struct InstructRecordTests {
+    let sample = Sample(id: "smp-1", kind: .single, ordinal: 0, media: ["img-1"], truth: .described(DescribedContext(kind: .single, origin: "questions")))
+    let model = ModelProvenance(endpoint: "e", model: "m", prompt: "questions", promptHash: "h", promptTokens: 10, completionTokens: 5, cost: 0.01)
+
+    @Test func multipleChoiceLettersAreSpreadAndTheKeyStillPointsAtTheCorrectOption() {
+        let maker = InstructRecordMaker(sample: sample, language: "en", seed: 7)
+        var letters = Set<String>()
+        for index in 0..<40 {
+            let written = WrittenQuestion(question: "Q\(index)?", options: ["right", "w1", "w2", "w3"], answerKey: "A", answer: "A")
+            let record = maker.record(
+                slot: "q\(index)", written: written, type: .multipleChoice, domain: "ocr", generator: "model", prompt: "questions",
+                model: model, instruction: "Answer with the letter.")
+            let key = try! #require(record.answerKey)
+            letters.insert(key)
+            #expect(record.options?[optionLetters.firstIndex(of: key)!] == "right")
+            #expect(record.turns[1].text == key)
+            #expect(record.placeholderCount == 1)
+            #expect(record.turns[0].text.hasPrefix("<image>\n"))
+        }
+        #expect(letters == Set(optionLetters))
+    }
+
+    @Test func multiImageRecordsNumberTheirImages() {
+        let pair = Sample(id: "smp-2", kind: .set, ordinal: 0, media: ["a", "b", "c"], truth: .described(DescribedContext(kind: .set, origin: "multi_vqa")))
+        let record = InstructRecordMaker(sample: pair, language: "en", seed: 1).record(
+            slot: "m", exchanges: [("Which of image 1 and image 2 is brighter?", "Image 2.")], type: .shortVQA, domain: "image_comparison",
+            skill: .comparison, generator: "model", prompt: "multi_vqa", model: model)
+        #expect(record.placeholderCount == 3)
+        #expect(record.turns[0].text.hasPrefix("Image 1: <image>\nImage 2: <image>\nImage 3: <image>\n"))
+        #expect(record.skill == .comparison)
+    }
+}
