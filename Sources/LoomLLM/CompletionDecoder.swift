@@ -1,0 +1,178 @@
+import LoomCore
+
+/// Reads OpenAI `chat.completion` bodies and `chat.completion.chunk` stream events with LoomCore's strict parser.
+///
+/// Bodies come from servers of every kind, and some answer 200 with an HTML error page, an empty body or an
+/// `{"error": …}` object: every such body becomes a short `ModelError(.invalidResponse)`; nothing here traps.
+public enum CompletionDecoder {
+    /// What one stream event carried.
+    public struct StreamChunk: Sendable, Hashable {
+        /// The text delta (`choices[0].delta.content`), if any.
+        public var content: String?
+        public var finishReason: String?
+        /// Usage, which servers send in the last chunk when asked with `stream_options.include_usage`.
+        public var usage: TokenUsage?
+        public var model: String?
+        /// The event was `data: [DONE]`.
+        public var isDone: Bool
+
+        public init(
+            content: String? = nil, finishReason: String? = nil, usage: TokenUsage? = nil, model: String? = nil,
+            isDone: Bool = false
+        ) {
+            self.content = content
+            self.finishReason = finishReason
+            self.usage = usage
+            self.model = model
+            self.isDone = isDone
+        }
+    }
+
+    /// Decodes a complete (non-streamed) response body.
+    public static func decodeCompletion(_ body: [UInt8], endpoint: String) throws(ModelError) -> ChatReply {
+        let root = try parseObject(body, endpoint: endpoint, what: "the body")
+        guard let choices = root["choices"] else {
+            throw invalid(endpoint, "the body has no \"choices\"")
+        }
+        guard case .array(let list) = choices, let first = list.first else {
+            throw invalid(endpoint, "\"choices\" is not a non-empty array")
+        }
+        guard case .object(let choice) = first else { throw invalid(endpoint, "choices[0] is not an object") }
+        var text = ""
+        if case .object(let message)? = choice["message"] {
+            text = try content(message["content"], endpoint: endpoint, path: "choices[0].message.content")
+            if text.isEmpty, let refusal = message["refusal"]?.stringValue, !refusal.isEmpty {
+                throw invalid(endpoint, "the model refused: \(clip(refusal))")
+            }
+        } else if let legacy = choice["text"]?.stringValue {
+            text = legacy  // completions-style servers
+        } else {
+            throw invalid(endpoint, "choices[0] has no \"message\"")
+        }
+        return ChatReply(
+            text: text, finishReason: choice["finish_reason"]?.stringValue, usage: usage(root["usage"]) ?? TokenUsage(),
+            model: root["model"]?.stringValue)
+    }
+
+    /// Decodes the `data` of one stream event.
+    public static func decodeStreamEvent(_ data: String, endpoint: String) throws(ModelError) -> StreamChunk {
+        var chunk = StreamChunk()
+        if data.utf8.count <= 8 && data.trimmingSpaces == "[DONE]" {
+            chunk.isDone = true
+            return chunk
+        }
+        let root = try parseObject(Array(data.utf8), endpoint: endpoint, what: "a stream event")
+        chunk.model = root["model"]?.stringValue
+        chunk.usage = usage(root["usage"])
+        if case .array(let choices)? = root["choices"], case .object(let choice)? = choices.first {
+            chunk.finishReason = choice["finish_reason"]?.stringValue
+            if case .object(let delta)? = choice["delta"] {
+                let text = try content(delta["content"], endpoint: endpoint, path: "choices[0].delta.content")
+                if !text.isEmpty { chunk.content = text }
+            }
+        }
+        return chunk
+    }
+
+    /// The server's own error message in a body (`{"error": {"message": …}}`, `{"error": "…"}`, `{"message": …}` or
+    /// `{"detail": …}`), clipped to about 300 characters; nil when there is none.
+    public static func errorMessage(in body: [UInt8]) -> String? {
+        guard !body.isEmpty, case .object(let root)? = try? JSONValue.parse(body) else { return nil }
+        return errorMessage(in: root)
+    }
+
+    static func errorMessage(in root: [String: JSONValue]) -> String? {
+        var message: String?
+        switch root["error"] {
+        case .object(let error)?:
+            message = error["message"]?.stringValue ?? error["msg"]?.stringValue ?? error["code"]?.stringValue
+            if message == nil, let metadata = error["metadata"] { message = metadata.jsonText }
+        case .string(let text)?:
+            message = text
+        default:
+            message = root["message"]?.stringValue ?? root["detail"]?.stringValue
+            if message == nil, case .array(let details)? = root["detail"], let first = details.first {
+                message = first.jsonText  // FastAPI's validation errors
+            }
+        }
+        return message.map { clip($0, to: 300) }
+    }
+
+    /// The text of a `content` field: a string, null, or an array of `{"type": "text", "text": …}` parts.
+    private static func content(_ value: JSONValue?, endpoint: String, path: String) throws(ModelError) -> String {
+        switch value {
+        case nil, .null?: return ""
+        case .string(let text)?: return text
+        case .array(let parts)?:
+            var text = ""
+            for part in parts {
+                switch part {
+                case .string(let piece): text += piece
+                case .object(let object): if let piece = object["text"]?.stringValue { text += piece }
+                default: break
+                }
+            }
+            return text
+        case let other?:
+            throw invalid(endpoint, "\(path) is \(other.kindName), not text")
+        }
+    }
+
+    private static func usage(_ value: JSONValue?) -> TokenUsage? {
+        guard case .object(let usage)? = value else { return nil }
+        func count(_ key: String) -> Int {
+            guard let number = usage[key]?.doubleValue, number.isFinite, number >= 0, number < 1e15 else { return 0 }
+            return Int(number)
+        }
+        return TokenUsage(prompt: count("prompt_tokens"), completion: count("completion_tokens"))
+    }
+
+    private static func parseObject(_ bytes: [UInt8], endpoint: String, what: String) throws(ModelError)
+        -> [String: JSONValue]
+    {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            throw invalid(endpoint, "\(what) is empty")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes)
+        } catch {
+            throw invalid(endpoint, "\(what) is not JSON (\(error.reason)): \(snippet(bytes))")
+        }
+        guard case .object(let root) = value else {
+            throw invalid(endpoint, "\(what) is \(value.kindName), not an object")
+        }
+        if root["error"] != nil && root["choices"] == nil {
+            throw invalid(endpoint, "the server sent an error: \(errorMessage(in: root) ?? "no message")")
+        }
+        return root
+    }
+
+    private static func invalid(_ endpoint: String, _ message: String) -> ModelError {
+        ModelError(.invalidResponse, endpoint: endpoint, message: message)
+    }
+
+    /// The start of a body for a message: control characters replaced, at most 80 characters.
+    static func snippet(_ bytes: [UInt8]) -> String {
+        let head = String(decoding: bytes.prefix(240), as: UTF8.self)
+        let cleaned = String(String.UnicodeScalarView(head.unicodeScalars.map { $0.value < 0x20 ? " " : $0 }))
+        return "\"" + clip(cleaned.trimmingSpaces, to: 80) + "\""
+    }
+
+    static func clip(_ text: String, to limit: Int = 200) -> String {
+        let head = text.prefix(limit)
+        guard head.endIndex < text.endIndex else { return text }
+        return String(head) + "…"
+    }
+}
+
+extension String {
+    /// The text without leading and trailing spaces, tabs and line ends (no Foundation needed).
+    var trimmingSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[start...end])
+    }
+}

@@ -1,0 +1,365 @@
+import AsyncHTTPClient
+import Foundation
+import LoomCore
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Counters of one client, for the progress line.
+public struct ClientStatistics: Sendable, Hashable {
+    /// HTTP requests sent, first attempts and retries alike.
+    public var requestsSent: Int
+    /// Attempts that were retries.
+    public var retries: Int
+    /// 429 answers seen.
+    public var rateLimited: Int
+    /// The adaptive concurrency limit now.
+    public var concurrencyLimit: Int
+    /// Requests in flight now.
+    public var inFlight: Int
+    /// Calls waiting for a concurrency slot.
+    public var waiting: Int
+    /// The structured-output mode the endpoint is asked with now.
+    public var structuredOutput: StructuredOutputMode
+
+    public init(
+        requestsSent: Int = 0, retries: Int = 0, rateLimited: Int = 0, concurrencyLimit: Int = 0, inFlight: Int = 0,
+        waiting: Int = 0, structuredOutput: StructuredOutputMode = .none
+    ) {
+        self.requestsSent = requestsSent
+        self.retries = retries
+        self.rateLimited = rateLimited
+        self.concurrencyLimit = concurrencyLimit
+        self.inFlight = inFlight
+        self.waiting = waiting
+        self.structuredOutput = structuredOutput
+    }
+}
+
+/// A client of one OpenAI-compatible `chat/completions` endpoint, on AsyncHTTPClient.
+///
+/// Each call goes through the rate limiter, then the adaptive concurrency gate, then one POST per attempt under an
+/// overall deadline that covers the body too. Retryable failures (408, 409, 429, 5xx, timeouts, lost connections,
+/// broken streams) are retried per `RetryPolicy`; the rest become a `ModelError` at once. Streamed replies are
+/// assembled completely before `complete` returns, so a stream that breaks is retried as a whole request.
+///
+/// With `structuredOutput: .auto` the client asks with `json_schema` first; when the endpoint refuses a request
+/// with a schema (400/422 naming `response_format`, `json_schema`, schemas or "not supported"), it steps down to
+/// `json_object` and then to no hint, remembers that for every later request, and resends at once (a step down is
+/// not counted as a retry). Explicit modes are never changed.
+public final class OpenAIClient: ChatModel {
+    public let configuration: EndpointConfiguration
+    public let retryPolicy: RetryPolicy
+    public let concurrency: AdaptiveConcurrency
+    public let rateLimiter: RateLimiter
+    /// The largest response body accepted; larger ones are invalid responses.
+    public let maxBodyBytes: Int
+
+    private let http: HTTPClient
+    private let url: String
+    private let headers: HTTPHeaders
+    private let negotiated: Mutex<StructuredOutputMode>
+    private let sent = Atomic<Int>(0)
+    private let retried = Atomic<Int>(0)
+    private let tooMany = Atomic<Int>(0)
+
+    /// Makes the client and its own `HTTPClient` (HTTP/1 only, with as many connections per host as the largest
+    /// concurrency allowed). Call `shutdown()` when done.
+    ///
+    /// - Parameters:
+    ///   - eventLoopGroup: the group to run on; AsyncHTTPClient's shared one when nil.
+    ///   - retryPolicy: the configuration's policy when nil.
+    public init(
+        configuration: EndpointConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil, retryPolicy: RetryPolicy? = nil,
+        rateLimiterClock: RateLimiter.Clock = .continuous, maxBodyBytes: Int = 64 << 20
+    ) {
+        self.configuration = configuration
+        self.retryPolicy = retryPolicy ?? RetryPolicy(configuration: configuration)
+        concurrency = AdaptiveConcurrency(configuration: configuration)
+        rateLimiter = RateLimiter(configuration: configuration, clock: rateLimiterClock)
+        self.maxBodyBytes = maxBodyBytes
+
+        var base = configuration.baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        url = base + "/chat/completions"
+
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Accept", value: configuration.stream ? "text/event-stream" : "application/json")
+        headers.add(name: "User-Agent", value: "loom")
+        if let key = configuration.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
+        for (name, value) in configuration.headers.sorted(by: { $0.key < $1.key }) {
+            headers.replaceOrAdd(name: name, value: value)
+        }
+        self.headers = headers
+
+        negotiated = Mutex(configuration.structuredOutput == .auto ? .jsonSchema : configuration.structuredOutput)
+
+        var http = HTTPClient.Configuration()
+        http.httpVersion = .http1Only
+        http.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: max(configuration.maxConcurrency, configuration.concurrency))
+        let timeout = OpenAIClient.timeAmount(configuration.timeout)
+        // Connect and read (idle) timeouts catch dead peers early; the overall deadline is enforced per attempt.
+        http.timeout = .init(connect: min(.seconds(10), timeout), read: timeout)
+        self.http = HTTPClient(eventLoopGroup: eventLoopGroup ?? HTTPClient.defaultEventLoopGroup, configuration: http)
+    }
+
+    public var endpointName: String { configuration.name }
+
+    /// The structured-output mode requests with a schema are sent with now.
+    public var structuredOutputMode: StructuredOutputMode { negotiated.withLock { $0 } }
+
+    /// Counters for the progress line.
+    public var statistics: ClientStatistics {
+        ClientStatistics(
+            requestsSent: sent.load(ordering: .relaxed), retries: retried.load(ordering: .relaxed),
+            rateLimited: tooMany.load(ordering: .relaxed), concurrencyLimit: concurrency.limit,
+            inFlight: concurrency.inFlight, waiting: concurrency.waiting, structuredOutput: structuredOutputMode)
+    }
+
+    /// Closes the connections. The client cannot be used afterwards.
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatReply {
+        let estimate = RateLimiter.estimatedTokens(for: request)
+        var mode = structuredOutputMode
+        var body = makeBody(request, mode: mode)
+        var retry = 0
+        var previousDelay: Double?
+        while true {
+            try await rateLimiter.acquire(estimatedTokens: estimate)
+            try await concurrency.acquire()
+            sent.add(1, ordering: .relaxed)
+            let outcome: AttemptOutcome
+            do {
+                outcome = try await attempt(body)
+            } catch {
+                concurrency.release(outcome: .otherFailure)
+                throw error
+            }
+
+            let failure: ModelError
+            let retryFailure: RetryPolicy.Failure
+            var retryHeaders = RetryHeaders.none
+            switch outcome {
+            case .reply(let reply):
+                concurrency.release(outcome: .success)
+                if reply.usage.total > 0 { rateLimiter.correct(estimatedTokens: estimate, actualTokens: reply.usage.total) }
+                return reply
+            case .invalid(let error):
+                concurrency.release(outcome: .otherFailure)
+                throw error
+            case .failed(let kind, let error):
+                concurrency.release(outcome: .otherFailure)
+                failure = error
+                retryFailure = kind
+            case .status(let status, let responseHeaders, let responseBody):
+                concurrency.release(outcome: status == 429 ? .rateLimited : .otherFailure)
+                if status == 429 { tooMany.add(1, ordering: .relaxed) }
+                retryHeaders = RetryHeaders(responseHeaders.map { ($0.name, $0.value) })
+                let message = CompletionDecoder.errorMessage(in: responseBody)
+                if !retryPolicy.isRetryable(.status(status), headers: retryHeaders) {
+                    if let next = stepDown(request, status: status, message: message, from: mode) {
+                        mode = next
+                        body = makeBody(request, mode: mode)
+                        continue
+                    }
+                    throw finalError(status: status, message: message, body: responseBody)
+                }
+                failure = finalError(status: status, message: message, body: responseBody)
+                retryFailure = .status(status)
+            }
+
+            guard retry < retryPolicy.maxRetries, retryPolicy.isRetryable(retryFailure, headers: retryHeaders) else {
+                throw failure
+            }
+            let delay = retryPolicy.delay(forRetry: retry, headers: retryHeaders, previousDelay: previousDelay)
+            previousDelay = delay
+            retry += 1
+            retried.add(1, ordering: .relaxed)
+            if delay > 0 { try await Task.sleep(for: .milliseconds(Int64((delay * 1000).rounded(.up)))) }
+        }
+    }
+
+    private func makeBody(_ request: ChatRequest, mode: StructuredOutputMode) -> ByteBuffer {
+        ByteBuffer(
+            bytes: RequestBody.bytes(
+                for: request, structuredOutput: mode, stream: configuration.stream, model: configuration.model))
+    }
+
+    // MARK: One attempt
+
+    private enum AttemptOutcome: Sendable {
+        case reply(ChatReply)
+        /// A non-2xx answer, its headers and (the start of) its body.
+        case status(Int, HTTPHeaders, [UInt8])
+        /// A retryable failure without an answer: timeout, connection, broken stream.
+        case failed(RetryPolicy.Failure, ModelError)
+        /// A 2xx answer that is not a completion: not retried.
+        case invalid(ModelError)
+    }
+
+    /// One POST under the overall deadline. Throws only `CancellationError`, when the calling task is cancelled.
+    private func attempt(_ body: ByteBuffer) async throws -> AttemptOutcome {
+        var prepared = HTTPClientRequest(url: url)
+        prepared.method = .POST
+        prepared.headers = headers
+        prepared.body = .bytes(body)
+        let request = prepared
+        let seconds = configuration.timeout
+        let deadline = NIODeadline.now() + OpenAIClient.timeAmount(seconds)
+        // AsyncHTTPClient's deadline stops at the response head: race the whole exchange against a timer.
+        let outcome = await withTaskGroup(of: AttemptOutcome?.self) { group in
+            group.addTask { await self.exchange(request, deadline: deadline) }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up))))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        try Task.checkCancellation()
+        return outcome
+            ?? .failed(
+                .timeout,
+                ModelError(
+                    .timeout, endpoint: configuration.name,
+                    message: "no complete reply within \(OpenAIClient.seconds(seconds))"))
+    }
+
+    private func exchange(_ request: HTTPClientRequest, deadline: NIODeadline) async -> AttemptOutcome {
+        do {
+            let response = try await http.execute(request, deadline: deadline)
+            let status = Int(response.status.code)
+            guard (200..<300).contains(status) else {
+                // Error bodies are small; a huge one is cut, which only loses the message.
+                var bytes: [UInt8] = []
+                for try await buffer in response.body where bytes.count < 1 << 20 {
+                    bytes.append(contentsOf: buffer.readableBytesView)
+                }
+                return .status(status, response.headers, bytes)
+            }
+            let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
+            if configuration.stream && !contentType.contains("application/json") {
+                return try await readStream(response)
+            }
+            // Some servers ignore `stream: true` and answer with one JSON body: accepted too.
+            let buffer: ByteBuffer
+            do {
+                buffer = try await response.body.collect(upTo: maxBodyBytes)
+            } catch is NIOTooManyBytesError {
+                return .invalid(tooLarge())
+            }
+            do {
+                return .reply(try CompletionDecoder.decodeCompletion(Array(buffer.readableBytesView), endpoint: configuration.name))
+            } catch {
+                return .invalid(error)
+            }
+        } catch {
+            return classify(error)
+        }
+    }
+
+    private func readStream(_ response: HTTPClientResponse) async throws -> AttemptOutcome {
+        var assembler = StreamAssembler(endpoint: configuration.name)
+        var received = 0
+        for try await buffer in response.body {
+            received += buffer.readableBytes
+            if received > maxBodyBytes { return .invalid(tooLarge()) }
+            buffer.withUnsafeReadableBytes { assembler.feed($0) }
+        }
+        do {
+            return .reply(try assembler.finish())
+        } catch {
+            return StreamAssembler.isBrokenStream(error) ? .failed(.brokenStream, error) : .invalid(error)
+        }
+    }
+
+    private func tooLarge() -> ModelError {
+        ModelError(.invalidResponse, endpoint: configuration.name, message: "the body is larger than \(maxBodyBytes >> 20) MiB")
+    }
+
+    /// A thrown transport error as a retryable failure.
+    private func classify(_ error: any Error) -> AttemptOutcome {
+        if let error = error as? HTTPClientError {
+            let timeouts: [HTTPClientError] = [
+                .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .getConnectionFromPoolTimeout,
+                .tlsHandshakeTimeout,
+            ]
+            if timeouts.contains(error) {
+                return .failed(.timeout, ModelError(.timeout, endpoint: configuration.name, message: "\(error)"))
+            }
+        }
+        let text = CompletionDecoder.clip("\(error)", to: 300)
+        return .failed(.connection, ModelError(.transport, endpoint: configuration.name, message: text))
+    }
+
+    // MARK: Errors and negotiation
+
+    /// The error for a final non-2xx answer.
+    private func finalError(status: Int, message: String?, body: [UInt8]) -> ModelError {
+        let name = configuration.name
+        let detail = message ?? (body.isEmpty ? "no message" : CompletionDecoder.snippet(body))
+        switch status {
+        case 401:
+            return ModelError(.unauthorized, endpoint: name, status: status, message: "the API key was refused: \(detail)")
+        case 403:
+            return ModelError(.forbidden, endpoint: name, status: status, message: "access denied: \(detail)")
+        case 404:
+            return ModelError(
+                .modelNotFound, endpoint: name, status: status,
+                message: "not found at \(url) (check the model name \"\(configuration.model)\" and the base URL): \(detail)")
+        case 429:
+            return ModelError(.rateLimited, endpoint: name, status: status, message: "rate limited after every retry: \(detail)")
+        case 408, 409, 500...:
+            return ModelError(.server, endpoint: name, status: status, message: detail)
+        default:
+            if let message, OpenAIClient.namesMissingModel(message) {
+                return ModelError(.modelNotFound, endpoint: name, status: status, message: message)
+            }
+            return ModelError(.badRequest, endpoint: name, status: status, message: detail)
+        }
+    }
+
+    /// The mode to resend with when the endpoint refused the structured-output hint, or nil.
+    private func stepDown(_ request: ChatRequest, status: Int, message: String?, from mode: StructuredOutputMode)
+        -> StructuredOutputMode?
+    {
+        guard configuration.structuredOutput == .auto, request.schema != nil, status == 400 || status == 422,
+            let message, mode != .none
+        else { return nil }
+        let text = message.lowercased()
+        let strong = ["response_format", "json_schema", "guided_json", "structured output", "response format"]
+        let weak = ["schema", "not supported", "unsupported"]
+        guard strong.contains(where: text.contains)
+            || (!OpenAIClient.namesMissingModel(message) && weak.contains(where: text.contains))
+        else { return nil }
+        let next: StructuredOutputMode = mode == .jsonSchema ? .jsonObject : .none
+        // Compare and set: many requests refused at once step down once.
+        return negotiated.withLock { current in
+            if current == mode { current = next }
+            return current
+        }
+    }
+
+    /// Whether a 400's message says the model does not exist.
+    static func namesMissingModel(_ message: String) -> Bool {
+        let text = message.lowercased()
+        guard text.contains("model") else { return false }
+        return ["not found", "does not exist", "doesn't exist", "not exist", "no such model", "unknown model", "invalid model"]
+            .contains(where: text.contains)
+    }
+
+    private static func timeAmount(_ seconds: Double) -> TimeAmount {
+        .nanoseconds(Int64(min(max(seconds, 0.001), 86_400 * 365) * 1e9))
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value < 10 ? "\((value * 100).rounded() / 100) s" : "\(Int(value.rounded())) s"
+    }
+}

@@ -1,0 +1,132 @@
+import LoomCore
+
+/// Why a reply could not be used, in a sentence the model can act on in a correction turn.
+public struct ReplyProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+
+    public init(message: String) {
+        self.message = message
+    }
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// What a structured call came to: the value or why there is none, and every reply received on the way (for
+/// token and cost accounting, failed attempts included).
+public struct StructuredOutcome<T: Sendable>: Sendable {
+    public var result: Result<T, ModelError>
+    public var replies: [ChatReply]
+
+    public init(result: Result<T, ModelError>, replies: [ChatReply]) {
+        self.result = result
+        self.replies = replies
+    }
+
+    /// The value, if the call produced one.
+    public var value: T? {
+        if case .success(let value) = result { return value }
+        return nil
+    }
+
+    /// Tokens of every reply together.
+    public var usage: TokenUsage { replies.reduce(TokenUsage()) { $0 + $1.usage } }
+}
+
+/// JSON replies from any chat model, with correction turns: the reply must be exactly one JSON document (an
+/// optional Markdown code fence around it is accepted) that `decode` accepts; otherwise the model sees its reply
+/// and the reason, and is asked again, up to `maxCorrections` times.
+///
+/// Each correction is an ordinary request through the same model, so a `CachedChatModel` caches it like any other.
+/// Transport and HTTP errors are thrown as `ModelError`; only unusable replies end as a failed outcome.
+public struct StructuredChat: Sendable {
+    public let model: any ChatModel
+    public let maxCorrections: Int
+
+    public init(model: any ChatModel, maxCorrections: Int = 2) {
+        self.model = model
+        self.maxCorrections = max(0, maxCorrections)
+    }
+
+    /// Sends `request` until its reply decodes, or the corrections run out.
+    public func complete<T: Sendable>(
+        _ request: ChatRequest, decode: @Sendable (JSONValue) throws(ReplyProblem) -> T
+    ) async throws -> StructuredOutcome<T> {
+        var current = request
+        var replies: [ChatReply] = []
+        var attempt = 0
+        while true {
+            let reply = try await model.complete(current)
+            replies.append(reply)
+            let problem: ReplyProblem
+            do {
+                let value = try StructuredChat.extractJSON(from: reply.text)
+                return StructuredOutcome(result: .success(try decode(value)), replies: replies)
+            } catch {
+                problem = reply.finishReason == "length" ? ReplyProblem("the reply was cut off at max_tokens") : error
+            }
+            guard attempt < maxCorrections else {
+                let tries = replies.count == 1 ? "1 reply" : "\(replies.count) replies"
+                let failure = ModelError(
+                    .invalidReply, endpoint: model.endpointName,
+                    message: "no usable reply after \(tries): \(problem.message)", rawReply: reply.text)
+                return StructuredOutcome(result: .failure(failure), replies: replies)
+            }
+            attempt += 1
+            current = current.appending([
+                .assistant(reply.text),
+                .user(StructuredChat.correction(problem)),
+            ])
+        }
+    }
+
+    /// The user message of a correction turn.
+    public static func correction(_ problem: ReplyProblem) -> String {
+        "Your reply could not be used: \(problem.message). Reply again with only the corrected JSON."
+    }
+
+    /// The one JSON document a reply holds: the whole text, trimmed, or the inside of a single ```json … ``` (or
+    /// plain ```) fence that makes up the whole text. No searching for a JSON-looking substring: a reply with prose
+    /// around its JSON is a reply to correct, not to guess at.
+    public static func extractJSON(from text: String) throws(ReplyProblem) -> JSONValue {
+        var body = Substring(text.trimmingSpaces)
+        guard !body.isEmpty else { throw ReplyProblem("the reply is empty") }
+        if body.hasPrefix("```") {
+            guard body.count >= 6, body.hasSuffix("```") else {
+                throw ReplyProblem("the reply opens a ``` fence that is never closed")
+            }
+            body = body.dropFirst(3).dropLast(3)
+            // The info string: nothing, or "json" (any case), up to the end of the first line.
+            guard let newline = body.firstIndex(where: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) else {
+                throw ReplyProblem("the ``` fence must hold the JSON on lines of its own")
+            }
+            let info = body[..<newline].trimmingCharacters(in: " \t")
+            guard info.isEmpty || info.lowercased() == "json" else {
+                throw ReplyProblem("the reply is fenced as \(info), not JSON")
+            }
+            body = body[body.index(after: newline)...]
+            if body.contains("```") { throw ReplyProblem("the reply holds more than one ``` fence") }
+        }
+        do {
+            return try JSONValue.parse(Array(body.utf8))
+        } catch {
+            let start = body.first(where: { !$0.isWhitespace })
+            if let start, start != "{" && start != "[" && start != "\"" {
+                throw ReplyProblem("the reply is not JSON (it must start with '{' or '['; \(error.reason))")
+            }
+            throw ReplyProblem("the reply is not valid JSON: \(error.reason)")
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var slice = self[...]
+        while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

@@ -1,0 +1,298 @@
+import Foundation
+import LoomCore
+import LoomLLM
+import LoomMockModel
+import Synchronization
+import Testing
+
+/// Starts a mock server and a client of it, runs `body`, and shuts both down.
+func withMockEndpoint<T>(
+    _ responder: @escaping @Sendable (MockRequest) async -> MockResponse,
+    configure: (inout EndpointConfiguration) -> Void = { _ in },
+    _ body: (MockModelServer, OpenAIClient) async throws -> T
+) async throws -> T {
+    let server = try await MockModelServer.start(responder: responder)
+    var configuration = EndpointConfiguration(
+        name: "mock", baseURL: server.baseURL, model: "mock-model", apiKey: "sk-test", concurrency: 4, timeout: 10,
+        maxRetries: 3, initialBackoff: 0.01, maxBackoff: 0.02)
+    configure(&configuration)
+    let client = OpenAIClient(configuration: configuration)
+    do {
+        let result = try await body(server, client)
+        try await client.shutdown()
+        try await server.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        try? await server.shutdown()
+        throw error
+    }
+}
+
+/// The `ModelError` an operation throws, or nil.
+func modelError(_ operation: () async throws -> Void) async -> ModelError? {
+    do {
+        try await operation()
+        return nil
+    } catch let error as ModelError {
+        return error
+    } catch {
+        Issue.record("unexpected error \(error)")
+        return nil
+    }
+}
+
+@Suite struct OpenAIClientTests {
+    let question = ChatRequest(model: "mock-model", messages: [.system("s"), .user("What is 2+2?")], temperature: 0)
+
+    @Test func aCompletionWithUsage() async throws {
+        let seen = Locked<[MockRequest]>([])
+        try await withMockEndpoint({ request in
+            seen.withLock { $0.append(request) }
+            return .completion(text: "4", usage: MockUsage(prompt: 20, completion: 1))
+        }) { server, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "4")
+            #expect(reply.usage == TokenUsage(prompt: 20, completion: 1))
+            #expect(reply.finishReason == "stop")
+            #expect(reply.model == "mock-model")
+            #expect(!reply.cached)
+            #expect(server.requestCount == 1)
+            let request = try #require(seen.withLock { $0.first })
+            #expect(request.method == "POST")
+            #expect(request.path == "/v1/chat/completions")
+            #expect(request.header("authorization") == "Bearer sk-test")
+            #expect(request.header("content-type") == "application/json")
+            #expect(request.messageTexts == "s\nWhat is 2+2?")
+            #expect(!request.wantsStream)
+            #expect(client.statistics.requestsSent == 1)
+            #expect(client.statistics.retries == 0)
+        }
+    }
+
+    @Test func aStreamedCompletionIsAssembled() async throws {
+        let seen = Locked<[MockRequest]>([])
+        try await withMockEndpoint({ request in
+            seen.withLock { $0.append(request) }
+            return .completion(text: "The answer is four, said the model.", usage: MockUsage(prompt: 9, completion: 8))
+        }, configure: { $0.stream = true }) { server, client in
+            let reply = try await client.complete(question)
+            let request = try #require(seen.withLock { $0.first })
+            #expect(request.wantsStream)
+            #expect(request.field("stream_options") == .object(["include_usage": .bool(true)]))
+            #expect(request.header("accept") == "text/event-stream")
+            #expect(reply.text == "The answer is four, said the model.")
+            #expect(reply.usage == TokenUsage(prompt: 9, completion: 8))
+            #expect(reply.finishReason == "stop")
+            #expect(server.requestCount == 1)
+        }
+    }
+
+    @Test func a429WithRetryAfterIsRetried() async throws {
+        try await withMockEndpoint({ request in
+            switch request.index {
+            case 0: return .error(status: 429, message: "slow down", type: "rate_limit_error", headers: [("Retry-After", "0")])
+            case 1: return .error(status: 429, message: "slow down", headers: [("retry-after-ms", "5")])
+            default: return .completion(text: "ok")
+            }
+        }) { server, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "ok")
+            #expect(server.requestCount == 3)
+            let statistics = client.statistics
+            #expect(statistics.rateLimited == 2)
+            #expect(statistics.retries == 2)
+            #expect(statistics.requestsSent == 3)
+            #expect(statistics.inFlight == 0)
+        }
+    }
+
+    @Test func serverErrorsThenSuccess() async throws {
+        try await withMockEndpoint({ request in
+            request.index < 2 ? .status(500, body: "upstream exploded") : .completion(text: "fine")
+        }) { server, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "fine")
+            #expect(server.requestCount == 3)
+        }
+    }
+
+    @Test func serverErrorsForeverEndAfterMaxRetries() async throws {
+        try await withMockEndpoint({ _ in .status(503, body: #"{"error":{"message":"overloaded"}}"#) }, configure: {
+            $0.maxRetries = 2
+        }) { server, client in
+            let error = await modelError { _ = try await client.complete(question) }
+            #expect(error?.kind == .server)
+            #expect(error?.status == 503)
+            #expect(error?.message.contains("overloaded") == true)
+            #expect(server.requestCount == 3)
+        }
+    }
+
+    @Test func xShouldRetryFalseStopsAtOnce() async throws {
+        try await withMockEndpoint({ _ in .status(500, body: "no", headers: [("x-should-retry", "false")]) }) {
+            server, client in
+            #expect(await modelError { _ = try await client.complete(question) }?.kind == .server)
+            #expect(server.requestCount == 1)
+        }
+    }
+
+    @Test func aHungBodyHitsTheDeadline() async throws {
+        try await withMockEndpoint({ _ in .hangBody }, configure: {
+            $0.timeout = 0.3
+            $0.maxRetries = 1
+        }) { server, client in
+            let error = await modelError { _ = try await client.complete(question) }
+            #expect(error?.kind == .timeout)
+            #expect(server.requestCount == 2)
+        }
+    }
+
+    @Test func aTruncatedStreamIsRetriedAsAWholeRequest() async throws {
+        try await withMockEndpoint({ request in
+            request.index == 0 ? .truncatedStream(text: "half an ans") : .completion(text: "a whole answer")
+        }, configure: { $0.stream = true }) { server, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "a whole answer")
+            #expect(server.requestCount == 2)
+            #expect(client.statistics.retries == 1)
+        }
+    }
+
+    @Test func aDroppedConnectionIsRetried() async throws {
+        try await withMockEndpoint({ request in
+            request.index == 0 ? .closeConnection : .delayed(seconds: 0.01, .completion(text: "later"))
+        }) { server, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "later")
+            #expect(server.requestCount == 2)
+        }
+    }
+
+    @Test func unauthorizedStopsTheRunAfterOneRequest() async throws {
+        try await withMockEndpoint({ _ in
+            .error(status: 401, message: "Incorrect API key provided: sk-test.", type: "invalid_request_error", code: "invalid_api_key")
+        }) { server, client in
+            let error = await modelError { _ = try await client.complete(question) }
+            #expect(error?.kind == .unauthorized)
+            #expect(error?.stopsRun == true)
+            #expect(error?.message.contains("Incorrect API key") == true)
+            #expect(server.requestCount == 1)
+        }
+    }
+
+    @Test func missingModels() async throws {
+        try await withMockEndpoint({ request in
+            request.index == 0
+                ? .error(status: 404, message: "The model `mock-model` does not exist", code: "model_not_found")
+                : .error(status: 400, message: "model 'mock-model' not found, try pulling it first")
+        }) { server, client in
+            let notFound = await modelError { _ = try await client.complete(question) }
+            #expect(notFound?.kind == .modelNotFound)
+            #expect(notFound?.stopsRun == true)
+            let named = await modelError { _ = try await client.complete(question) }
+            #expect(named?.kind == .modelNotFound)
+            #expect(named?.status == 400)
+            #expect(server.requestCount == 2)
+        }
+    }
+
+    @Test func otherBadRequestsKeepTheServersMessage() async throws {
+        let long = String(repeating: "word ", count: 200)
+        try await withMockEndpoint({ _ in .error(status: 422, message: "max_tokens is too large. " + long) }) {
+            server, client in
+            let error = await modelError { _ = try await client.complete(question) }
+            #expect(error?.kind == .badRequest)
+            #expect(error?.status == 422)
+            #expect(error?.message.hasPrefix("max_tokens is too large") == true)
+            #expect((error?.message.count ?? 0) <= 301)
+            #expect(server.requestCount == 1)
+        }
+    }
+
+    @Test func htmlWithStatus200IsAnInvalidResponse() async throws {
+        try await withMockEndpoint({ _ in
+            .raw(status: 200, headers: [("Content-Type", "text/html")], body: "<!DOCTYPE html><html><body>Welcome to nginx!</body></html>")
+        }) { server, client in
+            let error = await modelError { _ = try await client.complete(question) }
+            #expect(error?.kind == .invalidResponse)
+            #expect(error?.message.contains("not JSON") == true)
+            #expect(server.requestCount == 1)
+        }
+    }
+
+    @Test func structuredOutputStepsDownAndRemembers() async throws {
+        let formats = Locked<[String]>([])
+        let schema = ResponseSchema(name: "answer", json: #"{"type":"object","properties":{"answer":{"type":"string"}}}"#)
+        let request = ChatRequest(model: "mock-model", messages: [.user("q")], schema: schema)
+        try await withMockEndpoint({ request in
+            let format = request.responseFormatType ?? "none"
+            formats.withLock { $0.append(format) }
+            if format == "json_schema" {
+                return .error(status: 400, message: "response_format json_schema is not supported by this server")
+            }
+            return .completion(text: #"{"answer":"4"}"#)
+        }) { server, client in
+            #expect(client.structuredOutputMode == .jsonSchema)
+            #expect(try await client.complete(request).text == #"{"answer":"4"}"#)
+            #expect(formats.withLock { $0 } == ["json_schema", "json_object"])
+            #expect(client.structuredOutputMode == .jsonObject)
+            #expect(client.statistics.retries == 0)
+            _ = try await client.complete(request)
+            _ = try await client.complete(request)
+            #expect(formats.withLock { $0 } == ["json_schema", "json_object", "json_object", "json_object"])
+            // A request without a schema carries no hint at all.
+            _ = try await client.complete(question)
+            #expect(formats.withLock { $0 }.last == "none")
+            #expect(server.requestCount == 5)
+        }
+    }
+
+    @Test func structuredOutputStepsDownToNoHint() async throws {
+        let schema = ResponseSchema(name: "answer", json: #"{"type":"object"}"#)
+        let request = ChatRequest(model: "mock-model", messages: [.user("q")], schema: schema)
+        try await withMockEndpoint({ request in
+            request.hasResponseFormat
+                ? .error(status: 422, message: "Unsupported parameter: 'response_format'")
+                : .completion(text: "{}")
+        }) { server, client in
+            let reply = try await client.complete(request)
+            #expect(reply.text == "{}")
+            #expect(client.structuredOutputMode == StructuredOutputMode.none)
+            #expect(server.requestCount == 3)
+        }
+    }
+
+    @Test func anExplicitModeIsNeverChanged() async throws {
+        let schema = ResponseSchema(name: "answer", json: #"{"type":"object"}"#)
+        let request = ChatRequest(model: "mock-model", messages: [.user("q")], schema: schema)
+        let seen = Locked<[MockRequest]>([])
+        try await withMockEndpoint({ request in
+            seen.withLock { $0.append(request) }
+            return .error(status: 400, message: "guided_json is not supported")
+        }, configure: { $0.structuredOutput = .guidedJSON }) { server, client in
+            defer { #expect(seen.withLock { $0.first?.field("guided_json") } == .object(["type": .string("object")])) }
+            #expect(await modelError { _ = try await client.complete(request) }?.kind == .badRequest)
+            #expect(client.structuredOutputMode == .guidedJSON)
+            #expect(server.requestCount == 1)
+        }
+    }
+
+    @Test func manyConcurrentRequestsThroughTheGate() async throws {
+        try await withMockEndpoint({ request in
+            .delayed(seconds: 0.001, .completion(text: "n\(request.index)"))
+        }, configure: {
+            $0.concurrency = 8
+            $0.maxConcurrency = 16
+        }) { server, client in
+            let texts = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<100 { group.addTask { try await client.complete(question).text } }
+                return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+            }
+            #expect(texts.count == 100)
+            #expect(server.requestCount == 100)
+            #expect(client.statistics.inFlight == 0)
+            #expect(client.statistics.concurrencyLimit > 8)
+        }
+    }
+}
