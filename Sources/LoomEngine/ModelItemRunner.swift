@@ -19,6 +19,7 @@ struct ModelItemRunner: Sendable {
         _ items: [Item], id: @escaping @Sendable (Item) -> String,
         make: @escaping @Sendable (Item, ModelCall) async throws -> StoreWrite
     ) async throws -> StageCounts {
+        let (stage, client, endpoint, call, writer, bypass) = (stage, client, endpoint, call, context.writer, context.bypassCache)
         let store = context.store
         let done = try store.completedItems(stage: stage.rawValue)
         let exhausted = Set(try store.failures(stage: stage.rawValue).filter { $0.attempts >= RecipeRunner.maxAttempts }.map(\.item))
@@ -27,7 +28,6 @@ struct ModelItemRunner: Sendable {
         observer?(.stageStarted(stage: stage, total: items.count, alreadyDone: items.count - pending.count))
         let tally = RunTally(done: items.count - pending.count - exhausted.count, failed: exhausted.count)
         let spend = SpendTally(try store.spend().first { $0.stage == stage.rawValue })
-        let (stage, client, endpoint, call, writer, bypass) = (stage, client, endpoint, call, context.writer, context.bypassCache)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             var queue = pending.makeIterator()
@@ -80,6 +80,8 @@ struct ModelItemRunner: Sendable {
             while try await group.next() != nil { _ = startNext() }
         }
         try await writer.flush()
+        let totals = spend.totals.withLock { $0 }
+        observer?(.spent(stage: stage, calls: totals.calls, tokens: totals.tokens, cost: totals.cost, concurrency: client.statistics.concurrencyLimit))
         let counts = tally.state.withLock { StageCounts(done: $0.done, failed: $0.failed) }
         observer?(.stageFinished(stage: stage, done: counts.done, failed: counts.failed))
         return counts

@@ -32,7 +32,7 @@ public struct ConversationTask: Sendable {
         var seen = Set<String>()
         for item in items.prefix(turns) {
             let question = try item.text("question", maxLength: 1000)
-            if !seen.insert(Phrasing.normalized(question)).inserted {
+            if !seen.insert(ModelText.comparisonKey(question)).inserted {
                 throw ReplyProblem("\(item.path).question repeats an earlier question")
             }
             exchanges.append((question, try item.text("answer")))

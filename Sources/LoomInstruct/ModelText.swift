@@ -37,6 +37,12 @@ public enum ModelText {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A text reduced for comparing: lower case, letters and digits only, single spaces. "What is it?" and
+    /// "what is it" are the same question.
+    public static func comparisonKey(_ text: String) -> String {
+        text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ")
+    }
+
     /// Words of a text, for length rules.
     public static func wordCount(_ text: String) -> Int {
         text.split(whereSeparator: { $0.isWhitespace }).count

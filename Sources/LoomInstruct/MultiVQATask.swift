@@ -43,7 +43,7 @@ public struct MultiVQATask: Sendable {
                 throw ReplyProblem("\(item.name("skill")) must be one of \(skills.map(\.rawValue).joined(separator: ", ")), not \"\(skillName.prefix(30))\"")
             }
             let question = try item.text("question", maxLength: 1500)
-            if !seen.insert(Phrasing.normalized(question)).inserted {
+            if !seen.insert(ModelText.comparisonKey(question)).inserted {
                 throw ReplyProblem("\(item.path).question repeats an earlier question")
             }
             let answer = try item.text("answer")

@@ -47,7 +47,7 @@ public struct QuestionTask: Sendable {
         var seen = Set<String>()
         for item in items.prefix(count) {
             let question = try item.text("question", maxLength: 1000)
-            let normalized = Phrasing.normalized(question)
+            let normalized = ModelText.comparisonKey(question)
             if !seen.insert(normalized).inserted { throw ReplyProblem("\(item.path).question repeats an earlier question") }
             written.append(try decodeAnswer(item, question: question, type: type))
         }
@@ -58,7 +58,7 @@ public struct QuestionTask: Sendable {
         let answer = try item.text("answer")
         switch type {
         case .judgement:
-            let word = Phrasing.normalized(answer).trimmingCharacters(in: .punctuationCharacters)
+            let word = ModelText.comparisonKey(answer)
             guard word == "yes" || word == "no" else {
                 throw ReplyProblem("\(item.name("answer")) must be exactly yes or no for a judgement question, not \"\(answer.prefix(40))\"")
             }
@@ -69,7 +69,7 @@ public struct QuestionTask: Sendable {
                 throw ReplyProblem("\(item.name("options")): expected 4 options, got \(options.count)")
             }
             let stripped = options.map(stripLetter)
-            if Set(stripped.map(Phrasing.normalized)).count != 4 {
+            if Set(stripped.map(ModelText.comparisonKey)).count != 4 {
                 throw ReplyProblem("\(item.name("options")): the 4 options must all differ")
             }
             if stripped.contains(where: \.isEmpty) { throw ReplyProblem("\(item.name("options")): an option is empty") }
@@ -100,7 +100,7 @@ public struct QuestionTask: Sendable {
         {
             return String(first)
         }
-        let matching = options.indices.filter { Phrasing.normalized(options[$0]) == Phrasing.normalized(stripLetter(answer)) }
+        let matching = options.indices.filter { ModelText.comparisonKey(options[$0]) == ModelText.comparisonKey(stripLetter(answer)) }
         if matching.count == 1 { return optionLetters[matching[0]] }
         throw ReplyProblem("\(field) must be the letter (A, B, C or D) of the one correct option, not \"\(answer.prefix(40))\"")
     }

@@ -40,7 +40,7 @@ public struct SyphusTask: Sendable {
         var seen = Set<String>()
         for item in items.prefix(count) {
             let instruction = try item.text("instruction", maxLength: 1500)
-            if !seen.insert(Phrasing.normalized(instruction)).inserted {
+            if !seen.insert(ModelText.comparisonKey(instruction)).inserted {
                 throw ReplyProblem("\(item.path).instruction repeats an earlier instruction")
             }
             let answer = try item.text("answer")

@@ -64,7 +64,7 @@ final class ProgressDisplay: Sendable {
                 emit("\(stage.rawValue) failed for \(item): \(reason)", &state)
             case .spent(let stage, let calls, let tokens, let cost, let concurrency):
                 guard stage == state.stage else { return }
-                state.spend = String(format: ", %d calls, %d tokens, $%.4f, %d in flight max", calls, tokens, cost, concurrency)
+                state.spend = String(format: ", %d calls, %d tokens, $%.4f, concurrency %d", calls, tokens, cost, concurrency)
             }
         }
     }

@@ -140,7 +140,7 @@ struct RecipeLoaderTests {
     func examplesLoad() throws {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples")
-        for name in ["quickstart.yaml", "my-photos.yaml", "datasets.yaml"] {
+        for name in ["quickstart.yaml", "my-photos.yaml", "datasets.yaml", "models.yaml"] {
             _ = try RecipeLoader.load(contentsOf: examples.appendingPathComponent(name))
         }
         let datasets = try RecipeLoader.load(contentsOf: examples.appendingPathComponent("datasets.yaml"))
@@ -166,6 +166,50 @@ struct RecipeLoaderTests {
             """)
         #expect(found.contains { $0.message.contains("'captions' is not one of") && $0.line == 5 })
         #expect(found.contains { $0.path.hasPrefix("stages.ground.sets") })
+    }
+
+    @Test("the model example names its endpoint and every model stage")
+    func modelExample() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples")
+        let recipe = try RecipeLoader.load(contentsOf: examples.appendingPathComponent("models.yaml"))
+        #expect(recipe.models.map(\.name) == ["local"])
+        #expect(recipe.models[0].maxConcurrency == 128)
+        #expect(recipe.modelStages.questions?.types.count == 4)
+        #expect(recipe.modelStages.multiVQA?.images == 2...4)
+        #expect(recipe.modelStages.endpointNames.allSatisfy { $0 == "local" })
+    }
+
+    @Test("model stages: an unknown endpoint, a missing key variable and a stage without images are refused with their lines")
+    func badModels() throws {
+        let text = """
+            name: bad
+            sources:
+              scenes: {singles: 2}
+            models:
+              - name: a
+                base_url: localhost:8000
+                model: m
+                api_key_env: LOOM_TEST_SURELY_UNSET_KEY
+            stages:
+              questions: {model: b}
+            """
+        let error = try #require(throws: RecipeError.self) {
+            try RecipeLoader.parse(text, file: "bad.yaml", environment: [:])
+        }
+        let found = error.diagnostics
+        #expect(found.contains { $0.message.contains("not an http:// or https:// URL") && $0.line == 6 })
+        #expect(found.contains { $0.message.contains("LOOM_TEST_SURELY_UNSET_KEY") && $0.line == 8 })
+        #expect(found.contains { $0.message.contains("no endpoint is named 'b'") && $0.line == 10 })
+        // With those fixed, what is left is that questions are asked about the user's images, not scenes.
+        let fixed = text.replacingOccurrences(of: "localhost:8000", with: "http://127.0.0.1:8000/v1")
+            .replacingOccurrences(of: "{model: b}", with: "{model: a}")
+        let remaining = try #require(throws: RecipeError.self) {
+            try RecipeLoader.parse(fixed, file: "bad.yaml", environment: ["LOOM_TEST_SURELY_UNSET_KEY": "sk-x"])
+        }
+        #expect(remaining.diagnostics.map(\.message) == [
+            "the questions stage works on your own images: add 'sources:' with 'folders', 'manifests' or 'coco'"
+        ])
     }
 
     @Test("a recipe without sources is refused")
