@@ -62,6 +62,9 @@ public final class OpenAIClient: ChatModel {
     private let sent = Atomic<Int>(0)
     private let retried = Atomic<Int>(0)
     private let tooMany = Atomic<Int>(0)
+    /// The first error that would fail every request the same way (a wrong key, an unknown model): once seen,
+    /// requests waiting for a slot fail with it instead of being sent.
+    private let fatal = Mutex<ModelError?>(nil)
 
     /// Makes the client and its own `HTTPClient` (HTTP/1 only, with as many connections per host as the largest
     /// concurrency allowed). Call `shutdown()` when done.
@@ -133,6 +136,10 @@ public final class OpenAIClient: ChatModel {
         while true {
             try await rateLimiter.acquire(estimatedTokens: estimate)
             try await concurrency.acquire()
+            if let error = fatal.withLock({ $0 }) {
+                concurrency.release(outcome: .otherFailure)
+                throw error
+            }
             sent.add(1, ordering: .relaxed)
             let outcome: AttemptOutcome
             do {
@@ -168,7 +175,9 @@ public final class OpenAIClient: ChatModel {
                         body = makeBody(request, mode: mode)
                         continue
                     }
-                    throw finalError(status: status, message: message, body: responseBody)
+                    let error = finalError(status: status, message: message, body: responseBody)
+                    if error.stopsRun { fatal.withLock { if $0 == nil { $0 = error } } }
+                    throw error
                 }
                 failure = finalError(status: status, message: message, body: responseBody)
                 retryFailure = .status(status)

@@ -95,6 +95,38 @@ struct ModelRunTests {
         #expect(try store.spend().reduce(0) { $0 + $1.cost } == cost.total)
     }
 
+    @Test func aCrashInTheMiddleOfTheModelStagesResumesToTheSameDatasetWithoutRedoingSavedCalls() async throws {
+        let catalog = try PromptCatalog.load()
+        let server = try await MockModelServer.start { request in
+            .completion(text: GoodReplies.reply(request.promptKind(catalog)), usage: MockUsage(prompt: 500, completion: 50))
+        }
+        defer { Task { try? await server.shutdown() } }
+        let stages = """
+              caption: {model: mock}
+              questions: {model: mock, types: [multiple_choice, judgement, short_vqa], per_call: 2}
+              conversation: {model: mock, turns: 3}
+            """
+        let whole = try ModelFixture(server: server, photos: 4, stages: stages)
+        let uninterrupted = try await whole.runner().run()
+        let uninterruptedRequests = server.requestCount
+
+        let interrupted = try ModelFixture(server: server, photos: 4, stages: stages)
+        // Batches 1–2 hold the ingest; the crash lands among the model stages' commits.
+        await #expect(throws: InjectedCrash.self) { try await interrupted.runner(faults: FaultPlan(crashBeforeBatch: 4)).run() }
+        let store = try RunStore(directory: interrupted.runDirectory)
+        let savedBeforeResume = try store.spend().reduce(0) { $0 + $1.calls }
+        #expect(savedBeforeResume > 0)
+        let before = server.requestCount
+        let resumed = try await interrupted.runner().run()
+        let resumedRequests = server.requestCount - before
+
+        #expect(resumed.contentHash == uninterrupted.contentHash)
+        #expect(resumed.records == uninterrupted.records)
+        // The replies saved before the crash were not asked for again.
+        #expect(resumedRequests <= uninterruptedRequests - savedBeforeResume + 4)
+        #expect(resumedRequests < uninterruptedRequests)
+    }
+
     @Test func aWrongKeyStopsTheRunAtOnceWithAClearMessage() async throws {
         let server = try await MockModelServer.start { _ in
             .error(status: 401, message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key")

@@ -182,18 +182,24 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
     }
 
     @Test func missingModels() async throws {
-        try await withMockEndpoint({ request in
-            request.index == 0
-                ? .error(status: 404, message: "The model `mock-model` does not exist", code: "model_not_found")
-                : .error(status: 400, message: "model 'mock-model' not found, try pulling it first")
+        try await withMockEndpoint({ _ in
+            .error(status: 404, message: "The model `mock-model` does not exist", code: "model_not_found")
         }) { server, client in
             let notFound = await modelError { _ = try await client.complete(question) }
             #expect(notFound?.kind == .modelNotFound)
             #expect(notFound?.stopsRun == true)
+            // The endpoint is known to be unusable: later requests fail the same way without being sent.
+            let again = await modelError { _ = try await client.complete(question) }
+            #expect(again == notFound)
+            #expect(server.requestCount == 1)
+        }
+        // Ollama says it with a 400 that names the model.
+        try await withMockEndpoint({ _ in
+            .error(status: 400, message: "model 'mock-model' not found, try pulling it first")
+        }) { _, client in
             let named = await modelError { _ = try await client.complete(question) }
             #expect(named?.kind == .modelNotFound)
             #expect(named?.status == 400)
-            #expect(server.requestCount == 2)
         }
     }
 
