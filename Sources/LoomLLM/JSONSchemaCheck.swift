@@ -13,6 +13,7 @@ public struct JSONSchemaCheck: Sendable, Hashable {
     /// The schema, parsed.
     public let schema: JSONValue
 
+    /// A checker for a parsed schema.
     public init(schema: JSONValue) {
         self.schema = schema
     }
