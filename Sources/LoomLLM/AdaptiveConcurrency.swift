@@ -33,7 +33,9 @@ public final class AdaptiveConcurrency: Sendable {
         var waiters = WaiterQueue()
     }
 
+    /// The lowest the limit goes on 429s.
     public let minimum: Int
+    /// The highest the limit grows on successes.
     public let maximum: Int
     /// Seconds after a decrease during which further 429s do not decrease again.
     public let decreaseInterval: Double

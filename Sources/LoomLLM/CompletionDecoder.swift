@@ -9,13 +9,16 @@ public enum CompletionDecoder {
     public struct StreamChunk: Sendable, Hashable {
         /// The text delta (`choices[0].delta.content`), if any.
         public var content: String?
+        /// `choices[0].finish_reason`, when the chunk has one.
         public var finishReason: String?
         /// Usage, which servers send in the last chunk when asked with `stream_options.include_usage`.
         public var usage: TokenUsage?
+        /// The model the server reports.
         public var model: String?
         /// The event was `data: [DONE]`.
         public var isDone: Bool
 
+        /// A chunk with these fields.
         public init(
             content: String? = nil, finishReason: String? = nil, usage: TokenUsage? = nil, model: String? = nil,
             isDone: Bool = false

@@ -13,6 +13,7 @@ public struct JSONSchemaCheck: Sendable, Hashable {
     /// The schema, parsed.
     public let schema: JSONValue
 
+    /// A checker for a parsed schema.
     public init(schema: JSONValue) {
         self.schema = schema
     }
@@ -132,10 +133,10 @@ public struct JSONSchemaCheck: Sendable, Hashable {
         case .string(let text):
             let length = text.count
             if let minimum = JSONSchemaCheck.count(rules["minLength"]), length < minimum {
-                report("expected at least \(minimum) characters, got \(length)")
+                report("expected at least \(JSONSchemaCheck.characters(minimum)), got \(length)")
             }
             if let maximum = JSONSchemaCheck.count(rules["maxLength"]), length > maximum {
-                report("expected at most \(maximum) characters, got \(length)")
+                report("expected at most \(JSONSchemaCheck.characters(maximum)), got \(length)")
             }
         case .integer, .number:
             guard let number = value.doubleValue else { break }
@@ -211,6 +212,8 @@ public struct JSONSchemaCheck: Sendable, Hashable {
     }
 
     private static func items(_ count: Int) -> String { count == 1 ? "1 item" : "\(count) items" }
+
+    private static func characters(_ count: Int) -> String { count == 1 ? "1 character" : "\(count) characters" }
 
     private static func count(_ value: JSONValue?) -> Int? {
         guard let number = value?.doubleValue, number >= 0, number < 1e9 else { return nil }

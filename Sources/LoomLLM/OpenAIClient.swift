@@ -22,6 +22,7 @@ public struct ClientStatistics: Sendable, Hashable {
     /// The structured-output mode the endpoint is asked with now.
     public var structuredOutput: StructuredOutputMode
 
+    /// Counters with these values.
     public init(
         requestsSent: Int = 0, retries: Int = 0, rateLimited: Int = 0, concurrencyLimit: Int = 0, inFlight: Int = 0,
         waiting: Int = 0, structuredOutput: StructuredOutputMode = .none
@@ -48,9 +49,13 @@ public struct ClientStatistics: Sendable, Hashable {
 /// `json_object` and then to no hint, remembers that for every later request, and resends at once (a step down is
 /// not counted as a retry). Explicit modes are never changed.
 public final class OpenAIClient: ChatModel {
+    /// The endpoint this client talks to.
     public let configuration: EndpointConfiguration
+    /// When and after how long failed attempts are retried.
     public let retryPolicy: RetryPolicy
+    /// The endpoint's adaptive limit on requests in flight.
     public let concurrency: AdaptiveConcurrency
+    /// The endpoint's requests- and tokens-per-minute ceilings.
     public let rateLimiter: RateLimiter
     /// The largest response body accepted; larger ones are invalid responses.
     public let maxBodyBytes: Int
@@ -109,6 +114,7 @@ public final class OpenAIClient: ChatModel {
         self.http = HTTPClient(eventLoopGroup: eventLoopGroup ?? HTTPClient.defaultEventLoopGroup, configuration: http)
     }
 
+    /// The configuration's name.
     public var endpointName: String { configuration.name }
 
     /// The structured-output mode requests with a schema are sent with now.
@@ -127,6 +133,8 @@ public final class OpenAIClient: ChatModel {
         try await http.shutdown()
     }
 
+    /// Sends `request` (its `model`, or the configuration's when empty) and returns the whole reply. Throws a
+    /// `ModelError`, or `CancellationError` when the calling task is cancelled.
     public func complete(_ request: ChatRequest) async throws -> ChatReply {
         let estimate = RateLimiter.estimatedTokens(for: request)
         var mode = structuredOutputMode

@@ -14,6 +14,7 @@ public final class RateLimiter: Sendable {
         /// Sleeps this many seconds; throws `CancellationError` if cancelled.
         public var sleep: @Sendable (Double) async throws -> Void
 
+        /// A clock from a time source and a sleep.
         public init(now: @escaping @Sendable () -> Double, sleep: @escaping @Sendable (Double) async throws -> Void) {
             self.now = now
             self.sleep = sleep
@@ -50,11 +51,14 @@ public final class RateLimiter: Sendable {
         var last: Double
     }
 
+    /// The request ceiling, if any.
     public let requestsPerMinute: Int?
+    /// The token ceiling, if any.
     public let tokensPerMinute: Int?
     private let clock: Clock
     private let state: Mutex<State>
 
+    /// A limiter with either ceiling, both or none (nil or 0 means none); both buckets start full.
     public init(requestsPerMinute: Int?, tokensPerMinute: Int?, clock: Clock = .continuous) {
         self.requestsPerMinute = requestsPerMinute.flatMap { $0 > 0 ? $0 : nil }
         self.tokensPerMinute = tokensPerMinute.flatMap { $0 > 0 ? $0 : nil }

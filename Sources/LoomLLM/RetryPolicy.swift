@@ -9,6 +9,7 @@ public struct RetryHeaders: Sendable, Hashable {
     /// `x-should-retry`: "true" or "false", the server's own verdict, which overrides the status code.
     public var shouldRetry: String?
 
+    /// Headers given by value (tests, or a client that read them itself).
     public init(retryAfterMilliseconds: String? = nil, retryAfter: String? = nil, shouldRetry: String? = nil) {
         self.retryAfterMilliseconds = retryAfterMilliseconds
         self.retryAfter = retryAfter
@@ -65,12 +66,15 @@ public struct RetryPolicy: Sendable, Hashable {
     public var maxRetries: Int
     /// The first backoff delay, in seconds; each later one doubles, up to `maxBackoff`.
     public var initialBackoff: TimeInterval
+    /// The largest backoff delay, in seconds.
     public var maxBackoff: TimeInterval
+    /// How backoff delays are randomized.
     public var jitter: Jitter
     /// The longest wait a server may ask for with `Retry-After` or `retry-after-ms`: a bogus header must not park a
     /// run for an hour.
     public var maxServerDelay: TimeInterval
 
+    /// A policy; `maxServerDelay` defaults to the larger of twice `maxBackoff` and 120 s.
     public init(
         maxRetries: Int, initialBackoff: TimeInterval, maxBackoff: TimeInterval, jitter: Jitter = .full,
         maxServerDelay: TimeInterval? = nil

@@ -7,6 +7,7 @@ public struct SSEEvent: Sendable, Hashable {
     /// The last `id` field seen, if any.
     public var id: String?
 
+    /// An event with these fields.
     public init(event: String? = nil, data: String, id: String? = nil) {
         self.event = event
         self.data = data
@@ -33,6 +34,7 @@ public struct SSEParser: Sendable {
     /// Fields read since the last dispatch: an event is under way even if it has no `data` yet.
     private var pendingFields = false
 
+    /// A parser at the start of a stream.
     public init() {}
 
     /// Reads `bytes` and calls `onEvent` for every event they complete, in order.

@@ -10,8 +10,10 @@ public struct StreamAssembler: Sendable {
     private var model: String?
     private var sawDone = false
     private var failure: ModelError?
+    /// The endpoint's name, for errors.
     public let endpoint: String
 
+    /// An assembler at the start of a stream.
     public init(endpoint: String) {
         self.endpoint = endpoint
     }

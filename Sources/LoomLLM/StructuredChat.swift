@@ -2,25 +2,32 @@ import LoomCore
 
 /// Why a reply could not be used, in a sentence the model can act on in a correction turn.
 public struct ReplyProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The reason, without a final period: it is put into a sentence.
     public var message: String
 
+    /// A problem with this reason.
     public init(message: String) {
         self.message = message
     }
 
+    /// A problem with this reason.
     public init(_ message: String) {
         self.message = message
     }
 
+    /// The reason.
     public var description: String { message }
 }
 
 /// What a structured call came to: the value or why there is none, and every reply received on the way (for
 /// token and cost accounting, failed attempts included).
 public struct StructuredOutcome<T: Sendable>: Sendable {
+    /// The decoded value, or `.invalidReply` with the last raw reply.
     public var result: Result<T, ModelError>
+    /// Every reply received, in order, failed attempts included.
     public var replies: [ChatReply]
 
+    /// An outcome with these parts.
     public init(result: Result<T, ModelError>, replies: [ChatReply]) {
         self.result = result
         self.replies = replies
@@ -43,9 +50,12 @@ public struct StructuredOutcome<T: Sendable>: Sendable {
 /// Each correction is an ordinary request through the same model, so a `CachedChatModel` caches it like any other.
 /// Transport and HTTP errors are thrown as `ModelError`; only unusable replies end as a failed outcome.
 public struct StructuredChat: Sendable {
+    /// The model every request and correction goes to.
     public let model: any ChatModel
+    /// Correction turns after the first reply before giving up.
     public let maxCorrections: Int
 
+    /// Structured calls to `model`, with at most `maxCorrections` correction turns.
     public init(model: any ChatModel, maxCorrections: Int = 2) {
         self.model = model
         self.maxCorrections = max(0, maxCorrections)

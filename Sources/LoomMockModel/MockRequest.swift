@@ -16,6 +16,7 @@ public struct MockRequest: Sendable {
     /// The 0-based order of arrival among all requests this server received.
     public var index: Int
 
+    /// A request with these parts (the server makes them; tests of responders may too).
     public init(method: String, path: String, headers: [(String, String)], body: [UInt8], index: Int) {
         self.method = method
         self.path = path

@@ -2,9 +2,12 @@ import LoomCore
 
 /// Token counts the mock reports in `usage`.
 public struct MockUsage: Sendable, Hashable {
+    /// `usage.prompt_tokens`.
     public var prompt: Int
+    /// `usage.completion_tokens`.
     public var completion: Int
 
+    /// Usage with these counts.
     public init(prompt: Int = 0, completion: Int = 0) {
         self.prompt = prompt
         self.completion = completion

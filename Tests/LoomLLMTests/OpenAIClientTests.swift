@@ -301,4 +301,42 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
             #expect(client.statistics.concurrencyLimit > 8)
         }
     }
+
+    @Test func imagesReachTheServerInOrder() async throws {
+        let seen = Locked<[MockRequest]>([])
+        let first = ChatImage(jpeg: Data([0xFF, 0xD8, 1]))
+        let second = ChatImage(jpeg: Data([0xFF, 0xD8, 2]), detail: .high)
+        let request = ChatRequest(
+            model: "mock-model", messages: [ChatMessage(role: .user, parts: [.text("Which differs?"), .image(first), .image(second)])])
+        try await withMockEndpoint({ request in
+            seen.withLock { $0.append(request) }
+            return .completion(text: "the second")
+        }) { _, client in
+            let reply = try await client.complete(request)
+            #expect(reply.text == "the second")
+            let received = try #require(seen.withLock { $0.first })
+            #expect(received.imageCount == 2)
+            #expect(received.imageURLs == [first.dataURL, second.dataURL])
+            #expect(received.messageTexts == "Which differs?")
+            #expect(received.roles == ["user"])
+        }
+    }
+
+    @Test func theFixedResponderServesPlainAndStreamedReplies() async throws {
+        let server = try await MockModelServer.start(responder: MockModelServer.fixed(text: #"{"answer": "mock"}"#))
+        for stream in [false, true] {
+            let configuration = EndpointConfiguration(
+                name: "fixed", baseURL: server.baseURL, model: "m", timeout: 10, maxRetries: 0, stream: stream)
+            let client = OpenAIClient(configuration: configuration)
+            let replies = try await withThrowingTaskGroup(of: ChatReply.self) { group in
+                for _ in 0..<20 { group.addTask { try await client.complete(question) } }
+                return try await group.reduce(into: [ChatReply]()) { $0.append($1) }
+            }
+            try await client.shutdown()
+            #expect(replies.count == 20)
+            #expect(replies.allSatisfy { $0.text == #"{"answer": "mock"}"# && $0.usage == TokenUsage(prompt: 12, completion: 7) })
+        }
+        #expect(server.requestCount == 40)
+        try await server.shutdown()
+    }
 }

@@ -176,7 +176,7 @@ let questionSchema = ResponseSchema(
                 #"questions[1].kind: expected one of "count", "color", got a string ("size")"#,
                 "questions[1].options: expected 4 items, got 3",
                 "questions[1].options[1]: expected a string, got a number (2)",
-                "questions[1].question: expected at least 1 characters, got 0",
+                "questions[1].question: expected at least 1 character, got 0",
             ])
         #expect(problems(#"{"questions":[{"options":["a","b","c","d"],"answer":"1"}]}"#) == [
             #"questions[0]: missing "question""#, "questions[0].answer: expected an integer, got a string (\"1\")",
