@@ -157,7 +157,7 @@ struct ModelRunTests {
         defer { Task { try? await server.shutdown() } }
         let fixture = try ModelFixture(server: server, photos: 2, stages: "  caption: {model: mock}")
         var text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
-        text = text.replacingOccurrences(of: "timeout: 5", with: "timeout: 1").replacingOccurrences(of: "retries: 3", with: "retries: 2")
+        text = text.replacingOccurrences(of: "timeout: 5", with: "timeout: 2").replacingOccurrences(of: "retries: 3", with: "retries: 2")
         try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
         let summary = try await fixture.runner().run()
         #expect(summary.models?.stages["caption"] == StageCounts(done: 1, failed: 1))
