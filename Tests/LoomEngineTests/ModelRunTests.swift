@@ -1,5 +1,7 @@
 import Foundation
 import LoomCore
+import LoomGenerate
+import LoomRecipe
 import LoomEngine
 import LoomInstruct
 import LoomMockModel
@@ -163,5 +165,56 @@ struct ModelRunTests {
         #expect(summary.models?.stages["caption"] == StageCounts(done: 1, failed: 1))
         let failure = try #require(try RunStore(directory: fixture.runDirectory).failures(stage: "caption").first)
         #expect(failure.error.contains("timeout"))
+    }
+}
+
+@Suite("Syphus over drawn pairs and sequences")
+struct SyphusSceneTests {
+    @Test func pairsAndSequencesAreAskedWithTheirKnownChangesAndEvents() async throws {
+        let catalog = try PromptCatalog.load()
+        let queries = Mutex<[String: String]>([:])
+        let server = try await MockModelServer.start { request in
+            let kind = request.promptKind(catalog)
+            if case .syphus(let subset) = kind { queries.withLock { $0[subset] = request.lastMessageText ?? "" } }
+            let reply = kind == .syphus("spot_the_difference")
+                ? #"{"pairs":[{"instruction":"What changed between image 1 and image 2?","answer":"One object changed."}]}"#
+                : #"{"pairs":[{"instruction":"What happens over the frames?","answer":"Objects move across the scene."}]}"#
+            return .completion(text: reply)
+        }
+        defer { Task { try? await server.shutdown() } }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-syphus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let recipeURL = folder.appendingPathComponent("recipe.yaml")
+        try """
+            name: syphus-scenes
+            seed: 9
+            output: run
+            sources:
+              scenes: {singles: 0, pairs: 2, sets: 0, sequences: {count: 1, frames: {min: 4, max: 4}}}
+            models:
+              - {name: mock, base_url: "\(server.baseURL)", model: m, retries: 1}
+            stages:
+              generate: {types: [short_vqa]}
+              syphus: {model: mock, subsets: [spot_the_difference, sequence_events], pairs: 1}
+            """.write(to: recipeURL, atomically: true, encoding: .utf8)
+        let runner = RecipeRunner(
+            recipe: try RecipeLoader.load(contentsOf: recipeURL), recipeURL: recipeURL, catalog: try TemplateCatalog.bundled(),
+            threads: 2)
+        let summary = try await runner.run()
+        #expect(summary.models?.stages["syphus"] == StageCounts(done: 3, failed: 0))
+        let sent = queries.withLock { $0 }
+        #expect(sent["spot_the_difference"]?.contains("Known change: ") == true)
+        #expect(sent["spot_the_difference"]?.contains("Image 2:") == true)
+        #expect(sent["sequence_events"]?.contains("Frame 4:") == true)
+
+        let store = try RunStore(directory: folder.appendingPathComponent("run"))
+        var kinds: [Int] = []
+        try store.forEachRecord { record, _ in
+            guard record.provenance.generator == "model" else { return }
+            kinds.append(record.media.count)
+            #expect(record.placeholderCount == record.media.count)
+            #expect(record.skill == (record.media.count == 2 ? .comparison : .temporal))
+        }
+        #expect(kinds.sorted() == [2, 2, 4])
     }
 }
