@@ -19,7 +19,8 @@ struct CaptionStage: Sendable {
             .map(\.rawValue).filter { $0 != "multi_round" }
         let context = context
         let runner = ModelItemRunner(stage: .caption, client: client, endpoint: endpoint, call: settings.call, context: context)
-        return try await runner.run(try context.distinctImages(), id: \.id) { image, call in
+        return try await runner.run(try context.distinctImageIDs(), id: { $0 }) { imageID, call in
+            let image = try context.image(imageID)
             let known = VisualAnnotations.single(
                 ImageFacts(annotations: image.annotations, width: image.width, height: image.height, caption: nil))
             let request = task.request(

@@ -17,7 +17,8 @@ struct ConversationStage: Sendable {
             sampling: SamplingSettings(temperature: settings.call.temperature, maxTokens: settings.call.maxTokens))
         let (context, turns) = (context, settings.turns)
         let runner = ModelItemRunner(stage: .conversation, client: client, endpoint: endpoint, call: settings.call, context: context)
-        return try await runner.run(try context.distinctImages(), id: \.id) { image, call in
+        return try await runner.run(try context.distinctImageIDs(), id: { $0 }) { imageID, call in
+            let image = try context.image(imageID)
             guard let caption = try context.caption(of: image) else {
                 throw ModelItemFailure(reason: "the image has no caption: run the caption stage or give captions in the source")
             }

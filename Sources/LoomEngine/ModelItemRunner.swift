@@ -2,6 +2,7 @@ import LoomCore
 import LoomLLM
 import LoomRecipe
 import LoomStore
+import Synchronization
 
 /// Runs the items of one model stage against its endpoint: many in flight (the client's adaptive limit decides
 /// how many requests are really sent), each item's results committed with its ledger row through the batching
@@ -28,6 +29,7 @@ struct ModelItemRunner: Sendable {
         observer?(.stageStarted(stage: stage, total: items.count, alreadyDone: items.count - pending.count))
         let tally = RunTally(done: items.count - pending.count - exhausted.count, failed: exhausted.count)
         let spend = SpendTally(try store.spend().first { $0.stage == stage.rawValue })
+        let refusals = RefusalStreak()
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             var queue = pending.makeIterator()
@@ -42,6 +44,7 @@ struct ModelItemRunner: Sendable {
                     do {
                         let write = try await make(item, modelCall)
                         try await writer.submit(write)
+                        refusals.succeeded()
                         let now = tally.state.withLock { state in
                             state.done += 1
                             state.records += write.records.count
@@ -51,6 +54,11 @@ struct ModelItemRunner: Sendable {
                     } catch let error as ModelError where error.stopsRun {
                         throw LoomError(.model, error.description + Self.advice(for: error), subject: "models.\(endpoint.name)")
                     } catch let error as ModelError {
+                        if error.kind == .badRequest, refusals.refused() {
+                            throw LoomError(
+                                .model, "the first \(RefusalStreak.limit) requests were all refused: " + error.description + Self.advice(for: error),
+                                subject: "models.\(endpoint.name)")
+                        }
                         failure = (error.description, error.rawReply)
                     } catch let error as ModelItemFailure {
                         failure = ("the reply could not be used: " + error.reason, error.rawReply)
@@ -92,8 +100,26 @@ struct ModelItemRunner: Sendable {
         switch error.kind {
         case .unauthorized: return " — check the API key in the environment variable named by api_key_env"
         case .forbidden: return " — the key may not use this model or endpoint"
-        case .modelNotFound: return " — check the model name; the server does not serve it"
+        case .modelNotFound: return " — check the model name and the base_url"
+        case .badRequest: return " — the server refuses this stage's requests (a text-only model given images?)"
         default: return ""
+        }
+    }
+}
+
+/// Counts requests refused with a 400 before any success: when the first few of a stage are all refused, the
+/// endpoint cannot do what the stage asks (an image sent to a text-only model, say) and every item would fail.
+final class RefusalStreak: Sendable {
+    static let limit = 8
+    private let state = Mutex((refused: 0, anySuccess: false))
+
+    func succeeded() { state.withLock { $0.anySuccess = true } }
+
+    /// Records one refusal; true when the streak has reached the limit with no success yet.
+    func refused() -> Bool {
+        state.withLock { state in
+            state.refused += 1
+            return !state.anySuccess && state.refused >= Self.limit
         }
     }
 }

@@ -34,13 +34,20 @@ struct ModelStageContext: Sendable {
         }
     }
 
-    /// Ingested images that are not near-duplicates of earlier ones, in source order.
-    func distinctImages() throws -> [IngestedImage] {
-        var images: [IngestedImage] = []
+    /// Ingested images that are not near-duplicates of earlier ones, in source order: their ids only, so that a
+    /// collection of any size is planned in little memory (each item loads its image when it runs).
+    func distinctImageIDs() throws -> [String] {
+        var ids: [String] = []
         try store.forEachImage { image in
-            if image.duplicateOf == nil { images.append(image) }
+            if image.duplicateOf == nil { ids.append(image.id) }
         }
-        return images
+        return ids
+    }
+
+    /// An ingested image by id.
+    func image(_ id: String) throws -> IngestedImage {
+        guard let image = try store.image(id: id) else { throw LoomError(.store, "the image is not in the run store", subject: id) }
+        return image
     }
 
     /// The answer instruction of a question type, chosen by a stable hash of the record slot.

@@ -12,17 +12,18 @@ struct QuestionStage: Sendable {
     let endpoints: ModelEndpoints
 
     struct Item: Sendable {
-        var image: IngestedImage
+        var imageID: String
         var domain: String
         var type: QuestionType
-        var id: String { "\(image.id):\(domain):\(type.rawValue)" }
+        var id: String { "\(imageID):\(domain):\(type.rawValue)" }
     }
 
     /// The items: images × their domains × the recipe's types.
     func items() throws -> [Item] {
         let fallback = context.recipe.modelStages.domains.first?.rawValue ?? "image_description"
         var items: [Item] = []
-        for image in try context.distinctImages() {
+        for imageID in try context.distinctImageIDs() {
+            let image = try context.image(imageID)
             var domains: [String]
             if let named = image.annotations.fields["domain"], context.prompts.domain(named) != nil {
                 domains = [named]
@@ -33,7 +34,7 @@ struct QuestionStage: Sendable {
             }
             if domains.isEmpty { domains = [fallback] }
             for domain in domains {
-                for type in settings.types { items.append(Item(image: image, domain: domain, type: type)) }
+                for type in settings.types { items.append(Item(imageID: imageID, domain: domain, type: type)) }
             }
         }
         return items
@@ -47,7 +48,8 @@ struct QuestionStage: Sendable {
         let (context, settings) = (context, settings)
         let runner = ModelItemRunner(stage: .questions, client: client, endpoint: endpoint, call: settings.call, context: context)
         return try await runner.run(try items(), id: \.id) { item, call in
-            guard let caption = try context.caption(of: item.image) else {
+            let image = try context.image(item.imageID)
+            guard let caption = try context.caption(of: image) else {
                 throw ModelItemFailure(reason: "the image has no caption: run the caption stage or give captions in the source")
             }
             guard let domain = context.prompts.domain(item.domain) else {
@@ -56,14 +58,14 @@ struct QuestionStage: Sendable {
             var rng = SeededGenerator(seed: StableID.seed(context.recipe.seed, item.id, "seeds"))
             let seeds = Array(domain.seedQuestions.shuffled(using: &rng).prefix(settings.seedQuestions))
             let request = task.request(
-                model: endpoint.model, image: try context.chatImage(item.image.id, detail: endpoint.detail), caption: caption,
-                ocr: item.image.annotations.text.map(\.text), domain: domain, seeds: seeds, type: item.type,
+                model: endpoint.model, image: try context.chatImage(image.id, detail: endpoint.detail), caption: caption,
+                ocr: image.annotations.text.map(\.text), domain: domain, seeds: seeds, type: item.type,
                 count: settings.perCall)
             let (type, count) = (item.type, settings.perCall)
             let (written, provenance) = try await call.structured(request, prompt: "questions") { value throws(ReplyProblem) in
                 try QuestionTask.decode(value, type: type, count: count)
             }
-            let sample = context.describedSample(origin: "questions", kind: .single, media: [item.image.id], ordinal: item.image.ordinal)
+            let sample = context.describedSample(origin: "questions", kind: .single, media: [image.id], ordinal: image.ordinal)
             let maker = InstructRecordMaker(sample: sample, language: context.language, seed: context.recipe.seed)
             let share = provenance.share(of: written.count, seedQuestions: seeds)
             let records = written.enumerated().map { index, question in

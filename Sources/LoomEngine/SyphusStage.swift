@@ -13,11 +13,21 @@ struct SyphusStage: Sendable {
     let context: ModelStageContext
     let endpoints: ModelEndpoints
 
+    /// One subset asked of one sample: an ingested image (its id) or a drawn sample (its sample id).
     struct Item: Sendable {
+        enum Subject: Sendable {
+            case image(String)
+            case sample(String)
+        }
+
         var subset: String
-        var sample: Sample
-        var annotations: String
-        var id: String { "\(subset):\(sample.id)" }
+        var subject: Subject
+        var id: String {
+            switch subject {
+            case .image(let id): "\(subset):\(id)"
+            case .sample(let id): "\(subset):\(id)"
+            }
+        }
     }
 
     /// Checks the recipe's subset names against the prompt files.
@@ -33,13 +43,33 @@ struct SyphusStage: Sendable {
         var items: [Item] = []
         let subsets = settings.subsets.compactMap { context.prompts.syphus[$0] }
         if subsets.contains(where: { $0.scope == .single }) {
-            for image in try context.distinctImages() {
-                let sample = context.describedSample(origin: "syphus", kind: .single, media: [image.id], ordinal: image.ordinal)
-                let text = VisualAnnotations.single(try context.facts(of: image))
-                for subset in subsets where subset.scope == .single { items.append(Item(subset: subset.id, sample: sample, annotations: text)) }
+            for imageID in try context.distinctImageIDs() {
+                for subset in subsets where subset.scope == .single { items.append(Item(subset: subset.id, subject: .image(imageID))) }
             }
         }
         try context.store.forEachSample { sample in
+            switch sample.truth {
+            case .single, .pair, .sequence, .set: break
+            default: return
+            }
+            for subset in subsets where subset.scope == sample.kind {
+                items.append(Item(subset: subset.id, subject: .sample(sample.id)))
+            }
+        }
+        return items
+    }
+
+    /// The sample an item's records belong to, and its visual annotations as the prompts write them.
+    private static func subject(_ item: Item, context: ModelStageContext) throws -> (sample: Sample, annotations: String) {
+        switch item.subject {
+        case .image(let id):
+            let image = try context.image(id)
+            let sample = context.describedSample(origin: "syphus", kind: .single, media: [id], ordinal: image.ordinal)
+            return (sample, VisualAnnotations.single(try context.facts(of: image)))
+        case .sample(let id):
+            guard let sample = try context.store.sample(id: id) else {
+                throw LoomError(.store, "the sample is not in the run store", subject: id)
+            }
             let text: String
             switch sample.truth {
             case .single(let scene): text = VisualAnnotations.single(ImageFacts(scene: scene))
@@ -47,13 +77,12 @@ struct SyphusStage: Sendable {
                 text = VisualAnnotations.images(
                     [ImageFacts(scene: pair.first), ImageFacts(scene: pair.second)], change: VisualAnnotations.change(of: pair))
             case .sequence(let frames):
-                text = VisualAnnotations.images(frames.map(ImageFacts.init(scene:)), noun: "Frame", events: VisualAnnotations.events(of: frames))
-            case .set(let scenes): text = VisualAnnotations.images(scenes.map(ImageFacts.init(scene:)))
-            default: return
+                text = VisualAnnotations.images(
+                    frames.map(ImageFacts.init(scene:)), noun: "Frame", events: VisualAnnotations.events(of: frames))
+            default: text = VisualAnnotations.images(sample.truth.scenes.map(ImageFacts.init(scene:)))
             }
-            for subset in subsets where subset.scope == sample.kind { items.append(Item(subset: subset.id, sample: sample, annotations: text)) }
+            return (sample, text)
         }
-        return items
     }
 
     func run() async throws -> StageCounts {
@@ -63,14 +92,15 @@ struct SyphusStage: Sendable {
         let runner = ModelItemRunner(stage: .syphus, client: client, endpoint: endpoint, call: settings.call, context: context)
         return try await runner.run(try items(), id: \.id) { item, call in
             guard let subset = context.prompts.syphus[item.subset] else { throw ModelItemFailure(reason: "no subset \(item.subset)") }
-            let request = SyphusTask(subset: subset, sampling: sampling).request(model: endpoint.model, annotations: item.annotations, count: count)
-            let imageCount = item.sample.media.count
+            let (sample, annotations) = try Self.subject(item, context: context)
+            let request = SyphusTask(subset: subset, sampling: sampling).request(model: endpoint.model, annotations: annotations, count: count)
+            let imageCount = sample.media.count
             let (pairs, provenance) = try await call.structured(request, prompt: "syphus:" + subset.id) { value throws(ReplyProblem) in
                 try SyphusTask.decode(value, count: count, imageCount: imageCount)
             }
-            let maker = InstructRecordMaker(sample: item.sample, language: context.language, seed: context.recipe.seed)
+            let maker = InstructRecordMaker(sample: sample, language: context.language, seed: context.recipe.seed)
             let share = provenance.share(of: pairs.count)
-            let skill: Skill? = item.sample.kind == .sequence ? .temporal : item.sample.kind == .pair ? .comparison : nil
+            let skill: Skill? = sample.kind == .sequence ? .temporal : sample.kind == .pair ? .comparison : nil
             let records = pairs.enumerated().map { index, pair in
                 maker.record(
                     slot: "syphus.\(subset.id).\(index)", exchanges: [(pair.instruction, pair.answer)],
@@ -80,7 +110,7 @@ struct SyphusStage: Sendable {
             }
             // Drawn samples are already stored; the described samples of ingested images are new.
             let samples: [Sample]
-            if case .described = item.sample.truth { samples = [item.sample] } else { samples = [] }
+            if case .described = sample.truth { samples = [sample] } else { samples = [] }
             return StoreWrite(
                 samples: samples, records: records,
                 ledger: [LedgerEntry(item: item.id, stage: Stage.syphus.rawValue, status: .done)])

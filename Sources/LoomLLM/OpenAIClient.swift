@@ -173,6 +173,11 @@ public final class OpenAIClient: ChatModel {
                 failure = error
                 retryFailure = kind
             case .status(let status, let responseHeaders, let responseBody):
+                // Latch a fatal answer before the slot is released, so no waiting request slips out after it.
+                if [400, 401, 403, 404].contains(status) {
+                    let error = finalError(status: status, message: CompletionDecoder.errorMessage(in: responseBody), body: responseBody)
+                    if error.stopsRun { fatal.withLock { if $0 == nil { $0 = error } } }
+                }
                 concurrency.release(outcome: status == 429 ? .rateLimited : .otherFailure)
                 if status == 429 { tooMany.add(1, ordering: .relaxed) }
                 retryHeaders = RetryHeaders(responseHeaders.map { ($0.name, $0.value) })

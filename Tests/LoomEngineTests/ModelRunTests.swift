@@ -218,3 +218,20 @@ struct SyphusSceneTests {
         #expect(kinds.sorted() == [2, 2, 4])
     }
 }
+
+@Suite("An endpoint that refuses a stage's requests")
+struct RefusedStageTests {
+    @Test func aStageWhoseFirstRequestsAreAllRefusedStopsInsteadOfFailingEveryImage() async throws {
+        let server = try await MockModelServer.start { _ in
+            .error(status: 400, message: "this model does not accept image input")
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 10, stages: "  caption: {model: mock}")
+        let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        #expect(error.kind == .model)
+        #expect(error.description.contains("does not accept image input"))
+        #expect(error.description.contains("text-only model"))
+        let failed = try RunStore(directory: fixture.runDirectory).failures(stage: "caption").count
+        #expect(failed < 10)
+    }
+}
