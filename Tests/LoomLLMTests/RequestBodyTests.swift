@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func base64MatchesFoundationForEveryLength() throws {
-        for length in 0..<10 {
+        for length in Array(0..<10) + [1_000, 30_001, 30_002] {
             let data = Data((0..<length).map { UInt8(truncatingIfNeeded: $0 * 37 + 200) })
             let image = ChatImage(jpeg: data)
             let root = try parse(ChatRequest(model: "m", messages: [ChatMessage(role: .user, parts: [.image(image)])]))
