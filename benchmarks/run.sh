@@ -14,10 +14,75 @@ swift build -c release --product loom-bench >/dev/null
 python3 -c "import PIL" 2>/dev/null || pip install --quiet pillow
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+mock_pid=""  # the mock model endpoint of section 9, while one runs
+trap '[ -z "$mock_pid" ] || kill "$mock_pid" 2>/dev/null; rm -rf "$work"' EXIT
 sed "s#^output: .*#output: $work/run#" "$RECIPE" > "$work/recipe.yaml"
 
+# 9. The model client (issue 4), defined here so that `benchmarks/run.sh llm` runs it alone: Loom's OpenAIClient
+#    (`loom-bench llm`) against the official `openai` package's AsyncOpenAI on asyncio
+#    (benchmarks/openai_client_bench.py), each against the same mock endpoint process (`loom-mock-model`, one
+#    event-loop thread of its own) at the same number of requests in flight. Every request: a system message and a
+#    user message with ~300 characters of text and one 18 KB JPEG as a base64 data URL. CPU time and peak memory
+#    are the client process's own (getrusage, VmHWM), measured inside it. LOOM_BENCH_LLM_PYTHON_MEMORY=1 also runs
+#    Python over the 100,000 requests of (c) (about 8 minutes).
+llm_bench() {
+  local venv=${LOOM_BENCH_VENV:-/tmp/loom-bench-venv}
+  local concurrency=${LOOM_BENCH_LLM_CONCURRENCY:-64}
+  local requests=${LOOM_BENCH_LLM_REQUESTS:-20000}
+  swift build -c release --product loom-mock-model >/dev/null
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -c "import openai" 2>/dev/null || "$venv/bin/pip" install --quiet openai
+  local image="$work/llm-image.jpg" mock_url=""
+  .build/release/loom-bench llm-image "$image" >/dev/null
+
+  mock_start() {  # $1: latency in seconds
+    .build/release/loom-mock-model --port 0 --latency "$1" --threads 1 > "$work/mock.out" &
+    mock_pid=$!
+    for _ in $(seq 100); do grep -q '^listening' "$work/mock.out" && break; sleep 0.1; done
+    mock_url=$(sed -n 's/^listening on //p' "$work/mock.out")
+    echo "  \$ .build/release/loom-mock-model --port 0 --latency $1 --threads 1   # $mock_url"
+  }
+  mock_stop() { kill "$mock_pid"; wait "$mock_pid" 2>/dev/null || true; mock_pid=""; }
+  client() {  # $1: label, then the command; prints the command and the result line, keeps the JSON in $work/$1.json
+    local label=$1; shift
+    echo "  \$ $*"
+    "$@" > "$work/$label.json"
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('    %-8s %7d requests %4d in flight  %7.2f s  %8.1f req/s  CPU %.3f ms/request  peak %5.1f MB  failures %d' % (sys.argv[2], d['requests'], d['concurrency'], d['seconds'], d['requests_per_second'], d['cpu_ms_per_request'], d['peak_rss_mb'], d['failures']))" "$work/$label.json" "${label%%-*}"
+  }
+  ratio() {  # loom vs python of one scenario
+    python3 -c "import json,sys; l=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2])); print('    Loom/Python: %.1fx the requests/s, %.1fx less CPU per request' % (l['requests_per_second']/p['requests_per_second'], p['cpu_ms_per_request']/l['cpu_ms_per_request']))" "$work/$1.json" "$work/$2.json"
+  }
+
+  echo
+  echo "model client: loom-bench llm vs openai $("$venv/bin/python" -c 'import openai; print(openai.__version__)') AsyncOpenAI, $(stat -c %s "$image")-byte JPEG per request"
+  echo "(a) zero latency, $concurrency in flight"
+  mock_start 0
+  client loom-a .build/release/loom-bench llm "$mock_url" "$requests" "$concurrency" "$image"
+  client python-a "$venv/bin/python" benchmarks/openai_client_bench.py "$mock_url" "$requests" "$concurrency" "$image"
+  ratio loom-a python-a
+  mock_stop
+
+  echo "(b) 1 s latency, 512 in flight, $((512 * 20)) requests (ideal: 512 requests/s)"
+  mock_start 1
+  client loom-b .build/release/loom-bench llm "$mock_url" $((512 * 20)) 512 "$image"
+  client python-b "$venv/bin/python" benchmarks/openai_client_bench.py "$mock_url" $((512 * 20)) 512 "$image"
+  python3 -c "import json,sys; l=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2])); print('    of the ideal 512 requests/s: Loom %.1f%%, Python %.1f%%' % (l['requests_per_second']/5.12, p['requests_per_second']/5.12))" "$work/loom-b.json" "$work/python-b.json"
+  mock_stop
+
+  echo "(c) memory over 100,000 requests, zero latency, $concurrency in flight"
+  mock_start 0
+  client loom-c .build/release/loom-bench llm "$mock_url" 100000 "$concurrency" "$image"
+  if [ "${LOOM_BENCH_LLM_PYTHON_MEMORY:-0}" = 1 ]; then
+    client python-c "$venv/bin/python" benchmarks/openai_client_bench.py "$mock_url" 100000 "$concurrency" "$image"
+  fi
+  mock_stop
+}
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1)"
+if [ "${1:-}" = llm ]; then
+  llm_bench
+  exit 0
+fi
 echo "recipe: $RECIPE"
 echo
 
@@ -87,3 +152,6 @@ fi
 # 8. OCR (tesseract) on scenes with rendered text: character error rate against the ground truth.
 line=$(OMP_THREAD_LIMIT=1 .build/release/loom-bench ocr 100)
 python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom OCR        %d scenes  %d lines  CER %.3f  %.3f s/image' % (d['images'], d['lines'], d['cer'], d['seconds_per_image']))" "$line"
+
+# 9. The model client against the openai package (defined above, as llm_bench).
+llm_bench

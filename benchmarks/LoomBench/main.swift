@@ -5,6 +5,8 @@
 //   loom-bench render RECIPE     compose + draw + encode every image of the recipe's singles (no files written)
 //   loom-bench ingest DIR THREADS [HASHES_OUT]   the ingest stage over a folder of images
 //   loom-bench ocr [N]           tesseract over N seeded quickstart-size scenes: character error rate vs ground truth
+//   loom-bench llm BASE_URL REQUESTS CONCURRENCY [IMAGE]   the model client against an endpoint (LLMBenchmark.swift)
+//   loom-bench llm-image PATH    writes the JPEG the llm benchmark sends
 //
 // Each prints one JSON line: {"scenario", "samples", "records", "seconds", "records_per_second", "peak_rss_mb"}.
 // End-to-end figures come from `loom run` itself (see benchmarks/run.sh).
@@ -34,6 +36,13 @@ func report(_ scenario: String, samples: Int, records: Int, seconds: Double) {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count >= 2, arguments[1].hasPrefix("llm") {
+    guard try await runLLMCommand(arguments) else {
+        FileHandle.standardError.write(Data("usage: loom-bench llm BASE_URL REQUESTS CONCURRENCY [IMAGE.jpg], or loom-bench llm-image PATH\n".utf8))
+        exit(2)
+    }
+    exit(0)
+}
 if arguments.count >= 4, arguments[1] == "ingest" {
     let threads = Int(arguments[3]) ?? 1
     let result = try await runIngestBenchmark(folder: arguments[2], threads: threads, hashesOut: arguments.count > 4 ? arguments[4] : nil)
