@@ -12,9 +12,7 @@ struct CaptionStage: Sendable {
 
     func run() async throws -> StageCounts {
         let (client, endpoint) = try endpoints.endpoint(settings.call.endpoint)
-        let task = CaptionTask(
-            catalog: context.prompts,
-            sampling: SamplingSettings(temperature: settings.call.temperature, maxTokens: settings.call.maxTokens))
+        let task = CaptionTask(catalog: context.prompts, sampling: settings.call.sampling)
         let candidates = (context.recipe.modelStages.domains.isEmpty ? Domain.mmInstruct : context.recipe.modelStages.domains)
             .map(\.rawValue).filter { $0 != "multi_round" }
         let context = context

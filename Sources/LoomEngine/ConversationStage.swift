@@ -12,9 +12,7 @@ struct ConversationStage: Sendable {
 
     func run() async throws -> StageCounts {
         let (client, endpoint) = try endpoints.endpoint(settings.call.endpoint)
-        let task = ConversationTask(
-            catalog: context.prompts,
-            sampling: SamplingSettings(temperature: settings.call.temperature, maxTokens: settings.call.maxTokens))
+        let task = ConversationTask(catalog: context.prompts, sampling: settings.call.sampling)
         let (context, turns) = (context, settings.turns)
         let runner = ModelItemRunner(stage: .conversation, client: client, endpoint: endpoint, call: settings.call, context: context)
         return try await runner.run(try context.distinctImageIDs(), id: { $0 }) { imageID, call in

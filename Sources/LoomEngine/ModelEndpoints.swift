@@ -1,5 +1,6 @@
 import Foundation
 import LoomCore
+import LoomInstruct
 import LoomLLM
 import LoomRecipe
 
@@ -50,4 +51,9 @@ final class ModelEndpoints: Sendable {
 extension ModelEndpoint {
     var price: ModelPrice { ModelPrice(inputPerMillion: inputPrice, outputPerMillion: outputPrice) }
     var detail: ChatImage.Detail { ChatImage.Detail(rawValue: imageDetail) ?? .auto }
+}
+
+extension ModelCallSettings {
+    /// The sampling parameters this stage's requests carry.
+    var sampling: SamplingSettings { SamplingSettings(temperature: temperature, maxTokens: maxTokens) }
 }

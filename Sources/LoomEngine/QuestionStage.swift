@@ -42,9 +42,7 @@ struct QuestionStage: Sendable {
 
     func run() async throws -> StageCounts {
         let (client, endpoint) = try endpoints.endpoint(settings.call.endpoint)
-        let task = QuestionTask(
-            catalog: context.prompts,
-            sampling: SamplingSettings(temperature: settings.call.temperature, maxTokens: settings.call.maxTokens))
+        let task = QuestionTask(catalog: context.prompts, sampling: settings.call.sampling)
         let (context, settings) = (context, settings)
         let runner = ModelItemRunner(stage: .questions, client: client, endpoint: endpoint, call: settings.call, context: context)
         return try await runner.run(try items(), id: \.id) { item, call in

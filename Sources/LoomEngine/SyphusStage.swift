@@ -87,7 +87,7 @@ struct SyphusStage: Sendable {
 
     func run() async throws -> StageCounts {
         let (client, endpoint) = try endpoints.endpoint(settings.call.endpoint)
-        let sampling = SamplingSettings(temperature: settings.call.temperature, maxTokens: settings.call.maxTokens)
+        let sampling = settings.call.sampling
         let (context, count) = (context, settings.pairs)
         let runner = ModelItemRunner(stage: .syphus, client: client, endpoint: endpoint, call: settings.call, context: context)
         return try await runner.run(try items(), id: \.id) { item, call in

@@ -14,9 +14,7 @@ struct VerifyStage: Sendable {
 
     func run() async throws -> StageCounts {
         let (client, endpoint) = try endpoints.endpoint(settings.call.endpoint)
-        let task = VerifyTask(
-            catalog: context.prompts,
-            sampling: SamplingSettings(temperature: settings.call.temperature, maxTokens: settings.call.maxTokens))
+        let task = VerifyTask(catalog: context.prompts, sampling: settings.call.sampling)
         let (context, flag) = (context, settings.flag)
         let runner = ModelItemRunner(stage: .verify, client: client, endpoint: endpoint, call: settings.call, context: context)
         return try await runner.run(try context.store.recordIDs(generatedBy: ["model"]), id: { $0 }) { recordID, call in
