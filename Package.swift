@@ -69,12 +69,17 @@ let package = Package(
         .target(name: "LoomGenerate", dependencies: ["LoomCore", "Yams"], resources: [.copy("Templates")]),
         // The independent answer checker: recomputes every answer from ground truth.
         .target(name: "LoomCheck", dependencies: ["LoomCore"]),
+        // Quality: record validators, the grounding (hallucination) check, text normalization, MinHash LSH
+        // near-duplicate detection, balancing plans. Pure computation over records: no store, no I/O.
+        .target(name: "LoomQuality", dependencies: ["LoomCore"], resources: [.copy("Resources")]),
+        // Dataset statistics and the data card (self-contained HTML with SVG charts, plus JSON), read from a store.
+        .target(name: "LoomReport", dependencies: ["LoomCore", "LoomStore"], resources: [.copy("Resources")]),
         // Training-format writers (LLaVA, Mantis).
         .target(name: "LoomExport", dependencies: ["LoomCore", "LoomStore"]),
         // Recipe execution: stages, scheduling, resume, progress.
         .target(name: "LoomEngine", dependencies: [
             "LoomCore", "LoomMedia", "LoomScenes", "LoomRecipe", "LoomStore", "LoomGenerate", "LoomCheck", "LoomExport",
-            "LoomIngest", "LoomOCR", "LoomLLM", "LoomInstruct",
+            "LoomIngest", "LoomOCR", "LoomLLM", "LoomInstruct", "LoomQuality", "LoomReport",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // The thin command-line front end.
@@ -83,7 +88,7 @@ let package = Package(
         ]),
 
         // Benchmarks (`make bench`): generation speed without drawing images.
-        .executableTarget(name: "loom-bench", dependencies: ["LoomEngine", "LoomLLM", "LoomMockModel"], path: "benchmarks/LoomBench"),
+        .executableTarget(name: "loom-bench", dependencies: ["LoomEngine", "LoomLLM", "LoomMockModel", "LoomQuality"], path: "benchmarks/LoomBench"),
         // The mock model endpoint as a process of its own, for benchmarking other clients against the same server.
         .executableTarget(name: "loom-mock-model", dependencies: ["LoomMockModel"], path: "benchmarks/MockModel"),
 
@@ -97,6 +102,8 @@ let package = Package(
         .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe"]),
         .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore"]),
         .testTarget(name: "LoomGenerateTests", dependencies: ["LoomGenerate", "LoomCheck", "LoomScenes"]),
+        .testTarget(name: "LoomQualityTests", dependencies: ["LoomQuality"]),
+        .testTarget(name: "LoomReportTests", dependencies: ["LoomReport", "LoomStore", "LoomEngine"]),
         .testTarget(name: "LoomEngineTests", dependencies: [
             "LoomEngine", "LoomMedia", "LoomScenes", "LoomStore", "LoomOCR", "LoomRecipe", "LoomMockModel",
         ]),
