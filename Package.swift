@@ -105,7 +105,8 @@ let package = Package(
         .testTarget(name: "LoomQualityTests", dependencies: ["LoomQuality"]),
         .testTarget(name: "LoomReportTests", dependencies: ["LoomReport", "LoomStore", "LoomEngine"]),
         .testTarget(name: "LoomEngineTests", dependencies: [
-            "LoomEngine", "LoomMedia", "LoomScenes", "LoomStore", "LoomOCR", "LoomRecipe", "LoomMockModel",
+            "LoomEngine", "LoomMedia", "LoomScenes", "LoomStore", "LoomOCR", "LoomRecipe", "LoomMockModel", "LoomCheck",
+            "LoomQuality",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -22,6 +22,8 @@ public struct RunSummary: Sendable, Codable {
     public var convert: ConvertSummary?
     /// What the model stages did and cost, for recipes with model stages.
     public var models: ModelSummary?
+    /// What the quality stage found, when it ran.
+    public var quality: QualitySummary?
     public var exports: [ExportSummary]
     /// SHA-256 over the whole stored dataset: equal for equal datasets.
     public var contentHash: String
@@ -113,6 +115,7 @@ public final class RecipeRunner: Sendable {
         var plannedAnnotated = 0
         var convert: ConvertSummary?
         var models: ModelSummary?
+        var quality: QualitySummary?
         do {
             if !recipe.collections.isEmpty {
                 ingest = try await IngestStage(
@@ -142,6 +145,12 @@ public final class RecipeRunner: Sendable {
                     recipe: recipe, store: store, writer: writer, runDirectory: directory.url, prompts: prompts,
                     instructions: catalog.instructions, observer: observer, bypassCache: bypassCache)
                 models = try await ModelStageSequence(context: context).run()
+            }
+            if recipe.quality.enabled {
+                try await writer.flush()
+                quality = try await QualityStage(
+                    settings: recipe.quality, seed: recipe.seed, store: store, workers: workers, observer: observer
+                ).run()
             }
         } catch {
             try? await workers.shutdown()
@@ -185,7 +194,7 @@ public final class RecipeRunner: Sendable {
         return RunSummary(
             runDirectory: directory.url.path, plannedSamples: plan.samples.count + plannedAnnotated, samplesMadeNow: pendingCount,
             records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), ingest: ingest, convert: convert, models: models,
-            exports: exports,
+            quality: quality, exports: exports,
             contentHash: try store.contentHash(), seconds: Date().timeIntervalSince(started))
     }
 

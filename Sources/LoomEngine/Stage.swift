@@ -24,6 +24,9 @@ public enum Stage: String, Sendable, CaseIterable, Codable {
     case syphus
     /// The judge model's verdict on model-written records (one ledger row per record).
     case verify
+    /// Validators, grounding check, deduplication and balancing over every record (progress kept in the store's
+    /// meta table, not the ledger).
+    case quality
     /// Write the training formats (one ledger row per export).
     case export
 }

@@ -5,6 +5,9 @@ import LoomCore
 /// a difference description a long answer, a question about images multiple choice with the images as options,
 /// shown in shuffled order. The dataset's answer is carried into the record and checked against the row.
 public struct DatasetConverter: Sendable {
+    /// Answers of at least this many words are long VQA; shorter ones are short VQA.
+    static let longAnswerWords = 20
+
     public let catalog: TemplateCatalog
     public let language: String
 
@@ -42,7 +45,8 @@ public struct DatasetConverter: Sendable {
         case .difference(let difference, let asked):
             answer = .text(difference)
             question = try asked ?? rng.pick(templates.difference).map { try TemplateText.fill($0, [:]) } ?? ""
-            type = .longVQA
+            // A dataset's one-line difference is a short answer; only a paragraph is long VQA (MMInstruct's split).
+            type = difference.split(whereSeparator: \.isWhitespace).count >= Self.longAnswerWords ? .longVQA : .shortVQA
         case .choice(let asked, let caption, let correct):
             // Shuffle the images, not the letters: "Image 1" stays option A, and the right image lands anywhere.
             let order = Array(media.indices).shuffled(using: &rng)

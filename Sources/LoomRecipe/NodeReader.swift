@@ -52,6 +52,9 @@ final class MappingReader {
 
     func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
 
+    /// Every key of the mapping, in file order: for mappings whose keys are names the user chooses.
+    var keys: [String] { entries.map(\.key) }
+
     /// A nested mapping.
     func mapping(_ key: String) -> MappingReader? {
         guard let node = value(key) else { return nil }

@@ -24,6 +24,8 @@ public struct Recipe: Codable, Sendable, Hashable {
     public var models: [ModelEndpoint] = []
     /// The model stages: captions, questions, conversations, Multi-VQA, Syphus, verify.
     public var modelStages = ModelStages()
+    /// Validators, grounding check, deduplication and balancing (not part of the fingerprint).
+    public var quality = QualitySettings()
 
     public init(
         name: String, seed: UInt64, output: String, scenes: SceneSource?, collections: [CollectionSource] = [],

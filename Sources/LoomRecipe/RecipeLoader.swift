@@ -72,7 +72,9 @@ public enum RecipeLoader {
         var ground = GroundSettings()
         let models = ModelReader.readEndpoints(top, sink: sink, environment: environment)
         var modelStages = ModelStages()
+        var quality = QualitySettings()
         if let stages = top.mapping("stages") {
+            if let reader = stages.mapping("quality") { quality = QualityReader.read(reader) }
             modelStages = ModelReader.readStages(stages, endpoints: models.map(\.name), knownDomains: knownDomains)
             if let reader = stages.mapping("ingest") { ingest = CollectionReader.readIngest(reader) }
             if let reader = stages.mapping("ground") { ground = readGround(reader) }
@@ -120,6 +122,7 @@ public enum RecipeLoader {
             ground: ground, generate: generate, check: check, store: store, exports: exports)
         recipe.models = models
         recipe.modelStages = modelStages
+        recipe.quality = quality
         return recipe
     }
 

@@ -81,6 +81,11 @@ public final class RunStore: Sendable {
                     try ledger.execute(arguments: [entry.item, entry.stage, entry.status.rawValue, entry.error, now])
                 }
             }
+            for write in batch {
+                for (key, value) in write.meta.sorted(by: { $0.key < $1.key }) {
+                    try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
+                }
+            }
             try Self.insertIngest(batch, into: db)
             try Self.insertModelOutputs(batch, into: db)
             for write in batch {
@@ -420,7 +425,7 @@ public final class RunStore: Sendable {
             width: row["width"], height: row["height"])
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(json.utf8))
         } catch {

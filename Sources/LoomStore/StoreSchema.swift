@@ -59,6 +59,15 @@ enum StoreSchema {
                         PRIMARY KEY (item, stage));
                     """)
         }
+        migrator.registerMigration("v4-quality") { db in
+            // MinHash band keys of each record's text, kept so that an interrupted dedup resumes without hashing
+            // again; `ordinal` is the record's place in id order when the keys were computed.
+            try db.execute(
+                sql: """
+                    CREATE TABLE record_signatures (
+                        record_id TEXT PRIMARY KEY, ordinal INTEGER NOT NULL, settings TEXT NOT NULL, bands BLOB NOT NULL);
+                    """)
+        }
         return migrator
     }
 }

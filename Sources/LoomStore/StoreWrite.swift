@@ -18,6 +18,8 @@ public struct StoreWrite: Sendable {
     public var captions: [GeneratedCaption] = []
     public var verdicts: [RecordVerdict] = []
     public var rawReplies: [RawReply] = []
+    /// Meta keys to set in the same transaction (a stage's progress marker beside the work it marks).
+    public var meta: [String: String] = [:]
     /// The JSON the store keeps, once `encode()` has run (on the producer's thread, so that the single
     /// writer does not serialize the encoding work).
     var encoded: Encoded?
@@ -38,6 +40,13 @@ public struct StoreWrite: Sendable {
         self.samples = samples
         self.records = records
         self.ledger = ledger
+    }
+
+    /// A write that only sets meta keys.
+    public static func meta(_ values: [String: String]) -> StoreWrite {
+        var write = StoreWrite()
+        write.meta = values
+        return write
     }
 
     /// Encodes samples and records now. Optional: `RunStore.commit` encodes whatever was not.

@@ -7,8 +7,12 @@ enum Report {
     static func summary(_ summary: RunSummary) -> String {
         var lines = [
             "Run finished in \(String(format: "%.1f", summary.seconds)) s: \(summary.plannedSamples) samples (\(summary.samplesMadeNow) made now), \(summary.records) records.",
-            "Answer check: \(summary.flaggedRecords) record(s) disagree with the ground truth.",
         ]
+        if let quality = summary.quality {
+            lines.append(Report.quality(quality, records: summary.records, flagged: summary.flaggedRecords))
+        } else {
+            lines.append("Flagged: \(summary.flaggedRecords) record(s) (left out of the exports).")
+        }
         if let ingest = summary.ingest {
             lines.insert(
                 "Ingest: \(ingest.files) files -> \(ingest.images) images (\(ingest.nearDuplicates) near-duplicates marked).",
@@ -40,6 +44,23 @@ enum Report {
         lines.append("Dataset: \(summary.runDirectory)")
         lines.append("Content hash: \(summary.contentHash)")
         return lines.joined(separator: "\n")
+    }
+
+    /// "Quality: 5210 kept of 5400; 66 disagree with the ground truth, 12 format, 3 duplicates, …".
+    static func quality(_ quality: QualitySummary, records: Int, flagged: Int) -> String {
+        var groups: [String: Int] = [:]
+        for (code, count) in quality.flags {
+            let group = code.split(separator: ".").first.map(String.init) ?? code
+            groups[group, default: 0] += count
+        }
+        let names = ["check": "disagree with the ground truth", "judge_unsupported": "unsupported by the judge", "format": "fail a format check",
+                     "text": "hold unsafe text", "grounding": "are not grounded", "duplicate": "are duplicates", "balance": "are over a quota or parity"]
+        let parts = groups.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.value) \(names[$0.key] ?? $0.key)" }
+        var line = "Quality: \(records - flagged) of \(records) records kept" + (parts.isEmpty ? "." : "; " + parts.joined(separator: ", ") + ".")
+        if quality.relettered > 0 { line += " \(quality.relettered) multiple-choice records re-lettered for even answer letters." }
+        if !quality.shortfalls.isEmpty { line += "\nQuotas not filled: " + quality.shortfalls.joined(separator: "; ") }
+        if !quality.ranNow { line += " (unchanged since the last run)" }
+        return line
     }
 
     static func export(_ summary: ExportSummary) -> String {

@@ -84,7 +84,7 @@ struct ConvertRunTests {
                 #expect(chosen == (number % 3 == 0 ? "False" : "True"), "the answer keeps the dataset's label")
                 #expect(record.skill == .reasoning && record.media.count == 2)
             case "image_difference":
-                #expect(record.type == .longVQA)
+                #expect(record.type == .shortVQA, "a one-line difference is a short answer")
                 #expect(record.turns[1].text.hasPrefix("The second image has") || record.turns[1].text.hasPrefix("Everything changed"))
             case "image_choice":
                 let key = try #require(record.answerKey)

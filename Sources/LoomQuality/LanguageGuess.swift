@@ -1,0 +1,46 @@
+/// A small language identifier for the eight MIMIC-IT languages: the script decides zh, ja, ko and ar; the most
+/// frequent words decide between the Latin-script languages (en, es, fr, de). It answers only when the text says
+/// enough; otherwise it has no opinion and the record is not flagged.
+enum LanguageGuess {
+    /// The language of `words` (lower-cased), or nil when the text is too short or too mixed to tell.
+    static func guess(_ words: [String]) -> String? {
+        var han = 0, kana = 0, hangul = 0, arabic = 0, latin = 0
+        for word in words {
+            guard let scalar = word.unicodeScalars.first else { continue }
+            switch scalar.value {
+            case 0x3040...0x30FF: kana += 1
+            case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF: han += 1
+            case 0xAC00...0xD7AF, 0x1100...0x11FF, 0x3130...0x318F: hangul += 1
+            case 0x0600...0x06FF, 0x0750...0x077F: arabic += 1
+            case 0x41...0x5A, 0x61...0x7A, 0xC0...0x24F: latin += 1
+            default: break
+            }
+        }
+        let total = han + kana + hangul + arabic + latin
+        guard total >= 3 else { return nil }
+        if kana * 5 >= total { return "ja" }
+        if han * 2 >= total { return "zh" }
+        if hangul * 2 >= total { return "ko" }
+        if arabic * 2 >= total { return "ar" }
+        guard latin * 2 >= total else { return nil }
+        var best: (code: String, hits: Int)?
+        var runnerUp = 0
+        for (code, common) in QualityResources.languageWords.sorted(by: { $0.key < $1.key }) {
+            let hits = words.reduce(0) { $0 + (common.contains($1) ? 1 : 0) }
+            if hits > (best?.hits ?? 0) {
+                runnerUp = best?.hits ?? 0
+                best = (code, hits)
+            } else if hits > runnerUp {
+                runnerUp = hits
+            }
+        }
+        // At least three hits, and half again as many as the next language (related languages share words).
+        guard let best, best.hits >= 3, best.hits * 2 >= runnerUp * 3 else { return nil }
+        return best.code
+    }
+
+    /// The primary subtag of a BCP-47 code: "en-US" → "en", "zh-Hans" → "zh".
+    static func primary(_ code: String) -> String {
+        String(code.split(separator: "-").first ?? Substring(code)).lowercased()
+    }
+}

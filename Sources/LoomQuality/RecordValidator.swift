@@ -1,0 +1,235 @@
+import Foundation
+import LoomCore
+
+/// The format validators: everything about a record that can be judged from the record alone. Each problem is a
+/// flag with a stable code (`QualityCode`) and a reason naming the turn or option. Total: any record, however
+/// broken or hostile its text, gets flags and never a crash.
+public struct RecordValidator: Sendable {
+    public var settings: ValidationSettings
+
+    public init(settings: ValidationSettings = ValidationSettings()) {
+        self.settings = settings
+    }
+
+    /// Every format problem of `record`.
+    public func flags(for record: Record) -> [QualityFlag] {
+        var places: [(place: String, text: String)] = record.turns.enumerated().map { ("turn \($0.offset + 1)", $0.element.text) }
+        for (index, option) in (record.options ?? []).enumerated() { places.append(("option \(index + 1)", option)) }
+        let safety = TextSafety.flags(places, maxBytes: settings.maxTurnBytes)
+        var flags = safety.flags
+        // A runaway text is not read further: the flag says enough, and reading it would cost.
+        if safety.oversized { return flags }
+
+        let placeholders = record.placeholderCount
+        if placeholders != record.media.count {
+            flags.append(QualityFlag(
+                code: QualityCode.placeholderCount,
+                reason: "the text has \(placeholders) <image> placeholder\(placeholders == 1 ? "" : "s") for \(record.media.count) image\(record.media.count == 1 ? "" : "s")"))
+        }
+        let exchanges = Self.exchanges(of: record)
+        guard let first = exchanges.first else {
+            flags.append(QualityFlag(code: QualityCode.emptyAnswer, reason: "the record has no question and answer"))
+            return flags
+        }
+        let language = LanguageGuess.primary(record.language)
+
+        for exchange in exchanges {
+            flags += answerFlags(exchange, type: record.type)
+        }
+        switch record.type {
+        case .multipleChoice: flags += multipleChoiceFlags(record, answer: first.answer, question: first.question)
+        case .judgement: flags += judgementFlags(record, answer: first, language: language)
+        default: break
+        }
+        flags += languageFlags(exchanges, language: language)
+        flags += referenceFlags(record, exchanges: exchanges)
+        return Self.merged(flags)
+    }
+
+    /// One question and its answer; `question` without the `<image>` lines.
+    struct Exchange {
+        var turn: Int
+        var question: String
+        var answer: String
+        var answerWords: [String]
+    }
+
+    static func exchanges(of record: Record) -> [Exchange] {
+        var result: [Exchange] = []
+        var index = 0
+        while index + 1 < record.turns.count {
+            if record.turns[index].role == .user && record.turns[index + 1].role == .assistant {
+                let answer = record.turns[index + 1].text
+                result.append(Exchange(
+                    turn: index + 1, question: withoutMediaLines(record.turns[index].text), answer: answer,
+                    answerWords: Words.lowercased(answer)))
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+        return result
+    }
+
+    /// The question without lines that only place images ("Image 2: <image>", a lone "<image>").
+    static func withoutMediaLines(_ text: String) -> String {
+        guard TextSearch.contains(text, Record.imagePlaceholder) else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in
+                guard TextSearch.contains(String(line), Record.imagePlaceholder) else { return true }
+                let rest = String(line).replacingOccurrences(of: Record.imagePlaceholder, with: "")
+                return Words.lowercased(rest).count > 3
+            }
+            .joined(separator: "\n")
+    }
+
+    private func answerFlags(_ exchange: Exchange, type: QuestionType) -> [QualityFlag] {
+        let place = "turn \(exchange.turn + 1)"
+        guard !exchange.answerWords.isEmpty else {
+            return [QualityFlag(code: QualityCode.emptyAnswer, reason: "\(place): the answer is empty")]
+        }
+        var flags: [QualityFlag] = []
+        let joined = exchange.answerWords.joined(separator: " ")
+        if let phrase = QualityResources.boilerplate.first(where: { TextSearch.containsWords(joined, $0) }) {
+            flags.append(QualityFlag(code: QualityCode.boilerplate, reason: "\(place): the answer says \"\(phrase)\" instead of answering"))
+        }
+        if let bounds = settings.lengthBounds[type] {
+            let count = Self.wordCount(exchange.answerWords)
+            if let min = bounds.minWords, count < min {
+                flags.append(QualityFlag(code: QualityCode.tooShort, reason: "\(place): \(count) word\(count == 1 ? "" : "s"), fewer than the \(min) a \(type.rawValue) answer needs"))
+            }
+            if let max = bounds.maxWords, count > max {
+                flags.append(QualityFlag(code: QualityCode.tooLong, reason: "\(place): \(count) words, more than the \(max) a \(type.rawValue) answer may have"))
+            }
+        }
+        let questionWords = Words.lowercased(exchange.question)
+        if Self.repeats(answer: exchange.answerWords, question: questionWords) {
+            flags.append(QualityFlag(code: QualityCode.answerRepeatsQuestion, reason: "\(place): the answer repeats the question"))
+        } else if type == .shortVQA || type == .longVQA, Self.leaks(answer: exchange.answerWords, question: questionWords) {
+            flags.append(QualityFlag(code: QualityCode.answerLeaksIntoQuestion, reason: "\(place): the question already contains the answer \"\(joined)\""))
+        }
+        return flags
+    }
+
+    /// Ideographic characters are words of their own; two of them make about one English word.
+    static func wordCount(_ words: [String]) -> Int {
+        var ideographs = 0, others = 0
+        for word in words {
+            if let scalar = word.unicodeScalars.first, Words.isIdeographic(scalar) { ideographs += 1 } else { others += 1 }
+        }
+        return others + (ideographs + 1) / 2
+    }
+
+    /// The answer is the question again: the same words, or the whole question copied with a few words added.
+    static func repeats(answer: [String], question: [String]) -> Bool {
+        guard !question.isEmpty else { return false }
+        if answer == question { return true }
+        guard question.count >= 5, answer.count >= question.count else { return false }
+        return Array(answer.prefix(question.count)) == question && answer.count - question.count <= 3
+    }
+
+    /// The question holds the answer's words verbatim (3 words or more), and is not a choice between things it names.
+    static func leaks(answer: [String], question: [String]) -> Bool {
+        guard answer.count >= 3, question.count > answer.count, !question.contains("or") else { return false }
+        return TextSearch.containsWords(question.joined(separator: " "), answer.joined(separator: " "))
+    }
+
+    private func multipleChoiceFlags(_ record: Record, answer: String, question: String) -> [QualityFlag] {
+        var flags: [QualityFlag] = []
+        let options = record.options ?? []
+        // Loom's generators always write four options; a converted dataset (NLVR2's true/false, a choice among
+        // its images) decides its own number.
+        let allowed = record.provenance.generator == ValidationSettings.convertedGenerator ? 2...optionLetters.count : optionLetters.count...optionLetters.count
+        if !allowed.contains(options.count) {
+            let wanted = allowed.count == 1 ? "\(optionLetters.count)" : "\(allowed.lowerBound) to \(allowed.upperBound)"
+            flags.append(QualityFlag(code: QualityCode.optionCount, reason: "multiple choice has \(options.count) options, not \(wanted)"))
+        }
+        let normalized = options.map { Words.joinedLowercase($0) }
+        if Set(normalized).count != normalized.count || normalized.contains("") {
+            flags.append(QualityFlag(code: QualityCode.optionsNotDistinct, reason: "the options are not distinct: \(options.joined(separator: " / "))"))
+        }
+        guard let key = record.answerKey, let keyIndex = optionLetters.firstIndex(of: key), keyIndex < options.count else {
+            flags.append(QualityFlag(code: QualityCode.answerKey, reason: "no option is marked correct (answer key \(record.answerKey ?? "missing"))"))
+            return flags
+        }
+        for (index, option) in options.enumerated() where !TextSearch.contains(question, "\(optionLetters[index]). \(option)") {
+            flags.append(QualityFlag(code: QualityCode.answerKey, reason: "option \(optionLetters[index]) is not shown in the question as \"\(optionLetters[index]). \(option)\""))
+            break
+        }
+        switch Self.answerLetter(answer) {
+        case .some(let letter) where letter == key: break
+        case .some(let letter):
+            flags.append(QualityFlag(code: QualityCode.answerKey, reason: "the answer gives \(letter) but the key marks \(key)"))
+        case .none:
+            flags.append(QualityFlag(code: QualityCode.answerKey, reason: "the answer \"\(answer.prefix(40))\" names no option letter"))
+        }
+        return flags
+    }
+
+    /// The option letter an answer gives: "B", "B.", "(B)", "B) red", "The answer is B.".
+    static func answerLetter(_ answer: String) -> String? {
+        let words = answer.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { $0.trimmingCharacters(in: .punctuationCharacters) }
+        let candidates = words.count <= 1 ? words : Array(words.prefix(1)) + (words.count <= 6 ? Array(words.suffix(from: 1)) : [])
+        for word in candidates {
+            let upper = word.uppercased()
+            if upper.count == 1, optionLetters.contains(upper), word == upper { return upper }
+        }
+        return nil
+    }
+
+    private func judgementFlags(_ record: Record, answer: Exchange, language: String) -> [QualityFlag] {
+        let words = QualityResources.answerWords[language] ?? QualityResources.answerWords["en"]!
+        guard let firstWord = answer.answerWords.first else { return [] }
+        let said: String? =
+            words.yes.contains(firstWord) ? "yes" : words.no.contains(firstWord) ? "no" : nil
+        guard let said else {
+            return [QualityFlag(code: QualityCode.judgementAnswer, reason: "a judgement answer must begin with yes or no; it begins \"\(answer.answer.prefix(30))\"")]
+        }
+        if let key = record.answerKey?.lowercased(), key == "yes" || key == "no", key != said {
+            return [QualityFlag(code: QualityCode.judgementAnswer, reason: "the answer says \(said) but the key says \(key)")]
+        }
+        return []
+    }
+
+    private func languageFlags(_ exchanges: [Exchange], language: String) -> [QualityFlag] {
+        var words: [String] = []
+        for exchange in exchanges {
+            words += Words.lowercased(exchange.question)
+            words += exchange.answerWords
+            if words.count > 400 { break }
+        }
+        guard let guessed = LanguageGuess.guess(words), guessed != language else { return [] }
+        return [QualityFlag(code: QualityCode.language, reason: "the record is marked '\(language)' but its text reads as '\(guessed)'")]
+    }
+
+    private func referenceFlags(_ record: Record, exchanges: [Exchange]) -> [QualityFlag] {
+        var flags: [QualityFlag] = []
+        let count = record.media.count
+        var named: Set<Int> = []
+        for exchange in exchanges {
+            named.formUnion(ImageReferences(words: Words.lowercased(exchange.question), count: count).indices)
+            named.formUnion(ImageReferences(words: exchange.answerWords, count: count).indices)
+        }
+        let missing = named.filter { $0 < 1 || $0 > count }.sorted()
+        if !missing.isEmpty {
+            flags.append(QualityFlag(
+                code: QualityCode.missingImageReference,
+                reason: "the text refers to image \(missing.map(String.init).joined(separator: ", ")) but the record has \(count) image\(count == 1 ? "" : "s")"))
+        }
+        if count > 1, record.type != .caption, let first = exchanges.first {
+            let references = ImageReferences(words: Words.lowercased(first.question), count: count)
+            if !references.refersToAny {
+                flags.append(QualityFlag(code: QualityCode.singleImageReference, reason: "the question over \(count) images does not say which image it asks about"))
+            } else if (record.skill == .comparison || record.skill == .temporal), !references.refersToSeveral {
+                flags.append(QualityFlag(code: QualityCode.singleImageReference, reason: "a \(record.skill!.rawValue) question must refer to more than one image; this one names only image \(references.indices.sorted().map(String.init).joined(separator: ", "))"))
+            }
+        }
+        return flags
+    }
+
+    /// One flag per code and reason.
+    static func merged(_ flags: [QualityFlag]) -> [QualityFlag] {
+        var seen: Set<QualityFlag> = []
+        return flags.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import LoomCore
+
+/// What the quality stage reads and writes: samples page by page with their records, records in a compact form
+/// for deduplication and balancing, MinHash band keys, and records written back with new flags.
+extension RunStore {
+    /// Up to `limit` samples with ids after `id` (all from the start when nil), in id order.
+    public func samples(after id: String?, limit: Int) throws -> [Sample] {
+        try read { db in
+            let rows = try String.fetchAll(
+                db, sql: "SELECT body FROM samples WHERE id > ? ORDER BY id LIMIT ?", arguments: [id ?? "", limit])
+            return try rows.map { try Self.decode(Sample.self, $0) }
+        }
+    }
+
+    /// The records of several samples, grouped by sample id (in id order within each).
+    public func records(ofSamples ids: [String]) throws -> [String: [LoomCore.Record]] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var grouped: [String: [LoomCore.Record]] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT body FROM records WHERE sample_id = ? ORDER BY id")
+            for id in ids {
+                let bodies = try String.fetchAll(statement, arguments: [id])
+                grouped[id] = try bodies.map { try Self.decode(LoomCore.Record.self, $0) }
+            }
+            return grouped
+        }
+    }
+
+    /// The model captions of some images, by image id.
+    public func captions(imageIDs: [String]) throws -> [String: String] {
+        guard !imageIDs.isEmpty else { return [:] }
+        return try read { db in
+            var found: [String: String] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT text FROM captions WHERE image_id = ?")
+            for id in imageIDs {
+                if let text = try String.fetchOne(statement, arguments: [id]) { found[id] = text }
+            }
+            return found
+        }
+    }
+
+    /// A record as deduplication and balancing see it, read without decoding the record's JSON.
+    public struct RecordDigest: Sendable {
+        public var id: String
+        public var sampleID: String
+        public var type: String
+        public var domain: String
+        public var skill: String?
+        public var language: String
+        public var flagged: Bool
+        public var media: [String]
+        /// `[{"from": …, "value": …}, …]` as JSON text.
+        public var conversation: String
+        /// What wrote the record ("templates", "model", "converter").
+        public var generator: String
+    }
+
+    /// Streams every record in id order as a digest.
+    public func forEachRecordDigest(_ body: (RecordDigest) throws -> Void) throws {
+        try read { db in
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, sample_id, type, domain, skill, language, flagged, media_ids, sharegpt,
+                        json_extract(body, '$.provenance.generator') FROM records ORDER BY id
+                    """)
+            while let row = try rows.next() {
+                let ids: String = row[7]
+                try body(RecordDigest(
+                    id: row[0], sampleID: row[1], type: row[2], domain: row[3], skill: row[4], language: row[5],
+                    flagged: (row[6] as Int) != 0, media: ids.isEmpty ? [] : ids.split(separator: ",").map(String.init),
+                    conversation: row[8], generator: row[9] ?? ""))
+            }
+        }
+    }
+
+    /// Records by id (those that exist).
+    public func records(ids: [String]) throws -> [LoomCore.Record] {
+        try read { db in
+            let statement = try db.cachedStatement(sql: "SELECT body FROM records WHERE id = ?")
+            return try ids.compactMap { id in try String.fetchOne(statement, arguments: [id]).map { try Self.decode(LoomCore.Record.self, $0) } }
+        }
+    }
+
+    /// How many records have MinHash band keys stored under `settings`.
+    public func signatureCount(settings: String) throws -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record_signatures WHERE settings = ?", arguments: [settings]) ?? 0
+        }
+    }
+
+    /// Stores band keys (little-endian UInt64s) of records, with their ordinals, under `settings`; forgets keys
+    /// stored under other settings.
+    public func saveSignatures(_ rows: [(recordID: String, ordinal: Int, bands: [UInt64])], settings: String) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM record_signatures WHERE settings <> ?", arguments: [settings])
+            let statement = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO record_signatures(record_id, ordinal, settings, bands) VALUES (?, ?, ?, ?)")
+            for row in rows {
+                let data = row.bands.map(\.littleEndian).withUnsafeBytes { Data($0) }
+                try statement.execute(arguments: [row.recordID, row.ordinal, settings, data])
+            }
+        }
+    }
+
+    /// Streams stored band keys in ordinal order.
+    public func forEachSignature(settings: String, _ body: (_ recordID: String, _ ordinal: Int, _ bands: UnsafeRawBufferPointer) throws -> Void) throws {
+        try read { db in
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT record_id, ordinal, bands FROM record_signatures WHERE settings = ? ORDER BY ordinal", arguments: [settings])
+            while let row = try rows.next() {
+                let data: Data = row[2]
+                try data.withUnsafeBytes { try body(row[0], row[1], $0) }
+            }
+        }
+    }
+
+    /// Deletes every stored band key.
+    public func clearSignatures() throws {
+        try write { db in try db.execute(sql: "DELETE FROM record_signatures") }
+    }
+}
+
+extension RunStore {
+    /// Rewrites records in one transaction: each of `ids` is read, passed to `transform`, and written back when
+    /// the transform returns a changed record; `meta` is set in the same transaction. Nothing is held in memory
+    /// beyond one record, and a crash leaves either all of it or none.
+    @discardableResult
+    public func rewriteRecords(
+        _ ids: some Sequence<String>, meta: [String: String] = [:], _ transform: (LoomCore.Record) throws -> LoomCore.Record?
+    ) throws -> Int {
+        try write { db in
+            let select = try db.cachedStatement(sql: "SELECT body FROM records WHERE id = ?")
+            let update = try db.cachedStatement(
+                sql: "UPDATE records SET flagged = ?, sharegpt = ?, body = ? WHERE id = ?")
+            var changed = 0
+            for id in ids {
+                guard let body = try String.fetchOne(select, arguments: [id]) else { continue }
+                let record = try Self.decode(LoomCore.Record.self, body)
+                guard let updated = try transform(record), updated != record else { continue }
+                try update.execute(arguments: [updated.flags.isEmpty ? 0 : 1, updated.shareGPTJSON, updated.canonicalJSON, id])
+                changed += 1
+            }
+            for (key, value) in meta.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
+            }
+            return changed
+        }
+    }
+}
+
+extension RunStore {
+    /// Streams the flag codes of every flagged record.
+    public func forEachFlaggedRecordFlags(_ body: ([String]) throws -> Void) throws {
+        try read { db in
+            let cursor = try String.fetchCursor(db, sql: "SELECT body FROM records WHERE flagged = 1 ORDER BY id")
+            while let json = try cursor.next() {
+                try body(try Self.decode(LoomCore.Record.self, json).flags.map(\.code))
+            }
+        }
+    }
+}

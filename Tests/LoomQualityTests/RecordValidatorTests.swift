@@ -1,0 +1,118 @@
+import LoomCore
+import Testing
+@testable import LoomQuality
+
+@Suite struct RecordValidatorTests {
+    let validator = RecordValidator()
+
+    func codes(_ record: Record) -> [String] { validator.flags(for: record).map(\.code) }
+
+    @Test func aGoodShortAnswerHasNoFlags() {
+        #expect(codes(RecordFactory.record(question: "What colour is the large cube?", answer: "Red")) == [])
+    }
+
+    @Test func placeholderCountMustMatchTheMedia() {
+        var record = RecordFactory.record(question: "What colour is the cube?", answer: "Red")
+        record.media.append("extra")
+        record.turns[0].text = "Image 1: <image>\nImage 2: <image>\n<image>\nWhich image shows the cube?"
+        #expect(codes(record).contains(QualityCode.placeholderCount))
+        record.turns[0].text = "Image 1: <image>\nImage 2: <image>\nWhich image shows the cube?"
+        #expect(!codes(record).contains(QualityCode.placeholderCount))
+    }
+
+    @Test func multipleChoiceNeedsFourDistinctOptionsAndAMatchingLetter() {
+        let good = RecordFactory.record(
+            question: "Which shape is red?", answer: "B", type: .multipleChoice, options: ["Cube", "Sphere", "Cone", "Star"], answerKey: "B")
+        #expect(codes(good) == [])
+        var three = good
+        three.options = ["Cube", "Sphere", "Cone"]
+        #expect(codes(three).contains(QualityCode.optionCount))
+        let repeated = RecordFactory.record(
+            question: "Which shape is red?", answer: "B", type: .multipleChoice, options: ["Cube", "cube", "Cone", "Star"], answerKey: "B")
+        #expect(codes(repeated).contains(QualityCode.optionsNotDistinct))
+        let wrongLetter = RecordFactory.record(
+            question: "Which shape is red?", answer: "C", type: .multipleChoice, options: ["Cube", "Sphere", "Cone", "Star"], answerKey: "B")
+        #expect(codes(wrongLetter).contains(QualityCode.answerKey))
+        let noKey = RecordFactory.record(
+            question: "Which shape is red?", answer: "B", type: .multipleChoice, options: ["Cube", "Sphere", "Cone", "Star"], answerKey: nil)
+        #expect(codes(noKey).contains(QualityCode.answerKey))
+        let wordy = RecordFactory.record(
+            question: "Which shape is red?", answer: "The answer is B.", type: .multipleChoice, options: ["Cube", "Sphere", "Cone", "Star"], answerKey: "B")
+        #expect(codes(wordy) == [])
+    }
+
+    @Test func judgementAnswersAreYesOrNoAndAgreeWithTheKey() {
+        #expect(codes(RecordFactory.record(question: "Is the cube red?", answer: "Yes, it is.", type: .judgement, answerKey: "yes")) == [])
+        #expect(codes(RecordFactory.record(question: "Is the cube red?", answer: "Red.", type: .judgement)).contains(QualityCode.judgementAnswer))
+        #expect(codes(RecordFactory.record(question: "Is the cube red?", answer: "No.", type: .judgement, answerKey: "yes")).contains(QualityCode.judgementAnswer))
+        #expect(codes(RecordFactory.record(question: "立方体是红色的吗？", answer: "是的", type: .judgement, language: "zh")).isEmpty)
+    }
+
+    @Test func answersMayNotRepeatTheQuestionOrBeGivenAwayByIt() {
+        let repeated = RecordFactory.record(question: "What is the man on the left holding?", answer: "What is the man on the left holding?")
+        #expect(codes(repeated).contains(QualityCode.answerRepeatsQuestion))
+        let leaked = RecordFactory.record(
+            question: "The man holds a red umbrella. What does the man hold?", answer: "a red umbrella")
+        #expect(codes(leaked).contains(QualityCode.answerLeaksIntoQuestion))
+        let choice = RecordFactory.record(question: "Is the dog on the sofa or on the floor?", answer: "on the floor")
+        #expect(!codes(choice).contains(QualityCode.answerLeaksIntoQuestion))
+    }
+
+    @Test func lengthBoundsDependOnTheType() {
+        let longShort = RecordFactory.record(
+            question: "What colour is the cube?", answer: String(repeating: "the cube is a deep shade of red ", count: 5))
+        #expect(codes(longShort).contains(QualityCode.tooLong))
+        let shortLong = RecordFactory.record(question: "Describe the scene in detail.", answer: "A red cube.", type: .longVQA)
+        #expect(codes(shortLong).contains(QualityCode.tooShort))
+    }
+
+    @Test func emptyAndBoilerplateAnswersAreFlagged() {
+        #expect(codes(RecordFactory.record(question: "What colour is the cube?", answer: "  ")).contains(QualityCode.emptyAnswer))
+        let refusal = RecordFactory.record(question: "What colour is the cube?", answer: "I'm sorry, but I cannot see the image.")
+        #expect(codes(refusal).contains(QualityCode.boilerplate))
+        let model = RecordFactory.record(question: "Describe it.", answer: "As an AI language model, I can only guess the colours here.", type: .longVQA)
+        #expect(codes(model).contains(QualityCode.boilerplate))
+    }
+
+    @Test func theLanguageMustBeTheRecordsLanguage() {
+        let spanish = RecordFactory.record(question: "¿De qué color es el cubo que está en la mesa?", answer: "El cubo es rojo y está a la izquierda")
+        #expect(codes(spanish).contains(QualityCode.language))
+        var marked = spanish
+        marked.language = "es"
+        #expect(!codes(marked).contains(QualityCode.language))
+        let chinese = RecordFactory.record(question: "图片中的立方体是什么颜色？", answer: "红色")
+        #expect(codes(chinese).contains(QualityCode.language))
+    }
+
+    @Test func multiImageQuestionsMustSayWhichImages() {
+        let vague = RecordFactory.record(question: "What colour is the cube?", answer: "Red", images: 3)
+        #expect(codes(vague).contains(QualityCode.singleImageReference))
+        let specific = RecordFactory.record(question: "What colour is the cube in image 2?", answer: "Red", images: 3, skill: .coreference)
+        #expect(codes(specific) == [])
+        let comparison = RecordFactory.record(question: "Is the cube in image 2 red?", answer: "Yes", type: .judgement, images: 3, skill: .comparison)
+        #expect(codes(comparison).contains(QualityCode.singleImageReference))
+        let both = RecordFactory.record(question: "Which of the images has more cubes?", answer: "Image 2", images: 3, skill: .comparison)
+        #expect(codes(both) == [])
+    }
+
+    @Test func referencesToImagesThatDoNotExistAreFlagged() {
+        let missing = RecordFactory.record(question: "Compare image 1 with image 4.", answer: "Image 4 has more cubes than image 1", images: 3)
+        #expect(codes(missing).contains(QualityCode.missingImageReference))
+        let ordinal = RecordFactory.record(question: "What is in the fifth picture?", answer: "A cube", images: 2)
+        #expect(codes(ordinal).contains(QualityCode.missingImageReference))
+        let fine = RecordFactory.record(question: "What is in the second picture?", answer: "A cube", images: 2)
+        #expect(!codes(fine).contains(QualityCode.missingImageReference))
+    }
+
+    @Test func hostileTextIsFlaggedWithoutCrashing() {
+        let control = RecordFactory.record(question: "What colour is the cube?", answer: "Red\u{0007}\u{0000}")
+        #expect(codes(control).contains(QualityCode.controlCharacters))
+        let broken = RecordFactory.record(question: "What colour is the cube?", answer: String(decoding: [0x52, 0xFF, 0x64] as [UInt8], as: UTF8.self))
+        #expect(codes(broken).contains(QualityCode.invalidUTF8))
+        let huge = RecordFactory.record(question: "What colour is the cube?", answer: String(repeating: "red ", count: 300_000))
+        #expect(codes(huge) == [QualityCode.oversized])
+        var noTurns = RecordFactory.record(question: "Q", answer: "A")
+        noTurns.turns = []
+        #expect(codes(noTurns).contains(QualityCode.emptyAnswer))
+    }
+}
