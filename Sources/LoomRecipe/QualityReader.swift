@@ -59,10 +59,10 @@ enum QualityReader {
                     guard let values = quotas.mapping(key) else { continue }
                     var counts: [String: Int] = [:]
                     for name in values.keys {
-                        if field == .type, QuestionType(rawValue: name) == nil {
+                        if field == .type, name != "others", QuestionType(rawValue: name) == nil {
                             values.report("'\(name)' is not a question type", key: name)
                         }
-                        if field == .skill, Skill(rawValue: name) == nil {
+                        if field == .skill, name != "others", Skill(rawValue: name) == nil {
                             values.report("'\(name)' is not a skill (\(Skill.allCases.map(\.rawValue).joined(separator: ", ")))", key: name)
                         }
                         counts[name] = values.int(name, default: 0, in: 0...1_000_000_000)
