@@ -117,7 +117,7 @@ struct DescriptionComposer {
                 if let line = rng.pick(s.noLabels) { parts.append(line) }
             } else {
                 for label in scene.labels {
-                    parts.append(try sentence(s.label, ["sign_color": label.signColor, "text": label.text], rng: &rng))
+                    parts.append(try sentence(s.label, ["sign_color": label.signColor, "a_sign_color": Phrasing.indefinite(label.signColor), "text": label.text], rng: &rng))
                 }
             }
         }

@@ -53,7 +53,7 @@ enum LocationIntents {
         return IntentInstance(
             fact: .mediumContaining(filter: chosen.filter), value: .medium(chosen.index),
             distractors: SceneQueries.otherMedia(chosen.index, count: context.scenes.count, rng: &rng),
-            bindings: ["object": Phrasing.noun(chosen.filter)],
+            bindings: ["object": Phrasing.noun(chosen.filter), "an_object": Phrasing.indefinite(Phrasing.noun(chosen.filter))],
             candidateBindings: { ["candidate": $0.rendered(mediumNoun: context.mediumNoun)] })
     }
 
