@@ -164,8 +164,8 @@ public struct DataCard: Sendable {
             "A root verb was found in \(NumberText.grouped(v.withVerb)) of \(NumberText.grouped(v.analysed)) English instructions "
                 + "(\(NumberText.percent(v.withVerb, of: v.analysed))): \(NumberText.grouped(v.distinctVerbs)) distinct verbs and "
                 + "\(NumberText.grouped(v.distinctPairs)) distinct verb\u{2013}object pairs. The verb and the head noun of its object come "
-                + "from word lists and a few rules, not a parser: \"what colour is the star\" counts under \"be\" with the object "
-                + "\"colour\", \"which shape does the star have\" under \"have\" with \"shape\".")
+                + "from word lists and a few rules, not a parser: \"what color is the star\" counts under \"be\" with the object "
+                + "\"color\", \"which shape does the star have\" under \"have\" with \"shape\".")
     }
 
     private func verbTable() -> String {
