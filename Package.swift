@@ -73,7 +73,7 @@ let package = Package(
         // near-duplicate detection, balancing plans. Pure computation over records: no store, no I/O.
         .target(name: "LoomQuality", dependencies: ["LoomCore"], resources: [.copy("Resources")]),
         // Dataset statistics and the data card (self-contained HTML with SVG charts, plus JSON), read from a store.
-        .target(name: "LoomReport", dependencies: ["LoomCore", "LoomStore"], resources: [.copy("Resources")]),
+        .target(name: "LoomReport", dependencies: ["LoomCore", "LoomStore", "LoomMedia"], resources: [.copy("Resources")]),
         // Training-format writers (LLaVA, Mantis).
         .target(name: "LoomExport", dependencies: ["LoomCore", "LoomStore"]),
         // Recipe execution: stages, scheduling, resume, progress.
@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore"]),
         .testTarget(name: "LoomGenerateTests", dependencies: ["LoomGenerate", "LoomCheck", "LoomScenes"]),
         .testTarget(name: "LoomQualityTests", dependencies: ["LoomQuality"]),
-        .testTarget(name: "LoomReportTests", dependencies: ["LoomReport", "LoomStore", "LoomEngine"]),
+        .testTarget(name: "LoomReportTests", dependencies: ["LoomReport", "LoomStore", "LoomEngine", "LoomMedia"]),
         .testTarget(name: "LoomEngineTests", dependencies: [
             "LoomEngine", "LoomMedia", "LoomScenes", "LoomStore", "LoomOCR", "LoomRecipe", "LoomMockModel", "LoomCheck",
             "LoomQuality",

@@ -14,6 +14,7 @@ packages=(
   libswscale-dev       # high-quality downscaling (ingest)
   libtesseract-dev     # OCR (ingest)
   tesseract-ocr-eng    # OCR's English model
+  chromium             # headless screenshots of the data card (tests)
 )
 
 missing=()

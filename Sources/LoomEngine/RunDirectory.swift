@@ -32,6 +32,11 @@ public struct RunDirectory: Sendable {
         store = try RunStore(directory: url)
     }
 
+    /// The name of the recipe that made the run, as its store remembers it.
+    public func recipeName() throws -> String? {
+        try store.meta(Key.recipeName)
+    }
+
     /// Opens or creates the run directory for `recipe`, refusing one that holds another recipe's work.
     init(creatingFor recipe: Recipe, recipeURL: URL, fingerprint: String) throws {
         url = Self.url(for: recipe, recipeURL: recipeURL)

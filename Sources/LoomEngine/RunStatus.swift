@@ -26,14 +26,8 @@ public struct RunStatus: Sendable, Codable {
     /// MMInstruct's cost figures: everything paid, per distinct image and per model-written record.
     public var cost: CostFigures?
 
-    public struct CostFigures: Sendable, Codable {
-        public var total: Double
-        public var tokens: Int
-        public var perImage: Double?
-        public var perRecord: Double?
-        /// Model-written records.
-        public var records: Int
-    }
+    /// MMInstruct's cost figures (kept under this name for `loom status --json`; the store computes them).
+    public typealias CostFigures = RunCost
 
     public struct ImageCounts: Sendable, Codable {
         public var images: Int
@@ -78,16 +72,6 @@ public struct RunStatus: Sendable, Codable {
         let records = try store.recordCounts()
         let images = try store.imageCounts()
         let spend = try store.spend()
-        var cost: CostFigures?
-        if !spend.isEmpty {
-            let total = spend.reduce(0) { $0 + $1.cost }
-            let modelRecords = try store.recordIDs(generatedBy: ["model"]).count
-            let distinct = images.images - images.nearDuplicates
-            cost = CostFigures(
-                total: total, tokens: spend.reduce(0) { $0 + $1.promptTokens + $1.completionTokens },
-                perImage: distinct > 0 ? total / Double(distinct) : nil,
-                perRecord: modelRecords > 0 ? total / Double(modelRecords) : nil, records: modelRecords)
-        }
         var status = RunStatus(
             runDirectory: directory.url.path, recipe: try store.meta(RunDirectory.Key.recipeName), stages: lines,
             records: records.total, flaggedRecords: records.flagged, failures: try store.failures(),
@@ -96,7 +80,7 @@ public struct RunStatus: Sendable, Codable {
                 ProblemGroup(category: $0.category, count: $0.items.count, examples: Array($0.items.prefix(examplesPerGroup)))
             })
         status.spend = spend
-        status.cost = cost
+        status.cost = try store.cost()
         return status
     }
 }

@@ -6,5 +6,8 @@ struct LoomCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loom",
         abstract: "Build training-ready instruction datasets for vision-language models.",
-        subcommands: [InitCommand.self, RunCommand.self, StatusCommand.self, ExportCommand.self, InspectCommand.self, MixCommand.self])
+        subcommands: [
+            InitCommand.self, RunCommand.self, StatusCommand.self, StatsCommand.self, CardCommand.self, ExportCommand.self,
+            InspectCommand.self, MixCommand.self,
+        ])
 }
