@@ -7,6 +7,11 @@ import LoomStore
 struct QualityEvidence {
     let store: RunStore
 
+    func evidence(forSample id: String) throws -> GroundingEvidence {
+        guard let sample = try store.sample(id: id) else { return GroundingEvidence() }
+        return try evidence(for: sample)
+    }
+
     func evidence(for sample: Sample) throws -> GroundingEvidence {
         var evidence = GroundingEvidence(truth: sample.truth)
         switch sample.truth {

@@ -107,18 +107,23 @@ struct QualityStage {
         while true {
             let after = cursor
             let page = try await workers.run { () throws -> (last: String?, records: Int, write: StoreWrite) in
-                let samples = try store.samples(after: after, limit: Self.pageSize)
-                let grouped = try store.records(ofSamples: samples.map(\.id))
-                var changed: [Record] = []
-                var count = 0
-                for sample in samples {
-                    let records = grouped[sample.id] ?? []
-                    count += records.count
-                    let updated = try Self.review(
-                        records, sample: sample, validator: validator, grounding: grounding, perSample: perSample, evidence: evidence)
-                    for (old, new) in zip(records, updated) where old != new { changed.append(new) }
+                let sampleIDs = try store.sampleIDs(after: after, limit: Self.pageSize)
+                let grouped = try store.recordBodies(ofSamples: sampleIDs)
+                // Decoding and reviewing are spread over the cores; each slot is written by one thread only.
+                let results = UnsafeSendableSlots<Result<[Record], any Error>>(count: sampleIDs.count)
+                DispatchQueue.concurrentPerform(iterations: sampleIDs.count) { index in
+                    results[index] = Result {
+                        let records = try (grouped[sampleIDs[index]] ?? []).map(RunStore.decodeRecord)
+                        let updated = try Self.review(
+                            records, sampleID: sampleIDs[index], validator: validator, grounding: grounding,
+                            perSample: perSample, evidence: evidence)
+                        return zip(records, updated).compactMap { $0 == $1 ? nil : $1 }
+                    }
                 }
-                let last = samples.last?.id
+                var changed: [Record] = []
+                for result in results.values { changed += try result!.get() }
+                let count = grouped.values.reduce(0) { $0 + $1.count }
+                let last = sampleIDs.last
                 return (last, count, StoreWrite(records: changed))
             }
             guard let last = page.last else { break }
@@ -133,7 +138,7 @@ struct QualityStage {
 
     /// One sample's records with their quality flags recomputed.
     static func review(
-        _ records: [Record], sample: Sample, validator: RecordValidator, grounding: GroundingCheck?, perSample: Bool,
+        _ records: [Record], sampleID: String, validator: RecordValidator, grounding: GroundingCheck?, perSample: Bool,
         evidence: QualityEvidence
     ) throws -> [Record] {
         var lazyEvidence: GroundingEvidence?
@@ -144,7 +149,8 @@ struct QualityStage {
             updated.flags += format
             // Answers the checker verified against ground truth need no grounding check; model-written ones do.
             if let grounding, record.checks.isEmpty, !format.contains(where: { $0.code == QualityCode.oversized }) {
-                if lazyEvidence == nil { lazyEvidence = try evidence.evidence(for: sample) }
+                // The sample (often large: a scene's whole truth) is read only when an answer needs grounding.
+                if lazyEvidence == nil { lazyEvidence = try evidence.evidence(forSample: sampleID) }
                 var question = ""
                 for (index, turn) in record.turns.enumerated() {
                     if turn.role == .user { question = turn.text; continue }

@@ -3,6 +3,7 @@
 enum Words {
     /// The lower-cased words of `text`.
     static func lowercased(_ text: Substring) -> [String] {
+        if let ascii = asciiLowercased(text) { return ascii }
         var words: [String] = []
         var current = String.UnicodeScalarView()
         func flush() {
@@ -34,6 +35,32 @@ enum Words {
     }
 
     static func lowercased(_ text: String) -> [String] { lowercased(text[...]) }
+
+    /// The same split over bytes, for text that is all ASCII (almost every English record); nil otherwise.
+    private static func asciiLowercased(_ text: Substring) -> [String]? {
+        let result = text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
+            var words: [String] = []
+            var current: [UInt8] = []
+            current.reserveCapacity(32)
+            func flush() {
+                while current.last == 0x27 { current.removeLast() }
+                if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true)
+            }
+            for byte in bytes {
+                switch byte {
+                case 0x80...: return nil
+                case 0x41...0x5A: current.append(byte | 0x20)
+                case 0x61...0x7A, 0x30...0x39: current.append(byte)
+                case 0x27 where !current.isEmpty: current.append(byte)
+                default: flush()
+                }
+            }
+            flush()
+            return words
+        }
+        return result ?? nil
+    }
 
     /// The words of `text` joined by single spaces: the form phrases are compared in.
     static func joinedLowercase(_ text: String) -> String { lowercased(text).joined(separator: " ") }

@@ -14,6 +14,13 @@ extension RunStore {
         }
     }
 
+    /// Up to `limit` sample ids after `id` (all from the start when nil), in id order.
+    public func sampleIDs(after id: String?, limit: Int) throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM samples WHERE id > ? ORDER BY id LIMIT ?", arguments: [id ?? "", limit])
+        }
+    }
+
     /// The records of several samples, grouped by sample id (in id order within each).
     public func records(ofSamples ids: [String]) throws -> [String: [LoomCore.Record]] {
         guard !ids.isEmpty else { return [:] }
@@ -26,6 +33,23 @@ extension RunStore {
             }
             return grouped
         }
+    }
+
+    /// The stored JSON of the records of several samples, grouped by sample id (in id order within each), for
+    /// callers that decode on threads of their own.
+    public func recordBodies(ofSamples ids: [String]) throws -> [String: [String]] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var grouped: [String: [String]] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT body FROM records WHERE sample_id = ? ORDER BY id")
+            for id in ids { grouped[id] = try String.fetchAll(statement, arguments: [id]) }
+            return grouped
+        }
+    }
+
+    /// Decodes a record's stored JSON.
+    public static func decodeRecord(_ body: String) throws -> LoomCore.Record {
+        try decode(LoomCore.Record.self, body)
     }
 
     /// The model captions of some images, by image id.
