@@ -4,17 +4,32 @@ import LoomQuality
 import LoomRecipe
 import LoomStore
 
-/// The quality stage's dedup pass: among records not flagged so far, in id order, a record whose normalized text
-/// equals an earlier one's (exact), or whose word shingles are near-identical by MinHash LSH (near), is flagged
-/// as a duplicate of the earliest. With scope `images` both must also show the same images, where an image and
-/// its near-duplicate (by pHash, found at ingest) count as the same.
+/// The quality stage's dedup pass, over the records no earlier check flagged, in id order:
+///
+/// - **hash**: each record's key set — its exact key (normalized text, plus with scope `images` its media, an
+///   ingested near-duplicate image (pHash) mapped to the image it duplicates), a key of its raw media, and its
+///   MinHash LSH band keys (mixed with the media key under scope `images`) — computed on all cores a page at a
+///   time and stored with the page's cursor, so an interrupted dedup resumes where it stopped;
+/// - **find**: band keys into `NearDuplicateFinder` (sorted flat arrays, union-find); every record of a group but
+///   the earliest is a duplicate of the earliest: `duplicate.exact` with the same text and images,
+///   `duplicate.image` over near-duplicate images, `duplicate.near` otherwise. Without near dedup, equal exact
+///   keys alone make the groups;
+/// - **flag**: all duplicate flags in one transaction.
 struct DedupPass {
     let settings: DedupSettings
     let stamp: String
     let store: RunStore
     let workers: CPUWorkers
+    /// Interrupts the pass after this many stored pages (tests of resumption).
+    var stopAfterPages: Int?
+    /// Records per stored page of keys.
+    var pageSize = 4096
 
-    /// One duplicate found.
+    enum Key {
+        static let after = "quality.dedup.after"
+        static let ordinal = "quality.dedup.ordinal"
+    }
+
     struct Duplicate {
         var id: String
         var of: String
@@ -23,35 +38,107 @@ struct DedupPass {
 
     func run(into summary: inout QualitySummary) async throws {
         guard settings.exact || settings.near else { return }
+        let parameters = try nearParameters()
+        let signatureSettings = stamp + (parameters.map { "|\($0.permutations)x\($0.bands)x\($0.rows)|\($0.shingleSize)|\($0.seed)" } ?? "|exact")
+        try await hash(parameters: parameters, signatureSettings: signatureSettings)
         let store = store
-        let settings = settings
-        let duplicates = try await workers.run { () throws -> [Duplicate] in
-            let groups = try Self.imageGroups(store)
-            var firstByKey: [UInt64: (id: String, media: [String])] = [:]
-            var found: [Duplicate] = []
-            try store.forEachRecordDigest { digest in
-                guard !digest.flagged, settings.exact else { return }
-                let text = Self.text(of: digest.conversation)
-                let media = digest.media.map { groups[$0] ?? $0 }
-                var key = DedupText.hash(DedupText.normalized(text))
-                if settings.scope == .images { key = DedupText.combine(key, DedupText.hash(media.sorted().joined(separator: ","))) }
-                if let first = firstByKey[key] {
-                    let code = first.media == digest.media ? QualityCode.exactDuplicate : QualityCode.nearDuplicateImage
-                    found.append(Duplicate(id: digest.id, of: first.id, code: code))
-                } else {
-                    firstByKey[key] = (digest.id, digest.media)
-                }
-            }
-            return found
-        }
+        let duplicates = try await workers.run { try Self.find(store: store, settings: signatureSettings, bands: parameters?.bands ?? 0) }
         try write(duplicates)
-        summary.exactDuplicates = duplicates.filter { $0.code != QualityCode.nearDuplicate }.count
-        summary.nearDuplicates = duplicates.filter { $0.code == QualityCode.nearDuplicate }.count
+        summary.exactDuplicates = duplicates.filter { $0.code == QualityCode.exactDuplicate }.count
+        summary.nearDuplicates = duplicates.count - summary.exactDuplicates
     }
 
-    /// Flags the duplicates, all in one transaction (so a rerun after a crash finds the same and writes the same).
+    private func nearParameters() throws -> MinHashParameters? {
+        guard settings.near else { return nil }
+        do {
+            return try MinHashParameters(permutations: settings.permutations, threshold: settings.threshold, shingleSize: settings.shingle)
+        } catch {
+            throw LoomError(.recipe, "the near-duplicate settings cannot be used: \(error)", subject: "stages.quality.dedup.near")
+        }
+    }
+
+    /// Stores every eligible record's keys, a page per transaction, from where an earlier run stopped.
+    private func hash(parameters: MinHashParameters?, signatureSettings: String) async throws {
+        if try store.signatureCount(settings: signatureSettings) == 0 {
+            try store.saveSignatures([], settings: signatureSettings, meta: [Key.after: "", Key.ordinal: "0"])
+        }
+        var after = try store.meta(Key.after).flatMap { $0.isEmpty ? nil : $0 }
+        var ordinal = Int(try store.meta(Key.ordinal) ?? "0") ?? 0
+        let groups = try Self.imageGroups(store)
+        let (store, settings, threads, pageSize) = (store, settings, workers.threads, pageSize)
+        var pages = 0
+        while true {
+            let cursor = after
+            let start = ordinal
+            let page = try await workers.run { () throws -> (rows: [(recordID: String, ordinal: Int, bands: [UInt64])], last: String?, count: Int) in
+                let digests = try store.recordDigests(after: cursor, limit: pageSize)
+                let eligible = digests.enumerated().filter { !$0.element.flagged }
+                let texts = eligible.map { DedupText.normalized(Self.text(of: $0.element.conversation)) }
+                let bands = parameters?.bands ?? 0
+                let keys = parameters.map { MinHasher.bandKeys(of: texts, parameters: $0, threads: threads) } ?? []
+                var rows: [(recordID: String, ordinal: Int, bands: [UInt64])] = []
+                rows.reserveCapacity(eligible.count)
+                for (index, entry) in eligible.enumerated() {
+                    let digest = entry.element
+                    let media = digest.media.map { groups[$0] ?? $0 }.sorted().joined(separator: ",")
+                    let mediaKey = settings.scope == .images ? DedupText.hash(media) : 0
+                    var row: [UInt64] = [
+                        DedupText.combine(DedupText.hash(texts[index]), mediaKey), DedupText.hash(digest.media.joined(separator: ",")),
+                    ]
+                    for band in 0..<bands { row.append(DedupText.combine(keys[index * bands + band], mediaKey)) }
+                    rows.append((digest.id, start + entry.offset, row))
+                }
+                return (rows, digests.last?.id, digests.count)
+            }
+            guard let last = page.last else { break }
+            ordinal += page.count
+            try store.saveSignatures(page.rows, settings: signatureSettings, meta: [Key.after: last, Key.ordinal: String(ordinal)])
+            after = last
+            pages += 1
+            if let stop = stopAfterPages, pages >= stop { throw InjectedCrash(point: "dedup page \(pages)") }
+        }
+    }
+
+    /// Groups the stored keys; every record but the earliest of its group is a duplicate.
+    static func find(store: RunStore, settings: String, bands: Int) throws -> [Duplicate] {
+        var exactFirst: [UInt64: UInt32] = [:]
+        // Indexed by ordinal (dense over all records): 16 bytes a record.
+        var exactKeys: [UInt64] = []
+        var mediaKeys: [UInt64] = []
+        var finder = NearDuplicateFinder(bands: max(1, bands))
+        var pairs: [(duplicate: UInt32, of: UInt32)] = []
+        try store.forEachSignature(settings: settings) { _, ordinal, keys in
+            let position = UInt32(ordinal)
+            while exactKeys.count <= ordinal {
+                exactKeys.append(0)
+                mediaKeys.append(0)
+            }
+            exactKeys[ordinal] = keys[0]
+            mediaKeys[ordinal] = keys[1]
+            // Equal texts over the same images have equal band keys, so LSH groups every exact duplicate too.
+            if bands > 0 { finder.add(ordinal: position, bandKeys: Array(keys[2...])) }
+            if bands == 0 {
+                if let first = exactFirst[keys[0]] { pairs.append((position, first)) } else { exactFirst[keys[0]] = position }
+            }
+        }
+        if bands > 0 { pairs = finder.duplicates().map { ($0.duplicate, $0.of) } }
+        // Ids of the ordinals involved, from one more pass over the stored keys.
+        var wanted = Set(pairs.flatMap { [$0.duplicate, $0.of] })
+        var ids: [UInt32: String] = [:]
+        try store.forEachSignature(settings: settings) { id, ordinal, _ in
+            if wanted.remove(UInt32(ordinal)) != nil { ids[UInt32(ordinal)] = id }
+        }
+        return pairs.compactMap { pair in
+            guard let id = ids[pair.duplicate], let of = ids[pair.of] else { return nil }
+            let (a, b) = (Int(pair.duplicate), Int(pair.of))
+            let code = exactKeys[a] == exactKeys[b]
+                ? (mediaKeys[a] == mediaKeys[b] ? QualityCode.exactDuplicate : QualityCode.nearDuplicateImage) : QualityCode.nearDuplicate
+            return Duplicate(id: id, of: of, code: code)
+        }
+    }
+
+    /// Flags the duplicates, all in one transaction (a rerun after a crash finds the same and writes the same).
     private func write(_ duplicates: [Duplicate]) throws {
-        guard !duplicates.isEmpty else { return }
         let byID = Dictionary(duplicates.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         try store.rewriteRecords(byID.keys.sorted()) { record in
             guard let duplicate = byID[record.id] else { return nil }

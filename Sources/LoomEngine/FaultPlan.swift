@@ -4,10 +4,19 @@ public struct FaultPlan: Sendable, Hashable {
     public var crashBeforeBatch: Int?
     /// Throw after every sample is stored, before the exports: a crash between stages.
     public var crashBeforeExport: Bool
+    /// Throw in the quality stage's dedup pass after this many pages of MinHash keys are stored.
+    public var crashInDedupAfterPages: Int?
+    /// Records per page of the dedup pass (small in tests, so that a crash falls between pages).
+    public var dedupPageSize: Int?
 
-    public init(crashBeforeBatch: Int? = nil, crashBeforeExport: Bool = false) {
+    public init(
+        crashBeforeBatch: Int? = nil, crashBeforeExport: Bool = false, crashInDedupAfterPages: Int? = nil,
+        dedupPageSize: Int? = nil
+    ) {
         self.crashBeforeBatch = crashBeforeBatch
         self.crashBeforeExport = crashBeforeExport
+        self.crashInDedupAfterPages = crashInDedupAfterPages
+        self.dedupPageSize = dedupPageSize
     }
 }
 

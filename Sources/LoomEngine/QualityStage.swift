@@ -35,6 +35,7 @@ struct QualityStage {
     let store: RunStore
     let workers: CPUWorkers
     let observer: RunObserver?
+    var faults = FaultPlan()
 
     enum Key {
         static let settings = "quality.settings"
@@ -70,7 +71,10 @@ struct QualityStage {
             try store.commit([StoreWrite.meta([Key.phase: Phase.dedup.rawValue])])
         }
         if phase == .validate || phase == .dedup {
-            try await DedupPass(settings: settings.dedup, stamp: stamp, store: store, workers: workers).run(into: &summary)
+            var dedup = DedupPass(settings: settings.dedup, stamp: stamp, store: store, workers: workers)
+            dedup.stopAfterPages = faults.crashInDedupAfterPages
+            if let size = faults.dedupPageSize { dedup.pageSize = size }
+            try await dedup.run(into: &summary)
             try store.commit([StoreWrite.meta([Key.phase: Phase.balance.rawValue])])
         }
         try await BalancePass(settings: settings.balance, seed: seed, store: store, workers: workers).run(into: &summary)

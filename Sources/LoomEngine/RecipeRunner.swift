@@ -149,7 +149,8 @@ public final class RecipeRunner: Sendable {
             if recipe.quality.enabled {
                 try await writer.flush()
                 quality = try await QualityStage(
-                    settings: recipe.quality, seed: recipe.seed, store: store, workers: workers, observer: observer
+                    settings: recipe.quality, seed: recipe.seed, store: store, workers: workers, observer: observer,
+                    faults: faults
                 ).run()
             }
         } catch {

@@ -81,6 +81,27 @@ extension RunStore {
         public var generator: String
     }
 
+    /// Up to `limit` record digests with ids after `id` (from the start when nil), in id order.
+    public func recordDigests(after id: String?, limit: Int) throws -> [RecordDigest] {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, sample_id, type, domain, skill, language, flagged, media_ids, sharegpt,
+                        json_extract(body, '$.provenance.generator') FROM records WHERE id > ? ORDER BY id LIMIT ?
+                    """, arguments: [id ?? "", limit])
+            return rows.map(Self.digest)
+        }
+    }
+
+    private static func digest(_ row: Row) -> RecordDigest {
+        let ids: String = row[7]
+        return RecordDigest(
+            id: row[0], sampleID: row[1], type: row[2], domain: row[3], skill: row[4], language: row[5],
+            flagged: (row[6] as Int) != 0, media: ids.isEmpty ? [] : ids.split(separator: ",").map(String.init),
+            conversation: row[8], generator: row[9] ?? "")
+    }
+
     /// Streams every record in id order as a digest.
     public func forEachRecordDigest(_ body: (RecordDigest) throws -> Void) throws {
         try read { db in
@@ -90,13 +111,7 @@ extension RunStore {
                     SELECT id, sample_id, type, domain, skill, language, flagged, media_ids, sharegpt,
                         json_extract(body, '$.provenance.generator') FROM records ORDER BY id
                     """)
-            while let row = try rows.next() {
-                let ids: String = row[7]
-                try body(RecordDigest(
-                    id: row[0], sampleID: row[1], type: row[2], domain: row[3], skill: row[4], language: row[5],
-                    flagged: (row[6] as Int) != 0, media: ids.isEmpty ? [] : ids.split(separator: ",").map(String.init),
-                    conversation: row[8], generator: row[9] ?? ""))
-            }
+            while let row = try rows.next() { try body(Self.digest(row)) }
         }
     }
 
@@ -117,8 +132,13 @@ extension RunStore {
 
     /// Stores band keys (little-endian UInt64s) of records, with their ordinals, under `settings`; forgets keys
     /// stored under other settings.
-    public func saveSignatures(_ rows: [(recordID: String, ordinal: Int, bands: [UInt64])], settings: String) throws {
+    public func saveSignatures(
+        _ rows: [(recordID: String, ordinal: Int, bands: [UInt64])], settings: String, meta: [String: String] = [:]
+    ) throws {
         try write { db in
+            for (key, value) in meta.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
+            }
             try db.execute(sql: "DELETE FROM record_signatures WHERE settings <> ?", arguments: [settings])
             let statement = try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO record_signatures(record_id, ordinal, settings, bands) VALUES (?, ?, ?, ?)")
@@ -130,13 +150,16 @@ extension RunStore {
     }
 
     /// Streams stored band keys in ordinal order.
-    public func forEachSignature(settings: String, _ body: (_ recordID: String, _ ordinal: Int, _ bands: UnsafeRawBufferPointer) throws -> Void) throws {
+    public func forEachSignature(settings: String, _ body: (_ recordID: String, _ ordinal: Int, _ keys: [UInt64]) throws -> Void) throws {
         try read { db in
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT record_id, ordinal, bands FROM record_signatures WHERE settings = ? ORDER BY ordinal", arguments: [settings])
             while let row = try rows.next() {
                 let data: Data = row[2]
-                try data.withUnsafeBytes { try body(row[0], row[1], $0) }
+                let keys = data.withUnsafeBytes { raw in
+                    (0..<(raw.count / 8)).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
+                }
+                try body(row[0], row[1], keys)
             }
         }
     }

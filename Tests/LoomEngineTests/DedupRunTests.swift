@@ -1,0 +1,67 @@
+import Foundation
+import LoomCore
+import LoomQuality
+import LoomStore
+import Testing
+@testable import LoomEngine
+
+@Suite("Deduplication in a run")
+struct DedupRunTests {
+    /// A finished run, plus model-written records over one of its images: an original long answer, a copy with
+    /// one word changed and another question (near-duplicate), and an unrelated answer.
+    static func fixture() async throws -> (RunFixture, [Record]) {
+        let fixture = try RunFixture(singles: 30, pairs: 2, sets: 1, sequences: 1)
+        _ = try await fixture.runner().run()
+        let store = try RunStore(directory: fixture.runDirectory)
+        var long: Record?
+        try store.forEachRecord(unflaggedOnly: true) { record, _ in
+            if long == nil, record.type == .longVQA, record.media.count == 1 { long = record }
+        }
+        let base = try #require(long)
+        // A long answer, so that one changed word keeps the texts' shingle Jaccard near 0.95.
+        let answer = base.turns[1].text + " " + base.turns[1].text
+        func planted(_ slot: String, question: String, answer: String, type: QuestionType = .longVQA) -> Record {
+            var record = base
+            record.id = "rec-planted-" + slot
+            record.type = type
+            record.turns = [Turn(role: .user, text: "<image>\n" + question), Turn(role: .assistant, text: answer)]
+            return record
+        }
+        var words = answer.split(separator: " ").map(String.init)
+        words[words.count / 2] = "remarkably"
+        let records = [
+            planted("a", question: "Describe everything you can see in this picture.", answer: answer),
+            planted("b", question: "Describe everything you can see in this photo.", answer: words.joined(separator: " ")),
+            planted(
+                "c", question: "What could happen next?",
+                answer: "Nothing in the scene suggests that anything is about to move or change at all.", type: .shortVQA),
+        ]
+        try store.commit([StoreWrite(records: records)])
+        return (fixture, records)
+    }
+
+    @Test func nearDuplicateTextsOverTheSameImageAreFlaggedAndTheFirstKept() async throws {
+        let (fixture, planted) = try await Self.fixture()
+        let summary = try await fixture.runner().run()
+        let store = try RunStore(directory: fixture.runDirectory)
+        let flags = Dictionary(uniqueKeysWithValues: try store.records(ids: planted.map(\.id)).map { ($0.id, $0.flags.map(\.code)) })
+        #expect(flags["rec-planted-a"] == [])
+        #expect(flags["rec-planted-b"] == [QualityCode.nearDuplicate])
+        #expect(flags["rec-planted-c"] == [])
+        #expect(try #require(summary.quality).nearDuplicates + summary.quality!.exactDuplicates >= 1)
+    }
+
+    @Test func anInterruptedDedupResumesToTheSameDataset() async throws {
+        let (interrupted, _) = try await Self.fixture()
+        let crash = FaultPlan(crashInDedupAfterPages: 2, dedupPageSize: 16)
+        await #expect(throws: InjectedCrash.self) { try await interrupted.runner(faults: crash).run() }
+        let store = try RunStore(directory: interrupted.runDirectory)
+        #expect(try store.meta("quality.phase") == "dedup")
+        let resumed = try await interrupted.runner(faults: FaultPlan(dedupPageSize: 16)).run()
+
+        let (straight, _) = try await Self.fixture()
+        let whole = try await straight.runner(faults: FaultPlan(dedupPageSize: 16)).run()
+        #expect(resumed.contentHash == whole.contentHash)
+        #expect(resumed.flaggedRecords == whole.flaggedRecords)
+    }
+}
