@@ -1,8 +1,9 @@
-/// The form texts are compared in for exact deduplication: lines that only place images dropped, lower-cased
-/// words joined by single spaces (punctuation and spacing differences vanish), and a stable 64-bit hash of it.
+/// Exact-duplicate keys: the text's comparison form (`NormalizedText`, the same form MinHash shingles) hashed to a
+/// stable 64 bits, and hashes combined.
 public enum DedupText {
+    /// `text` as duplicates are compared (see `NormalizedText`).
     public static func normalized(_ text: String) -> String {
-        Words.lowercased(RecordValidator.withoutMediaLines(text)).joined(separator: " ")
+        NormalizedText.normalized(text)
     }
 
     /// FNV-1a over the UTF-8 bytes, finished with a 64-bit mix: the same in every process and on every platform.
