@@ -5,6 +5,7 @@
 #   - CLEVR's question generator (facebookresearch/clevr-dataset-gen, question_generation/): set
 #     CLEVR_QGEN_DIR to a checkout of that folder. It is not shipped with Loom.
 #   - Pillow (pip package), drawing the same single scenes.
+#   - datasketch (pip package, in the venv), MinHash LSH near-duplicate detection over the same JSONL corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -78,9 +79,56 @@ llm_bench() {
   mock_stop
 }
 
+# 10. Near-duplicate instructions by MinHash LSH (issue: quality), defined here so that `benchmarks/run.sh minhash`
+#     runs it alone: `loom-bench minhash` (LoomQuality's NormalizedText, MinHasher on all cores, NearDuplicateFinder)
+#     against datasketch's MinHash + MinHashLSH (benchmarks/datasketch_dedup.py) on the same JSONL file, with the same
+#     normalization, word 3-gram shingles, 128 permutations and threshold 0.8 (both band it 9 x 13). The corpus
+#     (1,000,000 instruction texts, 10% planted near-duplicates with their true Jaccard similarity in
+#     CORPUS.truth.jsonl) is written once by `loom-bench minhash-corpus` and kept. Python runs on the first
+#     LOOM_BENCH_MINHASH_PYTHON_LIMIT texts (100,000 by default; 0 for all), Loom on those and on all.
+minhash_bench() {
+  local venv=${LOOM_BENCH_VENV:-/tmp/loom-bench-venv}
+  local corpus=${LOOM_BENCH_MINHASH_CORPUS:-/tmp/loom-bench-minhash/corpus.jsonl}
+  local texts=${LOOM_BENCH_MINHASH_TEXTS:-1000000}
+  local subset=${LOOM_BENCH_MINHASH_PYTHON_LIMIT:-100000}
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -c "import datasketch" 2>/dev/null || "$venv/bin/pip" install --quiet datasketch
+  mkdir -p "$(dirname "$corpus")"
+  if [ ! -s "$corpus.truth.jsonl" ] || [ "$(wc -l < "$corpus")" -ne "$texts" ]; then
+    echo "  \$ .build/release/loom-bench minhash-corpus $corpus $texts"
+    .build/release/loom-bench minhash-corpus "$corpus" "$texts" >/dev/null
+  fi
+  [ "$subset" -gt 0 ] && [ "$subset" -lt "$texts" ] || subset=$texts
+
+  echo
+  echo "near-duplicates: loom-bench minhash vs datasketch $("$venv/bin/python" -c 'import datasketch; print(datasketch.__version__)') MinHash + MinHashLSH, $texts texts in $corpus"
+  # The two normalizations must agree, or the comparison is not like for like.
+  .build/release/loom-bench minhash-normalized --corpus "$corpus" --limit 20000 --out "$work/loom-normal.txt"
+  "$venv/bin/python" benchmarks/datasketch_dedup.py "$corpus" --limit 20000 --normalized-out "$work/python-normal.txt"
+  if cmp -s "$work/loom-normal.txt" "$work/python-normal.txt"; then
+    echo "  normalization: identical on the first 20000 texts"
+  else
+    echo "  normalization: DIFFERS on the first 20000 texts"
+  fi
+  side() {  # $1: label, then the command; prints the command and the result line, keeps the JSON in $work/$1.json
+    local label=$1; shift
+    echo "  \$ $*"
+    "$@" > "$work/$label.json"
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); r=d.get('recall_by_jaccard',{}); print('    %-10s %8d texts  %7.2f s  %9.0f texts/s  peak %6.0f MB  bands %dx%d  flagged %6d  groups %6d  recall %.4f (J=1 %.3f, 0.9-1 %.3f, 0.8-0.9 %.3f) of %d planted  unplanted flags %d' % (sys.argv[2], d['texts'], d['seconds'], d['texts_per_second'], d['peak_rss_mb'], d['bands'], d['rows'], d['flagged'], d['groups'], d['recall'], r['1.0'], r['0.9-1.0'], r['0.8-0.9'], d['planted_pairs'], d['unplanted_flags']))" "$work/$label.json" "$label"
+  }
+  side loom-all .build/release/loom-bench minhash --corpus "$corpus"
+  side loom-subset .build/release/loom-bench minhash --corpus "$corpus" --limit "$subset"
+  side datasketch "$venv/bin/python" benchmarks/datasketch_dedup.py "$corpus" --limit "$subset" --truth "$corpus.truth.jsonl"
+  python3 -c "import json,sys; l=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2])); print('    Loom/datasketch on the same %d texts: %.1fx the texts/s, %.1fx less peak memory' % (p['texts'], l['texts_per_second']/p['texts_per_second'], p['peak_rss_mb']/l['peak_rss_mb']))" "$work/loom-subset.json" "$work/datasketch.json"
+}
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1)"
 if [ "${1:-}" = llm ]; then
   llm_bench
+  exit 0
+fi
+if [ "${1:-}" = minhash ]; then
+  minhash_bench
   exit 0
 fi
 echo "recipe: $RECIPE"
@@ -155,3 +203,6 @@ python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom OCR        %
 
 # 9. The model client against the openai package (defined above, as llm_bench).
 llm_bench
+
+# 10. Near-duplicate instructions: MinHash LSH against datasketch (defined above, as minhash_bench).
+minhash_bench

@@ -30,6 +30,9 @@ struct DedupPass {
         static let ordinal = "quality.dedup.ordinal"
     }
 
+    /// The least probability that a pair at the threshold's similarity is found.
+    static let recall = 0.95
+
     struct Duplicate {
         var id: String
         var of: String
@@ -51,7 +54,11 @@ struct DedupPass {
     private func nearParameters() throws -> MinHashParameters? {
         guard settings.near else { return nil }
         do {
-            return try MinHashParameters(permutations: settings.permutations, threshold: settings.threshold, shingleSize: settings.shingle)
+            // Pairs at the threshold are found 95% of the time or more (datasketch's own banding would find 40%).
+            let banding = MinHashParameters.banding(recall: Self.recall, atJaccard: settings.threshold, permutations: settings.permutations)
+            return try MinHashParameters(
+                permutations: settings.permutations, threshold: settings.threshold, shingleSize: settings.shingle,
+                bands: banding.bands, rows: banding.rows)
         } catch {
             throw LoomError(.recipe, "the near-duplicate settings cannot be used: \(error)", subject: "stages.quality.dedup.near")
         }

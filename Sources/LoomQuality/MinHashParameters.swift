@@ -57,6 +57,7 @@ public struct MinHashParameters: Codable, Sendable, Hashable {
         self.seed = seed
     }
 
+    /// Decodes and validates: stored parameters that break a rule fail as `DecodingError.dataCorrupted`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         do {
@@ -111,11 +112,16 @@ public struct MinHashParameters: Codable, Sendable, Hashable {
 
 /// Why a set of MinHash parameters was refused.
 public enum MinHashParameterError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Permutations outside 1…1024.
     case permutations(Int)
+    /// A threshold outside (0, 1].
     case threshold(Double)
+    /// A shingle size outside 1…64 words.
     case shingleSize(Int)
+    /// Only one of bands and rows given, one below 1, or more banded values than permutations.
     case banding(bands: Int, rows: Int, permutations: Int)
 
+    /// The rule that was broken, for messages.
     public var description: String {
         switch self {
         case .permutations(let count): "permutations must be 1…1024, not \(count)"

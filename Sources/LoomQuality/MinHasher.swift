@@ -12,7 +12,8 @@ import LoomCore
 /// Why this family and not datasketch 1.x's `(a·h + b) mod (2^61 − 1)`: measured on the benchmark machine, the
 /// Mersenne reduction costs 2.3 ns per (shingle, permutation) as scalar code and 4.8 ns as the compiler
 /// auto-vectorizes it for baseline x86-64 (SSE2 has no 64-bit multiply or unsigned compare), while the affine
-/// map costs 0.8 ns with four permutations interleaved per pass, at equal recall (BENCHMARKS.md). The affine
+/// map costs 0.8 ns with four permutations interleaved per pass; end to end, hashing is 3.6–3.9× faster at equal
+/// recall (BENCHMARKS.md, "Near-duplicate instructions"). The affine
 /// map on a pre-mixed hash is also what datasketch 2.x does by default ("affine32"/"affine64": MurmurHash3's
 /// finalizer, then `a·h + b mod 2^w` with odd `a`); like theirs, its min-wise behaviour is checked empirically
 /// (the tests compare estimated with true Jaccard similarity and the found share with the S-curve).

@@ -7,6 +7,7 @@ public struct NearDuplicate: Hashable, Sendable, Codable {
     /// The smallest ordinal of the records it is connected to: the one kept.
     public var of: UInt32
 
+    /// A pair: `duplicate` is kept out in favour of `of`.
     public init(duplicate: UInt32, of: UInt32) {
         self.duplicate = duplicate
         self.of = of

@@ -18,8 +18,15 @@ struct DedupRunTests {
             if long == nil, record.type == .longVQA, record.media.count == 1 { long = record }
         }
         let base = try #require(long)
-        // A long answer, so that one changed word keeps the texts' shingle Jaccard near 0.95.
-        let answer = base.turns[1].text + " " + base.turns[1].text
+        // A long answer of its own, so that one changed word keeps the texts' shingle Jaccard near 0.95.
+        let answer = """
+            A narrow wooden shelf runs along the back wall, holding seven glass jars of different heights. Morning \
+            light falls through a tall window on the left and draws long stripes across a tiled floor. In the \
+            middle of the room a round table carries a folded newspaper, a ceramic teapot with a chipped spout \
+            and two cups, one of them still half full. A grey cat sleeps on a cushion beside the door, curled \
+            into a tight ball, while a bicycle leans against the radiator under the window. Nothing in the room \
+            looks new, yet everything looks cared for and used every day by somebody who lives alone.
+            """
         func planted(_ slot: String, question: String, answer: String, type: QuestionType = .longVQA) -> Record {
             var record = base
             record.id = "rec-planted-" + slot

@@ -58,3 +58,15 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(MinHashParameters.self, from: bad) }
     }
 }
+
+@Suite struct RecallBandingTests {
+    @Test func bandingForRecallReachesItAtTheThreshold() throws {
+        let banding = MinHashParameters.banding(recall: 0.95, atJaccard: 0.8, permutations: 128)
+        #expect(banding.bands == 18 && banding.rows == 7)
+        let parameters = try MinHashParameters(permutations: 128, threshold: 0.8, bands: banding.bands, rows: banding.rows)
+        #expect(parameters.candidateProbability(jaccard: 0.8) >= 0.95)
+        // One more row per band would fall short of the recall.
+        let tighter = try MinHashParameters(permutations: 128, threshold: 0.8, bands: 128 / 8, rows: 8)
+        #expect(tighter.candidateProbability(jaccard: 0.8) < 0.95)
+    }
+}

@@ -7,6 +7,8 @@
 //   loom-bench ocr [N]           tesseract over N seeded quickstart-size scenes: character error rate vs ground truth
 //   loom-bench llm BASE_URL REQUESTS CONCURRENCY [IMAGE]   the model client against an endpoint (LLMBenchmark.swift)
 //   loom-bench llm-image PATH    writes the JPEG the llm benchmark sends
+//   loom-bench minhash-corpus OUT [COUNT] [SEED]   writes the near-duplicate corpus and its truth (MinHashCorpus.swift)
+//   loom-bench minhash --corpus FILE [--limit N] [--threads T]   MinHash LSH near-duplicate detection (MinHashBenchmark.swift)
 //
 // Each prints one JSON line: {"scenario", "samples", "records", "seconds", "records_per_second", "peak_rss_mb"}.
 // End-to-end figures come from `loom run` itself (see benchmarks/run.sh).
@@ -41,6 +43,21 @@ if arguments.count >= 2, arguments[1].hasPrefix("llm") {
         FileHandle.standardError.write(Data("usage: loom-bench llm BASE_URL REQUESTS CONCURRENCY [IMAGE.jpg], or loom-bench llm-image PATH\n".utf8))
         exit(2)
     }
+    exit(0)
+}
+if arguments.count >= 2, arguments[1] == "minhash" || arguments[1] == "minhash-normalized" {
+    guard try runMinHashCommand(arguments) else {
+        FileHandle.standardError.write(Data("usage: loom-bench minhash --corpus FILE [--limit N] [--threads T] [--permutations P] [--threshold X] [--seed S] [--truth FILE], or loom-bench minhash-normalized --corpus FILE --out FILE [--limit N]\n".utf8))
+        exit(2)
+    }
+    exit(0)
+}
+if arguments.count >= 3, arguments[1] == "minhash-corpus" {
+    let count = arguments.count > 3 ? Int(arguments[3]) ?? 1_000_000 : 1_000_000
+    let seed = arguments.count > 4 ? UInt64(arguments[4]) ?? 2026 : 2026
+    let started = Date()
+    let written = try MinHashCorpus.write(to: arguments[2], count: count, seed: seed)
+    print("{\"texts\":\(written.texts),\"planted_copies\":\(written.copies),\"seconds\":\(Int(Date().timeIntervalSince(started)))}")
     exit(0)
 }
 if arguments.count >= 4, arguments[1] == "ingest" {
