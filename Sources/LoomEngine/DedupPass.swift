@@ -92,7 +92,11 @@ struct DedupPass {
                     var row: [UInt64] = [
                         DedupText.combine(DedupText.hash(texts[index]), mediaKey), DedupText.hash(digest.media.joined(separator: ",")),
                     ]
-                    for band in 0..<bands { row.append(DedupText.combine(keys[index * bands + band], mediaKey)) }
+                    // A short text's bands all derive from its exact key: only an identical text shares them.
+                    let short = texts[index].utf8.reduce(1) { $0 + ($1 == 0x20 ? 1 : 0) } < settings.minWords
+                    for band in 0..<bands {
+                        row.append(short ? DedupText.combine(row[0], UInt64(band)) : DedupText.combine(keys[index * bands + band], mediaKey))
+                    }
                     rows.append((digest.id, start + entry.offset, row))
                 }
                 return (rows, digests.last?.id, digests.count)

@@ -39,6 +39,7 @@ enum QualityReader {
                 value.threshold = near.double("threshold", default: value.threshold, in: 0.05...1)
                 value.permutations = near.int("permutations", default: value.permutations, in: 16...1024)
                 value.shingle = near.int("shingle", default: value.shingle, in: 1...16)
+                value.minWords = near.int("min_words", default: value.minWords, in: 0...100_000)
                 value.scope = DedupSettings.Scope(
                     rawValue: near.string("scope", default: "images", allowed: DedupSettings.Scope.allCases.map(\.rawValue))) ?? .images
                 near.finish()

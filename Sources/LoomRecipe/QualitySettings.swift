@@ -51,6 +51,9 @@ public struct DedupSettings: Codable, Sendable, Hashable {
     public var permutations: Int = 128
     /// Words per shingle.
     public var shingle: Int = 3
+    /// Texts with fewer words than this are compared only exactly: in a short question one changed word ("red"
+    /// for "blue") is another question, however alike the shingles.
+    public var minWords: Int = 30
     /// No two records of one sample may ask the same question.
     public var perSample = true
 

@@ -142,7 +142,8 @@ let questionSchema = ResponseSchema(
     @Test func throughTheMockServerEndToEnd() async throws {
         try await withMockEndpoint({ [valid] request in
             request.messageCount == 1 ? .completion(text: "not json") : .completion(text: "```json\n\(valid)\n```")
-        }) { server, client in
+        }, configure: { $0.timeout = 300 }) { server, client in
+            // A generous deadline: on a loaded machine a timed-out attempt would be retried and counted.
             let outcome = try await StructuredChat(model: client).complete(request, decode: decodeQuestions)
             #expect(outcome.value?.first?.options.count == 4)
             #expect(outcome.replies.count == 2)
