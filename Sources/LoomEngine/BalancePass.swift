@@ -73,16 +73,21 @@ struct BalancePass {
         var shortfalls: [BalancePlanner.Shortfall]
     }
 
+    /// The first assistant turn of a ShareGPT conversation.
+    static func firstAnswer(_ conversation: String) -> String? {
+        DedupPass.turns(of: conversation).first(where: { $0.from == "gpt" })?.value
+    }
+
     /// The index of a bare option letter given as the first answer ("B", "B.", "(B)"), or nil.
     static func answerLetter(_ conversation: String) -> Int? {
-        guard let answer = DedupPass.turns(of: conversation).first(where: { $0.from == "gpt" })?.value else { return nil }
+        guard let answer = firstAnswer(conversation) else { return nil }
         let bare = answer.trimmingCharacters(in: CharacterSet(charactersIn: " \n().:"))
         return optionLetters.firstIndex(of: bare)
     }
 
     /// "yes" or "no" from the first answer of a ShareGPT conversation.
     static func yesOrNo(_ conversation: String) -> String? {
-        guard let answer = DedupPass.turns(of: conversation).first(where: { $0.from == "gpt" })?.value else { return nil }
+        guard let answer = firstAnswer(conversation) else { return nil }
         let first = DedupText.normalized(answer).split(separator: " ").first.map(String.init)
         return first == "yes" || first == "no" ? first : nil
     }

@@ -86,13 +86,16 @@ extension RunStore {
         try read { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT id, sample_id, type, domain, skill, language, flagged, media_ids, sharegpt,
-                        json_extract(body, '$.provenance.generator') FROM records WHERE id > ? ORDER BY id LIMIT ?
-                    """, arguments: [id ?? "", limit])
+                sql: Self.digestColumns + " FROM records WHERE id > ? ORDER BY id LIMIT ?", arguments: [id ?? "", limit])
             return rows.map(Self.digest)
         }
     }
+
+    /// The columns a `RecordDigest` is read from, in the order `digest(_:)` reads them.
+    private static let digestColumns = """
+        SELECT id, sample_id, type, domain, skill, language, flagged, media_ids, sharegpt,
+            json_extract(body, '$.provenance.generator')
+        """
 
     private static func digest(_ row: Row) -> RecordDigest {
         let ids: String = row[7]
@@ -107,10 +110,7 @@ extension RunStore {
         try read { db in
             let rows = try Row.fetchCursor(
                 db,
-                sql: """
-                    SELECT id, sample_id, type, domain, skill, language, flagged, media_ids, sharegpt,
-                        json_extract(body, '$.provenance.generator') FROM records ORDER BY id
-                    """)
+                sql: Self.digestColumns + " FROM records ORDER BY id")
             while let row = try rows.next() { try body(Self.digest(row)) }
         }
     }
