@@ -14,9 +14,10 @@ build: deps
 quickstart: build
 	$(LOOM) run examples/quickstart.yaml
 
-## Run the test suite.
+## Run the test suite. The export tests load exports with real consumers (Hugging Face datasets, webdataset…)
+## from a Python virtual environment that scripts/consumer-venv.sh builds once and caches.
 test: deps
-	$(SWIFT) test
+	@python="$$(./scripts/consumer-venv.sh)" && LOOM_CONSUMER_PYTHON="$$python" $(SWIFT) test
 
 ## Benchmarks; figures go to BENCHMARKS.md.
 bench: deps

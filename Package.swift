@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
         .systemLibrary(name: "CSwscale", pkgConfig: "libswscale", providers: [.apt(["libswscale-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
 
         // The library core: data model, ids, ground truth, facts. Foundation + hashing only.
@@ -42,7 +43,7 @@ let package = Package(
         // Procedural scenes with exact ground truth, drawn with cairo.
         .target(name: "LoomScenes", dependencies: ["LoomCore", "LoomMedia", "CCairo"], resources: [.copy("Resources")]),
         // Recipes: YAML parsing with line-precise diagnostics.
-        .target(name: "LoomRecipe", dependencies: ["LoomCore", "Yams"], resources: [.copy("Resources/starter.yaml")]),
+        .target(name: "LoomRecipe", dependencies: ["LoomCore", "LoomExport", "Yams"], resources: [.copy("Resources/starter.yaml")]),
         // The run store: SQLite through GRDB, ledger, batching writer.
         .target(name: "LoomStore", dependencies: ["LoomCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // The model client: OpenAI-compatible chat completions over async-http-client, with retries, streaming,
@@ -75,7 +76,7 @@ let package = Package(
         // Dataset statistics and the data card (self-contained HTML with SVG charts, plus JSON), read from a store.
         .target(name: "LoomReport", dependencies: ["LoomCore", "LoomStore", "LoomMedia"], resources: [.copy("Resources")]),
         // Training-format writers (LLaVA, Mantis).
-        .target(name: "LoomExport", dependencies: ["LoomCore", "LoomStore"]),
+        .target(name: "LoomExport", dependencies: ["LoomCore", "LoomStore", "LoomMedia", "CArchive"], resources: [.copy("Resources")]),
         // Recipe execution: stages, scheduling, resume, progress.
         .target(name: "LoomEngine", dependencies: [
             "LoomCore", "LoomMedia", "LoomScenes", "LoomRecipe", "LoomStore", "LoomGenerate", "LoomCheck", "LoomExport",
@@ -103,6 +104,7 @@ let package = Package(
         .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore"]),
         .testTarget(name: "LoomGenerateTests", dependencies: ["LoomGenerate", "LoomCheck", "LoomScenes"]),
         .testTarget(name: "LoomQualityTests", dependencies: ["LoomQuality"]),
+        .testTarget(name: "LoomExportTests", dependencies: ["LoomExport", "LoomStore", "LoomMedia", "LoomCore"], exclude: ["Golden"]),
         .testTarget(name: "LoomReportTests", dependencies: ["LoomReport", "LoomStore", "LoomEngine", "LoomMedia"]),
         .testTarget(name: "LoomEngineTests", dependencies: [
             "LoomEngine", "LoomMedia", "LoomScenes", "LoomStore", "LoomOCR", "LoomRecipe", "LoomMockModel", "LoomCheck",

@@ -122,6 +122,43 @@ minhash_bench() {
   python3 -c "import json,sys; l=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2])); print('    Loom/datasketch on the same %d texts: %.1fx the texts/s, %.1fx less peak memory' % (p['texts'], l['texts_per_second']/p['texts_per_second'], p['peak_rss_mb']/l['peak_rss_mb']))" "$work/loom-subset.json" "$work/datasketch.json"
 }
 
+# 11. Exports (issue 6), defined here so that `benchmarks/run.sh export` runs it alone: `loom export --format trl
+#     --images hardlink` against benchmarks/python_export.py (sqlite3 + json.dumps + os.link, standard library) over
+#     the same run store, writing the same TRL JSONL. The store (LOOM_BENCH_EXPORT_CORPUS, default
+#     /tmp/loom-bench-export) holds about LOOM_BENCH_EXPORT_RECORDS (1,000,000) records made from the quickstart
+#     recipe without drawing; `loom-bench export-corpus` writes it once and it is kept. Times and peak memory are
+#     /usr/bin/time's (wall seconds, max RSS); both outputs are compared line by line as parsed JSON.
+export_bench() {
+  local corpus=${LOOM_BENCH_EXPORT_CORPUS:-/tmp/loom-bench-export}
+  local records=${LOOM_BENCH_EXPORT_RECORDS:-1000000}
+  if [ ! -f "$corpus/loom.sqlite" ]; then
+    echo "  \$ .build/release/loom-bench export-corpus examples/quickstart.yaml $corpus $records"
+    .build/release/loom-bench export-corpus examples/quickstart.yaml "$corpus" "$records" >/dev/null
+  fi
+  echo
+  echo "exports: loom export --format trl --images hardlink vs Python json.dumps, $(sqlite3 "$corpus/loom.sqlite" 'SELECT COUNT(*) FROM records' 2>/dev/null || echo "$records") records in $corpus"
+  run_export() {  # $1: label, then the command
+    local label=$1; shift
+    rm -rf "$work/export-$label"
+    echo "  \$ $*"
+    /usr/bin/time -f '%e %M' -o "$work/time-$label" "$@" > /dev/null
+    read -r seconds peak < "$work/time-$label"
+    local lines
+    lines=$(wc -l < "$work/export-$label/data.jsonl")
+    printf '    %-7s %8d records  %6.2f s  %8.0f records/s  peak %4d MB\n' "$label" "$lines" "$seconds" "$(echo "$lines / $seconds" | bc -l)" "$((peak / 1024))"
+    echo "$seconds" > "$work/seconds-$label"
+  }
+  run_export loom .build/release/loom export "$corpus" --format trl --images hardlink --out "$work/export-loom"
+  run_export python python3 benchmarks/python_export.py "$corpus" "$work/export-python"
+  python3 - "$work/export-loom/data.jsonl" "$work/export-python/data.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], encoding="utf-8") as a, open(sys.argv[2], encoding="utf-8") as b:
+    same = all(json.loads(x) == json.loads(y) for x, y in zip(a, b))
+print("    outputs equal as JSON, line by line:", same)
+PY
+  echo "    Loom/Python: $(echo "$(cat "$work/seconds-python") / $(cat "$work/seconds-loom")" | bc -l | cut -c1-4)x the records/s"
+}
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1)"
 if [ "${1:-}" = llm ]; then
   llm_bench
@@ -129,6 +166,10 @@ if [ "${1:-}" = llm ]; then
 fi
 if [ "${1:-}" = minhash ]; then
   minhash_bench
+  exit 0
+fi
+if [ "${1:-}" = export ]; then
+  export_bench
   exit 0
 fi
 echo "recipe: $RECIPE"
@@ -206,3 +247,6 @@ llm_bench
 
 # 10. Near-duplicate instructions: MinHash LSH against datasketch (defined above, as minhash_bench).
 minhash_bench
+
+# 11. Exports against Python json.dumps (defined above, as export_bench).
+export_bench

@@ -14,7 +14,9 @@ packages=(
   libswscale-dev       # high-quality downscaling (ingest)
   libtesseract-dev     # OCR (ingest)
   tesseract-ocr-eng    # OCR's English model
+  libarchive-dev       # WebDataset tar shards (export)
   chromium             # headless screenshots of the data card (tests)
+  python3-venv         # the virtual environment of the exports' real consumers (tests)
 )
 
 missing=()

@@ -97,3 +97,58 @@ extension Record {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+extension Turn {
+    /// The turns of a ShareGPT conversation (`[{"from": "human"|"gpt", "value": …}]`), or nil when the text is
+    /// not one; other `from` values than "human" are read as the assistant.
+    public static func turns(fromShareGPT json: String) -> [Turn]? {
+        var json = json
+        if let turns = json.withUTF8({ storedShareGPT($0) }) { return turns }
+        guard case .array(let items)? = try? JSONValue.parse(Array(json.utf8)) else { return nil }
+        var turns: [Turn] = []
+        turns.reserveCapacity(items.count)
+        for item in items {
+            guard case .object(let fields) = item, let value = fields["value"]?.stringValue else { return nil }
+            turns.append(Turn(role: fields["from"]?.stringValue == "human" ? .user : .assistant, text: value))
+        }
+        return turns
+    }
+
+    private static let humanOpening = Array(#"{"from": "human", "value": "#.utf8)
+    private static let gptOpening = Array(#"{"from": "gpt", "value": "#.utf8)
+
+    /// Reads exactly the layout `Record.shareGPTJSON` writes, without building a JSON tree (exports read millions
+    /// of these); nil for anything else, which the general parser then reads.
+    private static func storedShareGPT(_ bytes: UnsafeBufferPointer<UInt8>) -> [Turn]? {
+        guard bytes.first == 0x5B else { return nil }
+        var parser = JSONParser(bytes: bytes)
+        parser.index = 1
+        var turns: [Turn] = []
+        turns.reserveCapacity(4)
+        func opens(_ opening: [UInt8]) -> Bool {
+            guard parser.index + opening.count <= bytes.count else { return false }
+            for offset in 0..<opening.count where bytes[parser.index + offset] != opening[offset] { return false }
+            parser.index += opening.count
+            return true
+        }
+        if bytes.count == 2 && bytes[1] == 0x5D { return [] }
+        while true {
+            let role: Role
+            if opens(humanOpening) {
+                role = .user
+            } else if opens(gptOpening) {
+                role = .assistant
+            } else {
+                return nil
+            }
+            guard parser.index < bytes.count, bytes[parser.index] == 0x22, let text = try? parser.string() else { return nil }
+            turns.append(Turn(role: role, text: text))
+            guard parser.index < bytes.count, bytes[parser.index] == 0x7D else { return nil }
+            parser.index += 1
+            guard parser.index < bytes.count else { return nil }
+            if bytes[parser.index] == 0x5D { return parser.index + 1 == bytes.count ? turns : nil }
+            guard parser.index + 1 < bytes.count, bytes[parser.index] == 0x2C, bytes[parser.index + 1] == 0x20 else { return nil }
+            parser.index += 2
+        }
+    }
+}

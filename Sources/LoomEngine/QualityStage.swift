@@ -152,7 +152,8 @@ struct QualityStage {
             let format = validator.flags(for: record)
             updated.flags += format
             // Answers the checker verified against ground truth need no grounding check; model-written ones do.
-            if let grounding, record.checks.isEmpty, !format.contains(where: { $0.code == QualityCode.oversized }) {
+            // Imported records come with no evidence Loom could check them against.
+            if let grounding, record.checks.isEmpty, record.provenance.generator != ValidationSettings.importedGenerator, !format.contains(where: { $0.code == QualityCode.oversized }) {
                 // The sample (often large: a scene's whole truth) is read only when an answer needs grounding.
                 if lazyEvidence == nil { lazyEvidence = try evidence.evidence(forSample: sampleID) }
                 var question = ""

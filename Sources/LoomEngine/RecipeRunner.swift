@@ -169,8 +169,12 @@ public final class RecipeRunner: Sendable {
                     let folder = spec.path.hasPrefix("/")
                         ? URL(fileURLWithPath: spec.path) : directory.url.appendingPathComponent(spec.path)
                     let writer = ExportWriter(store: store, runDirectory: directory.url, copyImages: copyImages)
-                    let format = ExportFormat(rawValue: spec.format.rawValue)!
-                    group.addTask { (index, try await workers.run { try writer.export(format, to: folder) }) }
+                    var options = spec.options
+                    // A tokenizer file named in the recipe is relative to the recipe's folder.
+                    if let tokenizer = options.budget?.tokenizer, !tokenizer.hasPrefix("/") {
+                        options.budget?.tokenizer = recipeURL.deletingLastPathComponent().appendingPathComponent(tokenizer).path
+                    }
+                    group.addTask { [options] in (index, try await workers.run { try writer.export(spec.format, to: folder, options: options) }) }
                 }
                 var done: [(Int, ExportSummary)] = []
                 for try await result in group {

@@ -2,97 +2,178 @@ import Foundation
 import LoomCore
 import LoomStore
 
-/// The training formats `loom export` writes.
-public enum ExportFormat: String, Sendable, CaseIterable, Codable {
-    /// LLaVA-1.5 JSON: single-image records.
-    case llava
-    /// Mantis local JSON: multi-image records.
-    case mantis
-}
-
-/// What an export wrote.
-public struct ExportSummary: Sendable, Codable, Hashable {
-    public var format: ExportFormat
-    public var file: String
-    public var records: Int
-    public var images: Int
-    /// Records of this format's kind (single- or multi-image) left out because they carry quality flags.
-    public var skippedFlagged: Int
-}
-
-/// Writes one training format from a run store, streaming records one at a time.
+/// Writes one training format from a run store, streaming records one at a time (memory does not grow with the
+/// number of records).
 public struct ExportWriter: Sendable {
     public let store: RunStore
     /// The run directory the store's media paths are relative to.
     public let runDirectory: URL
-    /// When false, records refer to `images/…` but no file is copied (for runs that drew no images).
-    public let copyImages: Bool
+    /// When false, records refer to `images/…` but no file is written (for runs that drew no images).
+    public let writeImageFiles: Bool
 
     public init(store: RunStore, runDirectory: URL, copyImages: Bool = true) {
         self.store = store
         self.runDirectory = runDirectory
-        self.copyImages = copyImages
+        self.writeImageFiles = copyImages
     }
 
-    /// Writes `format` into `folder` (`data.json` and `images/`). Records with quality flags are left out.
-    public func export(_ format: ExportFormat, to folder: URL) throws -> ExportSummary {
-        let images = folder.appendingPathComponent("images")
-        do {
-            try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
-        } catch {
-            throw LoomError(.export, "cannot create the export folder: \(error.localizedDescription)", subject: folder.path)
+    /// How many reasons for skipped records a summary keeps.
+    static let problemLimit = 10
+
+    /// Writes `format` into `folder`.
+    ///
+    /// A record whose image cannot be read or converted is left out and counted, with its reason, in the
+    /// summary; any other failure (the store, a full disk) stops the export and deletes its partial files.
+    public func export(_ format: ExportFormat, to folder: URL, options: ExportOptions = ExportOptions()) throws -> ExportSummary {
+        var selection = options.selection
+        if format == .llava {
+            selection.media = .single
+        } else if selection.media == nil {
+            selection.media = format.defaultMedia
         }
-        let file = try ExportFile(url: folder.appendingPathComponent("data.json"))
-        var copier = MediaCopier(runDirectory: runDirectory, imagesFolder: images, copyFiles: copyImages)
-        var count = 0
+        try Self.prepare(folder, images: !format.embedsImages)
+        let placer = MediaPlacer(
+            runDirectory: runDirectory, imagesFolder: folder.appendingPathComponent("images"), options: options.images,
+            writeFiles: writeImageFiles, catalog: try MediaCatalog(store: store))
+        let counter = try options.budget?.tokenizer.map { try BPETokenCounter(contentsOf: URL(fileURLWithPath: $0)) }
+        var assigner = try options.splits.map { try SplitAssigner(plan: $0, store: store, selection: selection) }
+        let splitNames: [String?] = options.splits?.splits.map(\.name) ?? [nil]
+        let tally = DatasetTally()
+        var sinks: [any FormatSink] = []
+        var counts = Array(repeating: 0, count: splitNames.count)
+        var budget = BudgetCounts()
+        var skippedForMedia = 0
+        var problems: [String] = []
         do {
-            try file.write("[")
-            try store.forEachShareGPTRow(unflaggedOnly: true, multiImage: format == .mantis) { row, media in
-                let paths = try row.media.map { try copier.place($0, lookup: media) }
-                try file.write { out in
-                    out.append(contentsOf: (count == 0 ? "\n" : ",\n").utf8)
-                    switch format {
-                    case .llava: Self.appendLLaVAEntry(row, imagePath: paths.first, to: &out)
-                    case .mantis: Self.appendMantisEntry(row, imagePaths: paths, to: &out)
+            for split in splitNames {
+                sinks.append(try Self.sink(format, context: try context(folder, format: format, split: split, placer: placer, options: options), tally: tally))
+            }
+            // The catalog holds every medium, so sinks need no lookup into the reader's store connection.
+            let noLookup: MediaLookup = { _ in nil }
+            let reader = RowReader(store: store, selection: selection, order: format == .mimicit ? .sample : .id)
+            defer { reader.stop() }
+            while let batch = try reader.next() {
+                for row in batch {
+                    let target = assigner?.split(of: row) ?? 0
+                    var parts = [row]
+                    if let limit = options.budget {
+                        switch limit.fit(row, counter: counter) {
+                        case .fits: break
+                        case .split(let pieces, let lost):
+                            parts = pieces
+                            budget.split += 1
+                            budget.parts += pieces.count
+                            budget.droppedExchanges += lost
+                        case .dropped:
+                            budget.dropped += 1
+                            continue
+                        }
+                    }
+                    for part in parts {
+                        do {
+                            try sinks[target].add(part, media: noLookup)
+                            counts[target] += 1
+                        } catch let problem as UnreadableMedium {
+                            skippedForMedia += 1
+                            if problems.count < Self.problemLimit { problems.append("record \(row.id): \(problem.reason)") }
+                            break
+                        }
                     }
                 }
-                count += 1
             }
-            try file.write("\n]\n")
-            try file.finish()
+            var files: [String] = []
+            var writtenSplits: [(split: String?, files: [String])] = []
+            for (index, (split, sink)) in zip(splitNames, sinks).enumerated() {
+                let subfolder = format == .mimicit ? split.map { "\($0)/" } ?? "" : ""
+                let written = try sink.finish().map { subfolder + $0 }
+                // A split that got no records writes nothing: trainers and `datasets` refuse empty split files.
+                if counts[index] == 0 && split != nil {
+                    try Self.remove(written, in: folder)
+                    if format == .mimicit, let split { try? FileManager.default.removeItem(at: folder.appendingPathComponent(split)) }
+                    continue
+                }
+                files += written
+                writtenSplits.append((split, written))
+            }
+            let skippedFlagged = try store.recordsLeftOutForFlags(selection)
+            switch format {
+            case .llamafactory:
+                try LlamaFactoryDatasetInfo.write(
+                    folder: folder, name: options.datasetName, files: writtenSplits.map { ($0.split, $0.files[0]) })
+                files.append("dataset_info.json")
+            case .hf:
+                try DatasetCardWriter.write(
+                    DatasetCardWriter.Facts(
+                        name: options.datasetName, license: options.license, splits: writtenSplits.map { $0.split ?? "train" },
+                        tally: tally, images: placer.placed, leftOutForFlags: skippedFlagged, budget: budget,
+                        timestamp: options.timestamp),
+                    to: folder)
+                files.append("README.md")
+            default: break
+            }
+            return ExportSummary(
+                format: format, folder: folder.path, files: files, records: counts.reduce(0, +),
+                splits: zip(splitNames, counts).map { ExportSummary.SplitCount(name: $0 ?? "all", records: $1) },
+                images: format.embedsImages ? placer.embedded : placer.placed, skippedFlagged: skippedFlagged, budget: budget,
+                skippedForMedia: skippedForMedia, problems: problems)
         } catch {
-            file.abandon()
+            for sink in sinks { sink.abandon() }
             throw error
         }
-        let flagged = try store.recordCounts(multiImage: format == .mantis).flagged
-        return ExportSummary(
-            format: format, file: file.url.path, records: count, images: copier.placed, skippedFlagged: flagged)
     }
 
-    /// One LLaVA-1.5 entry: `id`, `image` (omitted for text-only rows), `conversations`.
-    static func appendLLaVAEntry(_ row: RunStore.ShareGPTRow, imagePath: String?, to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"id": "#.utf8)
-        JSONText.appendQuoted(row.id, to: &out)
-        if let imagePath {
-            out.append(contentsOf: #", "image": "#.utf8)
-            JSONText.appendQuoted(imagePath, to: &out)
-        }
-        out.append(contentsOf: #", "conversations": "#.utf8)
-        out.append(contentsOf: row.conversation.utf8)
-        out.append(0x7D)
+    private func context(_ folder: URL, format: ExportFormat, split: String?, placer: MediaPlacer, options: ExportOptions) throws -> SinkContext {
+        // MIMIC-IT's file names carry no split, so each split gets its own folder; every other format names its
+        // files after the split and shares `images/` (no image is in two splits).
+        guard format == .mimicit, let split else { return SinkContext(folder: folder, split: split, placer: placer, options: options) }
+        let subfolder = folder.appendingPathComponent(split)
+        try Self.makeFolder(subfolder)
+        return SinkContext(folder: subfolder, split: split, placer: placer, options: options)
     }
 
-    /// One Mantis entry: `id`, `images` (relative to the JSON file), `conversations`.
-    static func appendMantisEntry(_ row: RunStore.ShareGPTRow, imagePaths: [String], to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"id": "#.utf8)
-        JSONText.appendQuoted(row.id, to: &out)
-        out.append(contentsOf: #", "images": ["#.utf8)
-        for (index, path) in imagePaths.enumerated() {
-            if index > 0 { out.append(contentsOf: ", ".utf8) }
-            JSONText.appendQuoted(path, to: &out)
+    private static func sink(_ format: ExportFormat, context: SinkContext, tally: DatasetTally) throws -> any FormatSink {
+        switch format {
+        case .llava: try LLaVASink(context)
+        case .mantis: try MantisSink(context)
+        case .mantisHF: try MantisHFSink(context)
+        case .mimicit: try MIMICITSink(context)
+        case .llamafactory: try LlamaFactorySink(context)
+        case .trl: try TRLSink(context)
+        case .openai: try OpenAIChatSink(context)
+        case .webdataset: try WebDatasetSink(context)
+        case .hf: try HFFolderSink(context, tally: tally)
         }
-        out.append(contentsOf: #"], "conversations": "#.utf8)
-        out.append(contentsOf: row.conversation.utf8)
-        out.append(0x7D)
+    }
+
+    /// Creates the folder, and a fresh `images/` in it for formats that place image files (images of an earlier
+    /// export there would otherwise linger and be counted as placed).
+    private static func prepare(_ folder: URL, images: Bool) throws {
+        try makeFolder(folder)
+        guard images else { return }
+        let imagesFolder = folder.appendingPathComponent("images")
+        do {
+            if FileManager.default.fileExists(atPath: imagesFolder.path) { try FileManager.default.removeItem(at: imagesFolder) }
+        } catch {
+            throw LoomError(.export, "cannot clear the images of an earlier export: \(error.localizedDescription)", subject: imagesFolder.path)
+        }
+        try makeFolder(imagesFolder)
+    }
+
+    private static func remove(_ files: [String], in folder: URL) throws {
+        for file in files {
+            do {
+                try FileManager.default.removeItem(at: folder.appendingPathComponent(file))
+            } catch {
+                throw LoomError(.export, "cannot remove an empty split's file: \(error.localizedDescription)", subject: file)
+            }
+        }
+    }
+
+    private static func makeFolder(_ url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw LoomError(.export, "cannot create the export folder: \(error.localizedDescription)", subject: url.path)
+        }
     }
 }

@@ -36,6 +36,15 @@ public struct DatasetTable: Sendable {
 
     private var name: String { String(decoding: SourcePath(file).lastComponent, as: UTF8.self) }
 
+    /// Calls `row` with each row's subject ("file.json[11]"), position and members, and `rejected` for each row
+    /// that cannot be read; throws `IngestFileError` naming the file when the file as a whole cannot be read.
+    public func forEachRow(
+        _ row: (_ subject: String, _ index: Int, _ members: [String: JSONValue]) throws -> Void,
+        rejected: (SourceRejection) throws -> Void
+    ) throws {
+        try scan(row: { try row($0.subject, $0.index, $0.values) }, rejected: rejected)
+    }
+
     /// Calls `row` for each usable row and `rejected` for each that cannot be read; throws `IngestFileError`
     /// naming the file when the file as a whole cannot be read.
     func scan(row: (Row) throws -> Void, rejected: (SourceRejection) throws -> Void) throws {

@@ -23,4 +23,17 @@ extension ImageEncoder {
                 subsampling: TJSAMP_420, quality: quality)
         }
     }
+
+    /// PNG bytes of an RGB image (8 bits per channel, through libpng).
+    ///
+    /// - Throws: `LoomError` of kind `.render` when the pixel data does not match the size or libpng fails.
+    public static func encodePNG(_ image: RGBImage) throws -> [UInt8] {
+        guard image.pixels.count == 3 * image.width * image.height else {
+            throw LoomError(
+                .render,
+                "PNG encoding failed: \(image.width)×\(image.height) RGB needs \(3 * image.width * image.height) bytes, "
+                    + "the image has \(image.pixels.count)")
+        }
+        return try PNGWriter.encode(image)
+    }
 }

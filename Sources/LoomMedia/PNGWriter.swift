@@ -18,6 +18,13 @@ enum PNGWriter {
             format: loom_png_format_bgra(), channels: 4)
     }
 
+    /// Encodes packed 8-bit RGB as a PNG.
+    static func encode(_ image: RGBImage) throws -> [UInt8] {
+        try write(
+            image.pixels, width: image.width, height: image.height, rowStride: 3 * image.width,
+            format: loom_png_format_rgb(), channels: 3)
+    }
+
     /// The pixels without the alpha byte, rows packed: 3 bytes per pixel in blue, green, red order.
     private static func packedBGR(_ buffer: PixelBuffer) -> [UInt8] {
         let (width, height, stride) = (buffer.width, buffer.height, buffer.bytesPerRow)

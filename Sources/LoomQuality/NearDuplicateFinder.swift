@@ -1,3 +1,4 @@
+import LoomCore
 import Dispatch
 
 /// One record found to be a near-duplicate: `duplicate` and the smallest ordinal of its group, `of`.

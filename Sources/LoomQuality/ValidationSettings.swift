@@ -25,6 +25,8 @@ public struct ValidationSettings: Sendable, Hashable, Codable {
 
     /// The provenance generator of records converted from existing datasets, whose option counts the datasets decide.
     public static let convertedGenerator = "converter"
+    /// The generator name of records `loom import` read from a training file: Loom holds no evidence for them.
+    public static let importedGenerator = "import"
 
     /// MMInstruct's split: short VQA is a word or a phrase, long VQA a paragraph; judgement and multiple choice
     /// answers are a word, perhaps with a sentence of reason.

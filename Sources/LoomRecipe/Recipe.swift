@@ -1,4 +1,5 @@
 import LoomCore
+import LoomExport
 
 /// A complete, validated recipe: what to make, how, and where to put it.
 ///
@@ -135,16 +136,14 @@ public struct StoreSettings: Codable, Sendable, Hashable {
 
 /// One export the run writes when it finishes.
 public struct ExportSpec: Codable, Sendable, Hashable {
-    public enum Format: String, Codable, Sendable, Hashable, CaseIterable {
-        case llava, mantis
-    }
-
-    public var format: Format
+    public var format: ExportFormat
     /// The export folder, relative to the run directory unless absolute.
     public var path: String
+    public var options: ExportOptions
 
-    public init(format: Format, path: String) {
+    public init(format: ExportFormat, path: String, options: ExportOptions = ExportOptions()) {
         self.format = format
         self.path = path
+        self.options = options
     }
 }

@@ -108,11 +108,9 @@ public enum RecipeLoader {
         var exports: [ExportSpec] = []
         for (index, node) in (top.sequence("exports") ?? []).enumerated() {
             guard let reader = MappingReader(node, path: "exports[\(index)]", sink: sink) else { continue }
-            let format = reader.string("format", default: "", allowed: ExportSpec.Format.allCases.map(\.rawValue))
-            if !reader.has("format") { sink.report("an export needs a 'format'", at: node, path: "exports[\(index)]") }
-            let path = reader.string("path", default: "export/\(format)")
-            reader.finish()
-            if let format = ExportSpec.Format(rawValue: format) { exports.append(ExportSpec(format: format, path: path)) }
+            if let spec = ExportReader.read(reader, node: node, path: "exports[\(index)]", seed: seed, sink: sink) {
+                exports.append(spec)
+            }
         }
         top.finish()
 

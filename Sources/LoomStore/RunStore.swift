@@ -14,6 +14,9 @@ public final class RunStore: Sendable {
     public let url: URL
     private let pool: DatabasePool
 
+    /// The memory-mapped part of the store file (256 MiB).
+    static let mmapSize = 268_435_456
+
     /// Opens (creating if needed) the store of the run directory and brings its schema up to date.
     public init(directory: URL) throws {
         url = directory.appendingPathComponent(Self.fileName)
@@ -24,7 +27,7 @@ public final class RunStore: Sendable {
             // Exports read the whole store back: memory-mapped reads skip a pread and a copy per page.
             // synchronous = NORMAL is SQLite's recommended WAL setting: a killed process loses nothing
             // committed; a power cut may lose the last transactions, which the ledger then redoes.
-            try db.execute(sql: "PRAGMA mmap_size = 268435456; PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA mmap_size = \(RunStore.mmapSize); PRAGMA synchronous = NORMAL")
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -414,7 +417,7 @@ public final class RunStore: Sendable {
     }
 
     /// A lookup of media by id that runs inside an open read (GRDB reads cannot nest).
-    private static func mediaLookup(_ db: Database) throws -> (String) throws -> MediaItem? {
+    static func mediaLookup(_ db: Database) throws -> (String) throws -> MediaItem? {
         let statement = try db.cachedStatement(sql: "SELECT * FROM media WHERE id = ?")
         return { id in try Row.fetchOne(statement, arguments: [id]).map(mediaItem) }
     }

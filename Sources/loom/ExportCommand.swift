@@ -2,10 +2,13 @@ import ArgumentParser
 import Foundation
 import LoomEngine
 import LoomExport
+import LoomStore
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a training format from a run's records (flagged records are left out).")
+        commandName: "export",
+        abstract: "Write a training format from a run's records (flagged records are left out unless --flags says otherwise).",
+        discussion: "Formats: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")). See docs/EXPORTS.md.")
 
     @Argument(help: "A recipe file or a run directory.")
     var target = "."
@@ -16,15 +19,115 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The export folder (default: export/FORMAT inside the run directory).")
     var out: String?
 
+    @Option(help: "Flagged records: exclude, include or only.")
+    var flags: String = "exclude"
+
+    @Option(help: "Only these domains (comma-separated).")
+    var domains: String?
+
+    @Option(help: "Only these question types (comma-separated: judgement, multiple_choice, short_vqa, long_vqa, multi_round, caption).")
+    var types: String?
+
+    @Option(help: "Only these multi-image skills (comma-separated: coreference, comparison, reasoning, temporal).")
+    var skills: String?
+
+    @Option(help: "Only these languages (comma-separated codes).")
+    var languages: String?
+
+    @Option(help: "Splits that never share an image, e.g. train=0.9,validation=0.05,test=0.05.")
+    var split: String?
+
+    @Option(help: "The seed of the split assignment.")
+    var seed: UInt64 = 0
+
+    @Option(help: "How images reach the export: copy, hardlink or symlink.")
+    var images: String = "copy"
+
+    @Option(help: "Downscale images whose longest side is larger to this many pixels.")
+    var imageSize: Int?
+
+    @Option(help: "Re-encode images: jpeg or png.")
+    var imageFormat: String?
+
+    @Option(help: "A token budget: llava-1.5-336, idefics2 or mantis (image tokens and context of that backbone).")
+    var budget: String?
+
+    @Option(help: "Tokens per image (overrides the budget preset's).")
+    var imageTokens: Int?
+
+    @Option(help: "The context limit in tokens (overrides the budget preset's).")
+    var context: Int?
+
+    @Option(help: "A Hugging Face tokenizer.json (BPE) to count text tokens with, instead of estimating them.")
+    var tokenizer: String?
+
+    @Option(help: "Records over the budget: split (between turns) or drop.")
+    var overflow: String = "split"
+
+    @Option(help: "WebDataset: most samples per shard.")
+    var shardRecords: Int = 10_000
+
+    @Option(help: "WebDataset: most bytes per shard.")
+    var shardBytes: Int = 1 << 30
+
+    @Option(help: "MIMIC-IT: the id and file prefix.")
+    var prefix: String = "LM"
+
+    @Option(help: "The dataset's name (LLaMA-Factory entry, dataset card title).")
+    var name: String = "loom"
+
+    @Option(help: "The dataset card's license (a Hugging Face license id).")
+    var license: String = "other"
+
     func run() throws {
-        guard let format = ExportFormat(rawValue: format) else {
-            throw ValidationError("unknown format '\(format)'; use one of: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let format = try choice(ExportFormat.self, format, option: "format")
+        let options = try exportOptions()
         let summary = try reportingErrors {
             let run = try RunLocator.runDirectory(target)
             let folder = out.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent("export/\(format.rawValue)")
-            return try ExportWriter(store: run.store, runDirectory: run.url).export(format, to: folder)
+            return try ExportWriter(store: run.store, runDirectory: run.url).export(format, to: folder, options: options)
         }
         print(Report.export(summary))
+    }
+
+    private func exportOptions() throws -> ExportOptions {
+        var options = ExportOptions()
+        options.selection.flags = try choice(RecordSelection.Flags.self, flags, option: "flags")
+        options.selection.domains = Self.list(domains)
+        options.selection.types = Self.list(types)
+        options.selection.skills = Self.list(skills)
+        options.selection.languages = Self.list(languages)
+        if let split { options.splits = try reportingErrors { try SplitPlan.parse(split, seed: seed) } }
+        options.images.placement = try choice(ImageOptions.Placement.self, images, option: "images")
+        if let imageSize {
+            guard imageSize >= 16 else { throw ValidationError("--image-size must be at least 16") }
+            options.images.maxSide = imageSize
+        }
+        options.images.encoding = try imageFormat.map { try choice(ImageOptions.Encoding.self, $0, option: "image-format") }
+        if budget != nil || imageTokens != nil || context != nil || tokenizer != nil {
+            let preset = try budget.map { try choice(TokenBudget.Preset.self, $0, option: "budget") } ?? .mantis
+            options.budget = TokenBudget(
+                imageTokens: imageTokens ?? preset.imageTokens, contextLimit: context ?? preset.contextLimit,
+                overflow: try choice(TokenBudget.Overflow.self, overflow, option: "overflow"), tokenizer: tokenizer)
+        }
+        guard shardRecords > 0, shardBytes > 0 else { throw ValidationError("shard limits must be positive") }
+        options.shardRecords = shardRecords
+        options.shardBytes = shardBytes
+        options.mimicitPrefix = prefix
+        options.datasetName = name
+        options.license = license
+        return options
+    }
+
+    private func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ value: String, option: String) throws -> T
+    where T.RawValue == String {
+        guard let parsed = T(rawValue: value) else {
+            throw ValidationError("--\(option): '\(value)' is not one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return parsed
+    }
+
+    private static func list(_ text: String?) -> Set<String> {
+        Set((text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 }

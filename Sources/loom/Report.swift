@@ -64,7 +64,20 @@ enum Report {
     }
 
     static func export(_ summary: ExportSummary) -> String {
-        "\(summary.format.rawValue): \(summary.records) records, \(summary.images) images -> \(summary.file)"
+        var line = "\(summary.format.rawValue): \(summary.records) records, \(summary.images) images -> \(summary.folder)"
+        if summary.splits.count > 1 {
+            line += " (" + summary.splits.map { "\($0.name) \($0.records)" }.joined(separator: ", ") + ")"
+        }
+        var notes: [String] = []
+        if summary.skippedFlagged > 0 { notes.append("\(summary.skippedFlagged) flagged left out") }
+        let budget = summary.budget
+        if budget.split > 0 { notes.append("\(budget.split) over the token budget split into \(budget.parts) parts") }
+        if budget.dropped > 0 { notes.append("\(budget.dropped) over the token budget dropped") }
+        if budget.droppedExchanges > 0 { notes.append("\(budget.droppedExchanges) exchanges too long even alone dropped") }
+        if summary.skippedForMedia > 0 { notes.append("\(summary.skippedForMedia) left out for unreadable images") }
+        var lines = [line + (notes.isEmpty ? "" : "; " + notes.joined(separator: "; "))]
+        lines += summary.problems.map { "  \($0)" }
+        return lines.joined(separator: "\n")
     }
 
     static func status(_ status: RunStatus) -> String {

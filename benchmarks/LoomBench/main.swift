@@ -8,6 +8,7 @@
 //   loom-bench llm BASE_URL REQUESTS CONCURRENCY [IMAGE]   the model client against an endpoint (LLMBenchmark.swift)
 //   loom-bench llm-image PATH    writes the JPEG the llm benchmark sends
 //   loom-bench minhash-corpus OUT [COUNT] [SEED]   writes the near-duplicate corpus and its truth (MinHashCorpus.swift)
+//   loom-bench export-corpus RECIPE OUT RECORDS   a run of RECORDS records, media hard-linked to one PNG (ExportCorpus.swift)
 //   loom-bench minhash --corpus FILE [--limit N] [--threads T]   MinHash LSH near-duplicate detection (MinHashBenchmark.swift)
 //
 // Each prints one JSON line: {"scenario", "samples", "records", "seconds", "records_per_second", "peak_rss_mb"}.
@@ -58,6 +59,12 @@ if arguments.count >= 3, arguments[1] == "minhash-corpus" {
     let started = Date()
     let written = try MinHashCorpus.write(to: arguments[2], count: count, seed: seed)
     print("{\"texts\":\(written.texts),\"planted_copies\":\(written.copies),\"seconds\":\(Int(Date().timeIntervalSince(started)))}")
+    exit(0)
+}
+if arguments.count == 5, arguments[1] == "export-corpus" {
+    let started = Date()
+    let written = try await writeExportCorpus(recipePath: arguments[2], output: arguments[3], records: Int(arguments[4]) ?? 1_000_000)
+    print("{\"records\":\(written.records),\"media\":\(written.media),\"seconds\":\(Int(Date().timeIntervalSince(started)))}")
     exit(0)
 }
 if arguments.count >= 4, arguments[1] == "ingest" {

@@ -1,17 +1,23 @@
 /// Union–find over dense `UInt32` ordinals whose root is always the smallest ordinal of its set: a union points
 /// the larger root at the smaller one. Finds halve their path as they go.
-struct DisjointSets {
+public struct DisjointSets: Sendable {
     private var parent: [UInt32]
 
     /// `count` singleton sets, 0..<count.
-    init(count: Int) {
+    public init(count: Int) {
         parent = (0..<UInt32(count)).map { $0 }
     }
 
-    var count: Int { parent.count }
+    public var count: Int { parent.count }
+
+    /// Adds a singleton set and returns its ordinal.
+    public mutating func add() -> UInt32 {
+        parent.append(UInt32(parent.count))
+        return parent[parent.count - 1]
+    }
 
     /// The root (smallest member) of `element`'s set.
-    mutating func find(_ element: UInt32) -> UInt32 {
+    public mutating func find(_ element: UInt32) -> UInt32 {
         parent.withUnsafeMutableBufferPointer { parent in
             var current = element
             while parent[Int(current)] != current {
@@ -24,7 +30,7 @@ struct DisjointSets {
     }
 
     /// Merges the sets of `first` and `second`.
-    mutating func union(_ first: UInt32, _ second: UInt32) {
+    public mutating func union(_ first: UInt32, _ second: UInt32) {
         let a = find(first)
         let b = find(second)
         if a == b { return }

@@ -1,0 +1,184 @@
+import Foundation
+import LoomCore
+import LoomIngest
+import LoomMedia
+import LoomQuality
+import LoomRecipe
+import LoomStore
+
+/// What `loom import` did.
+public struct ImportSummary: Sendable, Codable {
+    public var output: String
+    public var rows: Int
+    public var records: Int
+    public var images: Int
+    /// Rows left out, with their reasons in the run's rejections (`loom status`).
+    public var rejected: Int
+    public var firstProblems: [String]
+}
+
+/// Reads a training file in a format Loom writes (LLaVA, Mantis, LLaMA-Factory sharegpt) into a run directory,
+/// so an existing dataset can go through the quality checks, review and any export.
+///
+/// Images are stored by content (SHA-256) under `media/`, hard-linked where the filesystem allows; records keep
+/// the file's Loom ids (`rec-…`) so a Loom export imported back has the same ids, and otherwise get ids derived
+/// from the file name and row position. Rows that cannot be used are recorded as rejections with the reason and
+/// the import goes on. Importing the same file again writes the same records.
+public struct DatasetImporter: Sendable {
+    public typealias Format = TrainingFileRow.Format
+
+    public var file: URL
+    public var format: Format
+    /// The folder image paths are relative to (LLaVA's `--image_folder`); nil means the file's folder.
+    public var imageRoot: URL?
+    public var output: URL
+    public var domain: Domain
+    public var language: String
+
+    public init(file: URL, format: Format = .auto, imageRoot: URL? = nil, output: URL, domain: Domain = "imported", language: String = "en") {
+        self.file = file
+        self.format = format
+        self.imageRoot = imageRoot
+        self.output = output
+        self.domain = domain
+        self.language = language
+    }
+
+    static let stage = "import"
+    static let batchSize = 512
+
+    public func run() throws -> ImportSummary {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: output.appendingPathComponent(SampleWorker.mediaFolder), withIntermediateDirectories: true)
+        } catch {
+            throw LoomError(.io, "cannot create the run directory: \(FileErrors.reason(error))", subject: output.path)
+        }
+        let store = try RunStore(directory: output)
+        try store.commit([StoreWrite.meta([RunDirectory.Key.recipeName: "import", "import_source": file.path])])
+        let table: DatasetTable
+        do {
+            table = try DatasetTable(file: file.path)
+        } catch let error as IngestFileError {
+            throw LoomError(.usage, error.reason, subject: file.path)
+        }
+        let root = imageRoot ?? file.deletingLastPathComponent()
+        let fileName = file.lastPathComponent
+
+        var pending = StoreWrite()
+        var media: [String: MediaItem] = [:]
+        var seenIDs: Set<String> = []
+        var summary = ImportSummary(output: output.path, rows: 0, records: 0, images: 0, rejected: 0, firstProblems: [])
+        func reject(_ subject: String, _ kind: RejectionKind, _ reason: String) {
+            pending.rejections.append(Rejection(subject: subject, stage: Self.stage, category: kind.rawValue, reason: reason))
+            summary.rejected += 1
+            if summary.firstProblems.count < 10 { summary.firstProblems.append("\(subject): \(reason)") }
+        }
+        func flush() throws {
+            try store.commit([pending])
+            pending = StoreWrite()
+        }
+        do {
+            try table.forEachRow({ subject, index, members in
+                summary.rows += 1
+                let row: TrainingFileRow
+                do {
+                    row = try TrainingFileRow(members, format: format)
+                } catch let problem as TrainingFileRow.Problem {
+                    return reject(subject, .badDatasetRow, problem.reason)
+                }
+                var items: [MediaItem] = []
+                for path in row.images {
+                    if let known = media[path] {
+                        items.append(known)
+                        continue
+                    }
+                    do {
+                        let item = try importImage(path, root: root)
+                        media[path] = item
+                        pending.media.append(item)
+                        items.append(item)
+                    } catch let problem as ImageProblem {
+                        return reject("\(subject) image \(path)", problem.kind, problem.reason)
+                    }
+                }
+                let kind: SampleKind = items.count <= 1 ? .single : items.count == 2 ? .pair : .set
+                let sampleID = StableID.derive("smp", ["import"] + items.map(\.id))
+                var id = row.id.flatMap { $0.hasPrefix("rec-") ? $0 : nil } ?? StableID.derive("rec", "import", fileName, String(index))
+                if !seenIDs.insert(id).inserted {
+                    id = StableID.derive("rec", "import", fileName, String(index))
+                    seenIDs.insert(id)
+                }
+                pending.samples.append(
+                    Sample(id: sampleID, kind: kind, ordinal: index, media: items.map(\.id), truth: .described(DescribedContext(kind: kind, origin: "import"))))
+                pending.records.append(
+                    Record(
+                        id: id, sampleID: sampleID, media: items.map(\.id), turns: row.turns, type: row.questionType, domain: domain,
+                        skill: nil, language: language, options: nil, answerKey: nil, checks: [],
+                        provenance: Provenance(generator: ValidationSettings.importedGenerator, template: fileName, phrasing: 0, seed: 0)))
+                summary.records += 1
+                if pending.records.count >= Self.batchSize { try flush() }
+            }, rejected: { rejection in reject(rejection.subject, rejection.kind, rejection.reason) })
+        } catch let error as IngestFileError {
+            try flush()
+            throw LoomError(.usage, error.reason, subject: file.path)
+        }
+        try flush()
+        summary.images = Set(media.values.map(\.id)).count
+        return summary
+    }
+
+    struct ImageProblem: Error {
+        var kind: RejectionKind
+        var reason: String
+    }
+
+    /// Stores one image by content, checking that it is one (its header decodes).
+    private func importImage(_ path: String, root: URL) throws -> MediaItem {
+        let source = path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
+        guard let data = FileManager.default.contents(atPath: source.path) else {
+            throw ImageProblem(kind: .missingFile, reason: "\(source.path) is missing or unreadable")
+        }
+        let bytes = [UInt8](data)
+        let info: ImageInfo
+        do {
+            info = try ImageDecoder.inspect(bytes)
+        } catch let error as ImageDecodeError {
+            throw ImageProblem(kind: error.kind, reason: "\(source.path): \(error.reason)")
+        }
+        let id = StableID.sha256Hex(bytes)
+        let format = info.format.rawValue
+        let relative = "\(SampleWorker.mediaFolder)/\(id).\(format == "jpeg" ? "jpg" : format)"
+        let target = output.appendingPathComponent(relative)
+        if !FileManager.default.fileExists(atPath: target.path) {
+            if link(source.path, target.path) != 0 && errno != EEXIST {
+                do {
+                    try data.write(to: target, options: .atomic)
+                } catch {
+                    throw LoomError(.io, "cannot write: \(FileErrors.reason(error))", subject: target.path)
+                }
+            }
+        }
+        return MediaItem(id: id, kind: .image, path: relative, format: format, width: info.width, height: info.height)
+    }
+}
+
+extension DatasetImporter {
+    /// Runs the quality stage (validators, dedup, balance) over everything in the run directory, as `loom run`
+    /// would after its model stages; imported records carry no ground truth, so the checks that need it skip them.
+    public static func checkQuality(
+        of directory: URL, settings: QualitySettings = QualitySettings(), seed: UInt64 = 0
+    ) async throws -> (summary: QualitySummary, records: Int, flagged: Int) {
+        let run = try RunDirectory(existing: directory)
+        let workers = CPUWorkers()
+        do {
+            let summary = try await QualityStage(settings: settings, seed: seed, store: run.store, workers: workers, observer: nil).run()
+            try await workers.shutdown()
+            let counts = try run.store.recordCounts()
+            return (summary, counts.total, counts.flagged)
+        } catch {
+            try? await workers.shutdown()
+            throw error
+        }
+    }
+}

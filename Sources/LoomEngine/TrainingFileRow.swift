@@ -1,0 +1,95 @@
+import LoomCore
+
+/// One row of a training file in a format Loom writes (LLaVA, Mantis, LLaMA-Factory sharegpt), read back into
+/// image paths and turns, or why it cannot be.
+public struct TrainingFileRow {
+    /// The formats `loom import` reads.
+    public enum Format: String, Sendable, CaseIterable {
+        case llava, mantis, llamafactory
+        /// Each row by its own keys: `messages` (LLaMA-Factory), `conversations` with `images` (Mantis) or
+        /// `conversations` with an optional `image` (LLaVA).
+        case auto
+    }
+
+    var id: String?
+    var images: [String]
+    var turns: [Turn]
+
+    struct Problem: Error {
+        var reason: String
+    }
+
+    /// Reads a row, checking what every trainer requires: turns alternate user and assistant starting with the
+    /// user and end with an answer, and no more `<image>` placeholders than images. Missing placeholders are
+    /// added at the start of the first turn, as the Mantis loader does.
+    init(_ members: [String: JSONValue], format: Format) throws {
+        var format = format
+        if format == .auto {
+            format = members["messages"] != nil ? .llamafactory : members["images"] != nil ? .mantis : .llava
+        }
+        id = members["id"]?.stringValue
+        switch format {
+        case .llava:
+            if let image = members["image"] {
+                guard let path = image.stringValue else { throw Problem(reason: "'image' is not a path") }
+                images = [path]
+            } else {
+                images = []
+            }
+            turns = try Self.turns(members["conversations"], list: "conversations", role: "from", text: "value", user: "human", assistant: "gpt")
+        case .mantis, .llamafactory:
+            images = try Self.paths(members["images"])
+            turns = format == .mantis
+                ? try Self.turns(members["conversations"], list: "conversations", role: "from", text: "value", user: "human", assistant: "gpt")
+                : try Self.turns(members["messages"], list: "messages", role: "role", text: "content", user: "user", assistant: "assistant")
+        case .auto:
+            preconditionFailure("resolved above")
+        }
+        let placeholders = turns.reduce(0) { $0 + TextSearch.count(of: Record.imagePlaceholder, in: $1.text) }
+        if placeholders > images.count {
+            throw Problem(reason: "\(placeholders) <image> placeholders for \(images.count) images")
+        }
+        if placeholders < images.count {
+            turns[0].text = String(repeating: Record.imagePlaceholder + "\n", count: images.count - placeholders) + turns[0].text
+        }
+    }
+
+    private static func paths(_ value: JSONValue?) throws -> [String] {
+        guard let value else { return [] }
+        guard case .array(let items) = value else { throw Problem(reason: "'images' is not a list") }
+        return try items.enumerated().map { index, item in
+            if let path = item.stringValue { return path }
+            // The Hugging Face form: {"bytes": null, "path": "…"}.
+            if case .object(let fields) = item, let path = fields["path"]?.stringValue { return path }
+            throw Problem(reason: "image \(index + 1) is not a path")
+        }
+    }
+
+    private static func turns(
+        _ value: JSONValue?, list: String, role roleKey: String, text textKey: String, user: String, assistant: String
+    ) throws -> [Turn] {
+        guard case .array(let items)? = value else { throw Problem(reason: "no '\(list)' list") }
+        guard !items.isEmpty else { throw Problem(reason: "'\(list)' is empty") }
+        var turns: [Turn] = []
+        for (index, item) in items.enumerated() {
+            guard case .object(let fields) = item, let speaker = fields[roleKey]?.stringValue,
+                let text = fields[textKey]?.stringValue
+            else { throw Problem(reason: "turn \(index + 1) has no '\(roleKey)' and '\(textKey)' text") }
+            let expected = index.isMultiple(of: 2) ? user : assistant
+            guard speaker == expected else {
+                throw Problem(reason: "turn \(index + 1) is from '\(speaker)' where '\(expected)' belongs (turns must alternate, starting with '\(user)')")
+            }
+            turns.append(Turn(role: index.isMultiple(of: 2) ? .user : .assistant, text: text))
+        }
+        guard turns.count.isMultiple(of: 2) else { throw Problem(reason: "the conversation ends without an answer") }
+        return turns
+    }
+
+    /// The question type a record of these turns most likely is.
+    var questionType: QuestionType {
+        if turns.count > 2 { return .multiRound }
+        let answer = turns[1].text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        if ["yes", "no"].contains(where: { answer == $0 || answer.hasPrefix($0 + ".") || answer.hasPrefix($0 + ",") }) { return .judgement }
+        return answer.split(whereSeparator: \.isWhitespace).count <= 20 ? .shortVQA : .longVQA
+    }
+}

@@ -1,0 +1,104 @@
+import LoomCore
+
+/// The conversation shapes the formats share, written straight into bytes.
+enum ConversationJSON {
+    /// `[{"from": "human"|"gpt", "value": …}]` (LLaVA, Mantis).
+    static func appendShareGPT(_ turns: [Turn], to out: inout [UInt8]) {
+        out.append(0x5B)
+        for (index, turn) in turns.enumerated() {
+            if index > 0 { out.append(contentsOf: ", ".utf8) }
+            out.append(contentsOf: (turn.role == .user ? #"{"from": "human", "value": "# : #"{"from": "gpt", "value": "#).utf8)
+            JSONText.appendQuoted(turn.text, to: &out)
+            out.append(0x7D)
+        }
+        out.append(0x5D)
+    }
+
+    /// `[{"role": "user"|"assistant", "content": …}]` with the text as it is (LLaMA-Factory, Mantis HF, HF folder).
+    static func appendRoleContent(_ turns: [Turn], to out: inout [UInt8]) {
+        out.append(0x5B)
+        for (index, turn) in turns.enumerated() {
+            if index > 0 { out.append(contentsOf: ", ".utf8) }
+            out.append(contentsOf: (turn.role == .user ? #"{"role": "user", "content": "# : #"{"role": "assistant", "content": "#).utf8)
+            JSONText.appendQuoted(turn.text, to: &out)
+            out.append(0x7D)
+        }
+        out.append(0x5D)
+    }
+
+    /// A JSON list of strings.
+    static func appendStrings(_ items: [String], to out: inout [UInt8]) {
+        out.append(0x5B)
+        for (index, item) in items.enumerated() {
+            if index > 0 { out.append(contentsOf: ", ".utf8) }
+            JSONText.appendQuoted(item, to: &out)
+        }
+        out.append(0x5D)
+    }
+}
+
+/// A user turn cut at its `<image>` placeholders, for formats whose content is a list of typed parts.
+enum InterleavedText {
+    enum Part: Equatable {
+        case image
+        case text(String)
+    }
+
+    private static let placeholder = Array(Record.imagePlaceholder.utf8)
+
+    /// The text and image parts in order. Whitespace around a placeholder only separated it from its neighbours
+    /// and is dropped; labels such as "Image 1:" stay, since questions refer to images by them.
+    static func parts(of text: String) -> [Part] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var parts: [Part] = []
+            var start = 0
+            var index = 0
+            let first = placeholder[0]
+            while index + placeholder.count <= bytes.count {
+                if bytes[index] == first, matchesPlaceholder(bytes, at: index) {
+                    appendText(bytes, start..<index, to: &parts)
+                    parts.append(.image)
+                    index += placeholder.count
+                    start = index
+                } else {
+                    index += 1
+                }
+            }
+            appendText(bytes, start..<bytes.count, to: &parts)
+            return parts
+        }
+    }
+
+    private static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0B || byte == 0x0C
+    }
+
+    private static func matchesPlaceholder(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        for offset in 1..<placeholder.count where bytes[index + offset] != placeholder[offset] { return false }
+        return true
+    }
+
+    /// Appends the range as a text part, trimmed of whitespace, unless nothing is left.
+    private static func appendText(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to parts: inout [Part]) {
+        // ASCII whitespace is trimmed on bytes; only a non-ASCII edge needs Unicode's whitespace property.
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper, isASCIISpace(bytes[lower]) { lower += 1 }
+        while upper > lower, isASCIISpace(bytes[upper - 1]) { upper -= 1 }
+        guard lower < upper else { return }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+        if bytes[lower] < 0x80 && bytes[upper - 1] < 0x80 {
+            parts.append(.text(text))
+            return
+        }
+        guard let first = text.unicodeScalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = text.unicodeScalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return }
+        if first == text.startIndex, text.unicodeScalars.index(after: last) == text.endIndex {
+            parts.append(.text(text))
+        } else {
+            parts.append(.text(String(text.unicodeScalars[first...last])))
+        }
+    }
+}

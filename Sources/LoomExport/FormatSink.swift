@@ -1,0 +1,73 @@
+import Foundation
+import LoomCore
+import LoomStore
+
+/// Looks up a medium by id inside the store read an export streams from.
+typealias MediaLookup = (String) throws -> MediaItem?
+
+/// One format's writer for one split: takes records one at a time and completes its files at the end.
+///
+/// `add` resolves every medium of the record before it writes a byte, so a record whose image cannot be read
+/// throws without leaving half an entry behind, and the export goes on with the next record.
+protocol FormatSink: AnyObject {
+    func add(_ row: ExportRow, media: MediaLookup) throws
+    /// Completes the files and returns their paths relative to the export folder.
+    func finish() throws -> [String]
+    /// Deletes partial files after a failure.
+    func abandon()
+}
+
+/// What every sink of one export shares.
+struct SinkContext {
+    let folder: URL
+    /// The split this sink writes, when the export is split.
+    let split: String?
+    let placer: MediaPlacer
+    let options: ExportOptions
+
+    /// `data.EXT`, or `SPLIT.EXT` in a split export.
+    func fileName(_ fileExtension: String) -> String { "\(split ?? "data").\(fileExtension)" }
+}
+
+/// A JSON array written one element at a time: `[`, elements separated by `,` and a line break, `]`.
+final class JSONArrayFile {
+    let file: ExportFile
+    private(set) var count = 0
+
+    init(url: URL) throws {
+        file = try ExportFile(url: url)
+        try file.write("[")
+    }
+
+    func append(_ body: (inout [UInt8]) -> Void) throws {
+        let first = count == 0
+        try file.write { out in
+            out.append(contentsOf: (first ? "\n" : ",\n").utf8)
+            body(&out)
+        }
+        count += 1
+    }
+
+    func finish() throws {
+        try file.write(count == 0 ? "]\n" : "\n]\n")
+        try file.finish()
+    }
+}
+
+/// A JSON Lines file: one element per line.
+final class JSONLinesFile {
+    let file: ExportFile
+    private(set) var count = 0
+
+    init(url: URL) throws {
+        file = try ExportFile(url: url)
+    }
+
+    func append(_ body: (inout [UInt8]) -> Void) throws {
+        try file.write { out in
+            body(&out)
+            out.append(0x0A)
+        }
+        count += 1
+    }
+}

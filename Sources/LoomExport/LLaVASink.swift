@@ -1,0 +1,35 @@
+import LoomCore
+import LoomStore
+
+/// LLaVA-1.5 JSON: `{"id", "image", "conversations": [{"from", "value"}]}`; `image` omitted for text-only rows.
+final class LLaVASink: FormatSink {
+    private let context: SinkContext
+    private let output: JSONArrayFile
+
+    init(_ context: SinkContext) throws {
+        self.context = context
+        output = try JSONArrayFile(url: context.folder.appendingPathComponent(context.fileName("json")))
+    }
+
+    func add(_ row: ExportRow, media: MediaLookup) throws {
+        let image = try row.media.first.map { try context.placer.place($0, lookup: media).path }
+        try output.append { out in
+            out.append(contentsOf: #"{"id": "#.utf8)
+            JSONText.appendQuoted(row.id, to: &out)
+            if let image {
+                out.append(contentsOf: #", "image": "#.utf8)
+                JSONText.appendQuoted(image, to: &out)
+            }
+            out.append(contentsOf: #", "conversations": "#.utf8)
+            ConversationJSON.appendShareGPT(row.turns, to: &out)
+            out.append(0x7D)
+        }
+    }
+
+    func finish() throws -> [String] {
+        try output.finish()
+        return [output.file.url.lastPathComponent]
+    }
+
+    func abandon() { output.file.abandon() }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import LoomCore
+import LoomStore
+
+/// LLaMA-Factory `sharegpt` formatting: a JSON array of `{"messages": [{"role", "content"}], "images": [...]}`,
+/// with as many `<image>` in the messages as paths in `images` (always a list, empty for text-only rows).
+final class LlamaFactorySink: FormatSink {
+    private let context: SinkContext
+    private let output: JSONArrayFile
+
+    init(_ context: SinkContext) throws {
+        self.context = context
+        output = try JSONArrayFile(url: context.folder.appendingPathComponent(context.fileName("json")))
+    }
+
+    func add(_ row: ExportRow, media: MediaLookup) throws {
+        let images = try row.media.map { try context.placer.place($0, lookup: media).path }
+        try output.append { out in
+            out.append(contentsOf: #"{"messages": "#.utf8)
+            ConversationJSON.appendRoleContent(row.turns, to: &out)
+            out.append(contentsOf: #", "images": "#.utf8)
+            ConversationJSON.appendStrings(images, to: &out)
+            out.append(0x7D)
+        }
+    }
+
+    func finish() throws -> [String] {
+        try output.finish()
+        return [output.file.url.lastPathComponent]
+    }
+
+    func abandon() { output.file.abandon() }
+}
+
+/// `dataset_info.json`: one ready entry per data file, named `NAME` or `NAME_SPLIT`, so a user points
+/// `dataset_dir` at the export folder and names the entries in `dataset` / `eval_dataset`. Giving `tags` replaces
+/// all of LLaMA-Factory's default tags, so the system tag is named too. No entry sets `split`: a JSON file
+/// loads as a single "train" split and any other value fails.
+enum LlamaFactoryDatasetInfo {
+    static func write(folder: URL, name: String, files: [(split: String?, file: String)]) throws {
+        var out: [UInt8] = Array("{".utf8)
+        for (index, entry) in files.enumerated() {
+            out.append(contentsOf: (index == 0 ? "\n  " : ",\n  ").utf8)
+            JSONText.appendQuoted(entry.split.map { "\(name)_\($0)" } ?? name, to: &out)
+            out.append(contentsOf: ": {\"file_name\": ".utf8)
+            JSONText.appendQuoted(entry.file, to: &out)
+            out.append(contentsOf: """
+                , "formatting": "sharegpt", "columns": {"messages": "messages", "images": "images"}, \
+                "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant", "system_tag": "system"}}
+                """.utf8)
+        }
+        out.append(contentsOf: "\n}\n".utf8)
+        let file = try ExportFile(url: folder.appendingPathComponent("dataset_info.json"))
+        try file.write { $0.append(contentsOf: out) }
+        try file.finish()
+    }
+}

@@ -1,0 +1,40 @@
+import LoomCore
+import LoomStore
+
+/// Mantis in its Hugging Face form, as JSON Lines: `{"id", "images": [{"bytes": null, "path"}],
+/// "conversation": [{"role", "content"}]}`. `datasets` reads `images` as a list of `{bytes, path}` structs, the
+/// shape of its `Image` feature, so `cast_column("images", Sequence(Image()))` turns them into images; `Image`
+/// opens a relative path from the working directory, so cast from the export folder.
+final class MantisHFSink: FormatSink {
+    private let context: SinkContext
+    private let output: JSONLinesFile
+
+    init(_ context: SinkContext) throws {
+        self.context = context
+        output = try JSONLinesFile(url: context.folder.appendingPathComponent(context.fileName("jsonl")))
+    }
+
+    func add(_ row: ExportRow, media: MediaLookup) throws {
+        let images = try row.media.map { try context.placer.place($0, lookup: media).path }
+        try output.append { out in
+            out.append(contentsOf: #"{"id": "#.utf8)
+            JSONText.appendQuoted(row.id, to: &out)
+            out.append(contentsOf: #", "images": ["#.utf8)
+            for (index, image) in images.enumerated() {
+                out.append(contentsOf: (index == 0 ? #"{"bytes": null, "path": "# : #", {"bytes": null, "path": "#).utf8)
+                JSONText.appendQuoted(image, to: &out)
+                out.append(0x7D)
+            }
+            out.append(contentsOf: #"], "conversation": "#.utf8)
+            ConversationJSON.appendRoleContent(row.turns, to: &out)
+            out.append(0x7D)
+        }
+    }
+
+    func finish() throws -> [String] {
+        try output.file.finish()
+        return [output.file.url.lastPathComponent]
+    }
+
+    func abandon() { output.file.abandon() }
+}

@@ -1,0 +1,34 @@
+import LoomCore
+import LoomStore
+
+/// Mantis local JSON: `{"id", "images": [paths relative to the JSON file], "conversations": [{"from", "value"}]}`
+/// with one `<image>` per image, in order.
+final class MantisSink: FormatSink {
+    private let context: SinkContext
+    private let output: JSONArrayFile
+
+    init(_ context: SinkContext) throws {
+        self.context = context
+        output = try JSONArrayFile(url: context.folder.appendingPathComponent(context.fileName("json")))
+    }
+
+    func add(_ row: ExportRow, media: MediaLookup) throws {
+        let images = try row.media.map { try context.placer.place($0, lookup: media).path }
+        try output.append { out in
+            out.append(contentsOf: #"{"id": "#.utf8)
+            JSONText.appendQuoted(row.id, to: &out)
+            out.append(contentsOf: #", "images": "#.utf8)
+            ConversationJSON.appendStrings(images, to: &out)
+            out.append(contentsOf: #", "conversations": "#.utf8)
+            ConversationJSON.appendShareGPT(row.turns, to: &out)
+            out.append(0x7D)
+        }
+    }
+
+    func finish() throws -> [String] {
+        try output.finish()
+        return [output.file.url.lastPathComponent]
+    }
+
+    func abandon() { output.file.abandon() }
+}

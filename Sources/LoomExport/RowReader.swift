@@ -1,0 +1,84 @@
+import Foundation
+import LoomStore
+
+/// Reads an export's rows on a thread of its own, a few batches ahead, while the exporting thread formats and
+/// writes them: reading the store and parsing conversations is about half of an export's work.
+///
+/// Memory is bounded by `depth` batches of `batchSize` rows.
+final class RowReader: @unchecked Sendable {
+    static let batchSize = 1024
+    static let depth = 4
+
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var ready: [[ExportRow]] = []
+    private var done = false
+    private var failure: (any Error)?
+    private var stopped = false
+
+    private struct Stopped: Error {}
+
+    init(store: RunStore, selection: RecordSelection, order: RunStore.RecordOrder) {
+        let thread = Thread { [self] in
+            do {
+                var batch: [ExportRow] = []
+                batch.reserveCapacity(Self.batchSize)
+                try store.forEachExportRow(selection, order: order) { row, _ in
+                    batch.append(row)
+                    if batch.count == Self.batchSize {
+                        try hand(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { try hand(batch) }
+                finish(nil)
+            } catch is Stopped {
+                finish(nil)
+            } catch {
+                finish(error)
+            }
+        }
+        thread.name = "loom-export-reader"
+        thread.start()
+    }
+
+    private func hand(_ batch: [ExportRow]) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.count >= Self.depth && !stopped { condition.wait() }
+        if stopped { throw Stopped() }
+        ready.append(batch)
+        condition.broadcast()
+    }
+
+    private func finish(_ error: (any Error)?) {
+        condition.lock()
+        done = true
+        failure = error
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next batch in order, nil at the end; rethrows what stopped the reading.
+    func next() throws -> [ExportRow]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty && !done { condition.wait() }
+        if !ready.isEmpty {
+            let batch = ready.removeFirst()
+            condition.broadcast()
+            return batch
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// Stops the reading thread (after a failure on the writing side) and waits until it has let go of the store.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        while !done { condition.wait() }
+        condition.unlock()
+    }
+}

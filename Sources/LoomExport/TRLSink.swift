@@ -1,0 +1,48 @@
+import LoomCore
+import LoomStore
+
+/// Hugging Face TRL's conversational vision format, as JSON Lines: `{"images": [...], "messages": [{"role",
+/// "content": [{"type": "image"} | {"type": "text", "text"}]}]}`. Each image part stands where its `<image>`
+/// placeholder stood and maps, in order, to the `images` column.
+final class TRLSink: FormatSink {
+    private let context: SinkContext
+    private let output: JSONLinesFile
+
+    init(_ context: SinkContext) throws {
+        self.context = context
+        output = try JSONLinesFile(url: context.folder.appendingPathComponent(context.fileName("jsonl")))
+    }
+
+    func add(_ row: ExportRow, media: MediaLookup) throws {
+        let images = try row.media.map { try context.placer.place($0, lookup: media).path }
+        try output.append { out in
+            out.append(contentsOf: #"{"images": "#.utf8)
+            ConversationJSON.appendStrings(images, to: &out)
+            out.append(contentsOf: #", "messages": ["#.utf8)
+            for (index, turn) in row.turns.enumerated() {
+                if index > 0 { out.append(contentsOf: ", ".utf8) }
+                out.append(contentsOf: (turn.role == .user ? #"{"role": "user", "content": ["# : #"{"role": "assistant", "content": ["#).utf8)
+                for (partIndex, part) in InterleavedText.parts(of: turn.text).enumerated() {
+                    if partIndex > 0 { out.append(contentsOf: ", ".utf8) }
+                    switch part {
+                    case .image:
+                        out.append(contentsOf: #"{"type": "image"}"#.utf8)
+                    case .text(let text):
+                        out.append(contentsOf: #"{"type": "text", "text": "#.utf8)
+                        JSONText.appendQuoted(text, to: &out)
+                        out.append(0x7D)
+                    }
+                }
+                out.append(contentsOf: "]}".utf8)
+            }
+            out.append(contentsOf: "]}".utf8)
+        }
+    }
+
+    func finish() throws -> [String] {
+        try output.file.finish()
+        return [output.file.url.lastPathComponent]
+    }
+
+    func abandon() { output.file.abandon() }
+}

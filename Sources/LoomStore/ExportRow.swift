@@ -1,0 +1,28 @@
+import LoomCore
+
+/// One record as the exports need it: its conversation and labels, read without decoding the whole record.
+public struct ExportRow: Sendable, Hashable {
+    public var id: String
+    public var sampleID: String
+    /// Media ids in the order the `<image>` placeholders refer to them.
+    public var media: [String]
+    public var turns: [Turn]
+    public var type: String
+    public var domain: String
+    public var skill: String?
+    public var language: String
+
+    public init(
+        id: String, sampleID: String, media: [String], turns: [Turn], type: String, domain: String, skill: String?,
+        language: String
+    ) {
+        self.id = id
+        self.sampleID = sampleID
+        self.media = media
+        self.turns = turns
+        self.type = type
+        self.domain = domain
+        self.skill = skill
+        self.language = language
+    }
+}

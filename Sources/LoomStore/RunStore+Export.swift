@@ -1,0 +1,114 @@
+import GRDB
+import LoomCore
+
+extension RunStore {
+    /// A read that scans the whole records table without memory-mapping it. Export scans touch every page once,
+    /// in id order scattered over the file: mapped, those pages would all count as the process's resident memory
+    /// (past 200 MB on a million records), for no speed gained over plain reads.
+    func readUnmapped<T>(_ body: (Database) throws -> T) throws -> T {
+        try read { db in
+            try db.execute(sql: "PRAGMA mmap_size = 0")
+            defer { try? db.execute(sql: "PRAGMA mmap_size = \(Self.mmapSize)") }
+            return try body(db)
+        }
+    }
+
+    /// The order records are streamed in.
+    public enum RecordOrder: Sendable {
+        case id
+        /// Grouped by sample (records about the same media together), by id within a sample.
+        case sample
+    }
+
+    /// Streams the selected records, with a media lookup that works inside the same read.
+    ///
+    /// - Throws: `LoomError` of kind `.store` naming the record whose stored conversation cannot be read.
+    public func forEachExportRow(
+        _ selection: RecordSelection, order: RecordOrder = .id, _ body: (ExportRow, _ media: (String) throws -> MediaItem?) throws -> Void
+    ) throws {
+        let (condition, arguments) = selection.sqlCondition
+        try readUnmapped { db in
+            let lookup = try Self.mediaLookup(db)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, sample_id, media_ids, sharegpt, type, domain, skill, language FROM records\(condition)
+                    ORDER BY \(order == .id ? "id" : "sample_id, id")
+                    """,
+                arguments: arguments)
+            while let row = try rows.next() {
+                // Columns by position: the SELECT above fixes their order, and name lookups cost more.
+                let id: String = row[0]
+                let conversation: String = row[3]
+                guard let turns = Turn.turns(fromShareGPT: conversation) else {
+                    throw LoomError(.store, "the stored conversation is not a ShareGPT list", subject: "record \(id)")
+                }
+                let media: String = row[2]
+                try body(
+                    ExportRow(
+                        id: id, sampleID: row[1], media: Self.commaSeparated(media),
+                        turns: turns, type: row[4], domain: row[5], skill: row[6], language: row[7]),
+                    lookup)
+            }
+        }
+    }
+
+    /// The items of a comma-separated list, split on bytes (splitting a `String` compares grapheme clusters).
+    static func commaSeparated(_ list: String) -> [String] {
+        if list.isEmpty { return [] }
+        return list.utf8.split(separator: 0x2C).map { String(Substring($0)) }
+    }
+
+    /// Streams the selected records' ids and media ids in id order (what splitting by image needs).
+    public func forEachRecordMedia(_ selection: RecordSelection, _ body: (_ id: String, _ media: [Substring]) throws -> Void) throws {
+        let (condition, arguments) = selection.sqlCondition
+        try readUnmapped { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, media_ids FROM records\(condition) ORDER BY id", arguments: arguments)
+            while let row = try rows.next() {
+                let media: String = row[1]
+                try body(row[0], media.isEmpty ? [] : media.split(separator: ","))
+            }
+        }
+    }
+
+    /// How many records the selection leaves out only for their quality flags (0 unless it excludes them).
+    public func recordsLeftOutForFlags(_ selection: RecordSelection) throws -> Int {
+        guard selection.flags == .exclude else { return 0 }
+        var flagged = selection
+        flagged.flags = .only
+        let (condition, arguments) = flagged.sqlCondition
+        return try readUnmapped { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records\(condition)", arguments: arguments) ?? 0
+        }
+    }
+
+    /// Each ingested image that is a near-duplicate (perceptual hash) of another, with the one it duplicates.
+    public func forEachNearDuplicateImage(_ body: (_ image: String, _ original: String) throws -> Void) throws {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, duplicate_of FROM images WHERE duplicate_of IS NOT NULL")
+            while let row = try rows.next() { try body(row[0], row[1]) }
+        }
+    }
+}
+
+extension RunStore {
+    /// Streams every medium's path (relative to the run directory).
+    public func forEachMediaPath(_ body: (String) throws -> Void) throws {
+        try read { db in
+            let paths = try String.fetchCursor(db, sql: "SELECT path FROM media ORDER BY id")
+            while let path = try paths.next() { try body(path) }
+        }
+    }
+}
+
+extension RunStore {
+    /// Streams every medium in id order.
+    public func forEachMediaItem(_ body: (MediaItem) throws -> Void) throws {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, kind, path, format, width, height FROM media ORDER BY id")
+            while let row = try rows.next() {
+                try body(MediaItem(id: row[0], kind: MediaKind(rawValue: row[1]) ?? .image, path: row[2], format: row[3], width: row[4], height: row[5]))
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import LoomEngine
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Read a LLaVA, Mantis or LLaMA-Factory training file into a run directory and check its quality.",
+        discussion: """
+            The run directory then works like any other: loom stats, loom card, loom export, review.
+            Rows that cannot be used (broken turns, more <image> than images, missing or corrupt images) are
+            listed by `loom status` with their reasons.
+            """)
+
+    @Argument(help: "The training file (.json array or .jsonl).")
+    var file: String
+
+    @Option(help: "The run directory to create or add to.")
+    var output: String
+
+    @Option(help: "The file's format: llava, mantis, llamafactory or auto (by each row's keys).")
+    var format: String = "auto"
+
+    @Option(help: "The folder image paths are relative to (default: the file's folder).")
+    var images: String?
+
+    @Option(help: "The domain the records get.")
+    var domain: String = "imported"
+
+    @Option(help: "The language code the records get.")
+    var language: String = "en"
+
+    @Flag(help: "Do not run the quality checks after importing.")
+    var noQuality = false
+
+    func run() async throws {
+        guard let format = DatasetImporter.Format(rawValue: format) else {
+            throw ValidationError("--format: '\(format)' is not one of: \(DatasetImporter.Format.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let importer = DatasetImporter(
+            file: URL(fileURLWithPath: file), format: format, imageRoot: images.map { URL(fileURLWithPath: $0) },
+            output: URL(fileURLWithPath: output), domain: .init(rawValue: domain), language: language)
+        let summary = try reportingErrors { try importer.run() }
+        print("Imported \(summary.records) of \(summary.rows) rows, \(summary.images) images -> \(summary.output)")
+        if summary.rejected > 0 {
+            print("\(summary.rejected) rows left out:")
+            for problem in summary.firstProblems { print("  \(problem)") }
+        }
+        guard !noQuality else { return }
+        let quality = try await reportingErrors { try await DatasetImporter.checkQuality(of: URL(fileURLWithPath: output)) }
+        print(Report.quality(quality.summary, records: quality.records, flagged: quality.flagged))
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import LoomEngine
+import LoomExport
+import LoomStore
+import Testing
+
+/// Every export loaded by its real consumer: Hugging Face `datasets`, `webdataset` and checkers written to the
+/// rules of LLaMA-Factory's sharegpt converter, the Mantis loader and the Otter MIMIC-IT loader
+/// (`scripts/consumers/`). `make test` builds their virtual environment and sets `LOOM_CONSUMER_PYTHON`.
+@Suite("Exports loaded by their consumers", .serialized)
+struct ConsumerExportTests {
+    private static let scripts = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts/consumers")
+
+    /// The run every test exports from: singles, pairs, sets and sequences, so every format sees one and
+    /// several images per record.
+    private static func run() async throws -> (RunStore, URL, URL) {
+        let fixture = try RunFixture(singles: 8, pairs: 3, sets: 2, sequences: 2)
+        _ = try await fixture.runner().run()
+        return (try RunStore(directory: fixture.runDirectory), fixture.runDirectory, fixture.folder)
+    }
+
+    /// Runs a checker with the consumers' Python; records an issue with its output when it fails.
+    @discardableResult
+    private func check(_ script: String, _ arguments: [String]) throws -> Bool {
+        guard let python = ProcessInfo.processInfo.environment["LOOM_CONSUMER_PYTHON"], !python.isEmpty else {
+            Issue.record("LOOM_CONSUMER_PYTHON is not set: run the suite with `make test`, which builds the consumers' virtual environment (scripts/consumer-venv.sh)")
+            return false
+        }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("loom-check-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Self.scripts.appendingPathComponent(script).path] + arguments
+        // Output goes to a file, not a pipe: a chatty checker can never block on a full pipe.
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 0, "\(script) \(arguments.joined(separator: " ")) failed:\n\(text)")
+        return process.terminationStatus == 0
+    }
+
+    private func export(_ format: ExportFormat, _ options: ExportOptions = ExportOptions(), from run: (RunStore, URL, URL)) throws -> (ExportSummary, URL) {
+        let folder = run.2.appendingPathComponent("export-\(format.rawValue)")
+        let summary = try ExportWriter(store: run.0, runDirectory: run.1).export(format, to: folder, options: options)
+        #expect(summary.records > 0, "\(format) wrote no records")
+        return (summary, folder)
+    }
+
+    @Test("datasets.load_dataset reads every JSON and JSONL export with the expected rows and features")
+    func jsonExports() async throws {
+        let run = try await Self.run()
+        for format in [ExportFormat.llava, .mantis, .mantisHF, .llamafactory, .trl, .openai] {
+            let (summary, folder) = try export(format, from: run)
+            try check("check_json_export.py", [format.rawValue, folder.appendingPathComponent(summary.files[0]).path, String(summary.records)])
+        }
+    }
+
+    @Test("the Mantis loader's rules hold on every record, single- and multi-image")
+    func mantis() async throws {
+        let run = try await Self.run()
+        let (summary, folder) = try export(.mantis, ExportOptions(selection: RecordSelection(media: .any)), from: run)
+        try check("check_mantis.py", [folder.appendingPathComponent(summary.files[0]).path])
+    }
+
+    @Test("LLaMA-Factory's sharegpt rules hold for every dataset_info.json entry, split into train and validation")
+    func llamaFactory() async throws {
+        let run = try await Self.run()
+        let plan = try SplitPlan.parse("train=0.8,validation=0.2", seed: 1)
+        let (_, folder) = try export(.llamafactory, ExportOptions(splits: plan), from: run)
+        try check("check_llamafactory.py", [folder.path])
+    }
+
+    @Test("webdataset iterates the shards and yields every sample whole")
+    func webDataset() async throws {
+        let run = try await Self.run()
+        let (summary, folder) = try export(.webdataset, ExportOptions(shardRecords: 7), from: run)
+        #expect(summary.files.filter { $0.hasSuffix(".tar") }.count > 1)
+        try check("check_webdataset.py", [folder.path, String(summary.records)])
+    }
+
+    @Test("the MIMIC-IT files satisfy the Otter loader: ids resolve, base64 decodes to images, no query is an example")
+    func mimicit() async throws {
+        let run = try await Self.run()
+        let (_, folder) = try export(.mimicit, from: run)
+        try check("check_mimicit.py", [folder.path, "LM"])
+    }
+
+    @Test("the Hugging Face folder loads with its card's configs, split by split")
+    func huggingFaceFolder() async throws {
+        let run = try await Self.run()
+        let plan = try SplitPlan.parse("train=0.7,validation=0.15,test=0.15", seed: 2)
+        let (summary, folder) = try export(.hf, ExportOptions(splits: plan, license: "cc-by-4.0"), from: run)
+        let expected = "{" + summary.splits.map { "\"\($0.name)\": \($0.records)" }.joined(separator: ", ") + "}"
+        try check("check_hf_folder.py", [folder.path, expected])
+    }
+
+    @Test("token counts from tokenizer.json files match Hugging Face tokenizers in four BPE families")
+    func tokenizerCounts() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-tokenizers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let texts = [
+            "", "How many red cubes are there in the image?", "Image 1: \nImage 2: \nWhat changed between image 1 and image 2?",
+            "A blue metal sphere sits behind a green rubber cube.\nPlease answer with a single word.",
+            "Les objets rouges sont à gauche; die Kugel ist grün.", "画像の中に赤い立方体はいくつありますか？",
+            "Numbers 12345678, 3.14159 and 2026-11-22; emoji 🙂🚀 and tabs\tand  double  spaces.",
+            "It's the cube's colour they've named, isn't it? I'LL SEE.", "   leading and trailing   ", "\n\n\n",
+            "Zebra-quokka xylophone!! unseen wörds ÅÄÖ ñandú",
+        ]
+        let textsFile = folder.appendingPathComponent("texts.json")
+        try JSONSerialization.data(withJSONObject: texts).write(to: textsFile)
+        guard try check("tokenizer_counts.py", [textsFile.path, folder.path]) else { return }
+        let expected = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("counts.json"))) as? [String: [Int]])
+        #expect(expected.count == 4)
+        for (name, counts) in expected.sorted(by: { $0.key < $1.key }) {
+            let counter = try BPETokenCounter(contentsOf: folder.appendingPathComponent("\(name).json"))
+            for (text, count) in zip(texts, counts) {
+                #expect(counter.count(text) == count, "\(name): \(text.debugDescription)")
+            }
+        }
+    }
+}
