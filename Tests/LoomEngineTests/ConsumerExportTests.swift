@@ -76,10 +76,12 @@ struct ConsumerExportTests {
         try check("check_llamafactory.py", [folder.path])
     }
 
-    @Test("webdataset iterates the shards and yields every sample whole")
+    @Test("webdataset iterates the shards of every split and yields every sample whole")
     func webDataset() async throws {
         let run = try await Self.run()
-        let (summary, folder) = try export(.webdataset, ExportOptions(shardRecords: 7), from: run)
+        let plan = try SplitPlan.parse("train=0.7,validation=0.3", seed: 4)
+        let (summary, folder) = try export(.webdataset, ExportOptions(splits: plan, shardRecords: 7), from: run)
+        #expect(summary.files.contains("train-shards.json") && summary.files.contains("validation-shards.json"))
         #expect(summary.files.filter { $0.hasSuffix(".tar") }.count > 1)
         try check("check_webdataset.py", [folder.path, String(summary.records)])
     }
