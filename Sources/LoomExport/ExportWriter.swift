@@ -31,7 +31,7 @@ public struct ExportWriter: Sendable {
         } else if selection.media == nil {
             selection.media = format.defaultMedia
         }
-        try Self.prepare(folder, images: !format.embedsImages)
+        try Self.prepare(folder, images: !format.embedsImages, insideRun: folder.standardizedFileURL.path.hasPrefix(runDirectory.standardizedFileURL.path + "/"))
         let placer = MediaPlacer(
             runDirectory: runDirectory, imagesFolder: folder.appendingPathComponent("images"), options: options.images,
             writeFiles: writeImageFiles, catalog: try MediaCatalog(store: store))
@@ -145,18 +145,37 @@ public struct ExportWriter: Sendable {
         }
     }
 
+    /// The file that marks a folder as a Loom export: only then may an export clear the folder's `images/`.
+    static let marker = ".loom-export"
+
     /// Creates the folder, and a fresh `images/` in it for formats that place image files (images of an earlier
-    /// export there would otherwise linger and be counted as placed).
-    private static func prepare(_ folder: URL, images: Bool) throws {
+    /// export there would otherwise linger and be counted as placed). An `images/` folder that no Loom export
+    /// made is never touched: the export stops and says so. Folders inside the run directory are Loom's.
+    private static func prepare(_ folder: URL, images: Bool, insideRun: Bool) throws {
         try makeFolder(folder)
-        guard images else { return }
+        let manager = FileManager.default
+        let marker = folder.appendingPathComponent(Self.marker)
         let imagesFolder = folder.appendingPathComponent("images")
-        do {
-            if FileManager.default.fileExists(atPath: imagesFolder.path) { try FileManager.default.removeItem(at: imagesFolder) }
-        } catch {
-            throw LoomError(.export, "cannot clear the images of an earlier export: \(error.localizedDescription)", subject: imagesFolder.path)
+        let ours = insideRun || manager.fileExists(atPath: marker.path)
+        if manager.fileExists(atPath: imagesFolder.path) {
+            guard ours else {
+                throw LoomError(
+                    .export,
+                    "this folder has an images/ folder that Loom did not write; export into an empty or new folder",
+                    subject: folder.path)
+            }
+            do {
+                try manager.removeItem(at: imagesFolder)
+            } catch {
+                throw LoomError(.export, "cannot clear the images of an earlier export: \(error.localizedDescription)", subject: imagesFolder.path)
+            }
         }
-        try makeFolder(imagesFolder)
+        if !manager.fileExists(atPath: marker.path) {
+            guard manager.createFile(atPath: marker.path, contents: Data("written by loom export\n".utf8)) else {
+                throw LoomError(.export, "cannot write in the export folder", subject: folder.path)
+            }
+        }
+        if images { try makeFolder(imagesFolder) }
     }
 
     private static func remove(_ files: [String], in folder: URL) throws {

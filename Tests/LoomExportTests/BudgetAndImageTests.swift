@@ -124,6 +124,21 @@ struct ExportImageTests {
         }
     }
 
+    @Test("an images/ folder Loom did not write is never cleared: the export stops and says why")
+    func foreignImages() throws {
+        let fixture = try ExportFixture()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-mine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("images"), withIntermediateDirectories: true)
+        let precious = folder.appendingPathComponent("images/holiday.jpg")
+        try Data("my photo".utf8).write(to: precious)
+        #expect {
+            try ExportWriter(store: fixture.store, runDirectory: fixture.runDirectory).export(.llava, to: folder)
+        } throws: { error in
+            "\(error)".contains("images/ folder that Loom did not write")
+        }
+        #expect(FileManager.default.contents(atPath: precious.path) == Data("my photo".utf8))
+    }
+
     @Test("an export into an existing folder replaces its files and leaves no partial file")
     func reexport() throws {
         let fixture = try ExportFixture()
@@ -134,7 +149,7 @@ struct ExportImageTests {
         let summary = try writer.export(.trl, to: folder)
         #expect(summary.images == 4)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        #expect(names == ["data.jsonl", "images"])
+        #expect(names == [".loom-export", "data.jsonl", "images"])
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("images/stale.png").path))
     }
 }
