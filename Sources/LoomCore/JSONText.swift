@@ -80,20 +80,44 @@ public enum JSONText {
     }
 }
 
+/// The two ways trainers' JSON spells a conversation's turns.
+public enum TurnKeys: Sendable {
+    /// `{"from": "human"|"gpt", "value": …}`: LLaVA, Mantis, LLaMA-Factory's sharegpt with default tags.
+    case shareGPT
+    /// `{"role": "user"|"assistant", "content": …}`: OpenAI-style messages.
+    case roleContent
+
+    fileprivate func opening(_ role: Role) -> String {
+        switch (self, role) {
+        case (.shareGPT, .user): #"{"from": "human", "value": "#
+        case (.shareGPT, .assistant): #"{"from": "gpt", "value": "#
+        case (.roleContent, .user): #"{"role": "user", "content": "#
+        case (.roleContent, .assistant): #"{"role": "assistant", "content": "#
+        }
+    }
+}
+
+extension JSONText {
+    /// Appends the turns as a JSON list of objects with the given keys, texts as they are.
+    public static func appendTurns(_ turns: [Turn], keys: TurnKeys, to out: inout [UInt8]) {
+        out.append(0x5B)
+        for (index, turn) in turns.enumerated() {
+            if index > 0 { out.append(contentsOf: ", ".utf8) }
+            out.append(contentsOf: keys.opening(turn.role).utf8)
+            appendQuoted(turn.text, to: &out)
+            out.append(0x7D)
+        }
+        out.append(0x5D)
+    }
+}
+
 extension Record {
     /// The conversation in ShareGPT form, `[{"from": "human"|"gpt", "value": …}]`: what LLaVA, Mantis and
     /// LLaMA-Factory's sharegpt format read.
     public var shareGPTJSON: String {
         var out: [UInt8] = []
         out.reserveCapacity(64 + turns.reduce(0) { $0 + $1.text.utf8.count + 32 })
-        out.append(0x5B)
-        for (index, turn) in turns.enumerated() {
-            if index > 0 { out.append(contentsOf: ", ".utf8) }
-            out.append(contentsOf: (turn.role == .user ? #"{"from": "human", "value": "# : #"{"from": "gpt", "value": "#).utf8)
-            JSONText.appendQuoted(turn.text, to: &out)
-            out.append(0x7D)
-        }
-        out.append(0x5D)
+        JSONText.appendTurns(turns, keys: .shareGPT, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 }

@@ -4,26 +4,19 @@ import LoomCore
 enum ConversationJSON {
     /// `[{"from": "human"|"gpt", "value": …}]` (LLaVA, Mantis).
     static func appendShareGPT(_ turns: [Turn], to out: inout [UInt8]) {
-        out.append(0x5B)
-        for (index, turn) in turns.enumerated() {
-            if index > 0 { out.append(contentsOf: ", ".utf8) }
-            out.append(contentsOf: (turn.role == .user ? #"{"from": "human", "value": "# : #"{"from": "gpt", "value": "#).utf8)
-            JSONText.appendQuoted(turn.text, to: &out)
-            out.append(0x7D)
-        }
-        out.append(0x5D)
+        JSONText.appendTurns(turns, keys: .shareGPT, to: &out)
     }
 
     /// `[{"role": "user"|"assistant", "content": …}]` with the text as it is (LLaMA-Factory, Mantis HF, HF folder).
     static func appendRoleContent(_ turns: [Turn], to out: inout [UInt8]) {
-        out.append(0x5B)
-        for (index, turn) in turns.enumerated() {
-            if index > 0 { out.append(contentsOf: ", ".utf8) }
-            out.append(contentsOf: (turn.role == .user ? #"{"role": "user", "content": "# : #"{"role": "assistant", "content": "#).utf8)
-            JSONText.appendQuoted(turn.text, to: &out)
-            out.append(0x7D)
-        }
-        out.append(0x5D)
+        JSONText.appendTurns(turns, keys: .roleContent, to: &out)
+    }
+
+    /// `{"type": "text", "text": …}`: a text part of typed content (TRL, OpenAI).
+    static func appendTextPart(_ text: String, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"type": "text", "text": "#.utf8)
+        JSONText.appendQuoted(text, to: &out)
+        out.append(0x7D)
     }
 
     /// A JSON list of strings.

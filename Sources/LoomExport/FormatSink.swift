@@ -29,8 +29,35 @@ struct SinkContext {
     func fileName(_ fileExtension: String) -> String { "\(split ?? "data").\(fileExtension)" }
 }
 
+/// One data file that records are appended to, one element each.
+protocol RecordFile: AnyObject {
+    var file: ExportFile { get }
+    func append(_ body: (inout [UInt8]) -> Void) throws
+    /// Completes the file and moves it into place.
+    func finish() throws
+}
+
+/// A sink that writes a single data file, one element per record.
+protocol SingleFileSink: FormatSink {
+    associatedtype Output: RecordFile
+    var output: Output { get }
+    /// The file's path relative to the export folder.
+    var outputPath: String { get }
+}
+
+extension SingleFileSink {
+    var outputPath: String { output.file.url.lastPathComponent }
+
+    func finish() throws -> [String] {
+        try output.finish()
+        return [outputPath]
+    }
+
+    func abandon() { output.file.abandon() }
+}
+
 /// A JSON array written one element at a time: `[`, elements separated by `,` and a line break, `]`.
-final class JSONArrayFile {
+final class JSONArrayFile: RecordFile {
     let file: ExportFile
     private(set) var count = 0
 
@@ -55,7 +82,7 @@ final class JSONArrayFile {
 }
 
 /// A JSON Lines file: one element per line.
-final class JSONLinesFile {
+final class JSONLinesFile: RecordFile {
     let file: ExportFile
     private(set) var count = 0
 
@@ -69,5 +96,9 @@ final class JSONLinesFile {
             out.append(0x0A)
         }
         count += 1
+    }
+
+    func finish() throws {
+        try file.finish()
     }
 }

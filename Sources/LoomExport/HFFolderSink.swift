@@ -4,9 +4,9 @@ import LoomStore
 
 /// A Hugging Face dataset folder: `data/<split>.jsonl` (`train` when not split) and the shared `images/`; the
 /// `README.md` card is written once for all splits by `DatasetCardWriter`.
-final class HFFolderSink: FormatSink {
+final class HFFolderSink: SingleFileSink {
     private let context: SinkContext
-    private let output: JSONLinesFile
+    let output: JSONLinesFile
     private let tally: DatasetTally
 
     init(_ context: SinkContext, tally: DatasetTally) throws {
@@ -36,12 +36,7 @@ final class HFFolderSink: FormatSink {
         tally.count(row, split: context.split ?? "train")
     }
 
-    func finish() throws -> [String] {
-        try output.file.finish()
-        return ["data/" + output.file.url.lastPathComponent]
-    }
-
-    func abandon() { output.file.abandon() }
+    var outputPath: String { "data/" + output.file.url.lastPathComponent }
 }
 
 /// What the dataset card says about the records, counted as they are written.

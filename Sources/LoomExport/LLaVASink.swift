@@ -2,9 +2,9 @@ import LoomCore
 import LoomStore
 
 /// LLaVA-1.5 JSON: `{"id", "image", "conversations": [{"from", "value"}]}`; `image` omitted for text-only rows.
-final class LLaVASink: FormatSink {
+final class LLaVASink: SingleFileSink {
     private let context: SinkContext
-    private let output: JSONArrayFile
+    let output: JSONArrayFile
 
     init(_ context: SinkContext) throws {
         self.context = context
@@ -25,11 +25,4 @@ final class LLaVASink: FormatSink {
             out.append(0x7D)
         }
     }
-
-    func finish() throws -> [String] {
-        try output.finish()
-        return [output.file.url.lastPathComponent]
-    }
-
-    func abandon() { output.file.abandon() }
 }

@@ -4,9 +4,9 @@ import LoomStore
 
 /// LLaMA-Factory `sharegpt` formatting: a JSON array of `{"messages": [{"role", "content"}], "images": [...]}`,
 /// with as many `<image>` in the messages as paths in `images` (always a list, empty for text-only rows).
-final class LlamaFactorySink: FormatSink {
+final class LlamaFactorySink: SingleFileSink {
     private let context: SinkContext
-    private let output: JSONArrayFile
+    let output: JSONArrayFile
 
     init(_ context: SinkContext) throws {
         self.context = context
@@ -23,13 +23,6 @@ final class LlamaFactorySink: FormatSink {
             out.append(0x7D)
         }
     }
-
-    func finish() throws -> [String] {
-        try output.finish()
-        return [output.file.url.lastPathComponent]
-    }
-
-    func abandon() { output.file.abandon() }
 }
 
 /// `dataset_info.json`: one ready entry per data file, named `NAME` or `NAME_SPLIT`, so a user points

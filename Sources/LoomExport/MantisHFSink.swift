@@ -5,9 +5,9 @@ import LoomStore
 /// "conversation": [{"role", "content"}]}`. `datasets` reads `images` as a list of `{bytes, path}` structs, the
 /// shape of its `Image` feature, so `cast_column("images", Sequence(Image()))` turns them into images; `Image`
 /// opens a relative path from the working directory, so cast from the export folder.
-final class MantisHFSink: FormatSink {
+final class MantisHFSink: SingleFileSink {
     private let context: SinkContext
-    private let output: JSONLinesFile
+    let output: JSONLinesFile
 
     init(_ context: SinkContext) throws {
         self.context = context
@@ -30,11 +30,4 @@ final class MantisHFSink: FormatSink {
             out.append(0x7D)
         }
     }
-
-    func finish() throws -> [String] {
-        try output.file.finish()
-        return [output.file.url.lastPathComponent]
-    }
-
-    func abandon() { output.file.abandon() }
 }

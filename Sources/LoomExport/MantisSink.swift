@@ -3,9 +3,9 @@ import LoomStore
 
 /// Mantis local JSON: `{"id", "images": [paths relative to the JSON file], "conversations": [{"from", "value"}]}`
 /// with one `<image>` per image, in order.
-final class MantisSink: FormatSink {
+final class MantisSink: SingleFileSink {
     private let context: SinkContext
-    private let output: JSONArrayFile
+    let output: JSONArrayFile
 
     init(_ context: SinkContext) throws {
         self.context = context
@@ -24,11 +24,4 @@ final class MantisSink: FormatSink {
             out.append(0x7D)
         }
     }
-
-    func finish() throws -> [String] {
-        try output.finish()
-        return [output.file.url.lastPathComponent]
-    }
-
-    func abandon() { output.file.abandon() }
 }

@@ -3,9 +3,9 @@ import LoomStore
 
 /// OpenAI chat JSONL (fine-tuning and batch style): user content as typed parts with each image embedded as a
 /// `data:` URL where its placeholder stood; assistant content as plain text.
-final class OpenAIChatSink: FormatSink {
+final class OpenAIChatSink: SingleFileSink {
     private let context: SinkContext
-    private let output: JSONLinesFile
+    let output: JSONLinesFile
 
     init(_ context: SinkContext) throws {
         self.context = context
@@ -42,9 +42,7 @@ final class OpenAIChatSink: FormatSink {
                         Base64.append(image.bytes, to: &out)
                         out.append(contentsOf: "\"}}".utf8)
                     case .text(let text):
-                        out.append(contentsOf: #"{"type": "text", "text": "#.utf8)
-                        JSONText.appendQuoted(text, to: &out)
-                        out.append(0x7D)
+                        ConversationJSON.appendTextPart(text, to: &out)
                     }
                 }
                 out.append(contentsOf: "]}".utf8)
@@ -52,11 +50,4 @@ final class OpenAIChatSink: FormatSink {
             out.append(contentsOf: "]}".utf8)
         }
     }
-
-    func finish() throws -> [String] {
-        try output.file.finish()
-        return [output.file.url.lastPathComponent]
-    }
-
-    func abandon() { output.file.abandon() }
 }

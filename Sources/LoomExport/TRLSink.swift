@@ -4,9 +4,9 @@ import LoomStore
 /// Hugging Face TRL's conversational vision format, as JSON Lines: `{"images": [...], "messages": [{"role",
 /// "content": [{"type": "image"} | {"type": "text", "text"}]}]}`. Each image part stands where its `<image>`
 /// placeholder stood and maps, in order, to the `images` column.
-final class TRLSink: FormatSink {
+final class TRLSink: SingleFileSink {
     private let context: SinkContext
-    private let output: JSONLinesFile
+    let output: JSONLinesFile
 
     init(_ context: SinkContext) throws {
         self.context = context
@@ -28,9 +28,7 @@ final class TRLSink: FormatSink {
                     case .image:
                         out.append(contentsOf: #"{"type": "image"}"#.utf8)
                     case .text(let text):
-                        out.append(contentsOf: #"{"type": "text", "text": "#.utf8)
-                        JSONText.appendQuoted(text, to: &out)
-                        out.append(0x7D)
+                        ConversationJSON.appendTextPart(text, to: &out)
                     }
                 }
                 out.append(contentsOf: "]}".utf8)
@@ -38,11 +36,4 @@ final class TRLSink: FormatSink {
             out.append(contentsOf: "]}".utf8)
         }
     }
-
-    func finish() throws -> [String] {
-        try output.file.finish()
-        return [output.file.url.lastPathComponent]
-    }
-
-    func abandon() { output.file.abandon() }
 }
