@@ -25,6 +25,11 @@ struct SinkContext {
     let placer: MediaPlacer
     let options: ExportOptions
 
+    /// The record's images placed in `images/`, as paths relative to the export folder, in placeholder order.
+    func imagePaths(of row: ExportRow, media: MediaLookup) throws -> [String] {
+        try row.media.map { try placer.place($0, lookup: media).path }
+    }
+
     /// `data.EXT`, or `SPLIT.EXT` in a split export.
     func fileName(_ fileExtension: String) -> String { "\(split ?? "data").\(fileExtension)" }
 }

@@ -22,7 +22,7 @@ final class HFFolderSink: SingleFileSink {
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
-        let images = try row.media.map { try context.placer.place($0, lookup: media).path }
+        let images = try context.imagePaths(of: row, media: media)
         try output.append { out in
             out.append(contentsOf: #"{"id": "#.utf8)
             JSONText.appendQuoted(row.id, to: &out)

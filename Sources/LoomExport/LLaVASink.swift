@@ -12,7 +12,7 @@ final class LLaVASink: SingleFileSink {
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
-        let image = try row.media.first.map { try context.placer.place($0, lookup: media).path }
+        let image = try context.imagePaths(of: row, media: media).first
         try output.append { out in
             out.append(contentsOf: #"{"id": "#.utf8)
             JSONText.appendQuoted(row.id, to: &out)

@@ -14,7 +14,7 @@ final class LlamaFactorySink: SingleFileSink {
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
-        let images = try row.media.map { try context.placer.place($0, lookup: media).path }
+        let images = try context.imagePaths(of: row, media: media)
         try output.append { out in
             out.append(contentsOf: #"{"messages": "#.utf8)
             ConversationJSON.appendRoleContent(row.turns, to: &out)

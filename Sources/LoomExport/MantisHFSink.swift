@@ -15,7 +15,7 @@ final class MantisHFSink: SingleFileSink {
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
-        let images = try row.media.map { try context.placer.place($0, lookup: media).path }
+        let images = try context.imagePaths(of: row, media: media)
         try output.append { out in
             out.append(contentsOf: #"{"id": "#.utf8)
             JSONText.appendQuoted(row.id, to: &out)

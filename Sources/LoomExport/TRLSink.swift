@@ -14,7 +14,7 @@ final class TRLSink: SingleFileSink {
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
-        let images = try row.media.map { try context.placer.place($0, lookup: media).path }
+        let images = try context.imagePaths(of: row, media: media)
         try output.append { out in
             out.append(contentsOf: #"{"images": "#.utf8)
             ConversationJSON.appendStrings(images, to: &out)
