@@ -15,9 +15,10 @@ quickstart: build
 	$(LOOM) run examples/quickstart.yaml
 
 ## Run the test suite. The export tests load exports with real consumers (Hugging Face datasets, webdataset…)
-## from a Python virtual environment that scripts/consumer-venv.sh builds once and caches.
+## from a Python virtual environment that scripts/consumer-venv.sh builds once and caches; the review app's tests
+## drive Debian's chromium through chromedriver (both installed by deps).
 test: deps
-	@python="$$(./scripts/consumer-venv.sh)" && LOOM_CONSUMER_PYTHON="$$python" $(SWIFT) test
+	@python="$$(./scripts/consumer-venv.sh)" && LOOM_CONSUMER_PYTHON="$$python" LOOM_REQUIRE_BROWSER=1 $(SWIFT) test
 
 ## Benchmarks; figures go to BENCHMARKS.md.
 bench: deps

@@ -12,10 +12,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries from Debian, each behind a system-library target with a shim header.
@@ -83,13 +86,30 @@ let package = Package(
             "LoomIngest", "LoomOCR", "LoomLLM", "LoomInstruct", "LoomQuality", "LoomReport",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // Manual correction (MMInstruct's last step): accounts, queues and rounds, leases, versions and the audit
+        // trail, disagreement policies, agreement statistics, per-domain checklists. No HTTP: the web app sits on top.
+        .target(name: "LoomReview", dependencies: [
+            "LoomCore", "LoomStore", "LoomQuality", "Yams", .product(name: "CryptoExtras", package: "swift-crypto"),
+        ], resources: [.copy("Checklists")]),
+        // The review web app: Hummingbird routes, server-rendered Mustache pages, a little plain JavaScript.
+        .target(name: "LoomReviewServer", dependencies: [
+            "LoomReview", "LoomCore", "LoomStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], resources: [.copy("Pages"), .copy("Static")]),
         // The thin command-line front end.
         .executableTarget(name: "loom", dependencies: [
-            "LoomEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "LoomEngine", "LoomReview", "LoomReviewServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks (`make bench`): generation speed without drawing images.
-        .executableTarget(name: "loom-bench", dependencies: ["LoomEngine", "LoomLLM", "LoomMockModel", "LoomQuality"], path: "benchmarks/LoomBench"),
+        .executableTarget(name: "loom-bench", dependencies: [
+            "LoomEngine", "LoomLLM", "LoomMockModel", "LoomQuality", "LoomReview",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], path: "benchmarks/LoomBench"),
         // The mock model endpoint as a process of its own, for benchmarking other clients against the same server.
         .executableTarget(name: "loom-mock-model", dependencies: ["LoomMockModel"], path: "benchmarks/MockModel"),
 
@@ -106,6 +126,12 @@ let package = Package(
         .testTarget(name: "LoomQualityTests", dependencies: ["LoomQuality"]),
         .testTarget(name: "LoomExportTests", dependencies: ["LoomExport", "LoomStore", "LoomMedia", "LoomCore"], exclude: ["Golden"]),
         .testTarget(name: "LoomReportTests", dependencies: ["LoomReport", "LoomStore", "LoomEngine", "LoomMedia"]),
+        .testTarget(name: "LoomReviewTests", dependencies: [
+            "LoomReview", "LoomReviewServer", "LoomStore", "LoomCore",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "LoomEngineTests", dependencies: [
             "LoomEngine", "LoomMedia", "LoomScenes", "LoomStore", "LoomOCR", "LoomRecipe", "LoomMockModel", "LoomCheck",
             "LoomQuality",

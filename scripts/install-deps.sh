@@ -15,7 +15,8 @@ packages=(
   libtesseract-dev     # OCR (ingest)
   tesseract-ocr-eng    # OCR's English model
   libarchive-dev       # WebDataset tar shards (export)
-  chromium             # headless screenshots of the data card (tests)
+  chromium             # headless screenshots of the data card, the review app in a real browser (tests)
+  chromium-driver      # WebDriver for driving chromium in the review app tests
   python3-venv         # the virtual environment of the exports' real consumers (tests)
 )
 

@@ -23,7 +23,19 @@ public struct RecordSelection: Sendable, Hashable, Codable {
         case multiple
     }
 
+    /// Which records manual correction lets through.
+    public enum Review: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Every record, reviewed or not (the default).
+        case any
+        /// Only records the review accepted (by its passes or an adjudicator).
+        case accepted
+        /// Every record except those the review rejected.
+        case notRejected = "not-rejected"
+    }
+
     public var flags: Flags
+    /// nil: any.
+    public var review: Review?
     /// nil: any count in SQL; exports read it as "the format's own" (LLaVA single, Mantis multiple).
     public var media: Media?
     public var domains: Set<String>
@@ -33,9 +45,10 @@ public struct RecordSelection: Sendable, Hashable, Codable {
 
     public init(
         flags: Flags = .exclude, media: Media? = nil, domains: Set<String> = [], types: Set<String> = [],
-        skills: Set<String> = [], languages: Set<String> = []
+        skills: Set<String> = [], languages: Set<String> = [], review: Review? = nil
     ) {
         self.flags = flags
+        self.review = review
         self.media = media
         self.domains = domains
         self.types = types
@@ -56,6 +69,11 @@ public struct RecordSelection: Sendable, Hashable, Codable {
         case .any: break
         case .single: conditions.append("media_count <= 1")
         case .multiple: conditions.append("media_count > 1")
+        }
+        switch review ?? .any {
+        case .any: break
+        case .accepted: conditions.append("id IN (SELECT record_id FROM review_states WHERE status = 'accepted')")
+        case .notRejected: conditions.append("id NOT IN (SELECT record_id FROM review_states WHERE status = 'rejected')")
         }
         for (column, values) in [("domain", domains), ("type", types), ("skill", skills), ("language", languages)]
         where !values.isEmpty {

@@ -382,6 +382,8 @@ public final class RunStore: Sendable {
             return try pool.read(body)
         } catch let error as LoomError {
             throw error
+        } catch let refusal as ReviewRefusal {
+            throw refusal
         } catch {
             throw LoomError(.store, "reading the run store failed: \(Self.explain(error))", subject: url.path)
         }
@@ -390,6 +392,8 @@ public final class RunStore: Sendable {
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.write(body)
+        } catch let refusal as ReviewRefusal {
+            throw refusal
         } catch {
             throw LoomError(.store, "writing the run store failed: \(Self.explain(error))", subject: url.path)
         }

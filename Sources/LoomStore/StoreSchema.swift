@@ -68,6 +68,41 @@ enum StoreSchema {
                         record_id TEXT PRIMARY KEY, ordinal INTEGER NOT NULL, settings TEXT NOT NULL, bands BLOB NOT NULL);
                     """)
         }
+        migrator.registerMigration("v5-review") { db in
+            // Manual correction. A record with no `review_states` row is pending with no passes, so records a
+            // running generation adds are reviewable at once without a row each. `record_versions` keeps every
+            // edit (version 1 is the generated record, copied there on the first edit); the `records` row always
+            // holds the current version, which is what exports read.
+            try db.execute(
+                sql: """
+                    CREATE TABLE reviewers (
+                        name TEXT PRIMARY KEY, role TEXT NOT NULL, password TEXT NOT NULL, created_at REAL NOT NULL);
+                    CREATE TABLE review_sessions (
+                        token_hash TEXT PRIMARY KEY, reviewer TEXT NOT NULL, csrf TEXT NOT NULL,
+                        created_at REAL NOT NULL, expires_at REAL NOT NULL);
+                    CREATE TABLE review_batches (
+                        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, filter TEXT NOT NULL,
+                        created_by TEXT NOT NULL, created_at REAL NOT NULL);
+                    CREATE TABLE review_states (
+                        record_id TEXT PRIMARY KEY, status TEXT NOT NULL, version INTEGER NOT NULL,
+                        passes INTEGER NOT NULL, updated_at REAL NOT NULL);
+                    CREATE INDEX review_states_by_status ON review_states(status, record_id);
+                    CREATE TABLE review_passes (
+                        record_id TEXT NOT NULL, pass INTEGER NOT NULL, reviewer TEXT NOT NULL, verdict TEXT NOT NULL,
+                        reason TEXT, version INTEGER NOT NULL, adjudication INTEGER NOT NULL DEFAULT 0,
+                        created_at REAL NOT NULL, PRIMARY KEY (record_id, pass));
+                    CREATE INDEX review_passes_by_reviewer ON review_passes(reviewer, record_id);
+                    CREATE TABLE review_skips (
+                        record_id TEXT NOT NULL, reviewer TEXT NOT NULL, PRIMARY KEY (record_id, reviewer));
+                    CREATE TABLE review_leases (
+                        record_id TEXT PRIMARY KEY, reviewer TEXT NOT NULL, pass INTEGER NOT NULL, expires_at REAL NOT NULL);
+                    CREATE INDEX review_leases_by_reviewer ON review_leases(reviewer);
+                    CREATE TABLE record_versions (
+                        record_id TEXT NOT NULL, version INTEGER NOT NULL, author TEXT NOT NULL, created_at REAL NOT NULL,
+                        note TEXT NOT NULL, sharegpt TEXT NOT NULL, body TEXT NOT NULL, flagged INTEGER NOT NULL,
+                        PRIMARY KEY (record_id, version));
+                    """)
+        }
         return migrator
     }
 }

@@ -22,6 +22,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Flagged records: exclude, include or only.")
     var flags: String = "exclude"
 
+    @Option(help: "Manual review: any (default), accepted (only records the review accepted) or not-rejected.")
+    var review: String = "any"
+
     @Option(help: "Only these domains (comma-separated).")
     var domains: String?
 
@@ -93,10 +96,11 @@ struct ExportCommand: ParsableCommand {
     private func exportOptions() throws -> ExportOptions {
         var options = ExportOptions()
         options.selection.flags = try choice(RecordSelection.Flags.self, flags, option: "flags")
-        options.selection.domains = Self.list(domains)
-        options.selection.types = Self.list(types)
-        options.selection.skills = Self.list(skills)
-        options.selection.languages = Self.list(languages)
+        options.selection.review = try choice(RecordSelection.Review.self, review, option: "review")
+        options.selection.domains = commaList(domains)
+        options.selection.types = commaList(types)
+        options.selection.skills = commaList(skills)
+        options.selection.languages = commaList(languages)
         if let split { options.splits = try reportingErrors { try SplitPlan.parse(split, seed: seed) } }
         options.images.placement = try choice(ImageOptions.Placement.self, images, option: "images")
         if let imageSize {
@@ -117,17 +121,5 @@ struct ExportCommand: ParsableCommand {
         options.datasetName = name
         options.license = license
         return options
-    }
-
-    private func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ value: String, option: String) throws -> T
-    where T.RawValue == String {
-        guard let parsed = T(rawValue: value) else {
-            throw ValidationError("--\(option): '\(value)' is not one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return parsed
-    }
-
-    private static func list(_ text: String?) -> Set<String> {
-        Set((text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 }

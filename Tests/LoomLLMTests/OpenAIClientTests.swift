@@ -12,8 +12,10 @@ func withMockEndpoint<T>(
     _ body: (MockModelServer, OpenAIClient) async throws -> T
 ) async throws -> T {
     let server = try await MockModelServer.start(responder: responder)
+    // A generous timeout: with the whole suite running on 2 cores a reply can take seconds, and a timed-out
+    // request is retried, which would change the request counts the tests check.
     var configuration = EndpointConfiguration(
-        name: "mock", baseURL: server.baseURL, model: "mock-model", apiKey: "sk-test", concurrency: 4, timeout: 10,
+        name: "mock", baseURL: server.baseURL, model: "mock-model", apiKey: "sk-test", concurrency: 4, timeout: 120,
         maxRetries: 3, initialBackoff: 0.01, maxBackoff: 0.02)
     configure(&configuration)
     let client = OpenAIClient(configuration: configuration)

@@ -10,6 +10,8 @@
 //   loom-bench minhash-corpus OUT [COUNT] [SEED]   writes the near-duplicate corpus and its truth (MinHashCorpus.swift)
 //   loom-bench export-corpus RECIPE OUT RECORDS   a run of RECORDS records, media hard-linked to one PNG (ExportCorpus.swift)
 //   loom-bench minhash --corpus FILE [--limit N] [--threads T]   MinHash LSH near-duplicate detection (MinHashBenchmark.swift)
+//   loom-bench review-setup RUN ANNOTATORS   review accounts and a batch for the load benchmark (ReviewLoadBenchmark.swift)
+//   loom-bench review-load BASE_URL ANNOTATORS SECONDS BATCH   simulated annotators against `loom review serve`
 //
 // Each prints one JSON line: {"scenario", "samples", "records", "seconds", "records_per_second", "peak_rss_mb"}.
 // End-to-end figures come from `loom run` itself (see benchmarks/run.sh).
@@ -59,6 +61,16 @@ if arguments.count >= 3, arguments[1] == "minhash-corpus" {
     let started = Date()
     let written = try MinHashCorpus.write(to: arguments[2], count: count, seed: seed)
     print("{\"texts\":\(written.texts),\"planted_copies\":\(written.copies),\"seconds\":\(Int(Date().timeIntervalSince(started)))}")
+    exit(0)
+}
+if arguments.count == 4, arguments[1] == "review-setup" {
+    print(try runReviewSetup(run: arguments[2], annotators: Int(arguments[3]) ?? 50))
+    exit(0)
+}
+if arguments.count == 6, arguments[1] == "review-load" {
+    let result = try await runReviewLoad(
+        base: arguments[2], annotators: Int(arguments[3]) ?? 50, seconds: Double(arguments[4]) ?? 30, batch: Int64(arguments[5]) ?? 1)
+    print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
     exit(0)
 }
 if arguments.count == 5, arguments[1] == "export-corpus" {

@@ -1,0 +1,261 @@
+import Crypto
+import Foundation
+import LoomCore
+import LoomQuality
+import LoomStore
+
+/// Manual correction of one run: accounts and logins, batches, leasing records to reviewers, verdicts under the
+/// disagreement policy, edits as new versions with the validators re-run, restores, and progress. The web app
+/// and the CLI call this; it holds no HTTP.
+///
+/// Every check-then-change happens inside one store transaction, so concurrent reviewers cannot race past each
+/// other. Time comes from `clock`, so tests move it instead of sleeping.
+public final class ReviewService: Sendable {
+    public let store: RunStore
+    /// The run directory: media paths in the store are relative to it.
+    public let runDirectory: URL
+    public let settings: ReviewSettings
+    public let checklists: ReviewChecklists
+    private let validator: RecordValidator
+    private let hasher: PasswordHasher
+    private let clock: @Sendable () -> Double
+    /// A hash, at this service's cost, of a password nobody has: checked when a login names an unknown account.
+    private let decoyHash: String
+
+    public init(
+        store: RunStore, runDirectory: URL, settings: ReviewSettings, hasher: PasswordHasher = PasswordHasher(),
+        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) throws {
+        self.store = store
+        self.runDirectory = runDirectory.standardizedFileURL
+        self.settings = settings
+        self.hasher = hasher
+        self.clock = clock
+        checklists = try ReviewChecklists()
+        validator = RecordValidator()
+        decoyHash = try hasher.hash(Self.randomToken())
+    }
+
+    /// The review settings a run's recipe stored, or the defaults.
+    public static func storedSettings(_ store: RunStore) throws -> ReviewSettings {
+        guard let json = try store.meta(ReviewSettings.metaKey) else { return ReviewSettings() }
+        do {
+            return try JSONDecoder().decode(ReviewSettings.self, from: Data(json.utf8))
+        } catch {
+            throw LoomError(.store, "the stored review settings cannot be read: \(error)", subject: ReviewSettings.metaKey)
+        }
+    }
+
+    public var now: Double { clock() }
+
+    // MARK: Accounts
+
+    /// Creates an account (or resets its role and password).
+    public func addUser(name: String, role: ReviewerRole, password: String) throws {
+        guard Self.isValidName(name) else {
+            throw LoomError(.usage, "a reviewer name is 1–64 letters, digits, '.', '_' or '-'", subject: name)
+        }
+        guard password.count >= PasswordHasher.minimumLength else {
+            throw LoomError(.usage, "the password is too short: at least \(PasswordHasher.minimumLength) characters", subject: name)
+        }
+        try store.saveReviewer(ReviewerAccount(name: name, role: role, passwordHash: try hasher.hash(password), createdAt: now))
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count)
+            && name.utf8.allSatisfy { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || byte == 0x2E || byte == 0x5F || byte == 0x2D
+            }
+    }
+
+    /// Checks a password and opens a session: the token goes into the cookie, only its hash into the store.
+    /// nil for an unknown name or a wrong password (the caller does not learn which).
+    public func login(name: String, password: String) throws -> ReviewLogin? {
+        guard let account = try store.reviewer(named: name) else {
+            // Spend the same time as a real check, so response times do not tell which names exist.
+            _ = PasswordHasher.verify(password, against: decoyHash)
+            return nil
+        }
+        guard PasswordHasher.verify(password, against: account.passwordHash) else { return nil }
+        let token = Self.randomToken()
+        let csrf = Self.randomToken()
+        let started = now
+        try store.createReviewSession(
+            tokenHash: Self.tokenHash(token), reviewer: account.name, csrf: csrf, now: started,
+            expiresAt: started + settings.sessionSeconds)
+        return ReviewLogin(token: token, csrf: csrf, account: account)
+    }
+
+
+    /// The account and CSRF token of a session cookie's token, if the session is open.
+    public func session(token: String) throws -> ReviewSession? {
+        guard !token.isEmpty, token.utf8.count <= 128 else { return nil }
+        return try store.reviewSession(tokenHash: Self.tokenHash(token), now: now).map {
+            ReviewSession(account: $0.account, csrf: $0.csrf)
+        }
+    }
+
+    public func logout(token: String) throws {
+        try store.deleteReviewSession(tokenHash: Self.tokenHash(token))
+    }
+
+    /// 32 random bytes as hex (session tokens, CSRF tokens).
+    public static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func tokenHash(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: Batches
+
+    public func createBatch(name: String, filter: ReviewBatchFilter, by account: ReviewerAccount) throws -> ReviewBatch {
+        guard account.role == .admin else { throw ReviewRefusal(.forbidden, "only an admin creates batches") }
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 100 else {
+            throw ReviewRefusal(.conflict, "a batch needs a name of 1 to 100 characters")
+        }
+        return try store.createReviewBatch(name: trimmed, filter: filter, createdBy: account.name, now: now)
+    }
+
+    // MARK: Passes
+
+    /// Leases the next record of `queue` to the account, or nil when the queue has nothing left for them.
+    public func next(_ queue: ReviewQueue, for account: ReviewerAccount) throws -> ReviewClaim? {
+        if queue == .adjudication, !account.role.adjudicates {
+            throw ReviewRefusal(.forbidden, "the adjudication queue is for adjudicators and admins")
+        }
+        // A fresh random starting id per claim: each request walks the (hash-ordered) ids from a new place.
+        let start = String(Self.randomToken().prefix(16))
+        return try store.claimNextRecord(
+            queue, reviewer: account.name, requiredPasses: settings.passes, leaseSeconds: settings.leaseSeconds,
+            start: start, now: now)
+    }
+
+    /// Gives a verdict on the pass the account holds. An adjudication decides the record outright.
+    @discardableResult
+    public func decide(
+        recordID: String, verdict: ReviewVerdict, reason: String?, pass: Int, seenVersion: Int, adjudication: Bool,
+        by account: ReviewerAccount
+    ) throws -> ReviewState {
+        if adjudication, !account.role.adjudicates {
+            throw ReviewRefusal(.forbidden, "only adjudicators and admins decide disputed records")
+        }
+        var reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if reason?.isEmpty == true { reason = nil }
+        if verdict == .reject, reason == nil {
+            throw ReviewRefusal(.conflict, "a rejection needs a reason: pick one from the list or write one")
+        }
+        if let text = reason, text.count > 2000 {
+            throw ReviewRefusal(.conflict, "the reason is too long (at most 2,000 characters)")
+        }
+        let policy = settings.policy
+        let required = settings.passes
+        return try store.submitReviewVerdict(
+            recordID: recordID, reviewer: account.name, verdict: verdict, reason: reason, pass: pass,
+            seenVersion: seenVersion, adjudication: adjudication,
+            resolve: { policy.status(after: $0, required: required) }, now: now)
+    }
+
+    public func skip(recordID: String, by account: ReviewerAccount) throws {
+        try store.skipReviewRecord(recordID: recordID, reviewer: account.name)
+    }
+
+    // MARK: Edits and versions
+
+    /// Saves an edit as the record's next version, with the validators re-run: the returned flags are the new
+    /// version's. Refused if the record changed since `seenVersion`, if someone else holds it, or if an
+    /// annotator edits a record they do not hold.
+    public func edit(recordID: String, _ edit: RecordEdit, seenVersion: Int, by account: ReviewerAccount) throws -> (state: ReviewState, flags: [QualityFlag]) {
+        guard let state = try store.reviewState(recordID: recordID), let record = try store.record(id: recordID) else {
+            throw ReviewRefusal(.notFound, "there is no record \(recordID)")
+        }
+        if account.role == .annotator {
+            guard let lease = state.lease, lease.reviewer == account.name, state.status.isOpen else {
+                throw ReviewRefusal(.forbidden, "annotators edit only the record they are reviewing; load it from a batch first")
+            }
+        }
+        let (edited, note) = try edit.applied(to: record)
+        guard note != nil else { return (state, record.flags) }
+        var revised = edited
+        revised.flags = validator.flags(for: edited) + record.flags.filter { !Self.isRevalidated($0.code) }
+        let saved = try store.saveRecordVersion(revised, author: account.name, note: note!, seenVersion: seenVersion, now: now)
+        return (saved, revised.flags)
+    }
+
+    /// Flags the validators decide again after an edit; others (duplicates, grounding, the checker) stay.
+    private static func isRevalidated(_ code: String) -> Bool {
+        code.hasPrefix("format.") || code.hasPrefix("text.")
+    }
+
+    /// Makes an earlier version current again, as a new version (nothing is overwritten).
+    @discardableResult
+    public func restore(recordID: String, version: Int, seenVersion: Int, by account: ReviewerAccount) throws -> ReviewState {
+        guard account.role.adjudicates else { throw ReviewRefusal(.forbidden, "only adjudicators and admins restore versions") }
+        guard let old = try store.recordVersions(recordID).first(where: { $0.version == version }) else {
+            throw ReviewRefusal(.notFound, "record \(recordID) has no version \(version)")
+        }
+        var record = old.record
+        record.flags = validator.flags(for: record) + record.flags.filter { !Self.isRevalidated($0.code) }
+        return try store.saveRecordVersion(
+            record, author: account.name, note: "restored version \(version)", seenVersion: seenVersion, now: now)
+    }
+
+    // MARK: Reading
+
+    /// Everything the review screen shows about a record.
+    public func view(recordID: String) throws -> ReviewRecordView {
+        guard let record = try store.record(id: recordID), let state = try store.reviewState(recordID: recordID) else {
+            throw ReviewRefusal(.notFound, "there is no record \(recordID)")
+        }
+        let sample = try store.sample(id: record.sampleID)
+        let media = try record.media.map { id in try store.media(id: id) }
+        let captions = try store.captions(imageIDs: record.media)
+        return ReviewRecordView(
+            record: record, state: state, sample: sample, media: media, captions: captions,
+            verdict: try store.verdict(recordID: recordID), passes: try store.reviewPasses(recordID: recordID),
+            versions: try store.recordVersions(recordID), checklist: checklists.items(for: record.domain.rawValue))
+    }
+
+    /// The file of a medium of this run, or nil if the id is unknown or the file lies outside the run directory
+    /// (a symlink or a stored path that escapes it is never served).
+    public func mediaFile(id: String) throws -> (url: URL, format: String)? {
+        guard id.utf8.count <= 200, let item = try store.media(id: id) else { return nil }
+        guard !item.path.hasPrefix("/") else { return nil }
+        let candidate = runDirectory.appendingPathComponent(item.path).standardizedFileURL
+        let resolved = candidate.resolvingSymlinksInPath().path
+        let root = runDirectory.resolvingSymlinksInPath().path
+        guard resolved.hasPrefix(root + "/") else { return nil }
+        return (URL(fileURLWithPath: resolved), item.format)
+    }
+
+    /// Progress: statuses, rounds, each reviewer's work and pace, and agreement.
+    public func progress() throws -> ReviewProgress {
+        let hourAgo = now - 3600
+        return ReviewProgress(
+            statuses: try store.reviewStatusCounts(), rounds: try store.reviewRounds(),
+            reviewers: try store.reviewerActivity(since: hourAgo).map {
+                ReviewProgress.Reviewer(
+                    name: $0.reviewer, passes: $0.passes, accepted: $0.accepted, lastHour: $0.recent,
+                    perHour: $0.last > $0.first ? Double($0.passes) / (($0.last - $0.first) / 3600) : nil)
+            },
+            agreement: try AgreementStatistics.compute { try store.forEachReviewPass($0) })
+    }
+}
+
+/// A successful login: the session token for the cookie and the CSRF token for forms.
+public struct ReviewLogin: Sendable {
+    public var token: String
+    public var csrf: String
+    public var account: ReviewerAccount
+}
+
+/// An open session.
+public struct ReviewSession: Sendable {
+    public var account: ReviewerAccount
+    public var csrf: String
+}

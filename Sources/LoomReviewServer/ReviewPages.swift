@@ -1,0 +1,109 @@
+import Foundation
+import LoomCore
+import LoomReview
+import LoomStore
+import Mustache
+
+/// The review app's HTML: Mustache templates (data files under `Pages/`) filled from view models. Mustache
+/// escapes every `{{value}}` for HTML (`<`, `>`, `&`, both quotes), so model-written text is shown as text
+/// wherever it appears; no template uses the unescaped `{{{value}}}` form.
+struct ReviewPages: Sendable {
+    private let library: MustacheLibrary
+    let runName: String
+
+    init(runName: String) async throws {
+        guard let folder = Bundle.module.url(forResource: "Pages", withExtension: nil) else {
+            throw LoomError(.io, "the review pages are missing from the installation", subject: "Pages")
+        }
+        library = try await MustacheLibrary(directory: folder.path)
+        self.runName = runName
+    }
+
+    /// A whole page: `values` plus the header's account, CSRF token and title.
+    func page(_ name: String, title: String, session: ReviewSession?, _ values: [String: Any] = [:]) -> String {
+        var context = values
+        context["title"] = title
+        context["runName"] = runName
+        context["csrf"] = session?.csrf ?? ""
+        if let account = session?.account {
+            context["account"] = [
+                "name": account.name, "role": account.role.rawValue, "adjudicates": account.role.adjudicates,
+            ] as [String: Any]
+        }
+        return library.render(context, withTemplate: name) ?? ""
+    }
+
+    /// The record part of the review screen, as the review script swaps it in.
+    func recordFragment(_ view: ReviewRecordView, claim: ReviewClaim?, passes: Int, rejectReasons: [String]) -> String {
+        var context = Self.recordValues(view, passes: passes)
+        context["pass"] = claim?.pass ?? view.state.passes + 1
+        context["adjudication"] = claim?.adjudication ?? false
+        context["rejectReasons"] = rejectReasons.enumerated().map { ["number": $0.offset + 1, "text": $0.element] as [String: Any] }
+        return library.render(context, withTemplate: "record-fragment") ?? ""
+    }
+
+    /// The values every view of a record shares.
+    static func recordValues(_ view: ReviewRecordView, passes: Int) -> [String: Any] {
+        let record = view.record
+        let kind = view.sample?.kind
+        let noun = kind == .sequence ? "Frame" : "Image"
+        var values: [String: Any] = [
+            "id": record.id, "type": record.type.rawValue, "domain": record.domain.rawValue, "language": record.language,
+            "version": view.state.version, "status": view.state.status.rawValue, "passes": passes,
+            "passesCount": view.state.passes, "sampleKind": kind?.rawValue ?? "single",
+        ]
+        if let skill = record.skill { values["skill"] = skill.rawValue }
+        values["media"] = view.media.enumerated().map { index, item -> [String: Any] in
+            ["id": item?.id ?? record.media[index], "number": index + 1, "noun": noun, "available": item != nil]
+        }
+        values["flags"] = record.flags.map { ["code": $0.code, "reason": $0.reason] }
+        values["turns"] = record.turns.enumerated().map { index, turn -> [String: Any] in
+            [
+                "index": index, "role": turn.role.rawValue, "text": turn.text,
+                "label": turn.role == .user ? "Question" : "Answer",
+                "rows": min(12, max(2, turn.text.split(separator: "\n", omittingEmptySubsequences: false).count + 1)),
+            ]
+        }
+        if let options = record.options {
+            values["hasOptions"] = true
+            values["answerKey"] = record.answerKey ?? ""
+            values["options"] = options.enumerated().map { index, text -> [String: Any] in
+                let letter = index < optionLetters.count ? optionLetters[index] : ""
+                return ["text": text, "correct": letter == record.answerKey]
+            }
+        }
+        values["checklist"] = view.checklist
+        if let verdict = view.verdict {
+            values["verdict"] = (verdict.supported ? "supported: " : "not supported: ") + verdict.reason
+        }
+        let captions = record.media.enumerated().compactMap { index, id -> [String: Any]? in
+            view.captions[id].map { ["noun": noun, "number": index + 1, "text": $0] }
+        }
+        values["hasCaptions"] = !captions.isEmpty
+        values["captions"] = captions
+        if let sample = view.sample { values["annotations"] = Self.prettyJSON(sample.canonicalJSON) }
+        values["hasPasses"] = !view.passes.isEmpty
+        values["passesDone"] = view.passes.map { pass -> [String: Any] in
+            var item: [String: Any] = [
+                "pass": pass.pass, "reviewer": pass.reviewer, "verdict": pass.verdict.rawValue, "version": pass.version,
+                "adjudication": pass.adjudication, "when": Self.timestamp(pass.createdAt),
+            ]
+            if let reason = pass.reason { item["reason"] = reason }
+            return item
+        }
+        return values
+    }
+
+    static func prettyJSON(_ json: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)),
+            let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        else { return json }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func timestamp(_ seconds: Double) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
+        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import LoomCore
+import LoomReview
+import NIOCore
+
+/// Where the review app listens. Loopback unless told otherwise: the app holds a team's work and passwords.
+public struct ReviewServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port (tests, benchmarks).
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Builds the review app's router: every route, the session requirement and the security headers.
+public func buildReviewRouter(service: ReviewService) async throws -> Router<ReviewRequestContext> {
+    let runName = (try? service.store.meta("recipe_name")) ?? nil
+    let pages = try await ReviewPages(runName: runName ?? service.runDirectory.lastPathComponent)
+    let router = Router(context: ReviewRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: SessionMiddleware(service: service))
+    ReviewRoutes(service: service, pages: pages, limiter: LoginRateLimiter(), staticFiles: try staticFiles()).register(on: router)
+    return router
+}
+
+/// Builds the review app; `onServerRunning` gets the bound port (useful with port 0).
+public func buildReviewApplication(
+    service: ReviewService, configuration: ReviewServerConfiguration,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let router = try await buildReviewRouter(service: service)
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "loom-review"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) })
+}
+
+/// The script and stylesheet, read once (the app uses no CDN: everything it loads comes from here).
+private func staticFiles() throws -> [String: (type: String, bytes: [UInt8])] {
+    guard let folder = Bundle.module.url(forResource: "Static", withExtension: nil) else {
+        throw LoomError(.io, "the review app's static files are missing from the installation", subject: "Static")
+    }
+    var files: [String: (type: String, bytes: [UInt8])] = [:]
+    for name in ["review.js", "review.css"] {
+        let bytes = try [UInt8](Data(contentsOf: folder.appendingPathComponent(name)))
+        files[name] = (name.hasSuffix(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8", bytes)
+    }
+    return files
+}
+
+/// Builds the review app and serves it until SIGINT or SIGTERM.
+public func serveReview(
+    service: ReviewService, configuration: ReviewServerConfiguration,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws {
+    let app = try await buildReviewApplication(service: service, configuration: configuration, onServerRunning: onServerRunning)
+    try await app.runService()
+}

@@ -1,0 +1,241 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LoomReview
+import LoomReviewServer
+import LoomStore
+import Testing
+
+/// Every route of the review app, through Hummingbird's in-process test client (no browser, no sockets).
+@Suite("Review app routes")
+struct ReviewRouteTests {
+    /// A signed-in client: the session cookie and the page's CSRF token.
+    struct Signed {
+        var cookie: String
+        var csrf: String
+        var headers: HTTPFields { [.cookie: cookie] }
+        var apiHeaders: HTTPFields { [.cookie: cookie, .contentType: "application/json", HTTPField.Name("X-CSRF-Token")!: csrf] }
+    }
+
+    private func withApp(_ fixture: ReviewFixture, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let router = try await buildReviewRouter(service: fixture.service)
+        try await Application(router: router).test(.router, body)
+    }
+
+    private static func cookieValue(_ name: String, in response: TestResponse) -> String? {
+        for line in response.headers[values: .setCookie] where line.hasPrefix(name + "=") {
+            return String(line.dropFirst(name.count + 1).prefix { $0 != ";" })
+        }
+        return nil
+    }
+
+    private static func text(_ response: TestResponse) -> String { String(buffer: response.body) }
+
+    private static func field(_ name: String, in html: String) -> String? {
+        guard let range = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    /// Signs in through the login form, as a browser does.
+    private func signIn(_ client: any TestClientProtocol, _ name: String, password: String? = nil) async throws -> Signed {
+        let form = try await client.execute(uri: "/login", method: .get)
+        let loginCookie = try #require(Self.cookieValue("loom_login_csrf", in: form))
+        let token = try #require(Self.field("csrf", in: Self.text(form)))
+        let body = "name=\(name)&password=\(password ?? "password-\(name)")&csrf=\(token)"
+        let response = try await client.execute(
+            uri: "/login", method: .post,
+            headers: [.cookie: "loom_login_csrf=\(loginCookie)", .contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: body))
+        #expect(response.status == .seeOther)
+        let session = try #require(Self.cookieValue("loom_session", in: response))
+        let setCookie = response.headers[values: .setCookie].first { $0.hasPrefix("loom_session=") } ?? ""
+        #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
+        let home = try await client.execute(uri: "/", method: .get, headers: [.cookie: "loom_session=\(session)"])
+        let page = Self.text(home)
+        let csrf = try #require(page.range(of: "data-csrf=\"").map { String(page[$0.upperBound...].prefix { $0 != "\"" }) })
+        return Signed(cookie: "loom_session=\(session)", csrf: csrf)
+    }
+
+    @Test func everyRouteButLoginRequiresASession() async throws {
+        let fixture = try ReviewFixture(records: 1)
+        _ = try fixture.batch()
+        try await withApp(fixture) { client in
+            for page in ["/", "/review/1", "/adjudicate", "/records/rec-000", "/progress"] {
+                let response = try await client.execute(uri: page, method: .get)
+                #expect(response.status == .seeOther && response.headers[.location] == "/login", "GET \(page)")
+            }
+            for resource in ["/media/m000", "/api/next?queue=batch:1"] {
+                #expect(try await client.execute(uri: resource, method: .get).status == .unauthorized, "GET \(resource)")
+            }
+            for action in [
+                "/logout", "/batches", "/records/rec-000/restore", "/api/records/rec-000/verdict", "/api/records/rec-000/skip",
+                "/api/records/rec-000/edit",
+            ] {
+                #expect(try await client.execute(uri: action, method: .post).status == .unauthorized, "POST \(action)")
+            }
+            #expect(try await client.execute(uri: "/login", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/static/review.js", method: .get).status == .ok)
+            // A made-up session token is no session.
+            let forged = try await client.execute(uri: "/progress", method: .get, headers: [.cookie: "loom_session=deadbeef"])
+            #expect(forged.status == .seeOther)
+        }
+    }
+
+    @Test func loginIsRateLimitedAfterRepeatedFailures() async throws {
+        let fixture = try ReviewFixture(records: 1)
+        try fixture.account("ann")
+        try await withApp(fixture) { client in
+            for _ in 0..<5 {
+                let form = try await client.execute(uri: "/login", method: .get)
+                let cookie = try #require(Self.cookieValue("loom_login_csrf", in: form))
+                let token = try #require(Self.field("csrf", in: Self.text(form)))
+                let response = try await client.execute(
+                    uri: "/login", method: .post,
+                    headers: [.cookie: "loom_login_csrf=\(cookie)", .contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "name=ann&password=guess&csrf=\(token)"))
+                #expect(response.status == .unauthorized)
+                #expect(Self.text(response).contains("Wrong name or password."))
+            }
+            let form = try await client.execute(uri: "/login", method: .get)
+            let cookie = try #require(Self.cookieValue("loom_login_csrf", in: form))
+            let token = try #require(Self.field("csrf", in: Self.text(form)))
+            let limited = try await client.execute(
+                uri: "/login", method: .post,
+                headers: [.cookie: "loom_login_csrf=\(cookie)", .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "name=ann&password=password-ann&csrf=\(token)"))
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] != nil)
+        }
+    }
+
+    @Test func loginWithoutItsFormTokenIsRefused() async throws {
+        let fixture = try ReviewFixture(records: 1)
+        try fixture.account("ann")
+        try await withApp(fixture) { client in
+            let response = try await client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "name=ann&password=password-ann&csrf=made-up"))
+            #expect(response.status == .forbidden)
+            #expect(Self.cookieValue("loom_session", in: response) == nil)
+        }
+    }
+
+    @Test func stateChangingRequestsWithoutTheCSRFTokenAreRefused() async throws {
+        let fixture = try ReviewFixture(records: 1)
+        try fixture.account("root", role: .admin)
+        try await withApp(fixture) { client in
+            let signed = try await signIn(client, "root")
+            var headers = signed.headers
+            headers[.contentType] = "application/json"
+            for action in ["/api/records/rec-000/verdict", "/api/records/rec-000/skip", "/api/records/rec-000/edit"] {
+                let response = try await client.execute(uri: action, method: .post, headers: headers, body: ByteBuffer(string: "{}"))
+                #expect(response.status == .forbidden, "POST \(action)")
+            }
+            var formHeaders = signed.headers
+            formHeaders[.contentType] = "application/x-www-form-urlencoded"
+            for (action, body) in [("/batches", "name=x"), ("/records/rec-000/restore", "version=1&seen=1"), ("/logout", "")] {
+                let response = try await client.execute(uri: action, method: .post, headers: formHeaders, body: ByteBuffer(string: body))
+                #expect(response.status == .forbidden, "POST \(action)")
+            }
+            // The same batch form with the token goes through.
+            let created = try await client.execute(
+                uri: "/batches", method: .post, headers: formHeaders, body: ByteBuffer(string: "name=ocr&domains=ocr&csrf=\(signed.csrf)"))
+            #expect(created.status == .seeOther)
+            #expect(try fixture.store.reviewBatches().map(\.name) == ["ocr"])
+        }
+    }
+
+    @Test func modelTextIsEscapedEverywhereItIsShown() async throws {
+        let fixture = try ReviewFixture(records: 1)
+        let batch = try fixture.batch()
+        try fixture.account("root", role: .admin)
+        try await withApp(fixture) { client in
+            let signed = try await signIn(client, "root")
+            let next = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: signed.headers)
+            let answer = try JSONDecoder().decode([String: JSONField].self, from: Data(buffer: next.body))
+            guard case .string(let html) = answer["html"] else { Issue.record("no html in \(answer)"); return }
+            #expect(html.contains("&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;"))
+            #expect(!html.contains("<script>") && !html.contains("<img src=x"))
+            let page = Self.text(try await client.execute(uri: "/records/rec-000", method: .get, headers: signed.headers))
+            #expect(page.contains("&lt;script&gt;alert("))
+            #expect(!page.contains("<script>alert") && !page.contains("<img src=x"))
+            let headers = try await client.execute(uri: "/records/rec-000", method: .get, headers: signed.headers).headers
+            #expect(headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+        }
+    }
+
+    @Test func reviewingThroughTheAPI() async throws {
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 1))
+        let batch = try fixture.batch()
+        try fixture.account("ann")
+        try await withApp(fixture) { client in
+            let signed = try await signIn(client, "ann")
+            let next = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: signed.headers)
+            #expect(next.status == .ok)
+            // An edit that drops the image placeholder is saved as version 2 and comes back flagged.
+            let edit = try await client.execute(
+                uri: "/api/records/rec-000/edit", method: .post, headers: signed.apiHeaders,
+                body: ByteBuffer(string: #"{"version":1,"turns":["What does the sign say?","EXIT"]}"#))
+            #expect(edit.status == .ok)
+            #expect(Self.text(edit).contains("format.placeholder_count"))
+            // Saving again on version 1 is refused with a message, not applied.
+            let stale = try await client.execute(
+                uri: "/api/records/rec-000/edit", method: .post, headers: signed.apiHeaders,
+                body: ByteBuffer(string: #"{"version":1,"turns":["<image>\nQ?","A"]}"#))
+            #expect(stale.status == .conflict)
+            #expect(Self.text(stale).contains("version 2"))
+            let accept = try await client.execute(
+                uri: "/api/records/rec-000/verdict", method: .post, headers: signed.apiHeaders,
+                body: ByteBuffer(string: #"{"verdict":"accept","pass":1,"version":2}"#))
+            #expect(accept.status == .ok)
+            #expect(Self.text(accept).contains("\"accepted\""))
+            let done = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: signed.headers)
+            #expect(Self.text(done).contains("\"done\":true"))
+            let progress = Self.text(try await client.execute(uri: "/progress", method: .get, headers: signed.headers))
+            #expect(progress.contains("<td>ann</td><td>1</td>"))
+            let history = Self.text(try await client.execute(uri: "/records/rec-000", method: .get, headers: signed.headers))
+            #expect(history.contains("edited answer (turn 2), question (turn 1)") || history.contains("edited question (turn 1), answer (turn 2)"))
+        }
+    }
+
+    @Test func mediaRoutesServeOnlyTheRunsFiles() async throws {
+        let fixture = try ReviewFixture(records: 1)
+        try fixture.account("ann")
+        try await withApp(fixture) { client in
+            let signed = try await signIn(client, "ann")
+            let image = try await client.execute(uri: "/media/m000", method: .get, headers: signed.headers)
+            #expect(image.status == .ok && image.headers[.contentType] == "image/png")
+            #expect(Array(buffer: image.body) == ReviewFixture.tinyPNG)
+            for path in ["/media/unknown", "/media/..%2F..%2Fetc%2Fpasswd", "/media/%2Fetc%2Fpasswd"] {
+                #expect(try await client.execute(uri: path, method: .get, headers: signed.headers).status == .notFound, "\(path)")
+            }
+        }
+    }
+
+    @Test func adjudicationIsForAdjudicators() async throws {
+        let fixture = try ReviewFixture(records: 1)
+        try fixture.account("ann")
+        try await withApp(fixture) { client in
+            let signed = try await signIn(client, "ann")
+            #expect(try await client.execute(uri: "/adjudicate", method: .get, headers: signed.headers).status == .forbidden)
+            #expect(try await client.execute(uri: "/api/next?queue=adjudication", method: .get, headers: signed.headers).status == .forbidden)
+        }
+    }
+}
+
+/// A JSON value of unknown shape, for reading answers loosely.
+enum JSONField: Decodable {
+    case string(String), bool(Bool), other
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            self = .string(text)
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else {
+            self = .other
+        }
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+import LoomCore
+import LoomReview
+import LoomStore
+import Testing
+
+@Suite("Review workflow: passes, policies, leases, versions")
+struct ReviewWorkflowTests {
+    /// Claims the next record of `batch` for `account` and gives `verdict` on it.
+    @discardableResult
+    private func pass(
+        _ fixture: ReviewFixture, _ account: ReviewerAccount, _ batch: ReviewBatch, _ verdict: ReviewVerdict, reason: String? = nil
+    ) throws -> (ReviewClaim, ReviewState) {
+        let claim = try #require(try fixture.service.next(.batch(batch), for: account))
+        let state = try fixture.service.decide(
+            recordID: claim.recordID, verdict: verdict, reason: verdict == .reject ? (reason ?? "The answer is wrong.") : nil,
+            pass: claim.pass, seenVersion: claim.version, adjudication: false, by: account)
+        return (claim, state)
+    }
+
+    @Test func threeAgreeingPassesByThreeReviewersAcceptARecord() throws {
+        let fixture = try ReviewFixture(records: 1)
+        let batch = try fixture.batch()
+        let (first, afterFirst) = try pass(fixture, try fixture.account("ann"), batch, .accept)
+        #expect(afterFirst.status == .inReview && afterFirst.passes == 1 && first.pass == 1)
+        let (second, _) = try pass(fixture, try fixture.account("ben"), batch, .accept)
+        #expect(second.pass == 2 && second.recordID == first.recordID)
+        let (_, final) = try pass(fixture, try fixture.account("cat"), batch, .reject)
+        #expect(final.status == .accepted)  // majority: 2 accept, 1 reject
+        #expect(try fixture.service.next(.batch(batch), for: try fixture.account("dan")) == nil)  // no pass left
+        #expect(try fixture.store.reviewPasses(recordID: first.recordID).map(\.reviewer) == ["ann", "ben", "cat"])
+    }
+
+    @Test func aReviewerNeverGetsTheSameRecordForASecondPass() throws {
+        let fixture = try ReviewFixture(records: 1)
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        try pass(fixture, ann, batch, .accept)
+        #expect(try fixture.service.next(.batch(batch), for: ann) == nil)
+    }
+
+    @Test func anyRejectSendsTheRecordToAdjudicationWhereAnAdjudicatorDecides() throws {
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 2, policy: .anyReject))
+        let batch = try fixture.batch()
+        try pass(fixture, try fixture.account("ann"), batch, .accept)
+        let (claim, state) = try pass(fixture, try fixture.account("ben"), batch, .reject, reason: "The options are broken.")
+        #expect(state.status == .adjudication)
+        let annotator = try fixture.account("cat")
+        #expect(throws: ReviewRefusal.self) { try fixture.service.next(.adjudication, for: annotator) }
+        let judge = try fixture.account("jo", role: .adjudicator)
+        let held = try #require(try fixture.service.next(.adjudication, for: judge))
+        #expect(held.recordID == claim.recordID && held.adjudication)
+        let decided = try fixture.service.decide(
+            recordID: held.recordID, verdict: .reject, reason: "Confirmed: options broken.", pass: held.pass,
+            seenVersion: held.version, adjudication: true, by: judge)
+        #expect(decided.status == .rejected)
+        #expect(try fixture.service.next(.adjudication, for: judge) == nil)
+    }
+
+    @Test func majorityTieGoesToAdjudication() {
+        #expect(DisagreementPolicy.majority.status(after: [.accept, .reject], required: 2) == .adjudication)
+        #expect(DisagreementPolicy.majority.status(after: [.reject, .reject, .accept], required: 3) == .rejected)
+        #expect(DisagreementPolicy.anyReject.status(after: [.accept, .accept, .accept], required: 3) == .accepted)
+        #expect(DisagreementPolicy.anyReject.status(after: [.accept], required: 3) == .inReview)
+    }
+
+    @Test func aRejectionNeedsAReason() throws {
+        let fixture = try ReviewFixture(records: 1)
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        let claim = try #require(try fixture.service.next(.batch(batch), for: ann))
+        let refusal = #expect(throws: ReviewRefusal.self) {
+            try fixture.service.decide(
+                recordID: claim.recordID, verdict: .reject, reason: "  ", pass: claim.pass, seenVersion: claim.version,
+                adjudication: false, by: ann)
+        }
+        #expect(refusal?.message.contains("needs a reason") == true)
+    }
+
+    @Test func twoReviewersNeverHoldTheSameRecordUntilTheLeaseExpires() throws {
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(leaseSeconds: 600))
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        let ben = try fixture.account("ben")
+        let held = try #require(try fixture.service.next(.batch(batch), for: ann))
+        #expect(try fixture.service.next(.batch(batch), for: ben) == nil)
+        // A reload gives ann the same record back.
+        #expect(try fixture.service.next(.batch(batch), for: ann)?.recordID == held.recordID)
+        fixture.advance(seconds: 601)
+        let taken = try #require(try fixture.service.next(.batch(batch), for: ben))
+        #expect(taken.recordID == held.recordID)
+        // Ann's late verdict is refused: ben holds the record now.
+        let refusal = #expect(throws: ReviewRefusal.self) {
+            try fixture.service.decide(
+                recordID: held.recordID, verdict: .accept, reason: nil, pass: held.pass, seenVersion: held.version,
+                adjudication: false, by: ann)
+        }
+        #expect(refusal?.kind == .leased)
+        #expect(refusal?.message.contains("ben is reviewing this record") == true)
+    }
+
+    @Test func aPassCompletedMeanwhileRefusesTheStaleVerdict() throws {
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(leaseSeconds: 60))
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        let ben = try fixture.account("ben")
+        let stale = try #require(try fixture.service.next(.batch(batch), for: ann))
+        fixture.advance(seconds: 61)
+        try pass(fixture, ben, batch, .accept)
+        let refusal = #expect(throws: ReviewRefusal.self) {
+            try fixture.service.decide(
+                recordID: stale.recordID, verdict: .accept, reason: nil, pass: stale.pass, seenVersion: stale.version,
+                adjudication: false, by: ann)
+        }
+        #expect(refusal?.kind == .conflict)
+    }
+
+    @Test func skippedRecordsAreNotServedAgainToTheSameReviewer() throws {
+        let fixture = try ReviewFixture(records: 2)
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        let first = try #require(try fixture.service.next(.batch(batch), for: ann))
+        try fixture.service.skip(recordID: first.recordID, by: ann)
+        let second = try #require(try fixture.service.next(.batch(batch), for: ann))
+        #expect(second.recordID != first.recordID)
+        try fixture.service.skip(recordID: second.recordID, by: ann)
+        #expect(try fixture.service.next(.batch(batch), for: ann) == nil)
+        // Someone else still gets the skipped records.
+        #expect(try fixture.service.next(.batch(batch), for: try fixture.account("ben")) != nil)
+    }
+
+    @Test func batchesServeOnlyTheirFilter() throws {
+        let fixture = try ReviewFixture(records: 4)
+        let ocr = try fixture.batch(ReviewBatchFilter(domains: ["ocr"]), name: "ocr")
+        #expect(try fixture.store.reviewBatchCounts(ocr).records == 2)
+        var seen: Set<String> = []
+        for name in ["a1", "a2", "a3", "a4"] {
+            let account = try fixture.account(name)
+            while let claim = try fixture.service.next(.batch(ocr), for: account) {
+                seen.insert(claim.recordID)
+                try fixture.service.decide(
+                    recordID: claim.recordID, verdict: .accept, reason: nil, pass: claim.pass, seenVersion: claim.version,
+                    adjudication: false, by: account)
+            }
+        }
+        #expect(seen == ["rec-000", "rec-002"])
+        #expect(try fixture.store.reviewBatchCounts(ocr).accepted == 2)
+    }
+
+    @Test func editsAreVersionsWithValidatorsRerunAndStaleSavesRefused() throws {
+        let fixture = try ReviewFixture(records: 1)
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        let claim = try #require(try fixture.service.next(.batch(batch), for: ann))
+        // Dropping the <image> placeholder is a format problem the validators flag on save.
+        let (saved, flags) = try fixture.service.edit(
+            recordID: claim.recordID, RecordEdit(turns: ["What colour is the cube?", "Blue."]), seenVersion: 1, by: ann)
+        #expect(saved.version == 2)
+        #expect(flags.contains { $0.code == "format.placeholder_count" })
+        let versions = try fixture.store.recordVersions(claim.recordID)
+        #expect(versions.map(\.version) == [1, 2])
+        #expect(versions[0].author == "generated" && versions[0].record.turns[1].text == "It is red.")
+        #expect(versions[1].author == "ann" && versions[1].note.contains("answer (turn 2)"))
+        #expect(try fixture.store.record(id: claim.recordID)?.turns[1].text == "Blue.")
+
+        // An admin saving on the version they loaded before ann's edit is refused, naming ann.
+        let admin = try fixture.account("root", role: .admin)
+        fixture.advance(seconds: 10_000)  // ann's lease has expired
+        let refusal = #expect(throws: ReviewRefusal.self) {
+            try fixture.service.edit(recordID: claim.recordID, RecordEdit(turns: ["<image>\nQ?", "A."]), seenVersion: 1, by: admin)
+        }
+        #expect(refusal?.kind == .conflict)
+        #expect(refusal?.message.contains("by ann") == true)
+
+        // Restoring version 1 adds version 3 with the generated text; nothing is overwritten.
+        let restored = try fixture.service.restore(recordID: claim.recordID, version: 1, seenVersion: 2, by: admin)
+        #expect(restored.version == 3)
+        let after = try fixture.store.recordVersions(claim.recordID)
+        #expect(after.map(\.version) == [1, 2, 3])
+        #expect(after[2].note == "restored version 1" && after[2].record.turns == after[0].record.turns)
+        #expect(try fixture.store.record(id: claim.recordID)?.flags.isEmpty == true)
+    }
+
+    @Test func annotatorsEditOnlyTheRecordTheyHold() throws {
+        let fixture = try ReviewFixture(records: 2)
+        let ann = try fixture.account("ann")
+        let refusal = #expect(throws: ReviewRefusal.self) {
+            try fixture.service.edit(recordID: "rec-001", RecordEdit(turns: ["<image>\nQ?", "A."]), seenVersion: 1, by: ann)
+        }
+        #expect(refusal?.kind == .forbidden)
+    }
+
+    @Test func exportsSelectAcceptedRecordsWithTheirLatestVersion() throws {
+        let fixture = try ReviewFixture(records: 3, settings: ReviewSettings(passes: 1))
+        let batch = try fixture.batch(ReviewBatchFilter(domains: ["attribute_recognition"]))
+        let ann = try fixture.account("ann")
+        let claim = try #require(try fixture.service.next(.batch(batch), for: ann))
+        let (edited, _) = try fixture.service.edit(
+            recordID: claim.recordID, RecordEdit(turns: ["<image>\nWhat colour is the cube?", "It is green."]), seenVersion: 1, by: ann)
+        try fixture.service.decide(
+            recordID: claim.recordID, verdict: .accept, reason: nil, pass: claim.pass, seenVersion: edited.version,
+            adjudication: false, by: ann)
+        var exported: [(String, String)] = []
+        try fixture.store.forEachExportRow(RecordSelection(review: .accepted)) { row, _ in
+            exported.append((row.id, row.turns[1].text))
+        }
+        #expect(exported.count == 1)
+        #expect(exported.first?.0 == claim.recordID && exported.first?.1 == "It is green.")
+        var notRejected = 0
+        try fixture.store.forEachExportRow(RecordSelection(review: .notRejected)) { _, _ in notRejected += 1 }
+        #expect(notRejected == 3)
+    }
+
+    @Test func mediaOutsideTheRunAreNeverServed() throws {
+        let fixture = try ReviewFixture(records: 1)
+        #expect(try fixture.service.mediaFile(id: "m000")?.url.lastPathComponent == "m000.png")
+        #expect(try fixture.service.mediaFile(id: "../m000") == nil)
+        let outside = fixture.directory.deletingLastPathComponent().appendingPathComponent("loom-outside-\(UUID().uuidString).png")
+        try Data(ReviewFixture.tinyPNG).write(to: outside)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createSymbolicLink(
+            at: fixture.directory.appendingPathComponent("media/link.png"), withDestinationURL: outside)
+        var write = StoreWrite()
+        write.media = [
+            MediaItem(id: "escape-dots", kind: .image, path: "../\(outside.lastPathComponent)", format: "png", width: 1, height: 1),
+            MediaItem(id: "escape-absolute", kind: .image, path: outside.path, format: "png", width: 1, height: 1),
+            MediaItem(id: "escape-link", kind: .image, path: "media/link.png", format: "png", width: 1, height: 1),
+        ]
+        try fixture.store.commit([write])
+        for id in ["escape-dots", "escape-absolute", "escape-link"] {
+            #expect(try fixture.service.mediaFile(id: id) == nil, "\(id) must not be served")
+        }
+    }
+
+    @Test func passwordsAreSaltedSlowHashesThatVerify() throws {
+        let hasher = PasswordHasher(logRounds: 4, blockSize: 1)
+        let first = try hasher.hash("correct horse")
+        let second = try hasher.hash("correct horse")
+        #expect(first != second)  // a fresh salt each time
+        #expect(first.hasPrefix("scrypt$4$1$1$"))
+        #expect(PasswordHasher.verify("correct horse", against: first))
+        #expect(!PasswordHasher.verify("correct horsE", against: first))
+        #expect(!PasswordHasher.verify("correct horse", against: "scrypt$4$1$1$not-base64$x"))
+        #expect(!PasswordHasher.verify("anything", against: ""))
+    }
+
+    @Test func loginsOpenSessionsThatExpire() throws {
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(sessionSeconds: 100))
+        try fixture.account("ann")
+        #expect(try fixture.service.login(name: "ann", password: "wrong") == nil)
+        #expect(try fixture.service.login(name: "nobody", password: "password-ann") == nil)
+        let login = try #require(try fixture.service.login(name: "ann", password: "password-ann"))
+        #expect(try fixture.service.session(token: login.token)?.account.name == "ann")
+        fixture.advance(seconds: 101)
+        #expect(try fixture.service.session(token: login.token) == nil)
+    }
+
+    @Test func shortPasswordsAndOddNamesAreRefused() throws {
+        let fixture = try ReviewFixture(records: 1)
+        #expect(throws: LoomError.self) { try fixture.service.addUser(name: "ann", role: .annotator, password: "short") }
+        #expect(throws: LoomError.self) { try fixture.service.addUser(name: "a b", role: .annotator, password: "long enough") }
+    }
+}
