@@ -83,7 +83,7 @@ let package = Package(
         // Recipe execution: stages, scheduling, resume, progress.
         .target(name: "LoomEngine", dependencies: [
             "LoomCore", "LoomMedia", "LoomScenes", "LoomRecipe", "LoomStore", "LoomGenerate", "LoomCheck", "LoomExport",
-            "LoomIngest", "LoomOCR", "LoomLLM", "LoomInstruct", "LoomQuality", "LoomReport",
+            "LoomIngest", "LoomOCR", "LoomLLM", "LoomInstruct", "LoomQuality", "LoomReport", "LoomReview",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // Manual correction (MMInstruct's last step): accounts, queues and rounds, leases, versions and the audit
@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "LoomScenesTests", dependencies: ["LoomScenes", "LoomMedia"]),
         .testTarget(name: "LoomLLMTests", dependencies: ["LoomLLM", "LoomMockModel"]),
         .testTarget(name: "LoomInstructTests", dependencies: ["LoomInstruct", "LoomLLM"]),
-        .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe"]),
+        .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe", "LoomStore"]),
         .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore"]),
         .testTarget(name: "LoomGenerateTests", dependencies: ["LoomGenerate", "LoomCheck", "LoomScenes"]),
         .testTarget(name: "LoomQualityTests", dependencies: ["LoomQuality"]),
@@ -134,7 +134,7 @@ let package = Package(
         ]),
         .testTarget(name: "LoomEngineTests", dependencies: [
             "LoomEngine", "LoomMedia", "LoomScenes", "LoomStore", "LoomOCR", "LoomRecipe", "LoomMockModel", "LoomCheck",
-            "LoomQuality",
+            "LoomQuality", "LoomReview",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -159,6 +159,53 @@ PY
   echo "    Loom/Python: $(echo "$(cat "$work/seconds-python") / $(cat "$work/seconds-loom")" | bc -l | cut -c1-4)x the records/s"
 }
 
+# 12. The review app (issue 7): LOOM_BENCH_REVIEW_ANNOTATORS (50) simulated annotators, each signed in with its own
+#     session, against `loom review serve` over a store of about 1,000,000 records (a copy of the export
+#     corpus's store, kept at /tmp/loom-bench-review). Each loops with no think time: the review screen (every
+#     20th record), the next record (GET /api/next: claim with a lease, read, render), accept (POST verdict: the
+#     save). Latencies are measured by the client (`loom-bench review-load`), from request sent to body read.
+review_bench() {
+  local corpus=${LOOM_BENCH_EXPORT_CORPUS:-/tmp/loom-bench-export}
+  local store=${LOOM_BENCH_REVIEW_STORE:-/tmp/loom-bench-review}
+  local annotators=${LOOM_BENCH_REVIEW_ANNOTATORS:-50}
+  local seconds=${LOOM_BENCH_REVIEW_SECONDS:-30}
+  if [ ! -f "$store/loom.sqlite" ]; then
+    if [ ! -f "$corpus/loom.sqlite" ]; then
+      .build/release/loom-bench export-corpus examples/quickstart.yaml "$corpus" "${LOOM_BENCH_EXPORT_RECORDS:-1000000}" >/dev/null
+    fi
+    mkdir -p "$store"
+    cp "$corpus/loom.sqlite" "$store/loom.sqlite"
+  fi
+  local batch
+  batch=$(.build/release/loom-bench review-setup "$store" "$annotators")
+  .build/release/loom review serve "$store" --port 0 > "$work/review.out" 2>&1 &
+  local server=$!
+  for _ in $(seq 300); do grep -q '^Review app:' "$work/review.out" && break; sleep 0.1; done
+  local url
+  url=$(sed -n 's#^Review app: \(http://[^ ]*\)/ .*#\1#p' "$work/review.out")
+  echo
+  echo "review app: $annotators annotators, ${seconds} s, $(sqlite3 "$store/loom.sqlite" 'SELECT COUNT(*) FROM records' 2>/dev/null || echo '~1,000,000') records"
+  echo "  \$ .build/release/loom review serve $store --port 0   # $url"
+  local think line
+  # (a) no think time: the server's saturation; (b) 1 s of reading before each accept and after it (a very fast
+  # human; people take 5 to 30 s per record).
+  for think in 0 1000; do
+    echo "  \$ .build/release/loom-bench review-load $url $annotators $seconds $batch $think"
+    line=$(.build/release/loom-bench review-load "$url" "$annotators" "$seconds" "$batch" "$think")
+    python3 - "$line" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1])
+for kind in ("screen", "next", "save"):
+    k = d[kind]
+    print("    %-7s %7d requests  p50 %7.2f ms  p99 %7.2f ms  max %8.2f ms  failures %d%s" % (
+        kind, k["requests"], k["p50_ms"], k["p99_ms"], k["max_ms"], k["failures"],
+        ("  (first: %s)" % k["first_failure"]) if "first_failure" in k else ""))
+print("    think %d ms: %.1f saves per second" % (d["think_ms"], d["saves_per_second"]))
+PY
+  done
+  kill "$server"; wait "$server" 2>/dev/null || true
+}
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1)"
 if [ "${1:-}" = llm ]; then
   llm_bench
@@ -170,6 +217,10 @@ if [ "${1:-}" = minhash ]; then
 fi
 if [ "${1:-}" = export ]; then
   export_bench
+  exit 0
+fi
+if [ "${1:-}" = review ]; then
+  review_bench
   exit 0
 fi
 echo "recipe: $RECIPE"
@@ -250,3 +301,6 @@ minhash_bench
 
 # 11. Exports against Python json.dumps (defined above, as export_bench).
 export_bench
+
+# 12. The review app under 50 simulated annotators (defined above, as review_bench).
+review_bench

@@ -3,6 +3,7 @@ import LoomCore
 import LoomExport
 import LoomGenerate
 import LoomRecipe
+import LoomReview
 import LoomScenes
 import LoomStore
 import Synchronization
@@ -101,6 +102,13 @@ public final class RecipeRunner: Sendable {
         let prompts = recipe.modelStages.any
             ? try ModelStageSequence.prompts(for: recipe, recipeFolder: recipeURL.deletingLastPathComponent()) : nil
         let directory = try RunDirectory(creatingFor: recipe, recipeURL: recipeURL, fingerprint: fingerprint)
+        if let review = recipe.review {
+            // The review app reads its settings from the store, so that `loom review serve RUN` needs no recipe.
+            let settings = ReviewSettings(
+                passes: review.passes, policy: DisagreementPolicy(rawValue: review.policy) ?? .majority,
+                leaseSeconds: review.leaseMinutes * 60)
+            try directory.store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
+        }
         let store = directory.store
         let plan = WorkPlan(recipe: recipe)
         try store.setMeta(RunDirectory.Key.plannedSamples, String(plan.samples.count))

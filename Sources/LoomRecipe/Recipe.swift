@@ -27,6 +27,9 @@ public struct Recipe: Codable, Sendable, Hashable {
     public var modelStages = ModelStages()
     /// Validators, grounding check, deduplication and balancing (not part of the fingerprint).
     public var quality = QualitySettings()
+    /// Manual correction: passes, disagreement policy, leases (not part of the fingerprint); nil keeps what the
+    /// run's store has.
+    public var review: ReviewRecipeSettings?
 
     public init(
         name: String, seed: UInt64, output: String, scenes: SceneSource?, collections: [CollectionSource] = [],

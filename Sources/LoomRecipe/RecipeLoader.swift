@@ -105,6 +105,16 @@ public enum RecipeLoader {
             reader.finish()
         }
 
+        var review: ReviewRecipeSettings?
+        if let reader = top.mapping("review") {
+            var settings = ReviewRecipeSettings()
+            settings.passes = reader.int("passes", default: settings.passes, in: 1...20)
+            settings.policy = reader.string("policy", default: settings.policy, allowed: ReviewRecipeSettings.policies)
+            settings.leaseMinutes = reader.double("lease_minutes", default: settings.leaseMinutes, in: 0.5...1440)
+            reader.finish()
+            review = settings
+        }
+
         var exports: [ExportSpec] = []
         for (index, node) in (top.sequence("exports") ?? []).enumerated() {
             guard let reader = MappingReader(node, path: "exports[\(index)]", sink: sink) else { continue }
@@ -121,6 +131,7 @@ public enum RecipeLoader {
         recipe.models = models
         recipe.modelStages = modelStages
         recipe.quality = quality
+        recipe.review = review
         return recipe
     }
 

@@ -1,21 +1,19 @@
 import LoomCore
 import LoomStore
 
-/// Everything the review screen shows about one record.
+/// Everything the review screen shows about one record: what the store holds, and the checks for its domain.
 public struct ReviewRecordView: Sendable {
-    public var record: LoomCore.Record
-    public var state: ReviewState
-    /// The visual context it was generated from (nil for imported records without one).
-    public var sample: Sample?
-    /// The record's media in the order its text numbers them; nil where the store lacks the medium.
-    public var media: [MediaItem?]
-    /// Model captions of its images, by media id (what caption-based stages generated from).
-    public var captions: [String: String]
-    /// The model judge's verdict, if a judge ran.
-    public var verdict: RecordVerdict?
-    public var passes: [ReviewPass]
-    /// The audit trail (empty until the first edit).
-    public var versions: [RecordVersion]
+    public var parts: ReviewRecordParts
     /// The acceptance checks for the record's domain.
     public var checklist: [String]
+
+    public var record: LoomCore.Record { parts.record }
+    public var state: ReviewState { parts.state }
+    public var sampleKind: SampleKind? { parts.sampleKind }
+    public var annotations: String? { parts.annotations }
+    public var media: [MediaItem?] { parts.media }
+    public var captions: [String: String] { parts.captions }
+    public var verdict: RecordVerdict? { parts.verdict }
+    public var passes: [ReviewPass] { parts.passes }
+    public var versions: [RecordVersion] { parts.versions }
 }

@@ -3,6 +3,7 @@ import Foundation
 import LoomCore
 import LoomQuality
 import LoomStore
+import Synchronization
 
 /// Manual correction of one run: accounts and logins, batches, leasing records to reviewers, verdicts under the
 /// disagreement policy, edits as new versions with the validators re-run, restores, and progress. The web app
@@ -21,6 +22,8 @@ public final class ReviewService: Sendable {
     private let clock: @Sendable () -> Double
     /// A hash, at this service's cost, of a password nobody has: checked when a login names an unknown account.
     private let decoyHash: String
+    /// Open sessions by token hash, with the time until which they are trusted without asking the store.
+    private let sessionCache = Mutex<[String: (session: ReviewSession, validUntil: Double)]>([:])
 
     public init(
         store: RunStore, runDirectory: URL, settings: ReviewSettings, hasher: PasswordHasher = PasswordHasher(),
@@ -88,16 +91,31 @@ public final class ReviewService: Sendable {
     }
 
 
-    /// The account and CSRF token of a session cookie's token, if the session is open.
+    /// The account and CSRF token of a session cookie's token, if the session is open. Every request asks, so
+    /// open sessions are remembered for `sessionCacheSeconds`: a role changed from the CLI applies within that.
     public func session(token: String) throws -> ReviewSession? {
         guard !token.isEmpty, token.utf8.count <= 128 else { return nil }
-        return try store.reviewSession(tokenHash: Self.tokenHash(token), now: now).map {
-            ReviewSession(account: $0.account, csrf: $0.csrf)
+        let hash = Self.tokenHash(token)
+        let time = now
+        if let cached = sessionCache.withLock({ $0[hash] }), cached.validUntil > time { return cached.session }
+        guard let found = try store.reviewSession(tokenHash: hash, now: time) else {
+            sessionCache.withLock { _ = $0.removeValue(forKey: hash) }
+            return nil
         }
+        let session = ReviewSession(account: found.account, csrf: found.csrf)
+        sessionCache.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[hash] = (session, time + Self.sessionCacheSeconds)
+        }
+        return session
     }
 
+    static let sessionCacheSeconds: Double = 10
+
     public func logout(token: String) throws {
-        try store.deleteReviewSession(tokenHash: Self.tokenHash(token))
+        let hash = Self.tokenHash(token)
+        sessionCache.withLock { _ = $0.removeValue(forKey: hash) }
+        try store.deleteReviewSession(tokenHash: hash)
     }
 
     /// 32 random bytes as hex (session tokens, CSRF tokens).
@@ -129,11 +147,10 @@ public final class ReviewService: Sendable {
         if queue == .adjudication, !account.role.adjudicates {
             throw ReviewRefusal(.forbidden, "the adjudication queue is for adjudicators and admins")
         }
-        // A fresh random starting id per claim: each request walks the (hash-ordered) ids from a new place.
-        let start = String(Self.randomToken().prefix(16))
+        // A fresh random starting place per claim: each request walks the (hash-ordered) ids from somewhere else.
         return try store.claimNextRecord(
             queue, reviewer: account.name, requiredPasses: settings.passes, leaseSeconds: settings.leaseSeconds,
-            start: start, now: now)
+            start: Double.random(in: 0..<1), now: now)
     }
 
     /// Gives a verdict on the pass the account holds. An adjudication decides the record outright.
@@ -209,16 +226,10 @@ public final class ReviewService: Sendable {
 
     /// Everything the review screen shows about a record.
     public func view(recordID: String) throws -> ReviewRecordView {
-        guard let record = try store.record(id: recordID), let state = try store.reviewState(recordID: recordID) else {
+        guard let parts = try store.reviewRecordParts(recordID) else {
             throw ReviewRefusal(.notFound, "there is no record \(recordID)")
         }
-        let sample = try store.sample(id: record.sampleID)
-        let media = try record.media.map { id in try store.media(id: id) }
-        let captions = try store.captions(imageIDs: record.media)
-        return ReviewRecordView(
-            record: record, state: state, sample: sample, media: media, captions: captions,
-            verdict: try store.verdict(recordID: recordID), passes: try store.reviewPasses(recordID: recordID),
-            versions: try store.recordVersions(recordID), checklist: checklists.items(for: record.domain.rawValue))
+        return ReviewRecordView(parts: parts, checklist: checklists.items(for: parts.record.domain.rawValue))
     }
 
     /// The file of a medium of this run, or nil if the id is unknown or the file lies outside the run directory

@@ -4,9 +4,9 @@ import LoomReview
 import LoomStore
 import Mustache
 
-/// The review app's HTML: Mustache templates (data files under `Pages/`) filled from view models. Mustache
-/// escapes every `{{value}}` for HTML (`<`, `>`, `&`, both quotes), so model-written text is shown as text
-/// wherever it appears; no template uses the unescaped `{{{value}}}` form.
+/// The review app's HTML: Mustache templates (data files under `Pages/`) filled from view models. Every
+/// `{{value}}` is escaped for HTML (`<`, `>`, `&`, both quotes; `HTMLEscaping`), so model-written text is shown
+/// as text wherever it appears; no template uses the unescaped `{{{value}}}` form.
 struct ReviewPages: Sendable {
     private let library: MustacheLibrary
     let runName: String
@@ -15,6 +15,7 @@ struct ReviewPages: Sendable {
         guard let folder = Bundle.module.url(forResource: "Pages", withExtension: nil) else {
             throw LoomError(.io, "the review pages are missing from the installation", subject: "Pages")
         }
+        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
         library = try await MustacheLibrary(directory: folder.path)
         self.runName = runName
     }
@@ -45,7 +46,7 @@ struct ReviewPages: Sendable {
     /// The values every view of a record shares.
     static func recordValues(_ view: ReviewRecordView, passes: Int) -> [String: Any] {
         let record = view.record
-        let kind = view.sample?.kind
+        let kind = view.sampleKind
         let noun = kind == .sequence ? "Frame" : "Image"
         var values: [String: Any] = [
             "id": record.id, "type": record.type.rawValue, "domain": record.domain.rawValue, "language": record.language,
@@ -81,7 +82,8 @@ struct ReviewPages: Sendable {
         }
         values["hasCaptions"] = !captions.isEmpty
         values["captions"] = captions
-        if let sample = view.sample { values["annotations"] = Self.prettyJSON(sample.canonicalJSON) }
+        // As stored: re-serializing a scene's truth to indent it cost more than the rest of the page.
+        if let annotations = view.annotations { values["annotations"] = annotations }
         values["hasPasses"] = !view.passes.isEmpty
         values["passesDone"] = view.passes.map { pass -> [String: Any] in
             var item: [String: Any] = [
@@ -92,13 +94,6 @@ struct ReviewPages: Sendable {
             return item
         }
         return values
-    }
-
-    static func prettyJSON(_ json: String) -> String {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)),
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        else { return json }
-        return String(decoding: data, as: UTF8.self)
     }
 
     static func timestamp(_ seconds: Double) -> String {

@@ -221,3 +221,22 @@ public struct ReviewRefusal: Error, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 }
+
+/// What the review screen shows about a record, as the store holds it.
+public struct ReviewRecordParts: Sendable {
+    public var record: LoomCore.Record
+    public var state: ReviewState
+    /// The kind of the visual context it was generated from (nil for records without a stored sample).
+    public var sampleKind: SampleKind?
+    /// The sample's annotations or ground truth as stored (JSON), shown as they are.
+    public var annotations: String?
+    /// The record's media in the order its text numbers them; nil where the store lacks the medium.
+    public var media: [MediaItem?]
+    /// Model captions of its images, by media id (what caption-based stages generated from).
+    public var captions: [String: String]
+    /// The model judge's verdict, if a judge ran.
+    public var verdict: RecordVerdict?
+    public var passes: [ReviewPass]
+    /// The audit trail (empty until the first edit).
+    public var versions: [RecordVersion]
+}

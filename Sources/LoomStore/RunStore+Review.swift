@@ -11,8 +11,7 @@ extension RunStore {
     /// Adds an account, or replaces the role and password of an existing one.
     public func saveReviewer(_ account: ReviewerAccount) throws {
         try write { db in
-            try db.execute(
-                sql: """
+            try Self.cachedExecute(db, sql: """
                     INSERT INTO reviewers(name, role, password, created_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT(name) DO UPDATE SET role = excluded.role, password = excluded.password
                     """,
@@ -22,20 +21,19 @@ extension RunStore {
 
     public func reviewer(named name: String) throws -> ReviewerAccount? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM reviewers WHERE name = ?", arguments: [name]).map(Self.reviewerAccount)
+            try Self.cachedRow(db, sql: "SELECT * FROM reviewers WHERE name = ?", arguments: [name]).map(Self.reviewerAccount)
         }
     }
 
     public func reviewers() throws -> [ReviewerAccount] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM reviewers ORDER BY name").map(Self.reviewerAccount) }
+        try read { db in try Self.cachedRows(db, sql: "SELECT * FROM reviewers ORDER BY name").map(Self.reviewerAccount) }
     }
 
     /// Stores a login session under the hash of its token (the token itself is only in the browser's cookie).
     public func createReviewSession(tokenHash: String, reviewer: String, csrf: String, now: Double, expiresAt: Double) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM review_sessions WHERE expires_at <= ?", arguments: [now])
-            try db.execute(
-                sql: "INSERT INTO review_sessions(token_hash, reviewer, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            try Self.cachedExecute(db, sql: "DELETE FROM review_sessions WHERE expires_at <= ?", arguments: [now])
+            try Self.cachedExecute(db, sql: "INSERT INTO review_sessions(token_hash, reviewer, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [tokenHash, reviewer, csrf, now, expiresAt])
         }
     }
@@ -44,8 +42,7 @@ extension RunStore {
     public func reviewSession(tokenHash: String, now: Double) throws -> (account: ReviewerAccount, csrf: String)? {
         try read { db in
             guard
-                let row = try Row.fetchOne(
-                    db,
+                let row = try Self.cachedRow(db,
                     sql: """
                         SELECT r.*, s.csrf AS session_csrf FROM review_sessions s JOIN reviewers r ON r.name = s.reviewer
                         WHERE s.token_hash = ? AND s.expires_at > ?
@@ -57,7 +54,7 @@ extension RunStore {
     }
 
     public func deleteReviewSession(tokenHash: String) throws {
-        try write { db in try db.execute(sql: "DELETE FROM review_sessions WHERE token_hash = ?", arguments: [tokenHash]) }
+        try write { db in try Self.cachedExecute(db, sql: "DELETE FROM review_sessions WHERE token_hash = ?", arguments: [tokenHash]) }
     }
 
     // MARK: Batches
@@ -66,23 +63,22 @@ extension RunStore {
     public func createReviewBatch(name: String, filter: ReviewBatchFilter, createdBy: String, now: Double) throws -> ReviewBatch {
         let json = String(decoding: try JSONEncoder().encode(filter), as: UTF8.self)
         return try write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM review_batches WHERE name = ?", arguments: [name]) == true {
+            if try Self.cachedOne(Bool.self, db, sql: "SELECT 1 FROM review_batches WHERE name = ?", arguments: [name]) == true {
                 throw ReviewRefusal(.conflict, "a batch named '\(name)' exists already")
             }
-            try db.execute(
-                sql: "INSERT INTO review_batches(name, filter, created_by, created_at) VALUES (?, ?, ?, ?)",
+            try Self.cachedExecute(db, sql: "INSERT INTO review_batches(name, filter, created_by, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [name, json, createdBy, now])
             return ReviewBatch(id: db.lastInsertedRowID, name: name, filter: filter, createdBy: createdBy, createdAt: now)
         }
     }
 
     public func reviewBatches() throws -> [ReviewBatch] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM review_batches ORDER BY id").map(Self.reviewBatch) }
+        try read { db in try Self.cachedRows(db, sql: "SELECT * FROM review_batches ORDER BY id").map(Self.reviewBatch) }
     }
 
     public func reviewBatch(id: Int64) throws -> ReviewBatch? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM review_batches WHERE id = ?", arguments: [id]).map(Self.reviewBatch)
+            try Self.cachedRow(db, sql: "SELECT * FROM review_batches WHERE id = ?", arguments: [id]).map(Self.reviewBatch)
         }
     }
 
@@ -90,8 +86,7 @@ extension RunStore {
     public func reviewBatchCounts(_ batch: ReviewBatch) throws -> (records: Int, accepted: Int, rejected: Int, adjudication: Int) {
         let (condition, arguments) = Self.batchCondition(batch.filter)
         return try read { db in
-            let row = try Row.fetchOne(
-                db,
+            let row = try Self.cachedRow(db,
                 sql: """
                     SELECT COUNT(*), SUM(s.status = 'accepted'), SUM(s.status = 'rejected'), SUM(s.status = 'adjudication')
                     FROM records r LEFT JOIN review_states s ON s.record_id = r.id WHERE \(condition)
@@ -104,17 +99,25 @@ extension RunStore {
     // MARK: Claiming records
 
     /// Leases the next record of `queue` to `reviewer`: one they have not reviewed or skipped, that still needs a
-    /// pass, and that nobody else holds. Records are walked in id order from `start` (ids are hashes, so this is
-    /// a shuffle of the generation order; a new `start` per request gives each round its own order). A reviewer
+    /// pass, and that nobody else holds. Records are walked in id order from the id found at `start` (0..<1) of
+    /// the table (ids are hashes, so this is a shuffle of the generation order, and a new `start` per request
+    /// starts each walk somewhere else). A reviewer
     /// holds one record at a time: claiming releases their other leases, and a lease they still hold on a record
     /// of this queue is returned again (a reload shows the same record).
     public func claimNextRecord(
-        _ queue: ReviewQueue, reviewer: String, requiredPasses: Int, leaseSeconds: Double, start: String, now: Double
+        _ queue: ReviewQueue, reviewer: String, requiredPasses: Int, leaseSeconds: Double, start: Double, now: Double
     ) throws -> ReviewClaim? {
         try write { db in
+            // The id at a random place of the table: ids need not share a shape (template, model and imported
+            // records differ), so a random id string could fall before or after all of them. Rowids are dense.
+            let startID = try Self.cachedOne(String.self, db,
+                sql: """
+                    SELECT id FROM records WHERE rowid >= (SELECT CAST(COALESCE(MAX(rowid), 0) * ? AS INTEGER) FROM records)
+                    ORDER BY rowid LIMIT 1
+                    """,
+                arguments: [min(max(start, 0), 1)]) ?? ""
             let (condition, arguments) = Self.queueCondition(queue, reviewer: reviewer, requiredPasses: requiredPasses, now: now)
-            let held = try Row.fetchOne(
-                db,
+            let held = try Self.cachedRow(db,
                 sql: """
                     SELECT r.id, l.pass, COALESCE(s.version, 1) FROM review_leases l JOIN records r ON r.id = l.record_id
                     LEFT JOIN review_states s ON s.record_id = r.id
@@ -125,13 +128,12 @@ extension RunStore {
             if let held {
                 chosen = (held[0], held[1], held[2])
             } else {
-                chosen = try Self.walkQueue(db, condition: condition, arguments: arguments, queue: queue, start: start)
+                chosen = try Self.walkQueue(db, condition: condition, arguments: arguments, queue: queue, start: startID)
             }
-            try db.execute(sql: "DELETE FROM review_leases WHERE reviewer = ?", arguments: [reviewer])
+            try Self.cachedExecute(db, sql: "DELETE FROM review_leases WHERE reviewer = ?", arguments: [reviewer])
             guard let chosen else { return nil }
             let expiresAt = now + leaseSeconds
-            try db.execute(
-                sql: """
+            try Self.cachedExecute(db, sql: """
                     INSERT INTO review_leases(record_id, reviewer, pass, expires_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT(record_id) DO UPDATE SET reviewer = excluded.reviewer, pass = excluded.pass,
                         expires_at = excluded.expires_at
@@ -165,8 +167,7 @@ extension RunStore {
             idColumn = "s.record_id"
         }
         for range in ["\(idColumn) >= ?", "\(idColumn) < ?"] {
-            if let row = try Row.fetchOne(
-                db,
+            if let row = try Self.cachedRow(db,
                 sql: """
                     SELECT r.id, COALESCE(s.passes, 0), COALESCE(s.version, 1) FROM \(source)
                     WHERE \(range) AND \(condition) ORDER BY \(idColumn) LIMIT 1
@@ -253,15 +254,13 @@ extension RunStore {
                         .conflict,
                         "pass \(pass) of this record was completed by someone else while you had it open; load the next record")
                 }
-                if try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM review_passes WHERE record_id = ? AND reviewer = ?", arguments: [recordID, reviewer]) == true
+                if try Self.cachedOne(Bool.self, db, sql: "SELECT 1 FROM review_passes WHERE record_id = ? AND reviewer = ?", arguments: [recordID, reviewer]) == true
                 {
                     throw ReviewRefusal(.closed, "you have already reviewed this record; passes must be independent")
                 }
             }
-            let number = (try Int.fetchOne(db, sql: "SELECT MAX(pass) FROM review_passes WHERE record_id = ?", arguments: [recordID]) ?? 0) + 1
-            try db.execute(
-                sql: """
+            let number = (try Self.cachedOne(Int.self, db, sql: "SELECT MAX(pass) FROM review_passes WHERE record_id = ?", arguments: [recordID]) ?? 0) + 1
+            try Self.cachedExecute(db, sql: """
                     INSERT INTO review_passes(record_id, pass, reviewer, verdict, reason, version, adjudication, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
@@ -271,8 +270,7 @@ extension RunStore {
                 updated.status = verdict == .accept ? .accepted : .rejected
             } else {
                 updated.passes += 1
-                let verdicts = try String.fetchAll(
-                    db, sql: "SELECT verdict FROM review_passes WHERE record_id = ? AND adjudication = 0 ORDER BY pass",
+                let verdicts = try Self.cachedAll(String.self, db, sql: "SELECT verdict FROM review_passes WHERE record_id = ? AND adjudication = 0 ORDER BY pass",
                     arguments: [recordID]
                 ).compactMap(ReviewVerdict.init(rawValue:))
                 updated.status = resolve(verdicts)
@@ -280,7 +278,7 @@ extension RunStore {
             updated.updatedAt = now
             updated.lease = nil
             try Self.saveState(db, updated)
-            try db.execute(sql: "DELETE FROM review_leases WHERE record_id = ?", arguments: [recordID])
+            try Self.cachedExecute(db, sql: "DELETE FROM review_leases WHERE record_id = ?", arguments: [recordID])
             return updated
         }
     }
@@ -288,10 +286,8 @@ extension RunStore {
     /// Gives a leased record back without a verdict; the reviewer is not served it again.
     public func skipReviewRecord(recordID: String, reviewer: String) throws {
         try write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO review_skips(record_id, reviewer) VALUES (?, ?)", arguments: [recordID, reviewer])
-            try db.execute(
-                sql: "DELETE FROM review_leases WHERE record_id = ? AND reviewer = ?", arguments: [recordID, reviewer])
+            try Self.cachedExecute(db, sql: "INSERT OR IGNORE INTO review_skips(record_id, reviewer) VALUES (?, ?)", arguments: [recordID, reviewer])
+            try Self.cachedExecute(db, sql: "DELETE FROM review_leases WHERE record_id = ? AND reviewer = ?", arguments: [recordID, reviewer])
         }
     }
 
@@ -311,10 +307,9 @@ extension RunStore {
             try Self.checkHold(db, state: state, reviewer: author, now: now)
             try Self.checkVersion(db, state: state, seenVersion: seenVersion)
             if state.version == 1,
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM record_versions WHERE record_id = ?", arguments: [record.id]) != true
+                try Self.cachedOne(Bool.self, db, sql: "SELECT 1 FROM record_versions WHERE record_id = ?", arguments: [record.id]) != true
             {
-                try db.execute(
-                    sql: """
+                try Self.cachedExecute(db, sql: """
                         INSERT INTO record_versions(record_id, version, author, created_at, note, sharegpt, body, flagged)
                         SELECT id, 1, 'generated', ?, 'as generated', sharegpt, body, flagged FROM records WHERE id = ?
                         """,
@@ -323,14 +318,12 @@ extension RunStore {
             var updated = state
             updated.version += 1
             updated.updatedAt = now
-            try db.execute(
-                sql: """
+            try Self.cachedExecute(db, sql: """
                     INSERT INTO record_versions(record_id, version, author, created_at, note, sharegpt, body, flagged)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [record.id, updated.version, author, now, note, shareGPT, body, record.flags.isEmpty ? 0 : 1])
-            try db.execute(
-                sql: "UPDATE records SET sharegpt = ?, body = ?, flagged = ? WHERE id = ?",
+            try Self.cachedExecute(db, sql: "UPDATE records SET sharegpt = ?, body = ?, flagged = ? WHERE id = ?",
                 arguments: [shareGPT, body, record.flags.isEmpty ? 0 : 1, record.id])
             try Self.saveState(db, updated)
             return updated
@@ -340,8 +333,7 @@ extension RunStore {
     /// Every version of a record, oldest first (empty until its first edit: then version 1 is as generated).
     public func recordVersions(_ recordID: String) throws -> [RecordVersion] {
         try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM record_versions WHERE record_id = ? ORDER BY version", arguments: [recordID]
+            try Self.cachedRows(db, sql: "SELECT * FROM record_versions WHERE record_id = ? ORDER BY version", arguments: [recordID]
             ).map { row in
                 RecordVersion(
                     recordID: row["record_id"], version: row["version"], author: row["author"], createdAt: row["created_at"],
@@ -353,17 +345,54 @@ extension RunStore {
     /// The review state of a record (pending with no passes if it has none yet); nil if there is no such record.
     public func reviewState(recordID: String) throws -> ReviewState? {
         try read { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM records WHERE id = ?", arguments: [recordID]) == true else {
+            guard try Self.cachedOne(Bool.self, db, sql: "SELECT 1 FROM records WHERE id = ?", arguments: [recordID]) == true else {
                 return nil
             }
             return try Self.reviewState(db, recordID: recordID)
         }
     }
 
+    /// Everything the review screen shows about a record, read in one transaction; nil if there is no such record.
+    public func reviewRecordParts(_ recordID: String) throws -> ReviewRecordParts? {
+        try read { db in
+            guard let body = try Self.cachedOne(String.self, db, sql: "SELECT body FROM records WHERE id = ?", arguments: [recordID]) else {
+                return nil
+            }
+            let record = try Self.decode(LoomCore.Record.self, body)
+            let sample = try Self.cachedRow(db, sql: "SELECT kind, body FROM samples WHERE id = ?", arguments: [record.sampleID])
+            var media: [MediaItem?] = []
+            var captions: [String: String] = [:]
+            for id in record.media {
+                media.append(
+                    try Self.cachedRow(db, sql: "SELECT id, kind, path, format, width, height FROM media WHERE id = ?", arguments: [id]).map {
+                        MediaItem(id: $0[0], kind: MediaKind(rawValue: $0[1]) ?? .image, path: $0[2], format: $0[3], width: $0[4], height: $0[5])
+                    })
+                if let text = try Self.cachedOne(String.self, db, sql: "SELECT text FROM captions WHERE image_id = ?", arguments: [id]) {
+                    captions[id] = text
+                }
+            }
+            let verdict = try Self.cachedRow(db, sql: "SELECT supported, reason, endpoint FROM verdicts WHERE record_id = ?", arguments: [recordID]).map {
+                RecordVerdict(recordID: recordID, supported: $0[0], reason: $0[1], endpoint: $0[2])
+            }
+            let passes = try Self.cachedRows(db, sql: "SELECT * FROM review_passes WHERE record_id = ? ORDER BY pass", arguments: [recordID])
+                .map(Self.reviewPass)
+            let versions = try Self.cachedRows(db, sql: "SELECT * FROM record_versions WHERE record_id = ? ORDER BY version", arguments: [recordID])
+                .map { row in
+                    RecordVersion(
+                        recordID: row["record_id"], version: row["version"], author: row["author"], createdAt: row["created_at"],
+                        note: row["note"], record: try Self.decode(LoomCore.Record.self, row["body"]))
+                }
+            return ReviewRecordParts(
+                record: record, state: try Self.reviewState(db, recordID: recordID),
+                sampleKind: sample.map { SampleKind(rawValue: $0[0]) ?? .single }, annotations: sample?[1], media: media,
+                captions: captions, verdict: verdict, passes: passes, versions: versions)
+        }
+    }
+
     /// The passes of a record, in order.
     public func reviewPasses(recordID: String) throws -> [ReviewPass] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM review_passes WHERE record_id = ? ORDER BY pass", arguments: [recordID])
+            try Self.cachedRows(db, sql: "SELECT * FROM review_passes WHERE record_id = ? ORDER BY pass", arguments: [recordID])
                 .map(Self.reviewPass)
         }
     }
@@ -373,8 +402,7 @@ extension RunStore {
     /// Passes per round (pass number) and verdict, annotator passes only.
     public func reviewRounds() throws -> [(pass: Int, accepted: Int, rejected: Int)] {
         try read { db in
-            try Row.fetchAll(
-                db,
+            try Self.cachedRows(db,
                 sql: """
                     SELECT pass, SUM(verdict = 'accept'), SUM(verdict = 'reject') FROM review_passes WHERE adjudication = 0
                     GROUP BY pass ORDER BY pass
@@ -387,11 +415,11 @@ extension RunStore {
     public func reviewStatusCounts() throws -> [ReviewStatus: Int] {
         try read { db in
             var counts: [ReviewStatus: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM review_states GROUP BY status") {
+            for row in try Self.cachedRows(db, sql: "SELECT status, COUNT(*) FROM review_states GROUP BY status") {
                 if let status = ReviewStatus(rawValue: row[0]) { counts[status] = row[1] }
             }
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records") ?? 0
-            let withState = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_states") ?? 0
+            let total = try Self.cachedOne(Int.self, db, sql: "SELECT COUNT(*) FROM records") ?? 0
+            let withState = try Self.cachedOne(Int.self, db, sql: "SELECT COUNT(*) FROM review_states") ?? 0
             counts[.pending, default: 0] += total - withState
             return counts
         }
@@ -400,8 +428,7 @@ extension RunStore {
     /// Each reviewer's passes: how many, accepted, the first and last time, and how many since `since`.
     public func reviewerActivity(since: Double) throws -> [(reviewer: String, passes: Int, accepted: Int, first: Double, last: Double, recent: Int)] {
         try read { db in
-            try Row.fetchAll(
-                db,
+            try Self.cachedRows(db,
                 sql: """
                     SELECT reviewer, COUNT(*), SUM(verdict = 'accept'), MIN(created_at), MAX(created_at), SUM(created_at >= ?)
                     FROM review_passes GROUP BY reviewer ORDER BY reviewer
@@ -422,11 +449,11 @@ extension RunStore {
     // MARK: Plumbing
 
     private static func reviewState(_ db: Database, recordID: String) throws -> ReviewState {
-        let lease = try Row.fetchOne(db, sql: "SELECT * FROM review_leases WHERE record_id = ?", arguments: [recordID]).map {
+        let lease = try Self.cachedRow(db, sql: "SELECT * FROM review_leases WHERE record_id = ?", arguments: [recordID]).map {
             ReviewLease(recordID: $0["record_id"], reviewer: $0["reviewer"], pass: $0["pass"], expiresAt: $0["expires_at"])
         }
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM review_states WHERE record_id = ?", arguments: [recordID]) else {
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM records WHERE id = ?", arguments: [recordID]) == true else {
+        guard let row = try Self.cachedRow(db, sql: "SELECT * FROM review_states WHERE record_id = ?", arguments: [recordID]) else {
+            guard try Self.cachedOne(Bool.self, db, sql: "SELECT 1 FROM records WHERE id = ?", arguments: [recordID]) == true else {
                 throw ReviewRefusal(.notFound, "there is no record \(recordID)")
             }
             return ReviewState(recordID: recordID, status: .pending, version: 1, passes: 0, updatedAt: 0, lease: lease)
@@ -437,8 +464,7 @@ extension RunStore {
     }
 
     private static func saveState(_ db: Database, _ state: ReviewState) throws {
-        try db.execute(
-            sql: """
+        try Self.cachedExecute(db, sql: """
                 INSERT INTO review_states(record_id, status, version, passes, updated_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(record_id) DO UPDATE SET status = excluded.status, version = excluded.version,
                     passes = excluded.passes, updated_at = excluded.updated_at
@@ -456,8 +482,7 @@ extension RunStore {
     /// Refuses a change made on a version that is no longer the current one, naming who saved the newer one.
     private static func checkVersion(_ db: Database, state: ReviewState, seenVersion: Int) throws {
         guard state.version != seenVersion else { return }
-        let newer = try Row.fetchOne(
-            db, sql: "SELECT author, created_at FROM record_versions WHERE record_id = ? AND version = ?",
+        let newer = try Self.cachedRow(db, sql: "SELECT author, created_at FROM record_versions WHERE record_id = ? AND version = ?",
             arguments: [state.recordID, state.version])
         let who = newer.map { " by \($0["author"] as String)" } ?? ""
         throw ReviewRefusal(
@@ -483,4 +508,34 @@ extension RunStore {
             verdict: ReviewVerdict(rawValue: row["verdict"]) ?? .reject, reason: row["reason"], version: row["version"],
             adjudication: row["adjudication"], createdAt: row["created_at"])
     }
+
+    // MARK: Cached statements
+
+    // The review app runs the same few statements thousands of times a minute. Compiling a statement (with GRDB's
+    // authorizer) cost more than running it, so every statement here comes from the connection's cache.
+
+    private static func cachedRow(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private static func cachedRows(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Row] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private static func cachedOne<T: DatabaseValueConvertible & StatementColumnConvertible>(
+        _ type: T.Type, _ db: Database, sql: String, arguments: StatementArguments = StatementArguments()
+    ) throws -> T? {
+        try T.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private static func cachedAll<T: DatabaseValueConvertible & StatementColumnConvertible>(
+        _ type: T.Type, _ db: Database, sql: String, arguments: StatementArguments = StatementArguments()
+    ) throws -> [T] {
+        try T.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private static func cachedExecute(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
 }

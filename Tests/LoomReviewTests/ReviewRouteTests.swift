@@ -213,6 +213,43 @@ struct ReviewRouteTests {
         }
     }
 
+    @Test func skipRestoreAndLogoutThroughTheirRoutes() async throws {
+        let fixture = try ReviewFixture(records: 2)
+        let batch = try fixture.batch()
+        try fixture.account("ann")
+        try fixture.account("jo", role: .adjudicator)
+        try await withApp(fixture) { client in
+            let ann = try await signIn(client, "ann")
+            let next = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.headers)
+            let answer = try JSONDecoder().decode([String: JSONField].self, from: Data(buffer: next.body))
+            guard case .string(let record) = answer["record"] else { Issue.record("no record in \(answer)"); return }
+            let skip = try await client.execute(uri: "/api/records/\(record)/skip", method: .post, headers: ann.apiHeaders, body: ByteBuffer(string: "{}"))
+            #expect(skip.status == .ok)
+            let after = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.headers))
+            #expect(!after.contains(record))
+
+            // An edit by the adjudicator, then a restore of version 1 through the history page's form.
+            let jo = try await signIn(client, "jo")
+            let edited = try await client.execute(
+                uri: "/api/records/\(record)/edit", method: .post, headers: jo.apiHeaders,
+                body: ByteBuffer(string: #"{"version":1,"turns":["<image>\nWhat colour is the cube?","Blue."]}"#))
+            #expect(edited.status == .ok)
+            var form = jo.headers
+            form[.contentType] = "application/x-www-form-urlencoded"
+            let restored = try await client.execute(
+                uri: "/records/\(record)/restore", method: .post, headers: form, body: ByteBuffer(string: "version=1&seen=2&csrf=\(jo.csrf)"))
+            #expect(restored.status == .seeOther)
+            #expect(try fixture.store.recordVersions(record).map(\.note).last == "restored version 1")
+            let history = Self.text(try await client.execute(uri: "/records/\(record)", method: .get, headers: jo.headers))
+            #expect(history.contains("restored version 1") && history.contains("answer (turn 2)"))
+
+            // Logging out ends the session: the cookie no longer opens pages.
+            let out = try await client.execute(uri: "/logout", method: .post, headers: form, body: ByteBuffer(string: "csrf=\(jo.csrf)"))
+            #expect(out.status == .seeOther && out.headers[.location] == "/login")
+            #expect(try await client.execute(uri: "/progress", method: .get, headers: jo.headers).status == .seeOther)
+        }
+    }
+
     @Test func adjudicationIsForAdjudicators() async throws {
         let fixture = try ReviewFixture(records: 1)
         try fixture.account("ann")

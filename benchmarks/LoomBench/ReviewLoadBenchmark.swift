@@ -9,12 +9,13 @@ import Synchronization
 // `loom-bench review-setup RUN ANNOTATORS`: creates the accounts bench-1…bench-N (password "bench-password-N")
 // and a batch "bench" over every record, if missing; prints the batch id.
 //
-// `loom-bench review-load BASE_URL ANNOTATORS SECONDS BATCH`: N simulated annotators against a running
-// `loom review serve`, each signed in with its own session, each looping as a person with a very fast hand
-// would: load the review screen (every 20th record, as after a page reload), take the next record
-// (`GET /api/next`, the record fragment the screen shows), accept it (`POST /api/records/ID/verdict`, the save).
-// No think time: every annotator keeps one request in flight all the time. Prints per action the count and the
-// p50/p99/max latency in milliseconds, as one JSON line.
+// `loom-bench review-load BASE_URL ANNOTATORS SECONDS BATCH [THINK_MS]`: N simulated annotators against a running
+// `loom review serve`, each signed in with its own session, each looping: load the review screen (every 20th
+// record, as after a page reload), take the next record (`GET /api/next`, the record fragment the screen shows),
+// wait about THINK_MS (reading the record; default 0), accept it (`POST /api/records/ID/verdict`, the save), wait
+// about THINK_MS again. Each wait is drawn between half and one and a half THINK_MS, and starts are spread over
+// two THINK_MS, so that 50 people do not click in step. With THINK_MS 0 every annotator keeps one request in flight all the time: the server's
+// saturation. Prints per action the count and the p50/p99/max latency in milliseconds, as one JSON line.
 
 func runReviewSetup(run: String, annotators: Int) throws -> Int64 {
     let directory = URL(fileURLWithPath: run)
@@ -97,9 +98,13 @@ struct SimulatedAnnotator {
     }
 
     /// Loops until `deadline`: screen (every 20th), next, accept.
-    mutating func work(batch: Int64, until deadline: ContinuousClock.Instant, screen: LatencyLog, next: LatencyLog, save: LatencyLog) async {
+    mutating func work(
+        batch: Int64, think: Duration, until deadline: ContinuousClock.Instant, screen: LatencyLog, next: LatencyLog, save: LatencyLog
+    ) async {
         let clock = ContinuousClock()
         var iteration = 0
+        // People do not all open the page in the same millisecond: with think time, starts spread over two waits.
+        if think > .zero { try? await Task.sleep(for: think * Double.random(in: 0...2)) }
         while clock.now < deadline {
             iteration += 1
             do {
@@ -117,12 +122,14 @@ struct SimulatedAnnotator {
                 guard let html = answer?["html"] as? String, let record = answer?["record"] as? String,
                     let pass = Self.attribute("data-pass", in: html), let version = Self.attribute("data-version", in: html)
                 else { next.fail("no record left"); return }
+                if think > .zero { try await Task.sleep(for: think * Double.random(in: 0.5...1.5)) }
                 started = clock.now
                 let (saved, reply) = try await send(
                     .POST, "/api/records/\(record)/verdict", body: #"{"verdict":"accept","pass":\#(pass),"version":\#(version)}"#,
                     contentType: "application/json")
                 guard saved == .ok else { save.fail("save answered \(saved): \(reply.prefix(200))"); continue }
                 save.add((clock.now - started).seconds)
+                if think > .zero { try await Task.sleep(for: think * Double.random(in: 0.5...1.5)) }
             } catch {
                 next.fail("\(error)")
             }
@@ -139,7 +146,7 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
-func runReviewLoad(base: String, annotators: Int, seconds: Double, batch: Int64) async throws -> [String: Any] {
+func runReviewLoad(base: String, annotators: Int, seconds: Double, batch: Int64, thinkMilliseconds: Int) async throws -> [String: Any] {
     var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
     // One connection per annotator, as each browser keeps its own.
     configuration.connectionPool = .init(idleTimeout: .seconds(120), concurrentHTTP1ConnectionsPerHostSoftLimit: annotators + 8)
@@ -148,19 +155,24 @@ func runReviewLoad(base: String, annotators: Int, seconds: Double, batch: Int64)
     let next = LatencyLog()
     let save = LatencyLog()
     let clock = ContinuousClock()
-    var people: [SimulatedAnnotator] = []
-    for index in 1...annotators {
-        var person = SimulatedAnnotator(http: http, base: base, name: "bench-\(index)", password: "bench-password-\(index)")
-        try await person.signIn()
-        people.append(person)
+    let people = try await withThrowingTaskGroup(of: SimulatedAnnotator.self) { group in
+        for index in 1...annotators {
+            group.addTask {
+                var person = SimulatedAnnotator(http: http, base: base, name: "bench-\(index)", password: "bench-password-\(index)")
+                try await person.signIn()
+                return person
+            }
+        }
+        return try await group.reduce(into: []) { $0.append($1) }
     }
+    let think = Duration.milliseconds(thinkMilliseconds)
     let started = clock.now
     let deadline = started + .milliseconds(Int(seconds * 1000))
     await withTaskGroup(of: Void.self) { group in
         for person in people {
             group.addTask {
                 var person = person
-                await person.work(batch: batch, until: deadline, screen: screen, next: next, save: save)
+                await person.work(batch: batch, think: think, until: deadline, screen: screen, next: next, save: save)
             }
         }
     }
@@ -169,7 +181,7 @@ func runReviewLoad(base: String, annotators: Int, seconds: Double, batch: Int64)
     let nextSummary = next.summary()
     let saves = save.summary()
     return [
-        "scenario": "review-load", "annotators": annotators, "seconds": (elapsed * 100).rounded() / 100,
+        "scenario": "review-load", "annotators": annotators, "think_ms": thinkMilliseconds, "seconds": (elapsed * 100).rounded() / 100,
         "screen": screen.summary(), "next": nextSummary, "save": saves,
         "saves_per_second": ((Double(saves["requests"] as? Int ?? 0) / elapsed) * 10).rounded() / 10,
     ]

@@ -11,7 +11,7 @@
 //   loom-bench export-corpus RECIPE OUT RECORDS   a run of RECORDS records, media hard-linked to one PNG (ExportCorpus.swift)
 //   loom-bench minhash --corpus FILE [--limit N] [--threads T]   MinHash LSH near-duplicate detection (MinHashBenchmark.swift)
 //   loom-bench review-setup RUN ANNOTATORS   review accounts and a batch for the load benchmark (ReviewLoadBenchmark.swift)
-//   loom-bench review-load BASE_URL ANNOTATORS SECONDS BATCH   simulated annotators against `loom review serve`
+//   loom-bench review-load BASE_URL ANNOTATORS SECONDS BATCH [THINK_MS]   simulated annotators against `loom review serve`
 //
 // Each prints one JSON line: {"scenario", "samples", "records", "seconds", "records_per_second", "peak_rss_mb"}.
 // End-to-end figures come from `loom run` itself (see benchmarks/run.sh).
@@ -67,9 +67,10 @@ if arguments.count == 4, arguments[1] == "review-setup" {
     print(try runReviewSetup(run: arguments[2], annotators: Int(arguments[3]) ?? 50))
     exit(0)
 }
-if arguments.count == 6, arguments[1] == "review-load" {
+if arguments.count >= 6, arguments[1] == "review-load" {
     let result = try await runReviewLoad(
-        base: arguments[2], annotators: Int(arguments[3]) ?? 50, seconds: Double(arguments[4]) ?? 30, batch: Int64(arguments[5]) ?? 1)
+        base: arguments[2], annotators: Int(arguments[3]) ?? 50, seconds: Double(arguments[4]) ?? 30, batch: Int64(arguments[5]) ?? 1,
+        thinkMilliseconds: arguments.count > 6 ? Int(arguments[6]) ?? 0 : 0)
     print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
     exit(0)
 }
