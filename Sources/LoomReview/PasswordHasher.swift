@@ -39,9 +39,15 @@ public struct PasswordHasher: Sendable {
             let key = try? derive(password, salt: salt, logRounds: logRounds, blockSize: blockSize, parallelism: parallelism),
             key.count == expected.count
         else { return false }
-        // Constant time: the comparison does not stop at the first differing byte.
+        return constantTimeEqual(key, expected)
+    }
+
+    /// Whether two byte strings are equal, in a time that does not depend on where they first differ (for
+    /// secrets: hashes, tokens).
+    public static func constantTimeEqual(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
         var difference: UInt8 = 0
-        for (a, b) in zip(key, expected) { difference |= a ^ b }
+        for (x, y) in zip(a, b) { difference |= x ^ y }
         return difference == 0
     }
 

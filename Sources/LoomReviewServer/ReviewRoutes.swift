@@ -96,9 +96,7 @@ struct ReviewRoutes: Sendable {
     private func logout(_ request: Request, _ context: Context) async throws -> Response {
         let session = try Self.session(context)
         let form = try? await Self.form(CSRFForm.self, request, context)
-        guard let sent = form?.csrf, SessionMiddleware.constantTimeEqual(sent, session.csrf) else {
-            return refusedForm(context, "the form lacks this session's CSRF token; reload the page", status: .forbidden)
-        }
+        if let refusal = tokenRefusal(form?.csrf, session, context) { return refusal }
         let token = request.cookies[SessionMiddleware.cookieName]?.value ?? ""
         let service = self.service
         try await blocking { try service.logout(token: token) }
@@ -144,9 +142,7 @@ struct ReviewRoutes: Sendable {
         guard let form = try? await Self.form(BatchForm.self, request, context) else {
             return refusedForm(context, "the batch form is incomplete: it needs a name", status: .badRequest)
         }
-        guard let sent = form.csrf, SessionMiddleware.constantTimeEqual(sent, session.csrf) else {
-            return refusedForm(context, "the form lacks this session's CSRF token; reload the page", status: .forbidden)
-        }
+        if let refusal = tokenRefusal(form.csrf, session, context) { return refusal }
         func list(_ text: String?) -> [String] {
             (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
@@ -221,9 +217,7 @@ struct ReviewRoutes: Sendable {
         guard let form = try? await Self.form(RestoreForm.self, request, context) else {
             return refusedForm(context, "the restore form is incomplete", status: .badRequest)
         }
-        guard let sent = form.csrf, SessionMiddleware.constantTimeEqual(sent, session.csrf) else {
-            return refusedForm(context, "the form lacks this session's CSRF token; reload the page", status: .forbidden)
-        }
+        if let refusal = tokenRefusal(form.csrf, session, context) { return refusal }
         let service = self.service
         do {
             try await blocking {
@@ -425,6 +419,14 @@ struct ReviewRoutes: Sendable {
     private static func form<T: Decodable>(_ type: T.Type, _ request: Request, _ context: Context) async throws -> T {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         return try URLEncodedFormDecoder().decode(T.self, from: String(buffer: buffer))
+    }
+
+    /// The refusal of a form post whose CSRF field is not the session's token, or nil if it is.
+    private func tokenRefusal(_ sent: String?, _ session: ReviewSession, _ context: Context) -> Response? {
+        guard let sent, SessionMiddleware.constantTimeEqual(sent, session.csrf) else {
+            return refusedForm(context, "the form lacks this session's CSRF token; reload the page", status: .forbidden)
+        }
+        return nil
     }
 
     private func refusedForm(_ context: Context, _ message: String, status: HTTPResponse.Status) -> Response {

@@ -32,11 +32,6 @@ struct SessionMiddleware: RouterMiddleware {
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for (p, q) in zip(x, y) { difference |= p ^ q }
-        return difference == 0
+        PasswordHasher.constantTimeEqual(a.utf8, b.utf8)
     }
 }

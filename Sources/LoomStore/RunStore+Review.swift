@@ -334,11 +334,7 @@ extension RunStore {
     public func recordVersions(_ recordID: String) throws -> [RecordVersion] {
         try read { db in
             try Self.cachedRows(db, sql: "SELECT * FROM record_versions WHERE record_id = ? ORDER BY version", arguments: [recordID]
-            ).map { row in
-                RecordVersion(
-                    recordID: row["record_id"], version: row["version"], author: row["author"], createdAt: row["created_at"],
-                    note: row["note"], record: try Self.decode(LoomCore.Record.self, row["body"]))
-            }
+            ).map(Self.recordVersion)
         }
     }
 
@@ -377,11 +373,7 @@ extension RunStore {
             let passes = try Self.cachedRows(db, sql: "SELECT * FROM review_passes WHERE record_id = ? ORDER BY pass", arguments: [recordID])
                 .map(Self.reviewPass)
             let versions = try Self.cachedRows(db, sql: "SELECT * FROM record_versions WHERE record_id = ? ORDER BY version", arguments: [recordID])
-                .map { row in
-                    RecordVersion(
-                        recordID: row["record_id"], version: row["version"], author: row["author"], createdAt: row["created_at"],
-                        note: row["note"], record: try Self.decode(LoomCore.Record.self, row["body"]))
-                }
+                .map(Self.recordVersion)
             return ReviewRecordParts(
                 record: record, state: try Self.reviewState(db, recordID: recordID),
                 sampleKind: sample.map { SampleKind(rawValue: $0[0]) ?? .single }, annotations: sample?[1], media: media,
@@ -500,6 +492,12 @@ extension RunStore {
         ReviewBatch(
             id: row["id"], name: row["name"], filter: try decode(ReviewBatchFilter.self, row["filter"]),
             createdBy: row["created_by"], createdAt: row["created_at"])
+    }
+
+    private static func recordVersion(_ row: Row) throws -> RecordVersion {
+        RecordVersion(
+            recordID: row["record_id"], version: row["version"], author: row["author"], createdAt: row["created_at"],
+            note: row["note"], record: try decode(LoomCore.Record.self, row["body"]))
     }
 
     private static func reviewPass(_ row: Row) -> ReviewPass {
