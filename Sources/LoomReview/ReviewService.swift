@@ -24,6 +24,8 @@ public final class ReviewService: Sendable {
     private let decoyHash: String
     /// Open sessions by token hash, with the time until which they are trusted without asking the store.
     private let sessionCache = Mutex<[String: (session: ReviewSession, validUntil: Double)]>([:])
+    /// Batch counts by batch id, with the time until which they are shown without counting again.
+    private let countCache = Mutex<[Int64: (counts: (records: Int, accepted: Int, rejected: Int, adjudication: Int), validUntil: Double)]>([:])
 
     public init(
         store: RunStore, runDirectory: URL, settings: ReviewSettings, hasher: PasswordHasher = PasswordHasher(),
@@ -139,6 +141,18 @@ public final class ReviewService: Sendable {
         }
         return try store.createReviewBatch(name: trimmed, filter: filter, createdBy: account.name, now: now)
     }
+
+    /// A batch's record and decision counts. Counting scans the records table (about a second per batch at a
+    /// million records), so counts are reused for `batchCountSeconds`: every annotator opens the batch list.
+    public func batchCounts(_ batch: ReviewBatch) throws -> (records: Int, accepted: Int, rejected: Int, adjudication: Int) {
+        let time = now
+        if let cached = countCache.withLock({ $0[batch.id] }), cached.validUntil > time { return cached.counts }
+        let counts = try store.reviewBatchCounts(batch)
+        countCache.withLock { $0[batch.id] = (counts, time + Self.batchCountSeconds) }
+        return counts
+    }
+
+    static let batchCountSeconds: Double = 30
 
     // MARK: Passes
 

@@ -111,7 +111,7 @@ struct ReviewRoutes: Sendable {
         let session = try Self.session(context)
         let service = self.service
         let batches = try await blocking {
-            try service.store.reviewBatches().map { batch in (batch, try service.store.reviewBatchCounts(batch)) }
+            try service.store.reviewBatches().map { batch in (batch, try service.batchCounts(batch)) }
         }
         let rows = batches.map { batch, counts -> [String: Any] in
             [

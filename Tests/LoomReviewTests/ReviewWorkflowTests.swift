@@ -147,6 +147,16 @@ struct ReviewWorkflowTests {
         #expect(try fixture.store.reviewBatchCounts(ocr).accepted == 2)
     }
 
+    @Test func batchCountsAreReusedForHalfAMinute() throws {
+        let fixture = try ReviewFixture(records: 2, settings: ReviewSettings(passes: 1))
+        let batch = try fixture.batch()
+        #expect(try fixture.service.batchCounts(batch).accepted == 0)
+        try pass(fixture, try fixture.account("ann"), batch, .accept)
+        #expect(try fixture.service.batchCounts(batch).accepted == 0)  // the list shows counts up to 30 s old
+        fixture.advance(seconds: 31)
+        #expect(try fixture.service.batchCounts(batch).accepted == 1)
+    }
+
     @Test func editsAreVersionsWithValidatorsRerunAndStaleSavesRefused() throws {
         let fixture = try ReviewFixture(records: 1)
         let batch = try fixture.batch()
