@@ -46,7 +46,7 @@ let package = Package(
         // Procedural scenes with exact ground truth, drawn with cairo.
         .target(name: "LoomScenes", dependencies: ["LoomCore", "LoomMedia", "CCairo"], resources: [.copy("Resources")]),
         // Recipes: YAML parsing with line-precise diagnostics.
-        .target(name: "LoomRecipe", dependencies: ["LoomCore", "LoomExport", "Yams"], resources: [.copy("Resources/starter.yaml")]),
+        .target(name: "LoomRecipe", dependencies: ["LoomCore", "LoomExport", "LoomLinking", "Yams"], resources: [.copy("Resources/starter.yaml")]),
         // The run store: SQLite through GRDB, ledger, batching writer.
         .target(name: "LoomStore", dependencies: ["LoomCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // The model client: OpenAI-compatible chat completions over async-http-client, with retries, streaming,
@@ -76,6 +76,9 @@ let package = Package(
         // Quality: record validators, the grounding (hallucination) check, text normalization, MinHash LSH
         // near-duplicate detection, balancing plans. Pure computation over records: no store, no I/O.
         .target(name: "LoomQuality", dependencies: ["LoomCore"], resources: [.copy("Resources")]),
+        // In-context example linking (MIMIC-IT's rel_ins_ids): TF-IDF vectors, exact top-k cosine search, example
+        // pools. Pure computation: no store, no I/O.
+        .target(name: "LoomLinking"),
         // Dataset statistics and the data card (self-contained HTML with SVG charts, plus JSON), read from a store.
         .target(name: "LoomReport", dependencies: ["LoomCore", "LoomStore", "LoomMedia"], resources: [.copy("Resources")]),
         // Training-format writers (LLaVA, Mantis).
@@ -83,7 +86,7 @@ let package = Package(
         // Recipe execution: stages, scheduling, resume, progress.
         .target(name: "LoomEngine", dependencies: [
             "LoomCore", "LoomMedia", "LoomScenes", "LoomRecipe", "LoomStore", "LoomGenerate", "LoomCheck", "LoomExport",
-            "LoomIngest", "LoomOCR", "LoomLLM", "LoomInstruct", "LoomQuality", "LoomReport", "LoomReview",
+            "LoomIngest", "LoomOCR", "LoomLLM", "LoomInstruct", "LoomQuality", "LoomReport", "LoomReview", "LoomLinking",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // Manual correction (MMInstruct's last step): accounts, queues and rounds, leases, versions and the audit
@@ -106,7 +109,7 @@ let package = Package(
 
         // Benchmarks (`make bench`): generation speed without drawing images.
         .executableTarget(name: "loom-bench", dependencies: [
-            "LoomEngine", "LoomLLM", "LoomMockModel", "LoomQuality", "LoomReview",
+            "LoomEngine", "LoomLLM", "LoomMockModel", "LoomQuality", "LoomReview", "LoomLinking", "LoomStore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], path: "benchmarks/LoomBench"),
@@ -120,10 +123,11 @@ let package = Package(
         .testTarget(name: "LoomScenesTests", dependencies: ["LoomScenes", "LoomMedia"]),
         .testTarget(name: "LoomLLMTests", dependencies: ["LoomLLM", "LoomMockModel"]),
         .testTarget(name: "LoomInstructTests", dependencies: ["LoomInstruct", "LoomLLM"]),
-        .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe", "LoomStore"]),
+        .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe", "LoomStore", "LoomLinking"]),
         .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore"]),
         .testTarget(name: "LoomGenerateTests", dependencies: ["LoomGenerate", "LoomCheck", "LoomScenes"]),
         .testTarget(name: "LoomQualityTests", dependencies: ["LoomQuality"]),
+        .testTarget(name: "LoomLinkingTests", dependencies: ["LoomLinking"]),
         .testTarget(name: "LoomExportTests", dependencies: ["LoomExport", "LoomStore", "LoomMedia", "LoomCore"], exclude: ["Golden"]),
         .testTarget(name: "LoomReportTests", dependencies: ["LoomReport", "LoomStore", "LoomEngine", "LoomMedia"]),
         .testTarget(name: "LoomReviewTests", dependencies: [
@@ -134,7 +138,7 @@ let package = Package(
         ]),
         .testTarget(name: "LoomEngineTests", dependencies: [
             "LoomEngine", "LoomMedia", "LoomScenes", "LoomStore", "LoomOCR", "LoomRecipe", "LoomMockModel", "LoomCheck",
-            "LoomQuality", "LoomReview",
+            "LoomQuality", "LoomReview", "LoomLinking",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -206,6 +206,38 @@ PY
   kill "$server"; wait "$server" 2>/dev/null || true
 }
 
+# 13. In-context linking by text similarity (issue 8), defined here so that `benchmarks/run.sh link` runs it alone:
+#     `loom-bench link` (LoomLinking's TF-IDF and exact top-5 cosine search on 2 threads) against scikit-learn's
+#     TfidfVectorizer + NearestNeighbors (cosine, brute force, n_jobs=2; benchmarks/sklearn_link.py) on the same
+#     100,000 texts split into the same example pool (20%) and queries. Two corpora: Loom's own records (the
+#     first 100,000 unflagged records of the export benchmark's store, their user turns) and the MinHash
+#     benchmark's varied model-style texts. Times are the linking alone, inside each process (reading and writing
+#     files excluded); benchmarks/compare_links.py checks that both chose the same neighbours.
+link_bench() {
+  local venv=${LOOM_BENCH_VENV:-/tmp/loom-bench-venv}
+  local store=${LOOM_BENCH_EXPORT_CORPUS:-/tmp/loom-bench-export}
+  local corpus=${LOOM_BENCH_MINHASH_CORPUS:-/tmp/loom-bench-minhash/corpus.jsonl}
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -c "import sklearn" 2>/dev/null || "$venv/bin/pip" install --quiet scikit-learn
+  if [ ! -f "$store/loom.sqlite" ]; then
+    .build/release/loom-bench export-corpus examples/quickstart.yaml "$store" 1000000 >/dev/null
+  fi
+  [ -s "$corpus" ] || .build/release/loom-bench minhash-corpus "$corpus" 1000000 >/dev/null
+  echo
+  echo "in-context linking: loom-bench link vs scikit-learn $("$venv/bin/python" -c 'import sklearn; print(sklearn.__version__)') TfidfVectorizer + NearestNeighbors, 100000 texts, top 5"
+  .build/release/loom-bench link-texts "$store" "$work/records.jsonl" 100000
+  .build/release/loom-bench link-texts-jsonl "$corpus" "$work/varied.jsonl" 100000
+  for texts in records varied; do
+    echo "  $texts:"
+    echo "  \$ .build/release/loom-bench link $work/$texts.jsonl 5 2 $work/$texts-loom.out"
+    .build/release/loom-bench link "$work/$texts.jsonl" 5 2 "$work/$texts-loom.out" > "$work/$texts-loom.json"
+    echo "  \$ $venv/bin/python benchmarks/sklearn_link.py $work/$texts.jsonl 5 2 $work/$texts-sklearn.out"
+    "$venv/bin/python" benchmarks/sklearn_link.py "$work/$texts.jsonl" 5 2 "$work/$texts-sklearn.out" > "$work/$texts-sklearn.json"
+    python3 -c "import json,sys; l=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2])); print('    loom %7.2f s  peak %5d MB   scikit-learn %7.2f s  peak %5d MB   %d queries, pool %d   Loom/scikit-learn: %.1fx faster' % (l['seconds'], l['peak_rss_mb'], p['seconds'], p['peak_rss_mb'], l['queries'], l['pool'], p['seconds']/l['seconds']))" "$work/$texts-loom.json" "$work/$texts-sklearn.json"
+    python3 benchmarks/compare_links.py "$work/$texts-loom.out" "$work/$texts-sklearn.out"
+  done
+}
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1)"
 if [ "${1:-}" = llm ]; then
   llm_bench
@@ -221,6 +253,10 @@ if [ "${1:-}" = export ]; then
 fi
 if [ "${1:-}" = review ]; then
   review_bench
+  exit 0
+fi
+if [ "${1:-}" = link ]; then
+  link_bench
   exit 0
 fi
 echo "recipe: $RECIPE"
@@ -304,3 +340,6 @@ export_bench
 
 # 12. The review app under 50 simulated annotators (defined above, as review_bench).
 review_bench
+
+# 13. In-context linking against scikit-learn (defined above, as link_bench).
+link_bench

@@ -147,6 +147,7 @@ extension Record {
                         j.member("cost", model.cost)
                     }
                 }
+                if let source = provenance.translatedFrom { j.member("translatedFrom", source) }
             }
             j.key("flags")
             j.array(flags) { j, flag in

@@ -37,13 +37,18 @@ public struct Provenance: Codable, Sendable, Hashable {
     public var seed: UInt64
     /// The model call that wrote the record, for records a model wrote.
     public var model: ModelProvenance?
+    /// For a translation: the record it translates (its language is the source's).
+    public var translatedFrom: String?
 
-    public init(generator: String, template: String, phrasing: Int, seed: UInt64, model: ModelProvenance? = nil) {
+    public init(
+        generator: String, template: String, phrasing: Int, seed: UInt64, model: ModelProvenance? = nil, translatedFrom: String? = nil
+    ) {
         self.generator = generator
         self.template = template
         self.phrasing = phrasing
         self.seed = seed
         self.model = model
+        self.translatedFrom = translatedFrom
     }
 }
 

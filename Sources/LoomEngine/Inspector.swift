@@ -24,6 +24,13 @@ public enum Inspector {
                 lines.append("\(turn.role == .user ? "USER" : "ASSISTANT"):")
                 lines += turn.text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
             }
+            if let source = record.provenance.translatedFrom { lines.append("translated (\(record.language)) from record \(source)") }
+            if let link = try store.inContextLink(record.id) {
+                lines.append(
+                    link.isQuery
+                        ? "in-context query; examples: " + (link.examples.isEmpty ? "none" : link.examples.joined(separator: ", "))
+                        : "in-context example")
+            }
             lines.append(record.flags.isEmpty ? "quality: no flags" : "quality flags:")
             lines += record.flags.map { "  \($0.code): \($0.reason)" }
             lines.append("images:")

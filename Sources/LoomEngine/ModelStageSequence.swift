@@ -11,7 +11,8 @@ public struct ModelSummary: Sendable, Codable, Hashable {
     public var spend: [StageSpend]
 }
 
-/// Runs the recipe's model stages in order: caption → questions → conversation → multi_vqa → syphus → verify.
+/// Runs the recipe's model stages in order: caption → questions → conversation → multi_vqa → syphus → verify
+/// (translate runs later, after the quality stage: `runTranslation`).
 /// Each reads what the earlier ones stored, so a resumed run picks up where it stopped.
 struct ModelStageSequence: Sendable {
     let context: ModelStageContext
@@ -21,6 +22,7 @@ struct ModelStageSequence: Sendable {
         let overrides = recipe.modelStages.prompts.map { URL(fileURLWithPath: RecipePath.resolve($0, in: recipeFolder)) }
         let catalog = try PromptCatalog.load(overrides: overrides)
         if let syphus = recipe.modelStages.syphus { try SyphusStage.check(syphus, prompts: catalog) }
+        if let translate = recipe.modelStages.translate { try TranslateStage.check(translate, prompts: catalog) }
         return catalog
     }
 
@@ -53,5 +55,23 @@ struct ModelStageSequence: Sendable {
         }
         await endpoints.shutdown()
         return ModelSummary(stages: counts, spend: try context.store.spend())
+    }
+
+    /// The translate stage, which runs after the quality stage (so only records that passed are translated);
+    /// `earlier` is what the other model stages did, to which it adds its counts.
+    func runTranslation(after earlier: ModelSummary?) async throws -> ModelSummary? {
+        guard let settings = context.recipe.modelStages.translate else { return earlier }
+        let endpoints = try ModelEndpoints(recipe: context.recipe)
+        let counts: StageCounts
+        do {
+            counts = try await TranslateStage(settings: settings, context: context, endpoints: endpoints).run()
+        } catch {
+            await endpoints.shutdown()
+            throw error
+        }
+        await endpoints.shutdown()
+        var stages = earlier?.stages ?? [:]
+        stages[Stage.translate.rawValue] = counts
+        return ModelSummary(stages: stages, spend: try context.store.spend())
     }
 }

@@ -25,6 +25,8 @@ public struct RunSummary: Sendable, Codable {
     public var models: ModelSummary?
     /// What the quality stage found, when it ran.
     public var quality: QualitySummary?
+    /// What the in-context stage did, when the recipe has one.
+    public var inContext: InContextSummary?
     public var exports: [ExportSummary]
     /// SHA-256 over the whole stored dataset: equal for equal datasets.
     public var contentHash: String
@@ -124,6 +126,7 @@ public final class RecipeRunner: Sendable {
         var convert: ConvertSummary?
         var models: ModelSummary?
         var quality: QualitySummary?
+        var inContext: InContextSummary?
         do {
             if !recipe.collections.isEmpty {
                 ingest = try await IngestStage(
@@ -147,12 +150,15 @@ public final class RecipeRunner: Sendable {
                     plan, source: source, settings: sceneSettings, store: store, directory: directory, workers: workers,
                     writer: writer)
             }
-            if let prompts {
+            let modelStages = prompts.map {
+                ModelStageSequence(
+                    context: ModelStageContext(
+                        recipe: recipe, store: store, writer: writer, runDirectory: directory.url, prompts: $0,
+                        instructions: catalog.instructions, observer: observer, bypassCache: bypassCache))
+            }
+            if let modelStages {
                 try await writer.flush()
-                let context = ModelStageContext(
-                    recipe: recipe, store: store, writer: writer, runDirectory: directory.url, prompts: prompts,
-                    instructions: catalog.instructions, observer: observer, bypassCache: bypassCache)
-                models = try await ModelStageSequence(context: context).run()
+                models = try await modelStages.run()
             }
             if recipe.quality.enabled {
                 try await writer.flush()
@@ -160,6 +166,16 @@ public final class RecipeRunner: Sendable {
                     settings: recipe.quality, seed: recipe.seed, store: store, workers: workers, observer: observer,
                     faults: faults
                 ).run()
+            }
+            if let modelStages, recipe.modelStages.translate != nil {
+                try await writer.flush()
+                models = try await modelStages.runTranslation(after: models)
+            }
+            if let settings = recipe.inContext {
+                try await writer.flush()
+                observer?(.stageStarted(stage: .inContext, total: 1, alreadyDone: 0))
+                inContext = try await InContextStage(settings: settings, store: store, workers: workers).run()
+                observer?(.stageFinished(stage: .inContext, done: 1, failed: 0))
             }
         } catch {
             try? await workers.shutdown()
@@ -207,7 +223,7 @@ public final class RecipeRunner: Sendable {
         return RunSummary(
             runDirectory: directory.url.path, plannedSamples: plan.samples.count + plannedAnnotated, samplesMadeNow: pendingCount,
             records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), ingest: ingest, convert: convert, models: models,
-            quality: quality, exports: exports,
+            quality: quality, inContext: inContext, exports: exports,
             contentHash: try store.contentHash(), seconds: Date().timeIntervalSince(started))
     }
 

@@ -27,6 +27,10 @@ public enum Stage: String, Sendable, CaseIterable, Codable {
     /// Validators, grounding check, deduplication and balancing over every record (progress kept in the store's
     /// meta table, not the ledger).
     case quality
+    /// Translate records into other languages (one ledger row per record and language), after quality.
+    case translate
+    /// Choose each record's in-context examples (MIMIC-IT's rel_ins_ids), after quality (meta table, not ledger).
+    case inContext = "in_context"
     /// Write the training formats (one ledger row per export).
     case export
 }

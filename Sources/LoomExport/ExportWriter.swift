@@ -40,17 +40,21 @@ public struct ExportWriter: Sendable {
         let splitNames: [String?] = options.splits?.splits.map(\.name) ?? [nil]
         let tally = DatasetTally()
         var sinks: [any FormatSink] = []
+        // MIMIC-IT uses the run's stored in-context links when `stages.in_context` or `loom link` made some.
+        let inContext = try format == .mimicit && store.inContextFingerprint() != nil
         var counts = Array(repeating: 0, count: splitNames.count)
         var budget = BudgetCounts()
         var skippedForMedia = 0
         var problems: [String] = []
         do {
             for split in splitNames {
-                sinks.append(try Self.sink(format, context: try context(folder, format: format, split: split, placer: placer, options: options), tally: tally))
+                var context = try context(folder, format: format, split: split, placer: placer, options: options)
+                context.inContext = inContext
+                sinks.append(try Self.sink(format, context: context, tally: tally))
             }
             // The catalog holds every medium, so sinks need no lookup into the reader's store connection.
             let noLookup: MediaLookup = { _ in nil }
-            let reader = RowReader(store: store, selection: selection, order: format == .mimicit ? .sample : .id)
+            let reader = RowReader(store: store, selection: selection, order: format == .mimicit ? .sample : .id, inContext: inContext)
             defer { reader.stop() }
             while let batch = try reader.next() {
                 for row in batch {

@@ -24,6 +24,8 @@ struct SinkContext {
     let split: String?
     let placer: MediaPlacer
     let options: ExportOptions
+    /// Whether rows carry their stored in-context links (`ExportRow.inContext`).
+    var inContext = false
 
     /// The record's images placed in `images/`, as paths relative to the export folder, in placeholder order.
     func imagePaths(of row: ExportRow, media: MediaLookup) throws -> [String] {

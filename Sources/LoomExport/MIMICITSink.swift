@@ -9,9 +9,15 @@ import LoomStore
 /// - `P.json`: the images table, image id → standard base64 of the image file;
 /// - `P_train.json`: each query's in-context examples.
 ///
-/// In-context examples are siblings: instructions about the same sample. In a sample with n ≥ 2 instructions
-/// the last min(3, n/2) are examples and the others queries, so no query is ever another query's example and
-/// every id resolves. Records arrive grouped by sample (the export reads them in sample order).
+/// In-context examples come from the run's stored links when it has some (`stages.in_context` or `loom link`):
+/// each exchange of a query record lists the first instruction of each of its example records that this file
+/// holds, and example records are never queries. Since an example may stream past after its query, instruction
+/// entries and train entries wait in a spill file and are written at the end, when it is known which records
+/// made it into the file; so every id resolves even when filters, splits or unreadable images leave records out.
+///
+/// Without stored links, examples are siblings: instructions about the same sample. In a sample with n ≥ 2
+/// instructions the last min(3, n/2) are examples and the others queries, so no query is ever another query's
+/// example and every id resolves. Records arrive grouped by sample (the export reads them in sample order).
 final class MIMICITSink: FormatSink {
     private struct Instruction {
         var id: String
@@ -34,6 +40,9 @@ final class MIMICITSink: FormatSink {
     private var written: Set<String> = []
     private var instructionCount = 0
     private var trainCount = 0
+    /// With stored links: instructions waiting for the end, and each written record's first instruction number.
+    private let spill: SpillFile?
+    private var firstInstruction: [String: Int] = [:]
 
     init(_ context: SinkContext) throws {
         self.context = context
@@ -49,6 +58,7 @@ final class MIMICITSink: FormatSink {
         try instructions.write { $0.append(contentsOf: meta) }
         try images.write("{")
         try train.write("{")
+        spill = context.inContext ? try SpillFile(url: context.folder.appendingPathComponent(".\(prefix)_instructions.spill")) : nil
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
@@ -61,6 +71,10 @@ final class MIMICITSink: FormatSink {
                 Base64.append(image.bytes, to: &out)
                 out.append(0x22)
             }
+        }
+        if let spill {
+            try spillInstructions(of: row, into: spill)
+            return
         }
         if groupSample != row.sampleID { try flushGroup() }
         groupSample = row.sampleID
@@ -76,6 +90,70 @@ final class MIMICITSink: FormatSink {
     }
 
     private func imageID(_ mediaID: String) -> String { "\(prefix)_IMG_\(mediaID)" }
+
+    private func instructionID(_ number: Int) -> String {
+        let digits = String(number)
+        return "\(prefix)_INS_" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+    /// One spill line per exchange: number, record id, 1 for a query, its example record ids, and the entry's
+    /// JSON up to its image ids (JSON strings hold no raw tabs or line breaks).
+    private func spillInstructions(of row: ExportRow, into spill: SpillFile) throws {
+        let link = row.inContext
+        let isQuery = link?.isQuery ?? true
+        let imageIDs = row.media.map(imageID)
+        for start in stride(from: 0, to: row.turns.count, by: 2) where start + 1 < row.turns.count {
+            instructionCount += 1
+            if start == 0 { firstInstruction[row.id] = instructionCount }
+            try spill.appendLine { out in
+                out.append(contentsOf: "\(instructionCount)\t\(row.id)\t\(isQuery ? 1 : 0)\t".utf8)
+                out.append(contentsOf: (link?.examples ?? []).joined(separator: ",").utf8)
+                out.append(0x09)
+                out.append(contentsOf: #"{"instruction": "#.utf8)
+                JSONText.appendQuoted(ImagePrefix.split(row.turns[start].text).rest, to: &out)
+                out.append(contentsOf: #", "answer": "#.utf8)
+                JSONText.appendQuoted(row.turns[start + 1].text, to: &out)
+                out.append(contentsOf: #", "image_ids": "#.utf8)
+                ConversationJSON.appendStrings(imageIDs, to: &out)
+            }
+        }
+    }
+
+    /// Writes the spilled instructions with their examples resolved against the records this file holds.
+    private func writeSpilled(_ spill: SpillFile) throws {
+        var written = 0
+        try spill.forEachLine { line in
+            let fields = line.split(separator: 0x09, maxSplits: 4, omittingEmptySubsequences: false)
+            guard fields.count == 5, let number = Int(String(decoding: fields[0], as: UTF8.self)) else {
+                throw LoomError(.export, "a scratch line is damaged", subject: spill.url.path)
+            }
+            let recordID = String(decoding: fields[1], as: UTF8.self)
+            let isQuery = fields[2].first == 0x31
+            let examples = fields[3].split(separator: 0x2C).compactMap { firstInstruction[String(decoding: $0, as: UTF8.self)] }
+                .map(instructionID)
+            let id = instructionID(number)
+            try instructions.write { out in
+                out.append(contentsOf: (written == 0 ? "\n" : ",\n").utf8)
+                JSONText.appendQuoted(id, to: &out)
+                out.append(contentsOf: ": ".utf8)
+                out.append(contentsOf: fields[4])
+                out.append(contentsOf: #", "rel_ins_ids": "#.utf8)
+                ConversationJSON.appendStrings(examples, to: &out)
+                out.append(contentsOf: #", "loom_id": "#.utf8)
+                JSONText.appendQuoted(recordID, to: &out)
+                out.append(0x7D)
+            }
+            written += 1
+            guard isQuery else { return }
+            try train.write { out in
+                out.append(contentsOf: (trainCount == 0 ? "\n" : ",\n").utf8)
+                JSONText.appendQuoted(id, to: &out)
+                out.append(contentsOf: ": ".utf8)
+                ConversationJSON.appendStrings(examples, to: &out)
+            }
+            trainCount += 1
+        }
+    }
 
     private func flushGroup() throws {
         guard !group.isEmpty else { return }
@@ -111,6 +189,10 @@ final class MIMICITSink: FormatSink {
     }
 
     func finish() throws -> [String] {
+        if let spill {
+            try writeSpilled(spill)
+            spill.remove()
+        }
         try flushGroup()
         try instructions.write(instructionCount == 0 ? "}}\n" : "\n}}\n")
         try images.write(written.isEmpty ? "}\n" : "\n}\n")
@@ -120,6 +202,7 @@ final class MIMICITSink: FormatSink {
     }
 
     func abandon() {
+        spill?.remove()
         for file in [instructions, images, train] { file.abandon() }
     }
 }

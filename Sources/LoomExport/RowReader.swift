@@ -18,12 +18,12 @@ final class RowReader: @unchecked Sendable {
 
     private struct Stopped: Error {}
 
-    init(store: RunStore, selection: RecordSelection, order: RunStore.RecordOrder) {
+    init(store: RunStore, selection: RecordSelection, order: RunStore.RecordOrder, inContext: Bool = false) {
         let thread = Thread { [self] in
             do {
                 var batch: [ExportRow] = []
                 batch.reserveCapacity(Self.batchSize)
-                try store.forEachExportRow(selection, order: order) { row, _ in
+                try store.forEachExportRow(selection, order: order, inContext: inContext) { row, _ in
                     batch.append(row)
                     if batch.count == Self.batchSize {
                         try hand(batch)

@@ -8,9 +8,10 @@ public enum ModelText {
     public static let maxLength = 6000
 
     /// The text with control characters (other than line breaks and tabs) and zero-width formatting removed,
-    /// `<image>` placeholders defused (they would break the one-placeholder-per-medium rule), line ends
-    /// normalized, runs of blank lines collapsed and the ends trimmed.
-    public static func clean(_ raw: String) -> String {
+    /// `<image>` placeholders defused (they would break the one-placeholder-per-medium rule) unless
+    /// `keepPlaceholders` (a translation must give back the ones it was sent), line ends normalized, runs of blank
+    /// lines collapsed and the ends trimmed.
+    public static func clean(_ raw: String, keepPlaceholders: Bool = false) -> String {
         var scalars = String.UnicodeScalarView()
         var afterCR = false
         for scalar in raw.unicodeScalars {
@@ -30,7 +31,7 @@ public enum ModelText {
             scalars.append(scalar)
         }
         var text = String(scalars)
-        if text.contains(Record.imagePlaceholder) {
+        if !keepPlaceholders && text.contains(Record.imagePlaceholder) {
             text = text.replacingOccurrences(of: Record.imagePlaceholder, with: "image")
         }
         while text.contains("\n\n\n") { text = text.replacingOccurrences(of: "\n\n\n", with: "\n\n") }

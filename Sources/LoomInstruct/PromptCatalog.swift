@@ -12,6 +12,7 @@ public struct PromptCatalog: Sendable {
     public var conversation: SimplePrompt
     public var multiVQA: SimplePrompt
     public var verify: SimplePrompt
+    public var translate: TranslatePrompt
     /// The domains in taxonomy order.
     public var domains: [DomainPrompt]
     /// Syphus subsets by id.
@@ -33,6 +34,7 @@ public struct PromptCatalog: Sendable {
         let conversation: SimplePrompt = try loader.decode("conversation.yaml")
         let multiVQA: SimplePrompt = try loader.decode("multi_vqa.yaml")
         let verify: SimplePrompt = try loader.decode("verify.yaml")
+        let translate: TranslatePrompt = try loader.decode("translate.yaml")
         let domains: DomainsFile = try loader.decode("domains.yaml")
         var syphus: [String: SyphusSubset] = [:]
         for name in loader.files(in: "syphus") {
@@ -59,9 +61,11 @@ public struct PromptCatalog: Sendable {
         check("conversation.yaml", conversation.instruction, ["caption", "ocr", "turns"])
         check("multi_vqa.yaml", multiVQA.instruction, ["captions", "image_count", "count", "skills"])
         check("verify.yaml", verify.instruction, ["context", "question", "options", "answer"])
+        check("translate.yaml", translate.instruction, TranslatePrompt.instructionPlaceholders)
         for (file, schema) in [
             ("caption.yaml", caption.schema), ("questions.yaml", questions.schema),
             ("conversation.yaml", conversation.schema), ("multi_vqa.yaml", multiVQA.schema), ("verify.yaml", verify.schema),
+            ("translate.yaml", translate.schema),
         ] {
             checkSchema(file, schema)
         }
@@ -84,7 +88,7 @@ public struct PromptCatalog: Sendable {
         }
         return PromptCatalog(
             caption: caption, questions: questions, conversation: conversation, multiVQA: multiVQA, verify: verify,
-            domains: domains.domains, syphus: syphus, fingerprint: loader.hasher.finalize())
+            translate: translate, domains: domains.domains, syphus: syphus, fingerprint: loader.hasher.finalize())
     }
 
     /// Reads prompt files, preferring the override folder, and hashes what it read.

@@ -35,8 +35,8 @@ struct ReplyFields {
         return items
     }
 
-    /// An optional array of strings, each cleaned; nil when absent or null.
-    func texts(_ key: String) throws(ReplyProblem) -> [String]? {
+    /// An optional array of strings, each cleaned (placeholders kept when asked); nil when absent or null.
+    func texts(_ key: String, keepPlaceholders: Bool = false) throws(ReplyProblem) -> [String]? {
         guard let value = members[key], value != .null else { return nil }
         guard case .array(let items) = value else { throw ReplyProblem("\(name(key)) must be an array, not \(value.kindName)") }
         var result: [String] = []
@@ -44,7 +44,7 @@ struct ReplyFields {
             guard case .string(let raw) = item else {
                 throw ReplyProblem("\(name(key))[\(index)] must be a string, not \(item.kindName)")
             }
-            result.append(ModelText.clean(raw))
+            result.append(ModelText.clean(raw, keepPlaceholders: keepPlaceholders))
         }
         return result
     }

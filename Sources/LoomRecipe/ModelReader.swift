@@ -3,7 +3,7 @@ import LoomCore
 import Yams
 
 /// Reads the model endpoints (`models:`) and the model stages (`stages.caption`, `stages.questions`,
-/// `stages.conversation`, `stages.multi_vqa`, `stages.syphus`, `stages.verify`) of a recipe.
+/// `stages.conversation`, `stages.multi_vqa`, `stages.syphus`, `stages.verify`, `stages.translate`) of a recipe.
 enum ModelReader {
     /// Reads `models:`: a list of endpoints.
     static func readEndpoints(_ top: MappingReader, sink: DiagnosticSink, environment: [String: String]) -> [ModelEndpoint] {
@@ -124,6 +124,13 @@ enum ModelReader {
         }
         if let reader = stages.mapping("verify") {
             result.verify = .init(call: call(reader, temperature: 0, maxTokens: 512), flag: reader.bool("flag", default: true))
+            reader.finish()
+        }
+        if let reader = stages.mapping("translate") {
+            let settings = call(reader, temperature: 0, maxTokens: 4096)
+            let languages = reader.stringList("languages", allowed: []) ?? []
+            if languages.isEmpty { reader.report("name the languages to translate into, e.g. [zh, es, ja, fr, ko, ar, de]", key: "languages") }
+            result.translate = .init(call: settings, languages: languages, from: reader.string("from", default: "en"))
             reader.finish()
         }
         return result

@@ -117,12 +117,22 @@ public struct ModelStages: Codable, Sendable, Hashable {
         public var flag: Bool
     }
 
+    /// Translation into other languages (MIMIC-IT's eight), after the quality stage.
+    public struct Translate: Codable, Sendable, Hashable {
+        public var call: ModelCallSettings
+        /// Target language codes, checked against the translate prompt's languages.
+        public var languages: [String]
+        /// The language of the records to translate.
+        public var from: String
+    }
+
     public var caption: Caption?
     public var questions: Questions?
     public var conversation: Conversation?
     public var multiVQA: MultiVQA?
     public var syphus: Syphus?
     public var verify: Verify?
+    public var translate: Translate?
     /// A folder of prompt files that replace the shipped ones, relative to the recipe.
     public var prompts: String?
     /// Domains the caption stage may assign (empty: all of MMInstruct's).
@@ -133,10 +143,10 @@ public struct ModelStages: Codable, Sendable, Hashable {
     }
 
     /// True when any model stage is configured.
-    public var any: Bool { caption != nil || questions != nil || conversation != nil || multiVQA != nil || syphus != nil || verify != nil }
+    public var any: Bool { caption != nil || questions != nil || conversation != nil || multiVQA != nil || syphus != nil || verify != nil || translate != nil }
 
     /// The endpoint names the stages use.
     public var endpointNames: [String] {
-        [caption?.call, questions?.call, conversation?.call, multiVQA?.call, syphus?.call, verify?.call].compactMap { $0?.endpoint }
+        [caption?.call, questions?.call, conversation?.call, multiVQA?.call, syphus?.call, verify?.call, translate?.call].compactMap { $0?.endpoint }
     }
 }

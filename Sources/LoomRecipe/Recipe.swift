@@ -1,5 +1,6 @@
 import LoomCore
 import LoomExport
+import LoomLinking
 
 /// A complete, validated recipe: what to make, how, and where to put it.
 ///
@@ -30,6 +31,8 @@ public struct Recipe: Codable, Sendable, Hashable {
     /// Manual correction: passes, disagreement policy, leases (not part of the fingerprint); nil keeps what the
     /// run's store has.
     public var review: ReviewRecipeSettings?
+    /// In-context example linking (MIMIC-IT's rel_ins_ids), after quality; not part of the fingerprint.
+    public var inContext: LinkSettings?
 
     public init(
         name: String, seed: UInt64, output: String, scenes: SceneSource?, collections: [CollectionSource] = [],

@@ -1,5 +1,6 @@
 import Foundation
 import LoomCore
+import LoomLinking
 import Yams
 
 /// Reads and validates recipe files. Every problem is reported with its file, line and column before any
@@ -73,8 +74,10 @@ public enum RecipeLoader {
         let models = ModelReader.readEndpoints(top, sink: sink, environment: environment)
         var modelStages = ModelStages()
         var quality = QualitySettings()
+        var inContext: LinkSettings?
         if let stages = top.mapping("stages") {
             if let reader = stages.mapping("quality") { quality = QualityReader.read(reader) }
+            if let reader = stages.mapping("in_context") { inContext = readInContext(reader, seed: seed) }
             modelStages = ModelReader.readStages(stages, endpoints: models.map(\.name), knownDomains: knownDomains)
             if let reader = stages.mapping("ingest") { ingest = CollectionReader.readIngest(reader) }
             if let reader = stages.mapping("ground") { ground = readGround(reader) }
@@ -132,7 +135,21 @@ public enum RecipeLoader {
         recipe.modelStages = modelStages
         recipe.quality = quality
         recipe.review = review
+        recipe.inContext = inContext
         return recipe
+    }
+
+    /// `stages.in_context`: how each record's in-context examples are chosen.
+    private static func readInContext(_ reader: MappingReader, seed: UInt64) -> LinkSettings {
+        var settings = LinkSettings(seed: seed)
+        settings.strategy = LinkSettings.Strategy(
+            rawValue: reader.string("strategy", default: settings.strategy.rawValue, allowed: LinkSettings.Strategy.allCases.map(\.rawValue)))
+            ?? settings.strategy
+        settings.k = reader.int("k", default: settings.k, in: 1...32)
+        settings.exampleShare = reader.double("example_share", default: settings.exampleShare, in: 0.01...0.9)
+        settings.sameSample = reader.bool("same_sample", default: settings.sameSample)
+        reader.finish()
+        return settings
     }
 
     private static func readScenes(_ reader: MappingReader) -> SceneSource {

@@ -11,6 +11,8 @@ public struct ExportRow: Sendable, Hashable {
     public var domain: String
     public var skill: String?
     public var language: String
+    /// The record's in-context role and examples, when the export asked for them and the record has some.
+    public var inContext: StoredInContextLink?
 
     public init(
         id: String, sampleID: String, media: [String], turns: [Turn], type: String, domain: String, skill: String?,

@@ -22,17 +22,22 @@ extension RunStore {
 
     /// Streams the selected records, with a media lookup that works inside the same read.
     ///
+    /// - Parameter inContext: also read each record's stored in-context link (`ExportRow.inContext`).
     /// - Throws: `LoomError` of kind `.store` naming the record whose stored conversation cannot be read.
     public func forEachExportRow(
-        _ selection: RecordSelection, order: RecordOrder = .id, _ body: (ExportRow, _ media: (String) throws -> MediaItem?) throws -> Void
+        _ selection: RecordSelection, order: RecordOrder = .id, inContext: Bool = false,
+        _ body: (ExportRow, _ media: (String) throws -> MediaItem?) throws -> Void
     ) throws {
         let (condition, arguments) = selection.sqlCondition
         try readUnmapped { db in
             let lookup = try Self.mediaLookup(db)
+            let linkColumns = inContext ? ", in_context.role, in_context.examples, in_context.scores" : ""
+            let linkJoin = inContext ? " LEFT JOIN in_context ON in_context.record_id = records.id" : ""
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT id, sample_id, media_ids, sharegpt, type, domain, skill, language FROM records\(condition)
+                    SELECT id, sample_id, media_ids, sharegpt, type, domain, skill, language\(linkColumns)
+                    FROM records\(linkJoin)\(condition)
                     ORDER BY \(order == .id ? "id" : "sample_id, id")
                     """,
                 arguments: arguments)
@@ -44,11 +49,13 @@ extension RunStore {
                     throw LoomError(.store, "the stored conversation is not a ShareGPT list", subject: "record \(id)")
                 }
                 let media: String = row[2]
-                try body(
-                    ExportRow(
-                        id: id, sampleID: row[1], media: Self.commaSeparated(media),
-                        turns: turns, type: row[4], domain: row[5], skill: row[6], language: row[7]),
-                    lookup)
+                var exportRow = ExportRow(
+                    id: id, sampleID: row[1], media: Self.commaSeparated(media),
+                    turns: turns, type: row[4], domain: row[5], skill: row[6], language: row[7])
+                if inContext, let role: String = row[8] {
+                    exportRow.inContext = Self.inContextLink(recordID: id, role: role, examples: row[9], scores: row[10])
+                }
+                try body(exportRow, lookup)
             }
         }
     }

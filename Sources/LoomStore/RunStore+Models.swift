@@ -116,6 +116,20 @@ extension RunStore {
         }
     }
 
+    /// The unflagged records in `language` that are not themselves translations, in id order: what the translate
+    /// stage translates.
+    public func translatableRecordIDs(language: String) throws -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM records WHERE language = ? AND flagged = 0
+                        AND json_extract(body, '$.provenance.translatedFrom') IS NULL ORDER BY id
+                    """,
+                arguments: [language])
+        }
+    }
+
     static func insertModelOutputs(_ batch: [StoreWrite], into db: Database) throws {
         guard batch.contains(where: { !$0.captions.isEmpty || !$0.verdicts.isEmpty || !$0.rawReplies.isEmpty }) else { return }
         let caption = try db.cachedStatement(

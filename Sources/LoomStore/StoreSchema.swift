@@ -103,6 +103,15 @@ enum StoreSchema {
                         PRIMARY KEY (record_id, version));
                     """)
         }
+        migrator.registerMigration("v6-in-context") { db in
+            // In-context examples (MIMIC-IT's rel_ins_ids): one row per linked record, its role (query or
+            // example) and, for queries, the examples' ids best first (comma-separated) with their scores.
+            try db.execute(
+                sql: """
+                    CREATE TABLE in_context (
+                        record_id TEXT PRIMARY KEY, role TEXT NOT NULL, examples TEXT NOT NULL, scores TEXT NOT NULL);
+                    """)
+        }
         return migrator
     }
 }

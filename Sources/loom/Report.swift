@@ -10,6 +10,9 @@ enum Report {
         ]
         if let quality = summary.quality {
             lines.append(Report.quality(quality, records: summary.records, flagged: summary.flaggedRecords))
+        }
+        if let inContext = summary.inContext {
+            lines.append(Report.inContext(inContext))
         } else {
             lines.append("Flagged: \(summary.flaggedRecords) record(s) (left out of the exports).")
         }
@@ -47,6 +50,12 @@ enum Report {
     }
 
     /// "Quality: 5210 kept of 5400; 66 disagree with the ground truth, 12 format, 3 duplicates, …".
+    static func inContext(_ summary: InContextSummary) -> String {
+        var line = "In-context examples (\(summary.strategy)): \(summary.queries) queries, \(summary.linkedQueries) of them with examples; \(summary.examples) records serve as examples."
+        if !summary.ranNow { line += " (unchanged since the last run)" }
+        return line
+    }
+
     static func quality(_ quality: QualitySummary, records: Int, flagged: Int) -> String {
         var groups: [String: Int] = [:]
         for (code, count) in quality.flags {

@@ -1,6 +1,7 @@
 import Foundation
 import LoomEngine
 import LoomExport
+import LoomLinking
 import LoomStore
 import Testing
 
@@ -91,6 +92,17 @@ struct ConsumerExportTests {
         let run = try await Self.run()
         let (_, folder) = try export(.mimicit, from: run)
         try check("check_mimicit.py", [folder.path, "LM"])
+    }
+
+    @Test("a MIMIC-IT export linked by text similarity and split in two satisfies the Otter loader in each split")
+    func mimicitLinkedAndSplit() async throws {
+        let run = try await Self.run()
+        let linked = try await InContextStage.link(
+            store: run.0, settings: LinkSettings(strategy: .text, k: 3, exampleShare: 0.25, seed: 3), threads: 2)
+        #expect(linked.linkedQueries > 0)
+        let plan = try SplitPlan.parse("train=0.7,validation=0.3", seed: 3)
+        let (_, folder) = try export(.mimicit, ExportOptions(splits: plan), from: run)
+        for split in ["train", "validation"] { try check("check_mimicit.py", [folder.appendingPathComponent(split).path, "LM"]) }
     }
 
     @Test("the Hugging Face folder loads with its card's configs, split by split")

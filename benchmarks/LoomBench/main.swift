@@ -10,6 +10,8 @@
 //   loom-bench minhash-corpus OUT [COUNT] [SEED]   writes the near-duplicate corpus and its truth (MinHashCorpus.swift)
 //   loom-bench export-corpus RECIPE OUT RECORDS   a run of RECORDS records, media hard-linked to one PNG (ExportCorpus.swift)
 //   loom-bench minhash --corpus FILE [--limit N] [--threads T]   MinHash LSH near-duplicate detection (MinHashBenchmark.swift)
+//   loom-bench link-texts RUN OUT COUNT | link-texts-jsonl IN OUT COUNT | link TEXTS K THREADS OUT
+//                                in-context linking by text similarity (LinkBenchmark.swift)
 //   loom-bench review-setup RUN ANNOTATORS   review accounts and a batch for the load benchmark (ReviewLoadBenchmark.swift)
 //   loom-bench review-load BASE_URL ANNOTATORS SECONDS BATCH [THINK_MS]   simulated annotators against `loom review serve`
 //
@@ -44,6 +46,13 @@ let arguments = CommandLine.arguments
 if arguments.count >= 2, arguments[1].hasPrefix("llm") {
     guard try await runLLMCommand(arguments) else {
         FileHandle.standardError.write(Data("usage: loom-bench llm BASE_URL REQUESTS CONCURRENCY [IMAGE.jpg], or loom-bench llm-image PATH\n".utf8))
+        exit(2)
+    }
+    exit(0)
+}
+if arguments.count >= 2, arguments[1].hasPrefix("link") {
+    guard try await LinkBenchmark.run(arguments) else {
+        FileHandle.standardError.write(Data("usage: loom-bench link-texts RUN OUT.jsonl COUNT | link-texts-jsonl IN.jsonl OUT.jsonl COUNT | link TEXTS.jsonl K THREADS OUT.jsonl\n".utf8))
         exit(2)
     }
     exit(0)

@@ -1,0 +1,88 @@
+import Foundation
+import LoomCore
+import LoomLinking
+import LoomStore
+
+/// What the in-context stage did.
+public struct InContextSummary: Sendable, Codable, Hashable {
+    public var strategy: String
+    public var queries = 0
+    public var examples = 0
+    /// Queries that got at least one example.
+    public var linkedQueries = 0
+    /// Whether this invocation did the work (false: the stored links were made from the same records and settings).
+    public var ranNow = true
+}
+
+/// The in-context stage (`stages.in_context`, or `loom link`): reads every unflagged record's instructions, asks
+/// `InContextLinker` for roles and examples, and stores them all in one transaction. The links are a function of
+/// the records and the settings alone, so a crash before the transaction loses nothing (the stage runs again),
+/// and a rerun over the same records with the same settings does nothing.
+public struct InContextStage: Sendable {
+    public let settings: LinkSettings
+    public let store: RunStore
+    let workers: CPUWorkers
+
+    init(settings: LinkSettings, store: RunStore, workers: CPUWorkers) {
+        self.settings = settings
+        self.store = store
+        self.workers = workers
+    }
+
+    /// Links the records of the run in `store` with a worker pool of its own (for `loom link`).
+    public static func link(store: RunStore, settings: LinkSettings, threads: Int) async throws -> InContextSummary {
+        let workers = CPUWorkers(threads: threads)
+        do {
+            let summary = try await InContextStage(settings: settings, store: store, workers: workers).run()
+            try await workers.shutdown()
+            return summary
+        } catch {
+            try? await workers.shutdown()
+            throw error
+        }
+    }
+
+    func run() async throws -> InContextSummary {
+        let (store, settings, threads) = (store, settings, workers.threads)
+        return try await workers.run {
+            let (items, recordSet) = try Self.items(in: store)
+            let fingerprint = settings.fingerprint + "|" + recordSet
+            var summary = InContextSummary(strategy: settings.strategy.rawValue)
+            if try store.inContextFingerprint() == fingerprint {
+                let counts = try store.inContextCounts()
+                (summary.queries, summary.examples, summary.linkedQueries, summary.ranNow) = (counts.queries, counts.examples, counts.linkedQueries, false)
+                return summary
+            }
+            let links = InContextLinker(settings: settings, threads: threads).link(items)
+            try store.replaceInContextLinks(
+                links.map { StoredInContextLink(recordID: $0.recordID, role: $0.role.rawValue, examples: $0.examples, scores: $0.scores) },
+                fingerprint: fingerprint)
+            summary.queries = links.filter { $0.role == .query }.count
+            summary.examples = links.count - summary.queries
+            summary.linkedQueries = links.filter { !$0.examples.isEmpty }.count
+            return summary
+        }
+    }
+
+    /// Every unflagged record as linking sees it, in id order, and a digest of which records those are (their
+    /// ids and texts): when it changes, the stored links are stale.
+    public static func items(in store: RunStore) throws -> (items: [LinkItem], digest: String) {
+        var items: [LinkItem] = []
+        var hasher = ContentHasher()
+        try store.forEachRecordDigest { digest in
+            guard !digest.flagged else { return }
+            let item = linkItem(digest)
+            hasher.add(item.id)
+            hasher.add(item.text)
+            items.append(item)
+        }
+        return (items, "records=\(items.count)|\(hasher.finalize())")
+    }
+
+    /// A record as linking sees it: its user turns, without the image placeholders that open the first.
+    public static func linkItem(_ digest: RunStore.RecordDigest) -> LinkItem {
+        let text = DedupPass.turns(of: digest.conversation).filter { $0.from == "human" }
+            .map { ImagePrefix.split($0.value).rest }.joined(separator: "\n")
+        return LinkItem(id: digest.id, sampleID: digest.sampleID, language: digest.language, text: text)
+    }
+}

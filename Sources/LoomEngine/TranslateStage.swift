@@ -1,0 +1,65 @@
+import LoomCore
+import LoomInstruct
+import LoomLLM
+import LoomRecipe
+import LoomStore
+
+/// MIMIC-IT's translation step: every unflagged record in the source language (not itself a translation) is
+/// translated into each target language by one structured call. The reply must keep the `<image>`
+/// placeholders, the numbers and the option letters (`TranslationCheck`); when it does not, the model gets a
+/// correction turn naming what it dropped, and an item whose corrections all fail is recorded as failed with the
+/// reason (its reply kept). A translation is a new record on the same sample and media, with the same type,
+/// domain, skill and answer key, its language set, and `provenance.translatedFrom` naming its source. It runs
+/// after the quality stage, so only records that passed it are translated.
+struct TranslateStage: Sendable {
+    let settings: ModelStages.Translate
+    let context: ModelStageContext
+    let endpoints: ModelEndpoints
+
+    /// Fails before any call when the recipe names a language the translate prompt does not.
+    static func check(_ settings: ModelStages.Translate, prompts: PromptCatalog) throws {
+        let known = prompts.translate.languages
+        for language in settings.languages + [settings.from] where known[language] == nil {
+            throw LoomError(
+                .recipe, "'\(language)' is not a language of the translate prompt (\(known.keys.sorted().joined(separator: ", ")))",
+                subject: "stages.translate")
+        }
+        if settings.languages.contains(settings.from) {
+            throw LoomError(.recipe, "the records are already in '\(settings.from)': leave it out of languages", subject: "stages.translate.languages")
+        }
+    }
+
+    /// One call's work: a record into a language. The ledger item is `RECORD>LANGUAGE`.
+    struct Item: Sendable {
+        var recordID: String
+        var language: String
+        var id: String { recordID + ">" + language }
+    }
+
+    func run() async throws -> StageCounts {
+        let (client, endpoint) = try endpoints.endpoint(settings.call.endpoint)
+        let task = TranslateTask(catalog: context.prompts, sampling: settings.call.sampling)
+        let store = context.store
+        let sources = try store.translatableRecordIDs(language: settings.from)
+        let items = sources.flatMap { id in settings.languages.map { Item(recordID: id, language: $0) } }
+        let runner = ModelItemRunner(stage: .translate, client: client, endpoint: endpoint, call: settings.call, context: context)
+        return try await runner.run(items, id: \.id) { item, call in
+            guard let source = try store.record(id: item.recordID) else {
+                throw ModelItemFailure(reason: "the record is no longer in the store")
+            }
+            let request = task.request(model: endpoint.model, record: source, target: item.language)
+            let (texts, provenance) = try await call.structured(request, prompt: "translate") { value throws(ReplyProblem) in
+                try TranslateTask.decode(value, source: source)
+            }
+            let turns = zip(source.turns, texts.turns).map { Turn(role: $0.role, text: $1) }
+            let translation = Record(
+                id: StableID.derive("rec", source.id, "translation", item.language), sampleID: source.sampleID, media: source.media,
+                turns: turns, type: source.type, domain: source.domain, skill: source.skill, language: item.language,
+                options: texts.options, answerKey: source.answerKey, checks: [],
+                provenance: Provenance(
+                    generator: "translation", template: "translate", phrasing: 0, seed: source.provenance.seed, model: provenance,
+                    translatedFrom: source.id))
+            return StoreWrite(records: [translation], ledger: [LedgerEntry(item: item.id, stage: Stage.translate.rawValue, status: .done)])
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// A record as linking sees it.
+public struct LinkItem: Sendable, Hashable {
+    public var id: String
+    public var sampleID: String
+    public var language: String
+    /// The record's instructions (its user turns, image placeholders removed).
+    public var text: String
+
+    public init(id: String, sampleID: String, language: String, text: String) {
+        self.id = id
+        self.sampleID = sampleID
+        self.language = language
+        self.text = text
+    }
+}
+
+/// One record's part in in-context training: a query with its examples (best first), or an example.
+public struct InContextLink: Sendable, Hashable {
+    public enum Role: String, Sendable, Codable {
+        case query
+        case example
+    }
+
+    public var recordID: String
+    public var role: Role
+    /// The examples' record ids, best first (queries only; may be fewer than asked for, or none).
+    public var examples: [String]
+    /// Each example's similarity (text strategy) or 1 (siblings).
+    public var scores: [Double]
+
+    public init(recordID: String, role: Role, examples: [String] = [], scores: [Double] = []) {
+        self.recordID = recordID
+        self.role = role
+        self.examples = examples
+        self.scores = scores
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import LoomEngine
+import LoomExport
+import LoomLinking
+import LoomRecipe
+import LoomStore
+import Testing
+
+@Suite("In-context linking in a run and in the MIMIC-IT export")
+struct InContextRunTests {
+    /// A run whose recipe links by text similarity.
+    static func linkedRun(strategy: String = "text") async throws -> (RunFixture, RunStore, RunSummary) {
+        let fixture = try RunFixture(singles: 12, pairs: 4, sets: 2, sequences: 2)
+        var text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+        text = text.replacingOccurrences(of: "store:\n", with: "stages:\n  in_context: {strategy: \(strategy), k: 3, example_share: 0.25}\nstore:\n")
+        try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        let recipe = try RecipeLoader.load(contentsOf: fixture.recipeURL)
+        let summary = try await fixture.runner(recipe: recipe).run()
+        return (fixture, try RunStore(directory: fixture.runDirectory), summary)
+    }
+
+    static func storedLinks(_ store: RunStore) throws -> [StoredInContextLink] {
+        var links: [StoredInContextLink] = []
+        try store.forEachInContextLink { links.append($0) }
+        return links
+    }
+
+    @Test("stages.in_context stores a role for every record, examples that are examples, and reruns only on change")
+    func runStoresLinks() async throws {
+        let (fixture, store, summary) = try await Self.linkedRun()
+        let inContext = try #require(summary.inContext)
+        #expect(inContext.ranNow)
+        #expect(inContext.queries + inContext.examples == summary.records - summary.flaggedRecords)
+        #expect(inContext.linkedQueries > inContext.queries / 2)
+        let links = try Self.storedLinks(store)
+        let roles = Dictionary(uniqueKeysWithValues: links.map { ($0.recordID, $0.role) })
+        for link in links {
+            #expect(link.examples.count <= 3)
+            if !link.isQuery { #expect(link.examples.isEmpty) }
+            for example in link.examples { #expect(roles[example] == "example") }
+        }
+        // The same records and settings: nothing to do.
+        let again = try await fixture.runner(recipe: try RecipeLoader.load(contentsOf: fixture.recipeURL)).run()
+        #expect(again.inContext?.ranNow == false)
+        #expect(try Self.storedLinks(store) == links)
+        // Other settings: the links are made again.
+        let siblings = try await InContextStage.link(store: store, settings: LinkSettings(strategy: .siblings, k: 2), threads: 2)
+        #expect(siblings.ranNow)
+        #expect(try Self.storedLinks(store) != links)
+    }
+
+    @Test("a linked MIMIC-IT export resolves every id even when a filter leaves examples out")
+    func linkedExportResolves() async throws {
+        let (fixture, store, _) = try await Self.linkedRun()
+        for selection in [RecordSelection(), RecordSelection(domains: ["counting", "attribute_recognition"])] {
+            let folder = fixture.folder.appendingPathComponent("mimicit-\(UUID().uuidString)")
+            let summary = try ExportWriter(store: store, runDirectory: fixture.runDirectory)
+                .export(.mimicit, to: folder, options: ExportOptions(selection: selection))
+            #expect(summary.records > 0)
+            let instructions = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("LM_instructions.json"))) as? [String: Any])
+            let data = try #require(instructions["data"] as? [String: [String: Any]])
+            let train = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("LM_train.json"))) as? [String: [String]])
+            let examples = Set(train.values.flatMap { $0 })
+            #expect(!examples.isEmpty)
+            #expect(examples.isDisjoint(with: train.keys))
+            for id in examples { #expect(data[id] != nil, "example \(id) is not an instruction") }
+            for (id, entry) in data {
+                for related in entry["rel_ins_ids"] as? [String] ?? [] { #expect(data[related] != nil, "\(id) relates to missing \(related)") }
+            }
+            // Queries' examples are what the store linked (the ones in this file).
+            let recordOf = data.mapValues { $0["loom_id"] as? String ?? "" }
+            for (query, ids) in train {
+                let link = try #require(try store.inContextLink(recordOf[query]!))
+                #expect(link.isQuery)
+                #expect(Set(ids.map { recordOf[$0]! }).isSubset(of: link.examples))
+            }
+            // No scratch file is left behind.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".spill") }.isEmpty)
+        }
+    }
+}

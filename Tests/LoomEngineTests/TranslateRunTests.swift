@@ -1,0 +1,111 @@
+import Foundation
+import LoomCore
+import LoomEngine
+import LoomExport
+import LoomGenerate
+import LoomInstruct
+import LoomMockModel
+import LoomRecipe
+import LoomStore
+import Synchronization
+import Testing
+
+@Suite("The translate stage against a local OpenAI-compatible server")
+struct TranslateRunTests {
+    /// The record JSON a translate request carries (the line of the user message that is a JSON object).
+    static func sentRecord(_ request: MockRequest) -> [String: JSONValue]? {
+        for line in request.messageTexts.split(separator: "\n") where line.hasPrefix("{") {
+            if case .object(let fields)? = try? JSONValue.parse(Array(line.utf8)) { return fields }
+        }
+        return nil
+    }
+
+    /// A "translation" that marks each text and keeps everything else; with `dropPlaceholders`, every `<image>`
+    /// is lost, as weak models do.
+    static func reply(to record: [String: JSONValue], dropPlaceholders: Bool) -> String {
+        guard case .array(let turns)? = record["turns"] else { return "{}" }
+        let translated: [JSONValue] = turns.map { turn in
+            let text = turn.stringValue ?? ""
+            return .string((dropPlaceholders ? text.replacingOccurrences(of: "<image>", with: "") : text) + "【zh】")
+        }
+        return JSONValue.object(["turns": .array(translated), "options": record["options"] ?? .null]).jsonText
+    }
+
+    @Test("dropped placeholders get a correction turn, hopeless items fail with the reason, translations export per language")
+    func translateWithCorrectionsAndFailures() async throws {
+        let catalog = try PromptCatalog.load()
+        let requests = Mutex((total: 0, corrections: 0))
+        // A record whose text mentions "color" always loses its placeholders; every other record loses them on
+        // the first attempt and keeps them after the correction turn.
+        let server = try await MockModelServer.start { request in
+            guard request.messageTexts.contains(catalog.translate.system), let record = Self.sentRecord(request) else {
+                return .completion(text: "{}")
+            }
+            let correction = request.isCorrection
+            requests.withLock { state in
+                state.total += 1
+                if correction { state.corrections += 1 }
+            }
+            let hopeless = record["turns"]?.jsonText.contains("color") ?? false
+            return .completion(text: Self.reply(to: record, dropPlaceholders: hopeless || !correction), usage: MockUsage(prompt: 300, completion: 200))
+        }
+        defer { Task { try? await server.shutdown() } }
+
+        let fixture = try RunFixture(singles: 3, pairs: 1, sets: 0, sequences: 0)
+        var text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+        text = text.replacingOccurrences(of: "store:\n", with: """
+            models:
+              - name: mock
+                base_url: \(server.baseURL)
+                model: mock-translator
+                concurrency: 4
+                timeout: 5
+                retries: 2
+            stages:
+              translate: {model: mock, languages: [zh]}
+            store:
+
+            """)
+        try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        let recipe = try RecipeLoader.load(contentsOf: fixture.recipeURL)
+        let summary = try await fixture.runner(recipe: recipe).run()
+        let counts = try #require(summary.models?.stages["translate"])
+        let store = try RunStore(directory: fixture.runDirectory)
+
+        var sources: [String: Record] = [:]
+        var translations: [Record] = []
+        try store.forEachRecord(unflaggedOnly: false) { record, _ in
+            if record.provenance.translatedFrom == nil { sources[record.id] = record } else { translations.append(record) }
+        }
+        let translatable = sources.values.filter { $0.flags.isEmpty }
+        let hopeless = translatable.filter { $0.turns.map(\.text).joined().contains("color") }.count
+        #expect(translations.count == translatable.count - hopeless)
+        #expect(counts.done == translations.count)
+        #expect(counts.failed == hopeless)
+        #expect(hopeless > 0 && !translations.isEmpty)
+        #expect(requests.withLock { $0.corrections } > 0)
+        for translation in translations {
+            let source = try #require(sources[translation.provenance.translatedFrom ?? ""])
+            #expect(translation.language == "zh")
+            #expect(translation.media == source.media && translation.sampleID == source.sampleID)
+            #expect(translation.placeholderCount == translation.media.count)
+            #expect(translation.answerKey == source.answerKey && translation.type == source.type)
+            #expect(translation.turns.allSatisfy { $0.text.hasSuffix("【zh】") })
+        }
+        // Failures carry the problem, and the last reply is kept.
+        let failures = try store.failures(stage: "translate")
+        #expect(failures.count == hopeless)
+        #expect(failures.allSatisfy { $0.error.contains("<image>") && $0.item.hasSuffix(">zh") })
+
+        // Exportable per language.
+        let folder = fixture.folder.appendingPathComponent("zh-llava")
+        let export = try ExportWriter(store: store, runDirectory: fixture.runDirectory)
+            .export(.llava, to: folder, options: ExportOptions(selection: RecordSelection(languages: ["zh"])))
+        #expect(export.records == translations.filter { $0.media.count == 1 }.count)
+
+        // A second run asks nothing again: done items are skipped, failed ones are retried from the cache.
+        let before = requests.withLock { $0.total }
+        _ = try await fixture.runner(recipe: recipe).run()
+        #expect(requests.withLock { $0.total } == before)
+    }
+}

@@ -1,0 +1,86 @@
+import Testing
+@testable import LoomLinking
+
+@Suite struct InContextLinkerTests {
+    /// 10,000 records over 2,500 samples in two languages, with templated (often repeated) instructions.
+    static let items: [LinkItem] = {
+        let texts = CosineIndexTests.corpus(10_000, seed: 7)
+        return texts.enumerated().map { index, text in
+            LinkItem(
+                id: "rec-" + String(index * 7919 % 10_000, radix: 16).leftPadded(to: 5), sampleID: "smp-\(index / 4)",
+                language: index % 10 == 0 ? "de" : "en", text: text)
+        }.sorted { $0.id < $1.id }
+    }()
+
+    /// The rules Otter's training relies on: one link per record, ids resolve, no record is both a query and an
+    /// example, examples are examples, in the query's language, not repeated, at most k.
+    static func checkRules(_ links: [InContextLink], items: [LinkItem], k: Int, sameSample: Bool) {
+        #expect(links.count == items.count)
+        let byID = Dictionary(uniqueKeysWithValues: items.map { ($0.id, $0) })
+        let roles = Dictionary(uniqueKeysWithValues: links.map { ($0.recordID, $0.role) })
+        #expect(roles.count == items.count)
+        for link in links {
+            let query = byID[link.recordID]!
+            if link.role == .example { #expect(link.examples.isEmpty) }
+            #expect(link.examples.count <= k)
+            #expect(Set(link.examples).count == link.examples.count)
+            #expect(link.scores.count == link.examples.count)
+            for example in link.examples {
+                guard let item = byID[example] else {
+                    Issue.record("\(link.recordID) links to \(example), which does not exist")
+                    continue
+                }
+                #expect(roles[example] == .example, "\(example) is a query and an example")
+                #expect(item.language == query.language)
+                if !sameSample { #expect(item.sampleID != query.sampleID) }
+            }
+        }
+    }
+
+    @Test func textLinksOnTenThousandRecordsKeepTheRules() {
+        let settings = LinkSettings(strategy: .text, k: 5, exampleShare: 0.2, sameSample: false, seed: 3)
+        let links = InContextLinker(settings: settings, threads: 2).link(Self.items)
+        Self.checkRules(links, items: Self.items, k: 5, sameSample: false)
+        let examples = links.filter { $0.role == .example }.count
+        #expect(examples > 1_700 && examples < 2_300)  // about a fifth
+        let queries = links.filter { $0.role == .query }
+        #expect(queries.filter { $0.examples.count == 5 }.count > queries.count * 9 / 10)
+        // Scores are best first.
+        for link in queries { #expect(link.scores == link.scores.sorted(by: >)) }
+        // Deterministic: the same input and seed give the same links.
+        #expect(InContextLinker(settings: settings, threads: 1).link(Self.items) == links)
+    }
+
+    @Test func siblingLinksUseTheSameSample() {
+        let settings = LinkSettings(strategy: .siblings, k: 3)
+        let links = InContextLinker(settings: settings, threads: 2).link(Self.items)
+        Self.checkRules(links, items: Self.items, k: 3, sameSample: true)
+        let byID = Dictionary(uniqueKeysWithValues: Self.items.map { ($0.id, $0) })
+        for link in links where link.role == .query {
+            for example in link.examples { #expect(byID[example]!.sampleID == byID[link.recordID]!.sampleID) }
+        }
+        #expect(links.contains { $0.role == .query && !$0.examples.isEmpty })
+    }
+
+    @Test func nothingToLinkGivesNoLinks() {
+        for strategy in LinkSettings.Strategy.allCases {
+            #expect(InContextLinker(settings: LinkSettings(strategy: strategy), threads: 2).link([]).isEmpty)
+        }
+        // Texts without a single term: queries without examples.
+        let items = (0..<6).map { LinkItem(id: "r\($0)", sampleID: "s\($0)", language: "en", text: "?!") }
+        let links = InContextLinker(settings: LinkSettings(strategy: .text, exampleShare: 0.5), threads: 1).link(items)
+        #expect(links.allSatisfy { $0.examples.isEmpty })
+    }
+
+    @Test func thePoolDependsOnlyOnTheIdAndSeed() {
+        let ids = (0..<5_000).map { "rec-\($0)" }
+        let share = ids.filter { ExamplePool.contains($0, share: 0.3, seed: 11) }.count
+        #expect(share > 1_350 && share < 1_650)
+        #expect(ids.filter { ExamplePool.contains($0, share: 0.3, seed: 11) } == ids.filter { ExamplePool.contains($0, share: 0.3, seed: 11) })
+        #expect(ids.filter { ExamplePool.contains($0, share: 0.3, seed: 12) } != ids.filter { ExamplePool.contains($0, share: 0.3, seed: 11) })
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
