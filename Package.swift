@@ -77,8 +77,8 @@ let package = Package(
         // near-duplicate detection, balancing plans. Pure computation over records: no store, no I/O.
         .target(name: "LoomQuality", dependencies: ["LoomCore"], resources: [.copy("Resources")]),
         // In-context example linking (MIMIC-IT's rel_ins_ids): TF-IDF vectors, exact top-k cosine search, example
-        // pools. Pure computation: no store, no I/O.
-        .target(name: "LoomLinking"),
+        // pools, image-hash neighbours. Pure computation: no store, no I/O.
+        .target(name: "LoomLinking", dependencies: ["LoomCore"]),
         // Dataset statistics and the data card (self-contained HTML with SVG charts, plus JSON), read from a store.
         .target(name: "LoomReport", dependencies: ["LoomCore", "LoomStore", "LoomMedia"], resources: [.copy("Resources")]),
         // Training-format writers (LLaVA, Mantis).
@@ -86,7 +86,7 @@ let package = Package(
         // Recipe execution: stages, scheduling, resume, progress.
         .target(name: "LoomEngine", dependencies: [
             "LoomCore", "LoomMedia", "LoomScenes", "LoomRecipe", "LoomStore", "LoomGenerate", "LoomCheck", "LoomExport",
-            "LoomIngest", "LoomOCR", "LoomLLM", "LoomInstruct", "LoomQuality", "LoomReport", "LoomReview", "LoomLinking",
+            "LoomIngest", "LoomOCR", "LoomLLM", "LoomInstruct", "LoomQuality", "LoomReport", "LoomReview", "LoomLinking", "Yams",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // Manual correction (MMInstruct's last step): accounts, queues and rounds, leases, versions and the audit

@@ -10,6 +10,8 @@ public struct InContextSummary: Sendable, Codable, Hashable {
     public var examples = 0
     /// Queries that got at least one example.
     public var linkedQueries = 0
+    /// Image strategy: media whose file could not be read or decoded (their records get no examples).
+    public var unhashedMedia = 0
     /// Whether this invocation did the work (false: the stored links were made from the same records and settings).
     public var ranNow = true
 }
@@ -21,19 +23,22 @@ public struct InContextSummary: Sendable, Codable, Hashable {
 public struct InContextStage: Sendable {
     public let settings: LinkSettings
     public let store: RunStore
+    /// The run directory media paths are relative to (the image strategy hashes files not hashed yet).
+    public let runDirectory: URL
     let workers: CPUWorkers
 
-    init(settings: LinkSettings, store: RunStore, workers: CPUWorkers) {
+    init(settings: LinkSettings, store: RunStore, runDirectory: URL, workers: CPUWorkers) {
         self.settings = settings
         self.store = store
+        self.runDirectory = runDirectory
         self.workers = workers
     }
 
     /// Links the records of the run in `store` with a worker pool of its own (for `loom link`).
-    public static func link(store: RunStore, settings: LinkSettings, threads: Int) async throws -> InContextSummary {
+    public static func link(store: RunStore, runDirectory: URL, settings: LinkSettings, threads: Int) async throws -> InContextSummary {
         let workers = CPUWorkers(threads: threads)
         do {
-            let summary = try await InContextStage(settings: settings, store: store, workers: workers).run()
+            let summary = try await InContextStage(settings: settings, store: store, runDirectory: runDirectory, workers: workers).run()
             try await workers.shutdown()
             return summary
         } catch {
@@ -43,11 +48,22 @@ public struct InContextStage: Sendable {
     }
 
     func run() async throws -> InContextSummary {
-        let (store, settings, threads) = (store, settings, workers.threads)
+        let (store, settings, threads, runDirectory) = (store, settings, workers.threads, runDirectory)
         return try await workers.run {
-            let (items, recordSet) = try Self.items(in: store)
-            let fingerprint = settings.fingerprint + "|" + recordSet
+            var (items, media, recordSet) = try Self.items(in: store)
             var summary = InContextSummary(strategy: settings.strategy.rawValue)
+            if settings.strategy == .image {
+                let known = try MediaHashes.complete(
+                    Set(media.joined()), store: store, runDirectory: runDirectory, threads: threads)
+                for index in items.indices {
+                    let hashes = media[index].compactMap { known.hashes[$0] }
+                    // A record with an image that could not be hashed has no neighbours rather than wrong ones.
+                    items[index].imageHashes = hashes.count == media[index].count ? hashes : []
+                }
+                summary.unhashedMedia = known.unreadable
+                recordSet += "|hashes=\(known.hashes.count)"
+            }
+            let fingerprint = settings.fingerprint + "|" + recordSet
             if try store.inContextFingerprint() == fingerprint {
                 let counts = try store.inContextCounts()
                 (summary.queries, summary.examples, summary.linkedQueries, summary.ranNow) = (counts.queries, counts.examples, counts.linkedQueries, false)
@@ -64,10 +80,11 @@ public struct InContextStage: Sendable {
         }
     }
 
-    /// Every unflagged record as linking sees it, in id order, and a digest of which records those are (their
-    /// ids and texts): when it changes, the stored links are stale.
-    public static func items(in store: RunStore) throws -> (items: [LinkItem], digest: String) {
+    /// Every unflagged record as linking sees it, in id order, each record's media ids, and a digest of which
+    /// records those are (their ids and texts): when it changes, the stored links are stale.
+    public static func items(in store: RunStore) throws -> (items: [LinkItem], media: [[String]], digest: String) {
         var items: [LinkItem] = []
+        var media: [[String]] = []
         var hasher = ContentHasher()
         try store.forEachRecordDigest { digest in
             guard !digest.flagged else { return }
@@ -75,8 +92,9 @@ public struct InContextStage: Sendable {
             hasher.add(item.id)
             hasher.add(item.text)
             items.append(item)
+            media.append(digest.media)
         }
-        return (items, "records=\(items.count)|\(hasher.finalize())")
+        return (items, media, "records=\(items.count)|\(hasher.finalize())")
     }
 
     /// A record as linking sees it: its user turns, without the image placeholders that open the first.

@@ -174,7 +174,7 @@ public final class RecipeRunner: Sendable {
             if let settings = recipe.inContext {
                 try await writer.flush()
                 observer?(.stageStarted(stage: .inContext, total: 1, alreadyDone: 0))
-                inContext = try await InContextStage(settings: settings, store: store, workers: workers).run()
+                inContext = try await InContextStage(settings: settings, store: store, runDirectory: directory.url, workers: workers).run()
                 observer?(.stageFinished(stage: .inContext, done: 1, failed: 0))
             }
         } catch {

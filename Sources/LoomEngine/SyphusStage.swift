@@ -65,23 +65,12 @@ struct SyphusStage: Sendable {
         case .image(let id):
             let image = try context.image(id)
             let sample = context.describedSample(origin: "syphus", kind: .single, media: [id], ordinal: image.ordinal)
-            return (sample, VisualAnnotations.single(try context.facts(of: image)))
+            return (sample, try SyphusAnnotations.text(for: sample, store: context.store))
         case .sample(let id):
             guard let sample = try context.store.sample(id: id) else {
                 throw LoomError(.store, "the sample is not in the run store", subject: id)
             }
-            let text: String
-            switch sample.truth {
-            case .single(let scene): text = VisualAnnotations.single(ImageFacts(scene: scene))
-            case .pair(let pair):
-                text = VisualAnnotations.images(
-                    [ImageFacts(scene: pair.first), ImageFacts(scene: pair.second)], change: VisualAnnotations.change(of: pair))
-            case .sequence(let frames):
-                text = VisualAnnotations.images(
-                    frames.map(ImageFacts.init(scene:)), noun: "Frame", events: VisualAnnotations.events(of: frames))
-            default: text = VisualAnnotations.images(sample.truth.scenes.map(ImageFacts.init(scene:)))
-            }
-            return (sample, text)
+            return (sample, try SyphusAnnotations.text(for: sample, store: context.store))
         }
     }
 

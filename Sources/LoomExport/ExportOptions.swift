@@ -19,6 +19,9 @@ public struct ExportOptions: Sendable, Hashable, Codable {
     public var datasetName: String
     /// The dataset card's license (a Hub license id).
     public var license: String
+    /// Mantis, Mantis HF, LLaMA-Factory and TRL: inline up to this many of each query's stored in-context
+    /// examples (`stages.in_context`, `loom link`) as earlier exchanges with their images; 0 writes records alone.
+    public var inContextExamples = 0
     /// The time written into files that carry one (MIMIC-IT meta, dataset card): ISO 8601. Fixed by tests.
     public var timestamp: String
 
@@ -76,6 +79,8 @@ public struct ExportSummary: Sendable, Codable, Hashable {
     /// Records left out because one of their images could not be read or converted, with the first reasons.
     public var skippedForMedia: Int
     public var problems: [String]
+    /// Records written with in-context examples inlined before them (`inContextExamples`).
+    public var inlinedQueries = 0
 
     public struct SplitCount: Sendable, Codable, Hashable {
         public var name: String

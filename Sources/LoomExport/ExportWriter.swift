@@ -29,7 +29,8 @@ public struct ExportWriter: Sendable {
         if format == .llava {
             selection.media = .single
         } else if selection.media == nil {
-            selection.media = format.defaultMedia
+            // Inlined examples make a single-image query a multi-image record.
+            selection.media = options.inContextExamples > 0 ? .any : format.defaultMedia
         }
         try Self.prepare(folder, images: !format.embedsImages, insideRun: folder.standardizedFileURL.path.hasPrefix(runDirectory.standardizedFileURL.path + "/"))
         let placer = MediaPlacer(
@@ -40,8 +41,24 @@ public struct ExportWriter: Sendable {
         let splitNames: [String?] = options.splits?.splits.map(\.name) ?? [nil]
         let tally = DatasetTally()
         var sinks: [any FormatSink] = []
-        // MIMIC-IT uses the run's stored in-context links when `stages.in_context` or `loom link` made some.
-        let inContext = try format == .mimicit && store.inContextFingerprint() != nil
+        // MIMIC-IT uses the run's stored in-context links when `stages.in_context` or `loom link` made some; the
+        // multi-image formats inline them when asked.
+        let linked = try store.inContextFingerprint() != nil
+        let inlining = options.inContextExamples > 0
+        if inlining {
+            guard InContextInlining.formats.contains(format) else {
+                throw LoomError(
+                    .usage, "in-context examples are inlined into \(InContextInlining.formats.map(\.rawValue).sorted().joined(separator: ", ")) exports, not \(format.rawValue)",
+                    subject: "export")
+            }
+            guard linked else {
+                throw LoomError(
+                    .usage, "the run has no in-context links yet: run `loom link RUN` or add stages.in_context to the recipe",
+                    subject: "export")
+            }
+        }
+        let inContext = (format == .mimicit && linked) || inlining
+        var inlinedQueries = 0
         var counts = Array(repeating: 0, count: splitNames.count)
         var budget = BudgetCounts()
         var skippedForMedia = 0
@@ -57,8 +74,16 @@ public struct ExportWriter: Sendable {
             let reader = RowReader(store: store, selection: selection, order: format == .mimicit ? .sample : .id, inContext: inContext)
             defer { reader.stop() }
             while let batch = try reader.next() {
-                for row in batch {
-                    let target = assigner?.split(of: row) ?? 0
+                for stored in batch {
+                    let target = assigner?.split(of: stored) ?? 0
+                    var row = stored
+                    if inlining, let link = stored.inContext, link.isQuery, !link.examples.isEmpty {
+                        // Only examples of the query's own split: an example's images must not cross splits.
+                        let examples = try store.exportRows(ids: Array(link.examples.prefix(options.inContextExamples)))
+                            .filter { (assigner?.split(of: $0) ?? 0) == target }
+                        row = InContextInlining.inline(examples, into: stored)
+                        if !examples.isEmpty { inlinedQueries += 1 }
+                    }
                     var parts = [row]
                     if let limit = options.budget {
                         switch limit.fit(row, counter: counter) {
@@ -115,11 +140,13 @@ public struct ExportWriter: Sendable {
                 files.append("README.md")
             default: break
             }
-            return ExportSummary(
+            var summary = ExportSummary(
                 format: format, folder: folder.path, files: files, records: counts.reduce(0, +),
                 splits: zip(splitNames, counts).map { ExportSummary.SplitCount(name: $0 ?? "all", records: $1) },
                 images: format.embedsImages ? placer.embedded : placer.placed, skippedFlagged: skippedFlagged, budget: budget,
                 skippedForMedia: skippedForMedia, problems: problems)
+            summary.inlinedQueries = inlinedQueries
+            return summary
         } catch {
             for sink in sinks { sink.abandon() }
             throw error

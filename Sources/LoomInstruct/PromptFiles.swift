@@ -69,6 +69,11 @@ public struct SyphusSubset: Codable, Sendable, Hashable {
     public struct Example: Codable, Sendable, Hashable {
         public var query: String
         public var reply: String
+
+        public init(query: String, reply: String) {
+            self.query = query
+            self.reply = reply
+        }
     }
 
     public var id: String

@@ -1,4 +1,5 @@
 import Dispatch
+import LoomCore
 
 /// Exact top-k cosine neighbours among unit-length sparse vectors (a pool), for many queries.
 ///
@@ -158,7 +159,7 @@ public struct CosineIndex: Sendable {
         let chunk = 256
         let chunks = (distinct.count + chunk - 1) / chunk
         let workers = max(1, min(threads, chunks))
-        let results = ResultSlots(count: count)
+        let results = UnsafeSendableSlots<[Neighbour]>(count: count)
         let work: @Sendable (Int) -> Void = { worker in
             var search = Search(index: self)
             var current = worker
@@ -173,7 +174,7 @@ public struct CosineIndex: Sendable {
             }
         }
         if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
-        return results.values
+        return results.values.map { $0 ?? [] }
     }
 
     /// The first `k` pool positions of ranked groups that `excluded` does not refuse.
@@ -340,29 +341,4 @@ public struct CosineIndex: Sendable {
             return scratch.count >= wanted ? Selection.kthLargest(&scratch, wanted) : 0
         }
     }
-}
-
-/// One result slot per query, each written by exactly one worker thread (through a raw buffer: concurrent
-/// mutations of one Swift array would be an exclusivity violation even on distinct elements).
-private final class ResultSlots: @unchecked Sendable {
-    private let base: UnsafeMutablePointer<[CosineIndex.Neighbour]>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        base = .allocate(capacity: count)
-        base.initialize(repeating: [], count: count)
-    }
-
-    deinit {
-        base.deinitialize(count: count)
-        base.deallocate()
-    }
-
-    subscript(index: Int) -> [CosineIndex.Neighbour] {
-        get { base[index] }
-        set { base[index] = newValue }
-    }
-
-    var values: [[CosineIndex.Neighbour]] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }

@@ -22,6 +22,7 @@ public struct InContextLinker: Sendable {
             let partLinks = switch settings.strategy {
             case .siblings: siblingLinks(part)
             case .text: textLinks(part)
+            case .image: ImageNeighbours(settings: settings, threads: threads).links(part)
             }
             for (offset, link) in partLinks.enumerated() { links[indices[offset]] = link }
         }

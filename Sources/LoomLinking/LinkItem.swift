@@ -5,12 +5,15 @@ public struct LinkItem: Sendable, Hashable {
     public var language: String
     /// The record's instructions (its user turns, image placeholders removed).
     public var text: String
+    /// Perceptual hashes of the record's images, in order (image strategy only; empty when none is known).
+    public var imageHashes: [UInt64]
 
-    public init(id: String, sampleID: String, language: String, text: String) {
+    public init(id: String, sampleID: String, language: String, text: String, imageHashes: [UInt64] = []) {
         self.id = id
         self.sampleID = sampleID
         self.language = language
         self.text = text
+        self.imageHashes = imageHashes
     }
 }
 

@@ -7,14 +7,16 @@ public struct LinkSettings: Codable, Sendable, Hashable {
         case siblings
         /// The records whose instructions are most similar (TF-IDF cosine).
         case text
+        /// The records whose images look most alike (perceptual hashes).
+        case image
     }
 
     public var strategy: Strategy
     /// Examples per query.
     public var k: Int
-    /// With `text`: the share of records set aside as the example pool (the rest are queries).
+    /// With `text` and `image`: the share of records set aside as the example pool (the rest are queries).
     public var exampleShare: Double
-    /// With `text`: whether a query may take examples about its own sample.
+    /// With `text` and `image`: whether a query may take examples about its own sample.
     public var sameSample: Bool
     /// Seeds which records go to the example pool.
     public var seed: UInt64

@@ -39,6 +39,7 @@ enum ExportReader {
             options.shardBytes = shard.int("bytes", default: options.shardBytes, in: 1 << 16...1 << 40)
             shard.finish()
         }
+        options.inContextExamples = reader.int("in_context", default: 0, in: 0...32)
         options.mimicitPrefix = reader.string("prefix", default: options.mimicitPrefix)
         if !options.mimicitPrefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) || options.mimicitPrefix.isEmpty {
             reader.report("the prefix must be ASCII letters and digits (MIMIC-IT ids are PREFIX_INS_000001)", key: "prefix")

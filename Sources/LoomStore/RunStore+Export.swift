@@ -60,6 +60,27 @@ extension RunStore {
         }
     }
 
+    /// The records with these ids (those that exist), in the order given, as export rows: the in-context examples
+    /// an export inlines into their query.
+    public func exportRows(ids: [String]) throws -> [ExportRow] {
+        guard !ids.isEmpty else { return [] }
+        return try read { db in
+            let statement = try db.cachedStatement(
+                sql: "SELECT id, sample_id, media_ids, sharegpt, type, domain, skill, language FROM records WHERE id = ?")
+            return try ids.compactMap { id -> ExportRow? in
+                guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
+                let conversation: String = row[3]
+                guard let turns = Turn.turns(fromShareGPT: conversation) else {
+                    throw LoomError(.store, "the stored conversation is not a ShareGPT list", subject: "record \(id)")
+                }
+                let media: String = row[2]
+                return ExportRow(
+                    id: id, sampleID: row[1], media: Self.commaSeparated(media), turns: turns, type: row[4], domain: row[5],
+                    skill: row[6], language: row[7])
+            }
+        }
+    }
+
     /// The items of a comma-separated list, split on bytes (splitting a `String` compares grapheme clusters).
     static func commaSeparated(_ list: String) -> [String] {
         if list.isEmpty { return [] }

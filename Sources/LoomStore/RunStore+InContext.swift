@@ -83,4 +83,31 @@ extension RunStore {
             recordID: recordID, role: role, examples: commaSeparated(examples),
             scores: scores.isEmpty ? [] : scores.split(separator: ",").compactMap { Double($0) })
     }
+
+    /// Every perceptual hash the store knows: ingested images' and those computed for other media.
+    public func mediaHashes() throws -> [String: UInt64] {
+        try read { db in
+            var hashes: [String: UInt64] = [:]
+            for sql in ["SELECT id, phash FROM images", "SELECT media_id, phash FROM media_hashes"] {
+                let rows = try Row.fetchCursor(db, sql: sql)
+                while let row = try rows.next() {
+                    let hex: String = row[1]
+                    if let hash = UInt64(hex, radix: 16) { hashes[row[0]] = hash }
+                }
+            }
+            return hashes
+        }
+    }
+
+    /// Keeps perceptual hashes computed for media (16 hex digits each, as `images.phash`).
+    public func saveMediaHashes(_ hashes: [(mediaID: String, hash: UInt64)]) throws {
+        guard !hashes.isEmpty else { return }
+        try write { db in
+            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO media_hashes (media_id, phash) VALUES (?, ?)")
+            for (id, hash) in hashes {
+                let hex = String(hash, radix: 16)
+                try insert.execute(arguments: [id, String(repeating: "0", count: 16 - hex.count) + hex])
+            }
+        }
+    }
 }

@@ -112,6 +112,11 @@ enum StoreSchema {
                         record_id TEXT PRIMARY KEY, role TEXT NOT NULL, examples TEXT NOT NULL, scores TEXT NOT NULL);
                     """)
         }
+        migrator.registerMigration("v7-media-hashes") { db in
+            // Perceptual hashes of media that were not ingested (drawn scenes), computed once for image-similarity
+            // linking; ingested images keep theirs in `images.phash`.
+            try db.execute(sql: "CREATE TABLE media_hashes (media_id TEXT PRIMARY KEY, phash TEXT NOT NULL);")
+        }
         return migrator
     }
 }

@@ -73,6 +73,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "WebDataset: most bytes per shard.")
     var shardBytes: Int = 1 << 30
 
+    @Option(name: .customLong("in-context"), help: "Mantis, mantis-hf, llamafactory, trl: inline up to this many of each query's in-context examples (from `loom link` or stages.in_context) as earlier turns with their images.")
+    var inContext = 0
+
     @Option(help: "MIMIC-IT: the id and file prefix.")
     var prefix: String = "LM"
 
@@ -117,6 +120,8 @@ struct ExportCommand: ParsableCommand {
         guard shardRecords > 0, shardBytes > 0 else { throw ValidationError("shard limits must be positive") }
         options.shardRecords = shardRecords
         options.shardBytes = shardBytes
+        guard (0...32).contains(inContext) else { throw ValidationError("--in-context must be between 0 and 32") }
+        options.inContextExamples = inContext
         options.mimicitPrefix = prefix
         options.datasetName = name
         options.license = license

@@ -10,7 +10,8 @@ struct LinkCommand: AsyncParsableCommand {
         discussion: """
             Every unflagged record becomes a query or an example, never both. 'siblings' takes examples about the \
             same sample; 'text' sets a seeded share of records aside as examples and gives each other record its \
-            k most similar by TF-IDF cosine of the instructions. Records are linked within their language. \
+            k most similar by TF-IDF cosine of the instructions; 'image' does the same by perceptual hashes of the \
+            records' images. Records are linked within their language. \
             `loom export --format mimicit` then writes these links; a recipe's stages.in_context does the same \
             during `loom run`.
             """)
@@ -18,16 +19,16 @@ struct LinkCommand: AsyncParsableCommand {
     @Argument(help: "A run directory (or its recipe file).")
     var target = "."
 
-    @Option(help: "siblings or text.")
+    @Option(help: "siblings, text or image.")
     var strategy = "siblings"
 
     @Option(help: "Examples per query (1–32).")
     var k = 3
 
-    @Option(help: "With text: the share of records set aside as examples (0.01–0.9).")
+    @Option(help: "With text or image: the share of records set aside as examples (0.01–0.9).")
     var exampleShare = 0.2
 
-    @Flag(help: "With text: let a query take examples about its own sample.")
+    @Flag(help: "With text or image: let a query take examples about its own sample.")
     var sameSample = false
 
     @Option(help: "Seeds which records are examples.")
@@ -44,7 +45,7 @@ struct LinkCommand: AsyncParsableCommand {
             sameSample: sameSample, seed: seed)
         let summary = try await reportingErrors { () async throws -> InContextSummary in
             let run = try RunLocator.runDirectory(target)
-            return try await InContextStage.link(store: run.store, settings: settings, threads: ProcessInfo.processInfo.activeProcessorCount)
+            return try await InContextStage.link(store: run.store, runDirectory: run.url, settings: settings, threads: ProcessInfo.processInfo.activeProcessorCount)
         }
         print(Report.inContext(summary))
     }

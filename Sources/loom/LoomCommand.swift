@@ -8,6 +8,6 @@ struct LoomCommand: AsyncParsableCommand {
         abstract: "Build training-ready instruction datasets for vision-language models.",
         subcommands: [
             InitCommand.self, RunCommand.self, StatusCommand.self, StatsCommand.self, CardCommand.self, ExportCommand.self,
-            InspectCommand.self, MixCommand.self, ImportCommand.self, ReviewCommand.self, LinkCommand.self,
+            InspectCommand.self, MixCommand.self, ImportCommand.self, ReviewCommand.self, LinkCommand.self, SyphusExamplesCommand.self,
         ])
 }

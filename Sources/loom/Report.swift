@@ -52,6 +52,7 @@ enum Report {
     /// "Quality: 5210 kept of 5400; 66 disagree with the ground truth, 12 format, 3 duplicates, …".
     static func inContext(_ summary: InContextSummary) -> String {
         var line = "In-context examples (\(summary.strategy)): \(summary.queries) queries, \(summary.linkedQueries) of them with examples; \(summary.examples) records serve as examples."
+        if summary.unhashedMedia > 0 { line += " \(summary.unhashedMedia) images could not be read; their records have no examples." }
         if !summary.ranNow { line += " (unchanged since the last run)" }
         return line
     }
@@ -78,6 +79,7 @@ enum Report {
             line += " (" + summary.splits.map { "\($0.name) \($0.records)" }.joined(separator: ", ") + ")"
         }
         var notes: [String] = []
+        if summary.inlinedQueries > 0 { notes.append("\(summary.inlinedQueries) with in-context examples inlined") }
         if summary.skippedFlagged > 0 { notes.append("\(summary.skippedFlagged) flagged left out") }
         let budget = summary.budget
         if budget.split > 0 { notes.append("\(budget.split) over the token budget split into \(budget.parts) parts") }

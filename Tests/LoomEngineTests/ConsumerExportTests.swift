@@ -98,11 +98,25 @@ struct ConsumerExportTests {
     func mimicitLinkedAndSplit() async throws {
         let run = try await Self.run()
         let linked = try await InContextStage.link(
-            store: run.0, settings: LinkSettings(strategy: .text, k: 3, exampleShare: 0.25, seed: 3), threads: 2)
+            store: run.0, runDirectory: run.1, settings: LinkSettings(strategy: .text, k: 3, exampleShare: 0.25, seed: 3), threads: 2)
         #expect(linked.linkedQueries > 0)
         let plan = try SplitPlan.parse("train=0.7,validation=0.3", seed: 3)
         let (_, folder) = try export(.mimicit, ExportOptions(splits: plan), from: run)
         for split in ["train", "validation"] { try check("check_mimicit.py", [folder.appendingPathComponent(split).path, "LM"]) }
+    }
+
+    @Test("records with inlined in-context examples pass the Mantis loader's and LLaMA-Factory's rules")
+    func inlinedExamples() async throws {
+        let run = try await Self.run()
+        _ = try await InContextStage.link(store: run.0, runDirectory: run.1, settings: LinkSettings(strategy: .text, k: 3, exampleShare: 0.25, seed: 3), threads: 2)
+        var options = ExportOptions()
+        options.inContextExamples = 2
+        let (mantis, mantisFolder) = try export(.mantis, options, from: run)
+        #expect(mantis.inlinedQueries > 0)
+        try check("check_mantis.py", [mantisFolder.appendingPathComponent(mantis.files[0]).path])
+        let (factory, factoryFolder) = try export(.llamafactory, options, from: run)
+        #expect(factory.inlinedQueries > 0)
+        try check("check_llamafactory.py", [factoryFolder.path])
     }
 
     @Test("the Hugging Face folder loads with its card's configs, split by split")

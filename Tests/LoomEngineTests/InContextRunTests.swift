@@ -1,4 +1,5 @@
 import Foundation
+import LoomCore
 import LoomEngine
 import LoomExport
 import LoomLinking
@@ -44,9 +45,25 @@ struct InContextRunTests {
         #expect(again.inContext?.ranNow == false)
         #expect(try Self.storedLinks(store) == links)
         // Other settings: the links are made again.
-        let siblings = try await InContextStage.link(store: store, settings: LinkSettings(strategy: .siblings, k: 2), threads: 2)
+        let siblings = try await InContextStage.link(store: store, runDirectory: fixture.runDirectory, settings: LinkSettings(strategy: .siblings, k: 2), threads: 2)
         #expect(siblings.ranNow)
         #expect(try Self.storedLinks(store) != links)
+    }
+
+    @Test("image links hash every drawn image once, keep the rules, and rerun only on change")
+    func imageStrategy() async throws {
+        let (fixture, store, summary) = try await Self.linkedRun(strategy: "image")
+        let inContext = try #require(summary.inContext)
+        #expect(inContext.strategy == "image" && inContext.unhashedMedia == 0)
+        #expect(inContext.linkedQueries > 0)
+        var mediaCount = 0
+        try store.forEachMediaPath { _ in mediaCount += 1 }
+        #expect(try store.mediaHashes().count == mediaCount)
+        let links = try Self.storedLinks(store)
+        let roles = Dictionary(uniqueKeysWithValues: links.map { ($0.recordID, $0.role) })
+        for link in links { for example in link.examples { #expect(roles[example] == "example") } }
+        let again = try await fixture.runner(recipe: try RecipeLoader.load(contentsOf: fixture.recipeURL)).run()
+        #expect(again.inContext?.ranNow == false)
     }
 
     @Test("a linked MIMIC-IT export resolves every id even when a filter leaves examples out")
@@ -78,6 +95,52 @@ struct InContextRunTests {
             }
             // No scratch file is left behind.
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".spill") }.isEmpty)
+        }
+    }
+}
+
+extension InContextRunTests {
+    @Test("inlined examples come before their query with their images, from the query's own split only")
+    func inlinedExamplesInMantis() async throws {
+        let (fixture, store, _) = try await Self.linkedRun()
+        let links = Dictionary(uniqueKeysWithValues: try Self.storedLinks(store).map { ($0.recordID, $0) })
+        var options = ExportOptions(splits: try SplitPlan.parse("train=0.8,validation=0.2", seed: 5))
+        options.inContextExamples = 2
+        let folder = fixture.folder.appendingPathComponent("mantis-inline")
+        let summary = try ExportWriter(store: store, runDirectory: fixture.runDirectory).export(.mantis, to: folder, options: options)
+        #expect(summary.inlinedQueries > 0)
+        var splitOfImage: [String: String] = [:]
+        var inlined = 0
+        for split in summary.splits where split.records > 0 {
+            let rows = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("\(split.name).json"))) as? [[String: Any]])
+            for row in rows {
+                let id = try #require(row["id"] as? String)
+                let images = row["images"] as? [String] ?? []
+                let turns = row["conversations"] as? [[String: String]] ?? []
+                let placeholders = turns.map { TextSearch.count(of: "<image>", in: $0["value"] ?? "") }.reduce(0, +)
+                #expect(placeholders == images.count, "record \(id)")
+                for image in images {
+                    // No image is in two splits, inlined examples included.
+                    #expect(splitOfImage.updateValue(split.name, forKey: image).map { $0 == split.name } ?? true)
+                }
+                let own = try #require(try store.exportRows(ids: [id]).first)
+                if turns.count > own.turns.count {
+                    inlined += 1
+                    let link = try #require(links[id])
+                    #expect(link.isQuery)
+                    // The query's own exchange comes last.
+                    #expect(turns.last?["value"] == own.turns.last?.text)
+                    #expect((turns.count - own.turns.count) / 2 <= 2 * 5)
+                }
+            }
+        }
+        #expect(inlined == summary.inlinedQueries)
+        // LLaVA cannot carry several images: refused with the formats that can.
+        var llava = ExportOptions()
+        llava.inContextExamples = 1
+        #expect(throws: LoomError.self) {
+            try ExportWriter(store: store, runDirectory: fixture.runDirectory).export(.llava, to: fixture.folder.appendingPathComponent("x"), options: llava)
         }
     }
 }

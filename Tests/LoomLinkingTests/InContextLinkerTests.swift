@@ -62,6 +62,37 @@ import Testing
         #expect(links.contains { $0.role == .query && !$0.examples.isEmpty })
     }
 
+    @Test func imageLinksAreTheNearestHashesOutsideTheQuerysSample() {
+        // 3,000 records over 600 samples; each sample's images are random hashes, its 5 records share them.
+        var generator = SplitMix(seed: 17)
+        var items: [LinkItem] = []
+        for sample in 0..<600 {
+            let hashes = (0..<(1 + sample % 3)).map { _ in generator.next() }
+            for record in 0..<5 {
+                items.append(LinkItem(id: "rec-\(sample)-\(record)", sampleID: "smp-\(sample)", language: "en", text: "", imageHashes: hashes))
+            }
+        }
+        items.append(LinkItem(id: "rec-nohash", sampleID: "smp-x", language: "en", text: ""))
+        items.sort { $0.id < $1.id }
+        let settings = LinkSettings(strategy: .image, k: 4, exampleShare: 0.2, sameSample: false, seed: 1)
+        let links = InContextLinker(settings: settings, threads: 2).link(items)
+        Self.checkRules(links, items: items, k: 4, sameSample: false)
+        let byID = Dictionary(uniqueKeysWithValues: items.map { ($0.id, $0) })
+        let pool = links.filter { $0.role == .example }.map { byID[$0.recordID]! }
+        for link in links where link.role == .query {
+            let query = byID[link.recordID]!
+            if query.imageHashes.isEmpty {
+                #expect(link.examples.isEmpty)
+                continue
+            }
+            // Brute force: the best distance any eligible pool record has is what the first example has.
+            let distances = pool.filter { $0.sampleID != query.sampleID }.map { ImageNeighbours.distance(query.imageHashes, $0.imageHashes) }
+            #expect(link.examples.count == 4)
+            #expect(abs(link.scores[0] - (1 - distances.min()! / 64)) < 1e-12)
+            #expect(link.scores == link.scores.sorted(by: >))
+        }
+    }
+
     @Test func nothingToLinkGivesNoLinks() {
         for strategy in LinkSettings.Strategy.allCases {
             #expect(InContextLinker(settings: LinkSettings(strategy: strategy), threads: 2).link([]).isEmpty)
@@ -78,6 +109,19 @@ import Testing
         #expect(share > 1_350 && share < 1_650)
         #expect(ids.filter { ExamplePool.contains($0, share: 0.3, seed: 11) } == ids.filter { ExamplePool.contains($0, share: 0.3, seed: 11) })
         #expect(ids.filter { ExamplePool.contains($0, share: 0.3, seed: 12) } != ids.filter { ExamplePool.contains($0, share: 0.3, seed: 11) })
+    }
+}
+
+/// SplitMix64, for test data.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 

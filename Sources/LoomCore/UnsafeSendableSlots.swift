@@ -1,10 +1,10 @@
 /// A fixed array of slots that several threads fill at once, each thread its own slots (as in
 /// `DispatchQueue.concurrentPerform` with one slot per iteration). Reading happens after all writers finished.
 /// The slots live behind a raw pointer, so writes to different slots need no exclusive access to the whole.
-final class UnsafeSendableSlots<Value>: @unchecked Sendable {
+public final class UnsafeSendableSlots<Value>: @unchecked Sendable {
     private let storage: UnsafeMutableBufferPointer<Value?>
 
-    init(count: Int) {
+    public init(count: Int) {
         storage = .allocate(capacity: count)
         storage.initialize(repeating: nil)
     }
@@ -14,10 +14,10 @@ final class UnsafeSendableSlots<Value>: @unchecked Sendable {
         storage.deallocate()
     }
 
-    subscript(index: Int) -> Value? {
+    public subscript(index: Int) -> Value? {
         get { storage[index] }
         set { storage[index] = newValue }
     }
 
-    var values: [Value?] { Array(storage) }
+    public var values: [Value?] { Array(storage) }
 }

@@ -1,0 +1,115 @@
+import Dispatch
+import LoomCore
+
+/// Image-similarity linking: a seeded share of the records is the example pool, and each other record takes the k
+/// pool records whose images look most alike. Two records' distance is, for each of the query's images, the
+/// Hamming distance of its perceptual hash to the nearest of the example's, averaged; the similarity stored is
+/// `1 − distance / 64`. Records whose images share one set of hashes (a sample's records all do) are compared
+/// once. Exact: every pool signature is compared with every query signature, 64-bit popcounts on threads.
+struct ImageNeighbours: Sendable {
+    let settings: LinkSettings
+    let threads: Int
+
+    /// A distinct set of image hashes and the positions that have it.
+    private struct Signature {
+        var hashes: [UInt64]
+        var members: [Int]
+    }
+
+    func links(_ items: [LinkItem]) -> [InContextLink] {
+        var poolIndices: [Int] = []
+        var queryIndices: [Int] = []
+        for (index, item) in items.enumerated() {
+            if ExamplePool.contains(item.id, share: settings.exampleShare, seed: settings.seed) {
+                poolIndices.append(index)
+            } else {
+                queryIndices.append(index)
+            }
+        }
+        let pool = Self.signatures(poolIndices.map { items[$0].imageHashes })
+        let queries = Self.signatures(queryIndices.map { items[$0].imageHashes })
+        // Pool records per sample: how deep a query must look to fill k after leaving out its own sample's.
+        var poolPerSample: [String: Int] = [:]
+        for index in poolIndices { poolPerSample[items[index].sampleID, default: 0] += 1 }
+        let depth = queries.map { signature in
+            settings.k + (settings.sameSample ? 0 : signature.members.map { poolPerSample[items[queryIndices[$0]].sampleID] ?? 0 }.max() ?? 0)
+        }
+        let ranked = Self.rank(queries, against: pool, depth: depth, threads: threads)
+        var links = [InContextLink?](repeating: nil, count: items.count)
+        for index in poolIndices { links[index] = InContextLink(recordID: items[index].id, role: .example) }
+        // A query without image hashes keeps no examples.
+        for index in queryIndices { links[index] = InContextLink(recordID: items[index].id, role: .query) }
+        for (signature, query) in zip(ranked, queries) {
+            for member in query.members {
+                let index = queryIndices[member]
+                var examples: [String] = []
+                var scores: [Double] = []
+                walk: for (group, distance) in signature {
+                    for poolMember in pool[group].members {
+                        let example = items[poolIndices[poolMember]]
+                        if !settings.sameSample && example.sampleID == items[index].sampleID { continue }
+                        examples.append(example.id)
+                        scores.append(1 - distance / 64)
+                        if examples.count == settings.k { break walk }
+                    }
+                }
+                links[index] = InContextLink(recordID: items[index].id, role: .query, examples: examples, scores: scores)
+            }
+        }
+        return links.map { $0! }
+    }
+
+    /// The distinct hash lists of `lists` (records without hashes get none: they have no neighbours).
+    private static func signatures(_ lists: [[UInt64]]) -> [Signature] {
+        var index: [[UInt64]: Int] = [:]
+        var signatures: [Signature] = []
+        for (position, hashes) in lists.enumerated() where !hashes.isEmpty {
+            if let existing = index[hashes] {
+                signatures[existing].members.append(position)
+            } else {
+                index[hashes] = signatures.count
+                signatures.append(Signature(hashes: hashes, members: [position]))
+            }
+        }
+        return signatures
+    }
+
+    /// The mean, over `query`'s hashes, of the Hamming distance to the nearest of `example`'s.
+    static func distance(_ query: [UInt64], _ example: [UInt64]) -> Double {
+        var total = 0
+        for hash in query {
+            var nearest = 64
+            for other in example { nearest = min(nearest, (hash ^ other).nonzeroBitCount) }
+            total += nearest
+        }
+        return Double(total) / Double(query.count)
+    }
+
+    /// For each query signature, pool signatures nearest first (ties to the earlier pool member), enough of
+    /// them to hold `depth` pool records.
+    private static func rank(_ queries: [Signature], against pool: [Signature], depth: [Int], threads: Int) -> [[(Int, Double)]] {
+        let results = UnsafeSendableSlots<[(Int, Double)]>(count: queries.count)
+        let chunk = 64
+        let chunks = (queries.count + chunk - 1) / chunk
+        let workers = max(1, min(threads, chunks))
+        let work: @Sendable (Int) -> Void = { worker in
+            var current = worker
+            while current < chunks {
+                for query in (current * chunk)..<min((current + 1) * chunk, queries.count) {
+                    var scored = pool.indices.map { ($0, distance(queries[query].hashes, pool[$0].hashes)) }
+                    scored.sort { $0.1 < $1.1 || ($0.1 == $1.1 && pool[$0.0].members[0] < pool[$1.0].members[0]) }
+                    var kept: [(Int, Double)] = []
+                    var members = 0
+                    for entry in scored where members < depth[query] {
+                        kept.append(entry)
+                        members += pool[entry.0].members.count
+                    }
+                    results[query] = kept
+                }
+                current += workers
+            }
+        }
+        if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        return results.values.map { $0 ?? [] }
+    }
+}
