@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
         .systemLibrary(name: "CSwscale", pkgConfig: "libswscale", providers: [.apt(["libswscale-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(
+            name: "CAVFormat", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]),
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
 
         // The library core: data model, ids, ground truth, facts. Foundation + hashing only.
@@ -38,6 +40,8 @@ let package = Package(
         // Pixel buffers, image decoding and encoding (TurboJPEG, libpng, libwebp, libexif), downscaling
         // (libswscale) and perceptual hashes.
         .target(name: "LoomMedia", dependencies: ["LoomCore", "CTurboJPEG", "CPNG", "CWebP", "CExif", "CSwscale"]),
+        // Video files through libavformat/libavcodec: probing, frames at chosen times, turned upright.
+        .target(name: "LoomVideo", dependencies: ["LoomCore", "LoomMedia", "CAVFormat", "CSwscale"]),
         // Text recognition through tesseract's C API.
         .target(name: "LoomOCR", dependencies: ["LoomCore", "LoomMedia", "CTesseract"]),
         // Bringing users' collections in: folders, JSONL manifests, COCO files; near-duplicate index.
@@ -109,7 +113,7 @@ let package = Package(
 
         // Benchmarks (`make bench`): generation speed without drawing images.
         .executableTarget(name: "loom-bench", dependencies: [
-            "LoomEngine", "LoomLLM", "LoomMockModel", "LoomQuality", "LoomReview", "LoomLinking", "LoomStore",
+            "LoomEngine", "LoomLLM", "LoomMockModel", "LoomQuality", "LoomReview", "LoomLinking", "LoomStore", "LoomVideo",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], path: "benchmarks/LoomBench"),
@@ -118,6 +122,7 @@ let package = Package(
 
         .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore"]),
         .testTarget(name: "LoomMediaTests", dependencies: ["LoomMedia"]),
+        .testTarget(name: "LoomVideoTests", dependencies: ["LoomVideo", "LoomMedia"]),
         .testTarget(name: "LoomOCRTests", dependencies: ["LoomOCR", "LoomScenes", "LoomMedia"]),
         .testTarget(name: "LoomIngestTests", dependencies: ["LoomIngest", "LoomMedia"]),
         .testTarget(name: "LoomScenesTests", dependencies: ["LoomScenes", "LoomMedia"]),

@@ -238,6 +238,36 @@ link_bench() {
   done
 }
 
+# 14. Frames sampled from 1080p video (issue 8), defined here so that `benchmarks/run.sh frames` runs it alone:
+#     `loom-bench frames` (LoomVideo: libavformat/libavcodec decoding front to back, libswscale to RGB) against
+#     the ffmpeg command-line tool extracting the same number of frames as raw RGB (`fps` filter for the rate,
+#     `select` of the same frame numbers for uniform), both with one decoder thread. The videos (20 s of
+#     testsrc2 at 1920x1080, 30 fps, H.264 and MPEG-4 Part 2) are made once in $work.
+frames_bench() {
+  local video
+  echo
+  echo "frames: loom-bench frames vs $(ffmpeg -version | head -1 | cut -d' ' -f1-3), 20 s of 1920x1080 at 30 fps, one decoder thread"
+  for codec in libx264 mpeg4; do
+    video="$work/video-$codec.mp4"
+    ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=1920x1080:rate=30:duration=20 -c:v "$codec" \
+      $([ "$codec" = libx264 ] && echo "-preset veryfast -pix_fmt yuv420p" || echo "-q:v 3") "$video"
+    for sampling in uniform:16 rate:1 rate:5; do
+      echo "  \$ .build/release/loom-bench frames $video $sampling 1"
+      .build/release/loom-bench frames "$video" "$sampling" 1 > "$work/frames.json"
+      local filter
+      case $sampling in
+        uniform:16) filter=$(python3 -c 'print("select=" + "+".join("eq(n\\,%d)" % int(600 * (i + 0.5) / 16) for i in range(16)))') ;;
+        rate:*) filter="fps=${sampling#rate:}" ;;
+      esac
+      local start end
+      start=$(date +%s.%N)
+      ffmpeg -hide_banner -loglevel error -threads 1 -filter_threads 1 -i "$video" -vf "$filter" -vsync vfr -f rawvideo -pix_fmt rgb24 -y /dev/null
+      end=$(date +%s.%N)
+      python3 -c "import json,sys; d=json.load(open(sys.argv[1])); f=float(sys.argv[3])-float(sys.argv[2]); print('    %-7s %-10s loom %3d frames %6.2f s %7.1f frames/s (%4d decoded/s)   ffmpeg CLI %6.2f s   Loom/ffmpeg: %.2fx' % (sys.argv[4], d['sampling'], d['frames'], d['seconds'], d['frames_per_second'], d['video_frames_per_second'], f, f/d['seconds']))" "$work/frames.json" "$start" "$end" "$codec"
+    done
+  done
+}
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1)"
 if [ "${1:-}" = llm ]; then
   llm_bench
@@ -257,6 +287,10 @@ if [ "${1:-}" = review ]; then
 fi
 if [ "${1:-}" = link ]; then
   link_bench
+  exit 0
+fi
+if [ "${1:-}" = frames ]; then
+  frames_bench
   exit 0
 fi
 echo "recipe: $RECIPE"
@@ -343,3 +377,6 @@ review_bench
 
 # 13. In-context linking against scikit-learn (defined above, as link_bench).
 link_bench
+
+# 14. Frames sampled from 1080p video against the ffmpeg command-line tool (defined above, as frames_bench).
+frames_bench

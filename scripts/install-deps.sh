@@ -13,6 +13,10 @@ packages=(
   libexif-dev          # JPEG EXIF orientation (ingest)
   libswscale-dev       # high-quality downscaling (ingest)
   libtesseract-dev     # OCR (ingest)
+  libavformat-dev      # video containers (video ingest)
+  libavcodec-dev       # video decoding (video ingest)
+  libavutil-dev        # libav's utilities: display matrices, errors
+  ffmpeg               # making test videos and the frame-sampling benchmark's competitor
   tesseract-ocr-eng    # OCR's English model
   libarchive-dev       # WebDataset tar shards (export)
   chromium             # headless screenshots of the data card, the review app in a real browser (tests)

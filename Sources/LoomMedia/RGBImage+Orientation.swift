@@ -4,7 +4,7 @@ extension RGBImage {
     /// Orientation names what was done to the stored pixels relative to the scene: 2 mirrored, 3 rotated 180°,
     /// 4 flipped, 5 transposed, 6 needs 90° clockwise, 7 transversed, 8 needs 90° counter-clockwise. The
     /// mapping is the same as Pillow's `ImageOps.exif_transpose`.
-    func oriented(_ orientation: Int) -> RGBImage {
+    public func oriented(_ orientation: Int) -> RGBImage {
         guard (2...8).contains(orientation) else { return self }
         let (w, h) = (width, height)
         let swapped = orientation >= 5

@@ -10,6 +10,7 @@
 //   loom-bench minhash-corpus OUT [COUNT] [SEED]   writes the near-duplicate corpus and its truth (MinHashCorpus.swift)
 //   loom-bench export-corpus RECIPE OUT RECORDS   a run of RECORDS records, media hard-linked to one PNG (ExportCorpus.swift)
 //   loom-bench minhash --corpus FILE [--limit N] [--threads T]   MinHash LSH near-duplicate detection (MinHashBenchmark.swift)
+//   loom-bench frames VIDEO uniform:N|rate:FPS [THREADS]   frames sampled from a video (FramesBenchmark.swift)
 //   loom-bench link-texts RUN OUT COUNT | link-texts-jsonl IN OUT COUNT | link TEXTS K THREADS OUT
 //                                in-context linking by text similarity (LinkBenchmark.swift)
 //   loom-bench review-setup RUN ANNOTATORS   review accounts and a batch for the load benchmark (ReviewLoadBenchmark.swift)
@@ -46,6 +47,13 @@ let arguments = CommandLine.arguments
 if arguments.count >= 2, arguments[1].hasPrefix("llm") {
     guard try await runLLMCommand(arguments) else {
         FileHandle.standardError.write(Data("usage: loom-bench llm BASE_URL REQUESTS CONCURRENCY [IMAGE.jpg], or loom-bench llm-image PATH\n".utf8))
+        exit(2)
+    }
+    exit(0)
+}
+if arguments.count >= 2, arguments[1] == "frames" {
+    guard try runFramesBenchmark(arguments) else {
+        FileHandle.standardError.write(Data("usage: loom-bench frames VIDEO uniform:N|rate:FPS [DECODER_THREADS]\n".utf8))
         exit(2)
     }
     exit(0)

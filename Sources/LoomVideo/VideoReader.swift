@@ -1,0 +1,246 @@
+import CAVFormat
+import CSwscale
+import Foundation
+import LoomMedia
+
+/// One video file opened with libavformat and its best video stream's decoder from libavcodec: what the file
+/// says about itself (`info`), and frames taken at chosen times (`frames(at:)`). Not thread-safe: use one
+/// reader per thread (decoding is CPU work for the caller's worker threads, never Swift's cooperative pool).
+public final class VideoReader {
+    public let path: String
+    public let info: VideoInfo
+    private var format: UnsafeMutablePointer<AVFormatContext>?
+    private var decoder: UnsafeMutablePointer<AVCodecContext>?
+    private let streamIndex: Int32
+    /// Frames decoded so far by `frames(at:)` (the work the sampling cost).
+    public private(set) var decodedFrames = 0
+    private let timeBase: Double
+    private let startTime: Double
+
+    /// Opens `path` and reads its stream information.
+    ///
+    /// - Parameter threads: decoder threads (libavcodec's own; 1 keeps decoding on the calling thread).
+    /// - Throws: `VideoError` naming what is wrong with the file.
+    public init(path: String, threads: Int = 1) throws {
+        self.path = path
+        av_log_set_level(AV_LOG_QUIET)
+        var context: UnsafeMutablePointer<AVFormatContext>?
+        var status = avformat_open_input(&context, path, nil, nil)
+        guard status >= 0, let context else {
+            throw VideoError(.unreadable, "cannot open the video (\(Self.message(status)))")
+        }
+        format = context
+        status = avformat_find_stream_info(context, nil)
+        guard status >= 0 else {
+            avformat_close_input(&format)
+            throw VideoError(.unreadable, "cannot read the video's streams (\(Self.message(status)))")
+        }
+        var codec: UnsafePointer<AVCodec>?
+        let index = av_find_best_stream(context, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
+        guard index >= 0, let stream = context.pointee.streams[Int(index)] else {
+            avformat_close_input(&format)
+            throw VideoError(
+                index == AVERROR_DECODER_NOT_FOUND_VALUE ? .unsupportedCodec : .noVideoStream,
+                index == AVERROR_DECODER_NOT_FOUND_VALUE ? "no decoder for the video stream's codec" : "the file has no video stream")
+        }
+        guard let codec, let decoder = avcodec_alloc_context3(codec) else {
+            avformat_close_input(&format)
+            throw VideoError(.unsupportedCodec, "no decoder for the video stream's codec")
+        }
+        self.decoder = decoder
+        streamIndex = index
+        let parameters = stream.pointee.codecpar!
+        guard avcodec_parameters_to_context(decoder, parameters) >= 0 else {
+            avcodec_free_context(&self.decoder)
+            avformat_close_input(&format)
+            throw VideoError(.unsupportedCodec, "the decoder does not accept the stream's parameters")
+        }
+        decoder.pointee.thread_count = Int32(max(1, threads))
+        status = avcodec_open2(decoder, codec, nil)
+        guard status >= 0 else {
+            avcodec_free_context(&self.decoder)
+            avformat_close_input(&format)
+            throw VideoError(.unsupportedCodec, "cannot open the \(String(cString: codec.pointee.name)) decoder (\(Self.message(status)))")
+        }
+
+        let base = stream.pointee.time_base
+        timeBase = base.den == 0 ? 0 : Double(base.num) / Double(base.den)
+        startTime = stream.pointee.start_time == Int64.min ? 0 : Double(stream.pointee.start_time) * timeBase
+        var duration = stream.pointee.duration > 0 ? Double(stream.pointee.duration) * timeBase : 0
+        if duration <= 0, context.pointee.duration > 0 { duration = Double(context.pointee.duration) / Double(AV_TIME_BASE) }
+        let average = stream.pointee.avg_frame_rate
+        let real = stream.pointee.r_frame_rate
+        let rate = average.den > 0 && average.num > 0 ? Double(average.num) / Double(average.den) : 0
+        let realRate = real.den > 0 && real.num > 0 ? Double(real.num) / Double(real.den) : 0
+        var rotation = 0
+        if let matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, nil) {
+            let counterClockwise = matrix.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_get($0) }
+            if counterClockwise.isFinite {
+                // The display matrix turns counter-clockwise; players turn the picture the other way round.
+                rotation = ((Int((-counterClockwise).rounded()) % 360) + 360) % 360
+                rotation = (rotation + 45) / 90 % 4 * 90
+            }
+        }
+        let counted = Int(stream.pointee.nb_frames)
+        info = VideoInfo(
+            duration: duration, frameRate: rate, width: Int(parameters.pointee.width), height: Int(parameters.pointee.height),
+            rotation: rotation, codec: String(cString: codec.pointee.name),
+            frameCount: counted > 0 ? counted : Int((duration * rate).rounded()),
+            variableFrameRate: (rate > 0 && realRate > 0 && abs(rate - realRate) / realRate > 0.01)
+                || Self.unevenlySpaced(context, stream: index, timeBase: timeBase))
+        guard info.width > 0, info.height > 0 else {
+            avcodec_free_context(&self.decoder)
+            avformat_close_input(&format)
+            throw VideoError(.unreadable, "the video stream has no picture size")
+        }
+    }
+
+    /// Whether the first packets' timestamps (in presentation order) are unevenly spaced. Reads up to 240
+    /// packets without decoding them (`frames(at:)` goes back to the start before it decodes).
+    private static func unevenlySpaced(_ context: UnsafeMutablePointer<AVFormatContext>, stream: Int32, timeBase: Double) -> Bool {
+        guard let packet = av_packet_alloc() else { return false }
+        var packetPointer: UnsafeMutablePointer<AVPacket>? = packet
+        defer { av_packet_free(&packetPointer) }
+        var stamps: [Int64] = []
+        while stamps.count < 240, av_read_frame(context, packet) >= 0 {
+            if packet.pointee.stream_index == stream, packet.pointee.pts != Int64.min { stamps.append(packet.pointee.pts) }
+            av_packet_unref(packet)
+        }
+        stamps.sort()
+        let gaps = zip(stamps.dropFirst(), stamps).map { $0 - $1 }.filter { $0 > 0 }
+        guard let shortest = gaps.min(), let longest = gaps.max(), shortest > 0 else { return false }
+        // Rounding of timestamps to the time base makes even spacing differ by one tick.
+        return Double(longest - shortest) > max(1, Double(shortest) * 0.05)
+    }
+
+    deinit {
+        avcodec_free_context(&decoder)
+        avformat_close_input(&format)
+    }
+
+    /// The frames showing at each of `times` (seconds from the start, ascending), decoded front to back: for each
+    /// time the last frame whose presentation time is not after it (the first frame for times before it). Frames
+    /// come turned upright by the stream's rotation.
+    ///
+    /// - Throws: `VideoError` when the stream cannot be decoded, or holds no frame at all.
+    public func frames(at times: [Double]) throws -> [SampledFrame] {
+        guard !times.isEmpty, let decoder else { return [] }
+        try rewind()
+        guard let format else { return [] }
+        guard let packet = av_packet_alloc() else { throw VideoError(.decodeFailed, "out of memory") }
+        var packetPointer: UnsafeMutablePointer<AVPacket>? = packet
+        defer { av_packet_free(&packetPointer) }
+        var current: UnsafeMutablePointer<AVFrame>? = av_frame_alloc()
+        var previous: UnsafeMutablePointer<AVFrame>? = av_frame_alloc()
+        defer {
+            av_frame_free(&current)
+            av_frame_free(&previous)
+        }
+        guard let frame = current, let held = previous else { throw VideoError(.decodeFailed, "out of memory") }
+        var converter = FrameConverter()
+        var taken: [SampledFrame] = []
+        var next = 0
+        var havePrevious = false
+        var previousTime = 0.0
+        var decodedAny = false
+
+        // Takes the held frame for every target it is the one showing at, given the next frame's time.
+        func take(until time: Double?) throws {
+            // A microsecond of slack: a target on a frame boundary (0.1 × 56 is not exactly 5.6) gets that frame.
+            while next < times.count, havePrevious, time.map({ $0 > times[next] + 1e-6 }) ?? true {
+                let image = try converter.image(of: held, rotation: info.rotation)
+                taken.append(SampledFrame(time: previousTime, target: times[next], image: image))
+                next += 1
+            }
+        }
+        func receive() throws -> Bool {
+            while true {
+                let status = avcodec_receive_frame(decoder, frame)
+                if status == AVERROR_EAGAIN_VALUE || status == AVERROR_EOF_VALUE { return status == AVERROR_EOF_VALUE }
+                guard status >= 0 else { throw VideoError(.decodeFailed, "decoding failed (\(Self.message(status)))") }
+                decodedAny = true
+                decodedFrames += 1
+                let stamp = frame.pointee.best_effort_timestamp
+                let time = stamp == Int64.min ? previousTime : Double(stamp) * timeBase - startTime
+                if !havePrevious {
+                    // Targets before the first frame get the first frame.
+                    havePrevious = true
+                    av_frame_move_ref(held, frame)
+                    previousTime = time
+                    try take(until: time)
+                    continue
+                }
+                // The held frame shows until this one: it is the frame for every target before this time.
+                try take(until: time)
+                av_frame_unref(held)
+                av_frame_move_ref(held, frame)
+                previousTime = time
+                if next == times.count { return true }
+            }
+        }
+
+        var finished = false
+        while !finished && next < times.count {
+            let status = av_read_frame(format, packet)
+            if status < 0 {
+                // End of file (or an unreadable tail): drain the decoder.
+                avcodec_send_packet(decoder, nil)
+                _ = try receive()
+                finished = true
+                break
+            }
+            defer { av_packet_unref(packet) }
+            guard packet.pointee.stream_index == streamIndex else { continue }
+            var sent = avcodec_send_packet(decoder, packet)
+            // A full decoder takes the packet only after its frames are taken: never drop it (a lost packet
+            // breaks every frame that refers to it).
+            while sent == AVERROR_EAGAIN_VALUE {
+                if try receive() { break }
+                sent = avcodec_send_packet(decoder, packet)
+            }
+            // A damaged packet costs its frame, not the video: decoding goes on with the next one.
+            if sent < 0 && sent != AVERROR_EAGAIN_VALUE && sent != AVERROR_INVALIDDATA_VALUE {
+                throw VideoError(.decodeFailed, "the stream cannot be decoded (\(Self.message(sent)))")
+            }
+            if try receive() { finished = next == times.count }
+        }
+        guard decodedAny else { throw VideoError(.empty, "the video stream holds no decodable frame") }
+        // Targets after the last frame get the last frame.
+        try take(until: nil)
+        return taken
+    }
+
+    /// Goes back to the first packet: a seek to the stream's start, or, for containers that cannot seek,
+    /// opening the file again. The decoder forgets what it held.
+    private func rewind() throws {
+        guard let context = format else { return }
+        let stream = context.pointee.streams[Int(streamIndex)]!
+        let start = stream.pointee.start_time == Int64.min ? 0 : stream.pointee.start_time
+        if av_seek_frame(context, streamIndex, start, AVSEEK_FLAG_BACKWARD) < 0 {
+            avformat_close_input(&format)
+            var reopened: UnsafeMutablePointer<AVFormatContext>?
+            guard avformat_open_input(&reopened, path, nil, nil) >= 0, let reopened, avformat_find_stream_info(reopened, nil) >= 0 else {
+                throw VideoError(.unreadable, "cannot go back to the start of the video")
+            }
+            format = reopened
+        } else {
+            avformat_flush(context)
+        }
+        if let decoder { avcodec_flush_buffers(decoder) }
+    }
+
+    /// libav's text for an error code.
+    static func message(_ code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        buffer.withUnsafeMutableBufferPointer { raw in
+            raw.withMemoryRebound(to: CChar.self) { _ = av_strerror(code, $0.baseAddress, $0.count) }
+        }
+        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+    }
+}
+
+/// libav error codes that are macros in C.
+let AVERROR_EAGAIN_VALUE = -EAGAIN
+let AVERROR_EOF_VALUE: Int32 = -0x2046_4F45  // -MKTAG('E', 'O', 'F', ' ')
+let AVERROR_INVALIDDATA_VALUE: Int32 = -0x4144_4E49  // -MKTAG('I', 'N', 'D', 'A')
+let AVERROR_DECODER_NOT_FOUND_VALUE: Int32 = -0x4345_44F8  // -MKTAG(0xF8, 'D', 'E', 'C')

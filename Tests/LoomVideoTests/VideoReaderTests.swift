@@ -1,0 +1,165 @@
+import Foundation
+import LoomMedia
+import Testing
+@testable import LoomVideo
+
+/// Videos made by the ffmpeg command-line tool (Debian's ffmpeg, installed by the test command) from frames
+/// whose colour tells their index, so a sampled frame proves which frame it is.
+enum TestVideos {
+    static let folder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("loom-video-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }()
+
+    /// The colour of frame `index` (up to 400 frames): red for index / 20, green for index % 20, in steps of 11.
+    static func colour(_ index: Int) -> [UInt8] { [UInt8(20 + index / 20 * 11), UInt8(20 + index % 20 * 11), 128] }
+
+    /// Runs ffmpeg with `arguments`, feeding `input` on standard input.
+    @discardableResult
+    static func ffmpeg(_ arguments: [String], input: Data? = nil) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        process.arguments = ["-hide_banner", "-loglevel", "error", "-y"] + arguments
+        let pipe = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : pipe
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        if let input {
+            try pipe.fileHandleForWriting.write(contentsOf: input)
+            try pipe.fileHandleForWriting.close()
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// `frames` frames of `width`×`height` at `fps`, frame i all `colour(i)`, as MPEG-4 Part 2 in MP4.
+    static func graySteps(
+        frames: Int, fps: Int, width: Int = 64, height: Int = 48, name: String, codec: [String] = ["-c:v", "mpeg4", "-q:v", "1", "-g", "12"],
+        extra: [String] = []
+    ) throws -> String {
+        var raw = Data(capacity: frames * width * height * 3)
+        for index in 0..<frames {
+            let pixel = colour(index)
+            for _ in 0..<(width * height) { raw.append(contentsOf: pixel) }
+        }
+        let path = folder.appendingPathComponent(name).path
+        let status = try ffmpeg(
+            ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)", "-r", "\(fps)", "-i", "-",
+            ] + codec + extra + [path],
+            input: raw)
+        #expect(status == 0, "ffmpeg could not make \(name)")
+        return path
+    }
+
+    /// Which frame an image shows, from its colour (nil when no frame's colour is within 5 levels).
+    static func index(of image: RGBImage, frames: Int) -> Int? {
+        let offset = (image.height / 2 * image.width + image.width / 2) * 3
+        let (red, green) = (Int(image.pixels[offset]), Int(image.pixels[offset + 1]))
+        func distance(_ index: Int) -> Int {
+            let expected = colour(index)
+            return max(abs(Int(expected[0]) - red), abs(Int(expected[1]) - green))
+        }
+        return (0..<frames).min { distance($0) < distance($1) }.flatMap { distance($0) <= 5 ? $0 : nil }
+    }
+}
+
+@Suite("Reading videos with libavformat and libavcodec")
+struct VideoReaderTests {
+    @Test func probeReportsDurationRateSizeAndCodec() throws {
+        let path = try TestVideos.graySteps(frames: 100, fps: 25, name: "probe.mp4")
+        let info = try VideoReader(path: path).info
+        #expect(abs(info.duration - 4.0) < 0.05)
+        #expect(abs(info.frameRate - 25) < 0.01)
+        #expect(info.width == 64 && info.height == 48 && info.rotation == 0)
+        #expect(info.codec == "mpeg4")
+        #expect(info.frameCount == 100)
+        #expect(!info.variableFrameRate)
+    }
+
+    @Test func uniformSamplingTakesTheFrameShowingAtEachPartsMiddle() throws {
+        let path = try TestVideos.graySteps(frames: 100, fps: 25, name: "uniform.mp4")
+        let reader = try VideoReader(path: path)
+        let times = FrameSampling.uniform(count: 8).times(duration: reader.info.duration)
+        let frames = try reader.frames(at: times)
+        #expect(frames.count == 8)
+        for (frame, target) in zip(frames, times) {
+            // The frame on screen at the target: index floor(target × 25).
+            let expected = Int((target * 25 + 1e-6).rounded(.down))
+            #expect(abs(frame.time - Double(expected) / 25) < 1e-6)
+            #expect(TestVideos.index(of: frame.image, frames: 100) == expected, "target \(target)")
+            #expect(frame.image.width == 64 && frame.image.height == 48)
+        }
+    }
+
+    @Test func longH264WithBFramesIsDecodedWithoutLosingAFrame() throws {
+        // 400 frames (more than the probe reads ahead), B-frames and a keyframe every 100: every sampled frame must
+        // be the right one, which needs every packet decoded in order from the first.
+        let path = try TestVideos.graySteps(
+            frames: 400, fps: 25, name: "long.mp4", codec: ["-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv444p", "-bf", "2", "-g", "100"])
+        let reader = try VideoReader(path: path)
+        #expect(reader.info.codec == "h264" && reader.info.frameCount == 400)
+        let times = FrameSampling.uniform(count: 10).times(duration: reader.info.duration)
+        let frames = try reader.frames(at: times)
+        #expect(frames.map { TestVideos.index(of: $0.image, frames: 400) } == times.map { Int(($0 * 25 + 1e-6).rounded(.down)) })
+        #expect(reader.decodedFrames >= 380)
+        // A second pass over the same reader starts from the beginning again.
+        #expect(try reader.frames(at: [0]).map { TestVideos.index(of: $0.image, frames: 400) } == [0])
+    }
+
+    @Test func oneFramePerSecondAsMIMICITSampled() throws {
+        let path = try TestVideos.graySteps(frames: 100, fps: 25, name: "rate.mp4")
+        let reader = try VideoReader(path: path)
+        let frames = try reader.frames(at: FrameSampling.rate(perSecond: 1, maxFrames: 100).times(duration: reader.info.duration))
+        #expect(frames.map(\.time) == [0, 1, 2, 3])
+        #expect(frames.map { TestVideos.index(of: $0.image, frames: 100) } == [0, 25, 50, 75])
+        // A cap keeps the first ones.
+        #expect(FrameSampling.rate(perSecond: 2, maxFrames: 3).times(duration: 10) == [0, 0.5, 1])
+    }
+
+    @Test func aPhoneVideosRotationIsAppliedToTheFrames() throws {
+        // As a phone writes it: landscape frames and a display matrix. ffmpeg 5.1 stores the tag rotate=270 as a
+        // matrix that turns 270° counter-clockwise, which players (ffmpeg's autorotate among them) show turned 90°
+        // clockwise, as an iPhone's portrait video.
+        let upright = try TestVideos.graySteps(frames: 10, fps: 10, width: 64, height: 32, name: "landscape.mp4")
+        let path = TestVideos.folder.appendingPathComponent("rotated.mp4").path
+        #expect(try TestVideos.ffmpeg(["-i", upright, "-c", "copy", "-metadata:s:v:0", "rotate=270", path]) == 0)
+        let reader = try VideoReader(path: path)
+        #expect(reader.info.rotation == 90)
+        #expect(reader.info.displayedSize == (width: 32, height: 64))
+        let frames = try reader.frames(at: [0.5])
+        #expect(frames.first?.image.width == 32 && frames.first?.image.height == 64)
+    }
+
+    @Test func filesThatAreNotUsableVideosAreRefusedWithReasons() throws {
+        // Audio only.
+        let audio = TestVideos.folder.appendingPathComponent("sine.m4a").path
+        #expect(try TestVideos.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=1", audio]) == 0)
+        #expect { try VideoReader(path: audio) } throws: { ($0 as? VideoError)?.kind == .noVideoStream }
+        // Not a video at all.
+        let noise = TestVideos.folder.appendingPathComponent("noise.mp4")
+        try Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7919) }).write(to: noise)
+        #expect { try VideoReader(path: noise.path) } throws: { ($0 as? VideoError)?.kind == .unreadable }
+        // Truncated: the first half of an MP4 whose index (moov) is at the end.
+        let whole = try Data(contentsOf: URL(fileURLWithPath: try TestVideos.graySteps(frames: 50, fps: 25, name: "whole.mp4")))
+        let cut = TestVideos.folder.appendingPathComponent("cut.mp4")
+        try whole.prefix(whole.count / 2).write(to: cut)
+        #expect { try VideoReader(path: cut.path) } throws: { ($0 as? VideoError)?.kind == .unreadable }
+        // Missing.
+        #expect { try VideoReader(path: "/nonexistent/video.mp4") } throws: { ($0 as? VideoError)?.kind == .unreadable }
+    }
+
+    @Test func variableFrameRateVideosAreFlaggedAndSampledByTimestamp() throws {
+        // Frames 0–9, then every third frame: uneven spacing, kept as such in Matroska.
+        let path = TestVideos.folder.appendingPathComponent("vfr.mkv").path
+        let source = try TestVideos.graySteps(frames: 100, fps: 25, name: "vfr-source.mp4")
+        #expect(try TestVideos.ffmpeg(["-i", source, "-vf", "select=lt(n\\,10)+not(mod(n\\,3))", "-vsync", "vfr", "-c:v", "mpeg4", "-q:v", "1", path]) == 0)
+        let reader = try VideoReader(path: path)
+        #expect(reader.info.variableFrameRate)
+        let frames = try reader.frames(at: [0.2, 1.0, 2.5])
+        // At 1.0 s (frame 25, not kept) the frame showing is frame 24; at 2.5 s frame 62 is showing (60 was kept,
+        // 63 comes at 2.52 s): in each case the last kept frame not after the time.
+        #expect(frames.map { TestVideos.index(of: $0.image, frames: 100) } == [5, 24, 60])
+    }
+}
