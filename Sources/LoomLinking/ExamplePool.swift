@@ -14,4 +14,14 @@ public enum ExamplePool {
         hash ^= hash >> 31
         return Double(hash >> 11) * 0x1.0p-53 < share
     }
+
+    /// The positions of `items` in the pool and the others (the queries), each in the items' order.
+    static func partition(_ items: [LinkItem], share: Double, seed: UInt64) -> (pool: [Int], queries: [Int]) {
+        var pool: [Int] = []
+        var queries: [Int] = []
+        for (index, item) in items.enumerated() {
+            if contains(item.id, share: share, seed: seed) { pool.append(index) } else { queries.append(index) }
+        }
+        return (pool, queries)
+    }
 }

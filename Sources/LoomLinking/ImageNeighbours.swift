@@ -17,15 +17,7 @@ struct ImageNeighbours: Sendable {
     }
 
     func links(_ items: [LinkItem]) -> [InContextLink] {
-        var poolIndices: [Int] = []
-        var queryIndices: [Int] = []
-        for (index, item) in items.enumerated() {
-            if ExamplePool.contains(item.id, share: settings.exampleShare, seed: settings.seed) {
-                poolIndices.append(index)
-            } else {
-                queryIndices.append(index)
-            }
-        }
+        let (poolIndices, queryIndices) = ExamplePool.partition(items, share: settings.exampleShare, seed: settings.seed)
         let pool = Self.signatures(poolIndices.map { items[$0].imageHashes })
         let queries = Self.signatures(queryIndices.map { items[$0].imageHashes })
         // Pool records per sample: how deep a query must look to fill k after leaving out its own sample's.

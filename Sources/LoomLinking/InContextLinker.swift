@@ -52,15 +52,7 @@ public struct InContextLinker: Sendable {
     private func textLinks(_ items: [LinkItem]) -> [InContextLink] {
         var vectorizer = TFIDFVectorizer()
         let vectors = vectorizer.fitTransform(items.map(\.text))
-        var poolIndices: [Int] = []
-        var queryIndices: [Int] = []
-        for (index, item) in items.enumerated() {
-            if ExamplePool.contains(item.id, share: settings.exampleShare, seed: settings.seed) {
-                poolIndices.append(index)
-            } else {
-                queryIndices.append(index)
-            }
-        }
+        let (poolIndices, queryIndices) = ExamplePool.partition(items, share: settings.exampleShare, seed: settings.seed)
         var pool = SparseVectors()
         for index in poolIndices { pool.append(vectors.range(index).map { (vectors.terms[$0], vectors.weights[$0]) }) }
         var queries = SparseVectors()

@@ -27,6 +27,19 @@ import Testing
         return texts
     }
 
+    /// TF-IDF vectors of `texts`: every `poolEvery`-th in the pool, the others queries; and the vocabulary size.
+    static func split(_ texts: [String], poolEvery: Int) -> (pool: SparseVectors, queries: SparseVectors, termCount: Int) {
+        var vectorizer = TFIDFVectorizer()
+        let all = vectorizer.fitTransform(texts)
+        var pool = SparseVectors()
+        var queries = SparseVectors()
+        for index in 0..<all.count {
+            let entries = all.range(index).map { (all.terms[$0], all.weights[$0]) }
+            if index % poolEvery == 0 { pool.append(entries) } else { queries.append(entries) }
+        }
+        return (pool, queries, vectorizer.vocabulary.count)
+    }
+
     /// Every pool vector scored, sorted by score then position: what the index must reproduce.
     static func bruteForce(
         _ queries: SparseVectors, _ query: Int, pool: SparseVectors, k: Int, excluded: (Int) -> Bool
@@ -44,16 +57,8 @@ import Testing
 
     @Test(arguments: [(1, 0), (5, 0), (12, 0), (1, 400), (5, 400), (12, 3000)])
     func topKEqualsScoringEveryPoolVector(k: Int, rareWords: Int) {
-        let texts = Self.corpus(1500, seed: UInt64(k + rareWords), rareWords: rareWords)
-        var vectorizer = TFIDFVectorizer()
-        let all = vectorizer.fitTransform(texts)
-        var pool = SparseVectors()
-        var queries = SparseVectors()
-        for index in 0..<all.count {
-            let entries = all.range(index).map { (all.terms[$0], all.weights[$0]) }
-            if index % 4 == 0 { pool.append(entries) } else { queries.append(entries) }
-        }
-        let index = CosineIndex(pool: pool, termCount: vectorizer.vocabulary.count)
+        let (pool, queries, termCount) = Self.split(Self.corpus(1500, seed: UInt64(k + rareWords), rareWords: rareWords), poolEvery: 4)
+        let index = CosineIndex(pool: pool, termCount: termCount)
         #expect(index.distinctCount < pool.count)  // repeats share a group
         let found = index.nearest(queries, k: k, threads: 2)
         for query in 0..<queries.count {
@@ -64,17 +69,9 @@ import Testing
     }
 
     @Test(arguments: [0, 300]) func exclusionsAreHonouredWithoutLosingNeighbours(rareWords: Int) {
-        let texts = Self.corpus(800, seed: 99, rareWords: rareWords)
-        var vectorizer = TFIDFVectorizer()
-        let all = vectorizer.fitTransform(texts)
-        var pool = SparseVectors()
-        var queries = SparseVectors()
-        for index in 0..<all.count {
-            let entries = all.range(index).map { (all.terms[$0], all.weights[$0]) }
-            if index % 3 == 0 { pool.append(entries) } else { queries.append(entries) }
-        }
+        let (pool, queries, termCount) = Self.split(Self.corpus(800, seed: 99, rareWords: rareWords), poolEvery: 3)
         // Each query may not use pool positions in its own "sample" (position mod 7 == query mod 7).
-        let index = CosineIndex(pool: pool, termCount: vectorizer.vocabulary.count)
+        let index = CosineIndex(pool: pool, termCount: termCount)
         let poolCount = pool.count
         let perSample = (0..<7).map { sample in (0..<poolCount).filter { $0 % 7 == sample }.count }
         let found = index.nearest(

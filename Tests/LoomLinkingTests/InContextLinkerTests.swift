@@ -1,3 +1,4 @@
+import LoomCore
 import Testing
 @testable import LoomLinking
 
@@ -64,7 +65,7 @@ import Testing
 
     @Test func imageLinksAreTheNearestHashesOutsideTheQuerysSample() {
         // 3,000 records over 600 samples; each sample's images are random hashes, its 5 records share them.
-        var generator = SplitMix(seed: 17)
+        var generator = SeededGenerator(seed: 17)
         var items: [LinkItem] = []
         for sample in 0..<600 {
             let hashes = (0..<(1 + sample % 3)).map { _ in generator.next() }
@@ -109,19 +110,6 @@ import Testing
         #expect(share > 1_350 && share < 1_650)
         #expect(ids.filter { ExamplePool.contains($0, share: 0.3, seed: 11) } == ids.filter { ExamplePool.contains($0, share: 0.3, seed: 11) })
         #expect(ids.filter { ExamplePool.contains($0, share: 0.3, seed: 12) } != ids.filter { ExamplePool.contains($0, share: 0.3, seed: 11) })
-    }
-}
-
-/// SplitMix64, for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
