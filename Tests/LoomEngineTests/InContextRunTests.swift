@@ -12,10 +12,7 @@ struct InContextRunTests {
     /// A run whose recipe links by text similarity.
     static func linkedRun(strategy: String = "text") async throws -> (RunFixture, RunStore, RunSummary) {
         let fixture = try RunFixture(singles: 12, pairs: 4, sets: 2, sequences: 2)
-        var text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
-        text = text.replacingOccurrences(of: "store:\n", with: "stages:\n  in_context: {strategy: \(strategy), k: 3, example_share: 0.25}\nstore:\n")
-        try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
-        let recipe = try RecipeLoader.load(contentsOf: fixture.recipeURL)
+        let recipe = try fixture.adding("stages:\n  in_context: {strategy: \(strategy), k: 3, example_share: 0.25}\n")
         let summary = try await fixture.runner(recipe: recipe).run()
         return (fixture, try RunStore(directory: fixture.runDirectory), summary)
     }

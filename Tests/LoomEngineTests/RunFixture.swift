@@ -39,6 +39,31 @@ struct RunFixture {
 
     var runDirectory: URL { folder.appendingPathComponent("run") }
 
+    /// Adds `sections` (top-level YAML: `models:`, `stages:` …) before the recipe's `store:` and returns the recipe
+    /// read again.
+    func adding(_ sections: String) throws -> Recipe {
+        var text = try String(contentsOf: recipeURL, encoding: .utf8)
+        text = text.replacingOccurrences(of: "store:\n", with: sections.hasSuffix("\n") ? sections + "store:\n" : sections + "\nstore:\n")
+        try text.write(to: recipeURL, atomically: true, encoding: .utf8)
+        return try RecipeLoader.load(contentsOf: recipeURL)
+    }
+
+    /// A mock endpoint named `mock` at `baseURL` and the given `stages:` lines (indented two spaces).
+    func addingMockModel(baseURL: String, model: String, stages: String) throws -> Recipe {
+        try adding("""
+            models:
+              - name: mock
+                base_url: \(baseURL)
+                model: \(model)
+                concurrency: 4
+                timeout: 5
+                retries: 2
+            stages:
+            \(stages)
+
+            """)
+    }
+
     func runner(faults: FaultPlan = FaultPlan(), recipe: Recipe? = nil) throws -> RecipeRunner {
         RecipeRunner(recipe: recipe ?? self.recipe, recipeURL: recipeURL, catalog: try TemplateCatalog.bundled(), faults: faults, threads: 2)
     }

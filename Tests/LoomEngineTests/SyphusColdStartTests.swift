@@ -19,19 +19,9 @@ struct SyphusColdStartTests {
         }
         defer { Task { try? await server.shutdown() } }
         let fixture = try RunFixture(singles: 1, pairs: 3, sets: 0, sequences: 0)
-        var text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
-        text = text.replacingOccurrences(of: "store:\n", with: """
-            models:
-              - name: mock
-                base_url: \(server.baseURL)
-                model: mock-vl
-            stages:
-              syphus: {model: mock, subsets: [spot_the_difference], pairs: 2}
-            store:
-
-            """)
-        try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
-        _ = try await fixture.runner(recipe: try RecipeLoader.load(contentsOf: fixture.recipeURL)).run()
+        let recipe = try fixture.addingMockModel(
+            baseURL: server.baseURL, model: "mock-vl", stages: "  syphus: {model: mock, subsets: [spot_the_difference], pairs: 2}")
+        _ = try await fixture.runner(recipe: recipe).run()
         let store = try RunStore(directory: fixture.runDirectory)
         let folder = fixture.folder.appendingPathComponent("my-prompts")
 

@@ -52,22 +52,8 @@ struct TranslateRunTests {
         defer { Task { try? await server.shutdown() } }
 
         let fixture = try RunFixture(singles: 3, pairs: 1, sets: 0, sequences: 0)
-        var text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
-        text = text.replacingOccurrences(of: "store:\n", with: """
-            models:
-              - name: mock
-                base_url: \(server.baseURL)
-                model: mock-translator
-                concurrency: 4
-                timeout: 5
-                retries: 2
-            stages:
-              translate: {model: mock, languages: [zh]}
-            store:
-
-            """)
-        try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
-        let recipe = try RecipeLoader.load(contentsOf: fixture.recipeURL)
+        let recipe = try fixture.addingMockModel(
+            baseURL: server.baseURL, model: "mock-translator", stages: "  translate: {model: mock, languages: [zh]}")
         let summary = try await fixture.runner(recipe: recipe).run()
         let counts = try #require(summary.models?.stages["translate"])
         let store = try RunStore(directory: fixture.runDirectory)
