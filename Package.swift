@@ -90,7 +90,7 @@ let package = Package(
         // Recipe execution: stages, scheduling, resume, progress.
         .target(name: "LoomEngine", dependencies: [
             "LoomCore", "LoomMedia", "LoomScenes", "LoomRecipe", "LoomStore", "LoomGenerate", "LoomCheck", "LoomExport",
-            "LoomIngest", "LoomOCR", "LoomLLM", "LoomInstruct", "LoomQuality", "LoomReport", "LoomReview", "LoomLinking", "Yams",
+            "LoomIngest", "LoomOCR", "LoomLLM", "LoomInstruct", "LoomQuality", "LoomReport", "LoomReview", "LoomLinking", "LoomVideo", "Yams",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // Manual correction (MMInstruct's last step): accounts, queues and rounds, leases, versions and the audit

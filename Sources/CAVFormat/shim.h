@@ -4,3 +4,4 @@
 #include <libavutil/display.h>
 #include <libavutil/error.h>
 #include <libavutil/log.h>
+#include <libavutil/opt.h>

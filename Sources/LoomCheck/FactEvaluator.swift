@@ -119,7 +119,62 @@ struct FactEvaluator {
             var tally: [String: Int] = [:]
             for index in 0..<mediumCount { tally[String(index), default: 0] = try count(index, filter) }
             return .medium(Int(try uniqueMaximum(tally))!)
+        case .eventAfter(let event):
+            let current = try onlySegment(event)
+            let segments = try video().segments
+            if segments.contains(where: { $0 != current && $0.start > current.start && $0.start < current.end }) {
+                throw Unanswerable("another event starts while '\(event)' is going on: 'right after' is not clear")
+            }
+            let later = segments.filter { $0.start >= current.end }
+            guard let soonest = later.map(\.start).min() else { throw Unanswerable("nothing happens after '\(event)'") }
+            let next = later.filter { $0.start == soonest }
+            guard next.count == 1 else { throw Unanswerable("\(next.count) events start right after '\(event)'") }
+            return .text(next[0].text)
+        case .eventAt(let time):
+            let going = try video().segments.filter { $0.start <= time && time < $0.end }
+            guard going.count == 1 else { throw Unanswerable("\(going.count) events are going on at \(time) s") }
+            return .text(going[0].text)
+        case .eventDuration(let event):
+            let segment = try onlySegment(event)
+            let length = segment.end - segment.start
+            let fraction = length - length.rounded(.down)
+            guard abs(fraction - 0.5) > 0.05 else { throw Unanswerable("'\(event)' lasts half a second past a whole number") }
+            return .int(Int(length.rounded()))
+        case .eventOccurrences(let event):
+            let key = Phrasing.normalized(event)
+            return .int(try video().segments.count { Phrasing.normalized($0.text) == key })
+        case .eventCount:
+            return .int(try video().segments.count)
+        case .earlierEvent(let first, let second):
+            let (a, b) = (try onlySegment(first), try onlySegment(second))
+            guard a.end <= b.start || b.end <= a.start else { throw Unanswerable("the two events overlap in time") }
+            return .text(a.start < b.start ? a.text : b.text)
+        case .nextAction(let after):
+            let narrations = try video().narrations
+            let key = Phrasing.normalized(after)
+            let matching = narrations.filter { Phrasing.normalized($0.text) == key }
+            guard matching.count == 1 else { throw Unanswerable("\(matching.count) narrations read '\(after)'") }
+            let later = narrations.filter { $0.time > matching[0].time }
+            guard let soonest = later.map(\.time).min() else { throw Unanswerable("nothing is narrated after '\(after)'") }
+            let next = later.filter { $0.time == soonest }
+            guard next.count == 1 else { throw Unanswerable("\(next.count) narrations share the next moment") }
+            return .text(next[0].text)
         }
+    }
+
+    // MARK: - Video timelines
+
+    private func video() throws -> VideoTruth {
+        guard case .video(let video) = truth else { throw Unanswerable("the sample is not a video") }
+        return video
+    }
+
+    /// The only segment with this text (compared as answers are).
+    private func onlySegment(_ text: String) throws -> VideoSegment {
+        let key = Phrasing.normalized(text)
+        let matching = try video().segments.filter { Phrasing.normalized($0.text) == key }
+        guard matching.count == 1 else { throw Unanswerable("\(matching.count) events read '\(text)'") }
+        return matching[0]
     }
 
     // MARK: - Objects of any medium

@@ -217,6 +217,11 @@ extension Sample {
                             j.member("origin", context.origin)
                         }
                     }
+                case .video(let video):
+                    j.enumCase("video") { j in
+                        j.key("_0")
+                        j.videoTruth(video)
+                    }
                 case .annotated(let annotated):
                     j.enumCase("annotated") { j in
                         j.key("_0")
@@ -234,6 +239,38 @@ extension Sample {
 }
 
 extension JSONBuilder {
+    mutating func videoTruth(_ video: VideoTruth) {
+        object { j in
+            j.member("videoID", video.videoID)
+            j.member("duration", video.duration)
+            j.key("frameTimes")
+            j.array(video.frameTimes) { $0.double($1) }
+            j.key("annotations")
+            j.object { j in
+                j.key("segments")
+                j.array(video.annotations.segments) { j, segment in
+                    j.object { j in
+                        j.member("start", segment.start)
+                        j.member("end", segment.end)
+                        j.member("text", segment.text)
+                    }
+                }
+                j.key("narrations")
+                j.array(video.annotations.narrations) { j, narration in
+                    j.object { j in
+                        j.member("time", narration.time)
+                        j.member("text", narration.text)
+                    }
+                }
+                j.key("characters")
+                j.array(video.annotations.characters) { $0.string($1) }
+                j.key("captions")
+                j.array(video.annotations.captions) { $0.string($1) }
+                j.member("firstPerson", video.annotations.firstPerson)
+            }
+        }
+    }
+
     mutating func scene(_ scene: SceneTruth) {
         object { j in
             j.member("width", scene.width)
@@ -445,6 +482,20 @@ extension JSONBuilder {
                     j.key("shown")
                     j.array(shown) { $0.int($1) }
                 }
+            case .eventAfter(let event):
+                j.enumCase("eventAfter") { $0.member("event", event) }
+            case .eventAt(let time):
+                j.enumCase("eventAt") { $0.member("time", time) }
+            case .eventDuration(let event):
+                j.enumCase("eventDuration") { $0.member("event", event) }
+            case .eventOccurrences(let event):
+                j.enumCase("eventOccurrences") { $0.member("event", event) }
+            case .eventCount:
+                j.enumCase("eventCount") { _ in }
+            case .earlierEvent(let first, let second):
+                j.enumCase("earlierEvent") { $0.member("first", first); $0.member("second", second) }
+            case .nextAction(let after):
+                j.enumCase("nextAction") { $0.member("after", after) }
             }
         }
     }

@@ -95,6 +95,21 @@ public enum Fact: Codable, Sendable, Hashable {
     /// using the selected object's steady motion in `direction`: the shown positions (from 1), earliest first,
     /// written "3, 1, 4, 2".
     case frameOrder(selector: ObjectFilter, direction: MotionDirection, shown: [Int])
+    /// The text of the video segment that comes right after the segment with this text: the next one to start,
+    /// starting once this one has ended, with no other segment starting in between.
+    case eventAfter(event: String)
+    /// The text of the only video segment going on at `time` seconds.
+    case eventAt(time: Double)
+    /// How long the video segment with this text lasts, in whole seconds.
+    case eventDuration(event: String)
+    /// How many of the video's segments have this text.
+    case eventOccurrences(event: String)
+    /// How many segments the video's annotations divide it into.
+    case eventCount
+    /// Of two video segments that do not overlap, the text of the one that happens first.
+    case earlierEvent(first: String, second: String)
+    /// The text of the narration that follows the narration with this text (what the camera wearer does next).
+    case nextAction(after: String)
 }
 
 /// The value of a fact: what a checker compares.

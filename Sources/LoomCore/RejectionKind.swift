@@ -30,6 +30,17 @@ public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Bytes the decoder gave up on: truncated, corrupt, or a codec failure.
     case corruptImage = "corrupt or truncated image"
 
+    // A file whose bytes are not a usable video.
+
+    /// A container libavformat cannot read, or a truncated or damaged one.
+    case corruptVideo = "corrupt or unreadable video"
+    /// A container with no video stream (audio only, subtitles).
+    case noVideoStream = "no video stream"
+    /// A video stream whose codec this machine's libavcodec cannot decode.
+    case unsupportedVideoCodec = "unsupported video codec"
+    /// A video stream with no duration or no decodable frame.
+    case emptyVideo = "video without frames"
+
     // Annotations a source could not use.
 
     /// A manifest line that is not JSON, not an object, lacks the image path or has malformed annotations.
@@ -41,6 +52,10 @@ public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// A row of a converted dataset that is not JSON, lacks a column its task needs, has a label that means
     /// nothing, or names an image that was not ingested.
     case badDatasetRow = "dataset row not usable"
+
+    /// A video annotation that is not usable: an entry of the wrong shape, a segment that ends before it starts
+    /// or lies wholly after the video's end, a narration after the end. The video is kept without it.
+    case badVideoAnnotation = "video annotation not usable"
 
     // The run itself.
 
@@ -61,6 +76,13 @@ public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
     case wrongExtension = "extension does not match content (ingested)"
     /// Text recognition (`stages.ingest.ocr`) failed on the image; it was ingested without text lines.
     case textNotRead = "text not read (ingested)"
+
+    /// The frames of the video are not evenly spaced in time; frames were taken by their timestamps.
+    case variableFrameRate = "variable frame rate (ingested)"
+    /// A segment that runs past the end of the video was cut at the end.
+    case segmentClipped = "segment cut at the video's end (ingested)"
+    /// Two segments of a video overlap; order questions leave such pairs out.
+    case overlappingSegments = "overlapping segments (ingested)"
 
     /// The category's display name: what `loom status` shows and the store keeps.
     public var category: String { rawValue }

@@ -40,6 +40,8 @@ public enum SampleTruth: Codable, Sendable, Hashable {
     case converted(ConvertedTruth)
     /// Images that a model wrote about: no ground truth beyond the descriptions the records were written from.
     case described(DescribedContext)
+    /// Frames of one of the user's videos, with their times and the video's timestamped annotations.
+    case video(VideoTruth)
 
     /// One drawn scene per medium, in the sample's order; empty for annotated images.
     public var scenes: [SceneTruth] {
@@ -47,7 +49,7 @@ public enum SampleTruth: Codable, Sendable, Hashable {
         case .single(let scene): [scene]
         case .pair(let pair): [pair.first, pair.second]
         case .set(let scenes), .sequence(let scenes): scenes
-        case .annotated, .converted, .described: []
+        case .annotated, .converted, .described, .video: []
         }
     }
 
@@ -66,6 +68,7 @@ public enum SampleTruth: Codable, Sendable, Hashable {
         case .annotated(let truth): truth.kind
         case .converted(let truth): truth.kind
         case .described(let context): context.kind
+        case .video: .sequence
         }
     }
 }

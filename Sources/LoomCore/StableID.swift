@@ -12,6 +12,15 @@ public enum StableID {
     }
 
     /// A short id with a readable prefix, derived from the given components (`smp-1f3a…`, `rec-9c0d…`).
+    /// Lower-case hex SHA-256 of a file's bytes, read in 1 MiB pieces (videos are too large to hold).
+    public static func sha256Hex(fileAt path: String) throws -> String {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().hexString
+    }
+
     public static func derive(_ prefix: String, _ components: String...) -> String {
         derive(prefix, components)
     }

@@ -16,6 +16,10 @@ struct QualityEvidence {
         var evidence = GroundingEvidence(truth: sample.truth)
         switch sample.truth {
         case .single, .pair, .set, .sequence, .converted: return evidence
+        case .video(let video):
+            // What the video's annotations say is the evidence model-written text about it is held to.
+            evidence.add(texts: video.segments.map(\.text) + video.narrations.map(\.text) + video.annotations.captions + video.annotations.characters)
+            return evidence
         case .annotated, .described: break
         }
         let captions = try store.captions(imageIDs: sample.media)

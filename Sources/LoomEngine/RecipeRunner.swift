@@ -19,6 +19,8 @@ public struct RunSummary: Sendable, Codable {
     public var failures: [LedgerFailure]
     /// What the ingest stage did, for recipes with collections.
     public var ingest: IngestSummary?
+    /// What the video stage did, for recipes with video folders.
+    public var videos: VideoIngestSummary?
     /// What the convert stage did, for recipes with datasets.
     public var convert: ConvertSummary?
     /// What the model stages did and cost, for recipes with model stages.
@@ -74,6 +76,13 @@ public final class RecipeRunner: Sendable {
         hasher.add((try? encoder.encode(recipe.scenes)).map { String(decoding: $0, as: UTF8.self) } ?? "")
         hasher.add((try? encoder.encode(recipe.generate)).map { String(decoding: $0, as: UTF8.self) } ?? "")
         hasher.add(recipe.check.onDisagreement.rawValue)
+        if let sceneVideos = recipe.sceneVideos {
+            hasher.add((try? encoder.encode(sceneVideos)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+        }
+        if !recipe.videos.isEmpty || recipe.sceneVideos != nil {
+            hasher.add((try? encoder.encode(recipe.videos)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            hasher.add((try? encoder.encode(recipe.ingest)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+        }
         if !recipe.collections.isEmpty {
             hasher.add((try? encoder.encode(recipe.collections)).map { String(decoding: $0, as: UTF8.self) } ?? "")
             hasher.add((try? encoder.encode(recipe.ingest)).map { String(decoding: $0, as: UTF8.self) } ?? "")
@@ -121,6 +130,7 @@ public final class RecipeRunner: Sendable {
         }
         let workers = CPUWorkers(threads: threads)
         var ingest: IngestSummary?
+        var videos: VideoIngestSummary?
         var pendingCount = 0
         var plannedAnnotated = 0
         var convert: ConvertSummary?
@@ -142,6 +152,19 @@ public final class RecipeRunner: Sendable {
                 convert = try await ConvertStage(
                     recipe: recipe, recipeFolder: recipeURL.deletingLastPathComponent(), store: store,
                     converter: DatasetConverter(catalog: catalog, language: recipe.generate.language), workers: workers,
+                    observer: observer
+                ).run()
+            }
+            var videoCollections = recipe.videos
+            if let source = recipe.sceneVideos {
+                let maker = SceneVideoMaker(source: source, seed: recipe.seed, runDirectory: directory.url, workers: workers)
+                try await maker.make()
+                videoCollections.append(maker.collection)
+            }
+            if !videoCollections.isEmpty {
+                videos = try await VideoIngestStage(
+                    recipe: recipe, collections: videoCollections, recipeFolder: recipeURL.deletingLastPathComponent(),
+                    runDirectory: directory.url, store: store, generator: makeGenerator(), workers: workers, writer: writer,
                     observer: observer
                 ).run()
             }
@@ -222,7 +245,7 @@ public final class RecipeRunner: Sendable {
         let counts = try store.recordCounts()
         return RunSummary(
             runDirectory: directory.url.path, plannedSamples: plan.samples.count + plannedAnnotated, samplesMadeNow: pendingCount,
-            records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), ingest: ingest, convert: convert, models: models,
+            records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), ingest: ingest, videos: videos, convert: convert, models: models,
             quality: quality, inContext: inContext, exports: exports,
             contentHash: try store.contentHash(), seconds: Date().timeIntervalSince(started))
     }

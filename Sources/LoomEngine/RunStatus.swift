@@ -54,6 +54,9 @@ public struct RunStatus: Sendable, Codable {
         if let ingest = counts[Stage.ingest.rawValue] {
             lines.append(StageLine(stage: Stage.ingest.rawValue, done: ingest.done, failed: ingest.failed, pending: 0))
         }
+        if let video = counts[Stage.video.rawValue] {
+            lines.append(StageLine(stage: Stage.video.rawValue, done: video.done, failed: video.failed, pending: 0))
+        }
         if let plannedAnnotated = Int(try store.meta(RunDirectory.Key.plannedAnnotatedSamples) ?? ""), plannedAnnotated > 0 {
             let c = counts[Stage.ground.rawValue] ?? StageCounts()
             lines.append(StageLine(

@@ -2,6 +2,9 @@
 public enum Stage: String, Sendable, CaseIterable, Codable {
     /// Read, identify, normalize and hash the files of the user's collections (one ledger row per file path).
     case ingest
+    /// Read the user's videos: probe, take frames, fit their timestamped annotations, ask and check temporal
+    /// questions (one ledger row per video file).
+    case video
     /// Ask and check questions grounded in the annotations of ingested images (one ledger row per sample).
     case ground
     /// Turn the rows of existing datasets into records (one ledger row per dataset row).

@@ -47,7 +47,7 @@ public enum SyphusExamples {
         for sampleID in pairsBySample.keys.sorted().prefix(limit) {
             guard let sample = try store.sample(id: sampleID) else { continue }
             let pairs = pairsBySample[sampleID]!
-            let annotations = try SyphusAnnotations.text(for: sample, store: store)
+            let annotations = try SyphusAnnotations.text(for: sample, subset: subset, store: store)
             let reply = JSONValue.object([
                 "pairs": .array(pairs.map { .object(["instruction": .string($0.instruction), "answer": .string($0.answer)]) })
             ])

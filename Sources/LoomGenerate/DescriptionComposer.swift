@@ -71,7 +71,7 @@ struct DescriptionComposer {
                 }
             }
             if everyOtherStill, let line = rng.pick(s.still) { parts.append(line) }
-        case .annotated, .converted, .described:
+        case .annotated, .converted, .described, .video:
             return nil  // a photo's annotations are not a complete description of it
         }
         let instruction = rng.pick(instructions.longVQA).map { "\n" + $0 } ?? ""

@@ -74,6 +74,14 @@ enum IntentLibrary {
         "object_localization.medium_containing_category": AnnotationIntents.mediumContaining,
         "spatial_relationship.category_relation": AnnotationIntents.relation,
         "object_relation.larger_object": AnnotationIntents.larger,
+        // Grounded in a video's timestamped segments and narrations.
+        "temporal_reasoning.event_after": TimelineIntents.eventAfter,
+        "temporal_reasoning.event_at": TimelineIntents.eventAt,
+        "temporal_reasoning.event_duration": TimelineIntents.eventDuration,
+        "temporal_reasoning.event_occurrences": TimelineIntents.eventOccurrences,
+        "temporal_reasoning.event_count": TimelineIntents.eventCount,
+        "temporal_reasoning.earlier_event": TimelineIntents.earlierEvent,
+        "temporal_reasoning.next_action": TimelineIntents.nextAction,
         "image_comparison.medium_with_most_category": AnnotationIntents.mediumWithMost,
     ]
 }

@@ -10,6 +10,8 @@ public struct IntentTemplate: Decodable, Sendable, Hashable {
         case scenes
         /// The annotations of the user's images: categories and boxes.
         case annotations
+        /// The timestamped segments and narrations of the user's videos.
+        case timeline
     }
 
     public var id: String
@@ -41,6 +43,7 @@ public struct IntentTemplate: Decodable, Sendable, Hashable {
         if case .converted = truth { return false }
         if case .described = truth { return false }
         if case .annotated = truth { return grounding == .annotations }
+        if case .video = truth { return grounding == .timeline }
         return (grounding ?? .scenes) == .scenes
     }
 

@@ -51,7 +51,10 @@ public struct TemplateGenerator: Sendable {
         }
         // Descriptions and conversations are composed from drawn scenes' complete truth; annotations of a photo
         // are not complete enough to describe it.
-        if case .annotated = sample.truth { return records }
+        switch sample.truth {
+        case .annotated, .video: return records
+        default: break
+        }
         if types.contains(.longVQA) && wants(Self.descriptionDomain) {
             let describer = DescriptionComposer(templates: catalog.descriptions, instructions: catalog.instructions)
             if let record = try describer.record(composer: composer, rng: &rng) { records.append(record) }

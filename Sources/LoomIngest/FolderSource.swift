@@ -17,7 +17,14 @@ public struct FolderSource: Sendable {
         "jpg", "jpeg", "jpe", "png", "webp", "gif", "tif", "tiff", "heic", "heif", "avif", "bmp",
     ]
 
+    /// The video extensions a video folder takes when no include pattern is given.
+    public static let videoExtensions: Set<String> = [
+        "mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "mts", "m2ts", "3gp", "flv", "wmv", "ogv",
+    ]
+
     public let root: String
+    /// The extensions taken when no include pattern is given (lower case).
+    public let extensions: Set<String>
     public let include: [String]
     public let exclude: [String]
     private let includeGlobs: [PathGlob]
@@ -31,8 +38,9 @@ public struct FolderSource: Sendable {
     /// crosses folders (`**/cats/*.jpg`, `thumbs/**`). A file is a candidate when it matches some include pattern
     /// (or, with no include patterns, has one of `defaultExtensions`, in any case) and no exclude pattern. An exclude
     /// pattern matching a folder skips the folder.
-    public init(root: String, include: [String] = [], exclude: [String] = []) {
+    public init(root: String, include: [String] = [], exclude: [String] = [], extensions: Set<String> = defaultExtensions) {
         self.root = root
+        self.extensions = extensions
         self.include = include
         self.exclude = exclude
         includeGlobs = include.map(PathGlob.init)
@@ -150,7 +158,7 @@ public struct FolderSource: Sendable {
     func isCandidate(_ relative: [UInt8]) -> Bool {
         let included: Bool
         if includeGlobs.isEmpty {
-            included = FolderSource.hasDefaultExtension(relative)
+            included = FolderSource.hasExtension(relative, in: extensions)
         } else {
             included = includeGlobs.contains { $0.matches(relative) }
         }
@@ -162,10 +170,10 @@ public struct FolderSource: Sendable {
         excludeGlobs.contains { $0.matches(relative) || $0.matches(relative + [0x2F]) }
     }
 
-    static func hasDefaultExtension(_ relative: [UInt8]) -> Bool {
+    static func hasExtension(_ relative: [UInt8], in extensions: Set<String>) -> Bool {
         guard let dot = relative.lastIndex(of: 0x2E), !relative[dot...].contains(0x2F) else { return false }
         let lowered = relative[(dot + 1)...].map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
-        return defaultExtensions.contains(String(decoding: lowered, as: UTF8.self))
+        return extensions.contains(String(decoding: lowered, as: UTF8.self))
     }
 }
 

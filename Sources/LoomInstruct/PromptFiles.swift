@@ -76,14 +76,40 @@ public struct SyphusSubset: Codable, Sendable, Hashable {
         }
     }
 
+    /// Which samples of its scope a subset is asked of.
+    public enum Selection: String, Codable, Sendable, Hashable, CaseIterable {
+        /// Every sample of the scope (the default).
+        case any
+        /// Loom's drawn scenes only (their exact truth: pairs with one known change, sequences with events).
+        case drawn
+        /// Pairs that differ little: drawn pairs (one controlled change) and the user's near-duplicate photos.
+        case similar
+        /// The user's videos that have timestamped segments (dense captions).
+        case segments
+        /// The user's videos that have first-person narrations.
+        case narrations
+        /// The user's photo albums: images sharing a manifest's `album` field, in manifest order.
+        case albums
+    }
+
     public var id: String
     public var title: String
     /// single, pair, set or sequence: the samples the subset is written for.
     public var scope: SampleKind
+    /// Which samples of the scope; nil means `any`.
+    public var select: Selection?
+    /// Write people's names (a video's `characters`) as neutral references ("Person A") in the query, the way
+    /// MIMIC-IT's TV-show captions hid character names.
+    public var neutralNames: Bool?
     public var system: String
     public var examples: [Example]
     public var query: String
     public var schema: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, scope, select, system, examples, query, schema
+        case neutralNames = "neutral_names"
+    }
 
     static let queryPlaceholders: Set<String> = ["annotations", "count"]
 }

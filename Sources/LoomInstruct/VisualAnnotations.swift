@@ -96,6 +96,28 @@ public enum VisualAnnotations {
         return parts.joined(separator: "\n")
     }
 
+    /// A video: its length, the times of the frames shown, captions of the whole video, then its timestamped
+    /// segments ("Events (start-end seconds)") and narrations, each on its own line, with names made neutral
+    /// when `names` is given.
+    public static func video(_ video: VideoTruth, names: NeutralReferences? = nil) -> String {
+        func seconds(_ value: Double) -> String { String(format: "%.1f", value) }
+        let text = { (line: String) in names?.apply(line) ?? line }
+        var lines = ["Video length: \(seconds(video.duration)) seconds"]
+        if !video.frameTimes.isEmpty {
+            lines.append("Frames shown (frame: second): " + video.frameTimes.enumerated().map { "\($0.offset + 1): \(seconds($0.element))" }.joined(separator: ", "))
+        }
+        for caption in video.annotations.captions { lines.append("Caption: " + text(caption)) }
+        if !video.segments.isEmpty {
+            lines.append("Events (start-end seconds):")
+            lines += video.segments.map { "\(seconds($0.start))-\(seconds($0.end)): \(text($0.text))" }
+        }
+        if !video.narrations.isEmpty {
+            lines.append("Narrations (second: what I do):")
+            lines += video.narrations.map { "\(seconds($0.time)): \(text($0.text))" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// The change of a drawn pair, in words: "the large red cube was recoloured to blue".
     public static func change(of pair: PairTruth) -> String {
         let id = pair.change.objectID

@@ -19,7 +19,9 @@ struct ImageReferences: Equatable {
         "disappears", "disappeared", "enters", "leaves", "travel", "travels", "when", "time",
         // Comparison words set an image against the others.
         "than", "other", "others", "most", "fewest", "least", "same", "similar", "common", "throughout", "during", "before", "after", "happens", "video",
-        "clip"]
+        "clip",
+        // Time in a video: moments, durations, what comes next.
+        "seconds", "mark", "long", "next", "times", "steps", "events", "event", "earlier", "later", "then"]
     /// "which image…", "what frame…": a choice among all of them.
     static let choosers: Set<String> = ["which", "what", "whichever"]
 

@@ -52,6 +52,54 @@ enum CollectionReader {
         return out
     }
 
+    /// `sources.videos`: folders of videos, each a string or a mapping with `folder`, `include`, `exclude`,
+    /// `annotations`, `sampling` (uniform, rate, scenes), `frames`, `fps` and `threshold`.
+    static func readVideos(_ sources: MappingReader, sink: DiagnosticSink) -> [VideoCollection] {
+        var out: [VideoCollection] = []
+        for (index, node) in (sources.sequence("videos") ?? []).enumerated() {
+            let path = "sources.videos[\(index)]"
+            if case .scalar(let scalar) = node {
+                out.append(VideoCollection(folder: scalar.string))
+                continue
+            }
+            guard let reader = MappingReader(node, path: path, sink: sink) else { continue }
+            let folder = required(reader, "folder", in: path, at: node, sink: sink)
+            var collection = VideoCollection(folder: folder ?? "")
+            collection.include = reader.stringList("include", allowed: []) ?? []
+            collection.exclude = reader.stringList("exclude", allowed: []) ?? []
+            collection.annotations = reader.has("annotations") ? reader.string("annotations", default: "") : nil
+            collection.sampling = VideoCollection.Sampling(
+                rawValue: reader.string(
+                    "sampling", default: collection.sampling.rawValue, allowed: VideoCollection.Sampling.allCases.map(\.rawValue)))
+                ?? collection.sampling
+            collection.frames = reader.int("frames", default: collection.frames, in: 1...256)
+            collection.fps = reader.double("fps", default: collection.fps, in: 0.01...60)
+            collection.threshold = reader.double("threshold", default: collection.threshold, in: 0.01...1)
+            reader.finish()
+            if folder != nil { out.append(collection) }
+        }
+        return out
+    }
+
+    /// `sources.scene_videos`: `count`, `steps: {min, max}`, `step_seconds`, `fps`, `image: {width, height}`.
+    static func readSceneVideos(_ reader: MappingReader) -> SceneVideoSource {
+        var source = SceneVideoSource()
+        source.count = reader.int("count", default: source.count, in: 0...1_000_000)
+        source.steps = reader.range("steps", default: source.steps, in: 2...16)
+        source.stepSeconds = reader.double("step_seconds", default: source.stepSeconds, in: 0.2...60)
+        source.framesPerSecond = reader.int("fps", default: source.framesPerSecond, in: 2...60)
+        if let image = reader.mapping("image") {
+            source.width = image.int("width", default: source.width, in: 128...4096)
+            source.height = image.int("height", default: source.height, in: 128...4096)
+            image.finish()
+            if source.width % 2 != 0 || source.height % 2 != 0 {
+                reader.report("video frames need an even width and height, not \(source.width)×\(source.height)", key: "image")
+            }
+        }
+        reader.finish()
+        return source
+    }
+
     static func readIngest(_ reader: MappingReader) -> IngestSettings {
         var settings = IngestSettings()
         settings.longestSide = reader.int("longest_side", default: settings.longestSide, in: 64...4096)

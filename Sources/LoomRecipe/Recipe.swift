@@ -15,6 +15,10 @@ public struct Recipe: Codable, Sendable, Hashable {
     public var scenes: SceneSource?
     /// The user's own collections, ingested in the order listed.
     public var collections: [CollectionSource]
+    /// The user's video folders, ingested after the image collections.
+    public var videos: [VideoCollection] = []
+    /// Procedural scene videos, made in the run directory and read like the user's videos.
+    public var sceneVideos: SceneVideoSource?
     public var ingest: IngestSettings
     /// Questions grounded in the collections' annotations.
     public var ground: GroundSettings

@@ -50,6 +50,8 @@ public enum RecipeLoader {
         let output = top.string("output", default: "runs/\(name)")
         var scenes: SceneSource?
         var collections: [CollectionSource] = []
+        var videos: [VideoCollection] = []
+        var sceneVideos: SceneVideoSource?
         if let sources = top.mapping("sources") {
             if let sceneReader = sources.mapping("scenes") {
                 let source = readScenes(sceneReader)
@@ -59,11 +61,13 @@ public enum RecipeLoader {
                 scenes = source
             }
             collections = CollectionReader.read(sources, sink: sink)
+            videos = CollectionReader.readVideos(sources, sink: sink)
+            if let reader = sources.mapping("scene_videos") { sceneVideos = CollectionReader.readSceneVideos(reader) }
             sources.finish()
         }
-        if scenes == nil && collections.isEmpty && sink.diagnostics.isEmpty {
+        if scenes == nil && collections.isEmpty && videos.isEmpty && sceneVideos == nil && sink.diagnostics.isEmpty {
             sink.report(
-                "the recipe names no sources: add 'sources:' with 'scenes', 'folders', 'manifests' or 'coco'", at: root,
+                "the recipe names no sources: add 'sources:' with 'scenes', 'folders', 'manifests', 'coco', 'videos' or 'scene_videos'", at: root,
                 path: "sources")
         }
 
@@ -136,6 +140,8 @@ public enum RecipeLoader {
         recipe.quality = quality
         recipe.review = review
         recipe.inContext = inContext
+        recipe.videos = videos
+        recipe.sceneVideos = sceneVideos
         return recipe
     }
 

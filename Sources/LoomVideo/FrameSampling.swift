@@ -7,11 +7,17 @@ public enum FrameSampling: Sendable, Hashable {
     /// One frame every `1 / perSecond` seconds from the start (MIMIC-IT sampled its videos at 1 fps), at most
     /// `maxFrames`.
     case rate(perSecond: Double, maxFrames: Int)
+    /// The first frame, then the first frame of each new shot: a frame whose picture differs from the one before
+    /// by at least `threshold` (0…1, the mean absolute difference of small grey versions). When there are more
+    /// cuts than `maxFrames - 1`, the sharpest ones are kept.
+    case sceneChanges(threshold: Double, maxFrames: Int)
 
-    /// The times (seconds from the start) to take frames at, for a video of `duration` seconds.
+    /// The times (seconds from the start) to take frames at, for a video of `duration` seconds; empty for scene
+    /// changes, which are found by decoding (`VideoReader.sample(_:)`).
     public func times(duration: Double) -> [Double] {
         guard duration > 0 else { return [] }
         switch self {
+        case .sceneChanges: return []
         case .uniform(let count):
             guard count > 0 else { return [] }
             return (0..<count).map { duration * (Double($0) + 0.5) / Double(count) }

@@ -210,6 +210,69 @@ public final class VideoReader {
         return taken
     }
 
+    /// The frames `sampling` chooses: at fixed times for uniform and rate sampling; for scene changes, after a
+    /// first pass that decodes every frame to find the cuts.
+    public func sample(_ sampling: FrameSampling) throws -> [SampledFrame] {
+        switch sampling {
+        case .uniform, .rate:
+            return try frames(at: sampling.times(duration: info.duration))
+        case .sceneChanges(let threshold, let maxFrames):
+            return try frames(at: try sceneChangeTimes(threshold: threshold, maxFrames: maxFrames))
+        }
+    }
+
+    /// The first frame's time and the times of the frames that start a new shot (see `FrameSampling.sceneChanges`).
+    public func sceneChangeTimes(threshold: Double, maxFrames: Int) throws -> [Double] {
+        var detector = SceneChangeDetector(threshold: threshold)
+        defer { detector.release() }
+        try decodeAll { frame, time in try detector.add(frame, time: time) }
+        return detector.times(maxFrames: maxFrames)
+    }
+
+    /// Decodes every frame from the start, handing each to `body` with its time (seconds from the start).
+    private func decodeAll(_ body: (UnsafeMutablePointer<AVFrame>, Double) throws -> Void) throws {
+        guard let decoder else { return }
+        try rewind()
+        guard let format else { return }
+        guard let packet = av_packet_alloc() else { throw VideoError(.decodeFailed, "out of memory") }
+        var packetPointer: UnsafeMutablePointer<AVPacket>? = packet
+        defer { av_packet_free(&packetPointer) }
+        var framePointer: UnsafeMutablePointer<AVFrame>? = av_frame_alloc()
+        defer { av_frame_free(&framePointer) }
+        guard let frame = framePointer else { throw VideoError(.decodeFailed, "out of memory") }
+        var decodedAny = false
+        var lastTime = 0.0
+        func receive() throws {
+            while true {
+                let status = avcodec_receive_frame(decoder, frame)
+                if status == AVERROR_EAGAIN_VALUE || status == AVERROR_EOF_VALUE { return }
+                guard status >= 0 else { throw VideoError(.decodeFailed, "decoding failed (\(Self.message(status)))") }
+                decodedAny = true
+                decodedFrames += 1
+                let stamp = frame.pointee.best_effort_timestamp
+                lastTime = stamp == Int64.min ? lastTime : Double(stamp) * timeBase - startTime
+                try body(frame, lastTime)
+                av_frame_unref(frame)
+            }
+        }
+        while av_read_frame(format, packet) >= 0 {
+            defer { av_packet_unref(packet) }
+            guard packet.pointee.stream_index == streamIndex else { continue }
+            var sent = avcodec_send_packet(decoder, packet)
+            while sent == AVERROR_EAGAIN_VALUE {
+                try receive()
+                sent = avcodec_send_packet(decoder, packet)
+            }
+            if sent < 0 && sent != AVERROR_EAGAIN_VALUE && sent != AVERROR_INVALIDDATA_VALUE {
+                throw VideoError(.decodeFailed, "the stream cannot be decoded (\(Self.message(sent)))")
+            }
+            try receive()
+        }
+        avcodec_send_packet(decoder, nil)
+        try receive()
+        guard decodedAny else { throw VideoError(.empty, "the video stream holds no decodable frame") }
+    }
+
     /// Goes back to the first packet: a seek to the stream's start, or, for containers that cannot seek,
     /// opening the file again. The decoder forgets what it held.
     private func rewind() throws {

@@ -25,6 +25,13 @@ enum Report {
                 lines.insert("Input problems (see `loom status`): " + problems.map { "\($0.value) \($0.key)" }.joined(separator: ", "), at: 1)
             }
         }
+        if let videos = summary.videos {
+            lines.insert("Videos: \(videos.files) files -> \(videos.videos) video samples.", at: 0)
+            let problems = videos.problems.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            if !problems.isEmpty {
+                lines.insert("Video problems (see `loom status`): " + problems.map { "\($0.value) \($0.key)" }.joined(separator: ", "), at: 1)
+            }
+        }
         if let models = summary.models {
             for (stage, counts) in models.stages.sorted(by: { $0.key < $1.key }) {
                 let spend = models.spend.first { $0.stage == stage }
@@ -38,7 +45,7 @@ enum Report {
                 "Datasets: \(convert.rows) rows converted (\(convert.madeNow) now), \(convert.rejected) not usable (see `loom status`).",
                 at: summary.ingest == nil ? 0 : 1)
         }
-        let sampleFailures = summary.failures.filter { $0.stage != "ingest" }
+        let sampleFailures = summary.failures.filter { $0.stage != "ingest" && $0.stage != "video" }
         if !sampleFailures.isEmpty {
             lines.append("\(sampleFailures.count) item(s) failed (see `loom status`):")
             lines += sampleFailures.prefix(5).map { "  \($0.stage) \($0.item): \($0.error)" }

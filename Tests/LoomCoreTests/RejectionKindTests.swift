@@ -14,6 +14,10 @@ struct RejectionKindTests {
             .unusableSource: "source problem", .cannotWrite: "cannot write", .cancelled: "cancelled",
             .exactCopy: "exact copy (ingested once)", .nonUTF8Name: "file name not UTF-8 (ingested)",
             .wrongExtension: "extension does not match content (ingested)", .textNotRead: "text not read (ingested)",
+            .corruptVideo: "corrupt or unreadable video", .noVideoStream: "no video stream",
+            .unsupportedVideoCodec: "unsupported video codec", .emptyVideo: "video without frames",
+            .badVideoAnnotation: "video annotation not usable", .variableFrameRate: "variable frame rate (ingested)",
+            .segmentClipped: "segment cut at the video's end (ingested)", .overlappingSegments: "overlapping segments (ingested)",
         ]
         #expect(Set(names.keys) == Set(RejectionKind.allCases))
         for (kind, name) in names {

@@ -11,6 +11,13 @@ struct TemplateGeneratorTests {
     func everyDomainAndType() throws {
         var seen: Set<String> = []
         for record in GeneratedSamples.records { seen.insert("\(record.provenance.template)|\(record.type.rawValue)") }
+        // Timeline intents are asked of videos only.
+        let generator = GeneratedSamples.generator()
+        for ordinal in 0..<300 {
+            for record in try generator.records(for: VideoSamples.sample(ordinal), seed: UInt64(ordinal)) {
+                seen.insert("\(record.provenance.template)|\(record.type.rawValue)")
+            }
+        }
         for domain in GeneratedSamples.catalog.domains {
             for intent in domain.intents {
                 for type in [QuestionType.judgement, .multipleChoice, .shortVQA] where intent.phrasings(for: type) != nil {

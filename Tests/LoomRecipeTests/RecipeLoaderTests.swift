@@ -140,7 +140,7 @@ struct RecipeLoaderTests {
     func examplesLoad() throws {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples")
-        for name in ["quickstart.yaml", "my-photos.yaml", "datasets.yaml", "models.yaml"] {
+        for name in ["quickstart.yaml", "my-photos.yaml", "datasets.yaml", "models.yaml", "videos.yaml"] {
             _ = try RecipeLoader.load(contentsOf: examples.appendingPathComponent(name))
         }
         let datasets = try RecipeLoader.load(contentsOf: examples.appendingPathComponent("datasets.yaml"))

@@ -1,0 +1,148 @@
+import Foundation
+import LoomCore
+import LoomGenerate
+import LoomIngest
+import LoomMedia
+import LoomRecipe
+import LoomStore
+import LoomVideo
+
+/// One video file the video stage will read.
+struct VideoItem: Sendable {
+    /// The file, printable (and openable: libav takes the same path).
+    var path: String
+    /// The path relative to the recipe's folder: the ledger item and the subject of messages.
+    var subject: String
+    /// Position in the sources' walk order, from 0.
+    var ordinal: Int
+    var annotations: VideoAnnotations?
+    var sampling: FrameSampling
+    /// Set when the file's bytes were hashed up front (files of equal size, to find exact copies).
+    var knownID: String?
+}
+
+/// Reads one video on the calling (CPU worker) thread: hashes it, probes it, takes its frames, writes them as
+/// content-addressed JPEGs, fits its annotations to its duration, and generates and checks the temporal questions
+/// its annotations support. A video that cannot be used comes back as a failed ledger row and a rejection.
+struct VideoIngestWorker: Sendable {
+    let recipe: Recipe
+    let runDirectory: URL
+    let generator: TemplateGenerator
+
+    static let stageName = Stage.video.rawValue
+
+    /// The video's sample, frames and records; or, for a video that cannot be used, its failed ledger row and
+    /// rejection. Throws only what stops the run (a checker disagreement under `on_disagreement: fail`).
+    func make(_ item: VideoItem) throws -> StoreWrite {
+        do {
+            return try read(item)
+        } catch let rejection as VideoRejection {
+            return StoreWrite(
+                ledger: [LedgerEntry(item: item.subject, stage: Self.stageName, status: .failed, error: rejection.reason)],
+                rejections: [Rejection(subject: item.subject, stage: Self.stageName, kind: rejection.kind, reason: rejection.reason)])
+        }
+    }
+
+    private struct VideoRejection: Error {
+        var kind: RejectionKind
+        var reason: String
+    }
+
+    private func read(_ item: VideoItem) throws -> StoreWrite {
+        let videoID: String
+        do {
+            videoID = try item.knownID ?? StableID.sha256Hex(fileAt: item.path)
+        } catch {
+            throw VideoRejection(kind: .unreadableFile, reason: "cannot read the file: \(FileErrors.reason(error))")
+        }
+        let reader: VideoReader
+        let frames: [SampledFrame]
+        do {
+            reader = try VideoReader(path: item.path)
+            guard reader.info.duration > 0 || item.sampling.isSceneChanges else {
+                throw VideoError(.empty, "the video has zero duration")
+            }
+            frames = try reader.sample(item.sampling)
+        } catch let error as VideoError {
+            throw VideoRejection(kind: error.kind.rejectionKind, reason: error.message)
+        }
+        guard !frames.isEmpty else { throw VideoRejection(kind: .emptyVideo, reason: "no frame could be taken from the video") }
+        let info = reader.info
+        var notes: [Rejection] = []
+        if info.variableFrameRate {
+            notes.append(Rejection(
+                subject: item.subject, stage: Self.stageName, kind: .variableFrameRate,
+                reason: "frames are not evenly spaced (average \(String(format: "%.2f", info.frameRate)) fps); frames were taken by their timestamps"))
+        }
+        let duration = max(info.duration, frames.last?.time ?? 0)
+        var annotations = VideoAnnotations()
+        if let given = item.annotations {
+            let (fitted, problems) = VideoTimelineCheck.fit(given, duration: duration, subject: item.subject)
+            annotations = fitted
+            notes += problems.map { Rejection(subject: $0.subject, stage: Self.stageName, kind: $0.kind, reason: $0.reason) }
+        }
+
+        var media: [MediaItem] = []
+        for frame in frames {
+            let image = Resampler.downscale(frame.image, longestSide: recipe.ingest.longestSide)
+            let bytes: [UInt8]
+            do {
+                bytes = try ImageEncoder.encodeJPEG(image, quality: recipe.ingest.jpegQuality)
+            } catch {
+                throw VideoRejection(kind: .corruptVideo, reason: "a frame at \(String(format: "%.2f", frame.time)) s could not be encoded: \(error)")
+            }
+            let id = StableID.sha256Hex(bytes)
+            let path = "\(IngestWorker.mediaFolder)/\(id).jpg"
+            try write(bytes, to: path)
+            media.append(MediaItem(id: id, kind: .frame, path: path, format: "jpeg", width: image.width, height: image.height))
+        }
+        let truth = VideoTruth(videoID: videoID, duration: duration, frameTimes: frames.map(\.time), annotations: annotations)
+        let sample = Sample(
+            id: StableID.derive("smp", String(recipe.seed), "video", videoID), kind: .sequence, ordinal: item.ordinal,
+            media: media.map(\.id), truth: .video(truth))
+        var records = try generator.records(for: sample, seed: StableID.seed(recipe.seed, sample.id, "generate"))
+        try RecordChecking.check(&records, truth: sample.truth, policy: recipe.check.onDisagreement)
+        var write = StoreWrite(
+            media: media, samples: [sample], records: records,
+            ledger: [LedgerEntry(item: item.subject, stage: Self.stageName, status: .done)], rejections: notes)
+        write.encode()
+        return write
+    }
+
+    private func write(_ bytes: [UInt8], to relative: String) throws {
+        let url = runDirectory.appendingPathComponent(relative)
+        guard !FileManager.default.fileExists(atPath: url.path) else { return }
+        do {
+            try Data(bytes).write(to: url, options: .atomic)
+        } catch {
+            throw VideoRejection(kind: .cannotWrite, reason: "cannot write \(url.path): \(FileErrors.reason(error))")
+        }
+    }
+}
+
+extension FrameSampling {
+    var isSceneChanges: Bool {
+        if case .sceneChanges = self { return true }
+        return false
+    }
+
+    /// The sampling a recipe's video folder asks for.
+    init(_ collection: VideoCollection) {
+        switch collection.sampling {
+        case .uniform: self = .uniform(count: collection.frames)
+        case .rate: self = .rate(perSecond: collection.fps, maxFrames: collection.frames)
+        case .scenes: self = .sceneChanges(threshold: collection.threshold, maxFrames: collection.frames)
+        }
+    }
+}
+
+extension VideoError.Kind {
+    var rejectionKind: RejectionKind {
+        switch self {
+        case .unreadable, .decodeFailed: .corruptVideo
+        case .noVideoStream: .noVideoStream
+        case .unsupportedCodec: .unsupportedVideoCodec
+        case .empty: .emptyVideo
+        }
+    }
+}

@@ -1,0 +1,268 @@
+import Foundation
+import LoomCore
+import LoomEngine
+import LoomGenerate
+import LoomMedia
+import LoomScenes
+import LoomMockModel
+import LoomRecipe
+import LoomStore
+import Synchronization
+import Testing
+
+/// A folder of videos made with the ffmpeg command-line tool (installed by the test command): good clips, an
+/// exact copy, an audio-only file and a damaged one, with a JSON file of segments and narrations.
+struct VideoFixture {
+    let folder: URL
+    let recipeURL: URL
+
+    init(extraRecipe: String = "", sampling: String = "sampling: rate\n      fps: 1\n      frames: 6") throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-videos-\(UUID().uuidString)")
+        let clips = folder.appendingPathComponent("clips")
+        try FileManager.default.createDirectory(at: clips.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try Self.ffmpeg(["-f", "lavfi", "-i", "testsrc=duration=12:size=160x120:rate=10", "-c:v", "mpeg4", clips.appendingPathComponent("cook.mp4").path])
+        try Self.ffmpeg(["-f", "lavfi", "-i", "testsrc2=duration=8:size=160x120:rate=10", "-c:v", "mpeg4", clips.appendingPathComponent("sub/v_abc.mkv").path])
+        try Self.ffmpeg(["-f", "lavfi", "-i", "sine=duration=1", "-c:a", "pcm_s16le", clips.appendingPathComponent("audio.mkv").path])
+        try FileManager.default.copyItem(at: clips.appendingPathComponent("cook.mp4"), to: clips.appendingPathComponent("copy.mp4"))
+        var broken = [UInt8](repeating: 0, count: 4096)
+        for index in broken.indices { broken[index] = UInt8(truncatingIfNeeded: index &* 7919 &+ 13) }
+        try Data(broken).write(to: clips.appendingPathComponent("broken.mp4"))
+        try """
+            {"cook.mp4": {
+               "segments": [
+                 {"start": 0, "end": 3, "text": "A man opens the fridge."},
+                 {"start": 3.5, "end": 6.2, "text": "He takes out two eggs."},
+                 {"start": 5, "end": 8, "text": "Sheldon waves at the camera."},
+                 {"start": 9, "end": 14, "text": "He cracks the eggs into a bowl."},
+                 {"start": 30, "end": 40, "text": "He eats breakfast."}],
+               "narrations": [{"time": 1, "text": "#C C opens the fridge"}, {"time": 4, "text": "#C C takes out two eggs"},
+                              {"time": 9.5, "text": "#C C cracks the eggs"}, {"time": 11, "text": "#C C whisks the eggs"}],
+               "characters": ["Sheldon"]},
+             "v_abc": {"timestamps": [[0, 2.2], [2.5, 5], [5.5, 8]],
+                       "sentences": ["A ball rolls in.", "The ball bounces twice.", "The ball rolls away."]},
+             "missing.mp4": {"segments": "not a list"}}
+            """.write(to: folder.appendingPathComponent("clips.json"), atomically: true, encoding: .utf8)
+        recipeURL = folder.appendingPathComponent("recipe.yaml")
+        try """
+            name: video-fixture
+            seed: 4
+            output: run
+            sources:
+              videos:
+                - folder: clips
+                  annotations: clips.json
+                  \(sampling)
+            stages:
+              ingest:
+                longest_side: 128
+            \(extraRecipe)
+            store:
+              batch_size: 2
+            exports:
+              - format: mantis
+                path: export/mantis
+            """.write(to: recipeURL, atomically: true, encoding: .utf8)
+    }
+
+    static func ffmpeg(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        process.arguments = ["-hide_banner", "-loglevel", "error", "-y"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "ffmpeg \(arguments.joined(separator: " ")) failed")
+    }
+
+    var runDirectory: URL { folder.appendingPathComponent("run") }
+
+    func runner(recipe: Recipe? = nil) throws -> RecipeRunner {
+        RecipeRunner(
+            recipe: try recipe ?? RecipeLoader.load(contentsOf: recipeURL), recipeURL: recipeURL, catalog: try TemplateCatalog.bundled(),
+            threads: 2)
+    }
+}
+
+@Suite("Video ingest: frames, timestamped annotations, temporal questions")
+struct VideoRunTests {
+    @Test("videos become frame samples with their times; bad files and annotations are listed with reasons; rerunning adds nothing")
+    func videosBecomeSamples() async throws {
+        let fixture = try VideoFixture()
+        let summary = try await fixture.runner().run()
+        let videos = try #require(summary.videos)
+        #expect(videos.files == 5 && videos.videos == 2)
+        #expect(videos.problems == [
+            "no video stream": 1, "corrupt or unreadable video": 1, "exact copy (ingested once)": 1,
+            "segment cut at the video's end (ingested)": 1, "video annotation not usable": 2, "overlapping segments (ingested)": 1,
+        ])
+        let store = try RunStore(directory: fixture.runDirectory)
+        let reasons = try store.rejections(stage: "video").flatMap(\.items).map { "\($0.subject): \($0.reason)" }
+        #expect(reasons.contains { $0.hasPrefix("clips/audio.mkv: ") && $0.contains("no video stream") })
+        #expect(reasons.contains { $0.hasPrefix("clips/copy.mp4: the same bytes as clips/cook.mp4") })
+        #expect(reasons.contains { $0.hasPrefix("clips/cook.mp4 segment 5: segment 5 (\"He eats breakfast.\", 30.0 s–40.0 s) starts after the video's end at 12.0 s") })
+        #expect(reasons.contains { $0.hasPrefix("clips/cook.mp4 segment 4: segment 4 (\"He cracks the eggs into a bowl.\", 9.0 s–14.0 s) ends after") })
+        #expect(reasons.contains { $0.hasPrefix("clips.json: missing.mp4: \"segments\" must be an array") })
+
+        var samples: [Sample] = []
+        try store.forEachSample { samples.append($0) }
+        #expect(samples.count == 2)
+        let cook = try #require(samples.first { if case .video(let video) = $0.truth { video.duration > 10 } else { false } })
+        guard case .video(let truth) = cook.truth else { return }
+        #expect(truth.frameTimes.map { ($0 * 10).rounded() / 10 } == [0, 1, 2, 3, 4, 5], "1 fps, at most 6 frames")
+        #expect(truth.segments.count == 4 && truth.segments.last?.end == truth.duration)
+        #expect(truth.narrations.map(\.text) == ["I open the fridge", "I take out two eggs", "I crack the eggs", "I whisk the eggs"])
+        #expect(cook.media.count == 6 && cook.kind == .sequence)
+        for id in cook.media {
+            let medium = try #require(try store.media(id: id))
+            #expect(medium.kind == .frame && max(medium.width, medium.height) == 128)
+            #expect(FileManager.default.fileExists(atPath: fixture.runDirectory.appendingPathComponent(medium.path).path))
+        }
+        var records: [Record] = []
+        try store.forEachRecord { record, _ in records.append(record) }
+        #expect(!records.isEmpty && records.allSatisfy { $0.domain == "temporal_reasoning" })
+        for record in records where !record.flags.isEmpty {
+            Issue.record("\(record.turns.map(\.text)) flagged: \(record.flags.map(\.reason))")
+        }
+        #expect(Set(records.map(\.sampleID)) == Set(samples.map(\.id)))
+        #expect(records.contains { $0.provenance.template == "temporal_reasoning.next_action" })
+        #expect(summary.exports.first?.records == records.count)
+
+        // A second run reads nothing again and changes nothing.
+        let again = try await fixture.runner().run()
+        #expect(again.contentHash == summary.contentHash && again.records == summary.records)
+    }
+
+    @Test("scene-change sampling and uniform sampling take the frames they promise")
+    func samplingKinds() async throws {
+        let uniform = try VideoFixture(sampling: "sampling: uniform\n      frames: 4")
+        _ = try await uniform.runner().run()
+        var times: [[Double]] = []
+        try RunStore(directory: uniform.runDirectory).forEachSample { sample in
+            if case .video(let video) = sample.truth { times.append(video.frameTimes) }
+        }
+        // 12 s: middles of four 3 s parts are 1.5, 4.5, 7.5, 10.5 (frames every 0.1 s).
+        #expect(times.contains { $0.map { ($0 * 10).rounded() / 10 } == [1.5, 4.5, 7.5, 10.5] })
+        #expect(times.allSatisfy { $0.count == 4 })
+
+        let scenes = try VideoFixture(sampling: "sampling: scenes\n      threshold: 0.9\n      frames: 5")
+        _ = try await scenes.runner().run()
+        try RunStore(directory: scenes.runDirectory).forEachSample { sample in
+            // The test pattern slides without cuts: only the first frame starts a shot.
+            if case .video(let video) = sample.truth { #expect(video.frameTimes == [0]) }
+        }
+    }
+
+    @Test("Syphus writes about videos from their timestamped events, narrations and neutral names")
+    func syphusOverVideos() async throws {
+        let queries = Mutex<[String: String]>([:])
+        let server = try await MockModelServer.start { request in
+            let system = request.messageTexts
+            let subset = system.contains("camera on their head") ? "ego" : system.contains("TV show") ? "tv" : "dense"
+            queries.withLock { $0[subset + ":" + (request.lastMessageText?.prefix(40) ?? "")] = request.lastMessageText ?? "" }
+            return .completion(
+                text: #"{"pairs":[{"instruction":"What happens first?","answer":"A man opens the fridge."},{"instruction":"What comes next?","answer":"He takes out eggs."}]}"#)
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try VideoFixture(extraRecipe: """
+            models:
+              - name: mock
+                base_url: \(server.baseURL)
+                model: mock-text
+                concurrency: 2
+                timeout: 5
+                retries: 1
+            """)
+        var text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: "    longest_side: 128\n",
+            with: "    longest_side: 128\n  syphus: {model: mock, subsets: [dense_captions, egocentric_planning, tv_captions], pairs: 2}\n")
+        try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        let summary = try await fixture.runner().run()
+        #expect(summary.models?.stages["syphus"]?.done == 5, "dense and TV captions for both videos, planning for the narrated one")
+        let sent = queries.withLock { $0 }
+        let dense = sent.filter { $0.key.hasPrefix("dense:") }.map(\.value)
+        let ego = sent.filter { $0.key.hasPrefix("ego:") }.map(\.value)
+        let tv = sent.filter { $0.key.hasPrefix("tv:") }.map(\.value)
+        #expect(dense.count == 2 && ego.count == 1 && tv.count == 2)
+        #expect(dense.contains { $0.contains("Events (start-end seconds):\n0.0-3.0: A man opens the fridge.") && $0.contains("Sheldon waves") })
+        #expect(dense.contains { $0.contains("0.0-2.2: A ball rolls in.") })
+        #expect(ego.first?.contains("Narrations (second: what I do):\n1.0: I open the fridge") == true)
+        #expect(tv.contains { $0.contains("Person A waves at the camera.") } && tv.allSatisfy { !$0.contains("Sheldon") })
+        let store = try RunStore(directory: fixture.runDirectory)
+        var syphus = 0
+        try store.forEachRecord { record, _ in if record.domain.rawValue.hasPrefix("syphus_") { syphus += 1 } }
+        #expect(syphus == 10)
+    }
+}
+
+@Suite("Procedural scene videos")
+struct SceneVideoRunTests {
+    @Test("drawn sequences become encoded videos whose sampled frames are the drawn steps and whose timeline is exact")
+    func sceneVideos() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-scene-videos-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let recipeURL = folder.appendingPathComponent("recipe.yaml")
+        try """
+            name: scene-videos
+            seed: 9
+            output: run
+            sources:
+              scene_videos:
+                count: 3
+                steps: {min: 4, max: 6}
+                step_seconds: 1
+                fps: 8
+                image: {width: 192, height: 144}
+            exports:
+              - format: mantis
+                path: export/mantis
+            """.write(to: recipeURL, atomically: true, encoding: .utf8)
+        let recipe = try RecipeLoader.load(contentsOf: recipeURL)
+        let runner = { RecipeRunner(recipe: recipe, recipeURL: recipeURL, catalog: try TemplateCatalog.bundled(), threads: 2) }
+        let summary = try await runner().run()
+        #expect(summary.videos?.videos == 3, "\(String(describing: summary.videos))")
+        // Several changes between the same two steps share a stretch of time: noted, never an error.
+        #expect(summary.videos?.problems.keys.allSatisfy { $0 == "overlapping segments (ingested)" } == true)
+        let run = folder.appendingPathComponent("run")
+        let timeline = try JSONValue.parse(Array(try Data(contentsOf: run.appendingPathComponent("scene-videos/timeline.json"))))
+        guard case .object(let entries) = timeline else { Issue.record("timeline.json is not an object"); return }
+        #expect(entries.keys.sorted() == ["scene-video-0.mp4", "scene-video-1.mp4", "scene-video-2.mp4"])
+
+        let store = try RunStore(directory: run)
+        var samples: [Sample] = []
+        try store.forEachSample { samples.append($0) }
+        #expect(samples.count == 3)
+        for sample in samples {
+            guard case .video(let truth) = sample.truth else { Issue.record("not a video sample"); continue }
+            // One frame at the start of every step: exactly the drawn scenes.
+            #expect(truth.frameTimes == (0..<sample.media.count).map(Double.init))
+            #expect((4...6).contains(sample.media.count))
+            #expect(abs(truth.duration - Double(sample.media.count)) < 0.01)
+            // The frames are the drawn steps (after H.264 and JPEG, within a few levels on average).
+            var settings = SceneSettings()
+            settings.width = 192
+            settings.height = 144
+            var rng = SeededGenerator(seed: StableID.seed(9, "scene-video", String(sample.ordinal)))
+            let steps = SceneComposer.sequence(settings, frames: rng.int(in: 4...6), rng: &rng)
+            #expect(steps.count == sample.media.count)
+            for (step, id) in zip(steps, sample.media) {
+                let medium = try #require(try store.media(id: id))
+                let bytes = [UInt8](try Data(contentsOf: run.appendingPathComponent(medium.path)))
+                let frame = try ImageDecoder.decode(bytes).1
+                let drawn = RGBImage(try SceneRenderer.render(step))
+                let difference = zip(frame.pixels, drawn.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+                #expect(Double(difference) / Double(drawn.pixels.count) < 6, "frame \(id) is not its step")
+            }
+        }
+        var records: [Record] = []
+        try store.forEachRecord { record, _ in records.append(record) }
+        #expect(!records.isEmpty && records.allSatisfy { $0.flags.isEmpty }, "every temporal answer agrees with the ground truth")
+
+        // Running again encodes nothing and changes nothing.
+        let modified = try FileManager.default.attributesOfItem(atPath: run.appendingPathComponent("scene-videos/scene-video-0.mp4").path)[.modificationDate] as? Date
+        let again = try await runner().run()
+        #expect(again.contentHash == summary.contentHash)
+        #expect(try FileManager.default.attributesOfItem(atPath: run.appendingPathComponent("scene-videos/scene-video-0.mp4").path)[.modificationDate] as? Date == modified)
+    }
+}
