@@ -33,8 +33,15 @@ public enum Inspector {
             }
             lines.append(record.flags.isEmpty ? "quality: no flags" : "quality flags:")
             lines += record.flags.map { "  \($0.code): \($0.reason)" }
-            lines.append("images:")
-            lines += files.map { "  " + $0 }
+            if let sample = try store.sample(id: record.sampleID), case .video(let video) = sample.truth {
+                lines.append("video \(video.videoID.prefix(12))…, \(String(format: "%.1f", video.duration)) s; "
+                    + "\(video.segments.count) segments, \(video.narrations.count) narrations")
+                lines.append("frames (at seconds):")
+                lines += zip(files, video.frameTimes).map { "  " + String(format: "%7.2f  ", $1) + $0 }
+            } else {
+                lines.append("images:")
+                lines += files.map { "  " + $0 }
+            }
             lines.append("stored record:")
             return lines.joined(separator: "\n") + "\n" + (try text(record))
         case "samples":

@@ -35,10 +35,11 @@ struct VideoIngestStage: Sendable {
     static let stageName = VideoIngestWorker.stageName
 
     func run() async throws -> VideoIngestSummary {
-        let (items, rejections) = try walk()
+        // Walking folders, parsing the annotation files and hashing same-size files is blocking work: on a worker.
+        let (items, rejections) = try await workers.run { try walk() }
         if !rejections.isEmpty { try await writer.submit(StoreWrite(rejections: rejections)) }
         let done = try store.completedItems(stage: Self.stageName)
-        let (unique, copies) = try findCopies(items, done: done)
+        let (unique, copies) = try await workers.run { try findCopies(items, done: done) }
         if !copies.isEmpty { try await writer.submit(StoreWrite(ledger: copies.map(\.0), rejections: copies.map(\.1))) }
         observer?(.stageStarted(stage: .video, total: items.count, alreadyDone: done.count + copies.count))
         let tally = RunTally(done: done.count + copies.count, failed: 0)

@@ -118,12 +118,131 @@ public final class VideoReader {
         avformat_close_input(&format)
     }
 
-    /// The frames showing at each of `times` (seconds from the start, ascending), decoded front to back: for each
-    /// time the last frame whose presentation time is not after it (the first frame for times before it). Frames
-    /// come turned upright by the stream's rotation.
+    /// Targets at least this many seconds past the last decoded frame are reached by seeking to the keyframe
+    /// before them rather than decoding everything in between.
+    public var seekGap: Double = 5
+
+    /// The frames showing at each of `times` (seconds from the start, ascending): for each time the last frame
+    /// whose presentation time is not after it (the first frame for times before it). Frames come turned upright
+    /// by the stream's rotation. Close targets are reached by decoding forward; a target far ahead (`seekGap`)
+    /// by seeking to the keyframe before it. A container whose seeking lands after a target is decoded front to
+    /// back instead, which gives the same frames.
     ///
     /// - Throws: `VideoError` when the stream cannot be decoded, or holds no frame at all.
     public func frames(at times: [Double]) throws -> [SampledFrame] {
+        guard !times.isEmpty else { return [] }
+        let sparse = times[0] >= seekGap || zip(times.dropFirst(), times).contains { $0 - $1 >= seekGap }
+        if sparse, let frames = try framesSeeking(at: times) { return frames }
+        return try framesInOrder(at: times)
+    }
+
+    /// `frames(at:)` by seeking ahead where targets are far apart; nil when a seek landed after its target.
+    func framesSeeking(at times: [Double]) throws -> [SampledFrame]? {
+        guard let decoder, let format else { return [] }
+        guard let packet = av_packet_alloc() else { throw VideoError(.decodeFailed, "out of memory") }
+        var packetPointer: UnsafeMutablePointer<AVPacket>? = packet
+        defer { av_packet_free(&packetPointer) }
+        var heldPointer: UnsafeMutablePointer<AVFrame>? = av_frame_alloc()
+        var nextPointer: UnsafeMutablePointer<AVFrame>? = av_frame_alloc()
+        defer {
+            av_frame_free(&heldPointer)
+            av_frame_free(&nextPointer)
+        }
+        guard let held = heldPointer, let next = nextPointer else { throw VideoError(.decodeFailed, "out of memory") }
+        var converter = FrameConverter()
+        // The last frame decoded at or before the current target, and the first one after it (not yet used).
+        var heldTime: Double?
+        var nextTime: Double?
+        var lastTime = 0.0
+        var atEnd = false
+        var fromStart = false
+
+        // Decodes until a frame after `target` is in `next` (or the stream ends); returns false when the first
+        // frame decoded after a seek is already after the target.
+        func advance(to target: Double, afterSeek: Bool) throws -> Bool {
+            if let time = nextTime {
+                if time > target + 1e-6 { return true }
+                av_frame_unref(held)
+                av_frame_move_ref(held, next)
+                heldTime = time
+                nextTime = nil
+            }
+            while !atEnd {
+                let status = avcodec_receive_frame(decoder, next)
+                if status >= 0 {
+                    decodedFrames += 1
+                    let stamp = next.pointee.best_effort_timestamp
+                    let time = stamp == Int64.min ? lastTime : Double(stamp) * timeBase - startTime
+                    lastTime = time
+                    if time > target + 1e-6 {
+                        if heldTime == nil && afterSeek && !fromStart { return false }
+                        nextTime = time
+                        return true
+                    }
+                    av_frame_unref(held)
+                    av_frame_move_ref(held, next)
+                    heldTime = time
+                    continue
+                }
+                if status == AVERROR_EOF_VALUE {
+                    atEnd = true
+                    break
+                }
+                guard status == AVERROR_EAGAIN_VALUE else {
+                    throw VideoError(.decodeFailed, "decoding failed (\(Self.message(status)))")
+                }
+                // The decoder wants input.
+                var read = av_read_frame(format, packet)
+                while read >= 0 && packet.pointee.stream_index != streamIndex {
+                    av_packet_unref(packet)
+                    read = av_read_frame(format, packet)
+                }
+                if read < 0 {
+                    avcodec_send_packet(decoder, nil)
+                    continue
+                }
+                let sent = avcodec_send_packet(decoder, packet)
+                av_packet_unref(packet)
+                if sent < 0 && sent != AVERROR_INVALIDDATA_VALUE && sent != AVERROR_EAGAIN_VALUE {
+                    throw VideoError(.decodeFailed, "the stream cannot be decoded (\(Self.message(sent)))")
+                }
+            }
+            return true
+        }
+
+        var taken: [SampledFrame] = []
+        for target in times {
+            let decodedUpTo = nextTime ?? heldTime
+            if decodedUpTo == nil && target < seekGap {
+                // Near the start: decode from the first frame (which also stands for targets before it).
+                try rewind()
+                fromStart = true
+                _ = try advance(to: target, afterSeek: true)
+            } else if let position = decodedUpTo, target - position < seekGap {
+                _ = try advance(to: target, afterSeek: false)
+            } else {
+                let stamp = Int64(((target + startTime) / timeBase).rounded(.down))
+                guard timeBase > 0, av_seek_frame(format, streamIndex, stamp, AVSEEK_FLAG_BACKWARD) >= 0 else { return nil }
+                avcodec_flush_buffers(decoder)
+                (heldTime, nextTime, atEnd, fromStart) = (nil, nil, false, false)
+                guard try advance(to: target, afterSeek: true) else { return nil }
+            }
+            if heldTime == nil, fromStart, let time = nextTime {
+                // A target before the first frame gets the first frame.
+                av_frame_move_ref(held, next)
+                (heldTime, nextTime) = (time, nil)
+            }
+            guard let time = heldTime else {
+                if decodedFrames == 0 { throw VideoError(.empty, "the video stream holds no decodable frame") }
+                return nil
+            }
+            taken.append(SampledFrame(time: time, target: target, image: try converter.image(of: held, rotation: info.rotation)))
+        }
+        return taken
+    }
+
+    /// `frames(at:)` decoded front to back, every packet from the first.
+    func framesInOrder(at times: [Double]) throws -> [SampledFrame] {
         guard !times.isEmpty, let decoder else { return [] }
         try rewind()
         guard let format else { return [] }

@@ -12,8 +12,11 @@ enum TestVideos {
         return url
     }()
 
-    /// The colour of frame `index` (up to 400 frames): red for index / 20, green for index % 20, in steps of 11.
-    static func colour(_ index: Int) -> [UInt8] { [UInt8(20 + index / 20 * 11), UInt8(20 + index % 20 * 11), 128] }
+    /// The colour of frame `index` (up to 1,200 frames): red for index / 20 % 20, green for index % 20, in steps of
+    /// 11; blue for index / 400, in steps of 60.
+    static func colour(_ index: Int) -> [UInt8] {
+        [UInt8(20 + index / 20 % 20 * 11), UInt8(20 + index % 20 * 11), UInt8(68 + index / 400 * 60)]
+    }
 
     /// Runs ffmpeg with `arguments`, feeding `input` on standard input.
     @discardableResult
@@ -56,10 +59,10 @@ enum TestVideos {
     /// Which frame an image shows, from its colour (nil when no frame's colour is within 5 levels).
     static func index(of image: RGBImage, frames: Int) -> Int? {
         let offset = (image.height / 2 * image.width + image.width / 2) * 3
-        let (red, green) = (Int(image.pixels[offset]), Int(image.pixels[offset + 1]))
+        let (red, green, blue) = (Int(image.pixels[offset]), Int(image.pixels[offset + 1]), Int(image.pixels[offset + 2]))
         func distance(_ index: Int) -> Int {
             let expected = colour(index)
-            return max(abs(Int(expected[0]) - red), abs(Int(expected[1]) - green))
+            return max(abs(Int(expected[0]) - red), abs(Int(expected[1]) - green), abs(Int(expected[2]) - blue) / 6)
         }
         return (0..<frames).min { distance($0) < distance($1) }.flatMap { distance($0) <= 5 ? $0 : nil }
     }
@@ -161,5 +164,41 @@ struct VideoReaderTests {
         // At 1.0 s (frame 25, not kept) the frame showing is frame 24; at 2.5 s frame 62 is showing (60 was kept,
         // 63 comes at 2.52 s): in each case the last kept frame not after the time.
         #expect(frames.map { TestVideos.index(of: $0.image, frames: 100) } == [5, 24, 60])
+    }
+}
+
+@Suite("Seeking to far targets")
+struct VideoSeekingTests {
+    /// 600 frames at 25 fps (24 s), a keyframe every 25, B-frames.
+    static func longVideo(_ name: String, codec: [String]) throws -> String {
+        try TestVideos.graySteps(frames: 600, fps: 25, name: name, codec: codec)
+    }
+
+    @Test("sparse targets reached by seeking give the same frames as decoding front to back, decoding far fewer",
+        arguments: [
+            ["-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv444p", "-bf", "2", "-g", "25"],
+            ["-c:v", "mpeg4", "-q:v", "1", "-g", "25", "-bf", "2"],
+        ])
+    func seekingMatchesDecodingInOrder(codec: [String]) throws {
+        let path = try Self.longVideo("seek-\(codec[1]).mp4", codec: codec)
+        let times = [0.01, 0.5, 6.2, 6.3, 13.0, 13.04, 19.99, 23.9, 30]
+        let seeking = try VideoReader(path: path)
+        let sought = try seeking.frames(at: times)
+        let inOrder = try VideoReader(path: path)
+        inOrder.seekGap = .infinity
+        let decoded = try inOrder.frames(at: times)
+        #expect(sought.map(\.time) == decoded.map(\.time))
+        #expect(sought.map(\.target) == times)
+        let expected = times.map { min(599, Int(($0 * 25 + 1e-6).rounded(.down))) }
+        #expect(sought.map { TestVideos.index(of: $0.image, frames: 600) } == expected)
+        #expect(decoded.map { TestVideos.index(of: $0.image, frames: 600) } == expected)
+        #expect(seeking.decodedFrames < inOrder.decodedFrames / 2, "\(seeking.decodedFrames) vs \(inOrder.decodedFrames)")
+    }
+
+    @Test("a first target before the first frame gets the first frame when seeking is on")
+    func beforeTheFirstFrame() throws {
+        let path = try Self.longVideo("seek-start.mp4", codec: ["-c:v", "mpeg4", "-q:v", "1", "-g", "25"])
+        let frames = try VideoReader(path: path).frames(at: [0, 12, 12.5])
+        #expect(frames.map { TestVideos.index(of: $0.image, frames: 600) } == [0, 300, 312])
     }
 }
