@@ -102,11 +102,40 @@ struct VideoIngestWorker: Sendable {
             media: media.map(\.id), truth: .video(truth))
         var records = try generator.records(for: sample, seed: StableID.seed(recipe.seed, sample.id, "generate"))
         try RecordChecking.check(&records, truth: sample.truth, policy: recipe.check.onDisagreement)
+        let video = try keep(item, id: videoID, size: info.displayedSize)
+        // Identical frames (a still shot) are one medium.
+        var seen: Set<String> = []
         var write = StoreWrite(
-            media: media, samples: [sample], records: records,
+            media: media.filter { seen.insert($0.id).inserted } + [video], samples: [sample], records: records,
             ledger: [LedgerEntry(item: item.subject, stage: Self.stageName, status: .done)], rejections: notes)
+        write.sampleVideos = [sample.id: video.id]
         write.encode()
         return write
+    }
+
+    static let videoFolder = "videos"
+
+    /// The video file itself, kept in the run directory as `videos/ID.EXT` (a hard link where the filesystem
+    /// allows, else a symbolic link to the original, else a copy) for exports that carry videos.
+    private func keep(_ item: VideoItem, id: String, size: (width: Int, height: Int)) throws -> MediaItem {
+        let suffix = item.path.split(separator: "/").last.flatMap { name in
+            name.contains(".") ? name.split(separator: ".").last.map { $0.lowercased() } : nil
+        } ?? "mp4"
+        let relative = "\(Self.videoFolder)/\(id).\(suffix)"
+        let target = runDirectory.appendingPathComponent(relative).path
+        let original = URL(fileURLWithPath: item.path).standardizedFileURL.path
+        if !FileManager.default.fileExists(atPath: target) {
+            try? FileManager.default.createDirectory(
+                at: runDirectory.appendingPathComponent(Self.videoFolder), withIntermediateDirectories: true)
+            if link(original, target) != 0 && errno != EEXIST && symlink(original, target) != 0 && errno != EEXIST {
+                do {
+                    try FileManager.default.copyItem(atPath: original, toPath: target)
+                } catch {
+                    throw VideoRejection(kind: .cannotWrite, reason: "cannot keep the video as \(target): \(FileErrors.reason(error))")
+                }
+            }
+        }
+        return MediaItem(id: id, kind: .video, path: relative, format: suffix, width: size.width, height: size.height)
     }
 
     private func write(_ bytes: [UInt8], to relative: String) throws {

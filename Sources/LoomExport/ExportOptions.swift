@@ -22,6 +22,9 @@ public struct ExportOptions: Sendable, Hashable, Codable {
     /// Mantis, Mantis HF, LLaMA-Factory and TRL: inline up to this many of each query's stored in-context
     /// examples (`stages.in_context`, `loom link`) as earlier exchanges with their images; 0 writes records alone.
     public var inContextExamples = 0
+    /// LLaMA-Factory: records about a video carry the video file (`<video>` and `videos`, placed in `videos/`)
+    /// instead of its sampled frames, for video models; other records are unchanged.
+    public var videos = false
     /// The time written into files that carry one (MIMIC-IT meta, dataset card): ISO 8601. Fixed by tests.
     public var timestamp: String
 

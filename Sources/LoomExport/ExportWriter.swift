@@ -58,6 +58,15 @@ public struct ExportWriter: Sendable {
             }
         }
         let inContext = (format == .mimicit && linked) || inlining
+        if options.videos {
+            guard format == .llamafactory else {
+                throw LoomError(.usage, "videos are carried by llamafactory exports, not \(format.rawValue)", subject: "export")
+            }
+            guard !inlining else {
+                throw LoomError(.usage, "videos and inlined in-context examples cannot be combined yet", subject: "export")
+            }
+        }
+        let sampleVideos = options.videos ? try store.sampleVideos() : [:]
         var inlinedQueries = 0
         var counts = Array(repeating: 0, count: splitNames.count)
         var budget = BudgetCounts()
@@ -67,6 +76,7 @@ public struct ExportWriter: Sendable {
             for split in splitNames {
                 var context = try context(folder, format: format, split: split, placer: placer, options: options)
                 context.inContext = inContext
+                context.videos = sampleVideos
                 sinks.append(try Self.sink(format, context: context, tally: tally))
             }
             // The catalog holds every medium, so sinks need no lookup into the reader's store connection.
@@ -128,7 +138,8 @@ public struct ExportWriter: Sendable {
             switch format {
             case .llamafactory:
                 try LlamaFactoryDatasetInfo.write(
-                    folder: folder, name: options.datasetName, files: writtenSplits.map { ($0.split, $0.files[0]) })
+                    folder: folder, name: options.datasetName, files: writtenSplits.map { ($0.split, $0.files[0]) },
+                    videos: options.videos)
                 files.append("dataset_info.json")
             case .hf:
                 try DatasetCardWriter.write(

@@ -26,6 +26,8 @@ struct SinkContext {
     let options: ExportOptions
     /// Whether rows carry their stored in-context links (`ExportRow.inContext`).
     var inContext = false
+    /// With `ExportOptions.videos`: each video sample's video medium id, by sample id.
+    var videos: [String: String] = [:]
 
     /// The record's images placed in `images/`, as paths relative to the export folder, in placeholder order.
     func imagePaths(of row: ExportRow, media: MediaLookup) throws -> [String] {

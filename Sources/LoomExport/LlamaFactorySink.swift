@@ -3,7 +3,9 @@ import LoomCore
 import LoomStore
 
 /// LLaMA-Factory `sharegpt` formatting: a JSON array of `{"messages": [{"role", "content"}], "images": [...]}`,
-/// with as many `<image>` in the messages as paths in `images` (always a list, empty for text-only rows).
+/// with as many `<image>` in the messages as paths in `images` (always a list, empty for text-only rows). With
+/// `ExportOptions.videos`, every row also has `videos` (a list), and a record about a video opens with one
+/// `<video>` for its file instead of an `<image>` per frame.
 final class LlamaFactorySink: SingleFileSink {
     private let context: SinkContext
     let output: JSONArrayFile
@@ -14,15 +16,30 @@ final class LlamaFactorySink: SingleFileSink {
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
-        let images = try context.imagePaths(of: row, media: media)
+        var turns = row.turns
+        var images: [String] = []
+        var videos: [String] = []
+        if context.options.videos, let video = context.videos[row.sampleID], let first = turns.first {
+            videos = [try context.placer.place(video, lookup: media).path]
+            turns[0].text = LlamaFactorySink.videoPlaceholder + ImagePrefix.split(first.text).rest
+        } else {
+            images = try context.imagePaths(of: row, media: media)
+        }
         try output.append { out in
             out.append(contentsOf: #"{"messages": "#.utf8)
-            ConversationJSON.appendRoleContent(row.turns, to: &out)
+            ConversationJSON.appendRoleContent(turns, to: &out)
             out.append(contentsOf: #", "images": "#.utf8)
             ConversationJSON.appendStrings(images, to: &out)
+            if context.options.videos {
+                out.append(contentsOf: #", "videos": "#.utf8)
+                ConversationJSON.appendStrings(videos, to: &out)
+            }
             out.append(0x7D)
         }
     }
+
+    /// LLaMA-Factory's video token, followed by a line break as `<image>` prefixes are.
+    static let videoPlaceholder = "<video>\n"
 }
 
 /// `dataset_info.json`: one ready entry per data file, named `NAME` or `NAME_SPLIT`, so a user points
@@ -30,15 +47,17 @@ final class LlamaFactorySink: SingleFileSink {
 /// all of LLaMA-Factory's default tags, so the system tag is named too. No entry sets `split`: a JSON file
 /// loads as a single "train" split and any other value fails.
 enum LlamaFactoryDatasetInfo {
-    static func write(folder: URL, name: String, files: [(split: String?, file: String)]) throws {
+    static func write(folder: URL, name: String, files: [(split: String?, file: String)], videos: Bool = false) throws {
         var out: [UInt8] = Array("{".utf8)
         for (index, entry) in files.enumerated() {
             out.append(contentsOf: (index == 0 ? "\n  " : ",\n  ").utf8)
             JSONText.appendQuoted(entry.split.map { "\(name)_\($0)" } ?? name, to: &out)
             out.append(contentsOf: ": {\"file_name\": ".utf8)
             JSONText.appendQuoted(entry.file, to: &out)
+            out.append(contentsOf: (videos
+                ? #", "formatting": "sharegpt", "columns": {"messages": "messages", "images": "images", "videos": "videos"}, "#
+                : #", "formatting": "sharegpt", "columns": {"messages": "messages", "images": "images"}, "#).utf8)
             out.append(contentsOf: """
-                , "formatting": "sharegpt", "columns": {"messages": "messages", "images": "images"}, \
                 "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant", "system_tag": "system"}}
                 """.utf8)
         }

@@ -31,6 +31,9 @@ final class MediaPlacer {
     /// Paths as plain strings: building `URL`s for every medium cost more than linking the file.
     private let runPath: String
     private let imagesPath: String
+    /// Where video files go (`videos/` beside `images/`), created on first use.
+    private let videosPath: String
+    private var madeVideosFolder = false
     /// Files this placer created.
     private(set) var placed = 0
     /// Images read to be embedded.
@@ -40,6 +43,7 @@ final class MediaPlacer {
         self.catalog = catalog
         runPath = runDirectory.standardizedFileURL.path
         imagesPath = imagesFolder.path
+        videosPath = imagesFolder.deletingLastPathComponent().appendingPathComponent("videos").path
         self.options = options
         self.writeFiles = writeFiles
     }
@@ -49,6 +53,17 @@ final class MediaPlacer {
         if let done = catalog.placement(id) { return done }
         let item = try self.item(id, lookup: lookup)
         let medium = describe(item)
+        if item.kind == .video {
+            if writeFiles {
+                if !madeVideosFolder {
+                    try? FileManager.default.createDirectory(atPath: videosPath, withIntermediateDirectories: true)
+                    madeVideosFolder = true
+                }
+                if try write(item, to: videosPath + medium.path.dropFirst("videos".count)) { placed += 1 }
+            }
+            catalog.recordPlacement(medium)
+            return medium
+        }
         if writeFiles, try write(item, to: imagesPath + medium.path.dropFirst("images".count)) { placed += 1 }
         catalog.recordPlacement(medium)
         return medium
@@ -72,10 +87,12 @@ final class MediaPlacer {
 
     private func sourcePath(_ item: MediaItem) -> String { runPath + "/" + item.path }
 
-    /// The exported name and format: the stored file's name, with the extension of the re-encoded format.
+    /// The exported name and format: the stored file's name, with the extension of the re-encoded format. A video
+    /// keeps its file as it is, under `videos/`.
     private func describe(_ item: MediaItem) -> PlacedMedium {
         // The stored path is relative and '/'-separated; plain string work is much cheaper than URL manipulation.
         let name = item.path.utf8.lastIndex(of: 0x2F).map { String(Substring(item.path.utf8[item.path.utf8.index(after: $0)...])) } ?? item.path
+        if item.kind == .video { return PlacedMedium(id: item.id, path: "videos/" + name, format: item.format) }
         let format = options.encoding?.rawValue ?? (options.maxSide != nil && item.format != "png" ? "jpeg" : item.format)
         var medium = PlacedMedium(id: item.id, path: "", format: format)
         let stem = name.utf8.firstIndex(of: 0x2E).map { String(Substring(name.utf8[..<$0])) } ?? name
@@ -86,7 +103,7 @@ final class MediaPlacer {
     /// Writes the file unless it is already there; true when it was written now.
     private func write(_ item: MediaItem, to target: String) throws -> Bool {
         let source = sourcePath(item)
-        if options.transforms {
+        if options.transforms && item.kind != .video {
             let bytes = try transform(try Self.read(source), to: describe(item).format, source: source)
             // O_EXCL: a file an earlier export of the same folder placed is kept.
             let descriptor = open(target, O_WRONLY | O_CREAT | O_EXCL, 0o644)

@@ -40,6 +40,7 @@ enum ExportReader {
             shard.finish()
         }
         options.inContextExamples = reader.int("in_context", default: 0, in: 0...32)
+        options.videos = reader.bool("videos", default: false)
         options.mimicitPrefix = reader.string("prefix", default: options.mimicitPrefix)
         if !options.mimicitPrefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) || options.mimicitPrefix.isEmpty {
             reader.report("the prefix must be ASCII letters and digits (MIMIC-IT ids are PREFIX_INS_000001)", key: "prefix")

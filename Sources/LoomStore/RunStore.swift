@@ -91,6 +91,12 @@ public final class RunStore: Sendable {
             }
             try Self.insertIngest(batch, into: db)
             try Self.insertModelOutputs(batch, into: db)
+            for write in batch where !write.sampleVideos.isEmpty {
+                for (sampleID, videoID) in write.sampleVideos.sorted(by: { $0.key < $1.key }) {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO sample_videos(sample_id, video_id) VALUES (?, ?)", arguments: [sampleID, videoID])
+                }
+            }
             for write in batch {
                 guard let encoded = write.encoded else { continue }
                 for (item, body) in zip(write.samples, encoded.samples) {
@@ -300,6 +306,15 @@ public final class RunStore: Sendable {
         let groups = Dictionary(grouping: all, by: \.category)
         return groups.map { (category: $0.key, items: $0.value) }
             .sorted { ($0.items.count, $1.category) > ($1.items.count, $0.category) }
+    }
+
+    /// Each video sample's video medium id, by sample id (small: one row per video).
+    public func sampleVideos() throws -> [String: String] {
+        try read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT sample_id, video_id FROM sample_videos") { out[row["sample_id"]] = row["video_id"] }
+            return out
+        }
     }
 
     private static func insertIngest(_ batch: [StoreWrite], into db: Database) throws {

@@ -117,6 +117,11 @@ enum StoreSchema {
             // linking; ingested images keep theirs in `images.phash`.
             try db.execute(sql: "CREATE TABLE media_hashes (media_id TEXT PRIMARY KEY, phash TEXT NOT NULL);")
         }
+        migrator.registerMigration("v8-sample-videos") { db in
+            // The video file (a medium of kind `video`) each video sample was taken from, for exports that carry
+            // videos rather than frames.
+            try db.execute(sql: "CREATE TABLE sample_videos (sample_id TEXT PRIMARY KEY, video_id TEXT NOT NULL);")
+        }
         return migrator
     }
 }

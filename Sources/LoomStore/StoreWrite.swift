@@ -18,6 +18,8 @@ public struct StoreWrite: Sendable {
     public var captions: [GeneratedCaption] = []
     public var verdicts: [RecordVerdict] = []
     public var rawReplies: [RawReply] = []
+    /// The video each video sample was taken from: sample id → the video's medium id.
+    public var sampleVideos: [String: String] = [:]
     /// Meta keys to set in the same transaction (a stage's progress marker beside the work it marks).
     public var meta: [String: String] = [:]
     /// The JSON the store keeps, once `encode()` has run (on the producer's thread, so that the single

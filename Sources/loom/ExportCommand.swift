@@ -73,6 +73,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "WebDataset: most bytes per shard.")
     var shardBytes: Int = 1 << 30
 
+    @Flag(name: .customLong("videos"), help: "llamafactory: records about a video carry the video file (<video>, videos/) instead of its frames.")
+    var videos = false
+
     @Option(name: .customLong("in-context"), help: "Mantis, mantis-hf, llamafactory, trl: inline up to this many of each query's in-context examples (from `loom link` or stages.in_context) as earlier turns with their images.")
     var inContext = 0
 
@@ -122,6 +125,7 @@ struct ExportCommand: ParsableCommand {
         options.shardBytes = shardBytes
         guard (0...32).contains(inContext) else { throw ValidationError("--in-context must be between 0 and 32") }
         options.inContextExamples = inContext
+        options.videos = videos
         options.mimicitPrefix = prefix
         options.datasetName = name
         options.license = license

@@ -1,4 +1,5 @@
 import Foundation
+import LoomCore
 import LoomEngine
 import LoomExport
 import LoomLinking
@@ -151,6 +152,41 @@ struct ConsumerExportTests {
             for (text, count) in zip(texts, counts) {
                 #expect(counter.count(text) == count, "\(name): \(text.debugDescription)")
             }
+        }
+    }
+
+    @Test("LLaMA-Factory with videos: records about a video carry its file as <video>, and the checker accepts them")
+    func llamaFactoryVideos() async throws {
+        let fixture = try VideoFixture()
+        _ = try await fixture.runner().run()
+        let store = try RunStore(directory: fixture.runDirectory)
+        var options = ExportOptions()
+        options.videos = true
+        let folder = fixture.folder.appendingPathComponent("export-videos")
+        let summary = try ExportWriter(store: store, runDirectory: fixture.runDirectory).export(.llamafactory, to: folder, options: options)
+        #expect(summary.records > 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("data.json"))) as? [[String: Any]])
+        for row in rows {
+            let messages = try #require(row["messages"] as? [[String: String]])
+            let videos = try #require(row["videos"] as? [String])
+            #expect(videos.count == 1 && (row["images"] as? [String])?.isEmpty == true)
+            #expect(messages[0]["content"]?.hasPrefix("<video>\n") == true && messages[0]["content"]?.contains("<image>") == false)
+            let file = folder.appendingPathComponent(videos[0])
+            #expect(videos[0].hasPrefix("videos/") && FileManager.default.fileExists(atPath: file.path))
+        }
+        // The exported videos are the originals' bytes.
+        func bytes(_ url: URL) throws -> Data { try Data(contentsOf: url) }
+        let originals = [try bytes(fixture.folder.appendingPathComponent("clips/cook.mp4")), try bytes(fixture.folder.appendingPathComponent("clips/sub/v_abc.mkv"))]
+        for path in Set(rows.compactMap { ($0["videos"] as? [String])?.first }) {
+            #expect(originals.contains(try bytes(folder.appendingPathComponent(path))))
+        }
+        let info = try String(contentsOf: folder.appendingPathComponent("dataset_info.json"), encoding: .utf8)
+        #expect(info.contains(#""videos": "videos""#))
+        try check("check_llamafactory.py", [folder.path])
+
+        // Other formats refuse the option.
+        #expect(throws: LoomError.self) {
+            try ExportWriter(store: store, runDirectory: fixture.runDirectory).export(.mantis, to: fixture.folder.appendingPathComponent("x"), options: options)
         }
     }
 }
