@@ -59,6 +59,7 @@ struct VideoIngestWorker: Sendable {
         let frames: [SampledFrame]
         do {
             reader = try VideoReader(path: item.path)
+            reader.longestSide = recipe.ingest.longestSide
             guard reader.info.duration > 0 || item.sampling.isSceneChanges else {
                 throw VideoError(.empty, "the video has zero duration")
             }

@@ -2,24 +2,43 @@ import CAVFormat
 import CSwscale
 import LoomMedia
 
-/// Converts decoded frames (any pixel format) to packed RGB with libswscale, reusing its context while the
-/// frame size and format stay the same.
-struct FrameConverter {
+/// Converts decoded frames (any pixel format) to packed RGB with libswscale, scaling them down in the same pass
+/// when a longest side is set, and reusing its context while the frame size and format stay the same. A class so
+/// that the context is freed with it.
+final class FrameConverter {
+    /// Frames larger than this (longest side, pixels) come out scaled down to it; nil keeps their size.
+    var longestSide: Int?
     private var context: OpaquePointer?
     private var key: (width: Int32, height: Int32, format: Int32) = (0, 0, -1)
+    private var output: (width: Int32, height: Int32) = (0, 0)
+
+    init(longestSide: Int? = nil) {
+        self.longestSide = longestSide
+    }
+
+    deinit { sws_freeContext(context) }
 
     /// The frame as RGB, turned clockwise by `rotation` degrees (0, 90, 180, 270).
-    mutating func image(of frame: UnsafeMutablePointer<AVFrame>, rotation: Int) throws -> RGBImage {
+    func image(of frame: UnsafeMutablePointer<AVFrame>, rotation: Int) throws -> RGBImage {
         let (width, height, format) = (frame.pointee.width, frame.pointee.height, frame.pointee.format)
         if context == nil || key != (width, height, format) {
             sws_freeContext(context)
+            output = (width, height)
+            if let side = longestSide, side > 0, max(width, height) > side {
+                // The longest side is the same turned or not: scale first, turn the small picture after.
+                let scale = Double(side) / Double(max(width, height))
+                output = (max(1, Int32((Double(width) * scale).rounded())), max(1, Int32((Double(height) * scale).rounded())))
+            }
+            // Area averaging when shrinking (no aliasing); bilinear at the same size.
+            let filter = output == (width, height) ? SWS_BILINEAR : SWS_AREA
             context = sws_getContext(
-                width, height, AVPixelFormat(format), width, height, AV_PIX_FMT_RGB24, SWS_BILINEAR, nil, nil, nil)
+                width, height, AVPixelFormat(format), output.width, output.height, AV_PIX_FMT_RGB24, filter, nil, nil, nil)
             key = (width, height, format)
         }
         guard let context else { throw VideoError(.decodeFailed, "cannot convert the frame's pixel format") }
-        let stride = Int(width) * 3
-        var pixels = [UInt8](repeating: 0, count: stride * Int(height))
+        let (outWidth, outHeight) = output
+        let stride = Int(outWidth) * 3
+        var pixels = [UInt8](repeating: 0, count: stride * Int(outHeight))
         let converted = pixels.withUnsafeMutableBufferPointer { buffer -> Int32 in
             var destination: [UnsafeMutablePointer<UInt8>?] = [buffer.baseAddress, nil, nil, nil]
             var strides: [Int32] = [Int32(stride), 0, 0, 0]
@@ -33,8 +52,8 @@ struct FrameConverter {
                 }
             }
         }
-        guard converted == height else { throw VideoError(.decodeFailed, "the frame could not be converted to RGB") }
-        let image = RGBImage(width: Int(width), height: Int(height), pixels: pixels)
+        guard converted == outHeight else { throw VideoError(.decodeFailed, "the frame could not be converted to RGB") }
+        let image = RGBImage(width: Int(outWidth), height: Int(outHeight), pixels: pixels)
         switch rotation {
         case 90: return image.oriented(6)
         case 180: return image.oriented(3)

@@ -118,6 +118,10 @@ public final class VideoReader {
         avformat_close_input(&format)
     }
 
+    /// Frames come out with at most this longest side (scaled down while converting, before they are held):
+    /// sixteen 4K frames at full size would hold 400 MB. Nil keeps the coded size.
+    public var longestSide: Int?
+
     /// Targets at least this many seconds past the last decoded frame are reached by seeking to the keyframe
     /// before them rather than decoding everything in between.
     public var seekGap: Double = 5
@@ -149,7 +153,7 @@ public final class VideoReader {
             av_frame_free(&nextPointer)
         }
         guard let held = heldPointer, let next = nextPointer else { throw VideoError(.decodeFailed, "out of memory") }
-        var converter = FrameConverter()
+        let converter = FrameConverter(longestSide: longestSide)
         // The last frame decoded at or before the current target, and the first one after it (not yet used).
         var heldTime: Double?
         var nextTime: Double?
@@ -256,7 +260,7 @@ public final class VideoReader {
             av_frame_free(&previous)
         }
         guard let frame = current, let held = previous else { throw VideoError(.decodeFailed, "out of memory") }
-        var converter = FrameConverter()
+        let converter = FrameConverter(longestSide: longestSide)
         var taken: [SampledFrame] = []
         var next = 0
         var havePrevious = false

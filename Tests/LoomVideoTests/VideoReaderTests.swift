@@ -133,6 +133,21 @@ struct VideoReaderTests {
         #expect(reader.info.displayedSize == (width: 32, height: 64))
         let frames = try reader.frames(at: [0.5])
         #expect(frames.first?.image.width == 32 && frames.first?.image.height == 64)
+        // Scaled while converting, then turned: the longest side is the displayed one's.
+        reader.longestSide = 16
+        let small = try reader.frames(at: [0.5])
+        #expect(small.first?.image.width == 8 && small.first?.image.height == 16)
+    }
+
+    @Test func framesComeScaledDownToTheLongestSideWithTheirContent() throws {
+        let path = try TestVideos.graySteps(frames: 50, fps: 25, width: 320, height: 240, name: "scaled.mp4")
+        let reader = try VideoReader(path: path)
+        reader.longestSide = 64
+        let frames = try reader.frames(at: [0.2, 1.0, 1.9])
+        #expect(frames.allSatisfy { $0.image.width == 64 && $0.image.height == 48 })
+        #expect(frames.map { TestVideos.index(of: $0.image, frames: 50) } == [5, 25, 47])
+        reader.longestSide = 1000
+        #expect(try reader.frames(at: [0.2]).first?.image.width == 320, "never scaled up")
     }
 
     @Test func filesThatAreNotUsableVideosAreRefusedWithReasons() throws {
