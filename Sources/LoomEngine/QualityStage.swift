@@ -117,11 +117,18 @@ struct QualityStage {
                 let results = UnsafeSendableSlots<Result<[Record], any Error>>(count: sampleIDs.count)
                 DispatchQueue.concurrentPerform(iterations: sampleIDs.count) { index in
                     results[index] = Result {
-                        let records = try (grouped[sampleIDs[index]] ?? []).map(RunStore.decodeRecord)
+                        let bodies = grouped[sampleIDs[index]] ?? []
+                        let read = try bodies.map(RunStore.decodeRecordForReview)
                         let updated = try Self.review(
-                            records, sampleID: sampleIDs[index], validator: validator, grounding: grounding,
-                            perSample: perSample, evidence: evidence)
-                        return zip(records, updated).compactMap { $0 == $1 ? nil : $1 }
+                            read.map(\.record), hasChecks: read.map(\.hasChecks), sampleID: sampleIDs[index], validator: validator,
+                            grounding: grounding, perSample: perSample, evidence: evidence)
+                        // Only records whose flags change are written, read again in full (checks included).
+                        return try zip(bodies, zip(read, updated)).compactMap { body, pair -> Record? in
+                            guard pair.0.record.flags != pair.1.flags else { return nil }
+                            var full = try RunStore.decodeRecord(body)
+                            full.flags = pair.1.flags
+                            return full
+                        }
                     }
                 }
                 var changed: [Record] = []
@@ -141,19 +148,23 @@ struct QualityStage {
     }
 
     /// One sample's records with their quality flags recomputed.
+    ///
+    /// - Parameter hasChecks: per record, whether it has answer checks (records read without their checks pass
+    ///   this); nil reads it from the records.
     static func review(
-        _ records: [Record], sampleID: String, validator: RecordValidator, grounding: GroundingCheck?, perSample: Bool,
-        evidence: QualityEvidence
+        _ records: [Record], hasChecks: [Bool]? = nil, sampleID: String, validator: RecordValidator, grounding: GroundingCheck?,
+        perSample: Bool, evidence: QualityEvidence
     ) throws -> [Record] {
         var lazyEvidence: GroundingEvidence?
-        var reviewed = try records.map { record -> Record in
+        let checked = hasChecks ?? records.map { !$0.checks.isEmpty }
+        var reviewed = try zip(records, checked).map { record, isChecked -> Record in
             var updated = record
             updated.flags = record.flags.filter { !QualityCode.isQualityCode($0.code) }
             let format = validator.flags(for: record)
             updated.flags += format
             // Answers the checker verified against ground truth need no grounding check; model-written ones do.
             // Imported records come with no evidence Loom could check them against.
-            if let grounding, record.checks.isEmpty, record.provenance.generator != ValidationSettings.importedGenerator, !format.contains(where: { $0.code == QualityCode.oversized }) {
+            if let grounding, !isChecked, record.provenance.generator != ValidationSettings.importedGenerator, !format.contains(where: { $0.code == QualityCode.oversized }) {
                 // The sample (often large: a scene's whole truth) is read only when an answer needs grounding.
                 if lazyEvidence == nil { lazyEvidence = try evidence.evidence(forSample: sampleID) }
                 var question = ""

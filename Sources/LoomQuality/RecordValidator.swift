@@ -74,13 +74,51 @@ public struct RecordValidator: Sendable {
     /// The question without lines that only place images ("Image 2: <image>", a lone "<image>").
     static func withoutMediaLines(_ text: String) -> String {
         guard TextSearch.contains(text, Record.imagePlaceholder) else { return text }
-        return text.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { line in
-                guard TextSearch.contains(String(line), Record.imagePlaceholder) else { return true }
-                let rest = String(line).replacingOccurrences(of: Record.imagePlaceholder, with: "")
-                return Words.lowercased(rest).count > 3
+        var kept: [Substring] = []
+        var dropped = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if isMediaLine(line) { dropped = true } else { kept.append(line) }
+        }
+        return dropped ? kept.joined(separator: "\n") : text
+    }
+
+    private static let placeholderBytes = Array(Record.imagePlaceholder.utf8)
+
+    /// A line that holds a placeholder and at most three other words ("Image 2: <image>", "Frame 5: <image>").
+    /// ASCII lines are read in one pass over their bytes, the placeholder counting as a space; others go the long way.
+    static func isMediaLine(_ line: Substring) -> Bool {
+        let placeholder = placeholderBytes
+        let quick = line.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            var found = false
+            var words = 0
+            var inWord = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == placeholder[0], index + placeholder.count <= bytes.count,
+                    (1..<placeholder.count).allSatisfy({ bytes[index + $0] == placeholder[$0] })
+                {
+                    found = true
+                    inWord = false
+                    index += placeholder.count
+                    continue
+                }
+                switch byte {
+                case 0x80...: return nil
+                case 0x41...0x5A, 0x61...0x7A, 0x30...0x39:
+                    if !inWord { words += 1 }
+                    inWord = true
+                case 0x27 where inWord: break
+                default: inWord = false
+                }
+                index += 1
             }
-            .joined(separator: "\n")
+            return found && words <= 3
+        }
+        if let quick, let answer = quick { return answer }
+        let text = String(line)
+        guard TextSearch.contains(text, Record.imagePlaceholder) else { return false }
+        return Words.lowercased(text.replacingOccurrences(of: Record.imagePlaceholder, with: " ")).count <= 3
     }
 
     private func answerFlags(_ exchange: Exchange, type: QuestionType) -> [QualityFlag] {

@@ -209,3 +209,47 @@ extension RunStore {
         }
     }
 }
+
+/// A stored record read for the quality stage's validators: everything but its answer checks, which are only
+/// counted. Decoding the checks' facts (nested enums) was a quarter of the stage's time, and the validators never
+/// look at them; a record whose flags change is read again in full before it is written.
+public struct RecordForReview: Sendable {
+    /// The record with `checks` left empty.
+    public var record: LoomCore.Record
+    /// Whether the stored record has answer checks (ground truth verified its answers).
+    public var hasChecks: Bool
+}
+
+extension RunStore {
+    /// Decodes a record's stored JSON without its checks (see `RecordForReview`).
+    public static func decodeRecordForReview(_ body: String) throws -> RecordForReview {
+        let light = try decode(ReviewFields.self, body)
+        let record = LoomCore.Record(
+            id: light.id, sampleID: light.sampleID, media: light.media, turns: light.turns, type: light.type, domain: light.domain,
+            skill: light.skill, language: light.language, options: light.options, answerKey: light.answerKey, checks: [],
+            provenance: light.provenance, flags: light.flags)
+        return RecordForReview(record: record, hasChecks: light.checks.count > 0)
+    }
+
+    /// The record's fields, with its checks skipped.
+    private struct ReviewFields: Decodable {
+        var id: String
+        var sampleID: String
+        var media: [String]
+        var turns: [Turn]
+        var type: QuestionType
+        var domain: Domain
+        var skill: Skill?
+        var language: String
+        var options: [String]?
+        var answerKey: String?
+        var checks: [Skipped]
+        var provenance: Provenance
+        var flags: [QualityFlag]
+    }
+
+    /// Any JSON value, not read.
+    private struct Skipped: Decodable {
+        init(from decoder: any Decoder) throws {}
+    }
+}

@@ -50,18 +50,25 @@ struct RunFixture {
 
     /// A mock endpoint named `mock` at `baseURL` and the given `stages:` lines (indented two spaces).
     func addingMockModel(baseURL: String, model: String, stages: String) throws -> Recipe {
-        try adding("""
-            models:
-              - name: mock
-                base_url: \(baseURL)
-                model: \(model)
-                concurrency: 4
-                timeout: 5
-                retries: 2
+        try adding(Self.mockModel(baseURL: baseURL, model: model) + """
             stages:
             \(stages)
 
             """)
+    }
+
+    /// A recipe's `models:` section with one endpoint named `mock` at `baseURL`, ending in a line break.
+    static func mockModel(baseURL: String, model: String) -> String {
+        """
+        models:
+          - name: mock
+            base_url: \(baseURL)
+            model: \(model)
+            concurrency: 4
+            timeout: 5
+            retries: 2
+
+        """
     }
 
     func runner(faults: FaultPlan = FaultPlan(), recipe: Recipe? = nil) throws -> RecipeRunner {

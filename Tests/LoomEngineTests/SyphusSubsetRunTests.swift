@@ -43,14 +43,7 @@ struct SyphusSubsetRunTests {
         try fixture.write(try IngestFixture.jpeg(seed: 1), as: "one.jpg")
         try fixture.write(try IngestFixture.jpeg(seed: 1, quality: 55), as: "one-again.jpg")
         var text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
-        text = text.replacingOccurrences(of: "stages:\n", with: """
-            models:
-              - name: mock
-                base_url: \(server.baseURL)
-                model: mock-text
-                concurrency: 2
-                timeout: 5
-                retries: 1
+        text = text.replacingOccurrences(of: "stages:\n", with: RunFixture.mockModel(baseURL: server.baseURL, model: "mock-text") + """
             stages:
               ground: {pairs: 2, sets: 0}
               syphus: {model: mock, subsets: [visual_storytelling, subtle_difference, spot_the_difference], pairs: 2}

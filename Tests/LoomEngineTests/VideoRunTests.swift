@@ -164,15 +164,7 @@ struct VideoRunTests {
                 text: #"{"pairs":[{"instruction":"What happens first?","answer":"A man opens the fridge."},{"instruction":"What comes next?","answer":"He takes out eggs."}]}"#)
         }
         defer { Task { try? await server.shutdown() } }
-        let fixture = try VideoFixture(extraRecipe: """
-            models:
-              - name: mock
-                base_url: \(server.baseURL)
-                model: mock-text
-                concurrency: 2
-                timeout: 5
-                retries: 1
-            """)
+        let fixture = try VideoFixture(extraRecipe: RunFixture.mockModel(baseURL: server.baseURL, model: "mock-text"))
         var text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
         text = text.replacingOccurrences(
             of: "    longest_side: 128\n",

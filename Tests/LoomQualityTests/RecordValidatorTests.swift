@@ -116,3 +116,18 @@ import Testing
         #expect(codes(noTurns).contains(QualityCode.emptyAnswer))
     }
 }
+
+@Suite("Media lines of a question")
+struct MediaLineTests {
+    @Test("lines that only place images are left out of the question; lines that say more are kept")
+    func mediaLines() {
+        let question = "Image 1: <image>\nImage 2: <image>\nFrame 12: <image>\n<image>\nWhat differs between them?"
+        #expect(RecordValidator.withoutMediaLines(question) == "What differs between them?")
+        #expect(RecordValidator.withoutMediaLines("<image> Describe the picture shown here in detail.") == "<image> Describe the picture shown here in detail.")
+        #expect(RecordValidator.withoutMediaLines("no placeholder here") == "no placeholder here")
+        // Non-ASCII lines take the long way, with the same rule.
+        #expect(RecordValidator.withoutMediaLines("Bild 1: <image>\nWas zeigt das Bild über dem Tisch?") == "Was zeigt das Bild über dem Tisch?")
+        #expect(RecordValidator.withoutMediaLines("画像 1: <image>\n這是什麼？") == "這是什麼？")
+        #expect(RecordValidator.isMediaLine("a b c <image>"[...]) && !RecordValidator.isMediaLine("a b c d <image>"[...]))
+    }
+}

@@ -6,17 +6,7 @@ import Testing
 
 @Suite("Recipe loading")
 struct RecipeLoaderTests {
-    private func diagnostics(_ yaml: String) -> [RecipeDiagnostic] {
-        do {
-            _ = try RecipeLoader.parse(yaml, file: "r.yaml", knownDomains: ["counting", "ocr"])
-            return []
-        } catch let error as RecipeError {
-            return error.diagnostics
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return []
-        }
-    }
+    private func diagnostics(_ yaml: String) -> [RecipeDiagnostic] { recipeDiagnostics(yaml) }
 
     @Test("the starter recipe that `loom init` writes is valid and asks for the quickstart sizes")
     func starterRecipeParses() throws {

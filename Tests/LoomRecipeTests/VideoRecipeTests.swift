@@ -7,17 +7,7 @@ import Testing
 struct VideoRecipeTests {
     private func parse(_ yaml: String) throws -> Recipe { try RecipeLoader.parse(yaml, file: "r.yaml", knownDomains: nil) }
 
-    private func diagnostics(_ yaml: String) -> [RecipeDiagnostic] {
-        do {
-            _ = try parse(yaml)
-            return []
-        } catch let error as RecipeError {
-            return error.diagnostics
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return []
-        }
-    }
+    private func diagnostics(_ yaml: String) -> [RecipeDiagnostic] { recipeDiagnostics(yaml, knownDomains: nil) }
 
     @Test("video folders read with their sampling, and a bare string is a folder with defaults")
     func videoFolders() throws {

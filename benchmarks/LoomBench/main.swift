@@ -117,7 +117,11 @@ if arguments.count >= 2, arguments[1] == "ocr" {
     print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
     exit(0)
 }
-guard arguments.count == 3, ["norender", "generate", "render", "compose"].contains(arguments[1]) else {
+// `loom-bench norender RECIPE no-quality` leaves the quality stage out (the issue-2 pipeline: compose, generate,
+// check, store, export).
+guard arguments.count == 3 || (arguments.count == 4 && arguments[1] == "norender" && arguments[3] == "no-quality"),
+    ["norender", "generate", "render", "compose"].contains(arguments[1])
+else {
     FileHandle.standardError.write(Data("usage: loom-bench norender|generate|render|compose RECIPE, or loom-bench ingest DIR THREADS [HASHES_OUT]\n".utf8))
     exit(2)
 }
@@ -129,12 +133,22 @@ case "norender":
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("loom-bench-\(UUID().uuidString)")
     var scratch = recipe
     scratch.output = output.path
+    if arguments.count == 4 { scratch.quality.enabled = false }
     let started = Date()
     let samplesDone = Mutex<Date?>(nil)
     let runner = RecipeRunner(
         recipe: scratch, recipeURL: recipeURL, catalog: catalog,
         observer: { event in
             if case .stageFinished(.render, _, _) = event { samplesDone.withLock { $0 = Date() } }
+            // LOOM_BENCH_STAGES=1 prints when each stage starts and ends.
+            if ProcessInfo.processInfo.environment["LOOM_BENCH_STAGES"] != nil {
+                switch event {
+                case .stageStarted(let stage, _, _), .stageFinished(let stage, _, _):
+                    let phase = if case .stageStarted = event { "start" } else { "end" }
+                    FileHandle.standardError.write(Data(String(format: "%.3f s %@ %@\n", Date().timeIntervalSince(started), stage.rawValue, phase).utf8))
+                default: break
+                }
+            }
         }, threads: threads, renderImages: false)
     let summary = try await runner.run()
     let seconds = Date().timeIntervalSince(started)
@@ -144,7 +158,7 @@ case "norender":
             Date().timeIntervalSince(split)).utf8))
     }
     try? FileManager.default.removeItem(at: output)
-    report("norender", samples: summary.plannedSamples, records: summary.records, seconds: seconds)
+    report(arguments.count == 4 ? "norender-no-quality" : "norender", samples: summary.plannedSamples, records: summary.records, seconds: seconds)
 case "render":
     guard let source = recipe.scenes else { exit(2) }
     let settings = SceneSettings(
