@@ -23,7 +23,8 @@ struct SceneVideoMaker: Sendable {
         VideoCollection(
             folder: runDirectory.appendingPathComponent(Self.folder).path, include: ["scene-video-*.mp4"],
             annotations: runDirectory.appendingPathComponent(Self.folder).appendingPathComponent(Self.timelineFile).path,
-            sampling: .rate, frames: source.steps.upperBound, fps: 1 / source.stepSeconds)
+            // One spare frame: a cap at the step count would never be reached, whatever the container says.
+            sampling: .rate, frames: source.steps.upperBound + 1, fps: 1 / source.stepSeconds)
     }
 
     /// Writes the videos not written yet and the timeline file. A video is written under a temporary name and

@@ -5,7 +5,8 @@ public struct VideoCollection: Codable, Sendable, Hashable {
     public enum Sampling: String, Codable, Sendable, Hashable, CaseIterable {
         /// `frames` frames, one from the middle of each of `frames` equal parts.
         case uniform
-        /// `fps` frames per second from the start (MIMIC-IT used 1), at most `frames`.
+        /// `fps` frames per second from the start (MIMIC-IT used 1); a video too long for `frames` frames at that
+        /// rate gets `frames` frames spread over all of it.
         case rate
         /// The first frame and the first frame of each new shot, at most `frames`.
         case scenes

@@ -4,8 +4,9 @@ import LoomMedia
 public enum FrameSampling: Sendable, Hashable {
     /// `count` frames spread evenly: the frame showing at the middle of each of `count` equal parts of the video.
     case uniform(count: Int)
-    /// One frame every `1 / perSecond` seconds from the start (MIMIC-IT sampled its videos at 1 fps), at most
-    /// `maxFrames`.
+    /// One frame every `1 / perSecond` seconds from the start (MIMIC-IT sampled its videos at 1 fps). A video too
+    /// long for `maxFrames` frames at that rate gets `maxFrames` frames spread evenly over all of it (as
+    /// `uniform`), so the frames always cover the whole video and no event is left without a frame.
     case rate(perSecond: Double, maxFrames: Int)
     /// The first frame, then the first frame of each new shot: a frame whose picture differs from the one before
     /// by at least `threshold` (0…1, the mean absolute difference of small grey versions). When there are more
@@ -22,7 +23,11 @@ public enum FrameSampling: Sendable, Hashable {
             guard count > 0 else { return [] }
             return (0..<count).map { duration * (Double($0) + 0.5) / Double(count) }
         case .rate(let perSecond, let maxFrames):
-            guard perSecond > 0 else { return [] }
+            guard perSecond > 0, maxFrames > 0 else { return [] }
+            // (A container's duration can run a hair past the last frame: a millisecond of slack.)
+            if (duration * perSecond - 1e-3).rounded(.up) > Double(maxFrames) {
+                return FrameSampling.uniform(count: maxFrames).times(duration: duration)
+            }
             var times: [Double] = []
             var index = 0
             while times.count < maxFrames {

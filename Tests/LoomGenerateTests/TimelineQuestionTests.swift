@@ -38,7 +38,8 @@ enum VideoSamples {
             }
         }
         let duration = max(time, narrations.last?.time ?? 0) + 1
-        let frames = (0..<8).map { duration * (Double($0) + 0.5) / 8 }
+        // Two frames a second: every event is shown.
+        let frames = (0..<Int(duration * 2)).map { Double($0) / 2 }
         let truth = VideoTruth(
             videoID: "video-\(ordinal)", duration: duration, frameTimes: frames,
             annotations: VideoAnnotations(segments: segments, narrations: narrations, firstPerson: !narrations.isEmpty))
@@ -47,11 +48,15 @@ enum VideoSamples {
             truth: .video(truth))
     }
 
-    static func timeline(_ segments: [VideoSegment], narrations: [Narration] = [], ordinal: Int = 0) -> Sample {
+    static func timeline(
+        _ segments: [VideoSegment], narrations: [Narration] = [], frameTimes: [Double] = [1, 5, 11, 15, 22, 25, 31, 35],
+        ordinal: Int = 0
+    ) -> Sample {
         let truth = VideoTruth(
-            videoID: "fixed", duration: 60, frameTimes: [5, 15, 25, 35],
+            videoID: "fixed", duration: 60, frameTimes: frameTimes,
             annotations: VideoAnnotations(segments: segments, narrations: narrations, firstPerson: !narrations.isEmpty))
-        return Sample(id: "smp-fixed", kind: .sequence, ordinal: ordinal, media: ["f0", "f1", "f2", "f3"], truth: .video(truth))
+        return Sample(
+            id: "smp-fixed", kind: .sequence, ordinal: ordinal, media: frameTimes.indices.map { "f\($0)" }, truth: .video(truth))
     }
 }
 
@@ -91,7 +96,7 @@ struct TimelineQuestionTests {
         func record(_ fact: Fact, _ answer: String) -> Record {
             Record(
                 id: "r", sampleID: sample.id, media: sample.media,
-                turns: [Turn(role: .user, text: Record.mediaPrefix(count: 4, kind: .sequence) + "q"), Turn(role: .assistant, text: answer)],
+                turns: [Turn(role: .user, text: Record.mediaPrefix(count: sample.media.count, kind: .sequence) + "q"), Turn(role: .assistant, text: answer)],
                 type: .shortVQA, domain: "temporal_reasoning", skill: .temporal, language: "en", options: nil, answerKey: nil,
                 checks: [AnswerCheck(turn: 1, kind: .exact(fact), expected: nil)],
                 provenance: Provenance(generator: "test", template: "t", phrasing: 0, seed: 0))
@@ -131,6 +136,43 @@ struct TimelineQuestionTests {
                 #expect(AnswerChecker.check(record, truth: sample.truth).isEmpty)
             }
         }
+    }
+
+    @Test("events no sampled frame shows are never asked about")
+    func onlyShownEvents() throws {
+        let segments = [
+            VideoSegment(start: 0, end: 4, text: "A man opens the door"),
+            VideoSegment(start: 5, end: 9, text: "He carries a box inside"),
+            VideoSegment(start: 30, end: 34, text: "A dog runs across the room"),
+            VideoSegment(start: 40, end: 44, text: "He sits down on the sofa"),
+        ]
+        var asked = 0
+        for seed in 0..<40 {
+            // Frames only in the first ten seconds.
+            let sample = VideoSamples.timeline(segments, frameTimes: [1, 3, 6, 8], ordinal: seed)
+            for record in try generator.records(for: sample, seed: UInt64(seed)) {
+                asked += 1
+                // What is asked about and what the right answer is (wrong options may name any event).
+                var named: [String] = []
+                for check in record.checks {
+                    switch check.kind {
+                    case .exact(let fact), .choice(let fact), .claim(let fact, _):
+                        switch fact {
+                        case .eventAfter(let event), .eventDuration(let event), .eventOccurrences(let event): named.append(event)
+                        case .earlierEvent(let first, let second): named += [first, second]
+                        case .eventAt(let time): #expect(time < 10, "asked about second \(time), which no frame shows")
+                        default: break
+                        }
+                    default: break
+                    }
+                    if case .text(let answer)? = check.expected { named.append(answer) }
+                }
+                let text = named.joined(separator: " ").lowercased()
+                #expect(!text.contains("dog") && !text.contains("sofa"), "\(record.turns.map(\.text))")
+                #expect(record.provenance.template != "temporal_reasoning.event_count", "two events are not shown: the count cannot be seen")
+            }
+        }
+        #expect(asked > 0)
     }
 
     @Test("first-person narrations ask what I am about to do, answered with the next narration")

@@ -117,8 +117,10 @@ struct VideoReaderTests {
         let frames = try reader.frames(at: FrameSampling.rate(perSecond: 1, maxFrames: 100).times(duration: reader.info.duration))
         #expect(frames.map(\.time) == [0, 1, 2, 3])
         #expect(frames.map { TestVideos.index(of: $0.image, frames: 100) } == [0, 25, 50, 75])
-        // A cap keeps the first ones.
-        #expect(FrameSampling.rate(perSecond: 2, maxFrames: 3).times(duration: 10) == [0, 0.5, 1])
+        // Past the cap, the frames spread over the whole video instead of stopping early.
+        #expect(FrameSampling.rate(perSecond: 2, maxFrames: 4).times(duration: 10) == [1.25, 3.75, 6.25, 8.75])
+        #expect(FrameSampling.rate(perSecond: 2, maxFrames: 20).times(duration: 10).count == 20)
+        #expect(FrameSampling.rate(perSecond: 1, maxFrames: 4).times(duration: 4.0004) == [0, 1, 2, 3], "a hair over is not over")
     }
 
     @Test func aPhoneVideosRotationIsAppliedToTheFrames() throws {
