@@ -86,8 +86,12 @@ struct IngestWorker: Sendable {
             let thumbnail = Resampler.downscale(normalized, longestSide: settings.thumbnailSide)
             let mediumPath = "\(Self.mediaFolder)/\(id).jpg"
             let thumbnailPath = "\(Self.thumbnailFolder)/\(id).jpg"
-            try write(try ImageEncoder.encodeJPEG(normalized, quality: settings.jpegQuality), to: mediumPath)
-            try write(try ImageEncoder.encodeJPEG(thumbnail, quality: settings.jpegQuality), to: thumbnailPath)
+            try ContentFile.writeOnce(
+                try ImageEncoder.encodeJPEG(normalized, quality: settings.jpegQuality), to: runDirectory.appendingPathComponent(mediumPath),
+                what: "normalized image")
+            try ContentFile.writeOnce(
+                try ImageEncoder.encodeJPEG(thumbnail, quality: settings.jpegQuality), to: runDirectory.appendingPathComponent(thumbnailPath),
+                what: "thumbnail")
             let medium = MediaItem(
                 id: id, kind: .image, path: mediumPath, format: "jpeg", width: normalized.width, height: normalized.height)
             return .image(Decoded(
@@ -100,16 +104,6 @@ struct IngestWorker: Sendable {
             return .rejected(.cannotWrite, reason: error.description)
         } catch {
             return .rejected(.corruptImage, reason: "\(error)")
-        }
-    }
-
-    private func write(_ bytes: [UInt8], to relative: String) throws {
-        let url = runDirectory.appendingPathComponent(relative)
-        guard !FileManager.default.fileExists(atPath: url.path) else { return }
-        do {
-            try Data(bytes).write(to: url, options: .atomic)
-        } catch {
-            throw LoomError(.io, "cannot write: \(FileErrors.reason(error))", subject: url.path)
         }
     }
 }

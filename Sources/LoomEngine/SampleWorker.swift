@@ -55,14 +55,7 @@ struct SampleWorker: Sendable {
         let bytes = try ImageEncoder.encode(pixels, format: format, jpegQuality: source.jpegQuality)
         let id = StableID.sha256Hex(bytes)
         let relative = "\(Self.mediaFolder)/\(id).\(format.fileExtension)"
-        let url = runDirectory.appendingPathComponent(relative)
-        if !FileManager.default.fileExists(atPath: url.path) {
-            do {
-                try Data(bytes).write(to: url, options: .atomic)
-            } catch {
-                throw LoomError(.io, "cannot write the image: \(FileErrors.reason(error))", subject: url.path)
-            }
-        }
+        try ContentFile.writeOnce(bytes, to: runDirectory.appendingPathComponent(relative), what: "image")
         return MediaItem(id: id, kind: kind, path: relative, format: format.rawValue, width: scene.width, height: scene.height)
     }
 

@@ -94,7 +94,11 @@ struct VideoIngestWorker: Sendable {
             }
             let id = StableID.sha256Hex(bytes)
             let path = "\(IngestWorker.mediaFolder)/\(id).jpg"
-            try write(bytes, to: path)
+            do {
+                try ContentFile.writeOnce(bytes, to: runDirectory.appendingPathComponent(path), what: "frame")
+            } catch let error as LoomError {
+                throw VideoRejection(kind: .cannotWrite, reason: error.description)
+            }
             media.append(MediaItem(id: id, kind: .frame, path: path, format: "jpeg", width: image.width, height: image.height))
         }
         let truth = VideoTruth(videoID: videoID, duration: duration, frameTimes: frames.map(\.time), annotations: annotations)
@@ -124,7 +128,8 @@ struct VideoIngestWorker: Sendable {
         } ?? "mp4"
         let relative = "\(Self.videoFolder)/\(id).\(suffix)"
         let target = runDirectory.appendingPathComponent(relative).path
-        let original = URL(fileURLWithPath: item.path).standardizedFileURL.path
+        // The file itself, not a link to it: a relative symbolic link would point elsewhere from `videos/`.
+        let original = URL(fileURLWithPath: item.path).resolvingSymlinksInPath().path
         if !FileManager.default.fileExists(atPath: target) {
             try? FileManager.default.createDirectory(
                 at: runDirectory.appendingPathComponent(Self.videoFolder), withIntermediateDirectories: true)
@@ -139,15 +144,6 @@ struct VideoIngestWorker: Sendable {
         return MediaItem(id: id, kind: .video, path: relative, format: suffix, width: size.width, height: size.height)
     }
 
-    private func write(_ bytes: [UInt8], to relative: String) throws {
-        let url = runDirectory.appendingPathComponent(relative)
-        guard !FileManager.default.fileExists(atPath: url.path) else { return }
-        do {
-            try Data(bytes).write(to: url, options: .atomic)
-        } catch {
-            throw VideoRejection(kind: .cannotWrite, reason: "cannot write \(url.path): \(FileErrors.reason(error))")
-        }
-    }
 }
 
 extension FrameSampling {

@@ -112,7 +112,7 @@ public struct VideoAnnotationFile: Sendable {
                 guard case .array(let span) = pair.0, span.count == 2 else {
                     throw EntryProblem("timestamps[\(index)] must be [start, end]")
                 }
-                guard let text = pair.1.stringValue?.trimmed, !text.isEmpty else {
+                guard let text = pair.1.stringValue.map(\.trimmingWhitespace), !text.isEmpty else {
                     throw EntryProblem("sentences[\(index)] must be a non-empty string")
                 }
                 return VideoSegment(
@@ -154,7 +154,7 @@ public struct VideoAnnotationFile: Sendable {
     }
 
     private static func text(_ fields: [String: JSONValue], _ keys: [String], at place: String) throws -> String {
-        guard let text = keys.lazy.compactMap({ fields[$0]?.stringValue }).first?.trimmed, !text.isEmpty else {
+        guard let text = keys.lazy.compactMap({ fields[$0]?.stringValue }).first.map(\.trimmingWhitespace), !text.isEmpty else {
             throw EntryProblem("\(place) has no \"\(keys[0])\" string")
         }
         return text
@@ -170,14 +170,5 @@ public struct VideoAnnotationFile: Sendable {
             }
         default: throw EntryProblem("\"\(key)\" must be an array of strings")
         }
-    }
-}
-
-extension String {
-    var trimmed: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text.removeFirst() }
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
     }
 }

@@ -6,7 +6,7 @@ public struct NeutralReferences: Sendable {
 
     public init(names: [String]) {
         var seen: Set<String> = []
-        let distinct = names.map { $0.trimmingSpaces }.filter { !$0.isEmpty && seen.insert($0).inserted }
+        let distinct = names.map { $0.trimmingWhitespace }.filter { !$0.isEmpty && seen.insert($0).inserted }
         // Longer names first, so that "Mary Jane" is replaced before "Mary".
         let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
         let references = distinct.enumerated().map { index, name in
@@ -35,14 +35,5 @@ public struct NeutralReferences: Sendable {
             rest = rest[range.upperBound...]
         }
         return output + rest
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.first?.isWhitespace == true { text.removeFirst() }
-        while text.last?.isWhitespace == true { text.removeLast() }
-        return String(text)
     }
 }

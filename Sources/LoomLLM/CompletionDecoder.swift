@@ -60,7 +60,7 @@ public enum CompletionDecoder {
     /// Decodes the `data` of one stream event.
     public static func decodeStreamEvent(_ data: String, endpoint: String) throws(ModelError) -> StreamChunk {
         var chunk = StreamChunk()
-        if data.utf8.count <= 8 && data.trimmingSpaces == "[DONE]" {
+        if data.utf8.count <= 8 && data.trimmingWhitespace == "[DONE]" {
             chunk.isDone = true
             return chunk
         }
@@ -159,23 +159,12 @@ public enum CompletionDecoder {
     static func snippet(_ bytes: [UInt8]) -> String {
         let head = String(decoding: bytes.prefix(240), as: UTF8.self)
         let cleaned = String(String.UnicodeScalarView(head.unicodeScalars.map { $0.value < 0x20 ? " " : $0 }))
-        return "\"" + clip(cleaned.trimmingSpaces, to: 80) + "\""
+        return "\"" + clip(cleaned.trimmingWhitespace, to: 80) + "\""
     }
 
     static func clip(_ text: String, to limit: Int = 200) -> String {
         let head = text.prefix(limit)
         guard head.endIndex < text.endIndex else { return text }
         return String(head) + "…"
-    }
-}
-
-extension String {
-    /// The text without leading and trailing spaces, tabs and line ends (no Foundation needed).
-    var trimmingSpaces: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[start...end])
     }
 }

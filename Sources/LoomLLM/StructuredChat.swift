@@ -102,7 +102,7 @@ public struct StructuredChat: Sendable {
     /// plain ```) fence that makes up the whole text. No searching for a JSON-looking substring: a reply with prose
     /// around its JSON is a reply to correct, not to guess at.
     public static func extractJSON(from text: String) throws(ReplyProblem) -> JSONValue {
-        var body = Substring(text.trimmingSpaces)
+        var body = Substring(text.trimmingWhitespace)
         guard !body.isEmpty else { throw ReplyProblem("the reply is empty") }
         if body.hasPrefix("```") {
             guard body.count >= 6, body.hasSuffix("```") else {
