@@ -3,11 +3,19 @@ import CSwscale
 import Foundation
 import LoomMedia
 
-/// Encodes RGB frames into a video file with libavcodec and libavformat: H.264 (libx264) when this machine's
-/// libavcodec has it, else MPEG-4 Part 2, in the container the file's extension names (`.mp4`, `.mkv`). One
-/// encoder thread and bit-exact flags, so the same frames give the same bytes on the same libraries. Not
-/// thread-safe: one writer per thread.
+/// Encodes RGB frames into a video file with libavcodec and libavformat, in the container the file's extension
+/// names (`.mp4`, `.mkv`). Not thread-safe: one writer per thread.
 public final class VideoWriter {
+    /// The video codec.
+    public enum Codec: Sendable {
+        /// MPEG-4 Part 2 with FFmpeg's own encoder, one thread and bit-exact flags: the same frames give the same
+        /// bytes on the same libraries (Loom's runs rely on it: a video's id is its bytes).
+        case mpeg4
+        /// H.264 through libx264 when this machine's libavcodec has it (else MPEG-4). Smaller files; libx264's
+        /// output is not guaranteed to repeat byte for byte.
+        case h264
+    }
+
     public let path: String
     public let width: Int
     public let height: Int
@@ -26,7 +34,7 @@ public final class VideoWriter {
     /// Opens `path` for writing frames of `width`×`height` (even numbers: 4:2:0 chroma halves them).
     ///
     /// - Throws: `VideoError` when the container or no encoder can be set up, or the file cannot be created.
-    public init(path: String, width: Int, height: Int, framesPerSecond: Int) throws {
+    public init(path: String, width: Int, height: Int, framesPerSecond: Int, codec requested: Codec = .mpeg4) throws {
         guard width > 0, height > 0, width % 2 == 0, height % 2 == 0 else {
             throw VideoError(.unsupportedCodec, "frame size \(width)×\(height) must be positive and even")
         }
@@ -40,7 +48,8 @@ public final class VideoWriter {
             throw VideoError(.unreadable, "no container format for \(path)")
         }
         format = context
-        let codec = avcodec_find_encoder_by_name("libx264") ?? avcodec_find_encoder(AV_CODEC_ID_MPEG4)
+        let x264 = requested == .h264 ? avcodec_find_encoder_by_name("libx264") : nil
+        let codec = x264 ?? avcodec_find_encoder(AV_CODEC_ID_MPEG4)
         guard let codec, let stream = avformat_new_stream(context, nil), let encoder = avcodec_alloc_context3(codec) else {
             avformat_free_context(context)
             throw VideoError(.unsupportedCodec, "no H.264 or MPEG-4 encoder in this libavcodec")
