@@ -84,6 +84,8 @@ public struct ExportSummary: Sendable, Codable, Hashable {
     public var problems: [String]
     /// Records written with in-context examples inlined before them (`inContextExamples`).
     public var inlinedQueries = 0
+    /// Video files placed in `videos/` (`ExportOptions.videos`); not counted in `images`.
+    public var videos = 0
 
     public struct SplitCount: Sendable, Codable, Hashable {
         public var name: String

@@ -157,6 +157,7 @@ public struct ExportWriter: Sendable {
                 images: format.embedsImages ? placer.embedded : placer.placed, skippedFlagged: skippedFlagged, budget: budget,
                 skippedForMedia: skippedForMedia, problems: problems)
             summary.inlinedQueries = inlinedQueries
+            summary.videos = placer.placedVideos
             return summary
         } catch {
             for sink in sinks { sink.abandon() }

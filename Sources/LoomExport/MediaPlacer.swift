@@ -34,8 +34,10 @@ final class MediaPlacer {
     /// Where video files go (`videos/` beside `images/`), created on first use.
     private let videosPath: String
     private var madeVideosFolder = false
-    /// Files this placer created.
+    /// Image files this placer created.
     private(set) var placed = 0
+    /// Video files this placer created.
+    private(set) var placedVideos = 0
     /// Images read to be embedded.
     private(set) var embedded = 0
 
@@ -59,7 +61,7 @@ final class MediaPlacer {
                     try? FileManager.default.createDirectory(atPath: videosPath, withIntermediateDirectories: true)
                     madeVideosFolder = true
                 }
-                if try write(item, to: videosPath + medium.path.dropFirst("videos".count)) { placed += 1 }
+                if try write(item, to: videosPath + medium.path.dropFirst("videos".count)) { placedVideos += 1 }
             }
             catalog.recordPlacement(medium)
             return medium

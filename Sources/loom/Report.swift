@@ -81,7 +81,8 @@ enum Report {
     }
 
     static func export(_ summary: ExportSummary) -> String {
-        var line = "\(summary.format.rawValue): \(summary.records) records, \(summary.images) images -> \(summary.folder)"
+        var line = "\(summary.format.rawValue): \(summary.records) records, \(summary.images) images"
+            + (summary.videos > 0 ? ", \(summary.videos) videos" : "") + " -> \(summary.folder)"
         if summary.splits.count > 1 {
             line += " (" + summary.splits.map { "\($0.name) \($0.records)" }.joined(separator: ", ") + ")"
         }

@@ -164,7 +164,7 @@ struct ConsumerExportTests {
         options.videos = true
         let folder = fixture.folder.appendingPathComponent("export-videos")
         let summary = try ExportWriter(store: store, runDirectory: fixture.runDirectory).export(.llamafactory, to: folder, options: options)
-        #expect(summary.records > 0)
+        #expect(summary.records > 0 && summary.videos == 2 && summary.images == 0)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("data.json"))) as? [[String: Any]])
         for row in rows {
             let messages = try #require(row["messages"] as? [[String: String]])
