@@ -34,28 +34,41 @@ public enum JSONText {
                 index += 1
                 continue
             }
-            var escape: (bytes: [UInt8], length: Int)?
+            // The escape's bytes go straight into `out` (an array per escape cost more than the copying: most
+            // questions hold line breaks).
+            let length: Int
             switch byte {
-            case 0x22: escape = ([0x5C, 0x22], 1)
-            case 0x5C: escape = ([0x5C, 0x5C], 1)
-            case 0x0A: escape = ([0x5C, 0x6E], 1)
-            case 0x0D: escape = ([0x5C, 0x72], 1)
-            case 0x09: escape = ([0x5C, 0x74], 1)
-            case 0..<0x20: escape = ([0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]], 1)
+            case 0x22, 0x5C, 0x0A, 0x0D, 0x09:
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                out.append(0x5C)
+                out.append(byte == 0x0A ? 0x6E : byte == 0x0D ? 0x72 : byte == 0x09 ? 0x74 : byte)
+                length = 1
+            case 0..<0x20:
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                out.append(0x5C)
+                out.append(0x75)
+                out.append(0x30)
+                out.append(0x30)
+                out.append(hexDigit(byte >> 4))
+                out.append(hexDigit(byte & 0xF))
+                length = 1
             case 0xE2 where index + 2 < input.count && input[index + 1] == 0x80
                 && (input[index + 2] == 0xA8 || input[index + 2] == 0xA9):
                 // U+2028 and U+2029 are legal JSON but break JavaScript parsers.
-                escape = ([0x5C, 0x75, 0x32, 0x30, 0x32, input[index + 2] == 0xA8 ? 0x38 : 0x39], 3)
-            default: escape = nil
-            }
-            if let escape {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
-                out.append(contentsOf: escape.bytes)
-                index += escape.length
-                runStart = index
-            } else {
+                out.append(0x5C)
+                out.append(0x75)
+                out.append(0x32)
+                out.append(0x30)
+                out.append(0x32)
+                out.append(input[index + 2] == 0xA8 ? 0x38 : 0x39)
+                length = 3
+            default:
                 index += 1
+                continue
             }
+            index += length
+            runStart = index
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<input.count]))
         out.append(0x22)
@@ -67,7 +80,8 @@ public enum JSONText {
         byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    @inline(__always)
+    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
 
     /// A JSON object from key–value pairs whose values are already JSON text, in the given order.
     public static func object(_ members: [(String, String)]) -> String {

@@ -29,19 +29,32 @@ public enum StableID {
     public static func derive(_ prefix: String, _ components: [String]) -> String {
         var hasher = SHA256()
         for component in components {
-            hasher.update(data: Array(component.utf8))
-            hasher.update(data: [0x1F])  // unit separator: ["ab","c"] and ["a","bc"] differ
+            hasher.add(component)
+            hasher.addSeparator(0x1F)  // ["ab","c"] and ["a","bc"] differ
         }
-        return prefix + "-" + String(hasher.finalize().hexString.prefix(20))
+        // 20 hex digits: the first 10 bytes of the digest.
+        return hasher.finalize().withUnsafeBytes { digest in
+            String(unsafeUninitializedCapacity: prefix.utf8.count + 21) { out in
+                var index = 0
+                for byte in prefix.utf8 {
+                    out[index] = byte
+                    index += 1
+                }
+                out[index] = 0x2D  // "-"
+                index += 1
+                return index + writeHex(UnsafeRawBufferPointer(rebasing: digest.prefix(10)), into: UnsafeMutableBufferPointer(rebasing: out[index...]))
+            }
+        }
     }
+
 
     /// A 64-bit seed derived from a base seed and names, for per-item random streams.
     public static func seed(_ base: UInt64, _ components: String...) -> UInt64 {
         var hasher = SHA256()
         withUnsafeBytes(of: base.littleEndian) { hasher.update(bufferPointer: $0) }
         for component in components {
-            hasher.update(data: Array(component.utf8))
-            hasher.update(data: [0x1F])
+            hasher.add(component)
+            hasher.addSeparator(0x1F)
         }
         return hasher.finalize().withUnsafeBytes { raw in
             raw.loadUnaligned(as: UInt64.self).littleEndian
@@ -49,19 +62,56 @@ public enum StableID {
     }
 }
 
+/// Writes the lower-case hex spelling of `bytes` into `out` (which holds at least twice as many bytes); returns
+/// how many it wrote.
+@inline(__always)
+private func writeHex(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    var index = 0
+    for byte in bytes {
+        out[index] = hexDigit(byte >> 4)
+        out[index + 1] = hexDigit(byte & 0x0F)
+        index += 2
+    }
+    return index
+}
+
+@inline(__always)
+private func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
+
+extension SHA256Digest {
+    /// Lower-case hexadecimal spelling of the digest, written straight into the string's storage (ids are derived
+    /// for every record a run makes).
+    public var hexString: String {
+        withUnsafeBytes { digest in
+            String(unsafeUninitializedCapacity: digest.count * 2) { writeHex(digest, into: $0) }
+        }
+    }
+}
+
 extension Sequence where Element == UInt8 {
     /// Lower-case hexadecimal spelling of the bytes.
     public var hexString: String {
-        var out = ""
-        out.reserveCapacity(64)
-        let digits = Array("0123456789abcdef".utf8)
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0F)])
+            bytes.append(hexDigit(byte >> 4))
+            bytes.append(hexDigit(byte & 0x0F))
         }
-        out = String(decoding: bytes, as: UTF8.self)
-        return out
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension SHA256 {
+    /// Adds a string's UTF-8 bytes without copying them into an array first.
+    @inline(__always)
+    mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    }
+
+    @inline(__always)
+    mutating func addSeparator(_ byte: UInt8) {
+        withUnsafeBytes(of: byte) { update(bufferPointer: $0) }
     }
 }
 
@@ -73,8 +123,8 @@ public struct ContentHasher: Sendable {
 
     /// Adds one item; items are separated so that ["ab", "c"] and ["a", "bc"] hash differently.
     public mutating func add(_ text: String) {
-        hasher.update(data: Array(text.utf8))
-        hasher.update(data: [0x1E])
+        hasher.add(text)
+        hasher.addSeparator(0x1E)
     }
 
     /// The hex digest of everything added.

@@ -91,7 +91,7 @@ public struct TemplateGenerator: Sendable {
 
         func question(_ extra: [String: String]) throws -> (text: String, phrasing: Int) {
             let index = rng.int(in: 0...(phrasings.count - 1))
-            let text = try TemplateText.fill(phrasings[index], instance.bindings.merging(extra) { $1 })
+            let text = try TemplateText.fill(phrasings[index], instance.bindings, overrides: extra)
             return (text, index)
         }
         func instruction() -> String { rng.pick(instructions).map { "\n" + $0 } ?? "" }

@@ -220,7 +220,7 @@ struct ReviewRoutes: Sendable {
         if let refusal = tokenRefusal(form.csrf, session, context) { return refusal }
         let service = self.service
         do {
-            try await blocking {
+            _ = try await blocking {
                 try service.restore(recordID: id, version: form.version, seenVersion: form.seen, by: session.account)
             }
         } catch let refusal as ReviewRefusal {

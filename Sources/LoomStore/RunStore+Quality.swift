@@ -223,6 +223,7 @@ public struct RecordForReview: Sendable {
 extension RunStore {
     /// Decodes a record's stored JSON without its checks (see `RecordForReview`).
     public static func decodeRecordForReview(_ body: String) throws -> RecordForReview {
+        if let read = StoredRecordReader.readWithoutChecks(body) { return read }
         let light = try decode(ReviewFields.self, body)
         let record = LoomCore.Record(
             id: light.id, sampleID: light.sampleID, media: light.media, turns: light.turns, type: light.type, domain: light.domain,
