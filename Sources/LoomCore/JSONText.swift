@@ -18,7 +18,7 @@ public enum JSONText {
     }
 
     /// Appends UTF-8 bytes as a JSON string literal.
-    static func appendQuoted(utf8 input: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    public static func appendQuoted(utf8 input: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(0x22)
         // Most text needs no escaping at all: one scan, one copy.
         guard input.contains(where: needsAttention) else {

@@ -19,6 +19,13 @@ enum ConversationJSON {
         out.append(0x7D)
     }
 
+    /// The same text part from UTF-8 bytes.
+    static func appendTextPart(utf8 text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"type": "text", "text": "#.utf8)
+        JSONText.appendQuoted(utf8: text, to: &out)
+        out.append(0x7D)
+    }
+
     /// A JSON list of strings.
     static func appendStrings(_ items: [String], to out: inout [UInt8]) {
         out.append(0x5B)
@@ -42,24 +49,32 @@ enum InterleavedText {
     /// The text and image parts in order. Whitespace around a placeholder only separated it from its neighbours
     /// and is dropped; labels such as "Image 1:" stay, since questions refer to images by them.
     static func parts(of text: String) -> [Part] {
+        var parts: [Part] = []
+        forEachPart(of: text, image: { parts.append(.image) }, text: { parts.append(.text(String(decoding: $0, as: UTF8.self))) })
+        return parts
+    }
+
+    /// The same parts, handed over one at a time with each text part's UTF-8 bytes (valid only during the call):
+    /// writing them straight out saves a string and an array per turn.
+    static func forEachPart(
+        of text: String, image: () -> Void, text onText: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
         var text = text
-        return text.withUTF8 { bytes in
-            var parts: [Part] = []
+        text.withUTF8 { bytes in
             var start = 0
             var index = 0
             let first = placeholder[0]
             while index + placeholder.count <= bytes.count {
                 if bytes[index] == first, matchesPlaceholder(bytes, at: index) {
-                    appendText(bytes, start..<index, to: &parts)
-                    parts.append(.image)
+                    emitText(bytes, start..<index, onText)
+                    image()
                     index += placeholder.count
                     start = index
                 } else {
                     index += 1
                 }
             }
-            appendText(bytes, start..<bytes.count, to: &parts)
-            return parts
+            emitText(bytes, start..<bytes.count, onText)
         }
     }
 
@@ -72,26 +87,30 @@ enum InterleavedText {
         return true
     }
 
-    /// Appends the range as a text part, trimmed of whitespace, unless nothing is left.
-    private static func appendText(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to parts: inout [Part]) {
+    /// Hands over the range as a text part, trimmed of whitespace, unless nothing is left.
+    private static func emitText(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ onText: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
         // ASCII whitespace is trimmed on bytes; only a non-ASCII edge needs Unicode's whitespace property.
         var lower = range.lowerBound
         var upper = range.upperBound
         while lower < upper, isASCIISpace(bytes[lower]) { lower += 1 }
         while upper > lower, isASCIISpace(bytes[upper - 1]) { upper -= 1 }
         guard lower < upper else { return }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+        let trimmed = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
         if bytes[lower] < 0x80 && bytes[upper - 1] < 0x80 {
-            parts.append(.text(text))
+            onText(trimmed)
             return
         }
+        let text = String(decoding: trimmed, as: UTF8.self)
         guard let first = text.unicodeScalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = text.unicodeScalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return }
         if first == text.startIndex, text.unicodeScalars.index(after: last) == text.endIndex {
-            parts.append(.text(text))
+            onText(trimmed)
         } else {
-            parts.append(.text(String(text.unicodeScalars[first...last])))
+            var inner = String(text.unicodeScalars[first...last])
+            inner.withUTF8 { onText($0) }
         }
     }
 }

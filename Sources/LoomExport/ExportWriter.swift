@@ -33,9 +33,10 @@ public struct ExportWriter: Sendable {
             selection.media = options.inContextExamples > 0 ? .any : format.defaultMedia
         }
         try Self.prepare(folder, images: !format.embedsImages, insideRun: folder.standardizedFileURL.path.hasPrefix(runDirectory.standardizedFileURL.path + "/"))
+        let catalog = try MediaCatalog(store: store)
         let placer = MediaPlacer(
             runDirectory: runDirectory, imagesFolder: folder.appendingPathComponent("images"), options: options.images,
-            writeFiles: writeImageFiles, catalog: try MediaCatalog(store: store))
+            writeFiles: writeImageFiles, catalog: catalog)
         let counter = try options.budget?.tokenizer.map { try BPETokenCounter(contentsOf: URL(fileURLWithPath: $0)) }
         var assigner = try options.splits.map { try SplitAssigner(plan: $0, store: store, selection: selection) }
         let splitNames: [String?] = options.splits?.splits.map(\.name) ?? [nil]
@@ -81,11 +82,30 @@ public struct ExportWriter: Sendable {
             }
             // The catalog holds every medium, so sinks need no lookup into the reader's store connection.
             let noLookup: MediaLookup = { _ in nil }
-            let reader = RowReader(store: store, selection: selection, order: format == .mimicit ? .sample : .id, inContext: inContext)
+            let reader = RowReader(
+                store: store, selection: selection, order: format == .mimicit ? .sample : .id, inContext: inContext,
+                catalog: catalog)
             defer { reader.stop() }
+            /// Writes one record (or one part of a split record); false when its media could not be placed.
+            func add(_ row: ExportRow, to target: Int, recordID: String) throws -> Bool {
+                do {
+                    try sinks[target].add(row, media: noLookup)
+                    counts[target] += 1
+                    return true
+                } catch let problem as UnreadableMedium {
+                    skippedForMedia += 1
+                    if problems.count < Self.problemLimit { problems.append("record \(recordID): \(problem.reason)") }
+                    return false
+                }
+            }
             while let batch = try reader.next() {
                 for stored in batch {
                     let target = assigner?.split(of: stored) ?? 0
+                    guard inlining || options.budget != nil else {
+                        // The common case, with no copy of the row.
+                        _ = try add(stored, to: target, recordID: stored.id)
+                        continue
+                    }
                     var row = stored
                     if inlining, let link = stored.inContext, link.isQuery, !link.examples.isEmpty {
                         // Only examples of the query's own split: an example's images must not cross splits.
@@ -108,16 +128,7 @@ public struct ExportWriter: Sendable {
                             continue
                         }
                     }
-                    for part in parts {
-                        do {
-                            try sinks[target].add(part, media: noLookup)
-                            counts[target] += 1
-                        } catch let problem as UnreadableMedium {
-                            skippedForMedia += 1
-                            if problems.count < Self.problemLimit { problems.append("record \(row.id): \(problem.reason)") }
-                            break
-                        }
-                    }
+                    for part in parts where try !add(part, to: target, recordID: row.id) { break }
                 }
             }
             var files: [String] = []

@@ -31,7 +31,10 @@ struct SinkContext {
 
     /// The record's images placed in `images/`, as paths relative to the export folder, in placeholder order.
     func imagePaths(of row: ExportRow, media: MediaLookup) throws -> [String] {
-        try row.media.map { try placer.place($0, lookup: media).path }
+        if let slots = row.catalogSlots, slots.count == row.media.count {
+            return try zip(row.media, slots).map { try placer.place($0, slot: $1, lookup: media).path }
+        }
+        return try row.media.map { try placer.place($0, lookup: media).path }
     }
 
     /// `data.EXT`, or `SPLIT.EXT` in a split export.

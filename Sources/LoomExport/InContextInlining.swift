@@ -15,6 +15,7 @@ enum InContextInlining {
         var row = query
         row.turns = examples.reversed().flatMap(\.turns) + query.turns
         row.media = examples.reversed().flatMap(\.media) + query.media
+        row.catalogSlots = nil
         return row
     }
 }

@@ -51,9 +51,19 @@ final class MediaPlacer {
     }
 
     /// The medium placed in `images/`, writing the file on first use.
-    func place(_ id: String, lookup: (String) throws -> MediaItem?) throws -> PlacedMedium {
+    ///
+    /// - Parameter slot: the medium's position in the catalog when the caller knows it (no lookup by id then).
+    func place(_ id: String, slot: Int32? = nil, lookup: (String) throws -> MediaItem?) throws -> PlacedMedium {
+        if let slot {
+            if let done = catalog.placement(atSlot: slot) { return done }
+            return try placeFirst(catalog.item(atSlot: slot), slot: slot)
+        }
         if let done = catalog.placement(id) { return done }
-        let item = try self.item(id, lookup: lookup)
+        return try placeFirst(try self.item(id, lookup: lookup), slot: nil)
+    }
+
+    /// Writes the file of a medium not placed yet and remembers how it was placed.
+    private func placeFirst(_ item: MediaItem, slot: Int32?) throws -> PlacedMedium {
         let medium = describe(item)
         if item.kind == .video {
             if writeFiles {
@@ -63,12 +73,16 @@ final class MediaPlacer {
                 }
                 if try write(item, to: videosPath + medium.path.dropFirst("videos".count)) { placedVideos += 1 }
             }
-            catalog.recordPlacement(medium)
+            remember(medium, slot: slot)
             return medium
         }
         if writeFiles, try write(item, to: imagesPath + medium.path.dropFirst("images".count)) { placed += 1 }
-        catalog.recordPlacement(medium)
+        remember(medium, slot: slot)
         return medium
+    }
+
+    private func remember(_ medium: PlacedMedium, slot: Int32?) {
+        if let slot { catalog.recordPlacement(medium, atSlot: slot) } else { catalog.recordPlacement(medium) }
     }
 
     /// The medium's bytes, transformed as the options say, for formats that carry images inside their files.

@@ -22,15 +22,19 @@ final class TRLSink: SingleFileSink {
             for (index, turn) in row.turns.enumerated() {
                 if index > 0 { out.append(contentsOf: ", ".utf8) }
                 out.append(contentsOf: (turn.role == .user ? #"{"role": "user", "content": ["# : #"{"role": "assistant", "content": ["#).utf8)
-                for (partIndex, part) in InterleavedText.parts(of: turn.text).enumerated() {
-                    if partIndex > 0 { out.append(contentsOf: ", ".utf8) }
-                    switch part {
-                    case .image:
+                var firstPart = true
+                InterleavedText.forEachPart(
+                    of: turn.text,
+                    image: {
+                        if !firstPart { out.append(contentsOf: ", ".utf8) }
+                        firstPart = false
                         out.append(contentsOf: #"{"type": "image"}"#.utf8)
-                    case .text(let text):
-                        ConversationJSON.appendTextPart(text, to: &out)
-                    }
-                }
+                    },
+                    text: { text in
+                        if !firstPart { out.append(contentsOf: ", ".utf8) }
+                        firstPart = false
+                        ConversationJSON.appendTextPart(utf8: text, to: &out)
+                    })
                 out.append(contentsOf: "]}".utf8)
             }
             out.append(contentsOf: "]}".utf8)

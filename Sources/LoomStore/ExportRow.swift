@@ -13,6 +13,9 @@ public struct ExportRow: Sendable, Hashable {
     public var language: String
     /// The record's in-context role and examples, when the export asked for them and the record has some.
     public var inContext: StoredInContextLink?
+    /// Each medium's position in the export's media catalog, in `media` order, when the export's reading thread
+    /// looked them up ahead (so the writing thread does not); nil otherwise. Whoever changes `media` clears it.
+    public var catalogSlots: [Int32]?
 
     public init(
         id: String, sampleID: String, media: [String], turns: [Turn], type: String, domain: String, skill: String?,

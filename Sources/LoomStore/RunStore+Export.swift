@@ -132,7 +132,9 @@ extension RunStore {
 extension RunStore {
     /// Streams every medium in id order.
     public func forEachMediaItem(_ body: (MediaItem) throws -> Void) throws {
-        try read { db in
+        // The media table's pages lie among the records' all over the file: mapped, reading them all would count
+        // up to the whole map as resident memory.
+        try readUnmapped { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT id, kind, path, format, width, height FROM media ORDER BY id")
             while let row = try rows.next() {
                 try body(MediaItem(id: row[0], kind: MediaKind(rawValue: row[1]) ?? .image, path: row[2], format: row[3], width: row[4], height: row[5]))
