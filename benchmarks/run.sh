@@ -16,7 +16,19 @@ python3 -c "import PIL" 2>/dev/null || pip install --quiet pillow
 
 work=$(mktemp -d)
 mock_pid=""  # the mock model endpoint of section 9, while one runs
-trap '[ -z "$mock_pid" ] || kill "$mock_pid" 2>/dev/null; rm -rf "$work"' EXIT
+
+# On a virtual machine the hypervisor may run other guests on "our" cores: the time it takes away (steal, the 8th
+# field of /proc/stat's cpu line) slows every figure, and two-thread programs more than one-thread ones. Printed at
+# the end so that figures from a run with much steal are not compared with a quiet run's.
+cpu_ticks() { awk '/^cpu / { busy = $2 + $3 + $4 + $6 + $7 + $8; print busy, $5, $9 }' /proc/stat 2>/dev/null || echo "0 0 0"; }
+read -r start_busy start_idle start_steal < <(cpu_ticks)
+report_steal() {
+  local busy idle steal
+  read -r busy idle steal < <(cpu_ticks)
+  local total=$(( busy - start_busy + idle - start_idle + steal - start_steal ))
+  [ "$total" -gt 0 ] && printf 'hypervisor steal during this run: %d%% of CPU time\n' $(( 100 * (steal - start_steal) / total ))
+}
+trap 'report_steal || true; [ -z "$mock_pid" ] || kill "$mock_pid" 2>/dev/null; rm -rf "$work"' EXIT
 sed "s#^output: .*#output: $work/run#" "$RECIPE" > "$work/recipe.yaml"
 
 # 9. The model client (issue 4), defined here so that `benchmarks/run.sh llm` runs it alone: Loom's OpenAIClient
