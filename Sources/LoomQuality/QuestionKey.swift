@@ -11,7 +11,7 @@ public enum QuestionKey {
 
     /// The key of a first user turn's text.
     public static func of(questionText: String) -> String {
-        for line in RecordValidator.withoutMediaLines(questionText).split(separator: "\n") {
+        for line in RecordValidator.lines(of: RecordValidator.withoutMediaLines(questionText)) {
             let words = Words.lowercased(line)
             if words.isEmpty { continue }
             return words.joined(separator: " ")

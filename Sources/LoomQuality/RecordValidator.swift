@@ -52,6 +52,8 @@ public struct RecordValidator: Sendable {
         var question: String
         var answer: String
         var answerWords: [String]
+        /// The question's lower-cased words (split once: four checks read them).
+        var questionWords: [String]
     }
 
     static func exchanges(of record: Record) -> [Exchange] {
@@ -60,9 +62,10 @@ public struct RecordValidator: Sendable {
         while index + 1 < record.turns.count {
             if record.turns[index].role == .user && record.turns[index + 1].role == .assistant {
                 let answer = record.turns[index + 1].text
+                let question = withoutMediaLines(record.turns[index].text)
                 result.append(Exchange(
-                    turn: index + 1, question: withoutMediaLines(record.turns[index].text), answer: answer,
-                    answerWords: Words.lowercased(answer)))
+                    turn: index + 1, question: question, answer: answer, answerWords: Words.lowercased(answer),
+                    questionWords: Words.lowercased(question)))
                 index += 2
             } else {
                 index += 1
@@ -76,10 +79,18 @@ public struct RecordValidator: Sendable {
         guard TextSearch.contains(text, Record.imagePlaceholder) else { return text }
         var kept: [Substring] = []
         var dropped = false
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in lines(of: text) {
             if isMediaLine(line) { dropped = true } else { kept.append(line) }
         }
         return dropped ? kept.joined(separator: "\n") : text
+    }
+
+    /// The text's lines, empty ones included, split at "\n" as `String.split(separator: "\n")` splits them. Text
+    /// without a carriage return is split on bytes (a `Character` search costs grapheme breaking); "\r\n" is one
+    /// `Character`, which a `Character` split does not cut, so such text takes the `Character` path.
+    static func lines(of text: String) -> [Substring] {
+        guard !text.utf8.contains(0x0D) else { return text.split(separator: "\n", omittingEmptySubsequences: false) }
+        return text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
     }
 
     private static let placeholderBytes = Array(Record.imagePlaceholder.utf8)
@@ -140,7 +151,7 @@ public struct RecordValidator: Sendable {
                 flags.append(QualityFlag(code: QualityCode.tooLong, reason: "\(place): \(count) words, more than the \(max) a \(type.rawValue) answer may have"))
             }
         }
-        let questionWords = Words.lowercased(exchange.question)
+        let questionWords = exchange.questionWords
         if Self.repeats(answer: exchange.answerWords, question: questionWords) {
             flags.append(QualityFlag(code: QualityCode.answerRepeatsQuestion, reason: "\(place): the answer repeats the question"))
         } else if type == .shortVQA || type == .longVQA, Self.leaks(answer: exchange.answerWords, question: questionWords) {
@@ -232,7 +243,7 @@ public struct RecordValidator: Sendable {
     private func languageFlags(_ exchanges: [Exchange], language: String) -> [QualityFlag] {
         var words: [String] = []
         for exchange in exchanges {
-            words += Words.lowercased(exchange.question)
+            words += exchange.questionWords
             words += exchange.answerWords
             if words.count > 400 { break }
         }
@@ -245,7 +256,7 @@ public struct RecordValidator: Sendable {
         let count = record.media.count
         var named: Set<Int> = []
         for exchange in exchanges {
-            named.formUnion(ImageReferences(words: Words.lowercased(exchange.question), count: count).indices)
+            named.formUnion(ImageReferences(words: exchange.questionWords, count: count).indices)
             named.formUnion(ImageReferences(words: exchange.answerWords, count: count).indices)
         }
         let missing = named.filter { $0 < 1 || $0 > count }.sorted()
@@ -255,7 +266,7 @@ public struct RecordValidator: Sendable {
                 reason: "the text refers to image \(missing.map(String.init).joined(separator: ", ")) but the record has \(count) image\(count == 1 ? "" : "s")"))
         }
         if count > 1, record.type != .caption, let first = exchanges.first {
-            let references = ImageReferences(words: Words.lowercased(first.question), count: count)
+            let references = ImageReferences(words: first.questionWords, count: count)
             if !references.refersToAny {
                 flags.append(QualityFlag(code: QualityCode.singleImageReference, reason: "the question over \(count) images does not say which image it asks about"))
             } else if (record.skill == .comparison || record.skill == .temporal), !references.refersToSeveral {

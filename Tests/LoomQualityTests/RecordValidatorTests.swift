@@ -130,4 +130,13 @@ struct MediaLineTests {
         #expect(RecordValidator.withoutMediaLines("画像 1: <image>\n這是什麼？") == "這是什麼？")
         #expect(RecordValidator.isMediaLine("a b c <image>"[...]) && !RecordValidator.isMediaLine("a b c d <image>"[...]))
     }
+
+    @Test("lines are split at line feeds exactly as String.split does, carriage returns and empty lines included")
+    func linesSplitLikeCharacters() {
+        for text in ["", "\n", "a\n\nb\n", "Image 1: <image>\nQ?", "é\n\u{301}x\n😀", "a\r\nb\nc\r\n", "\r\n\r\n"] {
+            #expect(RecordValidator.lines(of: text) == text.split(separator: "\n", omittingEmptySubsequences: false), "\(text.debugDescription)")
+        }
+        // "\r\n" is one Character: a Windows line ending does not end a line, as before.
+        #expect(RecordValidator.withoutMediaLines("Image 1: <image>\r\nWhat is it?") == "Image 1: <image>\r\nWhat is it?")
+    }
 }
