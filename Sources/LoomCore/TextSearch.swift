@@ -27,7 +27,7 @@ public enum TextSearch {
 
     /// True when `needle` occurs in `text`.
     public static func contains(_ text: String, _ needle: String) -> Bool {
-        needle.isEmpty || !occurrences(of: needle, in: text).isEmpty
+        needle.isEmpty || firstMatch(of: needle, in: text, where: { _, _ in true })
     }
 
     /// How often `needle` occurs in `text` (non-overlapping).
@@ -37,15 +37,30 @@ public enum TextSearch {
 
     /// True when `phrase` occurs in `text` with no letter or digit directly before or after it.
     public static func containsWords(_ text: String, _ phrase: String) -> Bool {
-        let bytes = Array(text.utf8)
-        let length = phrase.utf8.count
-        guard length > 0 else { return false }
-        for start in overlappingOccurrences(of: phrase, in: bytes) {
-            let before = start == 0 ? nil : bytes[start - 1]
-            let after = start + length >= bytes.count ? nil : bytes[start + length]
-            if isBoundary(before) && isBoundary(after) { return true }
+        guard !phrase.isEmpty else { return false }
+        return firstMatch(of: phrase, in: text) { bytes, range in
+            isBoundary(range.lowerBound == 0 ? nil : bytes[range.lowerBound - 1])
+                && isBoundary(range.upperBound >= bytes.count ? nil : bytes[range.upperBound])
         }
-        return false
+    }
+
+    /// True when some occurrence of `needle` (overlapping ones included) passes `accept`; stops at the first.
+    /// No allocation: the validators run these over every answer of a run.
+    private static func firstMatch(
+        of needle: String, in text: String, where accept: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Bool
+    ) -> Bool {
+        var text = text
+        var needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { pattern in
+                guard !pattern.isEmpty, pattern.count <= haystack.count else { return false }
+                let first = pattern[0]
+                for start in 0...(haystack.count - pattern.count) where haystack[start] == first {
+                    if memcmpEqual(haystack, start, pattern) && accept(haystack, start..<(start + pattern.count)) { return true }
+                }
+                return false
+            }
+        }
     }
 
     /// Lower case, surrounding white space removed, trailing full stops removed: the form answers are compared in.
@@ -78,16 +93,6 @@ public enum TextSearch {
         // ASCII letters and digits continue a word; so do the bytes of any non-ASCII character.
         let isWord = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte >= 0x80
         return !isWord
-    }
-
-    private static func overlappingOccurrences(of needle: String, in haystack: [UInt8]) -> [Int] {
-        let pattern = Array(needle.utf8)
-        guard !pattern.isEmpty, pattern.count <= haystack.count else { return [] }
-        var found: [Int] = []
-        for start in 0...(haystack.count - pattern.count) where haystack[start] == pattern[0] {
-            if haystack[start..<(start + pattern.count)].elementsEqual(pattern) { found.append(start) }
-        }
-        return found
     }
 
     private static func memcmpEqual(_ haystack: UnsafeBufferPointer<UInt8>, _ start: Int, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
