@@ -23,10 +23,19 @@ enum LanguageGuess {
         if hangul * 2 >= total { return "ko" }
         if arabic * 2 >= total { return "ar" }
         guard latin * 2 >= total else { return nil }
+        // One lookup per word gives its languages; hits are counted per language in code order.
+        let table = Self.commonWords
+        var hitsByLanguage = [Int](repeating: 0, count: table.codes.count)
+        for word in words {
+            guard var languages = table.languagesOfWord[word] else { continue }
+            while languages != 0 {
+                hitsByLanguage[languages.trailingZeroBitCount] += 1
+                languages &= languages - 1
+            }
+        }
         var best: (code: String, hits: Int)?
         var runnerUp = 0
-        for (code, common) in QualityResources.languageWords.sorted(by: { $0.key < $1.key }) {
-            let hits = words.reduce(0) { $0 + (common.contains($1) ? 1 : 0) }
+        for (code, hits) in zip(table.codes, hitsByLanguage) {
             if hits > (best?.hits ?? 0) {
                 runnerUp = best?.hits ?? 0
                 best = (code, hits)
@@ -38,6 +47,18 @@ enum LanguageGuess {
         guard let best, best.hits >= 3, best.hits * 2 >= runnerUp * 3 else { return nil }
         return best.code
     }
+
+    /// The Latin-script languages' common words, as one table: each word with the set of languages (bits, in the
+    /// order of `codes`, which is sorted) it is common in.
+    private static let commonWords: (codes: [String], languagesOfWord: [String: UInt64]) = {
+        let codes = QualityResources.languageWords.keys.sorted()
+        precondition(codes.count <= 64, "language-words.txt lists more languages than a 64-bit set holds")
+        var languagesOfWord: [String: UInt64] = [:]
+        for (bit, code) in codes.enumerated() {
+            for word in QualityResources.languageWords[code]! { languagesOfWord[word, default: 0] |= 1 << UInt64(bit) }
+        }
+        return (codes, languagesOfWord)
+    }()
 
     /// The primary subtag of a BCP-47 code: "en-US" → "en", "zh-Hans" → "zh".
     static func primary(_ code: String) -> String {

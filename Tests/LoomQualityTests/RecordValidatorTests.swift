@@ -139,4 +139,16 @@ struct MediaLineTests {
         // "\r\n" is one Character: a Windows line ending does not end a line, as before.
         #expect(RecordValidator.withoutMediaLines("Image 1: <image>\r\nWhat is it?") == "Image 1: <image>\r\nWhat is it?")
     }
+
+    @Test("the language guess names the language whose common words dominate, and abstains when two are close")
+    func languageGuess() {
+        func guess(_ text: String) -> String? { LanguageGuess.guess(Words.lowercased(text)) }
+        #expect(guess("What is the colour of the car in the image?") == "en")
+        #expect(guess("¿Cuál es el color del coche en la imagen?") == "es")
+        #expect(guess("Quelle est la couleur de la voiture dans cette image ?") == "fr")
+        #expect(guess("Welche Farbe hat das Auto auf dem Bild?") == "de")
+        // "la", "de" and "en" are common in French and Spanish alike; one more French word is not enough to tell.
+        #expect(guess("la image de en") == nil)
+        #expect(guess("car") == nil, "too short to say")
+    }
 }
