@@ -45,21 +45,21 @@ public enum AnswerChecker {
         func spelled(_ value: FactValue) -> String { Phrasing.normalized(value.rendered(mediumNoun: noun)) }
         switch check.kind {
         case .exact(let fact):
-            let truth = try evaluator.value(of: fact)
-            if Phrasing.normalized(answer) != spelled(truth) {
-                return "the answer is '\(answer)' but the ground truth gives '\(spelled(truth))'"
+            let truth = spelled(try evaluator.value(of: fact))
+            if Phrasing.normalized(answer) != truth {
+                return "the answer is '\(answer)' but the ground truth gives '\(truth)'"
             }
             return expectedMismatch(check, truth, spelled)
         case .choice(let fact):
-            let truth = try evaluator.value(of: fact)
+            let truth = spelled(try evaluator.value(of: fact))
             guard let options = record.options, (2...optionLetters.count).contains(options.count) else {
                 return "multiple choice needs 2 to \(optionLetters.count) options, found \(record.options?.count ?? 0)"
             }
             let normalized = options.map(Phrasing.normalized)
             guard Set(normalized).count == options.count else { return "the options are not distinct" }
-            let correct = normalized.indices.filter { normalized[$0] == spelled(truth) }
+            let correct = normalized.indices.filter { normalized[$0] == truth }
             guard correct.count == 1 else {
-                return "\(correct.count) options equal the ground truth '\(spelled(truth))'"
+                return "\(correct.count) options equal the ground truth '\(truth)'"
             }
             let letter = optionLetters[correct[0]]
             if record.answerKey != letter || Phrasing.normalized(answer) != letter.lowercased() {
@@ -76,11 +76,11 @@ public enum AnswerChecker {
             }
             return nil
         case .mentions(let fact):
-            let truth = try evaluator.value(of: fact)
+            let truth = spelled(try evaluator.value(of: fact))
             let span = check.span ?? answer
             guard TextSearch.contains(answer, span) else { return "the checked sentence is no longer in the answer" }
-            if !TextSearch.containsWords(Phrasing.normalized(span), spelled(truth)) {
-                return "'\(span)' does not state the ground truth '\(spelled(truth))'"
+            if !TextSearch.containsWords(Phrasing.normalized(span), truth) {
+                return "'\(span)' does not state the ground truth '\(truth)'"
             }
             return expectedMismatch(check, truth, spelled)
         case .describes(let claim):
@@ -88,11 +88,13 @@ public enum AnswerChecker {
         }
     }
 
-    private static func expectedMismatch(_ check: AnswerCheck, _ truth: FactValue, _ spelled: (FactValue) -> String)
+    /// - Parameter truth: the ground truth's value as spelled for comparison.
+    private static func expectedMismatch(_ check: AnswerCheck, _ truth: String, _ spelled: (FactValue) -> String)
         -> String?
     {
-        guard let expected = check.expected, spelled(expected) != spelled(truth) else { return nil }
-        return "the generator computed '\(spelled(expected))' but the ground truth gives '\(spelled(truth))'"
+        guard let expected = check.expected else { return nil }
+        let computed = spelled(expected)
+        return computed == truth ? nil : "the generator computed '\(computed)' but the ground truth gives '\(truth)'"
     }
 
     private static func describes(

@@ -74,18 +74,31 @@ public enum TextSearch {
     }
 
     private static func asciiNormalized(_ text: String) -> String? {
-        var bytes = Array(text.utf8)
-        for index in bytes.indices {
-            let byte = bytes[index]
-            if byte >= 0x80 { return nil }
-            if byte >= 0x41 && byte <= 0x5A { bytes[index] = byte + 0x20 }
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+            var start = 0
+            var end = bytes.count
+            while start < end && isSpace(bytes[start]) { start += 1 }
+            while end > start && (isSpace(bytes[end - 1]) || bytes[end - 1] == 0x2E) { end -= 1 }
+            // Everything must be ASCII, the trimmed edges included (the caller's general path handles the rest).
+            for index in 0..<start where bytes[index] >= 0x80 { return nil }
+            for index in end..<bytes.count where bytes[index] >= 0x80 { return nil }
+            var ascii = true
+            // Lower-cased straight into the new string's storage: no intermediate array.
+            let result = String(unsafeUninitializedCapacity: end - start) { out in
+                for index in start..<end {
+                    let byte = bytes[index]
+                    if byte >= 0x80 {
+                        ascii = false
+                        return 0
+                    }
+                    out[index - start] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                }
+                return end - start
+            }
+            return ascii ? result : nil
         }
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-        var start = 0
-        var end = bytes.count
-        while start < end && isSpace(bytes[start]) { start += 1 }
-        while end > start && (isSpace(bytes[end - 1]) || bytes[end - 1] == 0x2E) { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     private static func isBoundary(_ byte: UInt8?) -> Bool {
