@@ -52,7 +52,13 @@ let package = Package(
         // Recipes: YAML parsing with line-precise diagnostics.
         .target(name: "LoomRecipe", dependencies: ["LoomCore", "LoomExport", "LoomLinking", "Yams"], resources: [.copy("Resources/starter.yaml")]),
         // The run store: SQLite through GRDB, ledger, batching writer.
-        .target(name: "LoomStore", dependencies: ["LoomCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "LoomStore",
+            dependencies: [
+                "LoomCore", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C interface, for export scans that read column bytes without making strings.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         // The model client: OpenAI-compatible chat completions over async-http-client, with retries, streaming,
         // structured output, adaptive concurrency and token accounting.
         .target(name: "LoomLLM", dependencies: [

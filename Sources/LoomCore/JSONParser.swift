@@ -271,76 +271,100 @@ public struct JSONParser {
     public mutating func string() throws(JSONParseError) -> String {
         let open = index
         index += 1
-        var runStart = index
-        var decoded: [UInt8] = []
+        // First find the closing quote; a string without escapes is its bytes as they stand.
+        var hasEscapes = false
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == 0x22 {
-                let run = UnsafeBufferPointer(rebasing: bytes[runStart..<index])
-                index += 1
-                if decoded.isEmpty && runStart == open + 1 { return String(decoding: run, as: UTF8.self) }
-                decoded.append(contentsOf: run)
-                return String(decoding: decoded, as: UTF8.self)
-            }
+            if byte == 0x22 { break }
             if byte < 0x20 { throw failure("control character in a string") }
-            guard byte == 0x5C else {
+            if byte == 0x5C {
+                hasEscapes = true
+                index += 2
+            } else {
                 index += 1
-                continue
             }
-            decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-            guard index + 1 < bytes.count else { break }
-            let escape = bytes[index + 1]
-            index += 2
-            switch escape {
-            case 0x22, 0x5C, 0x2F: decoded.append(escape)
-            case 0x62: decoded.append(0x08)
-            case 0x66: decoded.append(0x0C)
-            case 0x6E: decoded.append(0x0A)
-            case 0x72: decoded.append(0x0D)
-            case 0x74: decoded.append(0x09)
-            case 0x75:
-                var scalar = try hex4()
-                if (0xD800...0xDBFF).contains(scalar), index + 1 < bytes.count, bytes[index] == 0x5C,
-                    bytes[index + 1] == 0x75
-                {
-                    let save = index
-                    index += 2
-                    let low = try hex4()
-                    if (0xDC00...0xDFFF).contains(low) {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else {
-                        index = save
+        }
+        guard index < bytes.count else {
+            index = open
+            throw failure("unterminated string")
+        }
+        let close = index
+        index = close + 1
+        let raw = UnsafeBufferPointer(rebasing: bytes[(open + 1)..<close])
+        if !hasEscapes { return String(decoding: raw, as: UTF8.self) }
+        // Decoded text is never longer than its escaped form, so it is written straight into the string's storage.
+        var problem: (offset: Int, message: String)?
+        let text = String(unsafeUninitializedCapacity: raw.count) { out in
+            var written = 0
+            var cursor = 0
+            func put(_ byte: UInt8) {
+                out[written] = byte
+                written += 1
+            }
+            func hex4(at position: Int) -> UInt32? {
+                guard position + 4 <= raw.count else { return nil }
+                var value: UInt32 = 0
+                for offset in 0..<4 {
+                    let byte = raw[position + offset]
+                    let digit: UInt8
+                    switch byte {
+                    case 0x30...0x39: digit = byte - 0x30
+                    case 0x41...0x46: digit = byte - 0x41 + 10
+                    case 0x61...0x66: digit = byte - 0x61 + 10
+                    default: return nil
                     }
+                    value = value << 4 | UInt32(digit)
                 }
-                // A lone surrogate cannot be text: it becomes U+FFFD.
-                let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                decoded.append(contentsOf: String(Character(character)).utf8)
-            default:
-                index -= 1
-                throw failure("bad escape '\\\(Character(Unicode.Scalar(escape)))'")
+                return value
             }
-            runStart = index
-        }
-        index = open
-        throw failure("unterminated string")
-    }
-
-    private mutating func hex4() throws(JSONParseError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw failure("bad \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case 0x30...0x39: digit = byte - 0x30
-            case 0x41...0x46: digit = byte - 0x41 + 10
-            case 0x61...0x66: digit = byte - 0x61 + 10
-            default: throw failure("bad \\u escape")
+            while cursor < raw.count {
+                let byte = raw[cursor]
+                guard byte == 0x5C else {
+                    put(byte)
+                    cursor += 1
+                    continue
+                }
+                let escape = raw[cursor + 1]
+                cursor += 2
+                switch escape {
+                case 0x22, 0x5C, 0x2F: put(escape)
+                case 0x62: put(0x08)
+                case 0x66: put(0x0C)
+                case 0x6E: put(0x0A)
+                case 0x72: put(0x0D)
+                case 0x74: put(0x09)
+                case 0x75:
+                    guard var scalar = hex4(at: cursor) else {
+                        problem = (open + 1 + cursor - 2, "bad \\u escape")
+                        return 0
+                    }
+                    cursor += 4
+                    if (0xD800...0xDBFF).contains(scalar), cursor + 1 < raw.count, raw[cursor] == 0x5C,
+                        raw[cursor + 1] == 0x75
+                    {
+                        guard let low = hex4(at: cursor + 2) else {
+                            problem = (open + 1 + cursor, "bad \\u escape")
+                            return 0
+                        }
+                        if (0xDC00...0xDFFF).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                            cursor += 6
+                        }
+                    }
+                    // A lone surrogate cannot be text: it becomes U+FFFD.
+                    for unit in UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}")! { put(unit) }
+                default:
+                    problem = (open + 1 + cursor - 1, "bad escape '\\\(Character(Unicode.Scalar(escape)))'")
+                    return 0
+                }
             }
-            value = value << 4 | UInt32(digit)
-            index += 1
+            return written
         }
-        return value
+        if let problem {
+            index = problem.offset
+            throw failure(problem.message)
+        }
+        return text
     }
 
     private mutating func number() throws(JSONParseError) -> JSONValue {

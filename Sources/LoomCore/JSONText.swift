@@ -141,8 +141,13 @@ extension Turn {
     /// not one; other `from` values than "human" are read as the assistant.
     public static func turns(fromShareGPT json: String) -> [Turn]? {
         var json = json
-        if let turns = json.withUTF8({ storedShareGPT($0) }) { return turns }
-        guard case .array(let items)? = try? JSONValue.parse(Array(json.utf8)) else { return nil }
+        return json.withUTF8 { turns(fromShareGPT: $0) }
+    }
+
+    /// The turns of a ShareGPT conversation given as UTF-8 bytes (a column read straight from the store).
+    public static func turns(fromShareGPT json: UnsafeBufferPointer<UInt8>) -> [Turn]? {
+        if let turns = storedShareGPT(json) { return turns }
+        guard case .array(let items)? = try? JSONValue.parse(Array(json)) else { return nil }
         var turns: [Turn] = []
         turns.reserveCapacity(items.count)
         for item in items {

@@ -18,25 +18,17 @@ final class RowReader: @unchecked Sendable {
 
     private struct Stopped: Error {}
 
-    /// - Parameter catalog: when given, each row's media are looked up in it here (`ExportRow.catalogSlots`), on
-    ///   the reading thread: the lookups miss the cache on large runs and were a tenth of the writing thread's time.
+    /// - Parameter catalog: when given, each row's media are looked up in it here, by the bytes of their ids as the
+    ///   store holds them (`ExportRow.catalogSlots`, and `media` are the catalog's own strings), on the reading
+    ///   thread: the lookups miss the cache on large runs and were a tenth of the writing thread's time.
     init(store: RunStore, selection: RecordSelection, order: RunStore.RecordOrder, inContext: Bool = false, catalog: MediaCatalog? = nil) {
         let thread = Thread { [self] in
             do {
                 var batch: [ExportRow] = []
                 batch.reserveCapacity(Self.batchSize)
-                try store.forEachExportRow(selection, order: order, inContext: inContext) { row, _ in
-                    var row = row
-                    if let catalog {
-                        var slots: [Int32] = []
-                        slots.reserveCapacity(row.media.count)
-                        for id in row.media {
-                            guard let slot = catalog.slot(id) else { break }
-                            slots.append(slot)
-                        }
-                        // A medium the catalog lacks is left to the writing side, which reports it.
-                        if slots.count == row.media.count { row.catalogSlots = slots }
-                    }
+                try store.forEachExportRow(
+                    selection, order: order, inContext: inContext, resolveMedia: catalog.map { catalog in catalog.resolve }
+                ) { row, _ in
                     batch.append(row)
                     if batch.count == Self.batchSize {
                         try hand(batch)

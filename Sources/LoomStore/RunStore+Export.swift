@@ -20,12 +20,22 @@ extension RunStore {
         case sample
     }
 
+    /// Finds a medium by the UTF-8 bytes of its id: its slot in the caller's catalog and the catalog's own id string.
+    public typealias MediaResolver = (UnsafeBufferPointer<UInt8>) -> (slot: Int32, id: String)?
+
     /// Streams the selected records, with a media lookup that works inside the same read.
     ///
-    /// - Parameter inContext: also read each record's stored in-context link (`ExportRow.inContext`).
+    /// Columns are read as the bytes SQLite holds: the conversation is parsed from them, and repeated labels
+    /// (type, domain, skill, language) share one string per value, so a row costs few allocations.
+    ///
+    /// - Parameters:
+    ///   - inContext: also read each record's stored in-context link (`ExportRow.inContext`).
+    ///   - resolveMedia: when given, each row's media ids are looked up with it; when all are found, the row's
+    ///     `media` are the resolver's strings and `catalogSlots` its slots.
     /// - Throws: `LoomError` of kind `.store` naming the record whose stored conversation cannot be read.
     public func forEachExportRow(
         _ selection: RecordSelection, order: RecordOrder = .id, inContext: Bool = false,
+        resolveMedia: MediaResolver? = nil,
         _ body: (ExportRow, _ media: (String) throws -> MediaItem?) throws -> Void
     ) throws {
         let (condition, arguments) = selection.sqlCondition
@@ -33,30 +43,59 @@ extension RunStore {
             let lookup = try Self.mediaLookup(db)
             let linkColumns = inContext ? ", in_context.role, in_context.examples, in_context.scores" : ""
             let linkJoin = inContext ? " LEFT JOIN in_context ON in_context.record_id = records.id" : ""
-            let rows = try Row.fetchCursor(
-                db,
+            // The selected columns lead the `records_for_export` index, so an id-ordered scan reads the index alone.
+            let statement = try db.makeStatement(
                 sql: """
                     SELECT id, sample_id, media_ids, sharegpt, type, domain, skill, language\(linkColumns)
                     FROM records\(linkJoin)\(condition)
                     ORDER BY \(order == .id ? "id" : "sample_id, id")
-                    """,
-                arguments: arguments)
+                    """)
+            let rows = try Row.fetchCursor(statement, arguments: arguments)
+            var types = RepeatedText(), domains = RepeatedText(), skills = RepeatedText(), languages = RepeatedText()
+            let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
             while let row = try rows.next() {
-                // Columns by position: the SELECT above fixes their order, and name lookups cost more.
-                let id: String = row[0]
-                let conversation: String = row[3]
-                guard let turns = Turn.turns(fromShareGPT: conversation) else {
+                // Columns by position: the SELECT above fixes their order.
+                let id = String(decoding: statement.textBytes(atColumn: 0) ?? empty, as: UTF8.self)
+                guard let conversation = statement.textBytes(atColumn: 3), let turns = Turn.turns(fromShareGPT: conversation)
+                else {
                     throw LoomError(.store, "the stored conversation is not a ShareGPT list", subject: "record \(id)")
                 }
-                let media: String = row[2]
+                var media: [String] = []
+                var slots: [Int32]? = nil
+                Self.forEachListItem(statement.textBytes(atColumn: 2) ?? empty) { item in
+                    if let resolveMedia, slots != nil || media.isEmpty, let found = resolveMedia(item) {
+                        if slots == nil { slots = [] }
+                        slots!.append(found.slot)
+                        media.append(found.id)
+                    } else {
+                        // A medium the resolver lacks is left to the caller, which reports it.
+                        slots = nil
+                        media.append(String(decoding: item, as: UTF8.self))
+                    }
+                }
                 var exportRow = ExportRow(
-                    id: id, sampleID: row[1], media: Self.commaSeparated(media),
-                    turns: turns, type: row[4], domain: row[5], skill: row[6], language: row[7])
+                    id: id, sampleID: String(decoding: statement.textBytes(atColumn: 1) ?? empty, as: UTF8.self),
+                    media: media, turns: turns, type: types.text(statement.textBytes(atColumn: 4) ?? empty),
+                    domain: domains.text(statement.textBytes(atColumn: 5) ?? empty),
+                    skill: statement.textBytes(atColumn: 6).map { skills.text($0) },
+                    language: languages.text(statement.textBytes(atColumn: 7) ?? empty))
+                exportRow.catalogSlots = slots
                 if inContext, let role: String = row[8] {
                     exportRow.inContext = Self.inContextLink(recordID: id, role: role, examples: row[9], scores: row[10])
                 }
                 try body(exportRow, lookup)
             }
+        }
+    }
+
+    /// Calls `body` with each item of a comma-separated list of UTF-8 bytes, empty items left out (as
+    /// `commaSeparated` does).
+    static func forEachListItem(_ list: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard !list.isEmpty else { return }
+        var start = 0
+        for index in 0...list.count where index == list.count || list[index] == 0x2C {
+            if index > start { body(UnsafeBufferPointer(rebasing: list[start..<index])) }
+            start = index + 1
         }
     }
 

@@ -122,6 +122,17 @@ enum StoreSchema {
             // videos rather than frames.
             try db.execute(sql: "CREATE TABLE sample_videos (sample_id TEXT PRIMARY KEY, video_id TEXT NOT NULL);")
         }
+        migrator.registerMigration("v9-export-index") { db in
+            // Exports stream records in id order. Through the primary key's index, every record costs a read of
+            // the table page holding it (its body fills half a page), scattered over the file: two thirds of an
+            // export's reading time. This index holds what exports read, so their scan walks it front to back
+            // and never touches the table; it costs about a fifth more space.
+            try db.execute(
+                sql: """
+                    CREATE INDEX records_for_export ON records(
+                        id, flagged, media_count, sample_id, media_ids, sharegpt, type, domain, skill, language);
+                    """)
+        }
         return migrator
     }
 }
