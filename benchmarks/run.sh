@@ -139,36 +139,51 @@ minhash_bench() {
 #     the same run store, writing the same TRL JSONL. The store (LOOM_BENCH_EXPORT_CORPUS, default
 #     /tmp/loom-bench-export) holds about LOOM_BENCH_EXPORT_RECORDS (1,000,000) records made from the quickstart
 #     recipe without drawing; `loom-bench export-corpus` writes it once and it is kept. Times and peak memory are
-#     /usr/bin/time's (wall seconds, max RSS); both outputs are compared line by line as parsed JSON.
+#     /usr/bin/time's (wall seconds, max RSS): the two run in turn LOOM_BENCH_EXPORT_ROUNDS (3) times, each after
+#     a `sync` (so that neither pays for writing back the other's files), and the medians are compared; both
+#     outputs are compared line by line as parsed JSON.
 export_bench() {
   local corpus=${LOOM_BENCH_EXPORT_CORPUS:-/tmp/loom-bench-export}
   local records=${LOOM_BENCH_EXPORT_RECORDS:-1000000}
+  local rounds=${LOOM_BENCH_EXPORT_ROUNDS:-3}
   if [ ! -f "$corpus/loom.sqlite" ]; then
     echo "  \$ .build/release/loom-bench export-corpus examples/quickstart.yaml $corpus $records"
     .build/release/loom-bench export-corpus examples/quickstart.yaml "$corpus" "$records" >/dev/null
   fi
   echo
-  echo "exports: loom export --format trl --images hardlink vs Python json.dumps, $(sqlite3 "$corpus/loom.sqlite" 'SELECT COUNT(*) FROM records' 2>/dev/null || echo "$records") records in $corpus"
-  run_export() {  # $1: label, then the command
-    local label=$1; shift
+  echo "exports: loom export --format trl --images hardlink vs Python json.dumps, $(sqlite3 "$corpus/loom.sqlite" 'SELECT COUNT(*) FROM records' 2>/dev/null || echo "$records") records in $corpus, $rounds rounds"
+  run_export() {  # $1: label, $2: round, then the command
+    local label=$1 round=$2; shift 2
     rm -rf "$work/export-$label"
-    echo "  \$ $*"
+    sync
+    [ "$round" = 1 ] && echo "  \$ $*"
     /usr/bin/time -f '%e %M' -o "$work/time-$label" "$@" > /dev/null
     read -r seconds peak < "$work/time-$label"
     local lines
     lines=$(wc -l < "$work/export-$label/data.jsonl")
     printf '    %-7s %8d records  %6.2f s  %8.0f records/s  peak %4d MB\n' "$label" "$lines" "$seconds" "$(echo "$lines / $seconds" | bc -l)" "$((peak / 1024))"
-    echo "$seconds" > "$work/seconds-$label"
+    echo "$seconds $lines $peak" >> "$work/rounds-$label"
   }
-  run_export loom .build/release/loom export "$corpus" --format trl --images hardlink --out "$work/export-loom"
-  run_export python python3 benchmarks/python_export.py "$corpus" "$work/export-python"
-  python3 - "$work/export-loom/data.jsonl" "$work/export-python/data.jsonl" <<'PY'
-import json, sys
+  rm -f "$work/rounds-loom" "$work/rounds-python"
+  for round in $(seq "$rounds"); do
+    run_export loom "$round" .build/release/loom export "$corpus" --format trl --images hardlink --out "$work/export-loom"
+    run_export python "$round" python3 benchmarks/python_export.py "$corpus" "$work/export-python"
+  done
+  python3 - "$work/export-loom/data.jsonl" "$work/export-python/data.jsonl" "$work/rounds-loom" "$work/rounds-python" <<'PY'
+import json, statistics, sys
 with open(sys.argv[1], encoding="utf-8") as a, open(sys.argv[2], encoding="utf-8") as b:
     same = all(json.loads(x) == json.loads(y) for x, y in zip(a, b))
 print("    outputs equal as JSON, line by line:", same)
+medians = {}
+for label, path in (("loom", sys.argv[3]), ("python", sys.argv[4])):
+    rows = [line.split() for line in open(path)]
+    seconds = statistics.median(float(row[0]) for row in rows)
+    lines = int(rows[0][1])
+    peak = max(int(row[2]) for row in rows) // 1024
+    medians[label] = seconds
+    print(f"    median  {label:<7} {seconds:6.2f} s  {lines / seconds:8.0f} records/s  peak {peak:4d} MB")
+print(f"    Loom/Python (medians): {medians['python'] / medians['loom']:.2f}x the records/s")
 PY
-  echo "    Loom/Python: $(echo "$(cat "$work/seconds-python") / $(cat "$work/seconds-loom")" | bc -l | cut -c1-4)x the records/s"
 }
 
 # 12. The review app (issue 7): LOOM_BENCH_REVIEW_ANNOTATORS (50) simulated annotators, each signed in with its own

@@ -87,7 +87,7 @@ public struct ExportWriter: Sendable {
                 catalog: catalog)
             defer { reader.stop() }
             /// Writes one record (or one part of a split record); false when its media could not be placed.
-            func add(_ row: ExportRow, to target: Int, recordID: String) throws -> Bool {
+            func add(_ row: borrowing ExportRow, to target: Int, recordID: String) throws -> Bool {
                 do {
                     try sinks[target].add(row, media: noLookup)
                     counts[target] += 1
@@ -98,38 +98,44 @@ public struct ExportWriter: Sendable {
                     return false
                 }
             }
-            while let batch = try reader.next() {
-                for stored in batch {
-                    let target = assigner?.split(of: stored) ?? 0
-                    guard inlining || options.budget != nil else {
-                        // The common case, with no copy of the row.
-                        _ = try add(stored, to: target, recordID: stored.id)
-                        continue
-                    }
-                    var row = stored
-                    if inlining, let link = stored.inContext, link.isQuery, !link.examples.isEmpty {
-                        // Only examples of the query's own split: an example's images must not cross splits.
-                        let examples = try store.exportRows(ids: Array(link.examples.prefix(options.inContextExamples)))
-                            .filter { (assigner?.split(of: $0) ?? 0) == target }
-                        row = InContextInlining.inline(examples, into: stored)
-                        if !examples.isEmpty { inlinedQueries += 1 }
-                    }
-                    var parts = [row]
-                    if let limit = options.budget {
-                        switch limit.fit(row, counter: counter) {
-                        case .fits: break
-                        case .split(let pieces, let lost):
-                            parts = pieces
-                            budget.split += 1
-                            budget.parts += pieces.count
-                            budget.droppedExchanges += lost
-                        case .dropped:
-                            budget.dropped += 1
-                            continue
-                        }
-                    }
-                    for part in parts where try !add(part, to: target, recordID: row.id) { break }
+            /// Writes one stored record, split or with examples inlined as the options say.
+            func write(_ stored: borrowing ExportRow) throws {
+                let target = assigner?.split(of: stored) ?? 0
+                guard inlining || options.budget != nil else {
+                    // The common case, with no copy of the row.
+                    _ = try add(stored, to: target, recordID: stored.id)
+                    return
                 }
+                var row = copy stored
+                if inlining, let link = stored.inContext, link.isQuery, !link.examples.isEmpty {
+                    // Only examples of the query's own split: an example's images must not cross splits.
+                    let examples = try store.exportRows(ids: Array(link.examples.prefix(options.inContextExamples)))
+                        .filter { (assigner?.split(of: $0) ?? 0) == target }
+                    row = InContextInlining.inline(examples, into: stored)
+                    if !examples.isEmpty { inlinedQueries += 1 }
+                }
+                var parts = [row]
+                if let limit = options.budget {
+                    switch limit.fit(row, counter: counter) {
+                    case .fits: break
+                    case .split(let pieces, let lost):
+                        parts = pieces
+                        budget.split += 1
+                        budget.parts += pieces.count
+                        budget.droppedExchanges += lost
+                    case .dropped:
+                        budget.dropped += 1
+                        return
+                    }
+                }
+                for part in parts where try !add(part, to: target, recordID: row.id) { break }
+            }
+            while let batch = try reader.next() {
+                // Rows are borrowed from the batch's storage, not copied out of it.
+                try batch.withUnsafeBufferPointer { rows in
+                    for index in rows.indices { try write(rows[index]) }
+                }
+                reader.recycle(consume batch)
             }
             var files: [String] = []
             var writtenSplits: [(split: String?, files: [String])] = []

@@ -29,12 +29,14 @@ struct SinkContext {
     /// With `ExportOptions.videos`: each video sample's video medium id, by sample id.
     var videos: [String: String] = [:]
 
-    /// The record's images placed in `images/`, as paths relative to the export folder, in placeholder order.
-    func imagePaths(of row: ExportRow, media: MediaLookup) throws -> [String] {
+    /// Places the record's images in `images/` (writing each file on first use), in placeholder order; throws
+    /// before anything of the record is written when one cannot be placed.
+    func placeImages(of row: ExportRow, media: MediaLookup) throws -> PlacedImages {
         if let slots = row.catalogSlots, slots.count == row.media.count {
-            return try zip(row.media, slots).map { try placer.place($0, slot: $1, lookup: media).path }
+            for slot in slots { try placer.ensurePlaced(atSlot: slot) }
+            return PlacedImages(slots: slots, catalog: placer.catalog)
         }
-        return try row.media.map { try placer.place($0, lookup: media).path }
+        return PlacedImages(paths: try row.media.map { try placer.place($0, lookup: media).path })
     }
 
     /// `data.EXT`, or `SPLIT.EXT` in a split export.

@@ -22,12 +22,12 @@ final class HFFolderSink: SingleFileSink {
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
-        let images = try context.imagePaths(of: row, media: media)
+        let images = try context.placeImages(of: row, media: media)
         try output.append { out in
             out.append(contentsOf: #"{"id": "#.utf8)
             JSONText.appendQuoted(row.id, to: &out)
             out.append(contentsOf: #", "images": "#.utf8)
-            ConversationJSON.appendStrings(images, to: &out)
+            images.appendJSONList(to: &out)
             out.append(contentsOf: #", "messages": "#.utf8)
             ConversationJSON.appendRoleContent(row.turns, to: &out)
             ExportMetadata.appendLabels(row, to: &out)

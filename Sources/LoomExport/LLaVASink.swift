@@ -12,13 +12,13 @@ final class LLaVASink: SingleFileSink {
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
-        let image = try context.imagePaths(of: row, media: media).first
+        let images = try context.placeImages(of: row, media: media)
         try output.append { out in
             out.append(contentsOf: #"{"id": "#.utf8)
             JSONText.appendQuoted(row.id, to: &out)
-            if let image {
+            if !images.isEmpty {
                 out.append(contentsOf: #", "image": "#.utf8)
-                JSONText.appendQuoted(image, to: &out)
+                images.appendQuotedPath(0, to: &out)
             }
             out.append(contentsOf: #", "conversations": "#.utf8)
             ConversationJSON.appendShareGPT(row.turns, to: &out)

@@ -17,19 +17,19 @@ final class LlamaFactorySink: SingleFileSink {
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
         var turns = row.turns
-        var images: [String] = []
+        var images = PlacedImages(paths: [])
         var videos: [String] = []
         if context.options.videos, let video = context.videos[row.sampleID], let first = turns.first {
             videos = [try context.placer.place(video, lookup: media).path]
             turns[0].text = LlamaFactorySink.videoPlaceholder + ImagePrefix.split(first.text).rest
         } else {
-            images = try context.imagePaths(of: row, media: media)
+            images = try context.placeImages(of: row, media: media)
         }
         try output.append { out in
             out.append(contentsOf: #"{"messages": "#.utf8)
             ConversationJSON.appendRoleContent(turns, to: &out)
             out.append(contentsOf: #", "images": "#.utf8)
-            ConversationJSON.appendStrings(images, to: &out)
+            images.appendJSONList(to: &out)
             if context.options.videos {
                 out.append(contentsOf: #", "videos": "#.utf8)
                 ConversationJSON.appendStrings(videos, to: &out)

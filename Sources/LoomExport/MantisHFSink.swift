@@ -15,17 +15,15 @@ final class MantisHFSink: SingleFileSink {
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
-        let images = try context.imagePaths(of: row, media: media)
+        let images = try context.placeImages(of: row, media: media)
         try output.append { out in
             out.append(contentsOf: #"{"id": "#.utf8)
             JSONText.appendQuoted(row.id, to: &out)
             out.append(contentsOf: #", "images": ["#.utf8)
-            for (index, image) in images.enumerated() {
-                out.append(contentsOf: (index == 0 ? #"{"bytes": null, "path": "# : #", {"bytes": null, "path": "#).utf8)
-                JSONText.appendQuoted(image, to: &out)
-                out.append(0x7D)
+            images.forEachQuotedPath(to: &out) { index, out in
+                out.append(contentsOf: (index == 0 ? #"{"bytes": null, "path": "# : #"}, {"bytes": null, "path": "#).utf8)
             }
-            out.append(contentsOf: #"], "conversation": "#.utf8)
+            out.append(contentsOf: (images.isEmpty ? #"], "conversation": "# : #"}], "conversation": "#).utf8)
             ConversationJSON.appendRoleContent(row.turns, to: &out)
             out.append(0x7D)
         }

@@ -13,12 +13,12 @@ final class MantisSink: SingleFileSink {
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
-        let images = try context.imagePaths(of: row, media: media)
+        let images = try context.placeImages(of: row, media: media)
         try output.append { out in
             out.append(contentsOf: #"{"id": "#.utf8)
             JSONText.appendQuoted(row.id, to: &out)
             out.append(contentsOf: #", "images": "#.utf8)
-            ConversationJSON.appendStrings(images, to: &out)
+            images.appendJSONList(to: &out)
             out.append(contentsOf: #", "conversations": "#.utf8)
             ConversationJSON.appendShareGPT(row.turns, to: &out)
             out.append(0x7D)

@@ -6,32 +6,32 @@ import LoomStore
 ///
 /// Memory grows with the number of media (their ids, stored and exported paths), not records.
 ///
-/// Unchecked `Sendable`: `index` and `items` never change after `init`, and `placed` is touched only by the
-/// export's writing thread.
+/// Unchecked `Sendable`: `index` and `items` never change after `init`, and what has been placed is touched only
+/// by the export's writing thread.
 final class MediaCatalog: @unchecked Sendable {
     /// Never changed after `init`, so the export's reading thread may look slots up while the writing thread
-    /// places media (`placed` is the writing thread's alone).
+    /// places media (what has been placed is the writing thread's alone).
     private let index: MediaIDIndex
     private let items: [MediaItem]
-    /// How each medium was placed in the export, once it is.
-    private var placed: [PlacedMedium?]
+    /// Each placed medium's path as a quoted JSON string, ready to copy into a record: the bytes of all of them
+    /// one after another, and per slot where its own start (high 32 bits) and length (low 32 bits), 0 until placed.
+    /// Copying these saved the writing thread a `PlacedMedium` copy, a path array and the quoting, per image.
+    private var quotedPathBytes: [UInt8] = []
+    private var quotedPathSpans: [UInt64]
 
     init(store: RunStore) throws {
         var items: [MediaItem] = []
         try store.forEachMediaItem { item in items.append(item) }
         index = MediaIDIndex(ids: items.lazy.map(\.id))
         self.items = items
-        placed = Array(repeating: nil, count: items.count)
+        quotedPathSpans = Array(repeating: 0, count: items.count)
     }
 
     /// The medium's position in the catalog, if the run has it.
     func slot(_ id: String) -> Int32? { index.slot(id) }
 
-    /// The slot and id of the medium whose id has these UTF-8 bytes, if the run has it: the id is the catalog's
-    /// own string, so a reader that resolves ids this way makes none.
-    func resolve(_ idBytes: UnsafeBufferPointer<UInt8>) -> (slot: Int32, id: String)? {
-        index.slot(idBytes).map { ($0, items[Int($0)].id) }
-    }
+    /// The slot of the medium whose id has these UTF-8 bytes, if the run has it.
+    func resolve(_ idBytes: UnsafeBufferPointer<UInt8>) -> Int32? { index.slot(idBytes) }
 
     /// The medium with this id, if the run has it.
     func item(_ id: String) -> MediaItem? {
@@ -41,17 +41,25 @@ final class MediaCatalog: @unchecked Sendable {
     /// The medium at a position `slot(_:)` gave.
     func item(atSlot slot: Int32) -> MediaItem { items[Int(slot)] }
 
-    /// How the export placed the medium, if it has.
-    func placement(_ id: String) -> PlacedMedium? {
-        index.slot(id).flatMap { placed[Int($0)] }
-    }
+    /// Whether the medium at this position is placed (the placer knows how from the medium and its options).
+    func isPlaced(atSlot slot: Int32) -> Bool { quotedPathSpans[Int(slot)] != 0 }
 
-    /// How the export placed the medium at this position, if it has.
-    func placement(atSlot slot: Int32) -> PlacedMedium? { placed[Int(slot)] }
+    /// Appends the placed medium's path as a quoted JSON string.
+    func appendQuotedPath(atSlot slot: Int32, to out: inout [UInt8]) {
+        let span = quotedPathSpans[Int(slot)]
+        let start = Int(span >> 32)
+        quotedPathBytes.withUnsafeBufferPointer { bytes in
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<(start + Int(span & 0xFFFF_FFFF))]))
+        }
+    }
 
     func recordPlacement(_ medium: PlacedMedium) {
-        if let slot = index.slot(medium.id) { placed[Int(slot)] = medium }
+        if let slot = index.slot(medium.id) { recordPlacement(medium, atSlot: slot) }
     }
 
-    func recordPlacement(_ medium: PlacedMedium, atSlot slot: Int32) { placed[Int(slot)] = medium }
+    func recordPlacement(_ medium: PlacedMedium, atSlot slot: Int32) {
+        let start = quotedPathBytes.count
+        JSONText.appendQuoted(medium.path, to: &quotedPathBytes)
+        quotedPathSpans[Int(slot)] = UInt64(start) << 32 | UInt64(quotedPathBytes.count - start)
+    }
 }

@@ -27,7 +27,7 @@ final class MediaPlacer {
     let options: ImageOptions
     /// When false, records refer to `images/…` but no file is written (for runs that drew no images).
     let writeFiles: Bool
-    private let catalog: MediaCatalog
+    let catalog: MediaCatalog
     /// Paths as plain strings: building `URL`s for every medium cost more than linking the file.
     private let runPath: String
     private let imagesPath: String
@@ -51,15 +51,15 @@ final class MediaPlacer {
     }
 
     /// The medium placed in `images/`, writing the file on first use.
-    ///
-    /// - Parameter slot: the medium's position in the catalog when the caller knows it (no lookup by id then).
-    func place(_ id: String, slot: Int32? = nil, lookup: (String) throws -> MediaItem?) throws -> PlacedMedium {
-        if let slot {
-            if let done = catalog.placement(atSlot: slot) { return done }
-            return try placeFirst(catalog.item(atSlot: slot), slot: slot)
-        }
-        if let done = catalog.placement(id) { return done }
+    func place(_ id: String, lookup: (String) throws -> MediaItem?) throws -> PlacedMedium {
+        if let slot = catalog.slot(id), catalog.isPlaced(atSlot: slot) { return describe(catalog.item(atSlot: slot)) }
         return try placeFirst(try self.item(id, lookup: lookup), slot: nil)
+    }
+
+    /// Places the medium at this catalog position, unless it already is.
+    func ensurePlaced(atSlot slot: Int32) throws {
+        if catalog.isPlaced(atSlot: slot) { return }
+        _ = try placeFirst(catalog.item(atSlot: slot), slot: slot)
     }
 
     /// Writes the file of a medium not placed yet and remembers how it was placed.

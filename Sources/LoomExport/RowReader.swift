@@ -4,7 +4,7 @@ import LoomStore
 /// Reads an export's rows on a thread of its own, a few batches ahead, while the exporting thread formats and
 /// writes them: reading the store and parsing conversations is about half of an export's work.
 ///
-/// Memory is bounded by `depth` batches of `batchSize` rows.
+/// Memory is bounded by `depth` batches of `batchSize` rows, plus the spent batches handed back with `recycle`.
 final class RowReader: @unchecked Sendable {
     static let batchSize = 1024
     static let depth = 4
@@ -12,6 +12,7 @@ final class RowReader: @unchecked Sendable {
     // Guarded by `condition`.
     private let condition = NSCondition()
     private var ready: [[ExportRow]] = []
+    private var spent: [[ExportRow]] = []
     private var done = false
     private var failure: (any Error)?
     private var stopped = false
@@ -19,8 +20,8 @@ final class RowReader: @unchecked Sendable {
     private struct Stopped: Error {}
 
     /// - Parameter catalog: when given, each row's media are looked up in it here, by the bytes of their ids as the
-    ///   store holds them (`ExportRow.catalogSlots`, and `media` are the catalog's own strings), on the reading
-    ///   thread: the lookups miss the cache on large runs and were a tenth of the writing thread's time.
+    ///   store holds them (`ExportRow.catalogSlots`), on the reading thread: the lookups miss the cache on large
+    ///   runs and were a tenth of the writing thread's time.
     init(store: RunStore, selection: RecordSelection, order: RunStore.RecordOrder, inContext: Bool = false, catalog: MediaCatalog? = nil) {
         let thread = Thread { [self] in
             do {
@@ -32,7 +33,10 @@ final class RowReader: @unchecked Sendable {
                     batch.append(row)
                     if batch.count == Self.batchSize {
                         try hand(batch)
+                        // Emptying a spent batch here frees its rows on this thread, not the writing one.
+                        batch = takeSpent() ?? []
                         batch.removeAll(keepingCapacity: true)
+                        batch.reserveCapacity(Self.batchSize)
                     }
                 }
                 if !batch.isEmpty { try hand(batch) }
@@ -54,6 +58,20 @@ final class RowReader: @unchecked Sendable {
         if stopped { throw Stopped() }
         ready.append(batch)
         condition.broadcast()
+    }
+
+    private func takeSpent() -> [ExportRow]? {
+        condition.lock()
+        defer { condition.unlock() }
+        return spent.popLast()
+    }
+
+    /// Hands a batch that `next` gave, and that the caller is done with, back to the reading thread, which frees
+    /// its rows and reuses its storage: freeing a batch's strings was a tenth of the writing thread's work.
+    func recycle(_ batch: consuming [ExportRow]) {
+        condition.lock()
+        defer { condition.unlock() }
+        if spent.count < Self.depth { spent.append(batch) }
     }
 
     private func finish(_ error: (any Error)?) {

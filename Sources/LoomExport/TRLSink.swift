@@ -14,10 +14,10 @@ final class TRLSink: SingleFileSink {
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
-        let images = try context.imagePaths(of: row, media: media)
+        let images = try context.placeImages(of: row, media: media)
         try output.append { out in
             out.append(contentsOf: #"{"images": "#.utf8)
-            ConversationJSON.appendStrings(images, to: &out)
+            images.appendJSONList(to: &out)
             out.append(contentsOf: #", "messages": ["#.utf8)
             for (index, turn) in row.turns.enumerated() {
                 if index > 0 { out.append(contentsOf: ", ".utf8) }

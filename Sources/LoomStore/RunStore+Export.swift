@@ -20,8 +20,8 @@ extension RunStore {
         case sample
     }
 
-    /// Finds a medium by the UTF-8 bytes of its id: its slot in the caller's catalog and the catalog's own id string.
-    public typealias MediaResolver = (UnsafeBufferPointer<UInt8>) -> (slot: Int32, id: String)?
+    /// Finds a medium by the UTF-8 bytes of its id: its slot in the caller's catalog.
+    public typealias MediaResolver = (UnsafeBufferPointer<UInt8>) -> Int32?
 
     /// Streams the selected records, with a media lookup that works inside the same read.
     ///
@@ -31,7 +31,7 @@ extension RunStore {
     /// - Parameters:
     ///   - inContext: also read each record's stored in-context link (`ExportRow.inContext`).
     ///   - resolveMedia: when given, each row's media ids are looked up with it; when all are found, the row's
-    ///     `media` are the resolver's strings and `catalogSlots` its slots.
+    ///     `catalogSlots` are its slots.
     /// - Throws: `LoomError` of kind `.store` naming the record whose stored conversation cannot be read.
     public func forEachExportRow(
         _ selection: RecordSelection, order: RecordOrder = .id, inContext: Bool = false,
@@ -63,14 +63,14 @@ extension RunStore {
                 var media: [String] = []
                 var slots: [Int32]? = nil
                 Self.forEachListItem(statement.textBytes(atColumn: 2) ?? empty) { item in
-                    if let resolveMedia, slots != nil || media.isEmpty, let found = resolveMedia(item) {
+                    // A new string costs less than retaining the catalog's: that one is rarely in the cache.
+                    media.append(String(decoding: item, as: UTF8.self))
+                    if let resolveMedia, slots != nil || media.count == 1, let slot = resolveMedia(item) {
                         if slots == nil { slots = [] }
-                        slots!.append(found.slot)
-                        media.append(found.id)
+                        slots!.append(slot)
                     } else {
                         // A medium the resolver lacks is left to the caller, which reports it.
                         slots = nil
-                        media.append(String(decoding: item, as: UTF8.self))
                     }
                 }
                 var exportRow = ExportRow(
