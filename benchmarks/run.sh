@@ -141,8 +141,7 @@ minhash_bench() {
 #     recipe without drawing; `loom-bench export-corpus` writes it once and it is kept. Times and peak memory are
 #     /usr/bin/time's (wall seconds, max RSS): the two run in turn LOOM_BENCH_EXPORT_ROUNDS (3) times, each after
 #     a `sync` (so that neither pays for writing back the other's files), after one untimed read of the store, and
-#     the medians are compared; both
-#     outputs are compared line by line as parsed JSON.
+#     the medians are compared; both outputs are compared line by line as parsed JSON.
 export_bench() {
   local corpus=${LOOM_BENCH_EXPORT_CORPUS:-/tmp/loom-bench-export}
   local records=${LOOM_BENCH_EXPORT_RECORDS:-1000000}
