@@ -126,7 +126,7 @@ enum StoreSchema {
             // Exports stream records in id order. Through the primary key's index, every record costs a read of
             // the table page holding it (its body fills half a page), scattered over the file: two thirds of an
             // export's reading time. This index holds what exports read, so their scan walks it front to back
-            // and never touches the table; it costs about a fifth more space.
+            // and never touches the table; it costs about a third more space (2.1 → 2.76 GB for a million records).
             try db.execute(
                 sql: """
                     CREATE INDEX records_for_export ON records(
