@@ -82,9 +82,15 @@ public struct ExportWriter: Sendable {
             }
             // The catalog holds every medium, so sinks need no lookup into the reader's store connection.
             let noLookup: MediaLookup = { _ in nil }
+            // Image files are placed on a thread of their own, ahead of this one, when every row read is written
+            // with all its images. Not when images are embedded, nor when a token budget may drop a record, nor
+            // when a video export refers to a video sample's video instead of its frames.
+            let placesFilesAhead = writeImageFiles && !format.embedsImages && options.budget == nil && !options.videos
+            let fileStage = placesFilesAhead ? MediaFileStage(files: placer.files, catalog: catalog) : nil
+            placer.fileStage = fileStage
             let reader = RowReader(
                 store: store, selection: selection, order: format == .mimicit ? .sample : .id, inContext: inContext,
-                catalog: catalog)
+                catalog: catalog, prepare: fileStage.map(Self.placingFiles))
             defer { reader.stop() }
             /// Writes one record (or one part of a split record); false when its media could not be placed.
             func add(_ row: borrowing ExportRow, to target: Int, recordID: String) throws -> Bool {
@@ -151,7 +157,7 @@ public struct ExportWriter: Sendable {
                 files += written
                 writtenSplits.append((split, written))
             }
-            let skippedFlagged = try store.recordsLeftOutForFlags(selection)
+            let skippedFlagged = reader.leftOutForFlags
             switch format {
             case .llamafactory:
                 try LlamaFactoryDatasetInfo.write(
@@ -180,6 +186,11 @@ public struct ExportWriter: Sendable {
             for sink in sinks { sink.abandon() }
             throw error
         }
+    }
+
+    /// The reader's preparing step that places the files of each batch's media.
+    private static func placingFiles(_ stage: MediaFileStage) -> @Sendable ([ExportRow]) throws -> Void {
+        { rows in try stage.placeFiles(of: rows) }
     }
 
     private func context(_ folder: URL, format: ExportFormat, split: String?, placer: MediaPlacer, options: ExportOptions) throws -> SinkContext {

@@ -27,6 +27,9 @@ final class MediaCatalog: @unchecked Sendable {
         quotedPathSpans = Array(repeating: 0, count: items.count)
     }
 
+    /// How many media the run has (slots are 0..<count).
+    var count: Int { items.count }
+
     /// The medium's position in the catalog, if the run has it.
     func slot(_ id: String) -> Int32? { index.slot(id) }
 

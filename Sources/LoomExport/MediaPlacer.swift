@@ -1,191 +1,72 @@
 import Foundation
 import LoomCore
-import LoomMedia
 
-/// A medium a record needs but that cannot be read or converted: the record is left out, the export goes on.
-struct UnreadableMedium: Error {
-    var reason: String
-}
-
-/// One medium as an export refers to it.
-struct PlacedMedium {
-    var id: String
-    /// The path relative to the export folder (`images/…`), or the file name inside the images table or shard.
-    var path: String
-    /// "png" or "jpeg".
-    var format: String
-
-    var mimeType: String { format == "jpeg" ? "image/jpeg" : "image/\(format)" }
-    var fileExtension: String { format == "jpeg" ? "jpg" : format }
-}
-
-/// Puts each medium an export refers to into its `images/` folder (copied, hard-linked or symlinked, resized or
-/// re-encoded as the options say), or reads its bytes for formats that embed images.
+/// Puts each medium an export refers to into its `images/` folder (through `MediaFileWriter`), or reads its bytes
+/// for formats that embed images, and remembers in the run's `MediaCatalog` how each one was placed.
 ///
-/// Media are found in the run's `MediaCatalog`, which also remembers which ones are placed.
+/// It belongs to the export's writing thread. When a `MediaFileStage` places files ahead on its own thread, the
+/// placer takes the stage's outcome for the media it reached and writes files only for the others.
 final class MediaPlacer {
-    let options: ImageOptions
+    let files: MediaFileWriter
     /// When false, records refer to `images/…` but no file is written (for runs that drew no images).
     let writeFiles: Bool
     let catalog: MediaCatalog
-    /// Paths as plain strings: building `URL`s for every medium cost more than linking the file.
-    private let runPath: String
-    private let imagesPath: String
-    /// Where video files go (`videos/` beside `images/`), created on first use.
-    private let videosPath: String
-    private var madeVideosFolder = false
-    /// Image files this placer created.
-    private(set) var placed = 0
-    /// Video files this placer created.
-    private(set) var placedVideos = 0
+    /// The stage placing files ahead of this placer, if the export has one.
+    var fileStage: MediaFileStage?
+    private var placedHere = 0
+    private var placedVideosHere = 0
     /// Images read to be embedded.
     private(set) var embedded = 0
 
     init(runDirectory: URL, imagesFolder: URL, options: ImageOptions, writeFiles: Bool, catalog: MediaCatalog) {
         self.catalog = catalog
-        runPath = runDirectory.standardizedFileURL.path
-        imagesPath = imagesFolder.path
-        videosPath = imagesFolder.deletingLastPathComponent().appendingPathComponent("videos").path
-        self.options = options
+        files = MediaFileWriter(runDirectory: runDirectory, imagesFolder: imagesFolder, options: options)
         self.writeFiles = writeFiles
     }
 
+    var options: ImageOptions { files.options }
+    /// Image files this export created (read once the stage, if any, has finished).
+    var placed: Int { placedHere + (fileStage?.placedImages ?? 0) }
+    /// Video files this export created.
+    var placedVideos: Int { placedVideosHere + (fileStage?.placedVideos ?? 0) }
+
     /// The medium placed in `images/`, writing the file on first use.
     func place(_ id: String, lookup: (String) throws -> MediaItem?) throws -> PlacedMedium {
-        if let slot = catalog.slot(id), catalog.isPlaced(atSlot: slot) { return describe(catalog.item(atSlot: slot)) }
+        if let slot = catalog.slot(id), catalog.isPlaced(atSlot: slot) { return files.describe(catalog.item(atSlot: slot)) }
         return try placeFirst(try self.item(id, lookup: lookup), slot: nil)
     }
 
     /// Places the medium at this catalog position, unless it already is.
     func ensurePlaced(atSlot slot: Int32) throws {
         if catalog.isPlaced(atSlot: slot) { return }
-        _ = try placeFirst(catalog.item(atSlot: slot), slot: slot)
+        let item = catalog.item(atSlot: slot)
+        switch fileStage?.outcome(atSlot: slot) ?? .notYet {
+        case .placed: catalog.recordPlacement(files.describe(item), atSlot: slot)
+        case .failed(let reason): throw UnreadableMedium(reason: reason)
+        case .notYet: _ = try placeFirst(item, slot: slot)
+        }
     }
 
     /// Writes the file of a medium not placed yet and remembers how it was placed.
     private func placeFirst(_ item: MediaItem, slot: Int32?) throws -> PlacedMedium {
-        let medium = describe(item)
-        if item.kind == .video {
-            if writeFiles {
-                if !madeVideosFolder {
-                    try? FileManager.default.createDirectory(atPath: videosPath, withIntermediateDirectories: true)
-                    madeVideosFolder = true
-                }
-                if try write(item, to: videosPath + medium.path.dropFirst("videos".count)) { placedVideos += 1 }
-            }
-            remember(medium, slot: slot)
-            return medium
+        let medium = files.describe(item)
+        if writeFiles, try files.place(item, as: medium) {
+            if item.kind == .video { placedVideosHere += 1 } else { placedHere += 1 }
         }
-        if writeFiles, try write(item, to: imagesPath + medium.path.dropFirst("images".count)) { placed += 1 }
-        remember(medium, slot: slot)
-        return medium
-    }
-
-    private func remember(_ medium: PlacedMedium, slot: Int32?) {
         if let slot { catalog.recordPlacement(medium, atSlot: slot) } else { catalog.recordPlacement(medium) }
+        return medium
     }
 
     /// The medium's bytes, transformed as the options say, for formats that carry images inside their files.
     func contents(_ id: String, lookup: (String) throws -> MediaItem?) throws -> (medium: PlacedMedium, bytes: [UInt8]) {
-        let item = try self.item(id, lookup: lookup)
-        let source = sourcePath(item)
-        let bytes = try Self.read(source)
-        let medium = describe(item)
+        let contents = try files.contents(try self.item(id, lookup: lookup))
         embedded += 1
-        return (medium, options.transforms ? try transform(bytes, to: medium.format, source: source) : bytes)
+        return contents
     }
 
     private func item(_ id: String, lookup: (String) throws -> MediaItem?) throws -> MediaItem {
         if let item = catalog.item(id) { return item }
         guard let item = try lookup(id) else { throw UnreadableMedium(reason: "the store has no medium \(id)") }
         return item
-    }
-
-    private func sourcePath(_ item: MediaItem) -> String { runPath + "/" + item.path }
-
-    /// The exported name and format: the stored file's name, with the extension of the re-encoded format. A video
-    /// keeps its file as it is, under `videos/`.
-    private func describe(_ item: MediaItem) -> PlacedMedium {
-        // The stored path is relative and '/'-separated; plain string work is much cheaper than URL manipulation.
-        let name = item.path.utf8.lastIndex(of: 0x2F).map { String(Substring(item.path.utf8[item.path.utf8.index(after: $0)...])) } ?? item.path
-        if item.kind == .video { return PlacedMedium(id: item.id, path: "videos/" + name, format: item.format) }
-        let format = options.encoding?.rawValue ?? (options.maxSide != nil && item.format != "png" ? "jpeg" : item.format)
-        var medium = PlacedMedium(id: item.id, path: "", format: format)
-        let stem = name.utf8.firstIndex(of: 0x2E).map { String(Substring(name.utf8[..<$0])) } ?? name
-        medium.path = "images/" + (format == item.format ? name : stem + "." + medium.fileExtension)
-        return medium
-    }
-
-    /// Writes the file unless it is already there; true when it was written now.
-    private func write(_ item: MediaItem, to target: String) throws -> Bool {
-        let source = sourcePath(item)
-        if options.transforms && item.kind != .video {
-            let bytes = try transform(try Self.read(source), to: describe(item).format, source: source)
-            // O_EXCL: a file an earlier export of the same folder placed is kept.
-            let descriptor = open(target, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-            if descriptor < 0 && errno == EEXIST { return false }
-            guard descriptor >= 0 else { throw Self.failure("create", source: source, target: target) }
-            defer { close(descriptor) }
-            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-            guard written == bytes.count else { throw Self.failure("write", source: source, target: target) }
-            return true
-        }
-        let result: Int32
-        switch options.placement {
-        case .symlink:
-            result = symlink(source, target)
-            if result != 0 && errno != EEXIST && access(source, F_OK) != 0 {
-                throw UnreadableMedium(reason: "\(source): the image file is missing")
-            }
-        case .hardlink:
-            result = link(source, target)
-            if result != 0 && errno == ENOENT { throw UnreadableMedium(reason: "\(source): the image file is missing") }
-            // Across filesystems (EXDEV), where links are not allowed, or past an inode's link limit, a copy still
-            // gives a working export.
-            if result != 0 && (errno == EXDEV || errno == EPERM || errno == EMLINK) { return try copy(source, to: target) }
-        case .copy:
-            return try copy(source, to: target)
-        }
-        if result == 0 { return true }
-        if errno == EEXIST { return false }
-        throw Self.failure(options.placement.rawValue, source: source, target: target)
-    }
-
-    private func copy(_ source: String, to target: String) throws -> Bool {
-        do {
-            try FileManager.default.copyItem(atPath: source, toPath: target)
-        } catch {
-            if FileManager.default.fileExists(atPath: target) { return false }
-            if !FileManager.default.fileExists(atPath: source) {
-                throw UnreadableMedium(reason: "\(source): the image file is missing")
-            }
-            throw LoomError(.export, "cannot copy \(source): \(error.localizedDescription)", subject: target)
-        }
-        return true
-    }
-
-    private static func failure(_ action: String, source: String, target: String) -> LoomError {
-        LoomError(.export, "cannot \(action) \(source): \(String(cString: strerror(errno)))", subject: target)
-    }
-
-    private static func read(_ source: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: source) else {
-            throw UnreadableMedium(reason: "\(source): the image file is missing or unreadable")
-        }
-        return [UInt8](data)
-    }
-
-    /// Decodes, downscales to `maxSide` and encodes in the target format.
-    private func transform(_ bytes: [UInt8], to format: String, source: String) throws -> [UInt8] {
-        do {
-            var image = try ImageDecoder.decode(bytes, minimumLongestSide: options.maxSide.map { $0 * 2 }).image
-            if let maxSide = options.maxSide { image = Resampler.downscale(image, longestSide: maxSide) }
-            return format == "png"
-                ? try ImageEncoder.encodePNG(image) : try ImageEncoder.encodeJPEG(image, quality: options.jpegQuality)
-        } catch let error as ImageDecodeError {
-            throw UnreadableMedium(reason: "\(source): cannot convert the image: \(error.reason)")
-        } catch let error as LoomError {
-            throw UnreadableMedium(reason: "\(source): cannot convert the image: \(error.message)")
-        }
     }
 }

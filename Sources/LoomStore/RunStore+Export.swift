@@ -32,28 +32,39 @@ extension RunStore {
     ///   - inContext: also read each record's stored in-context link (`ExportRow.inContext`).
     ///   - resolveMedia: when given, each row's media ids are looked up with it; when all are found, the row's
     ///     `catalogSlots` are its slots.
+    /// - Returns: how many records the selection left out for their quality flags alone (0 unless it excludes
+    ///   flagged records). They are counted in the same scan: counting them apart read the whole index again.
     /// - Throws: `LoomError` of kind `.store` naming the record whose stored conversation cannot be read.
+    @discardableResult
     public func forEachExportRow(
         _ selection: RecordSelection, order: RecordOrder = .id, inContext: Bool = false,
         resolveMedia: MediaResolver? = nil,
         _ body: (ExportRow, _ media: (String) throws -> MediaItem?) throws -> Void
-    ) throws {
-        let (condition, arguments) = selection.sqlCondition
-        try readUnmapped { db in
+    ) throws -> Int {
+        var scanned = selection
+        let countsFlagged = selection.flags == .exclude
+        if countsFlagged { scanned.flags = .include }
+        let (condition, arguments) = scanned.sqlCondition
+        return try readUnmapped { db in
             let lookup = try Self.mediaLookup(db)
             let linkColumns = inContext ? ", in_context.role, in_context.examples, in_context.scores" : ""
             let linkJoin = inContext ? " LEFT JOIN in_context ON in_context.record_id = records.id" : ""
             // The selected columns lead the `records_for_export` index, so an id-ordered scan reads the index alone.
             let statement = try db.makeStatement(
                 sql: """
-                    SELECT id, sample_id, media_ids, sharegpt, type, domain, skill, language\(linkColumns)
+                    SELECT id, sample_id, media_ids, sharegpt, type, domain, skill, language, flagged\(linkColumns)
                     FROM records\(linkJoin)\(condition)
                     ORDER BY \(order == .id ? "id" : "sample_id, id")
                     """)
             let rows = try Row.fetchCursor(statement, arguments: arguments)
             var types = RepeatedText(), domains = RepeatedText(), skills = RepeatedText(), languages = RepeatedText()
             let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+            var leftOutFlagged = 0
             while let row = try rows.next() {
+                if countsFlagged && statement.integer(atColumn: 8) != 0 {
+                    leftOutFlagged += 1
+                    continue
+                }
                 // Columns by position: the SELECT above fixes their order.
                 let id = String(decoding: statement.textBytes(atColumn: 0) ?? empty, as: UTF8.self)
                 guard let conversation = statement.textBytes(atColumn: 3), let turns = Turn.turns(fromShareGPT: conversation)
@@ -80,11 +91,12 @@ extension RunStore {
                     skill: statement.textBytes(atColumn: 6).map { skills.text($0) },
                     language: languages.text(statement.textBytes(atColumn: 7) ?? empty))
                 exportRow.catalogSlots = slots
-                if inContext, let role: String = row[8] {
-                    exportRow.inContext = Self.inContextLink(recordID: id, role: role, examples: row[9], scores: row[10])
+                if inContext, let role: String = row[9] {
+                    exportRow.inContext = Self.inContextLink(recordID: id, role: role, examples: row[10], scores: row[11])
                 }
                 try body(exportRow, lookup)
             }
+            return leftOutFlagged
         }
     }
 
@@ -135,17 +147,6 @@ extension RunStore {
                 let media: String = row[1]
                 try body(row[0], media.isEmpty ? [] : media.split(separator: ","))
             }
-        }
-    }
-
-    /// How many records the selection leaves out only for their quality flags (0 unless it excludes them).
-    public func recordsLeftOutForFlags(_ selection: RecordSelection) throws -> Int {
-        guard selection.flags == .exclude else { return 0 }
-        var flagged = selection
-        flagged.flags = .only
-        let (condition, arguments) = flagged.sqlCondition
-        return try readUnmapped { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records\(condition)", arguments: arguments) ?? 0
         }
     }
 

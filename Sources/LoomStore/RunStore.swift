@@ -33,6 +33,7 @@ public final class RunStore: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: url.path, configuration: configuration)
             try StoreSchema.migrator.migrate(pool)
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         } catch {
             throw LoomError(.store, "cannot open the run store: \(Self.explain(error))", subject: url.path)
         }

@@ -12,4 +12,9 @@ extension Statement {
         let count = Int(sqlite3_column_bytes(statement, index))
         return UnsafeBufferPointer(start: text, count: text == nil ? 0 : count)
     }
+
+    /// The integer value of a column of the row the statement stands on (0 for NULL).
+    func integer(atColumn index: Int32) -> Int64 {
+        sqlite3_column_int64(sqliteStatement, index)
+    }
 }

@@ -1,0 +1,140 @@
+import Foundation
+import LoomCore
+import LoomMedia
+import LoomStore
+import Synchronization
+import Testing
+
+@testable import LoomExport
+
+/// A run big enough that an export passes several batches through its reading, file-placing and writing threads:
+/// 3,000 records over 400 media, some records flagged, some media files missing.
+private struct BatchedRun {
+    let runDirectory: URL
+    let store: RunStore
+    let records: [Record]
+    /// Media whose file is not in the run directory.
+    let missing: Set<String>
+
+    static let recordCount = 3_000
+    static let mediaCount = 400
+
+    init() throws {
+        runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("loom-batched-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: runDirectory.appendingPathComponent("media"), withIntermediateDirectories: true)
+        store = try RunStore(directory: runDirectory)
+        let png = Data(try ImageEncoder.encodePNG(RGBImage(width: 2, height: 2, pixels: Array(repeating: 90, count: 12))))
+        var media: [MediaItem] = []
+        var missing: Set<String> = []
+        for index in 0..<Self.mediaCount {
+            let id = "medium-\(index)"
+            let path = "media/\(id).png"
+            if index % 37 == 5 {
+                missing.insert(id)
+            } else {
+                try png.write(to: runDirectory.appendingPathComponent(path))
+            }
+            media.append(MediaItem(id: id, kind: .image, path: path, format: "png", width: 2, height: 2))
+        }
+        self.missing = missing
+        // Ids in an order unlike insertion order, so the export's id order is not the order written.
+        records = (0..<Self.recordCount).map { index in
+            let count = index % 3 + 1
+            let ids = (0..<count).map { "medium-\((index * 7 + $0 * 131) % Self.mediaCount)" }
+            let placeholders = ids.indices.map { "Image \($0 + 1): <image>" }.joined(separator: "\n")
+            return ExportFixture.record(
+                "rec-\(String((index * 7_919) % 10_007, radix: 16))-\(index)", sample: "smp-\(index / 4)", media: ids,
+                ["\(placeholders)\nQuestion \(index)?", "Answer \(index)."], flagged: index % 50 == 3)
+        }
+        for start in stride(from: 0, to: records.count, by: 500) {
+            try store.commit([StoreWrite(media: start == 0 ? media : [], records: Array(records[start..<min(start + 500, records.count)]))])
+        }
+    }
+}
+
+@Suite("Exports over many batches")
+struct ExportPipelineTests {
+    @Test("every unflagged record with all its images is written once, in id order, its images all placed")
+    func batchedExport() throws {
+        let run = try BatchedRun()
+        let folder = run.runDirectory.appendingPathComponent("export-trl")
+        let summary = try ExportWriter(store: run.store, runDirectory: run.runDirectory)
+            .export(.trl, to: folder, options: ExportOptions(images: ImageOptions(placement: .hardlink)))
+
+        let unflagged = run.records.filter { $0.flags.isEmpty }
+        let complete = unflagged.filter { $0.media.allSatisfy { !run.missing.contains($0) } }
+        #expect(summary.records == complete.count)
+        #expect(summary.skippedForMedia == unflagged.count - complete.count)
+        #expect(summary.skippedFlagged == run.records.count - unflagged.count)
+        #expect(summary.problems.first?.contains("the image file is missing") == true)
+
+        let lines = try String(contentsOf: folder.appendingPathComponent("data.jsonl"), encoding: .utf8)
+            .split(separator: "\n")
+        #expect(lines.count == complete.count)
+        var referenced: Set<String> = []
+        var answers: [String] = []
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let images = try #require(object["images"] as? [String])
+            referenced.formUnion(images)
+            let messages = try #require(object["messages"] as? [[String: Any]])
+            let parts = try #require(messages.last?["content"] as? [[String: Any]])
+            answers.append(parts.compactMap { $0["text"] as? String }.joined())
+        }
+        // TRL rows carry no id: each record's answer names it.
+        #expect(answers == complete.sorted { $0.id < $1.id }.map { $0.turns[1].text })
+        // Every referenced file is there and is the run's file (a hard link), and nothing else is in images/.
+        let placed = Set(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("images").path))
+        #expect(Set(referenced.map { String($0.dropFirst("images/".count)) }).isSubset(of: placed))
+        #expect(placed.count == summary.images)
+        let present = Set(complete.flatMap(\.media))
+        #expect(referenced.count == present.count)
+        for name in placed {
+            let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("images/\(name)").path)
+            #expect((attributes[.referenceCount] as? Int ?? 0) >= 2, "\(name)")
+        }
+    }
+
+    @Test("a prepared reader hands every batch through its preparing step once, in order")
+    func preparedBatchesInOrder() throws {
+        let run = try BatchedRun()
+        let seen = Mutex<[String]>([])
+        let reader = RowReader(
+            store: run.store, selection: RecordSelection(flags: .include), order: .id,
+            prepare: { rows in seen.withLock { $0 += rows.map(\.id) } })
+        defer { reader.stop() }
+        var read: [String] = []
+        var batches = 0
+        while let batch = try reader.next() {
+            batches += 1
+            read += batch.map(\.id)
+            reader.recycle(batch)
+        }
+        #expect(batches == (BatchedRun.recordCount + RowReader.batchSize - 1) / RowReader.batchSize)
+        #expect(read == run.records.map(\.id).sorted())
+        #expect(seen.withLock { $0 } == read)
+    }
+
+    @Test("what the preparing step throws stops the reader and reaches the caller; stopping then returns")
+    func preparingFailure() throws {
+        struct DiskFull: Error {}
+        let run = try BatchedRun()
+        let calls = Mutex(0)
+        let reader = RowReader(
+            store: run.store, selection: RecordSelection(flags: .include), order: .id,
+            prepare: { _ in
+                let call = calls.withLock { count in
+                    count += 1
+                    return count
+                }
+                if call == 2 { throw DiskFull() }
+            })
+        var received = 0
+        #expect(throws: DiskFull.self) {
+            while try reader.next() != nil { received += 1 }
+        }
+        reader.stop()
+        #expect(received == 1)
+        #expect(calls.withLock { $0 } == 2)
+    }
+}
