@@ -25,9 +25,8 @@ final class RowReader: @unchecked Sendable {
     private(set) var leftOutForFlags = 0
 
     /// - Parameters:
-    ///   - catalog: when given, each row's media are looked up in it here, by the bytes of their ids as the store
-    ///     holds them (`ExportRow.catalogSlots`), on the reading thread: the lookups miss the cache on large runs
-    ///     and were a tenth of the writing thread's time.
+    ///   - catalog: when given, each batch's media are looked up in it here (`ExportRow.catalogSlots`), on the
+    ///     reading thread: the lookups miss the cache on large runs and were a tenth of the writing thread's time.
     ///   - prepare: work done on each batch, in order, on a thread between the reading and the exporting one; what
     ///     it throws stops the export.
     init(
@@ -44,11 +43,10 @@ final class RowReader: @unchecked Sendable {
             do {
                 var batch: [ExportRow] = []
                 batch.reserveCapacity(Self.batchSize)
-                leftOutForFlags = try store.forEachExportRow(
-                    selection, order: order, inContext: inContext, resolveMedia: catalog.map { catalog in catalog.resolve }
-                ) { row, _ in
+                leftOutForFlags = try store.forEachExportRow(selection, order: order, inContext: inContext) { row, _ in
                     batch.append(row)
                     if batch.count == Self.batchSize {
+                        catalog?.resolveSlots(of: &batch)
                         try output.send(batch)
                         // Emptying a spent batch here frees its rows on this thread, not the writing one.
                         batch = takeSpent() ?? []
@@ -56,7 +54,10 @@ final class RowReader: @unchecked Sendable {
                         batch.reserveCapacity(Self.batchSize)
                     }
                 }
-                if !batch.isEmpty { try output.send(batch) }
+                if !batch.isEmpty {
+                    catalog?.resolveSlots(of: &batch)
+                    try output.send(batch)
+                }
                 output.finish(nil)
             } catch is BatchQueue<[ExportRow]>.Stopped {
                 output.finish(nil)
