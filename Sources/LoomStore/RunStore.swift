@@ -33,6 +33,8 @@ public final class RunStore: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: url.path, configuration: configuration)
             try StoreSchema.migrator.migrate(pool)
+            // The writer's page cache, 64 MiB (pages are allocated as used): with the default 2 MB, a batch's inserts
+            // into the id-ordered indexes evicted pages they had dirtied, and each was written to the WAL twice.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         } catch {
             throw LoomError(.store, "cannot open the run store: \(Self.explain(error))", subject: url.path)
