@@ -14,13 +14,12 @@ final class HugePageArray<Element: BitwiseCopyable>: @unchecked Sendable {
 
     let count: Int
     private let base: UnsafeMutablePointer<Element>
-    private let byteCount: Int
 
     init(repeating value: Element, count: Int) {
         self.count = count
         let bytes = max(1, count * MemoryLayout<Element>.stride)
         // Whole huge pages, aligned to one, or the kernel cannot map them as such.
-        byteCount = (bytes + Self.hugePage - 1) / Self.hugePage * Self.hugePage
+        let byteCount = (bytes + Self.hugePage - 1) / Self.hugePage * Self.hugePage
         var memory: UnsafeMutableRawPointer?
         guard posix_memalign(&memory, Self.hugePage, byteCount) == 0, let memory else {
             fatalError("out of memory for a table of \(count) entries")
@@ -36,7 +35,13 @@ final class HugePageArray<Element: BitwiseCopyable>: @unchecked Sendable {
 
     @inline(__always)
     subscript(index: Int) -> Element {
-        get { base[index] }
-        set { base[index] = newValue }
+        get {
+            assert(index >= 0 && index < count)
+            return base[index]
+        }
+        set {
+            assert(index >= 0 && index < count)
+            base[index] = newValue
+        }
     }
 }

@@ -33,9 +33,6 @@ final class MediaCatalog: @unchecked Sendable {
     /// The medium's position in the catalog, if the run has it.
     func slot(_ id: String) -> Int32? { index.slot(id) }
 
-    /// The slot of the medium whose id has these UTF-8 bytes, if the run has it.
-    func resolve(_ idBytes: UnsafeBufferPointer<UInt8>) -> Int32? { index.slot(idBytes) }
-
     /// Sets each row's `catalogSlots` to its media's slots, when the run has all of them (nil otherwise).
     ///
     /// A batch at a time, so that the table reads of all its rows are under way together (`MediaIDIndex.touch`):

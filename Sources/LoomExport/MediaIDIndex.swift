@@ -59,7 +59,7 @@ struct MediaIDIndex {
 
     /// The slot of the id with these UTF-8 bytes, if indexed.
     func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-        if let inline = InlineMediaID(bytes) { return slot(inline) }
+        if let inline = InlineMediaID(bytes) { return slot(inline, from: firstPlace(inline)) }
         let fingerprint = Self.fingerprint(bytes)
         var position = Int(truncatingIfNeeded: fingerprint) & mask
         while true {
@@ -80,10 +80,10 @@ struct MediaIDIndex {
     /// `slot(_:)` finds it).
     func start(_ id: String) -> (key: InlineMediaID, place: Int)? {
         var id = id
-        return id.withUTF8 { bytes in
-            InlineMediaID(bytes).map { ($0, Int(truncatingIfNeeded: $0.spreadHash) & inlineMask) }
-        }
+        return id.withUTF8 { bytes in InlineMediaID(bytes).map { ($0, firstPlace($0)) } }
     }
+
+    private func firstPlace(_ id: InlineMediaID) -> Int { Int(truncatingIfNeeded: id.spreadHash) & inlineMask }
 
     /// Reads the places at these positions, all of them before any is needed: the reads do not depend on one
     /// another, and the loop is short, so the processor has many cache misses under way at once, where lookups made
@@ -118,18 +118,8 @@ struct MediaIDIndex {
         }
     }
 
-    private func slot(_ id: InlineMediaID) -> Int32? {
-        var position = Int(truncatingIfNeeded: id.spreadHash) & inlineMask
-        while true {
-            let place = inlinePlaces[position]
-            if place.slot < 0 { return nil }
-            if place.id == id { return place.slot }
-            position = (position + 1) & inlineMask
-        }
-    }
-
-    private mutating func insert(_ id: InlineMediaID, slot: Int32) {
-        var position = Int(truncatingIfNeeded: id.spreadHash) & inlineMask
+    private func insert(_ id: InlineMediaID, slot: Int32) {
+        var position = firstPlace(id)
         while inlinePlaces[position].slot >= 0 {
             if inlinePlaces[position].id == id {
                 inlinePlaces[position].slot = slot

@@ -20,9 +20,6 @@ extension RunStore {
         case sample
     }
 
-    /// Finds a medium by the UTF-8 bytes of its id: its slot in the caller's catalog.
-    public typealias MediaResolver = (UnsafeBufferPointer<UInt8>) -> Int32?
-
     /// Streams the selected records, with a media lookup that works inside the same read.
     ///
     /// Columns are read as the bytes SQLite holds: the conversation is parsed from them, and repeated labels
@@ -30,15 +27,12 @@ extension RunStore {
     ///
     /// - Parameters:
     ///   - inContext: also read each record's stored in-context link (`ExportRow.inContext`).
-    ///   - resolveMedia: when given, each row's media ids are looked up with it; when all are found, the row's
-    ///     `catalogSlots` are its slots.
     /// - Returns: how many records the selection left out for their quality flags alone (0 unless it excludes
     ///   flagged records). They are counted in the same scan: counting them apart read the whole index again.
     /// - Throws: `LoomError` of kind `.store` naming the record whose stored conversation cannot be read.
     @discardableResult
     public func forEachExportRow(
         _ selection: RecordSelection, order: RecordOrder = .id, inContext: Bool = false,
-        resolveMedia: MediaResolver? = nil,
         _ body: (ExportRow, _ media: (String) throws -> MediaItem?) throws -> Void
     ) throws -> Int {
         var scanned = selection
@@ -72,17 +66,9 @@ extension RunStore {
                     throw LoomError(.store, "the stored conversation is not a ShareGPT list", subject: "record \(id)")
                 }
                 var media: [String] = []
-                var slots: [Int32]? = nil
                 Self.forEachListItem(statement.textBytes(atColumn: 2) ?? empty) { item in
                     // A new string costs less than retaining the catalog's: that one is rarely in the cache.
                     media.append(String(decoding: item, as: UTF8.self))
-                    if let resolveMedia, slots != nil || media.count == 1, let slot = resolveMedia(item) {
-                        if slots == nil { slots = [] }
-                        slots!.append(slot)
-                    } else {
-                        // A medium the resolver lacks is left to the caller, which reports it.
-                        slots = nil
-                    }
                 }
                 var exportRow = ExportRow(
                     id: id, sampleID: String(decoding: statement.textBytes(atColumn: 1) ?? empty, as: UTF8.self),
@@ -90,7 +76,6 @@ extension RunStore {
                     domain: domains.text(statement.textBytes(atColumn: 5) ?? empty),
                     skill: statement.textBytes(atColumn: 6).map { skills.text($0) },
                     language: languages.text(statement.textBytes(atColumn: 7) ?? empty))
-                exportRow.catalogSlots = slots
                 if inContext, let role: String = row[9] {
                     exportRow.inContext = Self.inContextLink(recordID: id, role: role, examples: row[10], scores: row[11])
                 }

@@ -93,23 +93,4 @@ struct MediaIDIndexTests {
     func empty() {
         #expect(MediaIDIndex(ids: [String]()).slot("a") == nil)
     }
-
-    @Test("rows read with the catalog's resolver carry the same data as rows read without it, plus their slots")
-    func resolvedRowsMatch() throws {
-        let fixture = try ExportFixture()
-        let catalog = try MediaCatalog(store: fixture.store)
-        var plain: [ExportRow] = []
-        try fixture.store.forEachExportRow(RecordSelection(flags: .include)) { row, _ in plain.append(row) }
-        var resolved: [ExportRow] = []
-        try fixture.store.forEachExportRow(RecordSelection(flags: .include), resolveMedia: catalog.resolve) { row, _ in resolved.append(row) }
-        #expect(resolved.count == ExportFixture.records.count)
-        #expect(resolved.map(\.id) == plain.map(\.id))
-        #expect(resolved.map(\.media) == plain.map(\.media))
-        #expect(resolved.map(\.turns) == plain.map(\.turns))
-        #expect(resolved.map(\.domain) == plain.map(\.domain))
-        #expect(plain.allSatisfy { $0.catalogSlots == nil })
-        for row in resolved {
-            #expect(row.catalogSlots?.map { catalog.item(atSlot: $0).id } == row.media, "\(row.id)")
-        }
-    }
 }
