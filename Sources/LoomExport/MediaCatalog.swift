@@ -6,8 +6,8 @@ import LoomStore
 ///
 /// Memory grows with the number of media (their ids, stored and exported paths), not records.
 ///
-/// Unchecked `Sendable`: `index` and `items` never change after `init`, and what has been placed is touched only
-/// by the export's writing thread.
+/// Unchecked `Sendable`: `index` and `items` never change after `init`, what has been placed is touched only by
+/// the export's writing thread, and `resolveSlots`'s scratch only by its reading thread.
 final class MediaCatalog: @unchecked Sendable {
     /// Never changed after `init`, so the export's reading thread may look slots up while the writing thread
     /// places media (what has been placed is the writing thread's alone).
@@ -56,7 +56,9 @@ final class MediaCatalog: @unchecked Sendable {
             for id in rows[row].media {
                 let start = starts[next]
                 next += 1
-                guard let slot = start.map({ index.slot($0.key, from: $0.place) }) ?? index.slot(id) else {
+                // An inline id not found is not in the run: only ids kept apart are looked up by their bytes.
+                let found = if let start { index.slot(start.key, from: start.place) } else { index.slot(id) }
+                guard let slot = found else {
                     slots = nil
                     continue
                 }
