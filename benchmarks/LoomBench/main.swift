@@ -157,7 +157,12 @@ case "norender":
             format: "norender phases: samples stored %.3f s, exports %.3f s\n", split.timeIntervalSince(started),
             Date().timeIntervalSince(split)).utf8))
     }
-    try? FileManager.default.removeItem(at: output)
+    // LOOM_BENCH_KEEP=1 keeps the run folder for inspection and prints where it is.
+    if ProcessInfo.processInfo.environment["LOOM_BENCH_KEEP"] != nil {
+        FileHandle.standardError.write(Data("norender run kept at \(output.path)\n".utf8))
+    } else {
+        try? FileManager.default.removeItem(at: output)
+    }
     report(arguments.count == 4 ? "norender-no-quality" : "norender", samples: summary.plannedSamples, records: summary.records, seconds: seconds)
 case "render":
     guard let source = recipe.scenes else { exit(2) }
