@@ -155,12 +155,14 @@ extension RunStore {
 }
 
 extension RunStore {
-    /// Streams every medium in id order.
+    /// Streams every medium, in the order the table stores them (not by id).
     public func forEachMediaItem(_ body: (MediaItem) throws -> Void) throws {
         // The media table's pages lie among the records' all over the file: mapped, reading them all would count
-        // up to the whole map as resident memory.
+        // up to the whole map as resident memory. In id order, the scan went through the primary key's index and
+        // read each row's table page apart (200,000 media: 0.7 s); in stored order it reads the table front to
+        // back (0.08 s).
         try readUnmapped { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, kind, path, format, width, height FROM media ORDER BY id")
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, kind, path, format, width, height FROM media")
             while let row = try rows.next() {
                 try body(MediaItem(id: row[0], kind: MediaKind(rawValue: row[1]) ?? .image, path: row[2], format: row[3], width: row[4], height: row[5]))
             }
