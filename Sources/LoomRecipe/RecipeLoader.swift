@@ -17,13 +17,32 @@ public enum RecipeLoader {
     public static func load(contentsOf url: URL, knownDomains: [Domain]? = nil, sceneCheck: SceneCheck? = nil) throws
         -> Recipe
     {
-        let text: String
+        try parse(try recipeText(at: url), file: url.path, knownDomains: knownDomains, sceneCheck: sceneCheck)
+    }
+
+    /// The recipe file's text, or an error that says what is wrong with the path (Foundation's own messages
+    /// said "the file isn't in the correct format" for text that is not UTF-8, and less for a folder).
+    static func recipeText(at url: URL) throws -> String {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw LoomError(.recipe, "there is no recipe file here (`loom init` writes a starter recipe)", subject: url.path)
+        }
+        if isFolder.boolValue {
+            throw LoomError(.recipe, "this is a folder; give the recipe's YAML file", subject: url.path)
+        }
+        guard FileManager.default.isReadableFile(atPath: url.path) else {
+            throw LoomError(.recipe, "cannot read the recipe: permission denied", subject: url.path)
+        }
+        let data: Data
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            data = try Data(contentsOf: url)
         } catch {
             throw LoomError(.recipe, "cannot read the recipe: \(error.localizedDescription)", subject: url.path)
         }
-        return try parse(text, file: url.path, knownDomains: knownDomains, sceneCheck: sceneCheck)
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw LoomError(.recipe, "the recipe is not UTF-8 text", subject: url.path)
+        }
+        return text
     }
 
     /// Parses recipe text; `file` names it in diagnostics.

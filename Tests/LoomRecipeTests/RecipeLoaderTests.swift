@@ -126,6 +126,25 @@ struct RecipeLoaderTests {
         #expect(try JSONDecoder().decode(IngestSettings.self, from: Data(off.utf8)) == IngestSettings())
     }
 
+    @Test("a recipe path that is missing, a folder or not UTF-8 text is named with what is wrong with it")
+    func unreadableRecipePaths() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-recipe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let latin1 = folder.appendingPathComponent("latin1.yaml")
+        try Data("name: caf\u{E9}\n".data(using: .isoLatin1)!).write(to: latin1)
+        let cases: [(URL, String)] = [
+            (folder.appendingPathComponent("missing.yaml"), "there is no recipe file here"),
+            (folder, "this is a folder; give the recipe's YAML file"),
+            (latin1, "the recipe is not UTF-8 text"),
+        ]
+        for (url, message) in cases {
+            let error = #expect(throws: LoomError.self) { try RecipeLoader.load(contentsOf: url) }
+            #expect(error?.subject == url.path)
+            #expect(error?.message.hasPrefix(message) == true, "\(error?.message ?? "")")
+        }
+    }
+
     @Test("the example recipes in examples/ load without a diagnostic")
     func examplesLoad() throws {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
