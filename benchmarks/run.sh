@@ -318,6 +318,39 @@ frames_bench() {
   python3 -c "import json,sys; d=json.load(open(sys.argv[1])); f=float(sys.argv[3])-float(sys.argv[2]); g=float(sys.argv[5])-float(sys.argv[4]); print('    H.264   uniform:16 loom %3d frames %6.2f s %7.1f frames/s (%4d decoded)   ffmpeg select %6.2f s (%.2fx)   ffmpeg -ss per frame %6.2f s (%.2fx)' % (d['frames'], d['seconds'], d['frames_per_second'], d.get('decoded', -1), f, f/d['seconds'], g, g/d['seconds']))" "$work/frames.json" "$start" "$end" "$start2" "$end2"
 }
 
+# 1.-3. The foundation issue's figures (issue 2), defined here so that `benchmarks/run.sh foundation` runs them alone.
+foundation_bench() {
+  # 1. Loom end to end: draw + encode + write images, generate, check, store, export (the real CLI).
+  /usr/bin/time -f '%e %M' -o "$work/time" .build/release/loom run "$work/recipe.yaml" > "$work/run.log" 2>/dev/null
+  read -r seconds peak_kb < "$work/time"
+  records=$(sed -n 's/.* \([0-9][0-9]*\) records\.$/\1/p' "$work/run.log")
+  # The run's report names disagreements with the ground truth only when there are some.
+  flagged=$(grep -o '[0-9]* disagree with the ground truth' "$work/run.log" | cut -d' ' -f1 || true)
+  flagged=${flagged:-0}
+  printf 'loom end to end        %6d records  %6.2f s  %8.0f records/s  peak %4d MB  disagreements %s\n' \
+    "$records" "$seconds" "$(echo "$records / $seconds" | bc -l)" "$((peak_kb / 1024))" "$flagged"
+
+  # 2. Loom without drawing images: compose, generate, check, store, export (the foundation issue's pipeline, quality
+  #    stage left out), then the same with the quality stage that runs by default. Sub-second, so the median of 7.
+  for variant in no-quality with-quality; do
+    for i in 1 2 3 4 5 6 7; do
+      /usr/bin/time -f '%M' -o "$work/time2" .build/release/loom-bench norender "$work/recipe.yaml" $([ $variant = no-quality ] && echo no-quality) 2>/dev/null \
+        | python3 -c "import json,sys; d=json.loads(sys.stdin.read()); print(d['records'], d['seconds'], d['records_per_second'], int(open(sys.argv[1]).read())//1024)" "$work/time2"
+    done > "$work/norender-$variant"
+    python3 -c "
+import sys
+rows = [line.split() for line in open(sys.argv[1])]
+rates = sorted(int(r[2]) for r in rows)
+median = sorted(rows, key=lambda r: int(r[2]))[len(rows) // 2]
+print('loom rendering excluded, %-12s %6s records  %6.2f s  %8d records/s (median of %d: %d-%d)  peak %4d MB' % (sys.argv[2], median[0], float(median[1]), int(median[2]), len(rows), rates[0], rates[-1], max(int(r[3]) for r in rows)))
+" "$work/norender-$variant" "$variant"
+  done
+
+  # 3. Loom generation alone (compose, generate, check; in memory).
+  line=$(.build/release/loom-bench generate "$work/recipe.yaml")
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom generate+check    %6d records  %6.2f s  %8d records/s  peak %4d MB' % (d['records'], d['seconds'], d['records_per_second'], d['peak_rss_mb']))" "$line"
+}
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1)"
 if [ "${1:-}" = llm ]; then
   llm_bench
@@ -339,6 +372,11 @@ if [ "${1:-}" = link ]; then
   link_bench
   exit 0
 fi
+if [ "${1:-}" = foundation ]; then
+  echo "recipe: $RECIPE"
+  foundation_bench
+  exit 0
+fi
 if [ "${1:-}" = frames ]; then
   frames_bench
   exit 0
@@ -346,33 +384,7 @@ fi
 echo "recipe: $RECIPE"
 echo
 
-# 1. Loom end to end: draw + encode + write images, generate, check, store, export (the real CLI).
-/usr/bin/time -f '%e %M' -o "$work/time" .build/release/loom run "$work/recipe.yaml" > "$work/run.log" 2>/dev/null
-read -r seconds peak_kb < "$work/time"
-records=$(sed -n 's/.* \([0-9][0-9]*\) records\.$/\1/p' "$work/run.log")
-flagged=$(sed -n 's/^Answer check: \([0-9]*\) record.*/\1/p' "$work/run.log")
-printf 'loom end to end        %6d records  %6.2f s  %8.0f records/s  peak %4d MB  disagreements %s\n' \
-  "$records" "$seconds" "$(echo "$records / $seconds" | bc -l)" "$((peak_kb / 1024))" "$flagged"
-
-# 2. Loom without drawing images: compose, generate, check, store, export (the foundation issue's pipeline, quality
-#    stage left out), then the same with the quality stage that runs by default. Sub-second, so the median of 7.
-for variant in no-quality with-quality; do
-  for i in 1 2 3 4 5 6 7; do
-    /usr/bin/time -f '%M' -o "$work/time2" .build/release/loom-bench norender "$work/recipe.yaml" $([ $variant = no-quality ] && echo no-quality) 2>/dev/null \
-      | python3 -c "import json,sys; d=json.loads(sys.stdin.read()); print(d['records'], d['seconds'], d['records_per_second'], int(open(sys.argv[1]).read())//1024)" "$work/time2"
-  done > "$work/norender-$variant"
-  python3 -c "
-import sys
-rows = [line.split() for line in open(sys.argv[1])]
-rates = sorted(int(r[2]) for r in rows)
-median = sorted(rows, key=lambda r: int(r[2]))[len(rows) // 2]
-print('loom rendering excluded, %-12s %6s records  %6.2f s  %8d records/s (median of %d: %d-%d)  peak %4d MB' % (sys.argv[2], median[0], float(median[1]), int(median[2]), len(rows), rates[0], rates[-1], max(int(r[3]) for r in rows)))
-" "$work/norender-$variant" "$variant"
-done
-
-# 3. Loom generation alone (compose, generate, check; in memory).
-line=$(.build/release/loom-bench generate "$work/recipe.yaml")
-python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom generate+check    %6d records  %6.2f s  %8d records/s  peak %4d MB' % (d['records'], d['seconds'], d['records_per_second'], d['peak_rss_mb']))" "$line"
+foundation_bench
 
 # 4. CLEVR's question generator over the same single scenes (10 templates per image, as CLEVR shipped).
 if [ -n "${CLEVR_QGEN_DIR:-}" ] && [ -f "$CLEVR_QGEN_DIR/generate_questions.py" ]; then
