@@ -6,12 +6,6 @@ import Testing
 
 @Suite("Run store")
 struct RunStoreTests {
-    private func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("loom-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     private func sample(_ n: Int) -> Sample {
         let scene = SceneTruth(width: 64, height: 64, background: .plain, backgroundName: "plain", objects: [], labels: [])
         return Sample(id: "smp-\(n)", kind: .single, ordinal: n, media: ["m\(n)"], truth: .single(scene))
@@ -35,7 +29,7 @@ struct RunStoreTests {
 
     @Test("committed work reads back, with ledger counts per stage")
     func roundTrip() throws {
-        let store = try RunStore(directory: try temporaryDirectory())
+        let store = try RunStore(directory: try temporaryStoreDirectory())
         try store.commit((0..<5).map(write))
         #expect(try store.completedItems(stage: "render") == Set((0..<5).map { "smp-\($0)" }))
         #expect(try store.stageCounts()["render"] == StageCounts(done: 5, failed: 0))
@@ -49,8 +43,8 @@ struct RunStoreTests {
 
     @Test("the content hash depends on what is stored, not on the order it was committed in")
     func contentHashIsOrderIndependent() throws {
-        let a = try RunStore(directory: try temporaryDirectory())
-        let b = try RunStore(directory: try temporaryDirectory())
+        let a = try RunStore(directory: try temporaryStoreDirectory())
+        let b = try RunStore(directory: try temporaryStoreDirectory())
         try a.commit((0..<6).map(write))
         for n in [5, 3, 1] { try b.commit([write(n)]) }
         try b.commit([write(0), write(4), write(2)])
@@ -61,7 +55,7 @@ struct RunStoreTests {
 
     @Test("a failed item counts its attempts and turns done when it later succeeds")
     func failuresAndRetries() throws {
-        let store = try RunStore(directory: try temporaryDirectory())
+        let store = try RunStore(directory: try temporaryStoreDirectory())
         let failure = LedgerEntry(item: "smp-1", stage: "render", status: .failed, error: "bad pixels")
         try store.commit([StoreWrite(ledger: [failure])])
         try store.commit([StoreWrite(ledger: [failure])])
@@ -73,7 +67,7 @@ struct RunStoreTests {
 
     @Test("the batching writer commits full batches and the rest on flush; a failing commit loses only its batch")
     func batchingWriter() async throws {
-        let store = try RunStore(directory: try temporaryDirectory())
+        let store = try RunStore(directory: try temporaryStoreDirectory())
         struct Boom: Error {}
         let writer = BatchingWriter(store: store, batchSize: 2) { batch in if batch == 2 { throw Boom() } }
         try await writer.submit(write(0))
@@ -89,7 +83,7 @@ struct RunStoreTests {
 
     @Test("meta values are stored and replaced")
     func meta() throws {
-        let store = try RunStore(directory: try temporaryDirectory())
+        let store = try RunStore(directory: try temporaryStoreDirectory())
         #expect(try store.meta("k") == nil)
         try store.setMeta("k", "1")
         try store.setMeta("k", "2")

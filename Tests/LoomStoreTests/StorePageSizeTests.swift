@@ -6,12 +6,6 @@ import Testing
 
 @Suite("Store page size")
 struct StorePageSizeTests {
-    private func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("loom-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     private func pageSize(of store: RunStore) throws -> Int? {
         try store.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }
     }
@@ -22,14 +16,14 @@ struct StorePageSizeTests {
 
     @Test("a new store is made with 16 KiB pages")
     func newStore() throws {
-        let store = try RunStore(directory: try temporaryDirectory())
+        let store = try RunStore(directory: try temporaryStoreDirectory())
         #expect(try pageSize(of: store) == RunStore.pageSize)
         #expect(RunStore.pageSize == 16_384)
     }
 
     @Test("a store made with 4 KiB pages keeps them, is migrated and goes on working")
     func earlierStore() throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryStoreDirectory()
         let earlier = try DatabaseQueue(path: directory.appendingPathComponent(RunStore.fileName).path)
         try earlier.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE earlier (x INTEGER)")
