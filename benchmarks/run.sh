@@ -189,22 +189,23 @@ PY
 }
 
 # 12. The review app (issue 7): LOOM_BENCH_REVIEW_ANNOTATORS (50) simulated annotators, each signed in with its own
-#     session, against `loom review serve` over a store of about 1,000,000 records (a copy of the export
-#     corpus's store, kept at /tmp/loom-bench-review). Each loops with no think time: the review screen (every
-#     20th record), the next record (GET /api/next: claim with a lease, read, render), accept (POST verdict: the
+#     session, against `loom review serve` over a store of about 1,000,000 records (the export corpus's store,
+#     copied afresh to /tmp/loom-bench-review for every run). Each loops with no think time: the review screen
+#     (every 20th record), the next record (GET /api/next: claim with a lease, read, render), accept (POST verdict: the
 #     save). Latencies are measured by the client (`loom-bench review-load`), from request sent to body read.
 review_bench() {
   local corpus=${LOOM_BENCH_EXPORT_CORPUS:-/tmp/loom-bench-export}
   local store=${LOOM_BENCH_REVIEW_STORE:-/tmp/loom-bench-review}
   local annotators=${LOOM_BENCH_REVIEW_ANNOTATORS:-50}
   local seconds=${LOOM_BENCH_REVIEW_SECONDS:-30}
-  if [ ! -f "$store/loom.sqlite" ]; then
-    if [ ! -f "$corpus/loom.sqlite" ]; then
-      .build/release/loom-bench export-corpus examples/quickstart.yaml "$corpus" "${LOOM_BENCH_EXPORT_RECORDS:-1000000}" >/dev/null
-    fi
-    mkdir -p "$store"
-    cp "$corpus/loom.sqlite" "$store/loom.sqlite"
+  if [ ! -f "$corpus/loom.sqlite" ]; then
+    .build/release/loom-bench export-corpus examples/quickstart.yaml "$corpus" "${LOOM_BENCH_EXPORT_RECORDS:-1000000}" >/dev/null
   fi
+  # A fresh copy every time: the passes an earlier run saved would make each claim walk past more reviewed
+  # records, and the figures would depend on how often the benchmark had run before.
+  mkdir -p "$store"
+  rm -f "$store/loom.sqlite" "$store/loom.sqlite-wal" "$store/loom.sqlite-shm"
+  cp "$corpus/loom.sqlite" "$store/loom.sqlite"
   local batch
   batch=$(.build/release/loom-bench review-setup "$store" "$annotators")
   .build/release/loom review serve "$store" --port 0 > "$work/review.out" 2>&1 &

@@ -23,13 +23,13 @@ public struct RunDirectory: Sendable {
         return recipeURL.deletingLastPathComponent().appendingPathComponent(recipe.output).standardizedFileURL
     }
 
-    /// Opens an existing run directory (for status, inspect, export).
-    public init(existing url: URL) throws {
+    /// Opens an existing run directory (for status, inspect, export, review).
+    public init(existing url: URL, reads: RunStore.ReadPattern = .scans) throws {
         guard FileManager.default.fileExists(atPath: url.appendingPathComponent(RunStore.fileName).path) else {
             throw LoomError(.usage, "no Loom run here (no \(RunStore.fileName)); give a run directory or a recipe", subject: url.path)
         }
         self.url = url
-        store = try RunStore(directory: url)
+        store = try RunStore(directory: url, reads: reads)
     }
 
     /// The name of the recipe that made the run, as its store remembers it.

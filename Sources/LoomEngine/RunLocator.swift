@@ -3,6 +3,7 @@ import LoomCore
 import LoomGenerate
 import LoomRecipe
 import LoomScenes
+import LoomStore
 
 /// Finds the run a command means: a recipe file (its output folder) or a run directory.
 public enum RunLocator {
@@ -22,11 +23,11 @@ public enum RunLocator {
     }
 
     /// The run directory of a recipe or the directory itself.
-    public static func runDirectory(_ path: String) throws -> RunDirectory {
+    public static func runDirectory(_ path: String, reads: RunStore.ReadPattern = .scans) throws -> RunDirectory {
         if isRecipe(path) {
             let (recipe, url, _) = try loadRecipe(path)
-            return try RunDirectory(existing: RunDirectory.url(for: recipe, recipeURL: url))
+            return try RunDirectory(existing: RunDirectory.url(for: recipe, recipeURL: url), reads: reads)
         }
-        return try RunDirectory(existing: URL(fileURLWithPath: path).standardizedFileURL)
+        return try RunDirectory(existing: URL(fileURLWithPath: path).standardizedFileURL, reads: reads)
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LoomCore
 
 /// One message of a chat-completion request: a role and its content parts, in order.
 public struct ChatMessage: Sendable, Hashable {
@@ -56,7 +57,7 @@ public struct ChatImage: Sendable, Hashable {
     public init(jpeg: Data, detail: Detail = .auto) {
         self.jpeg = jpeg
         self.detail = detail
-        digest = SHA256.hash(data: jpeg).map { String(format: "%02x", $0) }.joined()
+        digest = SHA256.hash(data: jpeg).hexString
     }
 
     /// The image as the `data:image/jpeg;base64,…` URL of an `image_url` part.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LoomCore
 
 /// A JSON Schema the reply must follow: sent as `response_format` where the endpoint takes it, and always
 /// checked on the reply by Loom itself.
@@ -72,7 +73,7 @@ public struct ChatRequest: Sendable, Hashable {
         add(maxTokens.map { String($0) } ?? "-")
         add(seed.map { String($0) } ?? "-")
         add(schema.map { $0.name + $0.json } ?? "-")
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 
     /// The request with more messages appended (a correction turn).

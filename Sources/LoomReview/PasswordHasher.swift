@@ -46,6 +46,16 @@ public struct PasswordHasher: Sendable {
     /// secrets: hashes, tokens).
     public static func constantTimeEqual(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
+        // Over contiguous bytes where both have them (strings, arrays): every request compares a token.
+        if let equal = a.withContiguousStorageIfAvailable({ a in
+            b.withContiguousStorageIfAvailable { b in
+                var difference: UInt8 = 0
+                for index in 0..<a.count { difference |= a[index] ^ b[index] }
+                return difference == 0
+            }
+        }), let equal {
+            return equal
+        }
         var difference: UInt8 = 0
         for (x, y) in zip(a, b) { difference |= x ^ y }
         return difference == 0

@@ -24,6 +24,8 @@ public final class ReviewService: Sendable {
     private let decoyHash: String
     /// Open sessions by token hash, with the time until which they are trusted without asking the store.
     private let sessionCache = Mutex<[String: (session: ReviewSession, validUntil: Double)]>([:])
+    /// Batches by id (see `batch(id:)`).
+    private let batchCache = Mutex<[Int64: ReviewBatch]>([:])
     /// Batch counts by batch id, with the time until which they are shown without counting again.
     private let countCache = Mutex<[Int64: (counts: (records: Int, accepted: Int, rejected: Int, adjudication: Int), validUntil: Double)]>([:])
 
@@ -97,9 +99,9 @@ public final class ReviewService: Sendable {
     /// open sessions are remembered for `sessionCacheSeconds`: a role changed from the CLI applies within that.
     public func session(token: String) throws -> ReviewSession? {
         guard !token.isEmpty, token.utf8.count <= 128 else { return nil }
+        if let cached = cachedSession(token: token) { return cached }
         let hash = Self.tokenHash(token)
         let time = now
-        if let cached = sessionCache.withLock({ $0[hash] }), cached.validUntil > time { return cached.session }
         guard let found = try store.reviewSession(tokenHash: hash, now: time) else {
             sessionCache.withLock { _ = $0.removeValue(forKey: hash) }
             return nil
@@ -113,6 +115,16 @@ public final class ReviewService: Sendable {
     }
 
     static let sessionCacheSeconds: Double = 10
+
+    /// The session of a token if it was found open within `sessionCacheSeconds`, without asking the store (nil
+    /// means "ask `session(token:)`", not "signed out"). Cheap enough to call on a server's event loop.
+    public func cachedSession(token: String) -> ReviewSession? {
+        guard !token.isEmpty, token.utf8.count <= 128 else { return nil }
+        let hash = Self.tokenHash(token)
+        let time = now
+        guard let cached = sessionCache.withLock({ $0[hash] }), cached.validUntil > time else { return nil }
+        return cached.session
+    }
 
     public func logout(token: String) throws {
         let hash = Self.tokenHash(token)
@@ -128,7 +140,7 @@ public final class ReviewService: Sendable {
     }
 
     static func tokenHash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Array(token.utf8)).hexString
     }
 
     // MARK: Batches
@@ -167,12 +179,59 @@ public final class ReviewService: Sendable {
             start: Double.random(in: 0..<1), now: now)
     }
 
+    /// `next`, with the review screen's view of the claimed record, read in the claim's transaction.
+    /// The claim is committed together with the other reviewers' claims and verdicts of the moment.
+    public func nextWithView(_ queue: ReviewQueue, for account: ReviewerAccount) async throws -> (claim: ReviewClaim, view: ReviewRecordView)? {
+        if queue == .adjudication, !account.role.adjudicates {
+            throw ReviewRefusal(.forbidden, "the adjudication queue is for adjudicators and admins")
+        }
+        guard
+            let (claim, parts) = try await store.claimNextRecordWithParts(
+                queue, reviewer: account.name, requiredPasses: settings.passes, leaseSeconds: settings.leaseSeconds,
+                start: Double.random(in: 0..<1), now: now)
+        else { return nil }
+        return (claim, ReviewRecordView(parts: parts, checklist: checklists.items(for: parts.record.domain.rawValue)))
+    }
+
+    /// A batch by id. Batches never change once created, so each is read from the store once.
+    public func batch(id: Int64) throws -> ReviewBatch? {
+        if let known = cachedBatch(id: id) { return known }
+        guard let batch = try store.reviewBatch(id: id) else { return nil }
+        batchCache.withLock { $0[id] = batch }
+        return batch
+    }
+
+    /// A batch read before by `batch(id:)`, without asking the store (nil means "ask `batch(id:)`").
+    public func cachedBatch(id: Int64) -> ReviewBatch? {
+        batchCache.withLock { $0[id] }
+    }
+
     /// Gives a verdict on the pass the account holds. An adjudication decides the record outright.
     @discardableResult
     public func decide(
         recordID: String, verdict: ReviewVerdict, reason: String?, pass: Int, seenVersion: Int, adjudication: Bool,
         by account: ReviewerAccount
     ) throws -> ReviewState {
+        let reason = try checkedVerdict(verdict, reason: reason, adjudication: adjudication, by: account)
+        return try store.submitReviewVerdict(
+            recordID: recordID, reviewer: account.name, verdict: verdict, reason: reason, pass: pass,
+            seenVersion: seenVersion, adjudication: adjudication, resolve: resolution, now: now)
+    }
+
+    /// `decide`, committed together with the other reviewers' claims and verdicts of the moment (the review app).
+    @discardableResult
+    public func decide(
+        recordID: String, verdict: ReviewVerdict, reason: String?, pass: Int, seenVersion: Int, adjudication: Bool,
+        by account: ReviewerAccount
+    ) async throws -> ReviewState {
+        let reason = try checkedVerdict(verdict, reason: reason, adjudication: adjudication, by: account)
+        return try await store.submitReviewVerdict(
+            recordID: recordID, reviewer: account.name, verdict: verdict, reason: reason, pass: pass,
+            seenVersion: seenVersion, adjudication: adjudication, resolve: resolution, now: now)
+    }
+
+    /// The reason as it will be stored (trimmed, nil if empty), or the refusal of a verdict nobody may give.
+    private func checkedVerdict(_ verdict: ReviewVerdict, reason: String?, adjudication: Bool, by account: ReviewerAccount) throws -> String? {
         if adjudication, !account.role.adjudicates {
             throw ReviewRefusal(.forbidden, "only adjudicators and admins decide disputed records")
         }
@@ -184,12 +243,14 @@ public final class ReviewService: Sendable {
         if let text = reason, text.count > 2000 {
             throw ReviewRefusal(.conflict, "the reason is too long (at most 2,000 characters)")
         }
+        return reason
+    }
+
+    /// The team's disagreement policy: a record's status after its verdicts so far.
+    private var resolution: @Sendable ([ReviewVerdict]) -> ReviewStatus {
         let policy = settings.policy
         let required = settings.passes
-        return try store.submitReviewVerdict(
-            recordID: recordID, reviewer: account.name, verdict: verdict, reason: reason, pass: pass,
-            seenVersion: seenVersion, adjudication: adjudication,
-            resolve: { policy.status(after: $0, required: required) }, now: now)
+        return { policy.status(after: $0, required: required) }
     }
 
     public func skip(recordID: String, by account: ReviewerAccount) throws {

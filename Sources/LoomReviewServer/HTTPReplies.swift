@@ -17,6 +17,13 @@ enum HTTPReplies {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// A JSON answer already written as bytes.
+    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     /// `{"error": message}` with the status.
     static func error(_ message: String, status: HTTPResponse.Status) -> Response {
         json(["error": message], status: status)

@@ -15,7 +15,14 @@ struct SessionMiddleware: RouterMiddleware {
         if path == "/login" || path.hasPrefix("/static/") || path == "/favicon.ico" { return try await next(request, context) }
         let token = request.cookies[Self.cookieName]?.value ?? ""
         let service = self.service
-        guard let session = try await blocking({ try service.session(token: token) }) else {
+        // Nearly every request comes with a session seen in the last seconds: only the others wait for the store.
+        let found: ReviewSession?
+        if let known = service.cachedSession(token: token) {
+            found = known
+        } else {
+            found = try await blocking { try service.session(token: token) }
+        }
+        guard let session = found else {
             if request.method == .get, !path.hasPrefix("/api/"), !path.hasPrefix("/media/") {
                 return HTTPReplies.redirect("/login")
             }

@@ -224,6 +224,7 @@ public struct ReviewRefusal: Error, Sendable, CustomStringConvertible {
 
 /// What the review screen shows about a record, as the store holds it.
 public struct ReviewRecordParts: Sendable {
+    /// The record as stored, with `checks` left empty (see `RecordForReview`).
     public var record: LoomCore.Record
     public var state: ReviewState
     /// The kind of the visual context it was generated from (nil for records without a stored sample).

@@ -8,7 +8,7 @@ extension RunStore {
     func readUnmapped<T>(_ body: (Database) throws -> T) throws -> T {
         try read { db in
             try db.execute(sql: "PRAGMA mmap_size = 0")
-            defer { try? db.execute(sql: "PRAGMA mmap_size = \(Self.mmapSize)") }
+            defer { try? db.execute(sql: "PRAGMA mmap_size = \(mappedBytes)") }
             return try body(db)
         }
     }

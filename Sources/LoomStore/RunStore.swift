@@ -13,6 +13,10 @@ public final class RunStore: Sendable {
 
     public let url: URL
     private let pool: DatabasePool
+    /// `PRAGMA mmap_size` of every connection (see `ReadPattern`).
+    let mappedBytes: Int
+    /// The review app's claims and verdicts, committed in groups (see `groupedWrite`).
+    private let groupWriter: GroupCommitWriter
 
     /// The page size of a new store file, in bytes.
     static let pageSize = 16_384
@@ -20,9 +24,23 @@ public final class RunStore: Sendable {
     /// The memory-mapped part of the store file (256 MiB).
     static let mmapSize = 268_435_456
 
+    /// How a process mostly reads the store, which decides how much of the file it maps into memory.
+    public enum ReadPattern: Sendable {
+        /// Runs, exports, status: 256 MiB mapped (whole-store scans map nothing; see `readUnmapped`).
+        case scans
+        /// A long-lived server that reads single records all over the file (the review app). The whole file is
+        /// mapped (up to SQLite's compile-time limit, 2 GiB in Debian's build): a reader's page cache is dropped
+        /// whenever another connection commits, so without the mapping every request read its pages again with
+        /// `pread`, copying 16 KiB each.
+        case randomLookups
+
+        var mappedBytes: Int { self == .scans ? RunStore.mmapSize : 0 }
+    }
+
     /// Opens (creating if needed) the store of the run directory and brings its schema up to date.
-    public init(directory: URL) throws {
+    public init(directory: URL, reads: ReadPattern = .scans) throws {
         url = directory.appendingPathComponent(Self.fileName)
+        let mappedBytes = reads.mappedBytes
         var configuration = Configuration()
         // A review server or `loom status` may read while a run writes: wait for locks instead of failing.
         configuration.busyMode = .timeout(10)
@@ -30,17 +48,19 @@ public final class RunStore: Sendable {
             // Exports read the whole store back: memory-mapped reads skip a pread and a copy per page.
             // synchronous = NORMAL is SQLite's recommended WAL setting: a killed process loses nothing
             // committed; a power cut may lose the last transactions, which the ledger then redoes.
-            try db.execute(sql: "PRAGMA mmap_size = \(RunStore.mmapSize); PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA mmap_size = \(mappedBytes); PRAGMA synchronous = NORMAL")
             // 16 KiB pages for a new store (an existing one keeps the size it was made with): a record with its
             // export index entry fills a good part of a 4 KiB page, so every batch wrote about four times as
             // many pages to the WAL and again to the file. With 16 KiB pages the quickstart's store is written in
             // a quarter of the `pwrite`s, and the rendering-excluded pipeline took a sixth less time.
             try db.execute(sql: "PRAGMA page_size = \(RunStore.pageSize)")
         }
+        self.mappedBytes = mappedBytes
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: url.path, configuration: configuration)
             try StoreSchema.migrator.migrate(pool)
+            groupWriter = GroupCommitWriter(pool: pool)
             // The writer's page cache, 64 MiB (pages are allocated as used): with the default 2 MB, a batch's inserts
             // into the id-ordered indexes evicted pages they had dirtied, and each was written to the WAL twice.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
@@ -412,6 +432,20 @@ public final class RunStore: Sendable {
             throw refusal
         } catch {
             throw LoomError(.store, "reading the run store failed: \(Self.explain(error))", subject: url.path)
+        }
+    }
+
+    /// A short write that shares its transaction with others submitted meanwhile (`GroupCommitWriter`); returns
+    /// once it is committed.
+    func groupedWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await groupWriter.perform(body)
+        } catch let refusal as ReviewRefusal {
+            throw refusal
+        } catch let error as LoomError {
+            throw error
+        } catch {
+            throw LoomError(.store, "writing the run store failed: \(Self.explain(error))", subject: url.path)
         }
     }
 

@@ -68,7 +68,7 @@ struct ReviewServe: AsyncParsableCommand {
 
     func run() async throws {
         let service = try await reportingErrors { () async throws -> ReviewService in
-            let run = try RunLocator.runDirectory(target)
+            let run = try RunLocator.runDirectory(target, reads: .randomLookups)
             let service = try ReviewService(store: run.store, runDirectory: run.url, settings: try review.settings(for: run.store))
             if try run.store.reviewers().isEmpty {
                 FileHandle.standardError.write(Data("note: no review accounts yet; add one with `loom review add-user \(target) NAME --role admin`\n".utf8))

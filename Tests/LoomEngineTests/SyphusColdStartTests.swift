@@ -44,7 +44,7 @@ struct SyphusColdStartTests {
                 acceptedSamples.insert(record.sampleID)
                 acceptedPairs[record.sampleID, default: 0] += 1
             }
-            try service.decide(
+            try await service.decide(
                 recordID: claim.recordID, verdict: accept ? .accept : .reject, reason: accept ? nil : "dull", pass: claim.pass,
                 seenVersion: claim.version, adjudication: false, by: lead)
         }

@@ -157,6 +157,10 @@ struct ReviewRouteTests {
             guard case .string(let html) = answer["html"] else { Issue.record("no html in \(answer)"); return }
             #expect(html.contains("&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;"))
             #expect(!html.contains("<script>") && !html.contains("<img src=x"))
+            // The reject reasons and the domain's checklist, rendered once, fill their places in every fragment.
+            #expect(html.contains("<option value=\"The answer is wrong.\">1. The answer is wrong.</option>"))
+            #expect(html.contains("<li>Text is read correctly, character for character (case, digits, punctuation).</li>"))
+            #expect(!html.contains("<!--loom:"))
             let page = Self.text(try await client.execute(uri: "/records/rec-000", method: .get, headers: signed.headers))
             #expect(page.contains("&lt;script&gt;alert("))
             #expect(!page.contains("<script>alert") && !page.contains("<img src=x"))
