@@ -296,8 +296,8 @@ struct ReviewRoutes: Sendable {
         var message: String?
         var record: String?
 
-        /// The answer as JSON, written with `JSONText` (the fragment is most of the bytes, and `JSONEncoder`
-        /// took a tenth of the time of rendering it again to quote it).
+        /// The answer as JSON, written with `JSONText`: the fragment is most of its bytes, and quoting them with
+        /// `JSONEncoder` took a tenth as long as rendering the fragment.
         var json: [UInt8] {
             var out: [UInt8] = []
             out.reserveCapacity(html.utf8.count + 128)

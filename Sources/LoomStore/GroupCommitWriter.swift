@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoomCore
 
 /// Short write transactions from many concurrent requests (the review app's claims and verdicts), run on a
 /// thread of their own and committed several at a time: group commit.
@@ -108,7 +109,9 @@ private final class PendingWrite<T: Sendable>: GroupedWrite {
         if let commitError {
             continuation.resume(throwing: commitError)
         } else {
-            continuation.resume(with: result ?? .failure(CancellationError()))
+            // A committed group ran every write, so a result is always there; the fallback only keeps a caller
+            // from waiting forever should that ever change.
+            continuation.resume(with: result ?? .failure(LoomError(.store, "a grouped write was committed without running", subject: "review")))
         }
     }
 }

@@ -426,12 +426,8 @@ public final class RunStore: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.read(body)
-        } catch let error as LoomError {
-            throw error
-        } catch let refusal as ReviewRefusal {
-            throw refusal
         } catch {
-            throw LoomError(.store, "reading the run store failed: \(Self.explain(error))", subject: url.path)
+            throw failure(error, "reading")
         }
     }
 
@@ -440,23 +436,23 @@ public final class RunStore: Sendable {
     func groupedWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await groupWriter.perform(body)
-        } catch let refusal as ReviewRefusal {
-            throw refusal
-        } catch let error as LoomError {
-            throw error
         } catch {
-            throw LoomError(.store, "writing the run store failed: \(Self.explain(error))", subject: url.path)
+            throw failure(error, "writing")
         }
     }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.write(body)
-        } catch let refusal as ReviewRefusal {
-            throw refusal
         } catch {
-            throw LoomError(.store, "writing the run store failed: \(Self.explain(error))", subject: url.path)
+            throw failure(error, "writing")
         }
+    }
+
+    /// What a failed store call throws: a refusal or Loom's own error as it is, anything else (SQLite's) explained.
+    private func failure(_ error: any Error, _ doing: String) -> any Error {
+        if error is ReviewRefusal || error is LoomError { return error }
+        return LoomError(.store, "\(doing) the run store failed: \(Self.explain(error))", subject: url.path)
     }
 
     /// A readable reason for a database error, naming a full disk or a read-only folder plainly.
