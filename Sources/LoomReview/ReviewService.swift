@@ -170,9 +170,7 @@ public final class ReviewService: Sendable {
 
     /// Leases the next record of `queue` to the account, or nil when the queue has nothing left for them.
     public func next(_ queue: ReviewQueue, for account: ReviewerAccount) throws -> ReviewClaim? {
-        if queue == .adjudication, !account.role.adjudicates {
-            throw ReviewRefusal(.forbidden, "the adjudication queue is for adjudicators and admins")
-        }
+        try checkAccess(to: queue, by: account)
         // A fresh random starting place per claim: each request walks the (hash-ordered) ids from somewhere else.
         return try store.claimNextRecord(
             queue, reviewer: account.name, requiredPasses: settings.passes, leaseSeconds: settings.leaseSeconds,
@@ -182,15 +180,20 @@ public final class ReviewService: Sendable {
     /// `next`, with the review screen's view of the claimed record, read in the claim's transaction.
     /// The claim is committed together with the other reviewers' claims and verdicts of the moment.
     public func nextWithView(_ queue: ReviewQueue, for account: ReviewerAccount) async throws -> (claim: ReviewClaim, view: ReviewRecordView)? {
-        if queue == .adjudication, !account.role.adjudicates {
-            throw ReviewRefusal(.forbidden, "the adjudication queue is for adjudicators and admins")
-        }
+        try checkAccess(to: queue, by: account)
         guard
             let (claim, parts) = try await store.claimNextRecordWithParts(
                 queue, reviewer: account.name, requiredPasses: settings.passes, leaseSeconds: settings.leaseSeconds,
                 start: Double.random(in: 0..<1), now: now)
         else { return nil }
         return (claim, ReviewRecordView(parts: parts, checklist: checklists.items(for: parts.record.domain.rawValue)))
+    }
+
+    /// Refuses the adjudication queue to annotators.
+    private func checkAccess(to queue: ReviewQueue, by account: ReviewerAccount) throws {
+        if queue == .adjudication, !account.role.adjudicates {
+            throw ReviewRefusal(.forbidden, "the adjudication queue is for adjudicators and admins")
+        }
     }
 
     /// A batch by id. Batches never change once created, so each is read from the store once.
