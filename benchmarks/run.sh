@@ -347,6 +347,21 @@ print('loom rendering excluded, %-12s %6s records  %6.2f s  %8d records/s (media
 " "$work/norender-$variant" "$variant"
   done
 
+  # 2b. The same pipeline at ten times the quickstart's samples: the rate should hold as a run grows (before the
+  #     export index was built after the records, it fell by half at this size). Median of 3.
+  sed -E 's/(singles|pairs): ([0-9]+)/\1: \20/; s/count: ([0-9]+)/count: \10/g' "$work/recipe.yaml" > "$work/recipe-x10.yaml"
+  for i in 1 2 3; do
+    /usr/bin/time -f '%M' -o "$work/time2" .build/release/loom-bench norender "$work/recipe-x10.yaml" no-quality 2>/dev/null \
+      | python3 -c "import json,sys; d=json.loads(sys.stdin.read()); print(d['records'], d['seconds'], d['records_per_second'], int(open(sys.argv[1]).read())//1024)" "$work/time2"
+  done > "$work/norender-x10"
+  python3 -c "
+import sys
+rows = [line.split() for line in open(sys.argv[1])]
+rates = sorted(int(r[2]) for r in rows)
+median = sorted(rows, key=lambda r: int(r[2]))[len(rows) // 2]
+print('loom rendering excluded, x10 samples  %6s records  %6.2f s  %8d records/s (median of %d: %d-%d)  peak %4d MB' % (median[0], float(median[1]), int(median[2]), len(rows), rates[0], rates[-1], max(int(r[3]) for r in rows)))
+" "$work/norender-x10"
+
   # 3. Loom generation alone (compose, generate, check; in memory).
   line=$(.build/release/loom-bench generate "$work/recipe.yaml")
   python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom generate+check    %6d records  %6.2f s  %8d records/s  peak %4d MB' % (d['records'], d['seconds'], d['records_per_second'], d['peak_rss_mb']))" "$line"

@@ -127,6 +127,12 @@ public struct ContentHasher: Sendable {
         hasher.addSeparator(0x1E)
     }
 
+    /// Adds one item given as its UTF-8 bytes; the same as adding the string they spell.
+    public mutating func add(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+        hasher.addSeparator(0x1E)
+    }
+
     /// The hex digest of everything added.
     public func finalize() -> String {
         hasher.finalize().hexString

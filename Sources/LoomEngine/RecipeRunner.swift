@@ -121,6 +121,7 @@ public final class RecipeRunner: Sendable {
             try directory.store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
         }
         let store = directory.store
+        try store.deferExportIndexIfEmpty()
         let plan = WorkPlan(recipe: recipe)
         try store.setMeta(RunDirectory.Key.plannedSamples, String(plan.samples.count))
 
@@ -206,9 +207,13 @@ public final class RecipeRunner: Sendable {
         }
 
         var exports: [ExportSummary] = []
+        // The content hash reads only what the exports leave alone: it is taken beside them.
+        async let contentHash = workers.run { try store.contentHash() }
         do {
             if faults.crashBeforeExport { throw InjectedCrash(point: "before the exports") }
             observer?(.stageStarted(stage: .export, total: recipe.exports.count, alreadyDone: 0))
+            try await workers.run { store.buildExportIndex() }  // once, before the exports that share it
+            async let checkpointed: Void = writer.checkpoint()
             // Exports only read the store: write them side by side.
             let copyImages = renderImages
             exports = try await withThrowingTaskGroup(of: (Int, ExportSummary).self) { group in
@@ -230,6 +235,7 @@ public final class RecipeRunner: Sendable {
                 }
                 return done.sorted { $0.0 < $1.0 }.map(\.1)
             }
+            try await checkpointed
             try store.commit([
                 StoreWrite(ledger: recipe.exports.map {
                     LedgerEntry(item: "\($0.format.rawValue):\($0.path)", stage: Stage.export.rawValue, status: .done)
@@ -237,9 +243,11 @@ public final class RecipeRunner: Sendable {
             ])
             observer?(.stageFinished(stage: .export, done: recipe.exports.count, failed: 0))
         } catch {
+            _ = try? await contentHash
             try? await workers.shutdown()
             throw error
         }
+        let hash = try await contentHash
         try await workers.shutdown()
 
         let counts = try store.recordCounts()
@@ -247,7 +255,7 @@ public final class RecipeRunner: Sendable {
             runDirectory: directory.url.path, plannedSamples: plan.samples.count + plannedAnnotated, samplesMadeNow: pendingCount,
             records: counts.total, flaggedRecords: counts.flagged, failures: try store.failures(), ingest: ingest, videos: videos, convert: convert, models: models,
             quality: quality, inContext: inContext, exports: exports,
-            contentHash: try store.contentHash(), seconds: Date().timeIntervalSince(started))
+            contentHash: hash, seconds: Date().timeIntervalSince(started))
     }
 
     /// The template generator the recipe's generate settings describe.

@@ -33,6 +33,7 @@ public struct ExportWriter: Sendable {
             selection.media = options.inContextExamples > 0 ? .any : format.defaultMedia
         }
         try Self.prepare(folder, images: !format.embedsImages, insideRun: folder.standardizedFileURL.path.hasPrefix(runDirectory.standardizedFileURL.path + "/"))
+        store.buildExportIndex()
         let catalog = try MediaCatalog(store: store)
         let placer = MediaPlacer(
             runDirectory: runDirectory, imagesFolder: folder.appendingPathComponent("images"), options: options.images,

@@ -101,17 +101,10 @@ public final class RunStore: Sendable {
         for index in batch.indices { batch[index].encode() }
         let now = Date().timeIntervalSince1970
         try write { db in
-            let media = try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO media(id, kind, path, format, width, height) VALUES (?, ?, ?, ?, ?, ?)")
-            let sample = try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO samples(id, kind, ordinal, body) VALUES (?, ?, ?, ?)")
-            let record = try db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO records(
-                        id, sample_id, type, domain, skill, language, media_count, flagged, media_ids, sharegpt, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            let ledger = try db.cachedStatement(
+            var media = try RowInserter(
+                db, sql: "INSERT OR REPLACE INTO media(id, kind, path, format, width, height) VALUES (?, ?, ?, ?, ?, ?)")
+            var ledger = try RowInserter(
+                db,
                 sql: """
                     INSERT INTO ledger(item, stage, status, attempts, error, updated_at) VALUES (?, ?, ?, 1, ?, ?)
                     ON CONFLICT(item, stage) DO UPDATE SET status = excluded.status, error = excluded.error,
@@ -119,10 +112,21 @@ public final class RunStore: Sendable {
                     """)
             for write in batch {
                 for item in write.media {
-                    try media.execute(arguments: [item.id, item.kind.rawValue, item.path, item.format, item.width, item.height])
+                    media.text(item.id)
+                    media.text(item.kind.rawValue)
+                    media.text(item.path)
+                    media.text(item.format)
+                    media.integer(item.width)
+                    media.integer(item.height)
+                    try media.run()
                 }
                 for entry in write.ledger {
-                    try ledger.execute(arguments: [entry.item, entry.stage, entry.status.rawValue, entry.error, now])
+                    ledger.text(entry.item)
+                    ledger.text(entry.stage)
+                    ledger.text(entry.status.rawValue)
+                    ledger.text(entry.error)
+                    ledger.real(now)
+                    try ledger.run()
                 }
             }
             for write in batch {
@@ -138,17 +142,36 @@ public final class RunStore: Sendable {
                         sql: "INSERT OR REPLACE INTO sample_videos(sample_id, video_id) VALUES (?, ?)", arguments: [sampleID, videoID])
                 }
             }
+            var sample = try RowInserter(db, sql: "INSERT OR REPLACE INTO samples(id, kind, ordinal, body) VALUES (?, ?, ?, ?)")
+            var record = try RowInserter(
+                db,
+                sql: """
+                    INSERT OR REPLACE INTO records(
+                        id, sample_id, type, domain, skill, language, media_count, flagged, media_ids, sharegpt, body)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for write in batch {
                 guard let encoded = write.encoded else { continue }
                 for (item, body) in zip(write.samples, encoded.samples) {
-                    try sample.execute(arguments: [item.id, item.kind.rawValue, item.ordinal, body])
+                    sample.text(item.id)
+                    sample.text(item.kind.rawValue)
+                    sample.integer(item.ordinal)
+                    sample.text(body)
+                    try sample.run()
                 }
                 for (item, json) in zip(write.records, encoded.records) {
-                    try record.execute(arguments: [
-                        item.id, item.sampleID, item.type.rawValue, item.domain.rawValue, item.skill?.rawValue,
-                        item.language, item.media.count, item.flags.isEmpty ? 0 : 1, item.media.joined(separator: ","),
-                        json.shareGPT, json.body,
-                    ])
+                    record.text(item.id)
+                    record.text(item.sampleID)
+                    record.text(item.type.rawValue)
+                    record.text(item.domain.rawValue)
+                    record.text(item.skill?.rawValue)
+                    record.text(item.language)
+                    record.integer(item.media.count)
+                    record.integer(item.flags.isEmpty ? 0 : 1)
+                    record.text(item.media.joined(separator: ","))
+                    record.text(json.shareGPT)
+                    record.text(json.body)
+                    try record.run()
                 }
             }
         }
@@ -422,12 +445,25 @@ public final class RunStore: Sendable {
                 ("media", "id", "id"), ("samples", "body", "id"), ("records", "body", "id"), ("images", image, "id"),
                 ("image_files", "path || '|' || image_id", "path"),
             ]
+            let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
             for (table, column, order) in tables {
                 hasher.add(table)
-                let cursor = try String.fetchCursor(db, sql: "SELECT \(column) FROM \(table) ORDER BY \(order)")
-                while let value = try cursor.next() { hasher.add(value) }
+                // The bytes SQLite holds, hashed in place: no string made per row.
+                let statement = try db.makeStatement(sql: "SELECT \(column) FROM \(table) ORDER BY \(order)")
+                let rows = try Row.fetchCursor(statement)
+                while try rows.next() != nil { hasher.add(utf8: statement.textBytes(atColumn: 0) ?? empty) }
             }
             return hasher.finalize()
+        }
+    }
+
+    /// Copies committed pages from the write-ahead log into the database file without waiting for readers.
+    public func checkpoint() throws {
+        do {
+            // Outside a transaction: SQLite refuses to checkpoint from inside one.
+            _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        } catch {
+            throw failure(error, "writing")
         }
     }
 

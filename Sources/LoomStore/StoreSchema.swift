@@ -127,11 +127,8 @@ enum StoreSchema {
             // the table page holding it (its body fills half a page), scattered over the file: two thirds of an
             // export's reading time. This index holds what exports read, so their scan walks it front to back
             // and never touches the table; it costs about a third more space (2.1 → 2.76 GB for a million records).
-            try db.execute(
-                sql: """
-                    CREATE INDEX records_for_export ON records(
-                        id, flagged, media_count, sample_id, media_ids, sharegpt, type, domain, skill, language);
-                    """)
+            // A run that fills an empty store builds it after its records are written (`deferExportIndexIfEmpty`).
+            try db.execute(sql: RunStore.createExportIndexSQL)
         }
         return migrator
     }

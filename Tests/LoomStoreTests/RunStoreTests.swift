@@ -65,20 +65,32 @@ struct RunStoreTests {
         #expect(try store.completedItems(stage: "render") == ["smp-1"])
     }
 
-    @Test("the batching writer commits full batches and the rest on flush; a failing commit loses only its batch")
+    @Test("the batching writer commits batches in order, each before the next is handed over, and the rest on flush")
     func batchingWriter() async throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        let writer = BatchingWriter(store: store, batchSize: 2)
+        try await writer.submit(write(0))
+        try await writer.submit(write(1))  // batch 1 handed over
+        try await writer.submit(write(2))
+        try await writer.submit(write(3))  // batch 2 handed over once batch 1 is committed
+        #expect(try store.completedItems(stage: "render").isSuperset(of: ["smp-0", "smp-1"]))
+        try await writer.submit(write(4))
+        try await writer.flush()
+        #expect(try store.completedItems(stage: "render") == ["smp-0", "smp-1", "smp-2", "smp-3", "smp-4"])
+        #expect(await writer.batches == 3)
+    }
+
+    @Test("a failed batch's error reaches the producers, and nothing after it is committed")
+    func batchingWriterStopsAtAFailedBatch() async throws {
         let store = try RunStore(directory: try temporaryStoreDirectory())
         struct Boom: Error {}
         let writer = BatchingWriter(store: store, batchSize: 2) { batch in if batch == 2 { throw Boom() } }
-        try await writer.submit(write(0))
-        try await writer.submit(write(1))  // batch 1 commits
-        #expect(try store.completedItems(stage: "render").count == 2)
-        try await writer.submit(write(2))
-        await #expect(throws: Boom.self) { try await writer.submit(write(3)) }  // batch 2 is lost whole
-        #expect(try store.completedItems(stage: "render") == ["smp-0", "smp-1"])
-        try await writer.submit(write(4))
-        try await writer.flush()
-        #expect(try store.completedItems(stage: "render") == ["smp-0", "smp-1", "smp-4"])
+        for item in 0..<4 { try await writer.submit(write(item)) }  // batch 2 is handed over, not yet waited for
+        await #expect(throws: Boom.self) {
+            for item in 4..<6 { try await writer.submit(write(item)) }  // waits for batch 2
+        }
+        await #expect(throws: Boom.self) { try await writer.flush() }
+        #expect(try store.completedItems(stage: "render") == ["smp-0", "smp-1"])  // batch 2 lost whole, batch 3 refused
     }
 
     @Test("meta values are stored and replaced")

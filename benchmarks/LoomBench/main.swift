@@ -34,10 +34,14 @@ func peakResidentMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
 }
 
+/// CPU time spent before the measured work began (`report` subtracts it).
+nonisolated(unsafe) var cpuSecondsAtStart = 0.0
+
 func report(_ scenario: String, samples: Int, records: Int, seconds: Double) {
     let line: [String: Any] = [
         "scenario": scenario, "samples": samples, "records": records, "seconds": (seconds * 1000).rounded() / 1000,
         "records_per_second": Int(Double(records) / seconds), "peak_rss_mb": Int(peakResidentMegabytes()),
+        "cpu_seconds": ((processCPUSeconds() - cpuSecondsAtStart) * 1000).rounded() / 1000,
     ]
     let data = try! JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
@@ -137,6 +141,7 @@ case "norender":
     // LOOM_BENCH_STAGES=1 prints when each stage starts and ends. Read once: the observer sees an event per item,
     // and reading the environment there was 2% of the measured time.
     let printsStages = ProcessInfo.processInfo.environment["LOOM_BENCH_STAGES"] != nil
+    cpuSecondsAtStart = processCPUSeconds()
     let started = Date()
     let samplesDone = Mutex<Date?>(nil)
     let runner = RecipeRunner(
