@@ -438,7 +438,9 @@ public final class RunStore: Sendable {
     /// A SHA-256 over every media id, sample and record in id order: equal for equal datasets, whatever
     /// order the work was done in.
     public func contentHash() throws -> String {
-        try read { db in
+        // Unmapped, like the exports: the scan reads every page once, and mapped pages would all count as the
+        // process's memory.
+        try readUnmapped { db in
             var hasher = ContentHasher()
             let image = "id || '|' || phash || '|' || COALESCE(duplicate_of, '') || '|' || annotations"
             let tables = [
