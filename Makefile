@@ -17,8 +17,11 @@ quickstart: build
 ## Run the test suite. The export tests load exports with real consumers (Hugging Face datasets, webdataset…)
 ## from a Python virtual environment that scripts/consumer-venv.sh builds once and caches; the review app's tests
 ## drive Debian's chromium through chromedriver (both installed by deps).
+# The tests' scratch folders (stores, runs, the browser's profiles) go to .build/test-tmp, emptied at the start
+# of each test run, instead of piling up in /tmp. (A tmpfs a crashed test left mounted there is skipped.)
 test: deps
-	@python="$$(./scripts/consumer-venv.sh)" && LOOM_CONSUMER_PYTHON="$$python" LOOM_REQUIRE_BROWSER=1 $(SWIFT) test
+	@rm -rf .build/test-tmp 2>/dev/null || true; mkdir -p .build/test-tmp
+	@python="$$(./scripts/consumer-venv.sh)" && TMPDIR="$(CURDIR)/.build/test-tmp" LOOM_CONSUMER_PYTHON="$$python" LOOM_REQUIRE_BROWSER=1 $(SWIFT) test
 
 ## Benchmarks; figures go to BENCHMARKS.md.
 bench: deps
