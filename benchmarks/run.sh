@@ -319,6 +319,22 @@ frames_bench() {
   python3 -c "import json,sys; d=json.load(open(sys.argv[1])); f=float(sys.argv[3])-float(sys.argv[2]); g=float(sys.argv[5])-float(sys.argv[4]); print('    H.264   uniform:16 loom %3d frames %6.2f s %7.1f frames/s (%4d decoded)   ffmpeg select %6.2f s (%.2fx)   ffmpeg -ss per frame %6.2f s (%.2fx)' % (d['frames'], d['seconds'], d['frames_per_second'], d.get('decoded', -1), f, f/d['seconds'], g, g/d['seconds']))" "$work/frames.json" "$start" "$end" "$start2" "$end2"
 }
 
+# `loom-bench norender RECIPE [no-quality]` ROUNDS times; prints the median round (by rate), the range and the peak.
+norender_median() {
+  local recipe=$1 variant=$2 rounds=$3 label=$4
+  for i in $(seq "$rounds"); do
+    /usr/bin/time -f '%M' -o "$work/time2" .build/release/loom-bench norender "$recipe" $variant 2>/dev/null \
+      | python3 -c "import json,sys; d=json.loads(sys.stdin.read()); print(d['records'], d['seconds'], d['records_per_second'], int(open(sys.argv[1]).read())//1024)" "$work/time2"
+  done > "$work/norender-rounds"
+  python3 -c "
+import sys
+rows = [line.split() for line in open(sys.argv[1])]
+rates = sorted(int(r[2]) for r in rows)
+median = sorted(rows, key=lambda r: int(r[2]))[len(rows) // 2]
+print('loom rendering excluded, %-12s %6s records  %6.2f s  %8d records/s (median of %d: %d-%d)  peak %4d MB' % (sys.argv[2], median[0], float(median[1]), int(median[2]), len(rows), rates[0], rates[-1], max(int(r[3]) for r in rows)))
+" "$work/norender-rounds" "$label"
+}
+
 # 1.-3. The foundation issue's figures (issue 2), defined here so that `benchmarks/run.sh foundation` runs them alone.
 foundation_bench() {
   # 1. Loom end to end: draw + encode + write images, generate, check, store, export (the real CLI).
@@ -333,34 +349,13 @@ foundation_bench() {
 
   # 2. Loom without drawing images: compose, generate, check, store, export (the foundation issue's pipeline, quality
   #    stage left out), then the same with the quality stage that runs by default. Sub-second, so the median of 7.
-  for variant in no-quality with-quality; do
-    for i in 1 2 3 4 5 6 7; do
-      /usr/bin/time -f '%M' -o "$work/time2" .build/release/loom-bench norender "$work/recipe.yaml" $([ $variant = no-quality ] && echo no-quality) 2>/dev/null \
-        | python3 -c "import json,sys; d=json.loads(sys.stdin.read()); print(d['records'], d['seconds'], d['records_per_second'], int(open(sys.argv[1]).read())//1024)" "$work/time2"
-    done > "$work/norender-$variant"
-    python3 -c "
-import sys
-rows = [line.split() for line in open(sys.argv[1])]
-rates = sorted(int(r[2]) for r in rows)
-median = sorted(rows, key=lambda r: int(r[2]))[len(rows) // 2]
-print('loom rendering excluded, %-12s %6s records  %6.2f s  %8d records/s (median of %d: %d-%d)  peak %4d MB' % (sys.argv[2], median[0], float(median[1]), int(median[2]), len(rows), rates[0], rates[-1], max(int(r[3]) for r in rows)))
-" "$work/norender-$variant" "$variant"
-  done
+  norender_median "$work/recipe.yaml" no-quality 7 "no-quality"
+  norender_median "$work/recipe.yaml" "" 7 "with-quality"
 
   # 2b. The same pipeline at ten times the quickstart's samples: the rate should hold as a run grows (before the
   #     export index was built after the records, it fell by half at this size). Median of 3.
   sed -E 's/(singles|pairs): ([0-9]+)/\1: \20/; s/count: ([0-9]+)/count: \10/g' "$work/recipe.yaml" > "$work/recipe-x10.yaml"
-  for i in 1 2 3; do
-    /usr/bin/time -f '%M' -o "$work/time2" .build/release/loom-bench norender "$work/recipe-x10.yaml" no-quality 2>/dev/null \
-      | python3 -c "import json,sys; d=json.loads(sys.stdin.read()); print(d['records'], d['seconds'], d['records_per_second'], int(open(sys.argv[1]).read())//1024)" "$work/time2"
-  done > "$work/norender-x10"
-  python3 -c "
-import sys
-rows = [line.split() for line in open(sys.argv[1])]
-rates = sorted(int(r[2]) for r in rows)
-median = sorted(rows, key=lambda r: int(r[2]))[len(rows) // 2]
-print('loom rendering excluded, x10 samples  %6s records  %6.2f s  %8d records/s (median of %d: %d-%d)  peak %4d MB' % (median[0], float(median[1]), int(median[2]), len(rows), rates[0], rates[-1], max(int(r[3]) for r in rows)))
-" "$work/norender-x10"
+  norender_median "$work/recipe-x10.yaml" no-quality 3 "x10 samples"
 
   # 3. Loom generation alone (compose, generate, check; in memory).
   line=$(.build/release/loom-bench generate "$work/recipe.yaml")

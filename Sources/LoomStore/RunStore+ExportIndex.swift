@@ -33,7 +33,7 @@ extension RunStore {
         }
     }
 
-    /// Whether the export index exists (tests).
+    /// Whether the export index exists.
     public func hasExportIndex() throws -> Bool {
         try read { db in
             try Bool.fetchOne(
