@@ -2,6 +2,9 @@
 public struct FaultPlan: Sendable, Hashable {
     /// Throw instead of committing this batch (1-based): the batch's work is lost, as in a kill mid-batch.
     public var crashBeforeBatch: Int?
+    /// Throw while making the scene sample with this id: an error that stops the run while other samples are
+    /// being made and stored.
+    public var crashInSample: String?
     /// Throw after every sample is stored, before the exports: a crash between stages.
     public var crashBeforeExport: Bool
     /// Throw in the quality stage's dedup pass after this many pages of MinHash keys are stored.
@@ -10,10 +13,11 @@ public struct FaultPlan: Sendable, Hashable {
     public var dedupPageSize: Int?
 
     public init(
-        crashBeforeBatch: Int? = nil, crashBeforeExport: Bool = false, crashInDedupAfterPages: Int? = nil,
-        dedupPageSize: Int? = nil
+        crashBeforeBatch: Int? = nil, crashInSample: String? = nil, crashBeforeExport: Bool = false,
+        crashInDedupAfterPages: Int? = nil, dedupPageSize: Int? = nil
     ) {
         self.crashBeforeBatch = crashBeforeBatch
+        self.crashInSample = crashInSample
         self.crashBeforeExport = crashBeforeExport
         self.crashInDedupAfterPages = crashInDedupAfterPages
         self.dedupPageSize = dedupPageSize

@@ -202,6 +202,9 @@ public final class RecipeRunner: Sendable {
                 observer?(.stageFinished(stage: .inContext, done: 1, failed: 0))
             }
         } catch {
+            // Before the error goes on: the batches handed to the writer finish (none may land after `run` has
+            // thrown), and finished work still queued is committed, so that the next run does not redo it.
+            _ = try? await writer.flush()
             try? await workers.shutdown()
             throw error
         }
@@ -281,7 +284,11 @@ public final class RecipeRunner: Sendable {
         let maker = BoundedMaker(
             stage: .render, recoverable: [.render, .generate], workers: workers, writer: writer, observer: observer)
         let sampleWorker = worker
-        try await maker.run(pending, id: \.id, tally: tally) { try sampleWorker.make($0) }
+        let crashInSample = faults.crashInSample
+        try await maker.run(pending, id: \.id, tally: tally) { planned in
+            if planned.id == crashInSample { throw InjectedCrash(point: "sample \(planned.id)") }
+            return try sampleWorker.make(planned)
+        }
         try await writer.flush()
         let (madeDone, madeFailed) = tally.state.withLock { ($0.done, $0.failed) }
         observer?(.stageFinished(stage: .render, done: madeDone, failed: madeFailed))

@@ -43,6 +43,21 @@ struct RecipeRunnerTests {
         #expect(try exportBytes(fixture) == exportBytes(reference))
     }
 
+    @Test("an error while samples are made keeps every sample finished before it, and the resume makes only the rest")
+    func crashWhileMakingSamples() async throws {
+        let reference = try await RunFixture().runner().run()
+        let fixture = try RunFixture()
+        let plan = WorkPlan(recipe: fixture.recipe)
+        let last = try #require(plan.samples.last).id  // started after every other sample
+        await #expect(throws: InjectedCrash.self) { try await fixture.runner(faults: FaultPlan(crashInSample: last)).run() }
+        // Every other sample was made before the failing one was started, and was committed before `run` threw.
+        let done = try RunStore(directory: fixture.runDirectory).completedItems(stage: "check")
+        #expect(done == Set(plan.samples.map(\.id)).subtracting([last]))
+        let resumed = try await fixture.runner().run()
+        #expect(resumed.samplesMadeNow == 1)
+        #expect(resumed.contentHash == reference.contentHash)
+    }
+
     @Test("a crash between the stages and the exports, then a resume, gives the identical dataset")
     func resumeAfterCrashBeforeExport() async throws {
         let reference = try await RunFixture().runner().run()
