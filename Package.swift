@@ -126,7 +126,7 @@ let package = Package(
         // The mock model endpoint as a process of its own, for benchmarking other clients against the same server.
         .executableTarget(name: "loom-mock-model", dependencies: ["LoomMockModel"], path: "benchmarks/MockModel"),
 
-        .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore"]),
+        .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "LoomMediaTests", dependencies: ["LoomMedia"]),
         .testTarget(name: "LoomVideoTests", dependencies: ["LoomVideo", "LoomMedia"]),
         .testTarget(name: "LoomOCRTests", dependencies: ["LoomOCR", "LoomScenes", "LoomMedia"]),

@@ -13,6 +13,9 @@ public final class RunStore: Sendable {
 
     public let url: URL
     private let pool: DatabasePool
+    /// Copies the write-ahead log into the file beside the writer's commits (runs, exports, status); nil for the
+    /// review app, whose writer keeps SQLite's automatic checkpoint.
+    private let checkpointer: BackgroundCheckpointer?
     /// `PRAGMA mmap_size` of every connection (see `ReadPattern`).
     let mappedBytes: Int
     /// The review app's claims and verdicts, committed in groups (see `groupedWrite`).
@@ -68,6 +71,15 @@ public final class RunStore: Sendable {
             // The writer's page cache, 64 MiB (pages are allocated as used): with the default 2 MB, a batch's inserts
             // into the id-ordered indexes evicted pages they had dirtied, and each was written to the WAL twice.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
+            if reads == .scans {
+                let checkpointer = try BackgroundCheckpointer(path: url.path, thresholdFrames: reads.checkpointPages)
+                pool.writeWithoutTransaction { db in
+                    if let writer = db.sqliteConnection { checkpointer.install(on: writer) }
+                }
+                self.checkpointer = checkpointer
+            } else {
+                checkpointer = nil
+            }
             if reads == .randomLookups {
                 // Checkpoints every 250 pages instead of 1,000: the commit that runs one holds up every write
                 // behind it, and shorter, more frequent stalls took the review app's 99th percentile from
@@ -76,6 +88,17 @@ public final class RunStore: Sendable {
             }
         } catch {
             throw LoomError(.store, "cannot open the run store: \(Self.explain(error))", subject: url.path)
+        }
+    }
+
+    deinit {
+        // The hook points at the checkpointer without keeping it: take it off before the checkpointer goes.
+        if checkpointer != nil {
+            pool.writeWithoutTransaction { db in
+                if let writer = db.sqliteConnection {
+                    BackgroundCheckpointer.uninstall(from: writer, autocheckpointPages: Int32(ReadPattern.scans.checkpointPages))
+                }
+            }
         }
     }
 
@@ -435,8 +458,9 @@ public final class RunStore: Sendable {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
-    /// A SHA-256 over every media id, sample and record in id order: equal for equal datasets, whatever
-    /// order the work was done in.
+    /// A digest of every media id, sample and record (and ingested image and file): equal for equal datasets,
+    /// whatever order the work was done in. Each table is digested as a multiset (`MultisetDigest`) in the order
+    /// its rows lie on disk; the hash is a SHA-256 over the tables' names and digests.
     public func contentHash() throws -> String {
         // Unmapped, like the exports: the scan reads every page once, and mapped pages would all count as the
         // process's memory.
@@ -444,16 +468,18 @@ public final class RunStore: Sendable {
             var hasher = ContentHasher()
             let image = "id || '|' || phash || '|' || COALESCE(duplicate_of, '') || '|' || annotations"
             let tables = [
-                ("media", "id", "id"), ("samples", "body", "id"), ("records", "body", "id"), ("images", image, "id"),
-                ("image_files", "path || '|' || image_id", "path"),
+                ("media", "id"), ("samples", "body"), ("records", "body"), ("images", image),
+                ("image_files", "path || '|' || image_id"),
             ]
             let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-            for (table, column, order) in tables {
-                hasher.add(table)
+            for (table, column) in tables {
+                var digest = MultisetDigest()
                 // The bytes SQLite holds, hashed in place: no string made per row.
-                let statement = try db.makeStatement(sql: "SELECT \(column) FROM \(table) ORDER BY \(order)")
+                let statement = try db.makeStatement(sql: "SELECT \(column) FROM \(table)")
                 let rows = try Row.fetchCursor(statement)
-                while try rows.next() != nil { hasher.add(utf8: statement.textBytes(atColumn: 0) ?? empty) }
+                while try rows.next() != nil { digest.add(utf8: statement.textBytes(atColumn: 0) ?? empty) }
+                hasher.add(table)
+                hasher.add(digest.summary)
             }
             return hasher.finalize()
         }
@@ -463,7 +489,11 @@ public final class RunStore: Sendable {
     public func checkpoint() throws {
         do {
             // Outside a transaction: SQLite refuses to checkpoint from inside one.
-            _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            if let checkpointer {
+                try checkpointer.checkpointNow()
+            } else {
+                _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            }
         } catch {
             throw failure(error, "writing")
         }

@@ -81,19 +81,23 @@ struct ExportIndexTests {
         }
     }
 
-    @Test("the content hash is a SHA-256 over each stored text in id order, with separators")
+    @Test("the content hash is a SHA-256 over each table's name and the multiset digest of its stored texts")
     func contentHashDefinition() throws {
         let store = try RunStore(directory: try temporaryStoreDirectory())
         try store.commit([3, 1].map(write))
         var expected = ContentHasher()
-        let tables = [("media", "id", "id"), ("samples", "body", "id"), ("records", "body", "id")]
+        let tables = [("media", "id"), ("samples", "body"), ("records", "body")]
         try store.read { db in
-            for (table, column, order) in tables {
+            for (table, column) in tables {
+                var digest = MultisetDigest()
+                for value in try String.fetchAll(db, sql: "SELECT \(column) FROM \(table) ORDER BY id DESC") { digest.add(value) }
                 expected.add(table)
-                for value in try String.fetchAll(db, sql: "SELECT \(column) FROM \(table) ORDER BY \(order)") { expected.add(value) }
+                expected.add(digest.summary)
             }
-            expected.add("images")
-            expected.add("image_files")
+            for table in ["images", "image_files"] {
+                expected.add(table)
+                expected.add(MultisetDigest().summary)
+            }
         }
         #expect(try store.contentHash() == expected.finalize())
     }

@@ -1,0 +1,44 @@
+import Crypto
+
+/// An order-independent digest of a collection of texts: the SHA-256 of each item, added up as four 64-bit lanes
+/// (wrapping), and the number of items.
+///
+/// The same items give the same digest in any order, so a table can be digested in the order its rows lie on
+/// disk instead of in key order: a store's rows are written in whatever order the work finished, and reading them
+/// in key order jumps between pages, which cost more than the hashing. Meant to tell apart datasets that differ,
+/// not to withstand inputs crafted to collide.
+public struct MultisetDigest: Sendable, Equatable {
+    private var lanes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    /// How many items were added.
+    public private(set) var count = 0
+
+    public init() {}
+
+    /// Adds one item given as its UTF-8 bytes.
+    public mutating func add(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        let digest = SHA256.hash(data: UnsafeRawBufferPointer(bytes))
+        digest.withUnsafeBytes { raw in
+            lanes.0 &+= raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self).littleEndian
+            lanes.1 &+= raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian
+            lanes.2 &+= raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian
+            lanes.3 &+= raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self).littleEndian
+        }
+        count += 1
+    }
+
+    /// Adds one item.
+    public mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { add(utf8: $0) }
+    }
+
+    /// The count and the four lanes in hex: `"3:…"`.
+    public var summary: String {
+        let hex = [lanes.0, lanes.1, lanes.2, lanes.3].map { String($0, radix: 16) }
+        return "\(count):" + hex.joined(separator: ".")
+    }
+
+    public static func == (lhs: MultisetDigest, rhs: MultisetDigest) -> Bool {
+        lhs.count == rhs.count && lhs.lanes == rhs.lanes
+    }
+}
