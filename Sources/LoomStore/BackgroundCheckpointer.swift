@@ -23,8 +23,9 @@ final class BackgroundCheckpointer: Sendable {
 
     private let connection: Connection
     private let queue = DispatchQueue(label: "loom.store.checkpoint")
-    /// Whether a checkpoint is queued or running.
-    private let busy = Atomic<Bool>(false)
+    /// Whether a checkpoint is queued or running, and whether the log grew past the threshold again meanwhile
+    /// (then another follows at once, so that the last commits are not left waiting for the next trigger).
+    private let state = Mutex<(running: Bool, again: Bool)>((false, false))
 
     /// The checkpointer's own SQLite connection, used only on its queue.
     private final class Connection: @unchecked Sendable {
@@ -83,14 +84,26 @@ final class BackgroundCheckpointer: Sendable {
     private func committed(frames: Int32, writer: OpaquePointer?, name: UnsafePointer<CChar>?) {
         guard frames >= thresholdFrames else { return }
         if frames >= thresholdFrames * Self.inlineFactor, let writer {
-            // Far behind: the writer copies the log itself (passive, so a running checkpoint is not waited for).
+            // Far behind: the writer copies the log itself too (passive: if the checkpointer is copying, this gives
+            // up at once, and the checkpointer's next round below takes these frames).
             sqlite3_wal_checkpoint_v2(writer, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
-            return
         }
-        guard busy.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        let starts = state.withLock { state in
+            if state.running { state.again = true }
+            defer { state.running = true }
+            return !state.running
+        }
+        guard starts else { return }
         queue.async { [self] in
-            _ = runCheckpoint()
-            busy.store(false, ordering: .releasing)
+            while true {
+                _ = runCheckpoint()
+                let more = state.withLock { state in
+                    defer { state.again = false }
+                    if !state.again { state.running = false }
+                    return state.again
+                }
+                if !more { break }
+            }
         }
     }
 
