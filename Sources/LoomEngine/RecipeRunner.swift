@@ -121,7 +121,6 @@ public final class RecipeRunner: Sendable {
             try directory.store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
         }
         let store = directory.store
-        try store.deferExportIndexIfEmpty()
         let plan = WorkPlan(recipe: recipe)
         try store.setMeta(RunDirectory.Key.plannedSamples, String(plan.samples.count))
 
@@ -210,12 +209,13 @@ public final class RecipeRunner: Sendable {
         }
 
         var exports: [ExportSummary] = []
-        // The content hash reads only what the exports leave alone: it is taken beside them.
-        async let contentHash = workers.run { try store.contentHash() }
+        // The content hash reads only what the exports leave alone: it is taken beside them, on a thread of its own
+        // (on one of the workers it held up an export until it was done).
+        let hashing = CPUWorkers(threads: 1)
+        async let contentHash = hashing.run { try store.contentHash() }
         do {
             if faults.crashBeforeExport { throw InjectedCrash(point: "before the exports") }
             observer?(.stageStarted(stage: .export, total: recipe.exports.count, alreadyDone: 0))
-            try await workers.run { store.buildExportIndex() }  // once, before the exports that share it
             async let checkpointed: Void = writer.checkpoint()
             // Exports only read the store: write them side by side.
             let copyImages = renderImages
@@ -247,10 +247,12 @@ public final class RecipeRunner: Sendable {
             observer?(.stageFinished(stage: .export, done: recipe.exports.count, failed: 0))
         } catch {
             _ = try? await contentHash
+            try? await hashing.shutdown()
             try? await workers.shutdown()
             throw error
         }
         let hash = try await contentHash
+        try await hashing.shutdown()
         try await workers.shutdown()
 
         let counts = try store.recordCounts()

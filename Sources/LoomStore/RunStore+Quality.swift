@@ -21,12 +21,19 @@ extension RunStore {
         }
     }
 
+    /// The bodies of one sample's records in id order, found through `records_in_sample_order` (its sample's
+    /// order key, then its id).
+    static let recordsOfSampleSQL = """
+        SELECT body FROM records
+        WHERE sample_order IS (SELECT \(SampleOrderKey.sql) FROM samples WHERE id = ?1) AND sample_id = ?1 ORDER BY id
+        """
+
     /// The records of several samples, grouped by sample id (in id order within each).
     public func records(ofSamples ids: [String]) throws -> [String: [LoomCore.Record]] {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
             var grouped: [String: [LoomCore.Record]] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT body FROM records WHERE sample_id = ? ORDER BY id")
+            let statement = try db.cachedStatement(sql: Self.recordsOfSampleSQL)
             for id in ids {
                 let bodies = try String.fetchAll(statement, arguments: [id])
                 grouped[id] = try bodies.map { try Self.decode(LoomCore.Record.self, $0) }
@@ -41,7 +48,7 @@ extension RunStore {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
             var grouped: [String: [String]] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT body FROM records WHERE sample_id = ? ORDER BY id")
+            let statement = try db.cachedStatement(sql: Self.recordsOfSampleSQL)
             for id in ids { grouped[id] = try String.fetchAll(statement, arguments: [id]) }
             return grouped
         }

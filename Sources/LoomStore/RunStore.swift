@@ -166,12 +166,17 @@ public final class RunStore: Sendable {
                 }
             }
             var sample = try RowInserter(db, sql: "INSERT OR REPLACE INTO samples(id, kind, ordinal, body) VALUES (?, ?, ?, ?)")
+            // Records stored before their sample (none of Loom's stages does that) get its order key when it comes.
+            var orphans = try RowInserter(
+                db, sql: "UPDATE records SET sample_order = ? WHERE sample_order IS NULL AND sample_id = ?")
+            // A record takes its sample's order key (`SampleOrderKey`, `records_in_sample_order`, migration v10).
             var record = try RowInserter(
                 db,
                 sql: """
                     INSERT OR REPLACE INTO records(
-                        id, sample_id, type, domain, skill, language, media_count, flagged, media_ids, sharegpt, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        id, sample_id, type, domain, skill, language, media_count, flagged, media_ids, sharegpt, body,
+                        sample_order)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT \(SampleOrderKey.sql) FROM samples WHERE id = ?2))
                     """)
             for write in batch {
                 guard let encoded = write.encoded else { continue }
@@ -181,6 +186,9 @@ public final class RunStore: Sendable {
                     sample.integer(item.ordinal)
                     sample.text(body)
                     try sample.run()
+                    orphans.integer(SampleOrderKey.key(kind: item.kind, ordinal: item.ordinal))
+                    orphans.text(item.id)
+                    try orphans.run()
                 }
                 for (item, json) in zip(write.records, encoded.records) {
                     record.text(item.id)
@@ -286,33 +294,6 @@ public final class RunStore: Sendable {
             let lookup = try Self.mediaLookup(db)
             let cursor = try String.fetchCursor(db, sql: "SELECT body FROM records\(whereClause) ORDER BY id")
             while let json = try cursor.next() { try body(try Self.decode(LoomCore.Record.self, json), lookup) }
-        }
-    }
-
-    /// One record as the ShareGPT-based exports need it, read without decoding the record.
-    public struct ShareGPTRow: Sendable {
-        public var id: String
-        public var media: [String]
-        /// `[{"from": …, "value": …}, …]` as JSON text.
-        public var conversation: String
-    }
-
-    /// Streams records in id order in ShareGPT form, with a media lookup that works inside the same read.
-    public func forEachShareGPTRow(
-        unflaggedOnly: Bool = true, multiImage: Bool? = nil,
-        _ body: (ShareGPTRow, _ media: (String) throws -> MediaItem?) throws -> Void
-    ) throws {
-        let whereClause = Self.recordFilter(unflaggedOnly: unflaggedOnly, multiImage: multiImage)
-        try read { db in
-            let lookup = try Self.mediaLookup(db)
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, media_ids, sharegpt FROM records\(whereClause) ORDER BY id")
-            while let row = try rows.next() {
-                // Columns by position: the SELECT above fixes their order, and name lookups cost more.
-                let ids: String = row[1]
-                try body(
-                    ShareGPTRow(id: row[0], media: ids.isEmpty ? [] : ids.split(separator: ",").map(String.init), conversation: row[2]),
-                    lookup)
-            }
         }
     }
 

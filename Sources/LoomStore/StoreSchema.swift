@@ -127,8 +127,30 @@ enum StoreSchema {
             // the table page holding it (its body fills half a page), scattered over the file: two thirds of an
             // export's reading time. This index holds what exports read, so their scan walks it front to back
             // and never touches the table; it costs about a third more space (2.1 → 2.76 GB for a million records).
-            // A run that fills an empty store builds it after its records are written (`deferExportIndexIfEmpty`).
-            try db.execute(sql: RunStore.createExportIndexSQL)
+            // (v10 replaced it.)
+            try db.execute(
+                sql: """
+                    CREATE INDEX IF NOT EXISTS records_for_export ON records(
+                        id, flagged, media_count, sample_id, media_ids, sharegpt, type, domain, skill, language);
+                    """)
+        }
+        migrator.registerMigration("v10-records-in-sample-order") { db in
+            // Records are kept, read and exported in sample order: by their sample's kind and ordinal
+            // (`SampleOrderKey`), then sample id, then record id. A run makes samples in that order, so a record's
+            // index entry lands at the end of this index, as its row lands at the end of the table: a batch
+            // dirties a few pages, not most of them.
+            // The two indexes it replaces were keyed by hashes (sample id; record id with the exported columns),
+            // so every batch rewrote most of their pages, and the export index had to be built after the records
+            // (a sorted pass over all of them) before anything could be exported. Exports now read the table in
+            // about the order its rows lie in. `sample_order` is NULL while a record's sample is not stored.
+            try db.execute(
+                sql: """
+                    ALTER TABLE records ADD COLUMN sample_order INTEGER;
+                    UPDATE records SET sample_order = (SELECT \(SampleOrderKey.sql) FROM samples WHERE samples.id = records.sample_id);
+                    DROP INDEX IF EXISTS records_by_sample;
+                    DROP INDEX IF EXISTS records_for_export;
+                    CREATE INDEX records_in_sample_order ON records(sample_order, sample_id, id);
+                    """)
         }
         return migrator
     }

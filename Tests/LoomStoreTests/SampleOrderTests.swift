@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+import LoomCore
+import Testing
+
+@testable import LoomStore
+
+@Suite("Records in sample order, and the store's hot inserts")
+struct SampleOrderTests {
+    private func write(_ n: Int) -> StoreWrite {
+        let scene = SceneTruth(width: 64, height: 64, background: .plain, backgroundName: "plain", objects: [], labels: [])
+        let record = Record(
+            id: "rec-\(n)", sampleID: "smp-\(n)", media: ["m\(n)"],
+            turns: [Turn(role: .user, text: "<image>\nq\(n)"), Turn(role: .assistant, text: "a\(n)")], type: .shortVQA,
+            domain: "counting", skill: nil, language: "en", options: nil, answerKey: nil, checks: [],
+            provenance: Provenance(generator: "t", template: "t", phrasing: 0, seed: 1), flags: [])
+        return StoreWrite(
+            media: [MediaItem(id: "m\(n)", kind: .image, path: "media/m\(n).png", format: "png", width: 64, height: 64)],
+            samples: [Sample(id: "smp-\(n)", kind: .single, ordinal: n, media: ["m\(n)"], truth: .single(scene))],
+            records: [record], ledger: [LedgerEntry(item: "smp-\(n)", stage: "render", status: .done)])
+    }
+
+    private func exportedIDs(_ store: RunStore) throws -> [String] {
+        var ids: [String] = []
+        try store.forEachExportRow(RecordSelection()) { row, _ in ids.append(row.id) }
+        return ids
+    }
+
+    /// A record of sample `sample` with the given id.
+    private func record(_ id: String, of sample: Int) -> LoomCore.Record {
+        Record(
+            id: id, sampleID: "smp-\(sample)", media: ["m\(sample)"],
+            turns: [Turn(role: .user, text: "<image>\nq"), Turn(role: .assistant, text: "a")], type: .shortVQA,
+            domain: "counting", skill: nil, language: "en", options: nil, answerKey: nil, checks: [],
+            provenance: Provenance(generator: "t", template: "t", phrasing: 0, seed: 1), flags: [])
+    }
+
+    @Test("records are exported by their sample's ordinal, then sample id, then id, whatever order they were committed in")
+    func exportOrder() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        var second = write(2)
+        second.records.append(record("rec-0-of-2", of: 2))
+        try store.commit([write(9), write(4)])
+        try store.commit([write(7), second])
+        #expect(try exportedIDs(store) == ["rec-0-of-2", "rec-2", "rec-4", "rec-7", "rec-9"])
+    }
+
+    @Test("samples order by kind (singles, pairs, sets, sequences), then ordinal; SQLite's key is the same as Swift's")
+    func orderAcrossKinds() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        var pair = write(0)
+        pair.samples[0].kind = .pair
+        pair.samples[0].id = "smp-pair-0"
+        pair.records[0].sampleID = "smp-pair-0"
+        pair.records[0].id = "rec-pair-0"
+        try store.commit([pair, write(5)])
+        #expect(try exportedIDs(store) == ["rec-5", "rec-pair-0"])
+        let keys = try store.read { db in
+            try SampleKind.allCases.map { kind in
+                try Int.fetchOne(db, sql: "SELECT \(SampleOrderKey.sql) FROM (SELECT ? AS kind, 7 AS ordinal)", arguments: [kind.rawValue])
+            }
+        }
+        #expect(keys == SampleKind.allCases.map { SampleOrderKey.key(kind: $0, ordinal: 7) })
+        #expect(Set(keys).count == SampleKind.allCases.count)
+    }
+
+    @Test("a record stored before its sample takes the sample's ordinal when the sample comes, and is found by it")
+    func recordBeforeItsSample() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        try store.commit([write(1), StoreWrite(records: [record("rec-early", of: 5)])])
+        let ordinal = { try store.read { db in try Int.fetchOne(db, sql: "SELECT sample_order FROM records WHERE id = 'rec-early'") } }
+        #expect(try ordinal() == nil)
+        var sample = write(5)
+        sample.records = []
+        try store.commit([sample])
+        #expect(try ordinal() == 5)
+        #expect(try store.recordBodies(ofSamples: ["smp-5"])["smp-5"]?.count == 1)
+        #expect(try exportedIDs(store) == ["rec-1", "rec-early"])
+    }
+
+    @Test("exports and a sample's records are read through the sample-order index, without a sort")
+    func queryPlans() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        try store.commit([1, 2].map(write))
+        let plans = try store.read { db in
+            try [
+                "SELECT id FROM records ORDER BY \(RunStore.sampleOrder)",
+                RunStore.recordsOfSampleSQL.replacingOccurrences(of: "?1", with: "'smp-1'"),
+            ].map { sql in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
+            }
+        }
+        for plan in plans {
+            #expect(plan.contains("records_in_sample_order"), "\(plan)")
+            #expect(!plan.contains("TEMP B-TREE FOR ORDER BY"), "\(plan)")
+        }
+    }
+
+    @Test("migration v10 gives the records of an older store their samples' ordinals and replaces its indexes")
+    func migrationFillsOrdinals() throws {
+        let url = try temporaryStoreDirectory().appendingPathComponent(RunStore.fileName)
+        do {
+            let pool = try DatabasePool(path: url.path)
+            try StoreSchema.migrator.migrate(pool, upTo: "v9-export-index")
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO samples(id, kind, ordinal, body) VALUES ('smp-a', 'single', 3, '{}')")
+                for (id, sample) in [("rec-1", "smp-a"), ("rec-2", "smp-gone")] {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO records(id, sample_id, type, domain, skill, language, media_count, media_ids, sharegpt, body)
+                            VALUES (?, ?, 'short_vqa', 'counting', NULL, 'en', 0, '', '[]', '{}')
+                            """, arguments: [id, sample])
+                }
+            }
+        }
+        let store = try RunStore(directory: url.deletingLastPathComponent())
+        let (ordinals, indexes) = try store.read { db in
+            (try Row.fetchAll(db, sql: "SELECT id, sample_order FROM records ORDER BY id").map { "\($0["id"] as String)=\(($0["sample_order"] as Int?).map(String.init) ?? "NULL")" },
+             try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'records' AND sql IS NOT NULL ORDER BY name"))
+        }
+        #expect(ordinals == ["rec-1=3", "rec-2=NULL"])
+        #expect(indexes == ["records_in_sample_order"])
+    }
+
+    @Test("inserted rows keep NULL and empty text apart, and a broken row names SQLite's reason")
+    func rowInserter() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        let errors = try store.write { db in
+            var insert = try RowInserter(
+                db, sql: "INSERT INTO ledger(item, stage, status, attempts, error, updated_at) VALUES (?, ?, ?, 1, ?, ?)")
+            for (item, error) in [("a", nil), ("b", ""), ("c", "naïve ✓")] as [(String, String?)] {
+                insert.text(item)
+                insert.text("render")
+                insert.text("failed")
+                insert.text(error)
+                insert.real(1.5)
+                try insert.run()
+            }
+            return try Row.fetchAll(db, sql: "SELECT item, error, updated_at FROM ledger ORDER BY item").map {
+                [$0["item"], $0["error"] as String? ?? "NULL", "\($0["updated_at"] as Double)"]
+            }
+        }
+        #expect(errors == [["a", "NULL", "1.5"], ["b", "", "1.5"], ["c", "naïve ✓", "1.5"]])
+        #expect {
+            try store.write { db in
+                var insert = try RowInserter(db, sql: "INSERT INTO meta(key, value) VALUES (?, ?)")
+                insert.text("k")
+                insert.text(nil)
+                try insert.run()
+            }
+        } throws: { error in
+            "\(error)".contains("NOT NULL constraint failed: meta.value")
+        }
+    }
+
+    @Test("the content hash is a SHA-256 over each table's name and the multiset digest of its stored texts")
+    func contentHashDefinition() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        try store.commit([3, 1].map(write))
+        var expected = ContentHasher()
+        let tables = [("media", "id"), ("samples", "body"), ("records", "body")]
+        try store.read { db in
+            for (table, column) in tables {
+                var digest = MultisetDigest()
+                for value in try String.fetchAll(db, sql: "SELECT \(column) FROM \(table) ORDER BY id DESC") { digest.add(value) }
+                expected.add(table)
+                expected.add(digest.summary)
+            }
+            for table in ["images", "image_files"] {
+                expected.add(table)
+                expected.add(MultisetDigest().summary)
+            }
+        }
+        #expect(try store.contentHash() == expected.finalize())
+    }
+}
