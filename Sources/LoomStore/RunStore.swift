@@ -169,14 +169,16 @@ public final class RunStore: Sendable {
             // Records stored before their sample (none of Loom's stages does that) get its order key when it comes.
             var orphans = try RowInserter(
                 db, sql: "UPDATE records SET sample_order = ? WHERE sample_order IS NULL AND sample_id = ?")
-            // A record takes its sample's order key (`SampleOrderKey`, `records_in_sample_order`, migration v10).
+            // A record takes its sample's order key (`SampleOrderKey`, `records_in_sample_order`, migration v10):
+            // bound when its sample is in the same write, else looked up (COALESCE skips the lookup otherwise).
             var record = try RowInserter(
                 db,
                 sql: """
                     INSERT OR REPLACE INTO records(
                         id, sample_id, type, domain, skill, language, media_count, flagged, media_ids, sharegpt, body,
                         sample_order)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT \(SampleOrderKey.sql) FROM samples WHERE id = ?2))
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                        COALESCE(?12, (SELECT \(SampleOrderKey.sql) FROM samples WHERE id = ?2)))
                     """)
             for write in batch {
                 guard let encoded = write.encoded else { continue }
@@ -202,6 +204,11 @@ public final class RunStore: Sendable {
                     record.text(item.media.joined(separator: ","))
                     record.text(json.shareGPT)
                     record.text(json.body)
+                    if let sample = write.samples.first(where: { $0.id == item.sampleID }) {
+                        record.integer(SampleOrderKey.key(kind: sample.kind, ordinal: sample.ordinal))
+                    } else {
+                        record.text(nil)
+                    }
                     try record.run()
                 }
             }
