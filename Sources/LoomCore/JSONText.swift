@@ -21,19 +21,15 @@ public enum JSONText {
     public static func appendQuoted(utf8 input: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(0x22)
         // Most text needs no escaping at all: one scan, one copy.
-        guard input.contains(where: needsAttention) else {
+        var index = firstAttention(in: input, from: 0)
+        guard index < input.count else {
             out.append(contentsOf: input)
             out.append(0x22)
             return
         }
         var runStart = 0
-        var index = 0
         while index < input.count {
             let byte = input[index]
-            guard needsAttention(byte) else {
-                index += 1
-                continue
-            }
             // The escape's bytes go straight into `out` (an array per escape cost more than the copying: most
             // questions hold line breaks).
             let length: Int
@@ -64,14 +60,39 @@ public enum JSONText {
                 out.append(input[index + 2] == 0xA8 ? 0x38 : 0x39)
                 length = 3
             default:
-                index += 1
+                index = firstAttention(in: input, from: index + 1)
                 continue
             }
-            index += length
-            runStart = index
+            runStart = index + length
+            index = firstAttention(in: input, from: runStart)
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<input.count]))
         out.append(0x22)
+    }
+
+    /// The position of the first byte from `start` on that `needsAttention`, or `input.count`.
+    ///
+    /// Eight bytes at a time (SWAR): escaping scans every string a run stores and exports, and the byte-by-byte
+    /// scan was the largest part of encoding a record. In each word, a byte's high bit is set in `flags` where
+    /// it is below 0x20 or equals `"`, `\` or 0xE2; borrows in these tests only ever run towards higher bytes,
+    /// so the lowest flagged byte is always a true one, and it is the only one used.
+    static func firstAttention(in input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
+        var index = start
+        if let base = input.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= input.count {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let flags = ((word &- ones &* 0x20) & ~word & highs)
+                    | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C)) | zeroBytes(word ^ (ones &* 0xE2))
+                if flags != 0 { return index + flags.trailingZeroBitCount / 8 }
+                index += 8
+            }
+        }
+        while index < input.count, !needsAttention(input[index]) { index += 1 }
+        return index
     }
 
     /// Bytes that may start an escape: controls, `"`, `\`, and the lead byte of U+2028/U+2029.
