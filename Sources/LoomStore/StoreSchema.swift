@@ -142,14 +142,17 @@ enum StoreSchema {
             // The two indexes it replaces were keyed by hashes (sample id; record id with the exported columns),
             // so every batch rewrote most of their pages, and the export index had to be built after the records
             // (a sorted pass over all of them) before anything could be exported. Exports now read the table in
-            // about the order its rows lie in. `sample_order` is NULL while a record's sample is not stored.
+            // about the order its rows lie in. `flagged` rides along: counting records and their flags reads this
+            // index alone (through the table, the count at the end of a run mapped every page of it), and an
+            // export that leaves flagged records out skips them before reading their rows.
+            // `sample_order` is NULL while a record's sample is not stored.
             try db.execute(
                 sql: """
                     ALTER TABLE records ADD COLUMN sample_order INTEGER;
                     UPDATE records SET sample_order = (SELECT \(SampleOrderKey.sql) FROM samples WHERE samples.id = records.sample_id);
                     DROP INDEX IF EXISTS records_by_sample;
                     DROP INDEX IF EXISTS records_for_export;
-                    CREATE INDEX records_in_sample_order ON records(sample_order, sample_id, id);
+                    CREATE INDEX records_in_sample_order ON records(sample_order, sample_id, id, flagged);
                     """)
         }
         return migrator

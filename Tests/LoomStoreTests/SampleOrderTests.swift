@@ -78,7 +78,7 @@ struct SampleOrderTests {
         #expect(try exportedIDs(store) == ["rec-1", "rec-early"])
     }
 
-    @Test("exports and a sample's records are read through the sample-order index, without a sort")
+    @Test("exports, a sample's records and the record counts are read through the sample-order index, without a sort")
     func queryPlans() throws {
         let store = try RunStore(directory: try temporaryStoreDirectory())
         try store.commit([1, 2].map(write))
@@ -94,6 +94,12 @@ struct SampleOrderTests {
             #expect(plan.contains("records_in_sample_order"), "\(plan)")
             #expect(!plan.contains("TEMP B-TREE FOR ORDER BY"), "\(plan)")
         }
+        // Counting records and flags reads the index alone, not every page of the table.
+        let counting = try store.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT COUNT(*), COALESCE(SUM(flagged), 0) FROM records")
+                .map { $0["detail"] as String }.joined(separator: "; ")
+        }
+        #expect(counting.contains("COVERING INDEX records_in_sample_order"), "\(counting)")
     }
 
     @Test("migration v10 gives the records of an older store their samples' ordinals and replaces its indexes")
