@@ -121,6 +121,7 @@ public final class RecipeRunner: Sendable {
             try directory.store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
         }
         let store = directory.store
+        try store.deferExportIndexIfEmpty()
         let plan = WorkPlan(recipe: recipe)
         try store.setMeta(RunDirectory.Key.plannedSamples, String(plan.samples.count))
 
@@ -216,6 +217,7 @@ public final class RecipeRunner: Sendable {
         do {
             if faults.crashBeforeExport { throw InjectedCrash(point: "before the exports") }
             observer?(.stageStarted(stage: .export, total: recipe.exports.count, alreadyDone: 0))
+            try await workers.run { store.buildExportIndex() }  // once, before the exports that share it
             async let checkpointed: Void = writer.checkpoint()
             // Exports only read the store: write them side by side.
             let copyImages = renderImages

@@ -33,6 +33,7 @@ public struct ExportWriter: Sendable {
             selection.media = options.inContextExamples > 0 ? .any : format.defaultMedia
         }
         try Self.prepare(folder, images: !format.embedsImages, insideRun: folder.standardizedFileURL.path.hasPrefix(runDirectory.standardizedFileURL.path + "/"))
+        store.buildExportIndex()
         let catalog = try MediaCatalog(store: store)
         let placer = MediaPlacer(
             runDirectory: runDirectory, imagesFolder: folder.appendingPathComponent("images"), options: options.images,
@@ -89,7 +90,7 @@ public struct ExportWriter: Sendable {
             let fileStage = placesFilesAhead ? MediaFileStage(files: placer.files, catalog: catalog) : nil
             placer.fileStage = fileStage
             let reader = RowReader(
-                store: store, selection: selection, inContext: inContext,
+                store: store, selection: selection, order: format == .mimicit ? .sample : .id, inContext: inContext,
                 catalog: catalog, prepare: fileStage.map(Self.placingFiles))
             defer { reader.stop() }
             /// Writes one record (or one part of a split record); false when its media could not be placed.

@@ -30,7 +30,7 @@ final class RowReader: @unchecked Sendable {
     ///   - prepare: work done on each batch, in order, on a thread between the reading and the exporting one; what
     ///     it throws stops the export.
     init(
-        store: RunStore, selection: RecordSelection, inContext: Bool = false,
+        store: RunStore, selection: RecordSelection, order: RunStore.RecordOrder, inContext: Bool = false,
         catalog: MediaCatalog? = nil, prepare: (@Sendable ([ExportRow]) throws -> Void)? = nil
     ) {
         let ready = ready
@@ -43,7 +43,7 @@ final class RowReader: @unchecked Sendable {
             do {
                 var batch: [ExportRow] = []
                 batch.reserveCapacity(Self.batchSize)
-                leftOutForFlags = try store.forEachExportRow(selection, inContext: inContext) { row, _ in
+                leftOutForFlags = try store.forEachExportRow(selection, order: order, inContext: inContext) { row, _ in
                     batch.append(row)
                     if batch.count == Self.batchSize {
                         catalog?.resolveSlots(of: &batch)

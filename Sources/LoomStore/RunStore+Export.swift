@@ -2,9 +2,9 @@ import GRDB
 import LoomCore
 
 extension RunStore {
-    /// A read that scans the whole records table without memory-mapping it. Export scans touch every page once:
-    /// mapped, those pages would all count as the process's resident memory (past 200 MB on a million records),
-    /// for no speed gained over plain reads.
+    /// A read that scans the whole records table without memory-mapping it. Export scans touch every page once,
+    /// in id order scattered over the file: mapped, those pages would all count as the process's resident memory
+    /// (past 200 MB on a million records), for no speed gained over plain reads.
     func readUnmapped<T>(_ body: (Database) throws -> T) throws -> T {
         try read { db in
             try db.execute(sql: "PRAGMA mmap_size = 0")
@@ -13,13 +13,14 @@ extension RunStore {
         }
     }
 
-    /// The order records are read and exported in: by their sample's kind and ordinal (`SampleOrderKey`, the
-    /// order a run makes samples in), then sample id, then record id. It is the order of the `records_in_sample_order` index, and close to
-    /// the order rows lie in the table, so a scan in this order reads the table's pages nearly front to back.
-    static let sampleOrder = "sample_order, sample_id, id"
+    /// The order records are streamed in.
+    public enum RecordOrder: Sendable {
+        case id
+        /// Grouped by sample (records about the same media together), by id within a sample.
+        case sample
+    }
 
-    /// Streams the selected records in sample order (`sampleOrder`: records about the same media together), with a
-    /// media lookup that works inside the same read.
+    /// Streams the selected records, with a media lookup that works inside the same read.
     ///
     /// Columns are read as the bytes SQLite holds: the conversation is parsed from them, and repeated labels
     /// (type, domain, skill, language) share one string per value, so a row costs few allocations.
@@ -31,7 +32,7 @@ extension RunStore {
     /// - Throws: `LoomError` of kind `.store` naming the record whose stored conversation cannot be read.
     @discardableResult
     public func forEachExportRow(
-        _ selection: RecordSelection, inContext: Bool = false,
+        _ selection: RecordSelection, order: RecordOrder = .id, inContext: Bool = false,
         _ body: (ExportRow, _ media: (String) throws -> MediaItem?) throws -> Void
     ) throws -> Int {
         var scanned = selection
@@ -42,11 +43,12 @@ extension RunStore {
             let lookup = try Self.mediaLookup(db)
             let linkColumns = inContext ? ", in_context.role, in_context.examples, in_context.scores" : ""
             let linkJoin = inContext ? " LEFT JOIN in_context ON in_context.record_id = records.id" : ""
+            // The selected columns lead the `records_for_export` index, so an id-ordered scan reads the index alone.
             let statement = try db.makeStatement(
                 sql: """
                     SELECT id, sample_id, media_ids, sharegpt, type, domain, skill, language, flagged\(linkColumns)
                     FROM records\(linkJoin)\(condition)
-                    ORDER BY \(Self.sampleOrder)
+                    ORDER BY \(order == .id ? "id" : "sample_id, id")
                     """)
             let rows = try Row.fetchCursor(statement, arguments: arguments)
             var types = RepeatedText(), domains = RepeatedText(), skills = RepeatedText(), languages = RepeatedText()
@@ -121,11 +123,11 @@ extension RunStore {
         return list.utf8.split(separator: 0x2C).map { String(Substring($0)) }
     }
 
-    /// Streams the selected records' ids and media ids in sample order (what splitting by image needs).
+    /// Streams the selected records' ids and media ids in id order (what splitting by image needs).
     public func forEachRecordMedia(_ selection: RecordSelection, _ body: (_ id: String, _ media: [Substring]) throws -> Void) throws {
         let (condition, arguments) = selection.sqlCondition
         try readUnmapped { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, media_ids FROM records\(condition) ORDER BY \(Self.sampleOrder)", arguments: arguments)
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, media_ids FROM records\(condition) ORDER BY id", arguments: arguments)
             while let row = try rows.next() {
                 let media: String = row[1]
                 try body(row[0], media.isEmpty ? [] : media.split(separator: ","))

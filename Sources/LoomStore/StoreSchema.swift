@@ -135,23 +135,20 @@ enum StoreSchema {
                     """)
         }
         migrator.registerMigration("v10-records-in-sample-order") { db in
-            // Records are kept, read and exported in sample order: by their sample's kind and ordinal
-            // (`SampleOrderKey`), then sample id, then record id. A run makes samples in that order, so a record's
-            // index entry lands at the end of this index, as its row lands at the end of the table: a batch
-            // dirties a few pages, not most of them.
-            // The two indexes it replaces were keyed by hashes (sample id; record id with the exported columns),
-            // so every batch rewrote most of their pages, and the export index had to be built after the records
-            // (a sorted pass over all of them) before anything could be exported. Exports now read the table in
-            // about the order its rows lie in. `flagged` rides along: counting records and their flags reads this
-            // index alone (through the table, the count at the end of a run mapped every page of it), and an
-            // export that leaves flagged records out skips them before reading their rows.
-            // `sample_order` is NULL while a record's sample is not stored.
+            // A sample's records are found through their sample's order key (`SampleOrderKey`: kind, then
+            // ordinal), then sample id, then record id. A run makes samples in that order, so a record's entry
+            // lands at the end of this index, as its row lands at the end of the table: a batch dirties a few
+            // pages, not most of them. The index it replaces was keyed by sample id, a hash, so every batch
+            // rewrote most of its pages. `flagged` rides along: counting records and their flags reads this index
+            // alone (through the table, the count at the end of a run mapped every page of it).
+            // `sample_order` is NULL while a record's sample is not stored. Exports keep reading in id order
+            // (`records_for_export`): ids are hashes, so an exported file is shuffled, and a trainer that streams
+            // it, or a user who takes its first lines, does not get one kind of sample after another.
             try db.execute(
                 sql: """
                     ALTER TABLE records ADD COLUMN sample_order INTEGER;
                     UPDATE records SET sample_order = (SELECT \(SampleOrderKey.sql) FROM samples WHERE samples.id = records.sample_id);
                     DROP INDEX IF EXISTS records_by_sample;
-                    DROP INDEX IF EXISTS records_for_export;
                     CREATE INDEX records_in_sample_order ON records(sample_order, sample_id, id, flagged);
                     """)
         }

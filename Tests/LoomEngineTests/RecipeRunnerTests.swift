@@ -63,9 +63,12 @@ struct RecipeRunnerTests {
         let reference = try await RunFixture().runner().run()
         let fixture = try RunFixture()
         await #expect(throws: InjectedCrash.self) { try await fixture.runner(faults: FaultPlan(crashBeforeExport: true)).run() }
+        // The run filled an empty store, so it left the export index for the exports to build.
+        #expect(try !RunStore(directory: fixture.runDirectory).hasExportIndex())
         let resumed = try await fixture.runner().run()
         #expect(resumed.samplesMadeNow == 0)
         #expect(resumed.contentHash == reference.contentHash)
+        #expect(try RunStore(directory: fixture.runDirectory).hasExportIndex())
         #expect(try exportBytes(fixture) == exportBytes(reference))
     }
 

@@ -37,8 +37,7 @@ private struct BatchedRun {
             media.append(MediaItem(id: id, kind: .image, path: path, format: "png", width: 2, height: 2))
         }
         self.missing = missing
-        // Ids in an order unlike insertion order, so the export's order (sample, then id: these records' samples
-        // are not stored, so they have no ordinal) is not the order written.
+        // Ids in an order unlike insertion order, so the export's id order is not the order written.
         records = (0..<Self.recordCount).map { index in
             let count = index % 3 + 1
             let ids = (0..<count).map { "medium-\((index * 7 + $0 * 131) % Self.mediaCount)" }
@@ -55,7 +54,7 @@ private struct BatchedRun {
 
 @Suite("Exports over many batches")
 struct ExportPipelineTests {
-    @Test("every unflagged record with all its images is written once, in sample order, its images all placed")
+    @Test("every unflagged record with all its images is written once, in id order, its images all placed")
     func batchedExport() throws {
         let run = try BatchedRun()
         let folder = run.runDirectory.appendingPathComponent("export-trl")
@@ -83,7 +82,7 @@ struct ExportPipelineTests {
             answers.append(parts.compactMap { $0["text"] as? String }.joined())
         }
         // TRL rows carry no id: each record's answer names it.
-        #expect(answers == complete.sorted { ($0.sampleID, $0.id) < ($1.sampleID, $1.id) }.map { $0.turns[1].text })
+        #expect(answers == complete.sorted { $0.id < $1.id }.map { $0.turns[1].text })
         // Every referenced file is there and is the run's file (a hard link), and nothing else is in images/.
         let placed = Set(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("images").path))
         #expect(Set(referenced.map { String($0.dropFirst("images/".count)) }).isSubset(of: placed))
@@ -101,7 +100,7 @@ struct ExportPipelineTests {
         let run = try BatchedRun()
         let seen = Mutex<[String]>([])
         let reader = RowReader(
-            store: run.store, selection: RecordSelection(flags: .include),
+            store: run.store, selection: RecordSelection(flags: .include), order: .id,
             prepare: { rows in seen.withLock { $0 += rows.map(\.id) } })
         defer { reader.stop() }
         var read: [String] = []
@@ -112,7 +111,7 @@ struct ExportPipelineTests {
             reader.recycle(batch)
         }
         #expect(batches == (BatchedRun.recordCount + RowReader.batchSize - 1) / RowReader.batchSize)
-        #expect(read == run.records.sorted { ($0.sampleID, $0.id) < ($1.sampleID, $1.id) }.map(\.id))
+        #expect(read == run.records.map(\.id).sorted())
         #expect(seen.withLock { $0 } == read)
     }
 
@@ -122,7 +121,7 @@ struct ExportPipelineTests {
         let run = try BatchedRun()
         let calls = Mutex(0)
         let reader = RowReader(
-            store: run.store, selection: RecordSelection(flags: .include),
+            store: run.store, selection: RecordSelection(flags: .include), order: .id,
             prepare: { _ in
                 let call = calls.withLock { count in
                     count += 1

@@ -5,7 +5,7 @@ import Testing
 
 @testable import LoomStore
 
-@Suite("Records in sample order, and the store's hot inserts")
+@Suite("Records by sample order and the export index, and the store's hot inserts")
 struct SampleOrderTests {
     private func write(_ n: Int) -> StoreWrite {
         let scene = SceneTruth(width: 64, height: 64, background: .plain, backgroundName: "plain", objects: [], labels: [])
@@ -35,14 +35,46 @@ struct SampleOrderTests {
             provenance: Provenance(generator: "t", template: "t", phrasing: 0, seed: 1), flags: [])
     }
 
-    @Test("records are exported by their sample's ordinal, then sample id, then id, whatever order they were committed in")
-    func exportOrder() throws {
+    /// Record ids in the order of `records_in_sample_order`.
+    private func idsInSampleOrder(_ store: RunStore) throws -> [String] {
+        try store.read { db in try String.fetchAll(db, sql: "SELECT id FROM records ORDER BY sample_order, sample_id, id") }
+    }
+
+    @Test("an empty store leaves the export index out while it is filled; building it gives the same rows in id order")
+    func deferredThenBuilt() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        #expect(try store.hasExportIndex())  // made by the migrations
+        try store.deferExportIndexIfEmpty()
+        #expect(try !store.hasExportIndex())
+        try store.commit([7, 2, 9, 4].map(write))
+        let withoutIndex = try exportedIDs(store)
+        store.buildExportIndex()
+        #expect(try store.hasExportIndex())
+        #expect(try exportedIDs(store) == withoutIndex)
+        #expect(withoutIndex == ["rec-2", "rec-4", "rec-7", "rec-9"])
+        store.buildExportIndex()  // a no-op once it exists
+        #expect(try store.hasExportIndex())
+    }
+
+    @Test("a store that already holds records keeps its export index")
+    func keptWhenNotEmpty() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        try store.commit([write(1)])
+        try store.deferExportIndexIfEmpty()
+        #expect(try store.hasExportIndex())
+    }
+
+    @Test("records are kept by their sample's order key, then sample id, then id; a sample's records are found by it")
+    func sampleOrder() throws {
         let store = try RunStore(directory: try temporaryStoreDirectory())
         var second = write(2)
         second.records.append(record("rec-0-of-2", of: 2))
         try store.commit([write(9), write(4)])
         try store.commit([write(7), second])
-        #expect(try exportedIDs(store) == ["rec-0-of-2", "rec-2", "rec-4", "rec-7", "rec-9"])
+        #expect(try idsInSampleOrder(store) == ["rec-0-of-2", "rec-2", "rec-4", "rec-7", "rec-9"])
+        let bodies = try store.recordBodies(ofSamples: ["smp-2", "smp-9"])
+        #expect(bodies["smp-2"]?.count == 2 && bodies["smp-9"]?.count == 1)
+        #expect(try exportedIDs(store) == ["rec-0-of-2", "rec-2", "rec-4", "rec-7", "rec-9"].sorted())
     }
 
     @Test("samples order by kind (singles, pairs, sets, sequences), then ordinal; SQLite's key is the same as Swift's")
@@ -52,9 +84,10 @@ struct SampleOrderTests {
         pair.samples[0].kind = .pair
         pair.samples[0].id = "smp-pair-0"
         pair.records[0].sampleID = "smp-pair-0"
-        pair.records[0].id = "rec-pair-0"
+        pair.records[0].id = "rec-0-pair"
         try store.commit([pair, write(5)])
-        #expect(try exportedIDs(store) == ["rec-5", "rec-pair-0"])
+        #expect(try idsInSampleOrder(store) == ["rec-5", "rec-0-pair"])
+        #expect(try exportedIDs(store) == ["rec-0-pair", "rec-5"])  // exports stay in id order
         let keys = try store.read { db in
             try SampleKind.allCases.map { kind in
                 try Int.fetchOne(db, sql: "SELECT \(SampleOrderKey.sql) FROM (SELECT ? AS kind, 7 AS ordinal)", arguments: [kind.rawValue])
@@ -78,31 +111,25 @@ struct SampleOrderTests {
         #expect(try exportedIDs(store) == ["rec-1", "rec-early"])
     }
 
-    @Test("exports, a sample's records and the record counts are read through the sample-order index, without a sort")
+    @Test("a sample's records and the record counts are read through the sample-order index; exports through the export index")
     func queryPlans() throws {
         let store = try RunStore(directory: try temporaryStoreDirectory())
         try store.commit([1, 2].map(write))
-        let plans = try store.read { db in
-            try [
-                "SELECT id FROM records ORDER BY \(RunStore.sampleOrder)",
-                RunStore.recordsOfSampleSQL.replacingOccurrences(of: "?1", with: "'smp-1'"),
-            ].map { sql in
+        func plan(_ sql: String) throws -> String {
+            try store.read { db in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
             }
         }
-        for plan in plans {
-            #expect(plan.contains("records_in_sample_order"), "\(plan)")
-            #expect(!plan.contains("TEMP B-TREE FOR ORDER BY"), "\(plan)")
-        }
-        // Counting records and flags reads the index alone, not every page of the table.
-        let counting = try store.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT COUNT(*), COALESCE(SUM(flagged), 0) FROM records")
-                .map { $0["detail"] as String }.joined(separator: "; ")
-        }
+        let lookup = try plan(RunStore.recordsOfSampleSQL.replacingOccurrences(of: "?1", with: "'smp-1'"))
+        #expect(lookup.contains("records_in_sample_order") && !lookup.contains("TEMP B-TREE"), "\(lookup)")
+        // Counting records and flags reads that index alone, not every page of the table.
+        let counting = try plan("SELECT COUNT(*), COALESCE(SUM(flagged), 0) FROM records")
         #expect(counting.contains("COVERING INDEX records_in_sample_order"), "\(counting)")
+        let export = try plan("SELECT id, sample_id, media_ids, sharegpt, type, domain, skill, language, flagged FROM records ORDER BY id")
+        #expect(export.contains("COVERING INDEX records_for_export"), "\(export)")
     }
 
-    @Test("migration v10 gives the records of an older store their samples' ordinals and replaces its indexes")
+    @Test("migration v10 gives the records of an older store their samples' order keys and replaces the sample index")
     func migrationFillsOrdinals() throws {
         let url = try temporaryStoreDirectory().appendingPathComponent(RunStore.fileName)
         do {
@@ -125,7 +152,7 @@ struct SampleOrderTests {
              try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'records' AND sql IS NOT NULL ORDER BY name"))
         }
         #expect(ordinals == ["rec-1=3", "rec-2=NULL"])
-        #expect(indexes == ["records_in_sample_order"])
+        #expect(indexes == ["records_for_export", "records_in_sample_order"])
     }
 
     @Test("inserted rows keep NULL and empty text apart, and a broken row names SQLite's reason")
