@@ -28,35 +28,41 @@ struct BackgroundCheckpointerTests {
         }
     }
 
-    @Test("commits past the threshold have the log copied into the main file by the checkpointer's own connection")
-    func copiesInTheBackground() throws {
+    /// Installs a checkpointer with `threshold` frames on a fresh database, commits 20 rows of 20 KB, waits for
+    /// the checkpointer, and hands `check` the checkpointer and the main file's growth since before the commits.
+    private func afterCommits(
+        threshold: Int, _ check: (BackgroundCheckpointer, _ grown: () throws -> Int) throws -> Void
+    ) throws {
         let (pool, path) = try database()
-        let checkpointer = try BackgroundCheckpointer(path: path, thresholdFrames: 8)
+        let checkpointer = try BackgroundCheckpointer(path: path, thresholdFrames: threshold)
         pool.writeWithoutTransaction { db in checkpointer.install(on: db.sqliteConnection!) }
+        defer {
+            pool.writeWithoutTransaction { db in
+                BackgroundCheckpointer.uninstall(from: db.sqliteConnection!, autocheckpointPages: 1_000)
+            }
+        }
         let before = try fileSize(path)
         try commit(20, to: pool)
         checkpointer.waitUntilIdle()
-        // 20 rows of 20 KB: the main file holds most of them without anyone having called a checkpoint.
-        #expect(try fileSize(path) - before > 200_000)
         #expect(try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 20)
-        pool.writeWithoutTransaction { db in
-            BackgroundCheckpointer.uninstall(from: db.sqliteConnection!, autocheckpointPages: 1_000)
+        try check(checkpointer) { try fileSize(path) - before }
+    }
+
+    @Test("commits past the threshold have the log copied into the main file by the checkpointer's own connection")
+    func copiesInTheBackground() throws {
+        // 20 rows of 20 KB: the main file holds most of them without anyone having asked for a checkpoint.
+        try afterCommits(threshold: 8) { _, grown in
+            let copied = try grown()
+            #expect(copied > 200_000)
         }
     }
 
     @Test("below the threshold nothing is copied until a checkpoint is asked for")
     func belowThreshold() throws {
-        let (pool, path) = try database()
-        let checkpointer = try BackgroundCheckpointer(path: path, thresholdFrames: 10_000)
-        pool.writeWithoutTransaction { db in checkpointer.install(on: db.sqliteConnection!) }
-        let before = try fileSize(path)
-        try commit(20, to: pool)
-        checkpointer.waitUntilIdle()
-        #expect(try fileSize(path) == before)
-        try checkpointer.checkpointNow()
-        #expect(try fileSize(path) - before > 400_000)
-        pool.writeWithoutTransaction { db in
-            BackgroundCheckpointer.uninstall(from: db.sqliteConnection!, autocheckpointPages: 1_000)
+        try afterCommits(threshold: 10_000) { checkpointer, grown in
+            #expect(try grown() == 0)
+            try checkpointer.checkpointNow()
+            #expect(try grown() > 400_000)
         }
     }
 
