@@ -13,12 +13,12 @@ import Synchronization
 /// replaces SQLite's automatic checkpoint) and hand the copying to this thread. Checkpoints are passive: they
 /// never wait for readers or the writer.
 ///
-/// Should this thread fall far behind (the log at `inlineFactor` times the threshold), the writer checkpoints
-/// itself, as SQLite would, so that the log stays bounded.
+/// Should this thread fall far behind (the log at `inlineFactor` times the threshold), the writer also tries a
+/// checkpoint in its own commit, as SQLite would, so that the log stays bounded.
 final class BackgroundCheckpointer: Sendable {
     /// Log frames after which a checkpoint starts.
     let thresholdFrames: Int32
-    /// The log length, in thresholds, at which the writer checkpoints in its own commit.
+    /// The log length, in thresholds, at which the writer also tries a checkpoint in its own commit.
     static let inlineFactor: Int32 = 4
 
     private let connection: Connection
