@@ -7,16 +7,18 @@ public enum Phrasing {
         if let category = filter.category, !filter.setsSceneAttributes {
             return plural ? EnglishPlural.of(category) : category
         }
-        var words: [String] = []
-        if let size = filter.size { words.append(size.rawValue) }
-        if let color = filter.color { words.append(color.rawValue) }
-        if let pattern = filter.pattern { words.append(pattern.rawValue) }
+        // Built in place: generation and checking spell a noun for nearly every question.
+        var noun = ""
+        noun.reserveCapacity(40)
+        if let size = filter.size { noun += size.rawValue + " " }
+        if let color = filter.color { noun += color.rawValue + " " }
+        if let pattern = filter.pattern { noun += pattern.rawValue + " " }
         if let shape = filter.shape {
-            words.append(plural ? shape.plural : shape.rawValue)
+            noun += plural ? shape.plural : shape.rawValue
         } else {
-            words.append(plural ? "objects" : "object")
+            noun += plural ? "objects" : "object"
         }
-        return words.joined(separator: " ")
+        return noun
     }
 
     /// The noun phrase of one concrete object with all its attributes.
@@ -34,6 +36,13 @@ extension Phrasing {
     /// "a red circle" / "an orange star".
     public static func indefinite(_ noun: String) -> String {
         guard let first = noun.first else { return noun }
+        if first.isASCII, let byte = first.asciiValue {
+            // A one-byte character: no grapheme rules to apply.
+            switch byte {
+            case 0x61, 0x65, 0x69, 0x6F, 0x75: return "an " + noun
+            default: return "a " + noun
+            }
+        }
         return ("aeiou".contains(first) ? "an " : "a ") + noun
     }
 
@@ -52,6 +61,13 @@ extension Phrasing {
     /// The text with its first letter in upper case.
     public static func capitalized(_ text: String) -> String {
         guard let first = text.first else { return text }
+        if let byte = first.asciiValue {
+            // An ASCII first character (nearly always): change its one byte, skipping Unicode case mapping.
+            guard (0x61...0x7A).contains(byte) else { return text }
+            var bytes = Array(text.utf8)
+            bytes[0] = byte - 0x20
+            return String(decoding: bytes, as: UTF8.self)
+        }
         return first.uppercased() + text.dropFirst()
     }
 

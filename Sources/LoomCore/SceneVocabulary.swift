@@ -75,6 +75,9 @@ public enum Region: String, Codable, Sendable, CaseIterable, Hashable {
     case left = "left", center = "center", right = "right"
     case bottomLeft = "bottom left", bottom = "bottom", bottomRight = "bottom right"
 
+    /// Each region's place in reading order (top left 0 … bottom right 8): the order the cases are declared in.
+    public static let readingRank: [Region: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+
     /// The region with its preposition, as a sentence uses it: "in the top left", "at the top", "on the left".
     public var phrase: String {
         switch self {

@@ -32,6 +32,22 @@ public enum StableID {
             hasher.add(component)
             hasher.addSeparator(0x1F)  // ["ab","c"] and ["a","bc"] differ
         }
+        return spell(prefix, hasher)
+    }
+
+    /// `derive(prefix, first, second)` without gathering the two into an array: every record's id is derived
+    /// this way, from its sample's id and its slot.
+    public static func derive(_ prefix: String, _ first: String, _ second: String) -> String {
+        var hasher = SHA256()
+        hasher.add(first)
+        hasher.addSeparator(0x1F)
+        hasher.add(second)
+        hasher.addSeparator(0x1F)
+        return spell(prefix, hasher)
+    }
+
+    /// "prefix-" and the first 10 bytes of the digest in hex.
+    private static func spell(_ prefix: String, _ hasher: SHA256) -> String {
         // 20 hex digits: the first 10 bytes of the digest.
         return hasher.finalize().withUnsafeBytes { digest in
             String(unsafeUninitializedCapacity: prefix.utf8.count + 21) { out in

@@ -3,24 +3,29 @@
 public enum TextSearch {
     /// Byte offsets of every non-overlapping occurrence of `needle` in `text`.
     public static func occurrences(of needle: String, in text: String) -> [Int] {
+        var found: [Int] = []
+        forEachOccurrence(of: needle, in: text) { found.append($0) }
+        return found
+    }
+
+    /// Calls `body` with the byte offset of every non-overlapping occurrence of `needle` in `text`, in order.
+    private static func forEachOccurrence(of needle: String, in text: String, _ body: (Int) -> Void) {
         var text = text
         var needle = needle
-        return text.withUTF8 { haystack in
+        text.withUTF8 { haystack in
             needle.withUTF8 { pattern in
-                var found: [Int] = []
-                guard !pattern.isEmpty, pattern.count <= haystack.count else { return found }
+                guard !pattern.isEmpty, pattern.count <= haystack.count else { return }
                 let first = pattern[0]
                 var start = 0
                 let last = haystack.count - pattern.count
                 while start <= last {
                     if haystack[start] == first && memcmpEqual(haystack, start, pattern) {
-                        found.append(start)
+                        body(start)
                         start += pattern.count
                     } else {
                         start += 1
                     }
                 }
-                return found
             }
         }
     }
@@ -32,7 +37,9 @@ public enum TextSearch {
 
     /// How often `needle` occurs in `text` (non-overlapping).
     public static func count(of needle: String, in text: String) -> Int {
-        occurrences(of: needle, in: text).count
+        var count = 0
+        forEachOccurrence(of: needle, in: text) { _ in count += 1 }
+        return count
     }
 
     /// True when `phrase` occurs in `text` with no letter or digit directly before or after it.

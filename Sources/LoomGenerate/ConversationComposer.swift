@@ -31,7 +31,7 @@ struct ConversationComposer {
         let label = scene.labels.count == 1 ? scene.labels.first : nil
         let objectNoun = Phrasing.noun(selector)
 
-        var bindings: [String: String] = [
+        var bindings: TemplateBindings = [
             "n_objects": Phrasing.counted(scene.objects.count, all), "object": objectNoun, "where": region.phrase,
             "attribute": attribute.rawValue, "value": object.value(of: attribute), "color": object.color.rawValue,
             "n_same_color": Phrasing.counted(sameColor, ObjectFilter(color: object.color)),

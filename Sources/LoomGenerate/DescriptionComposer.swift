@@ -100,15 +100,16 @@ struct DescriptionComposer {
         checks.append(
             AnswerCheck(turn: 1, kind: .mentions(.count(image: image, filter: ObjectFilter())),
                 expected: .int(scene.objects.count), span: opening))
-        let ordered = scene.objects.sorted { a, b in
-            let ra = Region.allCases.firstIndex(of: region(a, scene))!
-            let rb = Region.allCases.firstIndex(of: region(b, scene))!
-            return ra != rb ? ra < rb : a.box.centerX < b.box.centerX
-        }
-        for object in ordered {
+        // Reading order: by region (top left first), then left to right. The keys are worked out once per object,
+        // not in every comparison.
+        let ordered = scene.objects.map { object in
+            let region = region(object, scene)
+            return (object: object, region: region, rank: Region.readingRank[region]!)
+        }.sorted { a, b in a.rank != b.rank ? a.rank < b.rank : a.object.box.centerX < b.object.box.centerX }
+        for (object, region, _) in ordered {
             parts.append(
                 try sentence(
-                    s.object, ["noun": Phrasing.indefinite(Phrasing.noun(object)), "where": region(object, scene).phrase],
+                    s.object, ["noun": Phrasing.indefinite(Phrasing.noun(object)), "where": region.phrase],
                     rng: &rng))
             if object.visibleFraction < 0.9, let line = rng.pick(s.occluded) { parts.append(line) }
         }
@@ -136,7 +137,7 @@ struct DescriptionComposer {
         Region.containing(x: object.box.centerX, y: object.box.centerY, width: scene.width, height: scene.height)
     }
 
-    private func sentence(_ variants: [String], _ bindings: [String: String], rng: inout SeededGenerator) throws -> String {
+    private func sentence(_ variants: [String], _ bindings: TemplateBindings, rng: inout SeededGenerator) throws -> String {
         guard let template = rng.pick(variants) else { return "" }
         return try TemplateText.fill(template, bindings)
     }

@@ -7,15 +7,15 @@ struct IntentInstance {
     var value: FactValue
     /// Distinct wrong values, none equal to `value` once rendered.
     var distractors: [FactValue]
-    var bindings: [String: String]
+    var bindings: TemplateBindings
     /// The sample's media to show, in this order, when a question shows them rearranged (positions into the
     /// sample's media); nil shows them all as they are.
     var mediaOrder: [Int]? = nil
     /// Extra bindings for a judgement that proposes `candidate` (e.g. "{candidate_objects}").
-    var candidateBindings: (FactValue) -> [String: String] = { _ in [:] }
+    var candidateBindings: (FactValue) -> TemplateBindings = { _ in [:] }
     /// For a judgement whose "no" comes from another fact rather than a wrong value (presence: "Is there a
     /// giraffe?" about a category the image lacks): that fact, claimed to have `value`, and its bindings.
-    var negative: (fact: Fact, bindings: [String: String])? = nil
+    var negative: (fact: Fact, bindings: TemplateBindings)? = nil
 }
 
 /// What an intent sees of the sample.

@@ -6,10 +6,19 @@ struct RecordComposer {
     let sample: Sample
     let language: String
     let seed: UInt64
+    /// The prefix of a question about all of the sample's media, in order: made once per sample, not per record.
+    private let allMediaPrefix: String
+
+    init(sample: Sample, language: String, seed: UInt64) {
+        self.sample = sample
+        self.language = language
+        self.seed = seed
+        allMediaPrefix = Record.mediaPrefix(count: sample.media.count, kind: sample.kind)
+    }
 
     /// `<image>` per medium, labelled "Image 1: <image>" when there are several, then a line break.
     func mediaPrefix(count: Int) -> String {
-        Record.mediaPrefix(count: count, kind: sample.kind)
+        count == sample.media.count ? allMediaPrefix : Record.mediaPrefix(count: count, kind: sample.kind)
     }
 
     func render(_ value: FactValue) -> String {

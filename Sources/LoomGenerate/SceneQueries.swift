@@ -50,8 +50,8 @@ enum SceneQueries {
 
     /// Distinct non-negative numbers near `value`, excluding it, in random order.
     static func nearbyNumbers(_ value: Int, rng: inout SeededGenerator) -> [FactValue] {
-        let candidates = Set((value - 3)...(value + 4)).subtracting([value]).filter { $0 >= 0 }
-        return candidates.sorted().shuffled(using: &rng).map(FactValue.int)
+        let candidates = ((value - 3)...(value + 4)).filter { $0 != value && $0 >= 0 }  // ascending, distinct
+        return candidates.shuffled(using: &rng).map(FactValue.int)
     }
 
     /// Every other value of an enumeration, in random order, as text values.

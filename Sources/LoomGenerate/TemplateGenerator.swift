@@ -21,11 +21,20 @@ public struct TemplateGenerator: Sendable {
 
     /// - Parameters:
     ///   - domains: the domains to generate; nil for all.
+    /// The catalog's domains that this generator makes, with their templates prepared.
+    private let prepared: [PreparedDomain]
+    /// The single-answer types asked, in the order rotation offers them (a set lookup per intent hashed each
+    /// type's name).
+    private let singleAnswerTypes: [QuestionType]
+
     public init(catalog: TemplateCatalog, types: [QuestionType], domains: [Domain]?, language: String = "en") {
         self.catalog = catalog
         self.types = Set(types)
-        self.domains = domains.flatMap { $0.isEmpty ? nil : Set($0) }
+        let domains = domains.flatMap { $0.isEmpty ? nil : Set($0) }
+        self.domains = domains
         self.language = language
+        prepared = catalog.domains.filter { domains?.contains($0.domain) ?? true }.map(PreparedDomain.init)
+        singleAnswerTypes = [QuestionType.judgement, .multipleChoice, .shortVQA].filter(types.contains)
     }
 
     private func wants(_ domain: Domain) -> Bool { domains?.contains(domain) ?? true }
@@ -35,18 +44,17 @@ public struct TemplateGenerator: Sendable {
         var rng = SeededGenerator(seed: seed)
         let composer = RecordComposer(sample: sample, language: language, seed: seed)
         var records: [Record] = []
+        records.reserveCapacity(32)
         var intentIndex = 0
-        for domain in catalog.domains where wants(domain.domain) {
+        for domain in prepared {
             let context = IntentContext(
-                truth: sample.truth, kind: sample.kind, distractorWords: domain.distractors ?? [], categories: categories)
-            for template in domain.intents where template.applies(to: sample.truth) {
+                truth: sample.truth, kind: sample.kind, distractorWords: domain.distractors, categories: categories)
+            for prepared in domain.intents where prepared.template.applies(to: sample.truth) {
                 defer { intentIndex += 1 }
-                guard let intent = IntentLibrary.intents["\(domain.domain).\(template.id)"],
-                    let instance = intent(context, &rng)
-                else { continue }
-                records += try questionRecords(
-                    instance, template: template, domain: domain.domain, composer: composer,
-                    rotation: sample.ordinal + intentIndex, rng: &rng)
+                guard let intent = prepared.intent, let instance = intent(context, &rng) else { continue }
+                try appendQuestionRecords(
+                    instance, prepared, domain: domain.domain, composer: composer,
+                    rotation: sample.ordinal + intentIndex, rng: &rng, to: &records)
             }
         }
         // Descriptions and conversations are composed from drawn scenes' complete truth; annotations of a photo
@@ -66,30 +74,40 @@ public struct TemplateGenerator: Sendable {
         return records
     }
 
-    /// The records of one intent instance: one question type, chosen by rotation so that types (and the
+    /// Appends the records of one intent instance: one question type, chosen by rotation so that types (and the
     /// correct letters of multiple choice) spread evenly; a judgement comes as a yes and a no record.
-    private func questionRecords(
-        _ instance: IntentInstance, template: IntentTemplate, domain: Domain, composer: RecordComposer,
-        rotation: Int, rng: inout SeededGenerator
-    ) throws -> [Record] {
-        let offered: [QuestionType] = [.judgement, .multipleChoice, .shortVQA].filter { type in
-            guard types.contains(type), template.phrasings(for: type) != nil else { return false }
-            switch type {
-            case .judgement: return !instance.distractors.isEmpty || instance.negative != nil
-            case .multipleChoice: return instance.distractors.count >= 3
-            default: return true
+    private func appendQuestionRecords(
+        _ instance: IntentInstance, _ prepared: PreparedIntent, domain: Domain, composer: RecordComposer,
+        rotation: Int, rng: inout SeededGenerator, to records: inout [Record]
+    ) throws {
+        let template = prepared.template
+        // The types this instance can be asked as, in this order (a fixed-size list: this runs for every intent of
+        // every sample).
+        var offered = InlineArray<3, QuestionType>(repeating: .judgement)
+        var offeredCount = 0
+        for type in singleAnswerTypes {
+            guard template.phrasings(for: type) != nil else { continue }
+            let possible =
+                switch type {
+                case .judgement: !instance.distractors.isEmpty || instance.negative != nil
+                case .multipleChoice: instance.distractors.count >= 3
+                default: true
+                }
+            if possible {
+                offered[offeredCount] = type
+                offeredCount += 1
             }
         }
-        guard !offered.isEmpty else { return [] }
-        let type = offered[rotation % offered.count]
+        guard offeredCount > 0 else { return }
+        let type = offered[rotation % offeredCount]
         let phrasings = template.phrasings(for: type)!
         let instructions =
             type == .shortVQA ? (template.shortInstruction ?? catalog.instructions.variants(for: type))
             : catalog.instructions.variants(for: type)
-        let name = "\(domain).\(template.id)"
+        let name = prepared.name
         let skill = template.skill
 
-        func question(_ extra: [String: String]) throws -> (text: String, phrasing: Int) {
+        func question(_ extra: TemplateBindings) throws -> (text: String, phrasing: Int) {
             let index = rng.int(in: 0...(phrasings.count - 1))
             let text = try TemplateText.fill(phrasings[index], instance.bindings, overrides: extra)
             return (text, index)
@@ -99,26 +117,24 @@ public struct TemplateGenerator: Sendable {
         switch type {
         case .judgement:
             // Both answers, always: yes/no stays exactly balanced in every domain.
-            var records: [Record] = []
-            let claims: [(truth: Bool, fact: Fact, candidate: FactValue, bindings: [String: String])] =
+            let claims: [(truth: Bool, fact: Fact, candidate: FactValue, bindings: TemplateBindings)] =
                 if let negative = instance.negative {
                     [(true, instance.fact, instance.value, [:]), (false, negative.fact, instance.value, negative.bindings)]
                 } else {
                     [(true, instance.fact, instance.value, [:]), (false, instance.fact, instance.distractors[0], [:])]
                 }
             for (truth, fact, candidate, bindings) in claims {
-                var extra = instance.candidateBindings(candidate).merging(bindings) { $1 }
+                var extra = instance.candidateBindings(candidate).merging(bindings)
                 extra["candidate"] = extra["candidate"] ?? candidate.rendered(mediumNoun: composer.sample.kind.mediumNoun)
                 let (text, phrasing) = try question(extra)
                 records.append(
                     composer.record(
-                        slot: "\(name).judgement.\(truth ? "yes" : "no")", question: text + instruction(),
+                        slot: truth ? prepared.judgementYesSlot : prepared.judgementNoSlot, question: text + instruction(),
                         answer: truth ? "Yes" : "No", type: .judgement, domain: domain, skill: skill,
                         answerKey: truth ? "yes" : "no",
                         checks: [AnswerCheck(turn: 1, kind: .claim(fact, candidate: candidate), expected: fact == instance.fact ? instance.value : nil)],
                         template: name, phrasing: phrasing, mediaOrder: instance.mediaOrder))
             }
-            return records
         case .multipleChoice:
             // Samples that reach multiple choice through this intent come `offered.count` rotations apart: step the letter each time.
             let keyIndex = (rotation / offered.count) % optionLetters.count
@@ -126,24 +142,22 @@ public struct TemplateGenerator: Sendable {
             options.insert(composer.render(instance.value), at: keyIndex)
             let (text, phrasing) = try question([:])
             let listed = zip(optionLetters, options).map { "\($0). \($1)" }.joined(separator: "\n")
-            return [
+            records.append(
                 composer.record(
-                    slot: "\(name).multiple_choice", question: text + "\n" + listed + instruction(),
+                    slot: prepared.multipleChoiceSlot, question: text + "\n" + listed + instruction(),
                     answer: optionLetters[keyIndex], type: .multipleChoice, domain: domain, skill: skill,
                     options: options, answerKey: optionLetters[keyIndex],
                     checks: [AnswerCheck(turn: 1, kind: .choice(instance.fact), expected: instance.value)],
-                    template: name, phrasing: phrasing, mediaOrder: instance.mediaOrder)
-            ]
+                    template: name, phrasing: phrasing, mediaOrder: instance.mediaOrder))
         default:
             let (text, phrasing) = try question([:])
-            return [
+            records.append(
                 composer.record(
-                    slot: "\(name).short_vqa", question: text + instruction(),
+                    slot: prepared.shortSlot, question: text + instruction(),
                     answer: composer.render(instance.value) + (template.sentenceAnswer == true ? "." : ""),
                     type: .shortVQA, domain: domain, skill: skill,
                     checks: [AnswerCheck(turn: 1, kind: .exact(instance.fact), expected: instance.value)],
-                    template: name, phrasing: phrasing, mediaOrder: instance.mediaOrder)
-            ]
+                    template: name, phrasing: phrasing, mediaOrder: instance.mediaOrder))
         }
     }
 }

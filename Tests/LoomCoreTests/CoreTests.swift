@@ -13,6 +13,15 @@ struct StableIDTests {
         #expect(StableID.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
+    @Test("the two-component form gives the ids of the general one")
+    func twoComponentIDs() {
+        for (first, second) in [("smp-1", "counting.count_filter.short_vqa"), ("", ""), ("日本", "é"), ("a\u{1F}b", "c")] {
+            #expect(StableID.derive("rec", first, second) == StableID.derive("rec", [first, second]))
+        }
+        // Pinned: every record id of every existing store is derived this way.
+        #expect(StableID.derive("rec", "smp-1", "counting.count_filter.short_vqa") == "rec-5cf1bd0f386ce5605e89")
+    }
+
     @Test("a seeded generator gives the same stream for the same seed on every platform")
     func seededStream() {
         var a = SeededGenerator(seed: 42)
@@ -46,6 +55,9 @@ struct TextTests {
         #expect(TextSearch.containsWords("shows 12 objects", "12"))
         #expect(!TextSearch.containsWords("shows 123 objects", "12"))
         #expect(TextSearch.count(of: "<image>", in: "<image><image> x <image>") == 3)
+        #expect(TextSearch.count(of: "aa", in: "aaaaa") == 2)  // non-overlapping, like `occurrences`
+        #expect(TextSearch.occurrences(of: "aa", in: "aaaaa") == [0, 2])
+        #expect(TextSearch.count(of: "<image>", in: "") == 0 && TextSearch.count(of: "", in: "abc") == 0)
         #expect(TextSearch.contains("abc", "bc") && !TextSearch.contains("abc", "cb"))
     }
 
@@ -65,12 +77,28 @@ struct TextTests {
         #expect(Phrasing.counted(1, ObjectFilter(shape: .circle)) == "1 circle")
         #expect(Phrasing.counted(0, ObjectFilter(shape: .circle)) == "0 circles")
         #expect(Phrasing.indefinite("orange star") == "an orange star")
+        #expect(Phrasing.indefinite("red star") == "a red star" && Phrasing.indefinite("") == "")
+        // Past the ASCII fast path: an "e" with a combining accent is one character, not a vowel of the list.
+        #expect(Phrasing.indefinite("e\u{301}toile") == "a e\u{301}toile")
+        #expect(Phrasing.indefinite("élan") == "a élan")
+    }
+
+    @Test("capitalizing changes the first character only, ASCII or not")
+    func capitalizing() {
+        #expect(Phrasing.capitalized("top left") == "Top left")
+        #expect(Phrasing.capitalized("Top") == "Top" && Phrasing.capitalized("3 stars") == "3 stars")
+        #expect(Phrasing.capitalized("") == "" && Phrasing.capitalized("a") == "A")
+        #expect(Phrasing.capitalized("élan vital") == "Élan vital")
+        #expect(Phrasing.capitalized("ß") == "SS")  // Unicode case mapping, as before the fast path
         #expect(Phrasing.twoDecimals(0.126) == "0.13" && Phrasing.twoDecimals(1.2) == "1.00" && Phrasing.twoDecimals(0.05) == "0.05")
     }
 
     @Test("grid regions and their distance to grid lines")
     func regions() {
         #expect(Region.containing(x: 10, y: 10, width: 300, height: 300) == .topLeft)
+        #expect(Region.allCases.sorted { Region.readingRank[$0]! < Region.readingRank[$1]! } == [
+            .topLeft, .top, .topRight, .left, .center, .right, .bottomLeft, .bottom, .bottomRight,
+        ])
         #expect(Region.containing(x: 150, y: 150, width: 300, height: 300) == .center)
         #expect(Region.containing(x: 299, y: 150, width: 300, height: 300) == .right)
         #expect(Region.margin(x: 100, y: 150, width: 300, height: 300) == 0)

@@ -180,12 +180,12 @@ enum AnnotationIntents {
     // MARK: - Helpers
 
     /// "{object}" and "{an_object}" ("dog", "a dog"; "apple", "an apple").
-    private static func nounBindings(_ category: String) -> [String: String] {
+    private static func nounBindings(_ category: String) -> TemplateBindings {
         ["object": category, "an_object": Phrasing.indefinite(category)]
     }
 
     private static func countInstance(
-        _ fact: Fact, _ count: Int, _ category: String, extra: [String: String], rng: inout SeededGenerator
+        _ fact: Fact, _ count: Int, _ category: String, extra: TemplateBindings, rng: inout SeededGenerator
     ) -> IntentInstance {
         var bindings = extra
         bindings["objects"] = EnglishPlural.of(category)

@@ -39,7 +39,7 @@ enum AttributeIntents {
     }
 
     private static func instance(
-        in scene: SceneTruth, image: Int, attribute: Attribute, extra: [String: String], rng: inout SeededGenerator
+        in scene: SceneTruth, image: Int, attribute: Attribute, extra: TemplateBindings, rng: inout SeededGenerator
     ) -> IntentInstance? {
         for object in scene.objects.shuffled(using: &rng) {
             guard let selector = SceneQueries.uniqueSelector(for: object, among: scene.objects, excluding: attribute)

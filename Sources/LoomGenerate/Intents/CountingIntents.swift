@@ -75,7 +75,7 @@ enum CountingIntents {
     }
 
     private static func countInstance(
-        _ fact: Fact, _ count: Int, _ filter: ObjectFilter, extra: [String: String], rng: inout SeededGenerator
+        _ fact: Fact, _ count: Int, _ filter: ObjectFilter, extra: TemplateBindings, rng: inout SeededGenerator
     ) -> IntentInstance {
         var bindings = extra
         bindings["objects"] = Phrasing.noun(filter, plural: true)
