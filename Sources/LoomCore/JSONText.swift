@@ -19,6 +19,12 @@ public enum JSONText {
 
     /// Appends UTF-8 bytes as a JSON string literal.
     public static func appendQuoted(utf8 input: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        writeQuoted(utf8: input, to: &out)
+    }
+
+    /// Appends UTF-8 bytes as a JSON string literal to any sink. (The public entry points take arrays: a generic
+    /// called from another module would not be specialized, and would pay for it on every byte.)
+    static func writeQuoted<Sink: JSONByteSink & ~Copyable>(utf8 input: UnsafeBufferPointer<UInt8>, to out: inout Sink) {
         out.append(0x22)
         // Most text needs no escaping at all: one scan, one copy.
         var index = firstAttention(in: input, from: 0)

@@ -66,3 +66,36 @@ struct JSONNumberTests {
         #expect(spelled(UInt8.max) == "255")
     }
 }
+
+@Suite("JSON builder")
+struct JSONBuilderTests {
+    @Test("a builder that starts small grows and keeps every byte, strings escaped as the array writer escapes them")
+    func growsAndMatchesTheArrayWriter() throws {
+        let texts = ["", "short", String(repeating: "long \"quoted\" text ✓\n", count: 400), "tail"]
+        var builder = JSONBuilder(capacity: 1)
+        builder.array(texts) { $0.string($1) }
+        var reference: [UInt8] = [0x5B]
+        for (index, text) in texts.enumerated() {
+            if index > 0 { reference.append(0x2C) }
+            JSONText.appendQuoted(text, to: &reference)
+        }
+        reference.append(0x5D)
+        #expect(Array(builder.text.utf8) == reference)
+        let parsed = try JSONSerialization.jsonObject(with: Data(builder.text.utf8)) as? [String]
+        #expect(parsed == texts)
+    }
+
+    @Test("numbers: integers of every size and doubles as Swift spells them")
+    func numbers() {
+        var builder = JSONBuilder(capacity: 1)
+        builder.object { j in
+            j.member("small", 7)
+            j.member("negative", -42)
+            j.member("wide", UInt64.max)
+            j.member("ratio", 0.125)
+            j.member("whole", 3.0)
+            j.member("flag", true)
+        }
+        #expect(builder.text == #"{"small":7,"negative":-42,"wide":18446744073709551615,"ratio":0.125,"whole":3.0,"flag":true}"#)
+    }
+}

@@ -3,6 +3,7 @@
 //   loom-bench norender RECIPE   compose + generate + check + store + export, images not drawn
 //   loom-bench generate RECIPE   compose + generate + check in memory only (no store, no export)
 //   loom-bench render RECIPE     compose + draw + encode every image of the recipe's singles (no files written)
+//   loom-bench encode RECIPE     the store's JSON of every sample and record, one thread (EncodeBenchmark.swift)
 //   loom-bench ingest DIR THREADS [HASHES_OUT]   the ingest stage over a folder of images
 //   loom-bench ocr [N]           tesseract over N seeded quickstart-size scenes: character error rate vs ground truth
 //   loom-bench llm BASE_URL REQUESTS CONCURRENCY [IMAGE]   the model client against an endpoint (LLMBenchmark.swift)
@@ -124,7 +125,7 @@ if arguments.count >= 2, arguments[1] == "ocr" {
 // `loom-bench norender RECIPE no-quality` leaves the quality stage out (the issue-2 pipeline: compose, generate,
 // check, store, export).
 guard arguments.count == 3 || (arguments.count == 4 && arguments[1] == "norender" && arguments[3] == "no-quality"),
-    ["norender", "generate", "render", "compose"].contains(arguments[1])
+    ["norender", "generate", "render", "compose", "encode"].contains(arguments[1])
 else {
     FileHandle.standardError.write(Data("usage: loom-bench norender|generate|render|compose RECIPE, or loom-bench ingest DIR THREADS [HASHES_OUT]\n".utf8))
     exit(2)
@@ -153,6 +154,10 @@ case "norender":
                 case .stageStarted(let stage, _, _), .stageFinished(let stage, _, _):
                     let phase = if case .stageStarted = event { "start" } else { "end" }
                     FileHandle.standardError.write(Data(String(format: "%.3f s %@ %@\n", Date().timeIntervalSince(started), stage.rawValue, phase).utf8))
+                case .progressed(.export, let done, _, let records):
+                    // Each export as it finishes: which of them holds the phase up.
+                    FileHandle.standardError.write(Data(String(
+                        format: "%.3f s export %d done (%d records)\n", Date().timeIntervalSince(started), done, records).utf8))
                 default: break
                 }
             }
@@ -189,6 +194,8 @@ case "render":
     }
     let seconds = Date().timeIntervalSince(started)
     report("render", samples: singles.count, records: singles.count, seconds: seconds)
+case "encode":
+    encodeBenchmark(recipe: recipe, catalog: catalog)
 default:  // "generate", or "compose" (scenes only; counts images)
     guard let source = recipe.scenes else { exit(2) }
     let plan = WorkPlan(recipe: recipe)
