@@ -83,6 +83,11 @@ enum SceneLayout {
         return !others.contains { grown.intersects($0.box) }
     }
 
+    /// `isSeparate(box, from: [other])` without the array.
+    static func isSeparate(_ box: Box, from other: SceneObject) -> Bool {
+        !box.inset(by: objectGap).intersects(other.box)
+    }
+
     /// The 3×3 grid region of the object's box centre, and how far that centre is from the nearest grid line.
     static func region(of object: SceneObject, width: Int, height: Int) -> (region: Region, margin: Double) {
         let (x, y) = (object.box.centerX, object.box.centerY)

@@ -22,15 +22,23 @@ enum SequenceComposer {
     /// One object over all frames.
     struct Track {
         /// Attributes, radius, rotation, id and z; its centre is meaningless (see `centers`).
-        var object: SceneObject
+        let object: SceneObject
         /// The centre in each frame; nil where the object is absent.
-        var centers: [ScenePoint?]
-        var moves: Bool
+        let centers: [ScenePoint?]
+        let moves: Bool
+        /// The object as drawn in each frame, made once: every later candidate is checked against every frame
+        /// of the tracks already placed, and working out an outline's box each time was most of that check.
+        private let instances: [SceneObject?]
+
+        init(object: SceneObject, centers: [ScenePoint?], moves: Bool) {
+            self.object = object
+            self.centers = centers
+            self.moves = moves
+            instances = centers.map { center in center.map { SceneLayout.moved(object, to: $0) } }
+        }
 
         /// The object as drawn in `frame`, or nil when it is absent there.
-        func instance(in frame: Int) -> SceneObject? {
-            centers[frame].map { SceneLayout.moved(object, to: $0) }
-        }
+        func instance(in frame: Int) -> SceneObject? { instances[frame] }
     }
 
     /// The role an object plays in the sequence.
@@ -207,7 +215,7 @@ enum SequenceComposer {
                 SceneLayout.isClear(object.box, of: labels)
             else { return false }
             let present = tracks.compactMap { track in track.instance(in: frame).map { (track, $0) } }
-            let touching = present.filter { !SceneLayout.isSeparate(object.box, from: [$0.1]) }
+            let touching = present.filter { !SceneLayout.isSeparate(object.box, from: $0.1) }
             guard !touching.contains(where: { !$0.0.moves && !candidate.moves }) else { return false }
             guard !touching.isEmpty else { continue }
             // Visibility changes only for the candidate and the objects it touches.
