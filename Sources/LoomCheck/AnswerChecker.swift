@@ -24,7 +24,7 @@ public enum AnswerChecker {
                 continue
             }
             let answer = record.turns[check.turn].text
-            let place = "turn \(check.turn + 1)"
+            var place: String { "turn \(check.turn + 1)" }  // spelled only for a problem
             do {
                 if let problem = try verify(check, answer: answer, record: record, evaluator: evaluator, noun: noun) {
                     flags.append(QualityFlag(code: disagreement, reason: "\(place): \(problem)"))

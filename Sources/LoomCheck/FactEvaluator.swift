@@ -10,8 +10,13 @@ struct Unanswerable: Error, CustomStringConvertible {
 /// intents: each answer is recomputed from the objects, boxes and texts alone.
 struct FactEvaluator {
     let truth: SampleTruth
+    /// `truth.scenes`, made once (it builds a new array each time it is asked).
+    private let scenes: [SceneTruth]
 
-    private var scenes: [SceneTruth] { truth.scenes }
+    init(truth: SampleTruth) {
+        self.truth = truth
+        scenes = truth.scenes
+    }
 
     func value(of fact: Fact) throws -> FactValue {
         switch fact {

@@ -20,14 +20,23 @@ struct IntentInstance {
 
 /// What an intent sees of the sample.
 struct IntentContext {
-    var truth: SampleTruth
-    var kind: SampleKind
+    let truth: SampleTruth
+    let kind: SampleKind
     /// Wrong answers from the domain's template file.
-    var distractorWords: [String]
+    let distractorWords: [String]
     /// Every object category of the collection, sorted: where absent categories are drawn from.
-    var categories: [String] = []
+    let categories: [String]
+    /// The drawn scenes, one per medium (`truth.scenes`, which builds a new array each time it is asked: intents
+    /// ask for it over and over).
+    let scenes: [SceneTruth]
 
-    var scenes: [SceneTruth] { truth.scenes }
+    init(truth: SampleTruth, kind: SampleKind, distractorWords: [String], categories: [String] = []) {
+        self.truth = truth
+        self.kind = kind
+        self.distractorWords = distractorWords
+        self.categories = categories
+        scenes = truth.scenes
+    }
     var mediumNoun: String { kind.mediumNoun }
 
     /// "image 2" / "frame 3".
