@@ -201,7 +201,7 @@ public final class RunStore: Sendable {
                     record.text(item.language)
                     record.integer(item.media.count)
                     record.integer(item.flags.isEmpty ? 0 : 1)
-                    record.text(item.media.joined(separator: ","))
+                    record.text(json.mediaIDs)
                     record.text(json.shareGPT)
                     record.text(json.body)
                     if let sample = write.samples.first(where: { $0.id == item.sampleID }) {

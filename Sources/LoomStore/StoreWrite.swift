@@ -28,7 +28,9 @@ public struct StoreWrite: Sendable {
 
     struct Encoded: Sendable {
         var samples: [String]
-        var records: [(body: String, shareGPT: String)]
+        /// Each record's JSON, its ShareGPT conversation and its media ids joined by commas (the `media_ids`
+        /// column).
+        var records: [(body: String, shareGPT: String, mediaIDs: String)]
     }
 
     public init(
@@ -54,7 +56,9 @@ public struct StoreWrite: Sendable {
     /// Encodes samples and records now. Optional: `RunStore.commit` encodes whatever was not.
     public mutating func encode() {
         guard encoded == nil else { return }
-        encoded = Encoded(samples: samples.map(\.canonicalJSON), records: records.map { ($0.canonicalJSON, $0.shareGPTJSON) })
+        encoded = Encoded(
+            samples: samples.map(\.canonicalJSON),
+            records: records.map { ($0.canonicalJSON, $0.shareGPTJSON, $0.media.joined(separator: ",")) })
     }
 }
 
