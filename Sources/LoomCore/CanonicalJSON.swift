@@ -33,7 +33,7 @@ struct JSONBuilder: ~Copyable, JSONByteSink {
     mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         if bytes.count > capacity - count { grow(toHold: bytes.count) }
-        (start + count).update(from: source, count: bytes.count)
+        (start + count).initialize(from: source, count: bytes.count)
         count += bytes.count
     }
 
@@ -42,7 +42,7 @@ struct JSONBuilder: ~Copyable, JSONByteSink {
     private mutating func grow(toHold more: Int) {
         let newCapacity = max(capacity * 2, count + more)
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        bigger.update(from: start, count: count)
+        bigger.initialize(from: start, count: count)
         start.deallocate()
         start = bigger
         capacity = newCapacity

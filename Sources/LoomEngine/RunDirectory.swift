@@ -60,9 +60,7 @@ public struct RunDirectory: Sendable {
                     subject: url.path)
             }
         } else {
-            try store.setMeta(Key.fingerprint, fingerprint)
-            try store.setMeta(Key.recipeName, recipe.name)
-            try store.setMeta(Key.recipeFile, recipeURL.path)
+            try store.setMeta([(Key.fingerprint, fingerprint), (Key.recipeName, recipe.name), (Key.recipeFile, recipeURL.path)])
         }
     }
 }

@@ -19,21 +19,21 @@ public struct TemplateGenerator: Sendable {
     /// it. Empty for drawn scenes.
     public var categories: [String] = []
 
-    /// - Parameters:
-    ///   - domains: the domains to generate; nil for all.
     /// The catalog's domains that this generator makes, with their templates prepared.
-    private let prepared: [PreparedDomain]
+    private let preparedDomains: [PreparedDomain]
     /// The single-answer types asked, in the order rotation offers them (a set lookup per intent hashed each
     /// type's name).
     private let singleAnswerTypes: [QuestionType]
 
+    /// - Parameters:
+    ///   - domains: the domains to generate; nil for all.
     public init(catalog: TemplateCatalog, types: [QuestionType], domains: [Domain]?, language: String = "en") {
         self.catalog = catalog
         self.types = Set(types)
         let domains = domains.flatMap { $0.isEmpty ? nil : Set($0) }
         self.domains = domains
         self.language = language
-        prepared = catalog.domains.filter { domains?.contains($0.domain) ?? true }.map(PreparedDomain.init)
+        preparedDomains = catalog.domains.filter { domains?.contains($0.domain) ?? true }.map(PreparedDomain.init)
         singleAnswerTypes = [QuestionType.judgement, .multipleChoice, .shortVQA].filter(types.contains)
     }
 
@@ -46,7 +46,7 @@ public struct TemplateGenerator: Sendable {
         var records: [Record] = []
         records.reserveCapacity(32)
         var intentIndex = 0
-        for domain in prepared {
+        for domain in preparedDomains {
             let context = IntentContext(
                 truth: sample.truth, kind: sample.kind, distractorWords: domain.distractors, categories: categories)
             for prepared in domain.intents where prepared.template.applies(to: sample.truth) {
@@ -81,25 +81,19 @@ public struct TemplateGenerator: Sendable {
         rotation: Int, rng: inout SeededGenerator, to records: inout [Record]
     ) throws {
         let template = prepared.template
-        // The types this instance can be asked as, in this order (a fixed-size list: this runs for every intent of
-        // every sample).
-        var offered = InlineArray<3, QuestionType>(repeating: .judgement)
-        var offeredCount = 0
-        for type in singleAnswerTypes {
-            guard template.phrasings(for: type) != nil else { continue }
-            let possible =
-                switch type {
-                case .judgement: !instance.distractors.isEmpty || instance.negative != nil
-                case .multipleChoice: instance.distractors.count >= 3
-                default: true
-                }
-            if possible {
-                offered[offeredCount] = type
-                offeredCount += 1
+        // The types this instance can be asked as, in `singleAnswerTypes` order: counted, then the rotation's one
+        // picked, without gathering them in an array (this runs for every intent of every sample).
+        func isOffered(_ type: QuestionType) -> Bool {
+            guard template.phrasings(for: type) != nil else { return false }
+            switch type {
+            case .judgement: return !instance.distractors.isEmpty || instance.negative != nil
+            case .multipleChoice: return instance.distractors.count >= 3
+            default: return true
             }
         }
+        let offeredCount = singleAnswerTypes.reduce(0) { $0 + (isOffered($1) ? 1 : 0) }
         guard offeredCount > 0 else { return }
-        let type = offered[rotation % offeredCount]
+        let type = singleAnswerTypes.lazy.filter(isOffered).dropFirst(rotation % offeredCount).first!
         let phrasings = template.phrasings(for: type)!
         let instructions =
             type == .shortVQA ? (template.shortInstruction ?? catalog.instructions.variants(for: type))
@@ -136,8 +130,8 @@ public struct TemplateGenerator: Sendable {
                         template: name, phrasing: phrasing, mediaOrder: instance.mediaOrder))
             }
         case .multipleChoice:
-            // Samples that reach multiple choice through this intent come `offered.count` rotations apart: step the letter each time.
-            let keyIndex = (rotation / offered.count) % optionLetters.count
+            // Samples that reach multiple choice through this intent come `offeredCount` rotations apart: step the letter each time.
+            let keyIndex = (rotation / offeredCount) % optionLetters.count
             var options = instance.distractors.prefix(3).map(composer.render)
             options.insert(composer.render(instance.value), at: keyIndex)
             let (text, phrasing) = try question([:])

@@ -109,10 +109,17 @@ public final class RunStore: Sendable {
     }
 
     public func setMeta(_ key: String, _ value: String) throws {
+        try setMeta([(key, value)])
+    }
+
+    /// Sets several meta keys in one transaction, in the order given.
+    public func setMeta(_ values: [(key: String, value: String)]) throws {
         try write { db in
-            try db.execute(
-                sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                arguments: [key, value])
+            for (key, value) in values {
+                try db.execute(
+                    sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    arguments: [key, value])
+            }
         }
     }
 

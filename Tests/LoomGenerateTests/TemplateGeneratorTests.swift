@@ -75,6 +75,28 @@ struct TemplateGeneratorTests {
         }
     }
 
+    @Test("with multiple choice the only type asked, each intent's correct letter steps by one from sample to sample")
+    func lettersStepWhenOnlyMultipleChoiceIsAsked() throws {
+        let generator = GeneratedSamples.generator(types: [.multipleChoice])
+        var letters: [String: [Int: Int]] = [:]  // template -> ordinal -> letter index
+        for ordinal in 0..<40 {
+            let sample = GeneratedSamples.sample(.single, ordinal)
+            for record in try generator.records(for: sample, seed: UInt64(ordinal)) where record.type == .multipleChoice {
+                let key = try #require(record.answerKey)
+                letters[record.provenance.template, default: [:]][ordinal] = optionLetters.firstIndex(of: key)
+            }
+        }
+        var steps = 0
+        for (template, byOrdinal) in letters {
+            for (ordinal, letter) in byOrdinal {
+                guard let next = byOrdinal[ordinal + 1] else { continue }
+                #expect((next - letter + 4) % 4 == 1, "\(template): sample \(ordinal) has \(optionLetters[letter]), the next \(optionLetters[next])")
+                steps += 1
+            }
+        }
+        #expect(steps > 100)
+    }
+
     @Test("judgements are answered yes exactly as often as no in every domain")
     func yesNoBalance() {
         var tally: [Domain: (yes: Int, no: Int)] = [:]

@@ -127,7 +127,7 @@ if arguments.count >= 2, arguments[1] == "ocr" {
 guard arguments.count == 3 || (arguments.count == 4 && arguments[1] == "norender" && arguments[3] == "no-quality"),
     ["norender", "generate", "render", "compose", "encode"].contains(arguments[1])
 else {
-    FileHandle.standardError.write(Data("usage: loom-bench norender|generate|render|compose RECIPE, or loom-bench ingest DIR THREADS [HASHES_OUT]\n".utf8))
+    FileHandle.standardError.write(Data("usage: loom-bench norender|generate|render|compose|encode RECIPE, or loom-bench ingest DIR THREADS [HASHES_OUT]\n".utf8))
     exit(2)
 }
 let (recipe, recipeURL, catalog) = try RunLocator.loadRecipe(arguments[2])
