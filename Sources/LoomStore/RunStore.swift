@@ -66,7 +66,7 @@ public final class RunStore: Sendable {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: url.path, configuration: configuration)
-            try StoreSchema.migrator.migrate(pool)
+            try StoreSchema.migrate(pool)
             groupWriter = GroupCommitWriter(pool: pool)
             // The writer's page cache, 64 MiB (pages are allocated as used): with the default 2 MB, a batch's inserts
             // into the id-ordered indexes evicted pages they had dirtied, and each was written to the WAL twice.
