@@ -177,12 +177,9 @@ case "norender":
     }
     report(arguments.count == 4 ? "norender-no-quality" : "norender", samples: summary.plannedSamples, records: summary.records, seconds: seconds)
 case "render":
-    guard let source = recipe.scenes else { exit(2) }
-    let settings = SceneSettings(
-        width: source.width, height: source.height, minObjects: source.objects.lowerBound,
-        maxObjects: source.objects.upperBound, minLabels: source.labels.lowerBound, maxLabels: source.labels.upperBound,
-        maxOcclusion: source.maxOcclusion)
-    let singles = WorkPlan(recipe: recipe).samples.filter { $0.kind == .single }
+    guard let scenes = InMemoryScenes(recipe: recipe, catalog: catalog) else { exit(2) }
+    let (source, settings) = (scenes.source, scenes.settings)
+    let singles = scenes.plan.samples.filter { $0.kind == .single }
     let format = ImageFormat(rawValue: source.format) ?? .png
     let started = Date()
     DispatchQueue.concurrentPerform(iterations: threads) { t in
@@ -197,14 +194,8 @@ case "render":
 case "encode":
     encodeBenchmark(recipe: recipe, catalog: catalog)
 default:  // "generate", or "compose" (scenes only; counts images)
-    guard let source = recipe.scenes else { exit(2) }
-    let plan = WorkPlan(recipe: recipe)
-    let generator = TemplateGenerator(
-        catalog: catalog, types: recipe.generate.types, domains: recipe.generate.domains, language: recipe.generate.language)
-    let settings = SceneSettings(
-        width: source.width, height: source.height, minObjects: source.objects.lowerBound,
-        maxObjects: source.objects.upperBound, minLabels: source.labels.lowerBound, maxLabels: source.labels.upperBound,
-        maxOcclusion: source.maxOcclusion)
+    guard let scenes = InMemoryScenes(recipe: recipe, catalog: catalog) else { exit(2) }
+    let plan = scenes.plan
     // Split the plan into one slice per thread; each thread composes, generates and checks its slice.
     let slices = (0..<threads).map { t in plan.samples.enumerated().filter { $0.offset % threads == t }.map(\.element) }
     let total = Mutex(0)
@@ -213,21 +204,12 @@ default:  // "generate", or "compose" (scenes only; counts images)
         var records = 0
         let composeOnly = arguments[1] == "compose"
         for planned in slices[t] {
-            var rng = SeededGenerator(seed: StableID.seed(recipe.seed, planned.id, "scene"))
-            let truth: SampleTruth =
-                switch planned.kind {
-                case .single: .single(SceneComposer.single(settings, rng: &rng))
-                case .pair: .pair(SceneComposer.pair(settings, rng: &rng))
-                case .set: .set(SceneComposer.set(settings, count: rng.int(in: source.setImages), rng: &rng))
-                case .sequence: .sequence(SceneComposer.sequence(settings, frames: rng.int(in: source.sequenceFrames), rng: &rng))
-                }
+            let truth = scenes.truth(of: planned)
             if composeOnly {
                 records += truth.scenes.count
                 continue
             }
-            let sample = Sample(id: planned.id, kind: planned.kind, ordinal: planned.ordinal,
-                media: truth.scenes.indices.map { "m\($0)" }, truth: truth)
-            let generated = try! generator.records(for: sample, seed: StableID.seed(recipe.seed, planned.id, "generate"))
+            let (_, generated) = scenes.sampleAndRecords(planned, truth: truth)
             for record in generated where !AnswerChecker.check(record, truth: truth).isEmpty {
                 fatalError("checker disagreement in \(record.id)")
             }
