@@ -42,7 +42,7 @@ struct BoundedMaker: Sendable {
                             try await writer.submit(write)
                             let now = tally.state.withLock { state in
                                 state.done += 1
-                                state.records += write.records.count
+                                state.records += write.recordCount
                                 return state
                             }
                             observer?(.progressed(stage: stage, done: now.done, failed: now.failed, records: now.records))

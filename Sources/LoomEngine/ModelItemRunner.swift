@@ -47,7 +47,7 @@ struct ModelItemRunner: Sendable {
                         refusals.succeeded()
                         let now = tally.state.withLock { state in
                             state.done += 1
-                            state.records += write.records.count
+                            state.records += write.recordCount
                             return state
                         }
                         observer?(.progressed(stage: stage, done: now.done, failed: now.failed, records: now.records))

@@ -128,7 +128,10 @@ public final class RunStore: Sendable {
     /// Commits a batch of finished work in one transaction.
     public func commit(_ batch: [StoreWrite]) throws {
         var batch = batch
-        for index in batch.indices { batch[index].encode() }
+        // Producers encode their writes; touching the array only when one did not spares the writer a copy of it.
+        if batch.contains(where: { $0.encoded == nil }) {
+            for index in batch.indices { batch[index].encode() }
+        }
         let now = Date().timeIntervalSince1970
         try write { db in
             var media = try RowInserter(
@@ -189,30 +192,30 @@ public final class RunStore: Sendable {
                     """)
             for write in batch {
                 guard let encoded = write.encoded else { continue }
-                for (item, body) in zip(write.samples, encoded.samples) {
+                for item in encoded.samples {
                     sample.text(item.id)
-                    sample.text(item.kind.rawValue)
+                    sample.text(item.kind)
                     sample.integer(item.ordinal)
-                    sample.text(body)
+                    sample.text(item.body)
                     try sample.run()
-                    orphans.integer(SampleOrderKey.key(kind: item.kind, ordinal: item.ordinal))
+                    orphans.integer(item.orderKey)
                     orphans.text(item.id)
                     try orphans.run()
                 }
-                for (item, json) in zip(write.records, encoded.records) {
+                for item in encoded.records {
                     record.text(item.id)
                     record.text(item.sampleID)
-                    record.text(item.type.rawValue)
-                    record.text(item.domain.rawValue)
-                    record.text(item.skill?.rawValue)
+                    record.text(item.type)
+                    record.text(item.domain)
+                    record.text(item.skill)
                     record.text(item.language)
-                    record.integer(item.media.count)
-                    record.integer(item.flags.isEmpty ? 0 : 1)
-                    record.text(json.mediaIDs)
-                    record.text(json.shareGPT)
-                    record.text(json.body)
-                    if let sample = write.samples.first(where: { $0.id == item.sampleID }) {
-                        record.integer(SampleOrderKey.key(kind: sample.kind, ordinal: sample.ordinal))
+                    record.integer(item.mediaCount)
+                    record.integer(item.flagged ? 1 : 0)
+                    record.text(item.mediaIDs)
+                    record.text(item.shareGPT)
+                    record.text(item.body)
+                    if let order = item.sampleOrder {
+                        record.integer(order)
                     } else {
                         record.text(nil)
                     }

@@ -53,6 +53,32 @@ struct RunStoreTests {
         #expect(try a.contentHash() != b.contentHash())
     }
 
+    @Test("a write its producer encoded lets go of its samples and records, and stores what the store would have")
+    func producerEncodedWrite() throws {
+        var encoded = write(2)
+        encoded.records.append(record(7))
+        let unencoded = encoded
+        encoded.encode()
+        #expect(encoded.samples.isEmpty && encoded.records.isEmpty)
+        #expect(encoded.recordCount == 2 && unencoded.recordCount == 2)
+        // Record 7's sample is not in the write: the store looks its order key up once the sample comes.
+        let rows = try #require(encoded.encoded?.records)
+        #expect(rows.map(\.sampleOrder) == [SampleOrderKey.key(kind: .single, ordinal: 2), nil])
+        #expect(rows.map(\.flagged) == [true, false])
+
+        let a = try RunStore(directory: try temporaryStoreDirectory())
+        let b = try RunStore(directory: try temporaryStoreDirectory())
+        try a.commit([encoded, write(7)])
+        try b.commit([unencoded, write(7)])
+        #expect(try a.contentHash() == b.contentHash())
+        #expect(try a.record(id: "rec-2") == record(2, flagged: true))
+        #expect(try a.sample(id: "smp-2") == sample(2))
+        let order = try a.read { db in
+            try Int.fetchAll(db, sql: "SELECT sample_order FROM records WHERE id IN ('rec-2', 'rec-7') ORDER BY id")
+        }
+        #expect(order == [SampleOrderKey.key(kind: .single, ordinal: 2), SampleOrderKey.key(kind: .single, ordinal: 7)])
+    }
+
     @Test("a failed item counts its attempts and turns done when it later succeeds")
     func failuresAndRetries() throws {
         let store = try RunStore(directory: try temporaryStoreDirectory())

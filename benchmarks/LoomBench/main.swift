@@ -17,7 +17,8 @@
 //   loom-bench review-setup RUN ANNOTATORS   review accounts and a batch for the load benchmark (ReviewLoadBenchmark.swift)
 //   loom-bench review-load BASE_URL ANNOTATORS SECONDS BATCH [THINK_MS]   simulated annotators against `loom review serve`
 //
-// Each prints one JSON line: {"scenario", "samples", "records", "seconds", "records_per_second", "peak_rss_mb"}.
+// Each prints one JSON line: {"scenario", "samples", "records", "seconds", "records_per_second", "peak_rss_mb",
+// "cpu_seconds", "minor_faults"}.
 // End-to-end figures come from `loom run` itself (see benchmarks/run.sh).
 import Foundation
 import LoomCheck
@@ -37,12 +38,22 @@ func peakResidentMegabytes() -> Double {
 
 /// CPU time spent before the measured work began (`report` subtracts it).
 nonisolated(unsafe) var cpuSecondsAtStart = 0.0
+/// Minor page faults before the measured work began (`report` subtracts them; scenarios that do not set it
+/// report the whole process's). Each is a page of memory touched for the first time, which costs a kernel entry.
+nonisolated(unsafe) var minorFaultsAtStart = 0
+
+func minorFaults() -> Int {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return usage.ru_minflt
+}
 
 func report(_ scenario: String, samples: Int, records: Int, seconds: Double) {
     let line: [String: Any] = [
         "scenario": scenario, "samples": samples, "records": records, "seconds": (seconds * 1000).rounded() / 1000,
         "records_per_second": Int(Double(records) / seconds), "peak_rss_mb": Int(peakResidentMegabytes()),
         "cpu_seconds": ((processCPUSeconds() - cpuSecondsAtStart) * 1000).rounded() / 1000,
+        "minor_faults": minorFaults() - minorFaultsAtStart,
     ]
     let data = try! JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
@@ -143,6 +154,7 @@ case "norender":
     // and reading the environment there was 2% of the measured time.
     let printsStages = ProcessInfo.processInfo.environment["LOOM_BENCH_STAGES"] != nil
     cpuSecondsAtStart = processCPUSeconds()
+    minorFaultsAtStart = minorFaults()
     let started = Date()
     let samplesDone = Mutex<Date?>(nil)
     let runner = RecipeRunner(
