@@ -1,10 +1,20 @@
 import LoomCore
+import LoomStore
 
 /// The conversation shapes the formats share, written straight into bytes.
 enum ConversationJSON {
     /// `[{"from": "human"|"gpt", "value": …}]` (LLaVA, Mantis).
     static func appendShareGPT(_ turns: [Turn], to out: inout [UInt8]) {
         JSONText.appendTurns(turns, keys: .shareGPT, to: &out)
+    }
+
+    /// A row's conversation as ShareGPT: its stored bytes when the reader kept them, else its turns written out.
+    static func appendShareGPT(of row: borrowing ExportRow, to out: inout [UInt8]) {
+        if let stored = row.storedShareGPT {
+            out.append(contentsOf: stored)
+        } else {
+            appendShareGPT(row.turns, to: &out)
+        }
     }
 
     /// `[{"role": "user"|"assistant", "content": …}]` with the text as it is (LLaMA-Factory, Mantis HF, HF folder).

@@ -30,6 +30,9 @@ public enum ExportFormat: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// Whether the format's conversations are the stored ShareGPT text unchanged (`ConversationJSON.appendShareGPT`).
+    var writesStoredShareGPT: Bool { self == .llava || self == .mantis }
+
     /// Whether the format carries images inside its own files (so nothing is placed in `images/`).
     var embedsImages: Bool {
         switch self {

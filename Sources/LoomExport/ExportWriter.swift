@@ -89,9 +89,11 @@ public struct ExportWriter: Sendable {
             let placesFilesAhead = writeImageFiles && !format.embedsImages && options.budget == nil && !options.videos
             let fileStage = placesFilesAhead ? MediaFileStage(files: placer.files, catalog: catalog) : nil
             placer.fileStage = fileStage
+            // LLaVA and Mantis write the stored ShareGPT as it is, unless its turns are to be changed or counted.
+            let copiesShareGPT = format.writesStoredShareGPT && !inlining && options.budget == nil
             let reader = RowReader(
                 store: store, selection: selection, order: format == .mimicit ? .sample : .id, inContext: inContext,
-                catalog: catalog, prepare: fileStage.map(Self.placingFiles))
+                copiesShareGPT: copiesShareGPT, catalog: catalog, prepare: fileStage.map(Self.placingFiles))
             defer { reader.stop() }
             /// Writes one record (or one part of a split record); false when its media could not be placed.
             func add(_ row: borrowing ExportRow, to target: Int, recordID: String) throws -> Bool {

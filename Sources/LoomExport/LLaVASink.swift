@@ -21,7 +21,7 @@ final class LLaVASink: SingleFileSink {
                 images.appendQuotedPath(0, to: &out)
             }
             out.append(contentsOf: #", "conversations": "#.utf8)
-            ConversationJSON.appendShareGPT(row.turns, to: &out)
+            ConversationJSON.appendShareGPT(of: row, to: &out)
             out.append(0x7D)
         }
     }

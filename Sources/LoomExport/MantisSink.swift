@@ -20,7 +20,7 @@ final class MantisSink: SingleFileSink {
             out.append(contentsOf: #", "images": "#.utf8)
             images.appendJSONList(to: &out)
             out.append(contentsOf: #", "conversations": "#.utf8)
-            ConversationJSON.appendShareGPT(row.turns, to: &out)
+            ConversationJSON.appendShareGPT(of: row, to: &out)
             out.append(0x7D)
         }
     }

@@ -28,13 +28,14 @@ final class RowReader: @unchecked Sendable {
     private(set) var leftOutForFlags = 0
 
     /// - Parameters:
+    ///   - copiesShareGPT: see `RunStore.forEachExportRow`.
     ///   - catalog: when given, each batch's media are looked up in it here (`ExportRow.catalogSlots`), on the
     ///     reading thread: the lookups miss the cache on large runs and were a tenth of the writing thread's time.
     ///   - prepare: work done on each batch, in order, on a thread between the reading and the exporting one; what
     ///     it throws stops the export.
     init(
         store: RunStore, selection: RecordSelection, order: RunStore.RecordOrder, inContext: Bool = false,
-        catalog: MediaCatalog? = nil, prepare: (@Sendable ([ExportRow]) throws -> Void)? = nil
+        copiesShareGPT: Bool = false, catalog: MediaCatalog? = nil, prepare: (@Sendable ([ExportRow]) throws -> Void)? = nil
     ) {
         let ready = ready
         let read = prepare.map { _ in BatchQueue<[ExportRow]>(depth: 2) }
@@ -46,7 +47,9 @@ final class RowReader: @unchecked Sendable {
             do {
                 var batch: [ExportRow] = []
                 batch.reserveCapacity(Self.batchSize)
-                leftOutForFlags = try store.forEachExportRow(selection, order: order, inContext: inContext) { row, _ in
+                leftOutForFlags = try store.forEachExportRow(
+                    selection, order: order, inContext: inContext, copiesShareGPT: copiesShareGPT
+                ) { row, _ in
                     batch.append(row)
                     if batch.count == Self.batchSize {
                         catalog?.resolveSlots(of: &batch)

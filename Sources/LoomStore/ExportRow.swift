@@ -6,7 +6,12 @@ public struct ExportRow: Sendable, Hashable {
     public var sampleID: String
     /// Media ids in the order the `<image>` placeholders refer to them.
     public var media: [String]
+    /// The conversation. Empty when `storedShareGPT` holds it instead.
     public var turns: [Turn]
+    /// The conversation exactly as stored, when the export asked for it (`RunStore.forEachExportRow`'s
+    /// `copiesShareGPT`, for formats that write ShareGPT as it is) and it is canonical (`CanonicalShareGPT`);
+    /// `turns` is then empty. Whoever changes the conversation sets `turns` and clears this.
+    public var storedShareGPT: [UInt8]?
     public var type: String
     public var domain: String
     public var skill: String?

@@ -27,12 +27,14 @@ extension RunStore {
     ///
     /// - Parameters:
     ///   - inContext: also read each record's stored in-context link (`ExportRow.inContext`).
+    ///   - copiesShareGPT: keep a canonical stored conversation as its bytes (`ExportRow.storedShareGPT`) instead
+    ///     of reading it into turns: for exports that write it as it is.
     /// - Returns: how many records the selection left out for their quality flags alone (0 unless it excludes
     ///   flagged records). They are counted in the same scan: counting them apart read the whole index again.
     /// - Throws: `LoomError` of kind `.store` naming the record whose stored conversation cannot be read.
     @discardableResult
     public func forEachExportRow(
-        _ selection: RecordSelection, order: RecordOrder = .id, inContext: Bool = false,
+        _ selection: RecordSelection, order: RecordOrder = .id, inContext: Bool = false, copiesShareGPT: Bool = false,
         _ body: (ExportRow, _ media: (String) throws -> MediaItem?) throws -> Void
     ) throws -> Int {
         var scanned = selection
@@ -61,9 +63,18 @@ extension RunStore {
                 }
                 // Columns by position: the SELECT above fixes their order.
                 let id = String(decoding: statement.textBytes(atColumn: 0) ?? empty, as: UTF8.self)
-                guard let conversation = statement.textBytes(atColumn: 3), let turns = Turn.turns(fromShareGPT: conversation)
-                else {
+                guard let conversation = statement.textBytes(atColumn: 3) else {
                     throw LoomError(.store, "the stored conversation is not a ShareGPT list", subject: "record \(id)")
+                }
+                var turns: [Turn] = []
+                var stored: [UInt8]?
+                if copiesShareGPT && CanonicalShareGPT.matches(conversation) {
+                    stored = Array(conversation)
+                } else {
+                    guard let read = Turn.turns(fromShareGPT: conversation) else {
+                        throw LoomError(.store, "the stored conversation is not a ShareGPT list", subject: "record \(id)")
+                    }
+                    turns = read
                 }
                 var media: [String] = []
                 Self.forEachListItem(statement.textBytes(atColumn: 2) ?? empty) { item in
@@ -76,6 +87,7 @@ extension RunStore {
                     domain: domains.text(statement.textBytes(atColumn: 5) ?? empty),
                     skill: statement.textBytes(atColumn: 6).map { skills.text($0) },
                     language: languages.text(statement.textBytes(atColumn: 7) ?? empty))
+                exportRow.storedShareGPT = stored
                 if inContext, let role: String = row[9] {
                     exportRow.inContext = Self.inContextLink(recordID: id, role: role, examples: row[10], scores: row[11])
                 }

@@ -30,4 +30,46 @@ struct ShareGPTReadingTests {
         #expect(Turn.turns(fromShareGPT: #"[{"from": "human", "value": "unterminated]"#) == nil)
         #expect(Turn.turns(fromShareGPT: "not json") == nil)
     }
+
+    private static func matches(_ json: String) -> Bool {
+        var json = json
+        return json.withUTF8 { CanonicalShareGPT.matches($0) }
+    }
+
+    @Test("a conversation counts as canonical only when copying it equals reading it and writing it again")
+    func canonicalConversations() throws {
+        var canonical = 0
+        for text in Self.texts + ["bell \u{07} and backspace \u{08}", "unit \u{1F} separator"] {
+            let turns = [Turn(role: .user, text: text), Turn(role: .assistant, text: text + "!")]
+            let record = Record(
+                id: "r", sampleID: "s", media: [], turns: turns, type: .shortVQA, domain: "counting", skill: nil, language: "en",
+                options: nil, answerKey: nil, checks: [], provenance: Provenance(generator: "t", template: "t", phrasing: 0, seed: 0))
+            let stored = record.shareGPTJSON
+            var rewritten: [UInt8] = []
+            JSONText.appendTurns(try #require(Turn.turns(fromShareGPT: stored)), keys: .shareGPT, to: &rewritten)
+            if Self.matches(stored) {
+                canonical += 1
+                #expect(Array(stored.utf8) == rewritten, "\(text.debugDescription)")
+            }
+            // Only a stored text outside ASCII is left to the reading path (U+2028 is stored escaped).
+            #expect(Self.matches(stored) == stored.utf8.allSatisfy { $0 < 0x80 }, "\(text.debugDescription)")
+        }
+        #expect(canonical == 9)
+        #expect(Self.matches("[]"))
+    }
+
+    @Test("escapes the writer does not produce, other layouts and broken text are not canonical")
+    func notCanonical() {
+        let opening = #"[{"from": "human", "value": ""#
+        for value in [#"a\/b"#, #"\u0041"#, #"\u000a"#, #"\u001F"#, #"\u2027"#, #"caf\u00e9"#, "café", #"\x"#, "tab\tinside"] {
+            #expect(!Self.matches(opening + value + #""}]"#), "\(value.debugDescription)")
+        }
+        #expect(Self.matches(opening + #"ok \u001f \u2029 \" \\ \n"}]"#))
+        #expect(!Self.matches(#"[{"from": "human", "value": "Q"}]x"#))
+        #expect(!Self.matches(#"[{"from": "human", "value": "Q"},{"from": "gpt", "value": "A"}]"#))
+        #expect(!Self.matches(#"[{"value": "Q", "from": "human"}]"#))
+        #expect(!Self.matches(#"[{"from": "human", "value": "unterminated}]"#))
+        #expect(!Self.matches(#"[{"from": "system", "value": "S"}]"#))
+        #expect(!Self.matches(""))
+    }
 }
