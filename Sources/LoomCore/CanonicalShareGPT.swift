@@ -30,7 +30,7 @@ public enum CanonicalShareGPT {
         }
     }
 
-    /// Steps over a string's contents and its closing quote; false unless every byte is printable ASCII or one
+    /// Steps over a string's contents and its closing quote; false unless every byte is ASCII from space to DEL or one
     /// of the escapes `JSONText.writeQuoted` writes for what it escapes.
     private static func canonicalString(_ bytes: UnsafeBufferPointer<UInt8>, from index: inout Int) -> Bool {
         while index < bytes.count {

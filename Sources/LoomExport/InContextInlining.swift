@@ -14,6 +14,7 @@ enum InContextInlining {
         guard !examples.isEmpty else { return query }
         var row = query
         row.turns = examples.reversed().flatMap(\.turns) + query.turns
+        row.storedShareGPT = nil
         row.media = examples.reversed().flatMap(\.media) + query.media
         row.catalogSlots = nil
         return row

@@ -128,8 +128,9 @@ public final class RunStore: Sendable {
     /// Commits a batch of finished work in one transaction.
     public func commit(_ batch: [StoreWrite]) throws {
         var batch = batch
-        // Producers encode their writes; touching the array only when one did not spares the writer a copy of it.
-        if batch.contains(where: { $0.encoded == nil }) {
+        // Producers encode their writes; touching the array only when one left samples or records unencoded spares
+        // the writer a copy of it (writes of ledger rows alone have nothing to encode).
+        if batch.contains(where: { $0.encoded == nil && !($0.samples.isEmpty && $0.records.isEmpty) }) {
             for index in batch.indices { batch[index].encode() }
         }
         let now = Date().timeIntervalSince1970

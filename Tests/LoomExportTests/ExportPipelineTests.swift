@@ -54,6 +54,29 @@ private struct BatchedRun {
 
 @Suite("Exports over many batches")
 struct ExportPipelineTests {
+    @Test("a canonical stored conversation is handed on as its bytes when asked for; other text is read into turns")
+    func storedConversationsCopied() throws {
+        let fixture = try ExportFixture()
+        var copied: [String: [UInt8]] = [:]
+        var read: [String: [Turn]] = [:]
+        try fixture.store.forEachExportRow(RecordSelection(flags: .include), copiesShareGPT: true) { row, _ in
+            if let stored = row.storedShareGPT {
+                #expect(row.turns.isEmpty)
+                copied[row.id] = stored
+            } else {
+                read[row.id] = row.turns
+            }
+        }
+        // rec-6 holds text outside ASCII: it goes through the turns, and the golden files pin both paths' bytes.
+        #expect(Set(copied.keys) == ["rec-1", "rec-2", "rec-3", "rec-4", "rec-5"])
+        #expect(read.keys.sorted() == ["rec-6"])
+        for record in ExportFixture.records {
+            if let bytes = copied[record.id] { #expect(bytes == Array(record.shareGPTJSON.utf8)) }
+            if let turns = read[record.id] { #expect(turns == record.turns) }
+        }
+        try fixture.store.forEachExportRow(RecordSelection(flags: .include)) { row, _ in #expect(row.storedShareGPT == nil) }
+    }
+
     @Test("every unflagged record with all its images is written once, in id order, its images all placed")
     func batchedExport() throws {
         let run = try BatchedRun()
