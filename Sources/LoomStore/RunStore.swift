@@ -133,6 +133,8 @@ public final class RunStore: Sendable {
         if batch.contains(where: { $0.encoded == nil && !($0.samples.isEmpty && $0.records.isEmpty) }) {
             for index in batch.indices { batch[index].encode() }
         }
+        // Samples or records added to a write after its `encode()` would never be stored.
+        assert(batch.allSatisfy { $0.encoded == nil || ($0.samples.isEmpty && $0.records.isEmpty) })
         let now = Date().timeIntervalSince1970
         try write { db in
             var media = try RowInserter(
