@@ -217,7 +217,6 @@ public final class RecipeRunner: Sendable {
         do {
             if faults.crashBeforeExport { throw InjectedCrash(point: "before the exports") }
             observer?(.stageStarted(stage: .export, total: recipe.exports.count, alreadyDone: 0))
-            try await workers.run { store.buildExportIndex() }  // once, before the exports that share it
             async let checkpointed: Void = writer.checkpoint()
             // Exports only read the store: write them side by side.
             let copyImages = renderImages
@@ -225,7 +224,8 @@ public final class RecipeRunner: Sendable {
                 for (index, spec) in recipe.exports.enumerated() {
                     let folder = spec.path.hasPrefix("/")
                         ? URL(fileURLWithPath: spec.path) : directory.url.appendingPathComponent(spec.path)
-                    let writer = ExportWriter(store: store, runDirectory: directory.url, copyImages: copyImages)
+                    let writer = ExportWriter(
+                        store: store, runDirectory: directory.url, copyImages: copyImages, buildsExportIndex: false)
                     var options = spec.options
                     // A tokenizer file named in the recipe is relative to the recipe's folder.
                     if let tokenizer = options.budget?.tokenizer, !tokenizer.hasPrefix("/") {

@@ -10,11 +10,18 @@ public struct ExportWriter: Sendable {
     public let runDirectory: URL
     /// When false, records refer to `images/…` but no file is written (for runs that drew no images).
     public let writeImageFiles: Bool
+    /// Whether an export makes the store's export index when it is missing (`RunStore.buildExportIndex`).
+    public let buildsExportIndex: Bool
 
-    public init(store: RunStore, runDirectory: URL, copyImages: Bool = true) {
+    /// - Parameter buildsExportIndex: make the export index first when the store has none. Worth it for the
+    ///   exports a user runs again and again over a finished run: each then scans the index. A run's own exports,
+    ///   written once side by side, pass false: each then sorts its own records, on its own thread, instead of
+    ///   all of them waiting for one thread to build the index.
+    public init(store: RunStore, runDirectory: URL, copyImages: Bool = true, buildsExportIndex: Bool = true) {
         self.store = store
         self.runDirectory = runDirectory
         self.writeImageFiles = copyImages
+        self.buildsExportIndex = buildsExportIndex
     }
 
     /// How many reasons for skipped records a summary keeps.
@@ -33,7 +40,7 @@ public struct ExportWriter: Sendable {
             selection.media = options.inContextExamples > 0 ? .any : format.defaultMedia
         }
         try Self.prepare(folder, images: !format.embedsImages, insideRun: folder.standardizedFileURL.path.hasPrefix(runDirectory.standardizedFileURL.path + "/"))
-        store.buildExportIndex()
+        if buildsExportIndex { store.buildExportIndex() }
         let catalog = try MediaCatalog(store: store)
         let placer = MediaPlacer(
             runDirectory: runDirectory, imagesFolder: folder.appendingPathComponent("images"), options: options.images,

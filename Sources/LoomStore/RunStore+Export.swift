@@ -43,15 +43,8 @@ extension RunStore {
         let (condition, arguments) = scanned.sqlCondition
         return try readUnmapped { db in
             let lookup = try Self.mediaLookup(db)
-            let linkColumns = inContext ? ", in_context.role, in_context.examples, in_context.scores" : ""
-            let linkJoin = inContext ? " LEFT JOIN in_context ON in_context.record_id = records.id" : ""
-            // The selected columns lead the `records_for_export` index, so an id-ordered scan reads the index alone.
             let statement = try db.makeStatement(
-                sql: """
-                    SELECT id, sample_id, media_ids, sharegpt, type, domain, skill, language, flagged\(linkColumns)
-                    FROM records\(linkJoin)\(condition)
-                    ORDER BY \(order == .id ? "id" : "sample_id, id")
-                    """)
+                sql: Self.exportRowsSQL(condition: condition, order: order, inContext: inContext, indexed: try Self.hasExportIndex(db)))
             let rows = try Row.fetchCursor(statement, arguments: arguments)
             var types = RepeatedText(), domains = RepeatedText(), skills = RepeatedText(), languages = RepeatedText()
             let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
@@ -95,6 +88,28 @@ extension RunStore {
             }
             return leftOutFlagged
         }
+    }
+
+    /// The query `forEachExportRow` streams rows with; columns in the order it reads them.
+    ///
+    /// - Parameters:
+    ///   - condition: the selection's `WHERE` clause (`RecordSelection.sqlCondition`), or "".
+    ///   - indexed: whether the store has the export index. The selected columns lead `records_for_export`, so an
+    ///     id-ordered scan reads that index alone. Without it, `+id` makes SQLite read the table front to back and
+    ///     sort what it selects (in memory, or in temporary files past its cache) instead of walking the primary
+    ///     key's index and looking each row up in the table apart.
+    static func exportRowsSQL(condition: String, order: RecordOrder, inContext: Bool, indexed: Bool) -> String {
+        let linkColumns = inContext ? ", in_context.role, in_context.examples, in_context.scores" : ""
+        let linkJoin = inContext ? " LEFT JOIN in_context ON in_context.record_id = records.id" : ""
+        let orderTerms = switch order {
+        case .id: indexed ? "id" : "+id"
+        case .sample: "sample_id, id"
+        }
+        return """
+            SELECT id, sample_id, media_ids, sharegpt, type, domain, skill, language, flagged\(linkColumns)
+            FROM records\(linkJoin)\(condition)
+            ORDER BY \(orderTerms)
+            """
     }
 
     /// Calls `body` with each item of a comma-separated list of UTF-8 bytes, empty items left out (as

@@ -8,7 +8,8 @@ extension RunStore {
             id, flagged, media_count, sample_id, media_ids, sharegpt, type, domain, skill, language);
         """
 
-    /// Leaves the export index out while an empty store is filled; `buildExportIndex()` makes it before exporting.
+    /// Leaves the export index out while an empty store is filled; `buildExportIndex()` makes it when an export
+    /// asks for it (the exports of a run do not: each sorts its own records).
     ///
     /// Record ids are hashes, so each record lands at a random place in the index, and every transaction
     /// rewrites most of the index's pages into the write-ahead log: with the index kept, a run of 60,000 records
@@ -23,8 +24,8 @@ extension RunStore {
 
     /// Makes the export index if a run left it out (`deferExportIndexIfEmpty()`); a no-op once it exists.
     ///
-    /// A store that cannot be written to (a read-only copy) is exported without it: the same rows, read through
-    /// the table in id order, only slower.
+    /// A store that cannot be written to (a read-only copy) is exported without it: the same rows, read from the
+    /// table and sorted by id.
     public func buildExportIndex() {
         do {
             if try !hasExportIndex() { try write { db in try db.execute(sql: Self.createExportIndexSQL) } }
@@ -35,10 +36,12 @@ extension RunStore {
 
     /// Whether the export index exists.
     public func hasExportIndex() throws -> Bool {
-        try read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?)",
-                arguments: [Self.exportIndexName]) ?? false
-        }
+        try read { db in try Self.hasExportIndex(db) }
+    }
+
+    static func hasExportIndex(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?)",
+            arguments: [exportIndexName]) ?? false
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LoomCore
 import LoomEngine
+import LoomExport
 import LoomStore
 import Testing
 
@@ -63,13 +64,20 @@ struct RecipeRunnerTests {
         let reference = try await RunFixture().runner().run()
         let fixture = try RunFixture()
         await #expect(throws: InjectedCrash.self) { try await fixture.runner(faults: FaultPlan(crashBeforeExport: true)).run() }
-        // The run filled an empty store, so it left the export index for the exports to build.
+        // The run filled an empty store, so it left the export index out.
         #expect(try !RunStore(directory: fixture.runDirectory).hasExportIndex())
         let resumed = try await fixture.runner().run()
         #expect(resumed.samplesMadeNow == 0)
         #expect(resumed.contentHash == reference.contentHash)
-        #expect(try RunStore(directory: fixture.runDirectory).hasExportIndex())
+        // The run's exports sorted their records instead.
+        let store = try RunStore(directory: fixture.runDirectory)
+        #expect(try !store.hasExportIndex())
         #expect(try exportBytes(fixture) == exportBytes(reference))
+        // `loom export` builds the index and, reading through it, writes the same bytes.
+        let again = fixture.folder.appendingPathComponent("again")
+        let summary = try ExportWriter(store: store, runDirectory: fixture.runDirectory, copyImages: false).export(.llava, to: again)
+        #expect(try store.hasExportIndex())
+        #expect(try Data(contentsOf: URL(fileURLWithPath: summary.file)) == exportBytes(fixture)[0])
     }
 
     @Test("a run directory holding another recipe's store is refused")
