@@ -182,44 +182,58 @@ extension Record {
             j.member("domain", domain.rawValue)
             if let skill { j.member("skill", skill.rawValue) }
             j.member("language", language)
-            if let options {
-                j.key("options")
-                j.array(options) { $0.string($1) }
-            }
-            if let answerKey { j.member("answerKey", answerKey) }
-            j.key("checks")
-            j.array(checks) { j, check in j.answerCheck(check) }
-            j.key("provenance")
-            j.object { j in
-                j.member("generator", provenance.generator)
-                j.member("template", provenance.template)
-                j.member("phrasing", provenance.phrasing)
-                j.member("seed", provenance.seed)
-                if let model = provenance.model {
-                    j.key("model")
-                    j.object { j in
-                        j.member("endpoint", model.endpoint)
-                        j.member("model", model.model)
-                        j.member("prompt", model.prompt)
-                        j.member("promptHash", model.promptHash)
-                        j.key("seedQuestions")
-                        j.array(model.seedQuestions) { $0.string($1) }
-                        j.member("promptTokens", model.promptTokens)
-                        j.member("completionTokens", model.completionTokens)
-                        j.member("cost", model.cost)
-                    }
-                }
-                if let source = provenance.translatedFrom { j.member("translatedFrom", source) }
-            }
-            j.key("flags")
-            j.array(flags) { j, flag in
-                j.object { j in
-                    j.member("code", flag.code)
-                    j.member("reason", flag.reason)
-                }
-            }
+            appendDetails(to: &j)
         }
         return json.text
+    }
+
+    /// The members of the record that a run store keeps in its `body` column: options, answer key, checks,
+    /// provenance and flags, as a JSON object in `canonicalJSON`'s layout. The store's other columns hold the
+    /// rest (id, sample, media, type, domain, skill, language, and the turns as ShareGPT text), so each is
+    /// written, checkpointed and hashed once.
+    public var detailsJSON: String {
+        var json = JSONBuilder(capacity: 1024)
+        json.object { j in appendDetails(to: &j) }
+        return json.text
+    }
+
+    private func appendDetails(to j: inout JSONBuilder) {
+        if let options {
+            j.key("options")
+            j.array(options) { $0.string($1) }
+        }
+        if let answerKey { j.member("answerKey", answerKey) }
+        j.key("checks")
+        j.array(checks) { j, check in j.answerCheck(check) }
+        j.key("provenance")
+        j.object { j in
+            j.member("generator", provenance.generator)
+            j.member("template", provenance.template)
+            j.member("phrasing", provenance.phrasing)
+            j.member("seed", provenance.seed)
+            if let model = provenance.model {
+                j.key("model")
+                j.object { j in
+                    j.member("endpoint", model.endpoint)
+                    j.member("model", model.model)
+                    j.member("prompt", model.prompt)
+                    j.member("promptHash", model.promptHash)
+                    j.key("seedQuestions")
+                    j.array(model.seedQuestions) { $0.string($1) }
+                    j.member("promptTokens", model.promptTokens)
+                    j.member("completionTokens", model.completionTokens)
+                    j.member("cost", model.cost)
+                }
+            }
+            if let source = provenance.translatedFrom { j.member("translatedFrom", source) }
+        }
+        j.key("flags")
+        j.array(flags) { j, flag in
+            j.object { j in
+                j.member("code", flag.code)
+                j.member("reason", flag.reason)
+            }
+        }
     }
 }
 

@@ -16,7 +16,24 @@ public struct MultisetDigest: Sendable, Equatable {
 
     /// Adds one item given as its UTF-8 bytes.
     public mutating func add(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        let digest = SHA256.hash(data: UnsafeRawBufferPointer(bytes))
+        add(SHA256.hash(data: UnsafeRawBufferPointer(bytes)))
+    }
+
+    /// Adds one item made of several texts (the columns of a row), nil for a missing one. Each part is hashed
+    /// after its length (or a marker for nil), so that no two different lists of parts hash alike by running
+    /// together.
+    public mutating func add(parts: [UnsafeBufferPointer<UInt8>?]) {
+        var hash = SHA256()
+        for part in parts {
+            var length = UInt64(part?.count ?? 0).littleEndian
+            if part == nil { length = UInt64.max }
+            withUnsafeBytes(of: &length) { hash.update(bufferPointer: $0) }
+            if let part { hash.update(bufferPointer: UnsafeRawBufferPointer(part)) }
+        }
+        add(hash.finalize())
+    }
+
+    private mutating func add(_ digest: SHA256.Digest) {
         digest.withUnsafeBytes { raw in
             lanes.0 &+= raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self).littleEndian
             lanes.1 &+= raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian

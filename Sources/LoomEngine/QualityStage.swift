@@ -112,20 +112,20 @@ struct QualityStage {
             let after = cursor
             let page = try await workers.run { () throws -> (last: String?, records: Int, write: StoreWrite) in
                 let sampleIDs = try store.sampleIDs(after: after, limit: Self.pageSize)
-                let grouped = try store.recordBodies(ofSamples: sampleIDs)
+                let grouped = try store.storedRecords(ofSamples: sampleIDs)
                 // Decoding and reviewing are spread over the cores; each slot is written by one thread only.
                 let results = UnsafeSendableSlots<Result<[Record], any Error>>(count: sampleIDs.count)
                 DispatchQueue.concurrentPerform(iterations: sampleIDs.count) { index in
                     results[index] = Result {
-                        let bodies = grouped[sampleIDs[index]] ?? []
-                        let read = try bodies.map(RunStore.decodeRecordForReview)
+                        let stored = grouped[sampleIDs[index]] ?? []
+                        let read = try stored.map { try $0.recordForReview() }
                         let updated = try Self.review(
                             read.map(\.record), hasChecks: read.map(\.hasChecks), sampleID: sampleIDs[index], validator: validator,
                             grounding: grounding, perSample: perSample, evidence: evidence)
                         // Only records whose flags change are written, read again in full (checks included).
-                        return try zip(bodies, zip(read, updated)).compactMap { body, pair -> Record? in
+                        return try zip(stored, zip(read, updated)).compactMap { stored, pair -> Record? in
                             guard pair.0.record.flags != pair.1.flags else { return nil }
-                            var full = try RunStore.decodeRecord(body)
+                            var full = try stored.record()
                             full.flags = pair.1.flags
                             return full
                         }

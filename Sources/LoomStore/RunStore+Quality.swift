@@ -21,10 +21,10 @@ extension RunStore {
         }
     }
 
-    /// The bodies of one sample's records in id order, found through `records_in_sample_order` (its sample's
-    /// order key, then its id).
+    /// One sample's stored records in id order, found through `records_in_sample_order` (its sample's order
+    /// key, then its id).
     static let recordsOfSampleSQL = """
-        SELECT body FROM records
+        SELECT \(StoredRecord.columns) FROM records
         WHERE sample_order IS (SELECT \(SampleOrderKey.sql) FROM samples WHERE id = ?1) AND sample_id = ?1 ORDER BY id
         """
 
@@ -35,28 +35,22 @@ extension RunStore {
             var grouped: [String: [LoomCore.Record]] = [:]
             let statement = try db.cachedStatement(sql: Self.recordsOfSampleSQL)
             for id in ids {
-                let bodies = try String.fetchAll(statement, arguments: [id])
-                grouped[id] = try bodies.map { try Self.decode(LoomCore.Record.self, $0) }
+                grouped[id] = try Row.fetchAll(statement, arguments: [id]).map { try StoredRecord(row: $0).record() }
             }
             return grouped
         }
     }
 
-    /// The stored JSON of the records of several samples, grouped by sample id (in id order within each), for
-    /// callers that decode on threads of their own.
-    public func recordBodies(ofSamples ids: [String]) throws -> [String: [String]] {
+    /// The stored rows of the records of several samples, grouped by sample id (in id order within each), for
+    /// callers that decode them on threads of their own.
+    public func storedRecords(ofSamples ids: [String]) throws -> [String: [StoredRecord]] {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
-            var grouped: [String: [String]] = [:]
+            var grouped: [String: [StoredRecord]] = [:]
             let statement = try db.cachedStatement(sql: Self.recordsOfSampleSQL)
-            for id in ids { grouped[id] = try String.fetchAll(statement, arguments: [id]) }
+            for id in ids { grouped[id] = try Row.fetchAll(statement, arguments: [id]).map { StoredRecord(row: $0) } }
             return grouped
         }
-    }
-
-    /// Decodes a record's stored JSON.
-    public static func decodeRecord(_ body: String) throws -> LoomCore.Record {
-        try decode(LoomCore.Record.self, body)
     }
 
     /// The model captions of some images, by image id.
@@ -125,8 +119,8 @@ extension RunStore {
     /// Records by id (those that exist).
     public func records(ids: [String]) throws -> [LoomCore.Record] {
         try read { db in
-            let statement = try db.cachedStatement(sql: "SELECT body FROM records WHERE id = ?")
-            return try ids.compactMap { id in try String.fetchOne(statement, arguments: [id]).map { try Self.decode(LoomCore.Record.self, $0) } }
+            let statement = try db.cachedStatement(sql: "SELECT \(StoredRecord.columns) FROM records WHERE id = ?")
+            return try ids.compactMap { id in try Row.fetchOne(statement, arguments: [id]).map { try StoredRecord(row: $0).record() } }
         }
     }
 
@@ -186,15 +180,14 @@ extension RunStore {
         _ ids: some Sequence<String>, meta: [String: String] = [:], _ transform: (LoomCore.Record) throws -> LoomCore.Record?
     ) throws -> Int {
         try write { db in
-            let select = try db.cachedStatement(sql: "SELECT body FROM records WHERE id = ?")
-            let update = try db.cachedStatement(
-                sql: "UPDATE records SET flagged = ?, sharegpt = ?, body = ? WHERE id = ?")
+            let select = try db.cachedStatement(sql: "SELECT \(StoredRecord.columns) FROM records WHERE id = ?")
+            let update = try db.cachedStatement(sql: StoredRecord.updateSQL)
             var changed = 0
             for id in ids {
-                guard let body = try String.fetchOne(select, arguments: [id]) else { continue }
-                let record = try Self.decode(LoomCore.Record.self, body)
+                guard let row = try Row.fetchOne(select, arguments: [id]) else { continue }
+                let record = try StoredRecord(row: row).record()
                 guard let updated = try transform(record), updated != record else { continue }
-                try update.execute(arguments: [updated.flags.isEmpty ? 0 : 1, updated.shareGPTJSON, updated.canonicalJSON, id])
+                try update.execute(arguments: StoredRecord.updateArguments(updated))
                 changed += 1
             }
             for (key, value) in meta.sorted(by: { $0.key < $1.key }) {
@@ -211,7 +204,7 @@ extension RunStore {
         try read { db in
             let cursor = try String.fetchCursor(db, sql: "SELECT body FROM records WHERE flagged = 1 ORDER BY id")
             while let json = try cursor.next() {
-                try body(try Self.decode(LoomCore.Record.self, json).flags.map(\.code))
+                try body(try Self.decode(FlagsOnly.self, json).flags.map(\.code))
             }
         }
     }
@@ -228,36 +221,8 @@ public struct RecordForReview: Sendable {
 }
 
 extension RunStore {
-    /// Decodes a record's stored JSON without its checks (see `RecordForReview`).
-    public static func decodeRecordForReview(_ body: String) throws -> RecordForReview {
-        if let read = StoredRecordReader.readWithoutChecks(body) { return read }
-        let light = try decode(ReviewFields.self, body)
-        let record = LoomCore.Record(
-            id: light.id, sampleID: light.sampleID, media: light.media, turns: light.turns, type: light.type, domain: light.domain,
-            skill: light.skill, language: light.language, options: light.options, answerKey: light.answerKey, checks: [],
-            provenance: light.provenance, flags: light.flags)
-        return RecordForReview(record: record, hasChecks: light.checks.count > 0)
-    }
-
-    /// The record's fields, with its checks skipped.
-    private struct ReviewFields: Decodable {
-        var id: String
-        var sampleID: String
-        var media: [String]
-        var turns: [Turn]
-        var type: QuestionType
-        var domain: Domain
-        var skill: Skill?
-        var language: String
-        var options: [String]?
-        var answerKey: String?
-        var checks: [Skipped]
-        var provenance: Provenance
+    /// The flags of a stored body (the only member a flag count needs).
+    private struct FlagsOnly: Decodable {
         var flags: [QualityFlag]
-    }
-
-    /// Any JSON value, not read.
-    private struct Skipped: Decodable {
-        init(from decoder: any Decoder) throws {}
     }
 }

@@ -41,18 +41,11 @@ extension RunStore {
         try read { db in
             let lookup = try Self.reportMediaLookup(db)
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT r.body, s.kind FROM records r LEFT JOIN samples s ON s.id = r.sample_id ORDER BY r.id")
-            let decoder = JSONDecoder()
+                db,
+                sql: "SELECT s.kind, \(StoredRecord.columns(of: "r")) FROM records r LEFT JOIN samples s ON s.id = r.sample_id ORDER BY r.id")
             while let row = try rows.next() {
-                let json: String = row[0]
-                let kind: String? = row[1]
-                let record: LoomCore.Record
-                do {
-                    record = try decoder.decode(LoomCore.Record.self, from: Data(json.utf8))
-                } catch {
-                    throw LoomError(.store, "a stored Record cannot be read: \(error)")
-                }
-                try body(record, kind.flatMap(SampleKind.init(rawValue:)), lookup)
+                let kind: String? = row[0]
+                try body(try StoredRecord(row: row, first: 1).record(), kind.flatMap(SampleKind.init(rawValue:)), lookup)
             }
         }
     }

@@ -349,6 +349,7 @@ extension RunStore {
     public func saveRecordVersion(
         _ record: LoomCore.Record, author: String, note: String, seenVersion: Int, now: Double
     ) throws -> ReviewState {
+        // Versions keep the whole record's JSON: each stands on its own, whatever the record's columns say later.
         let body = record.canonicalJSON
         let shareGPT = record.shareGPTJSON
         return try write { db in
@@ -356,13 +357,15 @@ extension RunStore {
             try Self.checkHold(db, state: state, reviewer: author, now: now)
             try Self.checkVersion(db, state: state, seenVersion: seenVersion)
             if state.version == 1,
-                try Self.cachedOne(Bool.self, db, sql: "SELECT 1 FROM record_versions WHERE record_id = ?", arguments: [record.id]) != true
+                try Self.cachedOne(Bool.self, db, sql: "SELECT 1 FROM record_versions WHERE record_id = ?", arguments: [record.id]) != true,
+                let row = try Self.cachedRow(db, sql: "SELECT \(StoredRecord.columns), flagged FROM records WHERE id = ?", arguments: [record.id])
             {
+                let generated = StoredRecord(row: row)
                 try Self.cachedExecute(db, sql: """
                         INSERT INTO record_versions(record_id, version, author, created_at, note, sharegpt, body, flagged)
-                        SELECT id, 1, 'generated', ?, 'as generated', sharegpt, body, flagged FROM records WHERE id = ?
+                        VALUES (?, 1, 'generated', ?, 'as generated', ?, ?, ?)
                         """,
-                    arguments: [now, record.id])
+                    arguments: [record.id, now, generated.shareGPT, try generated.record().canonicalJSON, row[9] as Int])
             }
             var updated = state
             updated.version += 1
@@ -372,8 +375,7 @@ extension RunStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [record.id, updated.version, author, now, note, shareGPT, body, record.flags.isEmpty ? 0 : 1])
-            try Self.cachedExecute(db, sql: "UPDATE records SET sharegpt = ?, body = ?, flagged = ? WHERE id = ?",
-                arguments: [shareGPT, body, record.flags.isEmpty ? 0 : 1, record.id])
+            try Self.cachedExecute(db, sql: StoredRecord.updateSQL, arguments: StoredRecord.updateArguments(record))
             try Self.saveState(db, updated)
             return updated
         }
@@ -403,12 +405,12 @@ extension RunStore {
     }
 
     private static func reviewRecordParts(_ db: Database, _ recordID: String) throws -> ReviewRecordParts? {
-        guard let body = try Self.cachedOne(String.self, db, sql: "SELECT body FROM records WHERE id = ?", arguments: [recordID]) else {
+        guard let row = try Self.cachedRow(db, sql: "SELECT \(StoredRecord.columns) FROM records WHERE id = ?", arguments: [recordID]) else {
             return nil
         }
         // Without its answer checks, which the review screen does not show: decoding them with `JSONDecoder` was
         // a twentieth of the review server's CPU.
-        let record = try Self.decodeRecordForReview(body).record
+        let record = try StoredRecord(row: row).recordForReview().record
         let sample = try Self.cachedRow(db, sql: "SELECT kind, body FROM samples WHERE id = ?", arguments: [record.sampleID])
         var media: [MediaItem?] = []
         var captions: [String: String] = [:]

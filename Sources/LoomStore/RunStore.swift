@@ -277,8 +277,8 @@ public final class RunStore: Sendable {
 
     public func record(id: String) throws -> LoomCore.Record? {
         try read { db in
-            try String.fetchOne(db, sql: "SELECT body FROM records WHERE id = ?", arguments: [id])
-        }.map { try Self.decode(LoomCore.Record.self, $0) }
+            try Row.fetchOne(db, sql: "SELECT \(StoredRecord.columns) FROM records WHERE id = ?", arguments: [id])
+        }.map { try StoredRecord(row: $0).record() }
     }
 
     /// Ids of every kind that start with `prefix`, for `loom inspect` with a shortened id.
@@ -312,8 +312,8 @@ public final class RunStore: Sendable {
         let whereClause = Self.recordFilter(unflaggedOnly: unflaggedOnly, multiImage: multiImage)
         try read { db in
             let lookup = try Self.mediaLookup(db)
-            let cursor = try String.fetchCursor(db, sql: "SELECT body FROM records\(whereClause) ORDER BY id")
-            while let json = try cursor.next() { try body(try Self.decode(LoomCore.Record.self, json), lookup) }
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(StoredRecord.columns) FROM records\(whereClause) ORDER BY id")
+            while let row = try rows.next() { try body(try StoredRecord(row: row).record(), lookup) }
         }
     }
 
@@ -468,17 +468,27 @@ public final class RunStore: Sendable {
         try readUnmapped { db in
             var hasher = ContentHasher()
             let image = "id || '|' || phash || '|' || COALESCE(duplicate_of, '') || '|' || annotations"
+            // A record is digested from every column it is read back from (`StoredRecord.columns`).
             let tables = [
-                ("media", "id"), ("samples", "body"), ("records", "body"), ("images", image),
+                ("media", "id"), ("samples", "body"), ("records", StoredRecord.columns), ("images", image),
                 ("image_files", "path || '|' || image_id"),
             ]
             let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-            for (table, column) in tables {
+            for (table, columns) in tables {
                 var digest = MultisetDigest()
                 // The bytes SQLite holds, hashed in place: no string made per row.
-                let statement = try db.makeStatement(sql: "SELECT \(column) FROM \(table)")
+                let statement = try db.makeStatement(sql: "SELECT \(columns) FROM \(table)")
                 let rows = try Row.fetchCursor(statement)
-                while try rows.next() != nil { digest.add(utf8: statement.textBytes(atColumn: 0) ?? empty) }
+                let count = statement.columnCount
+                if count == 1 {
+                    while try rows.next() != nil { digest.add(utf8: statement.textBytes(atColumn: 0) ?? empty) }
+                } else {
+                    var parts: [UnsafeBufferPointer<UInt8>?] = Array(repeating: nil, count: count)
+                    while try rows.next() != nil {
+                        for column in 0..<count { parts[column] = statement.textBytes(atColumn: Int32(column)) }
+                        digest.add(parts: parts)
+                    }
+                }
                 hasher.add(table)
                 hasher.add(digest.summary)
             }

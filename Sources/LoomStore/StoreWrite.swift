@@ -57,6 +57,7 @@ public struct StoreWrite: Sendable {
         /// Media ids joined by commas (the `media_ids` column).
         var mediaIDs: String
         var shareGPT: String
+        /// `Record.detailsJSON`: what no other column holds (see `StoredRecord`).
         var body: String
         /// The order key of the record's sample when the sample is in the same write; else the store looks it up.
         var sampleOrder: Int?
@@ -102,7 +103,7 @@ public struct StoreWrite: Sendable {
                     id: record.id, sampleID: record.sampleID, type: record.type.rawValue, domain: record.domain.rawValue,
                     skill: record.skill?.rawValue, language: record.language, mediaCount: record.media.count,
                     flagged: !record.flags.isEmpty, mediaIDs: record.media.joined(separator: ","),
-                    shareGPT: record.shareGPTJSON, body: record.canonicalJSON,
+                    shareGPT: record.shareGPTJSON, body: record.detailsJSON,
                     sampleOrder: orderKeys.first { $0.id == record.sampleID }?.key)
             })
         samples = []

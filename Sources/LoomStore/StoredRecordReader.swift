@@ -1,16 +1,24 @@
 import LoomCore
 
-/// Reads a record's stored JSON (the layout `Record.canonicalJSON` writes) straight from its bytes, stepping over
-/// the answer checks without building them.
+/// Reads a record's stored body (`Record.detailsJSON`, or an older store's whole-record JSON) straight from its
+/// bytes, stepping over the answer checks without building them.
 ///
 /// The quality stage reads every record of a run; `JSONDecoder` spent most of that stage's decoding time on
 /// generic machinery. Anything this reader does not know (a member it has never seen, a value of another
 /// kind) makes it give up with nil, and the caller decodes with `JSONDecoder` as before, so it can only be
 /// faster, never stricter or looser.
 enum StoredRecordReader {
-    /// The record with empty checks, and whether the stored record had any; nil when the JSON is not in the
-    /// stored layout.
-    static func readWithoutChecks(_ body: String) -> RecordForReview? {
+    /// The members of a body the record's other columns do not hold, with its checks counted.
+    struct Details {
+        var options: [String]?
+        var answerKey: String?
+        var checkCount: Int
+        var provenance: Provenance
+        var flags: [QualityFlag]
+    }
+
+    /// The body's details with the checks counted, not built; nil when the JSON is not in the stored layout.
+    static func detailsWithoutChecks(_ body: String) -> Details? {
         var body = body
         return body.withUTF8 { bytes in
             var parser = JSONParser(bytes: bytes)
@@ -18,17 +26,10 @@ enum StoredRecordReader {
         }
     }
 
-    private struct Unknown: Error {}
+    /// Members of an older store's whole-record body that the record's columns also hold: skipped.
+    private static let columnMembers: Set<String> = ["id", "sampleID", "media", "turns", "type", "domain", "skill", "language"]
 
-    private static func read(_ parser: inout JSONParser) throws -> RecordForReview? {
-        var id: String?
-        var sampleID: String?
-        var media: [String]?
-        var turns: [Turn]?
-        var type: QuestionType?
-        var domain: Domain?
-        var skill: Skill?
-        var language: String?
+    private static func read(_ parser: inout JSONParser) throws -> Details? {
         var options: [String]?
         var answerKey: String?
         var checkCount: Int?
@@ -37,17 +38,6 @@ enum StoredRecordReader {
         var unknown = false
         try parser.forEachMember { (parser: inout JSONParser, key: String) throws(JSONParseError) in
             switch key {
-            case "id": id = try parser.stringValue()
-            case "sampleID": sampleID = try parser.stringValue()
-            case "media": media = try parser.stringArray()
-            case "turns": turns = try Self.turns(&parser)
-            case "type": type = QuestionType(rawValue: try parser.stringValue())
-            case "domain": domain = Domain(rawValue: try parser.stringValue())
-            case "skill":
-                if parser.skipNull() { return }
-                skill = Skill(rawValue: try parser.stringValue())
-                if skill == nil { unknown = true }
-            case "language": language = try parser.stringValue()
             case "options": options = parser.skipNull() ? nil : try parser.stringArray()
             case "answerKey": answerKey = parser.skipNull() ? nil : try parser.stringValue()
             case "checks":
@@ -61,45 +51,15 @@ enum StoredRecordReader {
                 provenance = try Self.provenance(&parser)
                 if provenance == nil { unknown = true }
             case "flags": flags = try Self.flags(&parser)
+            case let key where columnMembers.contains(key):
+                try parser.skipValue()
             default:
                 unknown = true
                 try parser.skipValue()
             }
         }
-        guard !unknown, let id, let sampleID, let media, let turns, let type, let domain, let language, let checkCount,
-            let provenance, let flags, turns.allSatisfy({ $0.text != Self.badRole })
-        else { return nil }
-        let record = Record(
-            id: id, sampleID: sampleID, media: media, turns: turns, type: type, domain: domain, skill: skill,
-            language: language, options: options, answerKey: answerKey, checks: [], provenance: provenance, flags: flags)
-        return RecordForReview(record: record, hasChecks: checkCount > 0)
-    }
-
-    /// Marks a turn whose role was not one `Role` knows (the whole read then gives up).
-    private static let badRole = "\u{0}loom-bad-role"
-
-    private static func turns(_ parser: inout JSONParser) throws(JSONParseError) -> [Turn] {
-        var turns: [Turn] = []
-        try parser.forEachElement { (parser: inout JSONParser) throws(JSONParseError) in
-            var role: Role?
-            var text: String?
-            var other = false
-            try parser.forEachMember { (parser: inout JSONParser, key: String) throws(JSONParseError) in
-                switch key {
-                case "role": role = Role(rawValue: try parser.stringValue())
-                case "text": text = try parser.stringValue()
-                default:
-                    other = true
-                    try parser.skipValue()
-                }
-            }
-            if let role, let text, !other {
-                turns.append(Turn(role: role, text: text))
-            } else {
-                turns.append(Turn(role: .user, text: badRole))
-            }
-        }
-        return turns
+        guard !unknown, let checkCount, let provenance, let flags else { return nil }
+        return Details(options: options, answerKey: answerKey, checkCount: checkCount, provenance: provenance, flags: flags)
     }
 
     private static func flags(_ parser: inout JSONParser) throws(JSONParseError) -> [QualityFlag]? {

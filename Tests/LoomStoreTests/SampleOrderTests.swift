@@ -72,7 +72,7 @@ struct SampleOrderTests {
         try store.commit([write(9), write(4)])
         try store.commit([write(7), second])
         #expect(try idsInSampleOrder(store) == ["rec-0-of-2", "rec-2", "rec-4", "rec-7", "rec-9"])
-        let bodies = try store.recordBodies(ofSamples: ["smp-2", "smp-9"])
+        let bodies = try store.storedRecords(ofSamples: ["smp-2", "smp-9"])
         #expect(bodies["smp-2"]?.count == 2 && bodies["smp-9"]?.count == 1)
         #expect(try exportedIDs(store) == ["rec-0-of-2", "rec-2", "rec-4", "rec-7", "rec-9"].sorted())
     }
@@ -107,7 +107,7 @@ struct SampleOrderTests {
         sample.records = []
         try store.commit([sample])
         #expect(try ordinal() == 5)
-        #expect(try store.recordBodies(ofSamples: ["smp-5"])["smp-5"]?.count == 1)
+        #expect(try store.storedRecords(ofSamples: ["smp-5"])["smp-5"]?.count == 1)
         #expect(try exportedIDs(store) == ["rec-1", "rec-early"])
     }
 
@@ -196,14 +196,28 @@ struct SampleOrderTests {
         let store = try RunStore(directory: try temporaryStoreDirectory())
         try store.commit([3, 1].map(write))
         var expected = ContentHasher()
-        let tables = [("media", "id"), ("samples", "body"), ("records", "body")]
         try store.read { db in
-            for (table, column) in tables {
+            for (table, column) in [("media", "id"), ("samples", "body")] {
                 var digest = MultisetDigest()
                 for value in try String.fetchAll(db, sql: "SELECT \(column) FROM \(table) ORDER BY id DESC") { digest.add(value) }
                 expected.add(table)
                 expected.add(digest.summary)
             }
+            // A record: every column it is read back from, each after its length (a NULL skill as a marker).
+            var records = MultisetDigest()
+            let columns = ["id", "sample_id", "media_ids", "sharegpt", "type", "domain", "skill", "language", "body"]
+            for row in try Row.fetchAll(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM records ORDER BY id DESC") {
+                var parts: [UInt8] = []
+                for index in columns.indices {
+                    let value: String? = row[index]
+                    let length = value.map { UInt64($0.utf8.count) } ?? UInt64.max
+                    withUnsafeBytes(of: length.littleEndian) { parts += $0 }
+                    parts += Array((value ?? "").utf8)
+                }
+                parts.withUnsafeBufferPointer { records.add(utf8: $0) }
+            }
+            expected.add("records")
+            expected.add(records.summary)
             for table in ["images", "image_files"] {
                 expected.add(table)
                 expected.add(MultisetDigest().summary)
