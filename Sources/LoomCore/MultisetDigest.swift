@@ -23,14 +23,25 @@ public struct MultisetDigest: Sendable, Equatable {
     /// after its length (or a marker for nil), so that no two different lists of parts hash alike by running
     /// together.
     public mutating func add(parts: [UnsafeBufferPointer<UInt8>?]) {
-        var hash = SHA256()
-        for part in parts {
-            var length = UInt64(part?.count ?? 0).littleEndian
-            if part == nil { length = UInt64.max }
-            withUnsafeBytes(of: &length) { hash.update(bufferPointer: $0) }
-            if let part { hash.update(bufferPointer: UnsafeRawBufferPointer(part)) }
+        // Laid out in one buffer and hashed at once: a hash update per part cost more than the hashing.
+        let total = parts.reduce(0) { $0 + 8 + ($1?.count ?? 0) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { buffer in
+            var offset = 0
+            for part in parts {
+                let length = part.map { UInt64($0.count) } ?? UInt64.max
+                withUnsafeBytes(of: length.littleEndian) { bytes in
+                    for byte in bytes {
+                        buffer[offset] = byte
+                        offset += 1
+                    }
+                }
+                if let part, let base = part.baseAddress, !part.isEmpty {
+                    (buffer.baseAddress! + offset).update(from: base, count: part.count)
+                    offset += part.count
+                }
+            }
+            add(SHA256.hash(data: UnsafeRawBufferPointer(buffer)))
         }
-        add(hash.finalize())
     }
 
     private mutating func add(_ digest: SHA256.Digest) {

@@ -32,24 +32,39 @@ public enum StableID {
             hasher.add(component)
             hasher.addSeparator(0x1F)  // ["ab","c"] and ["a","bc"] differ
         }
-        return spell(prefix, hasher)
+        return spell(prefix, hasher.finalize())
     }
 
     /// `derive(prefix, first, second)` without gathering the two into an array: every record's id is derived
     /// this way, from its sample's id and its slot.
     public static func derive(_ prefix: String, _ first: String, _ second: String) -> String {
-        var hasher = SHA256()
-        hasher.add(first)
-        hasher.addSeparator(0x1F)
-        hasher.add(second)
-        hasher.addSeparator(0x1F)
-        return spell(prefix, hasher)
+        // The same bytes as `derive(prefix, [first, second])`, hashed in one call: each incremental update
+        // cost more than hashing these few bytes.
+        var first = first, second = second
+        return first.withUTF8 { first in
+            second.withUTF8 { second in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: first.count + second.count + 2) { buffer in
+                    var index = 0
+                    func append(_ part: UnsafeBufferPointer<UInt8>) {
+                        if let base = part.baseAddress, !part.isEmpty {
+                            (buffer.baseAddress! + index).update(from: base, count: part.count)
+                            index += part.count
+                        }
+                        buffer[index] = 0x1F
+                        index += 1
+                    }
+                    append(first)
+                    append(second)
+                    return spell(prefix, SHA256.hash(data: UnsafeRawBufferPointer(buffer)))
+                }
+            }
+        }
     }
 
     /// "prefix-" and the first 10 bytes of the digest in hex.
-    private static func spell(_ prefix: String, _ hasher: SHA256) -> String {
+    private static func spell(_ prefix: String, _ digest: SHA256.Digest) -> String {
         // 20 hex digits: the first 10 bytes of the digest.
-        return hasher.finalize().withUnsafeBytes { digest in
+        return digest.withUnsafeBytes { digest in
             String(unsafeUninitializedCapacity: prefix.utf8.count + 21) { out in
                 var index = 0
                 for byte in prefix.utf8 {
