@@ -154,7 +154,9 @@ extension RunStore {
     public func forEachRecordMedia(_ selection: RecordSelection, _ body: (_ id: String, _ media: [Substring]) throws -> Void) throws {
         let (condition, arguments) = selection.sqlCondition
         try readUnmapped { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, media_ids FROM records\(condition) ORDER BY id", arguments: arguments)
+            // As `exportRowsSQL`: through the export index when the store has it, else the table read and sorted.
+            let order = try Self.hasExportIndex(db) ? "id" : "+id"
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, media_ids FROM records\(condition) ORDER BY \(order)", arguments: arguments)
             while let row = try rows.next() {
                 let media: String = row[1]
                 try body(row[0], media.isEmpty ? [] : media.split(separator: ","))

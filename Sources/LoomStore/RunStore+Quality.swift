@@ -187,7 +187,7 @@ extension RunStore {
                 guard let row = try Row.fetchOne(select, arguments: [id]) else { continue }
                 let record = try StoredRecord(row: row).record()
                 guard let updated = try transform(record), updated != record else { continue }
-                try update.execute(arguments: StoredRecord.updateArguments(updated))
+                try update.execute(arguments: StoredRecord.updateArguments(updated, id: id))
                 changed += 1
             }
             for (key, value) in meta.sorted(by: { $0.key < $1.key }) {
@@ -202,9 +202,16 @@ extension RunStore {
     /// Streams the flag codes of every flagged record.
     public func forEachFlaggedRecordFlags(_ body: ([String]) throws -> Void) throws {
         try read { db in
-            let cursor = try String.fetchCursor(db, sql: "SELECT body FROM records WHERE flagged = 1 ORDER BY id")
-            while let json = try cursor.next() {
-                try body(try Self.decode(FlagsOnly.self, json).flags.map(\.code))
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, body FROM records WHERE flagged = 1 ORDER BY id")
+            while let row = try rows.next() {
+                let id: String = row[0]
+                let flags: FlagsOnly
+                do {
+                    flags = try JSONDecoder().decode(FlagsOnly.self, from: Data((row[1] as String).utf8))
+                } catch {
+                    throw LoomError(.store, "the stored record's flags cannot be read: \(error)", subject: "record \(id)")
+                }
+                try body(flags.flags.map(\.code))
             }
         }
     }

@@ -375,7 +375,7 @@ extension RunStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [record.id, updated.version, author, now, note, shareGPT, body, record.flags.isEmpty ? 0 : 1])
-            try Self.cachedExecute(db, sql: StoredRecord.updateSQL, arguments: StoredRecord.updateArguments(record))
+            try Self.cachedExecute(db, sql: StoredRecord.updateSQL, arguments: StoredRecord.updateArguments(record, id: record.id))
             try Self.saveState(db, updated)
             return updated
         }

@@ -484,9 +484,20 @@ public final class RunStore: Sendable {
                     while try rows.next() != nil { digest.add(utf8: statement.textBytes(atColumn: 0) ?? empty) }
                 } else {
                     var parts: [UnsafeBufferPointer<UInt8>?] = Array(repeating: nil, count: count)
-                    while try rows.next() != nil {
+                    let bodyColumn = count - 1  // `StoredRecord.columns` ends with the body
+                    while let row = try rows.next() {
                         for column in 0..<count { parts[column] = statement.textBytes(atColumn: Int32(column)) }
-                        digest.add(parts: parts)
+                        if let body = parts[bodyColumn], StoredRecord.holdsWholeRecord(body) {
+                            // A row written before bodies were slimmed is hashed as it would be written now, so that
+                            // a run resumed across that change hashes like one that was not interrupted.
+                            var details = try StoredRecord(row: row).record().detailsJSON
+                            details.withUTF8 { bytes in
+                                parts[bodyColumn] = bytes
+                                digest.add(parts: parts)
+                            }
+                        } else {
+                            digest.add(parts: parts)
+                        }
                     }
                 }
                 hasher.add(table)

@@ -38,13 +38,21 @@ public struct StoredRecord: Sendable {
             body = ?, flagged = ? WHERE id = ?
         """
 
-    /// The arguments of `updateSQL` for `record`.
-    static func updateArguments(_ record: LoomCore.Record) -> StatementArguments {
+    /// The arguments of `updateSQL` that rewrite the row of record `id` from `record`.
+    static func updateArguments(_ record: LoomCore.Record, id: String) -> StatementArguments {
         [
             record.media.joined(separator: ","), record.media.count, record.shareGPTJSON, record.type.rawValue,
             record.domain.rawValue, record.skill?.rawValue, record.language, record.detailsJSON, record.flags.isEmpty ? 0 : 1,
-            record.id,
+            id,
         ]
+    }
+
+    /// Whether a stored body is a whole record's JSON (`Record.canonicalJSON`, which stores written before
+    /// `detailsJSON` hold) rather than its details, which never start with its id.
+    static func holdsWholeRecord(_ body: UnsafeBufferPointer<UInt8>) -> Bool {
+        let prefix: StaticString = #"{"id":"#
+        guard body.count >= prefix.utf8CodeUnitCount else { return false }
+        return prefix.withUTF8Buffer { prefix in prefix.indices.allSatisfy { body[$0] == prefix[$0] } }
     }
 
     /// Reads `columns` from `row`, starting at column `first`.

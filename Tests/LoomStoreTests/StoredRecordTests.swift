@@ -80,6 +80,7 @@ struct StoredRecordTests {
     @Test("a store written before bodies were slimmed, whose bodies hold whole records, reads the same records")
     func olderLayout() throws {
         let store = try store()
+        let slimHash = try store.contentHash()
         try store.write { db in
             for record in Self.records {
                 try db.execute(sql: "UPDATE records SET body = ? WHERE id = ?", arguments: [record.canonicalJSON, record.id])
@@ -92,6 +93,15 @@ struct StoredRecordTests {
         let row = try #require(stored["smp-1"]?.first)
         #expect(StoredRecordReader.detailsWithoutChecks(row.body) != nil, "the older layout is read directly too")
         #expect(try row.recordForReview().record.turns == Self.records[0].turns)
+        // Hashed as it would be written now: a run resumed across the change hashes like an uninterrupted one.
+        #expect(try store.contentHash() == slimHash)
+        // A rewrite stores the slim body and every column, and the record reads back as rewritten.
+        var flagged = Self.records[1]
+        flagged.flags = [QualityFlag(code: "dedup.exact", reason: "same as rec-1")]
+        #expect(try store.rewriteRecords([flagged.id]) { _ in flagged } == 1)
+        #expect(try store.record(id: flagged.id) == flagged)
+        let body = try store.read { db in try String.fetchOne(db, sql: "SELECT body FROM records WHERE id = ?", arguments: [flagged.id]) }
+        #expect(body == flagged.detailsJSON)
     }
 
     @Test("anything outside the stored layout is left to JSONDecoder; a broken row names its record and the reason")
