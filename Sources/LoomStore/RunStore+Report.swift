@@ -43,9 +43,10 @@ extension RunStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: "SELECT s.kind, \(StoredRecord.columns(of: "r")) FROM records r LEFT JOIN samples s ON s.id = r.sample_id ORDER BY r.id")
+            let decoder = JSONDecoder()
             while let row = try rows.next() {
                 let kind: String? = row[0]
-                try body(try StoredRecord(row: row, first: 1).record(), kind.flatMap(SampleKind.init(rawValue:)), lookup)
+                try body(try StoredRecord(row: row, first: 1).record(using: decoder), kind.flatMap(SampleKind.init(rawValue:)), lookup)
             }
         }
     }

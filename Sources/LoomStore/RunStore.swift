@@ -313,7 +313,8 @@ public final class RunStore: Sendable {
         try read { db in
             let lookup = try Self.mediaLookup(db)
             let rows = try Row.fetchCursor(db, sql: "SELECT \(StoredRecord.columns) FROM records\(whereClause) ORDER BY id")
-            while let row = try rows.next() { try body(try StoredRecord(row: row).record(), lookup) }
+            let decoder = JSONDecoder()
+            while let row = try rows.next() { try body(try StoredRecord(row: row).record(using: decoder), lookup) }
         }
     }
 

@@ -68,13 +68,13 @@ public struct StoredRecord: Sendable {
         body = row[first + 8]
     }
 
-    /// The record.
+    /// The record. A caller reading many passes one `decoder` for all of them.
     ///
     /// - Throws: `LoomError` of kind `.store` naming the record when a column or the body cannot be read.
-    public func record() throws -> LoomCore.Record {
+    public func record(using decoder: JSONDecoder = JSONDecoder()) throws -> LoomCore.Record {
         let details: Details
         do {
-            details = try JSONDecoder().decode(Details.self, from: Data(body.utf8))
+            details = try decoder.decode(Details.self, from: Data(body.utf8))
         } catch {
             throw LoomError(.store, "the stored record cannot be read: \(error)", subject: "record \(id)")
         }
