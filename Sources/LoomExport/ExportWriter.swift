@@ -252,11 +252,24 @@ public struct ExportWriter: Sendable {
             }
         }
         if !manager.fileExists(atPath: marker.path) {
-            guard manager.createFile(atPath: marker.path, contents: Data("written by loom export\n".utf8)) else {
-                throw LoomError(.export, "cannot write in the export folder", subject: folder.path)
-            }
+            try writeMarker(marker)
         }
         if images { try makeFolder(imagesFolder) }
+    }
+
+    /// Writes the marker file with plain POSIX calls: only that it is there counts. Foundation's writes (`createFile`,
+    /// `Data.write`) wait for the disk (`fsync`) before they return: 5–10 ms at the start of every export.
+    private static func writeMarker(_ marker: URL) throws {
+        let descriptor = open(marker.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw LoomError(.export, "cannot write in the export folder: \(String(cString: strerror(errno)))", subject: marker.path)
+        }
+        defer { close(descriptor) }
+        let text = Array("written by loom export\n".utf8)
+        let written = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == text.count else {
+            throw LoomError(.export, "cannot write in the export folder: \(String(cString: strerror(errno)))", subject: marker.path)
+        }
     }
 
     private static func remove(_ files: [String], in folder: URL) throws {
