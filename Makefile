@@ -21,7 +21,7 @@ quickstart: build
 # of each test run, instead of piling up in /tmp. (A tmpfs a crashed test left mounted there is skipped.)
 test: deps
 	@rm -rf .build/test-tmp 2>/dev/null || true; mkdir -p .build/test-tmp
-	@python="$$(./scripts/consumer-venv.sh)" && TMPDIR="$(CURDIR)/.build/test-tmp" LOOM_CONSUMER_PYTHON="$$python" LOOM_REQUIRE_BROWSER=1 $(SWIFT) test
+	@python="$$(./scripts/consumer-venv.sh)" && TMPDIR="$(CURDIR)/.build/test-tmp" LOOM_CONSUMER_PYTHON="$$python" LOOM_REQUIRE_BROWSER=1 LOOM_VERIFY_CONTENT_DIGESTS=1 $(SWIFT) test
 
 ## Benchmarks; figures go to BENCHMARKS.md.
 bench: deps

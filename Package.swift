@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
         .systemLibrary(name: "CSwscale", pkgConfig: "libswscale", providers: [.apt(["libswscale-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
@@ -35,7 +36,7 @@ let package = Package(
 
         // The library core: data model, ids, ground truth, facts. Foundation + hashing only.
         .target(
-            name: "LoomCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            name: "LoomCore", dependencies: [.product(name: "Crypto", package: "swift-crypto"), "CXXHash"],
             resources: [.copy("Resources")]),
         // Pixel buffers, image decoding and encoding (TurboJPEG, libpng, libwebp, libexif), downscaling
         // (libswscale) and perceptual hashes.
@@ -126,7 +127,7 @@ let package = Package(
         // The mock model endpoint as a process of its own, for benchmarking other clients against the same server.
         .executableTarget(name: "loom-mock-model", dependencies: ["LoomMockModel"], path: "benchmarks/MockModel"),
 
-        .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore"]),
         .testTarget(name: "LoomMediaTests", dependencies: ["LoomMedia"]),
         .testTarget(name: "LoomVideoTests", dependencies: ["LoomVideo", "LoomMedia"]),
         .testTarget(name: "LoomOCRTests", dependencies: ["LoomOCR", "LoomScenes", "LoomMedia"]),

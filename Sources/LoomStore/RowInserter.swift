@@ -72,6 +72,13 @@ struct RowInserter: ~Copyable {
         sqlite3_reset(statement)
     }
 
+    /// Inserts the row bound since the last run; false when the statement changed no row (an `INSERT OR IGNORE`
+    /// that met a row with the same key).
+    mutating func runChangingRow() throws -> Bool {
+        try run()
+        return sqlite3_changes(connection) > 0
+    }
+
     private mutating func nextColumn() -> Int32 {
         column += 1
         return column

@@ -183,13 +183,19 @@ extension RunStore {
             let select = try db.cachedStatement(sql: "SELECT \(StoredRecord.columns) FROM records WHERE id = ?")
             let update = try db.cachedStatement(sql: StoredRecord.updateSQL)
             var changed = 0
+            var digest = MultisetDigest()
             for id in ids {
                 guard let row = try Row.fetchOne(select, arguments: [id]) else { continue }
-                let record = try StoredRecord(row: row).record()
+                let stored = StoredRecord(row: row)
+                let record = try stored.record()
                 guard let updated = try transform(record), updated != record else { continue }
                 try update.execute(arguments: StoredRecord.updateArguments(updated, id: id))
+                // The content digest of records follows the rewrite (`ContentDigests`).
+                digest.remove(try stored.digestItem())
+                digest.add(try StoredRecord(updated, id: stored.id, sampleID: stored.sampleID).digestItem())
                 changed += 1
             }
+            try ContentDigests.apply(["records": digest], in: db)
             for (key, value) in meta.sorted(by: { $0.key < $1.key }) {
                 try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
             }

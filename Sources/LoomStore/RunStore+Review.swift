@@ -376,6 +376,8 @@ extension RunStore {
                     """,
                 arguments: [record.id, updated.version, author, now, note, shareGPT, body, record.flags.isEmpty ? 0 : 1])
             try Self.cachedExecute(db, sql: StoredRecord.updateSQL, arguments: StoredRecord.updateArguments(record, id: record.id))
+            // The next content hash digests the records from their rows again (`ContentDigests`).
+            try ContentDigests.drop(["records"], in: db)
             try Self.saveState(db, updated)
             return updated
         }

@@ -137,7 +137,12 @@ public final class RunStore: Sendable {
         assert(batch.allSatisfy { $0.encoded == nil || ($0.samples.isEmpty && $0.records.isEmpty) })
         let now = Date().timeIntervalSince1970
         try write { db in
+            // What the batch adds to each table's content digest (`ContentDigests`). Rows go in with OR IGNORE: a
+            // row whose key is already stored is replaced apart, its old digest item taken away first.
+            var digests = ["media": MultisetDigest(), "samples": MultisetDigest(), "records": MultisetDigest()]
             var media = try RowInserter(
+                db, sql: "INSERT OR IGNORE INTO media(id, kind, path, format, width, height) VALUES (?, ?, ?, ?, ?, ?)")
+            var mediaReplacing = try RowInserter(
                 db, sql: "INSERT OR REPLACE INTO media(id, kind, path, format, width, height) VALUES (?, ?, ?, ?, ?, ?)")
             var ledger = try RowInserter(
                 db,
@@ -146,15 +151,24 @@ public final class RunStore: Sendable {
                     ON CONFLICT(item, stage) DO UPDATE SET status = excluded.status, error = excluded.error,
                         attempts = ledger.attempts + 1, updated_at = excluded.updated_at
                     """)
+            func bind(_ item: MediaItem, to inserter: inout RowInserter) {
+                inserter.text(item.id)
+                inserter.text(item.kind.rawValue)
+                inserter.text(item.path)
+                inserter.text(item.format)
+                inserter.integer(item.width)
+                inserter.integer(item.height)
+            }
             for write in batch {
                 for item in write.media {
-                    media.text(item.id)
-                    media.text(item.kind.rawValue)
-                    media.text(item.path)
-                    media.text(item.format)
-                    media.integer(item.width)
-                    media.integer(item.height)
-                    try media.run()
+                    bind(item, to: &media)
+                    if try media.runChangingRow() {
+                        digests["media"]!.add(MultisetDigest.Item(text: item.id))
+                    } else {
+                        // The same id: the digest (of ids) does not change.
+                        bind(item, to: &mediaReplacing)
+                        try mediaReplacing.run()
+                    }
                 }
                 for entry in write.ledger {
                     ledger.text(entry.item)
@@ -178,53 +192,76 @@ public final class RunStore: Sendable {
                         sql: "INSERT OR REPLACE INTO sample_videos(sample_id, video_id) VALUES (?, ?)", arguments: [sampleID, videoID])
                 }
             }
-            var sample = try RowInserter(db, sql: "INSERT OR REPLACE INTO samples(id, kind, ordinal, body) VALUES (?, ?, ?, ?)")
+            let sampleSQL = "INTO samples(id, kind, ordinal, body) VALUES (?, ?, ?, ?)"
+            var sample = try RowInserter(db, sql: "INSERT OR IGNORE " + sampleSQL)
+            var sampleReplacing = try RowInserter(db, sql: "INSERT OR REPLACE " + sampleSQL)
             // Records stored before their sample (none of Loom's stages does that) get its order key when it comes.
             var orphans = try RowInserter(
                 db, sql: "UPDATE records SET sample_order = ? WHERE sample_order IS NULL AND sample_id = ?")
             // A record takes its sample's order key (`SampleOrderKey`, `records_in_sample_order`, migration v10):
             // bound when its sample is in the same write, else looked up (COALESCE skips the lookup otherwise).
-            var record = try RowInserter(
-                db,
-                sql: """
-                    INSERT OR REPLACE INTO records(
-                        id, sample_id, type, domain, skill, language, media_count, flagged, media_ids, sharegpt, body,
-                        sample_order)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                        COALESCE(?12, (SELECT \(SampleOrderKey.sql) FROM samples WHERE id = ?2)))
-                    """)
+            let recordSQL = """
+                INTO records(
+                    id, sample_id, type, domain, skill, language, media_count, flagged, media_ids, sharegpt, body,
+                    sample_order)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                    COALESCE(?12, (SELECT \(SampleOrderKey.sql) FROM samples WHERE id = ?2)))
+                """
+            var record = try RowInserter(db, sql: "INSERT OR IGNORE " + recordSQL)
+            var recordReplacing = try RowInserter(db, sql: "INSERT OR REPLACE " + recordSQL)
+            func bind(_ item: StoreWrite.EncodedSample, to inserter: inout RowInserter) {
+                inserter.text(item.id)
+                inserter.text(item.kind)
+                inserter.integer(item.ordinal)
+                inserter.text(item.body)
+            }
+            func bind(_ item: StoreWrite.EncodedRecord, to inserter: inout RowInserter) {
+                inserter.text(item.id)
+                inserter.text(item.sampleID)
+                inserter.text(item.type)
+                inserter.text(item.domain)
+                inserter.text(item.skill)
+                inserter.text(item.language)
+                inserter.integer(item.mediaCount)
+                inserter.integer(item.flagged ? 1 : 0)
+                inserter.text(item.mediaIDs)
+                inserter.text(item.shareGPT)
+                inserter.text(item.body)
+                if let order = item.sampleOrder {
+                    inserter.integer(order)
+                } else {
+                    inserter.text(nil)
+                }
+            }
             for write in batch {
                 guard let encoded = write.encoded else { continue }
                 for item in encoded.samples {
-                    sample.text(item.id)
-                    sample.text(item.kind)
-                    sample.integer(item.ordinal)
-                    sample.text(item.body)
-                    try sample.run()
+                    bind(item, to: &sample)
+                    if try !sample.runChangingRow() {
+                        if let stored = try ContentDigests.storedItem(table: "samples", id: item.id, in: db) {
+                            digests["samples"]!.remove(stored)
+                        }
+                        bind(item, to: &sampleReplacing)
+                        try sampleReplacing.run()
+                    }
+                    digests["samples"]!.add(item.digest)
                     orphans.integer(item.orderKey)
                     orphans.text(item.id)
                     try orphans.run()
                 }
                 for item in encoded.records {
-                    record.text(item.id)
-                    record.text(item.sampleID)
-                    record.text(item.type)
-                    record.text(item.domain)
-                    record.text(item.skill)
-                    record.text(item.language)
-                    record.integer(item.mediaCount)
-                    record.integer(item.flagged ? 1 : 0)
-                    record.text(item.mediaIDs)
-                    record.text(item.shareGPT)
-                    record.text(item.body)
-                    if let order = item.sampleOrder {
-                        record.integer(order)
-                    } else {
-                        record.text(nil)
+                    bind(item, to: &record)
+                    if try !record.runChangingRow() {
+                        if let stored = try ContentDigests.storedItem(table: "records", id: item.id, in: db) {
+                            digests["records"]!.remove(stored)
+                        }
+                        bind(item, to: &recordReplacing)
+                        try recordReplacing.run()
                     }
-                    try record.run()
+                    digests["records"]!.add(item.digest)
                 }
             }
+            try ContentDigests.apply(digests, in: db)
         }
     }
 
@@ -410,6 +447,8 @@ public final class RunStore: Sendable {
         guard batch.contains(where: {
             !$0.images.isEmpty || !$0.files.isEmpty || !$0.rejections.isEmpty || !$0.annotationMerges.isEmpty
         }) else { return }
+        // Ingested images and their files are digested from their rows when the content hash is taken.
+        try ContentDigests.drop(["images", "image_files"], in: db)
         let image = try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO images(
@@ -461,50 +500,56 @@ public final class RunStore: Sendable {
     }
 
     /// A digest of every media id, sample and record (and ingested image and file): equal for equal datasets,
-    /// whatever order the work was done in. Each table is digested as a multiset (`MultisetDigest`) in the order
-    /// its rows lie on disk; the hash is a SHA-256 over the tables' names and digests.
+    /// whatever order the work was done in. Each table is digested as a multiset (`MultisetDigest`); the hash is a
+    /// SHA-256 over the tables' names and digests.
+    ///
+    /// The digests are those the writes kept (`ContentDigests`). A table whose digest is not kept is digested
+    /// from its rows, and its digest is kept from then on. With `LOOM_VERIFY_CONTENT_DIGESTS` set, every kept
+    /// digest is also checked against its rows.
+    ///
+    /// - Throws: `LoomError` of kind `.store` when a kept digest differs from its rows (only when verifying).
     public func contentHash() throws -> String {
+        var digests = try read { db in try ContentDigests.stored(db) }
+        if ProcessInfo.processInfo.environment[ContentDigests.verifyVariable] != nil,
+            let (table, kept, rows) = try contentDigestMismatches().first
+        {
+            throw LoomError(
+                .store, "the kept content digest of table \(table) (\(kept.summary)) differs from its rows (\(rows.summary))",
+                subject: url.path)
+        }
+        if ContentDigests.tables.contains(where: { digests[$0.name] == nil }) {
+            // In a write, so that no other write comes between reading the rows and keeping their digest.
+            try write { db in
+                try db.execute(sql: "PRAGMA mmap_size = 0")
+                defer { try? db.execute(sql: "PRAGMA mmap_size = \(mappedBytes)") }
+                digests = try ContentDigests.stored(db)
+                for (table, columns) in ContentDigests.tables where digests[table] == nil {
+                    let scanned = try ContentDigests.scan(table, columns: columns, in: db)
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO content_digests (name, digest) VALUES (?, ?)", arguments: [table, scanned.summary])
+                    digests[table] = scanned
+                }
+            }
+        }
+        var hasher = ContentHasher()
+        for (table, _) in ContentDigests.tables {
+            hasher.add(table)
+            hasher.add(digests[table]!.summary)
+        }
+        return hasher.finalize()
+    }
+
+    /// The tables whose kept content digest (`ContentDigests`) differs from the digest of their rows, with both.
+    public func contentDigestMismatches() throws -> [(table: String, kept: MultisetDigest, rows: MultisetDigest)] {
         // Unmapped, like the exports: the scan reads every page once, and mapped pages would all count as the
         // process's memory.
         try readUnmapped { db in
-            var hasher = ContentHasher()
-            let image = "id || '|' || phash || '|' || COALESCE(duplicate_of, '') || '|' || annotations"
-            // A record is digested from every column it is read back from (`StoredRecord.columns`).
-            let tables = [
-                ("media", "id"), ("samples", "body"), ("records", StoredRecord.columns), ("images", image),
-                ("image_files", "path || '|' || image_id"),
-            ]
-            let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-            for (table, columns) in tables {
-                var digest = MultisetDigest()
-                // The bytes SQLite holds, hashed in place: no string made per row.
-                let statement = try db.makeStatement(sql: "SELECT \(columns) FROM \(table)")
-                let rows = try Row.fetchCursor(statement)
-                let count = statement.columnCount
-                if count == 1 {
-                    while try rows.next() != nil { digest.add(utf8: statement.textBytes(atColumn: 0) ?? empty) }
-                } else {
-                    var parts: [UnsafeBufferPointer<UInt8>?] = Array(repeating: nil, count: count)
-                    let bodyColumn = count - 1  // `StoredRecord.columns` ends with the body
-                    while let row = try rows.next() {
-                        for column in 0..<count { parts[column] = statement.textBytes(atColumn: Int32(column)) }
-                        if let body = parts[bodyColumn], StoredRecord.holdsWholeRecord(body) {
-                            // A row written before bodies were slimmed is hashed as it would be written now, so that
-                            // a run resumed across that change hashes like one that was not interrupted.
-                            var details = try StoredRecord(row: row).record().detailsJSON
-                            details.withUTF8 { bytes in
-                                parts[bodyColumn] = bytes
-                                digest.add(parts: parts)
-                            }
-                        } else {
-                            digest.add(parts: parts)
-                        }
-                    }
-                }
-                hasher.add(table)
-                hasher.add(digest.summary)
+            let kept = try ContentDigests.stored(db)
+            return try ContentDigests.tables.compactMap { table, columns in
+                guard let digest = kept[table] else { return nil }
+                let rows = try ContentDigests.scan(table, columns: columns, in: db)
+                return digest == rows ? nil : (table, digest, rows)
             }
-            return hasher.finalize()
         }
     }
 

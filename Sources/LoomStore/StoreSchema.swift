@@ -154,6 +154,8 @@ enum StoreSchema {
             DROP INDEX IF EXISTS records_by_sample;
             CREATE INDEX records_in_sample_order ON records(sample_order, sample_id, id, flagged);
             """),
+        // The running digests of the content hash (`ContentDigests`), kept by the writes that add rows.
+        Migration("v11-content-digests", ContentDigests.migrationSQL),
     ]
 
     /// GRDB's migrator over `migrations`: it runs those a store has not had yet, each in a transaction of its own.

@@ -42,6 +42,8 @@ public struct StoreWrite: Sendable {
         /// The sample's `SampleOrderKey`, for the `orphans` update of records stored before it.
         var orderKey: Int
         var body: String
+        /// The row's item in the content digest of `samples` (`ContentDigests`).
+        var digest: MultisetDigest.Item
     }
 
     /// A `records` row.
@@ -61,6 +63,8 @@ public struct StoreWrite: Sendable {
         var body: String
         /// The order key of the record's sample when the sample is in the same write; else the store looks it up.
         var sampleOrder: Int?
+        /// The row's item in the content digest of `records` (`ContentDigests`): its `StoredRecord.columns`.
+        var digest: MultisetDigest.Item
     }
 
     public init(
@@ -94,17 +98,23 @@ public struct StoreWrite: Sendable {
         let orderKeys = samples.map { (id: $0.id, key: SampleOrderKey.key(kind: $0.kind, ordinal: $0.ordinal)) }
         encoded = Encoded(
             samples: zip(samples, orderKeys).map { sample, order in
-                EncodedSample(
+                let body = sample.canonicalJSON
+                return EncodedSample(
                     id: sample.id, kind: sample.kind.rawValue, ordinal: sample.ordinal, orderKey: order.key,
-                    body: sample.canonicalJSON)
+                    body: body, digest: MultisetDigest.Item(text: body))
             },
             records: records.map { record in
-                EncodedRecord(
-                    id: record.id, sampleID: record.sampleID, type: record.type.rawValue, domain: record.domain.rawValue,
-                    skill: record.skill?.rawValue, language: record.language, mediaCount: record.media.count,
-                    flagged: !record.flags.isEmpty, mediaIDs: record.media.joined(separator: ","),
-                    shareGPT: record.shareGPTJSON, body: record.detailsJSON,
-                    sampleOrder: orderKeys.first { $0.id == record.sampleID }?.key)
+                let (type, domain, skill) = (record.type.rawValue, record.domain.rawValue, record.skill?.rawValue)
+                let (mediaIDs, shareGPT, body) = (record.media.joined(separator: ","), record.shareGPTJSON, record.detailsJSON)
+                return EncodedRecord(
+                    id: record.id, sampleID: record.sampleID, type: type, domain: domain, skill: skill,
+                    language: record.language, mediaCount: record.media.count, flagged: !record.flags.isEmpty,
+                    mediaIDs: mediaIDs, shareGPT: shareGPT, body: body,
+                    sampleOrder: orderKeys.first { $0.id == record.sampleID }?.key,
+                    // In the order of `StoredRecord.columns`.
+                    digest: MultisetDigest.Item(texts: [
+                        record.id, record.sampleID, mediaIDs, shareGPT, type, domain, skill, record.language, body,
+                    ]))
             })
         samples = []
         records = []

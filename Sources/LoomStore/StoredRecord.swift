@@ -68,6 +68,27 @@ public struct StoredRecord: Sendable {
         body = row[first + 8]
     }
 
+    /// The row `updateSQL` leaves for `record` in the row of record `id` of sample `sampleID` (a rewrite keeps both).
+    init(_ record: LoomCore.Record, id: String, sampleID: String) {
+        self.id = id
+        self.sampleID = sampleID
+        mediaIDs = record.media.joined(separator: ",")
+        shareGPT = record.shareGPTJSON
+        type = record.type.rawValue
+        domain = record.domain.rawValue
+        skill = record.skill?.rawValue
+        language = record.language
+        body = record.detailsJSON
+    }
+
+    /// The row's item in the content digest of `records` (`ContentDigests`): its columns in `columns` order, a
+    /// whole-record body of an older store as the details it would be written as now.
+    func digestItem() throws -> MultisetDigest.Item {
+        var stored = body
+        let details = stored.withUTF8(Self.holdsWholeRecord) ? try record().detailsJSON : body
+        return MultisetDigest.Item(texts: [id, sampleID, mediaIDs, shareGPT, type, domain, skill, language, details])
+    }
+
     /// The record. A caller reading many passes one `decoder` for all of them.
     ///
     /// - Throws: `LoomError` of kind `.store` naming the record when a column or the body cannot be read.

@@ -1,4 +1,3 @@
-import Crypto
 import LoomCore
 import Testing
 
@@ -26,13 +25,39 @@ struct MultisetDigestTests {
         #expect(digest([]).summary == "0:0.0.0.0")
     }
 
-    @Test("one item's lanes are its SHA-256, read as four little-endian 64-bit words")
+    @Test("an item's first two lanes are its XXH3-128 with seed 0, low half first")
     func oneItem() {
-        let bytes = Array(SHA256.hash(data: Array("loom".utf8)))
-        let lanes = (0..<4).map { lane in
-            (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[lane * 8 + $1]) << (8 * UInt64($1)) }
+        // XXH3-128 of the empty input with seed 0, as xxHash's own sanity checks give it.
+        let summary = digest([""]).summary
+        #expect(summary.hasPrefix("1:6001c324468d497f.99aa06d3014798d8."))
+        #expect(digest(["loom"]).summary != digest([""]).summary)
+    }
+
+    @Test("taking an item away gives the digest of the items without it; digests add up and spell back")
+    func removeAndAdd() throws {
+        var digest = digest(["a", "b", "c"])
+        digest.remove(MultisetDigest.Item(text: "b"))
+        #expect(digest == self.digest(["a", "c"]))
+        var sum = self.digest(["a"])
+        sum.add(self.digest(["c"]))
+        #expect(sum == digest)
+        #expect(MultisetDigest(summary: digest.summary) == digest)
+        #expect(MultisetDigest(summary: "2:1.2.3") == nil)
+        #expect(MultisetDigest().isEmpty && !digest.isEmpty)
+    }
+
+    @Test("an item of texts is the item of their parts' bytes, each after its length")
+    func textsAndParts() {
+        let texts: [String?] = ["id-1", nil, "", "é"]
+        var bytes = texts.map { $0.map { Array($0.utf8) } }
+        let fromParts = bytes[0]!.withUnsafeBufferPointer { first in
+            bytes[2]!.withUnsafeBufferPointer { third in
+                bytes[3]!.withUnsafeBufferPointer { fourth in MultisetDigest.Item(parts: [first, nil, third, fourth]) }
+            }
         }
-        #expect(digest(["loom"]).summary == "1:" + lanes.map { String($0, radix: 16) }.joined(separator: "."))
+        bytes = []
+        #expect(MultisetDigest.Item(texts: texts) == fromParts)
+        #expect(MultisetDigest.Item(texts: ["ab", "c"]) != MultisetDigest.Item(texts: ["a", "bc"]))
     }
 
     @Test("bytes and the string they spell give the same digest")
