@@ -210,8 +210,9 @@ public final class RecipeRunner: Sendable {
         }
 
         var exports: [ExportSummary] = []
-        // The content hash reads only what the exports leave alone: it is taken beside them, on a thread of its own
-        // (on one of the workers it held up an export until it was done).
+        // The content hash is taken beside the exports, on a thread of its own: it reads the digests the writes kept
+        // (`ContentDigests`), and digests from their rows only tables whose digest is not kept (a store made by an
+        // older Loom), which held up an export until done when it ran on one of the workers.
         let hashing = CPUWorkers(threads: 1)
         async let contentHash = hashing.run { try store.contentHash() }
         do {

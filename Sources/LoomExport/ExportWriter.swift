@@ -258,17 +258,25 @@ public struct ExportWriter: Sendable {
     }
 
     /// Writes the marker file with plain POSIX calls: only that it is there counts. Foundation's writes (`createFile`,
-    /// `Data.write`) wait for the disk (`fsync`) before they return: 5–10 ms at the start of every export.
+    /// `Data.write`) wait for the disk (`fsync`) before they return: 5–10 ms at the start of every export. Never
+    /// through a symbolic link; one made meanwhile is left as it is.
     private static func writeMarker(_ marker: URL) throws {
-        let descriptor = open(marker.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        func failure(_ reason: String) -> LoomError {
+            LoomError(.export, "cannot write in the export folder: \(reason)", subject: marker.path)
+        }
+        let descriptor = open(marker.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
-            throw LoomError(.export, "cannot write in the export folder: \(String(cString: strerror(errno)))", subject: marker.path)
+            if errno == EEXIST { return }
+            throw failure(String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
         let text = Array("written by loom export\n".utf8)
-        let written = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == text.count else {
-            throw LoomError(.export, "cannot write in the export folder: \(String(cString: strerror(errno)))", subject: marker.path)
+        var written = 0
+        while written < text.count {
+            let count = text.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw failure(count < 0 ? String(cString: strerror(errno)) : "nothing was written") }
+            written += count
         }
     }
 

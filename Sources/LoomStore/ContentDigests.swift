@@ -6,10 +6,12 @@ import LoomCore
 /// `content_digests` table and brought up to date in the same transaction as the rows they digest.
 ///
 /// Reading every row back at the end of a run to digest it was a tenth of the rendering-excluded pipeline's CPU
-/// time. A run's writer adds each new row's digest instead, made where the row is encoded (`StoreWrite.encode`),
-/// so the content hash reads a few rows. A write that does not keep a table's digest (a rewrite of records,
-/// ingested images) drops it; the content hash then digests that table's rows as before. With
-/// `LOOM_VERIFY_CONTENT_DIGESTS` set (the test suite sets it), every kept digest is checked against its rows.
+/// time. Each write adds its rows' items instead (a run's sample and record rows are hashed on the workers that
+/// make them, `StoreWrite.encode`) and takes away those of the rows it replaces, so the content hash reads a few
+/// rows. A table without a kept digest (a store made before them) is digested from its rows by the next content
+/// hash, which keeps the result. Writes by an older Loom, which knows nothing of the digests, are caught when they
+/// add or remove rows (the kept count no longer matches the table's); `LOOM_VERIFY_CONTENT_DIGESTS` (the test
+/// suite sets it) checks every kept digest against its rows.
 enum ContentDigests {
     /// Each digested table and what of a row is digested, in the content hash's order. A record is digested from
     /// every column it is read back from (`StoredRecord.columns`).
@@ -22,29 +24,31 @@ enum ContentDigests {
     /// The environment variable that makes `contentHash` check every kept digest against its table's rows.
     static let verifyVariable = "LOOM_VERIFY_CONTENT_DIGESTS"
 
-    /// The digests kept for each table; a table missing from it has none (its rows must be read).
+    /// The digests kept for each table; a table missing from it has none (its rows must be read). One that cannot
+    /// be read counts as missing, so that the next content hash digests that table again and keeps the result.
     static func stored(_ db: Database) throws -> [String: MultisetDigest] {
         var digests: [String: MultisetDigest] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT name, digest FROM content_digests") {
             let name: String = row[0]
             let summary: String = row[1]
-            guard let digest = MultisetDigest(summary: summary) else {
-                throw LoomError(.store, "the kept digest of table \(name) is not a digest: '\(summary)'", subject: "content_digests")
-            }
-            digests[name] = digest
+            if let digest = MultisetDigest(summary: summary), digest.count >= 0 { digests[name] = digest }
         }
         return digests
     }
 
     /// Adds `changes` to the kept digests of their tables, inside the write that made the changes; a table whose
-    /// digest is not kept stays without one.
+    /// digest is not kept stays without one, and one that cannot be read is dropped.
     static func apply(_ changes: [String: MultisetDigest], in db: Database) throws {
         for (name, change) in changes.sorted(by: { $0.key < $1.key }) where !change.isEmpty {
-            guard let summary = try String.fetchOne(db, sql: "SELECT digest FROM content_digests WHERE name = ?", arguments: [name]),
-                var digest = MultisetDigest(summary: summary)
+            guard let summary = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT digest FROM content_digests WHERE name = ?"), arguments: [name])
             else { continue }
+            guard var digest = MultisetDigest(summary: summary) else {
+                try drop([name], in: db)
+                continue
+            }
             digest.add(change)
-            try db.execute(sql: "UPDATE content_digests SET digest = ? WHERE name = ?", arguments: [digest.summary, name])
+            try db.cachedStatement(sql: "UPDATE content_digests SET digest = ? WHERE name = ?").execute(arguments: [digest.summary, name])
         }
     }
 
@@ -83,22 +87,27 @@ enum ContentDigests {
         }
     }
 
-    /// The digest item of the stored row that a write is about to replace, if there is one.
-    static func storedItem(table: String, id: String, in db: Database) throws -> MultisetDigest.Item? {
-        switch table {
-        case "media":
-            return try String.fetchOne(db, sql: "SELECT id FROM media WHERE id = ?", arguments: [id]).map { MultisetDigest.Item(text: $0) }
-        case "samples":
-            return try String.fetchOne(db, sql: "SELECT body FROM samples WHERE id = ?", arguments: [id]).map { MultisetDigest.Item(text: $0) }
-        case "records":
-            let statement = try db.cachedStatement(sql: "SELECT \(StoredRecord.columns) FROM records WHERE id = ?")
-            let rows = try Row.fetchCursor(statement, arguments: [id])
-            guard let row = try rows.next() else { return nil }
-            var parts: [UnsafeBufferPointer<UInt8>?] = Array(repeating: nil, count: statement.columnCount)
-            return try recordItem(statement, row: row, parts: &parts)
-        default:
-            preconditionFailure("no kept digest for table \(table)")
+    /// The digest item of the stored row of `table` whose key column (`id`, or `path` for image files) is `key`,
+    /// if there is one: what a write that replaces or rewrites that row takes away first, and, read again after the
+    /// write, what it adds (for tables whose digested text SQL puts together, as the scan does).
+    static func storedItem(table: String, key: String, in db: Database) throws -> MultisetDigest.Item? {
+        guard let columns = tables.first(where: { $0.name == table })?.columns else {
+            preconditionFailure("no content digest for table \(table)")
         }
+        let keyColumn = table == "image_files" ? "path" : "id"
+        let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM \(table) WHERE \(keyColumn) = ?")
+        let rows = try Row.fetchCursor(statement, arguments: [key])
+        guard let row = try rows.next() else { return nil }
+        var parts: [UnsafeBufferPointer<UInt8>?] = Array(repeating: nil, count: statement.columnCount)
+        if parts.count == 1 {
+            return MultisetDigest.Item(utf8: statement.textBytes(atColumn: 0) ?? UnsafeBufferPointer(start: nil, count: 0))
+        }
+        return try recordItem(statement, row: row, parts: &parts)
+    }
+
+    /// The names of the tables whose digests are kept.
+    static func keptTables(_ db: Database) throws -> Set<String> {
+        Set(try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM content_digests")))
     }
 
     /// The SQL that makes the digests table, with an empty digest for each digested table that has no rows yet

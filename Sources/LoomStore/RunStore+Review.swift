@@ -375,9 +375,13 @@ extension RunStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [record.id, updated.version, author, now, note, shareGPT, body, record.flags.isEmpty ? 0 : 1])
+            // The content digest of records follows the edit (`ContentDigests`): the row's item before and after.
+            let kept = try ContentDigests.keptTables(db).contains("records")
+            var digest = MultisetDigest()
+            if kept, let old = try ContentDigests.storedItem(table: "records", key: record.id, in: db) { digest.remove(old) }
             try Self.cachedExecute(db, sql: StoredRecord.updateSQL, arguments: StoredRecord.updateArguments(record, id: record.id))
-            // The next content hash digests the records from their rows again (`ContentDigests`).
-            try ContentDigests.drop(["records"], in: db)
+            if kept, let new = try ContentDigests.storedItem(table: "records", key: record.id, in: db) { digest.add(new) }
+            try ContentDigests.apply(["records": digest], in: db)
             try Self.saveState(db, updated)
             return updated
         }

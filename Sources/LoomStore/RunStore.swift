@@ -140,6 +140,8 @@ public final class RunStore: Sendable {
             // What the batch adds to each table's content digest (`ContentDigests`). Rows go in with OR IGNORE: a
             // row whose key is already stored is replaced apart, its old digest item taken away first.
             var digests = ["media": MultisetDigest(), "samples": MultisetDigest(), "records": MultisetDigest()]
+            // The replaced rows' items are looked up only for digests that are kept.
+            let kept = try ContentDigests.keptTables(db)
             var media = try RowInserter(
                 db, sql: "INSERT OR IGNORE INTO media(id, kind, path, format, width, height) VALUES (?, ?, ?, ?, ?, ?)")
             var mediaReplacing = try RowInserter(
@@ -238,7 +240,7 @@ public final class RunStore: Sendable {
                 for item in encoded.samples {
                     bind(item, to: &sample)
                     if try !sample.runChangingRow() {
-                        if let stored = try ContentDigests.storedItem(table: "samples", id: item.id, in: db) {
+                        if kept.contains("samples"), let stored = try ContentDigests.storedItem(table: "samples", key: item.id, in: db) {
                             digests["samples"]!.remove(stored)
                         }
                         bind(item, to: &sampleReplacing)
@@ -252,7 +254,7 @@ public final class RunStore: Sendable {
                 for item in encoded.records {
                     bind(item, to: &record)
                     if try !record.runChangingRow() {
-                        if let stored = try ContentDigests.storedItem(table: "records", id: item.id, in: db) {
+                        if kept.contains("records"), let stored = try ContentDigests.storedItem(table: "records", key: item.id, in: db) {
                             digests["records"]!.remove(stored)
                         }
                         bind(item, to: &recordReplacing)
@@ -447,8 +449,16 @@ public final class RunStore: Sendable {
         guard batch.contains(where: {
             !$0.images.isEmpty || !$0.files.isEmpty || !$0.rejections.isEmpty || !$0.annotationMerges.isEmpty
         }) else { return }
-        // Ingested images and their files are digested from their rows when the content hash is taken.
-        try ContentDigests.drop(["images", "image_files"], in: db)
+        // Their digests take each row as SQL puts its text together (`ContentDigests.tables`): read back after the
+        // write, the replaced row's item taken away before it.
+        var digests = ["images": MultisetDigest(), "image_files": MultisetDigest()]
+        let kept = try ContentDigests.keptTables(db)
+        func changing(_ table: String, key: String, _ write: () throws -> Void) throws {
+            guard kept.contains(table) else { return try write() }
+            if let old = try ContentDigests.storedItem(table: table, key: key, in: db) { digests[table]!.remove(old) }
+            try write()
+            if let new = try ContentDigests.storedItem(table: table, key: key, in: db) { digests[table]!.add(new) }
+        }
         let image = try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO images(
@@ -463,12 +473,16 @@ public final class RunStore: Sendable {
         for write in batch {
             for item in write.images {
                 let annotations = String(decoding: try encoder.encode(item.annotations), as: UTF8.self)
-                try image.execute(arguments: [
-                    item.id, item.ordinal, item.sourcePath, item.origin, item.format, item.width, item.height,
-                    hex(item.perceptualHash), item.duplicateOf, item.thumbnail, annotations,
-                ])
+                try changing("images", key: item.id) {
+                    try image.execute(arguments: [
+                        item.id, item.ordinal, item.sourcePath, item.origin, item.format, item.width, item.height,
+                        hex(item.perceptualHash), item.duplicateOf, item.thumbnail, annotations,
+                    ])
+                }
             }
-            for item in write.files { try file.execute(arguments: [item.path, item.imageID, item.ordinal]) }
+            for item in write.files {
+                try changing("image_files", key: item.path) { try file.execute(arguments: [item.path, item.imageID, item.ordinal]) }
+            }
             for item in write.rejections {
                 try rejection.execute(arguments: [item.subject, item.stage, item.category, item.reason])
             }
@@ -476,11 +490,14 @@ public final class RunStore: Sendable {
                 guard let stored = try String.fetchOne(db, sql: "SELECT annotations FROM images WHERE id = ?", arguments: [merge.imageID])
                 else { continue }
                 let merged = try decode(ImageAnnotations.self, stored).merging(merge.annotations)
-                try db.execute(
-                    sql: "UPDATE images SET annotations = ? WHERE id = ?",
-                    arguments: [String(decoding: try encoder.encode(merged), as: UTF8.self), merge.imageID])
+                try changing("images", key: merge.imageID) {
+                    try db.execute(
+                        sql: "UPDATE images SET annotations = ? WHERE id = ?",
+                        arguments: [String(decoding: try encoder.encode(merged), as: UTF8.self), merge.imageID])
+                }
             }
         }
+        try ContentDigests.apply(digests, in: db)
     }
 
     private static func ingestedImage(_ row: Row) throws -> IngestedImage {
@@ -503,33 +520,24 @@ public final class RunStore: Sendable {
     /// whatever order the work was done in. Each table is digested as a multiset (`MultisetDigest`); the hash is a
     /// SHA-256 over the tables' names and digests.
     ///
-    /// The digests are those the writes kept (`ContentDigests`). A table whose digest is not kept is digested
-    /// from its rows, and its digest is kept from then on. With `LOOM_VERIFY_CONTENT_DIGESTS` set, every kept
-    /// digest is also checked against its rows.
+    /// The digests are those the writes kept (`ContentDigests`). A table whose digest is not kept, or whose kept
+    /// count differs from its number of rows (rows an older Loom added or removed), is digested from its rows; the
+    /// digest is then kept, unless another connection wrote meanwhile. With `LOOM_VERIFY_CONTENT_DIGESTS` set,
+    /// every kept digest is also checked against its rows.
     ///
     /// - Throws: `LoomError` of kind `.store` when a kept digest differs from its rows (only when verifying).
     public func contentHash() throws -> String {
-        var digests = try read { db in try ContentDigests.stored(db) }
+        // Verifying skips a digest whose count is off: that one is digested from its rows below in any case.
         if ProcessInfo.processInfo.environment[ContentDigests.verifyVariable] != nil,
-            let (table, kept, rows) = try contentDigestMismatches().first
+            let (table, kept, rows) = try contentDigestMismatches().first(where: { $0.kept.count == $0.rows.count })
         {
             throw LoomError(
                 .store, "the kept content digest of table \(table) (\(kept.summary)) differs from its rows (\(rows.summary))",
                 subject: url.path)
         }
+        var digests = try read { db in try Self.currentDigests(db) }
         if ContentDigests.tables.contains(where: { digests[$0.name] == nil }) {
-            // In a write, so that no other write comes between reading the rows and keeping their digest.
-            try write { db in
-                try db.execute(sql: "PRAGMA mmap_size = 0")
-                defer { try? db.execute(sql: "PRAGMA mmap_size = \(mappedBytes)") }
-                digests = try ContentDigests.stored(db)
-                for (table, columns) in ContentDigests.tables where digests[table] == nil {
-                    let scanned = try ContentDigests.scan(table, columns: columns, in: db)
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO content_digests (name, digest) VALUES (?, ?)", arguments: [table, scanned.summary])
-                    digests[table] = scanned
-                }
-            }
+            digests = try digestAndKeep()
         }
         var hasher = ContentHasher()
         for (table, _) in ContentDigests.tables {
@@ -537,6 +545,46 @@ public final class RunStore: Sendable {
             hasher.add(digests[table]!.summary)
         }
         return hasher.finalize()
+    }
+
+    /// The kept digests whose counts match their tables' numbers of rows.
+    private static func currentDigests(_ db: Database) throws -> [String: MultisetDigest] {
+        try ContentDigests.stored(db).filter { name, digest in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM \(name)") == digest.count
+        }
+    }
+
+    /// Digests from their rows the tables whose digests are not current (`currentDigests`) and keeps the results;
+    /// returns every table's digest.
+    ///
+    /// The rows are read in a deferred transaction, so other processes (a review server) may write meanwhile; if
+    /// one did, keeping the digests fails on the stale snapshot and they are returned without being kept.
+    private func digestAndKeep() throws -> [String: MultisetDigest] {
+        try pool.writeWithoutTransaction { db in
+            // Unmapped, like the exports: the scan reads every page once, and mapped pages would all count as the
+            // process's memory.
+            try db.execute(sql: "PRAGMA mmap_size = 0")
+            defer { try? db.execute(sql: "PRAGMA mmap_size = \(mappedBytes)") }
+            var digests: [String: MultisetDigest] = [:]
+            try db.inTransaction(.deferred) {
+                digests = try Self.currentDigests(db)
+                var scanned: [String: MultisetDigest] = [:]
+                for (table, columns) in ContentDigests.tables where digests[table] == nil {
+                    scanned[table] = try ContentDigests.scan(table, columns: columns, in: db)
+                }
+                digests.merge(scanned) { kept, _ in kept }
+                do {
+                    for (table, digest) in scanned.sorted(by: { $0.key < $1.key }) {
+                        try db.execute(
+                            sql: "INSERT OR REPLACE INTO content_digests (name, digest) VALUES (?, ?)", arguments: [table, digest.summary])
+                    }
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                    return .rollback
+                }
+                return .commit
+            }
+            return digests
+        }
     }
 
     /// The tables whose kept content digest (`ContentDigests`) differs from the digest of their rows, with both.
