@@ -189,10 +189,12 @@ extension RunStore {
                 let stored = StoredRecord(row: row)
                 let record = try stored.record()
                 guard let updated = try transform(record), updated != record else { continue }
-                try update.execute(arguments: StoredRecord.updateArguments(updated, id: id))
+                // The row as the update leaves it: a rewrite keeps the id and the sample.
+                let rewritten = StoredRecord(updated, id: stored.id, sampleID: stored.sampleID)
+                try update.execute(arguments: rewritten.updateArguments(of: updated))
                 // The content digest of records follows the rewrite (`ContentDigests`).
                 digest.remove(try stored.digestItem())
-                digest.add(try StoredRecord(updated, id: stored.id, sampleID: stored.sampleID).digestItem())
+                digest.add(try rewritten.digestItem())
                 changed += 1
             }
             try ContentDigests.apply(["records": digest], in: db)

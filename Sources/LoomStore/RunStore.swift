@@ -12,7 +12,8 @@ public final class RunStore: Sendable {
     public static let fileName = "loom.sqlite"
 
     public let url: URL
-    private let pool: DatabasePool
+    /// Internal: the store's extensions in other files reach it (`RunStore+ContentHash`).
+    let pool: DatabasePool
     /// Copies the write-ahead log into the file beside the writer's commits (runs, exports, status); nil for the
     /// review app, whose writer keeps SQLite's automatic checkpoint.
     private let checkpointer: BackgroundCheckpointer?
@@ -161,16 +162,27 @@ public final class RunStore: Sendable {
                 inserter.integer(item.width)
                 inserter.integer(item.height)
             }
+            /// Inserts a row and adds its item to its table's digest; a row whose key is stored already is replaced,
+            /// its old item taken away first (looked up only when the table's digest is kept).
+            func insert<Item>(
+                _ item: Item, key: String, digest: MultisetDigest.Item, into table: String, _ bind: (Item, inout RowInserter) -> Void,
+                _ inserter: inout RowInserter, replacing: inout RowInserter
+            ) throws {
+                bind(item, &inserter)
+                if try !inserter.runChangingRow() {
+                    if kept.contains(table), let stored = try ContentDigests.storedItem(table: table, key: key, in: db) {
+                        digests[table]!.remove(stored)
+                    }
+                    bind(item, &replacing)
+                    try replacing.run()
+                }
+                digests[table]!.add(digest)
+            }
             for write in batch {
                 for item in write.media {
-                    bind(item, to: &media)
-                    if try media.runChangingRow() {
-                        digests["media"]!.add(MultisetDigest.Item(text: item.id))
-                    } else {
-                        // The same id: the digest (of ids) does not change.
-                        bind(item, to: &mediaReplacing)
-                        try mediaReplacing.run()
-                    }
+                    try insert(
+                        item, key: item.id, digest: MultisetDigest.Item(text: item.id), into: "media", bind(_:to:), &media,
+                        replacing: &mediaReplacing)
                 }
                 for entry in write.ledger {
                     ledger.text(entry.item)
@@ -238,29 +250,13 @@ public final class RunStore: Sendable {
             for write in batch {
                 guard let encoded = write.encoded else { continue }
                 for item in encoded.samples {
-                    bind(item, to: &sample)
-                    if try !sample.runChangingRow() {
-                        if kept.contains("samples"), let stored = try ContentDigests.storedItem(table: "samples", key: item.id, in: db) {
-                            digests["samples"]!.remove(stored)
-                        }
-                        bind(item, to: &sampleReplacing)
-                        try sampleReplacing.run()
-                    }
-                    digests["samples"]!.add(item.digest)
+                    try insert(item, key: item.id, digest: item.digest, into: "samples", bind(_:to:), &sample, replacing: &sampleReplacing)
                     orphans.integer(item.orderKey)
                     orphans.text(item.id)
                     try orphans.run()
                 }
                 for item in encoded.records {
-                    bind(item, to: &record)
-                    if try !record.runChangingRow() {
-                        if kept.contains("records"), let stored = try ContentDigests.storedItem(table: "records", key: item.id, in: db) {
-                            digests["records"]!.remove(stored)
-                        }
-                        bind(item, to: &recordReplacing)
-                        try recordReplacing.run()
-                    }
-                    digests["records"]!.add(item.digest)
+                    try insert(item, key: item.id, digest: item.digest, into: "records", bind(_:to:), &record, replacing: &recordReplacing)
                 }
             }
             try ContentDigests.apply(digests, in: db)
@@ -364,240 +360,6 @@ public final class RunStore: Sendable {
             let row = try Row.fetchOne(
                 db, sql: "SELECT COUNT(*) AS total, COALESCE(SUM(flagged), 0) AS flagged FROM records\(whereClause)")!
             return (row["total"], row["flagged"])
-        }
-    }
-
-    // MARK: Ingest
-
-    /// What an earlier invocation ingested for one file path: enough to resume without decoding it again.
-    public struct IngestedFileState: Sendable, Hashable {
-        public var imageID: String
-        public var perceptualHash: UInt64
-        public var duplicateOf: String?
-    }
-
-    /// Every ingested file path with its image's hash and duplicate mark.
-    public func ingestedFiles() throws -> [String: IngestedFileState] {
-        try read { db in
-            var out: [String: IngestedFileState] = [:]
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT f.path, i.id, i.phash, i.duplicate_of FROM image_files f JOIN images i ON i.id = f.image_id")
-            while let row = try rows.next() {
-                let hash: String = row[2]
-                out[row[0]] = IngestedFileState(imageID: row[1], perceptualHash: UInt64(hash, radix: 16) ?? 0, duplicateOf: row[3])
-            }
-            return out
-        }
-    }
-
-    /// Counts of ingested images, near-duplicates among them, and ingested file paths.
-    public func imageCounts() throws -> (images: Int, nearDuplicates: Int, files: Int) {
-        try read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT (SELECT COUNT(*) FROM images), (SELECT COUNT(*) FROM images WHERE duplicate_of IS NOT NULL),
-                        (SELECT COUNT(*) FROM image_files)
-                    """)!
-            return (row[0], row[1], row[2])
-        }
-    }
-
-    /// One ingested image by id.
-    public func image(id: String) throws -> IngestedImage? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM images WHERE id = ?", arguments: [id]) }
-            .map(Self.ingestedImage)
-    }
-
-    /// The image a file path was ingested as, if it was.
-    public func imageID(forPath path: String) throws -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT image_id FROM image_files WHERE path = ?", arguments: [path]) }
-    }
-
-    /// Streams ingested images in source order.
-    public func forEachImage(_ body: (IngestedImage) throws -> Void) throws {
-        try read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM images ORDER BY ordinal")
-            while let row = try rows.next() { try body(try Self.ingestedImage(row)) }
-        }
-    }
-
-    /// Rejected input, optionally of one stage, grouped by category (largest group first).
-    public func rejections(stage: String? = nil) throws -> [(category: String, items: [Rejection])] {
-        let all = try read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT subject, stage, category, reason FROM rejections WHERE ?1 IS NULL OR stage = ?1 ORDER BY subject",
-                arguments: [stage]
-            ).map { Rejection(subject: $0[0], stage: $0[1], category: $0[2], reason: $0[3]) }
-        }
-        let groups = Dictionary(grouping: all, by: \.category)
-        return groups.map { (category: $0.key, items: $0.value) }
-            .sorted { ($0.items.count, $1.category) > ($1.items.count, $0.category) }
-    }
-
-    /// Each video sample's video medium id, by sample id (small: one row per video).
-    public func sampleVideos() throws -> [String: String] {
-        try read { db in
-            var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT sample_id, video_id FROM sample_videos") { out[row["sample_id"]] = row["video_id"] }
-            return out
-        }
-    }
-
-    private static func insertIngest(_ batch: [StoreWrite], into db: Database) throws {
-        guard batch.contains(where: {
-            !$0.images.isEmpty || !$0.files.isEmpty || !$0.rejections.isEmpty || !$0.annotationMerges.isEmpty
-        }) else { return }
-        // Their digests take each row as SQL puts its text together (`ContentDigests.tables`): read back after the
-        // write, the replaced row's item taken away before it.
-        var digests = ["images": MultisetDigest(), "image_files": MultisetDigest()]
-        let kept = try ContentDigests.keptTables(db)
-        func changing(_ table: String, key: String, _ write: () throws -> Void) throws {
-            guard kept.contains(table) else { return try write() }
-            if let old = try ContentDigests.storedItem(table: table, key: key, in: db) { digests[table]!.remove(old) }
-            try write()
-            if let new = try ContentDigests.storedItem(table: table, key: key, in: db) { digests[table]!.add(new) }
-        }
-        let image = try db.cachedStatement(
-            sql: """
-                INSERT OR REPLACE INTO images(
-                    id, ordinal, source_path, origin, format, width, height, phash, duplicate_of, thumbnail, annotations)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        let file = try db.cachedStatement(sql: "INSERT OR REPLACE INTO image_files(path, image_id, ordinal) VALUES (?, ?, ?)")
-        let rejection = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO rejections(subject, stage, category, reason) VALUES (?, ?, ?, ?)")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        for write in batch {
-            for item in write.images {
-                let annotations = String(decoding: try encoder.encode(item.annotations), as: UTF8.self)
-                try changing("images", key: item.id) {
-                    try image.execute(arguments: [
-                        item.id, item.ordinal, item.sourcePath, item.origin, item.format, item.width, item.height,
-                        hex(item.perceptualHash), item.duplicateOf, item.thumbnail, annotations,
-                    ])
-                }
-            }
-            for item in write.files {
-                try changing("image_files", key: item.path) { try file.execute(arguments: [item.path, item.imageID, item.ordinal]) }
-            }
-            for item in write.rejections {
-                try rejection.execute(arguments: [item.subject, item.stage, item.category, item.reason])
-            }
-            for merge in write.annotationMerges {
-                guard let stored = try String.fetchOne(db, sql: "SELECT annotations FROM images WHERE id = ?", arguments: [merge.imageID])
-                else { continue }
-                let merged = try decode(ImageAnnotations.self, stored).merging(merge.annotations)
-                try changing("images", key: merge.imageID) {
-                    try db.execute(
-                        sql: "UPDATE images SET annotations = ? WHERE id = ?",
-                        arguments: [String(decoding: try encoder.encode(merged), as: UTF8.self), merge.imageID])
-                }
-            }
-        }
-        try ContentDigests.apply(digests, in: db)
-    }
-
-    private static func ingestedImage(_ row: Row) throws -> IngestedImage {
-        let annotations: String = row["annotations"]
-        let hash: String = row["phash"]
-        return IngestedImage(
-            id: row["id"], ordinal: row["ordinal"], sourcePath: row["source_path"], origin: row["origin"],
-            format: row["format"], width: row["width"], height: row["height"],
-            perceptualHash: UInt64(hash, radix: 16) ?? 0, duplicateOf: row["duplicate_of"], thumbnail: row["thumbnail"],
-            annotations: try decode(ImageAnnotations.self, annotations))
-    }
-
-    /// 16 lowercase hex digits, zero-padded, as imagehash prints a 64-bit hash.
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-
-    /// A digest of every media id, sample and record (and ingested image and file): equal for equal datasets,
-    /// whatever order the work was done in. Each table is digested as a multiset (`MultisetDigest`); the hash is a
-    /// SHA-256 over the tables' names and digests.
-    ///
-    /// The digests are those the writes kept (`ContentDigests`). A table whose digest is not kept, or whose kept
-    /// count differs from its number of rows (rows an older Loom added or removed), is digested from its rows; the
-    /// digest is then kept, unless another connection wrote meanwhile. With `LOOM_VERIFY_CONTENT_DIGESTS` set,
-    /// every kept digest is also checked against its rows.
-    ///
-    /// - Throws: `LoomError` of kind `.store` when a kept digest differs from its rows (only when verifying).
-    public func contentHash() throws -> String {
-        // Verifying skips a digest whose count is off: that one is digested from its rows below in any case.
-        if ProcessInfo.processInfo.environment[ContentDigests.verifyVariable] != nil,
-            let (table, kept, rows) = try contentDigestMismatches().first(where: { $0.kept.count == $0.rows.count })
-        {
-            throw LoomError(
-                .store, "the kept content digest of table \(table) (\(kept.summary)) differs from its rows (\(rows.summary))",
-                subject: url.path)
-        }
-        var digests = try read { db in try Self.currentDigests(db) }
-        if ContentDigests.tables.contains(where: { digests[$0.name] == nil }) {
-            digests = try digestAndKeep()
-        }
-        var hasher = ContentHasher()
-        for (table, _) in ContentDigests.tables {
-            hasher.add(table)
-            hasher.add(digests[table]!.summary)
-        }
-        return hasher.finalize()
-    }
-
-    /// The kept digests whose counts match their tables' numbers of rows.
-    private static func currentDigests(_ db: Database) throws -> [String: MultisetDigest] {
-        try ContentDigests.stored(db).filter { name, digest in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM \(name)") == digest.count
-        }
-    }
-
-    /// Digests from their rows the tables whose digests are not current (`currentDigests`) and keeps the results;
-    /// returns every table's digest.
-    ///
-    /// The rows are read in a deferred transaction, so other processes (a review server) may write meanwhile; if
-    /// one did, keeping the digests fails on the stale snapshot and they are returned without being kept.
-    private func digestAndKeep() throws -> [String: MultisetDigest] {
-        try pool.writeWithoutTransaction { db in
-            // Unmapped, like the exports: the scan reads every page once, and mapped pages would all count as the
-            // process's memory.
-            try db.execute(sql: "PRAGMA mmap_size = 0")
-            defer { try? db.execute(sql: "PRAGMA mmap_size = \(mappedBytes)") }
-            var digests: [String: MultisetDigest] = [:]
-            try db.inTransaction(.deferred) {
-                digests = try Self.currentDigests(db)
-                var scanned: [String: MultisetDigest] = [:]
-                for (table, columns) in ContentDigests.tables where digests[table] == nil {
-                    scanned[table] = try ContentDigests.scan(table, columns: columns, in: db)
-                }
-                digests.merge(scanned) { kept, _ in kept }
-                do {
-                    for (table, digest) in scanned.sorted(by: { $0.key < $1.key }) {
-                        try db.execute(
-                            sql: "INSERT OR REPLACE INTO content_digests (name, digest) VALUES (?, ?)", arguments: [table, digest.summary])
-                    }
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-                    return .rollback
-                }
-                return .commit
-            }
-            return digests
-        }
-    }
-
-    /// The tables whose kept content digest (`ContentDigests`) differs from the digest of their rows, with both.
-    public func contentDigestMismatches() throws -> [(table: String, kept: MultisetDigest, rows: MultisetDigest)] {
-        // Unmapped, like the exports: the scan reads every page once, and mapped pages would all count as the
-        // process's memory.
-        try readUnmapped { db in
-            let kept = try ContentDigests.stored(db)
-            return try ContentDigests.tables.compactMap { table, columns in
-                guard let digest = kept[table] else { return nil }
-                let rows = try ContentDigests.scan(table, columns: columns, in: db)
-                return digest == rows ? nil : (table, digest, rows)
-            }
         }
     }
 

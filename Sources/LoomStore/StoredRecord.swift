@@ -40,11 +40,12 @@ public struct StoredRecord: Sendable {
 
     /// The arguments of `updateSQL` that rewrite the row of record `id` from `record`.
     static func updateArguments(_ record: LoomCore.Record, id: String) -> StatementArguments {
-        [
-            record.media.joined(separator: ","), record.media.count, record.shareGPTJSON, record.type.rawValue,
-            record.domain.rawValue, record.skill?.rawValue, record.language, record.detailsJSON, record.flags.isEmpty ? 0 : 1,
-            id,
-        ]
+        StoredRecord(record, id: id, sampleID: record.sampleID).updateArguments(of: record)
+    }
+
+    /// The arguments of `updateSQL` that rewrite this row's record (`record`, which this row was made from).
+    func updateArguments(of record: LoomCore.Record) -> StatementArguments {
+        [mediaIDs, record.media.count, shareGPT, type, domain, skill, language, body, record.flags.isEmpty ? 0 : 1, id]
     }
 
     /// Whether a stored body is a whole record's JSON (`Record.canonicalJSON`, which stores written before

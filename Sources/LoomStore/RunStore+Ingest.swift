@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+import LoomCore
+
+/// Ingested images, the files they were found as, rejected input and the videos of video samples.
+extension RunStore {
+    /// What an earlier invocation ingested for one file path: enough to resume without decoding it again.
+    public struct IngestedFileState: Sendable, Hashable {
+        public var imageID: String
+        public var perceptualHash: UInt64
+        public var duplicateOf: String?
+    }
+
+    /// Every ingested file path with its image's hash and duplicate mark.
+    public func ingestedFiles() throws -> [String: IngestedFileState] {
+        try read { db in
+            var out: [String: IngestedFileState] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT f.path, i.id, i.phash, i.duplicate_of FROM image_files f JOIN images i ON i.id = f.image_id")
+            while let row = try rows.next() {
+                let hash: String = row[2]
+                out[row[0]] = IngestedFileState(imageID: row[1], perceptualHash: UInt64(hash, radix: 16) ?? 0, duplicateOf: row[3])
+            }
+            return out
+        }
+    }
+
+    /// Counts of ingested images, near-duplicates among them, and ingested file paths.
+    public func imageCounts() throws -> (images: Int, nearDuplicates: Int, files: Int) {
+        try read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT COUNT(*) FROM images), (SELECT COUNT(*) FROM images WHERE duplicate_of IS NOT NULL),
+                        (SELECT COUNT(*) FROM image_files)
+                    """)!
+            return (row[0], row[1], row[2])
+        }
+    }
+
+    /// One ingested image by id.
+    public func image(id: String) throws -> IngestedImage? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM images WHERE id = ?", arguments: [id]) }
+            .map(Self.ingestedImage)
+    }
+
+    /// The image a file path was ingested as, if it was.
+    public func imageID(forPath path: String) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT image_id FROM image_files WHERE path = ?", arguments: [path]) }
+    }
+
+    /// Streams ingested images in source order.
+    public func forEachImage(_ body: (IngestedImage) throws -> Void) throws {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM images ORDER BY ordinal")
+            while let row = try rows.next() { try body(try Self.ingestedImage(row)) }
+        }
+    }
+
+    /// Rejected input, optionally of one stage, grouped by category (largest group first).
+    public func rejections(stage: String? = nil) throws -> [(category: String, items: [Rejection])] {
+        let all = try read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT subject, stage, category, reason FROM rejections WHERE ?1 IS NULL OR stage = ?1 ORDER BY subject",
+                arguments: [stage]
+            ).map { Rejection(subject: $0[0], stage: $0[1], category: $0[2], reason: $0[3]) }
+        }
+        let groups = Dictionary(grouping: all, by: \.category)
+        return groups.map { (category: $0.key, items: $0.value) }
+            .sorted { ($0.items.count, $1.category) > ($1.items.count, $0.category) }
+    }
+
+    /// Each video sample's video medium id, by sample id (small: one row per video).
+    public func sampleVideos() throws -> [String: String] {
+        try read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT sample_id, video_id FROM sample_videos") { out[row["sample_id"]] = row["video_id"] }
+            return out
+        }
+    }
+
+    static func insertIngest(_ batch: [StoreWrite], into db: Database) throws {
+        guard batch.contains(where: {
+            !$0.images.isEmpty || !$0.files.isEmpty || !$0.rejections.isEmpty || !$0.annotationMerges.isEmpty
+        }) else { return }
+        // Their digests take each row as SQL puts its text together (`ContentDigests.tables`): read back after the
+        // write, the replaced row's item taken away before it.
+        var digests = ["images": MultisetDigest(), "image_files": MultisetDigest()]
+        let kept = try ContentDigests.keptTables(db)
+        func changing(_ table: String, key: String, _ write: () throws -> Void) throws {
+            guard kept.contains(table) else { return try write() }
+            if let old = try ContentDigests.storedItem(table: table, key: key, in: db) { digests[table]!.remove(old) }
+            try write()
+            if let new = try ContentDigests.storedItem(table: table, key: key, in: db) { digests[table]!.add(new) }
+        }
+        let image = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO images(
+                    id, ordinal, source_path, origin, format, width, height, phash, duplicate_of, thumbnail, annotations)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let file = try db.cachedStatement(sql: "INSERT OR REPLACE INTO image_files(path, image_id, ordinal) VALUES (?, ?, ?)")
+        let rejection = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO rejections(subject, stage, category, reason) VALUES (?, ?, ?, ?)")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for write in batch {
+            for item in write.images {
+                let annotations = String(decoding: try encoder.encode(item.annotations), as: UTF8.self)
+                try changing("images", key: item.id) {
+                    try image.execute(arguments: [
+                        item.id, item.ordinal, item.sourcePath, item.origin, item.format, item.width, item.height,
+                        hex(item.perceptualHash), item.duplicateOf, item.thumbnail, annotations,
+                    ])
+                }
+            }
+            for item in write.files {
+                try changing("image_files", key: item.path) { try file.execute(arguments: [item.path, item.imageID, item.ordinal]) }
+            }
+            for item in write.rejections {
+                try rejection.execute(arguments: [item.subject, item.stage, item.category, item.reason])
+            }
+            for merge in write.annotationMerges {
+                guard let stored = try String.fetchOne(db, sql: "SELECT annotations FROM images WHERE id = ?", arguments: [merge.imageID])
+                else { continue }
+                let merged = try decode(ImageAnnotations.self, stored).merging(merge.annotations)
+                try changing("images", key: merge.imageID) {
+                    try db.execute(
+                        sql: "UPDATE images SET annotations = ? WHERE id = ?",
+                        arguments: [String(decoding: try encoder.encode(merged), as: UTF8.self), merge.imageID])
+                }
+            }
+        }
+        try ContentDigests.apply(digests, in: db)
+    }
+
+    private static func ingestedImage(_ row: Row) throws -> IngestedImage {
+        let annotations: String = row["annotations"]
+        let hash: String = row["phash"]
+        return IngestedImage(
+            id: row["id"], ordinal: row["ordinal"], sourcePath: row["source_path"], origin: row["origin"],
+            format: row["format"], width: row["width"], height: row["height"],
+            perceptualHash: UInt64(hash, radix: 16) ?? 0, duplicateOf: row["duplicate_of"], thumbnail: row["thumbnail"],
+            annotations: try decode(ImageAnnotations.self, annotations))
+    }
+
+    /// 16 lowercase hex digits, zero-padded, as imagehash prints a 64-bit hash.
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
