@@ -69,4 +69,56 @@ struct BoundedMakerTests {
         }
         try await workers.shutdown()
     }
+
+    @Test("a head start's hand-overs are taken as the stage's first: no item is made twice, every one is committed")
+    func headStartIsUsed() async throws {
+        let store = try Self.store()
+        let workers = CPUWorkers(threads: 2)
+        let writer = BatchingWriter(store: store, batchSize: 5)
+        let items = (0..<200).map { "item-\($0)" }
+        let made = Mutex<[String: Int]>([:])
+        let make: @Sendable (String) throws -> StoreWrite = { item in
+            made.withLock { $0[item, default: 0] += 1 }
+            if item == "item-3" { throw LoomError(.render, "no pixels", subject: item) }
+            return StoreWrite(ledger: [LedgerEntry(item: item, stage: "render", status: .done)])
+        }
+        let headStart = HeadStart(items, id: { $0 }, workers: workers, recoverable: [.render], make: make)
+        #expect(headStart.ids == Array(items.prefix(BoundedMaker.chunkSize(items: 200, threads: 2) * HeadStart<String>.handOvers(threads: 2))))
+        let maker = BoundedMaker(stage: .render, recoverable: [.render], workers: workers, writer: writer, observer: nil)
+        try await maker.run(items, id: { $0 }, tally: RunTally(done: 0, failed: 0), headStart: headStart, make: make)
+        try await writer.flush()
+        try await workers.shutdown()
+
+        #expect(made.withLock { $0 } == Dictionary(uniqueKeysWithValues: items.map { ($0, 1) }))
+        #expect(try store.completedItems(stage: "render") == Set(items).subtracting(["item-3"]))
+        // A recoverable failure inside the head start is that item's failed row, as anywhere else.
+        #expect(try store.failures(stage: "render").map(\.item) == ["item-3"])
+    }
+
+    @Test("a head start that does not fit the stage's items is waited for and thrown away; the stage makes them all")
+    func headStartThatDoesNotFitIsDiscarded() async throws {
+        let store = try Self.store()
+        let workers = CPUWorkers(threads: 2)
+        let writer = BatchingWriter(store: store, batchSize: 5)
+        let items = (0..<200).map { "item-\($0)" }
+        let made = Mutex<[String: Int]>([:])
+        let make: @Sendable (String) throws -> StoreWrite = { item in
+            made.withLock { $0[item, default: 0] += 1 }
+            return StoreWrite(ledger: [LedgerEntry(item: item, stage: "render", status: .done)])
+        }
+        let headStart = HeadStart(items, id: { $0 }, workers: workers, recoverable: [.render], make: make)
+        // The store turned out to hold the first two already.
+        let pending = Array(items.dropFirst(2))
+        #expect(!headStart.fits(pending, id: { $0 }))
+        let maker = BoundedMaker(stage: .render, recoverable: [.render], workers: workers, writer: writer, observer: nil)
+        try await maker.run(pending, id: { $0 }, tally: RunTally(done: 2, failed: 0), headStart: headStart, make: make)
+        try await writer.flush()
+        try await workers.shutdown()
+
+        #expect(try store.completedItems(stage: "render") == Set(pending))
+        // The head start's items were all made (and waited for) before the stage made its own.
+        let counts = made.withLock { $0 }
+        #expect(headStart.ids.allSatisfy { counts[$0] == ($0 == "item-0" || $0 == "item-1" ? 1 : 2) })
+        #expect(pending.filter { !headStart.ids.contains($0) }.allSatisfy { counts[$0] == 1 })
+    }
 }

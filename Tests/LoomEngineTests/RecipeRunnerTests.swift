@@ -59,6 +59,20 @@ struct RecipeRunnerTests {
         #expect(resumed.contentHash == reference.contentHash)
     }
 
+    @Test("a crash in the first sample, made while the new store is created, then a resume, gives the identical dataset")
+    func crashInHeadStart() async throws {
+        let reference = try await RunFixture().runner().run()
+        let fixture = try RunFixture()
+        let first = try #require(WorkPlan(recipe: fixture.recipe).samples.first).id
+        await #expect(throws: InjectedCrash.self) { try await fixture.runner(faults: FaultPlan(crashInSample: first)).run() }
+        let done = try RunStore(directory: fixture.runDirectory).completedItems(stage: "check")
+        #expect(!done.contains(first))
+        let resumed = try await fixture.runner().run()
+        #expect(resumed.samplesMadeNow == 20 - done.count)
+        #expect(resumed.contentHash == reference.contentHash)
+        #expect(try exportBytes(fixture) == exportBytes(reference))
+    }
+
     @Test("a crash between the stages and the exports, then a resume, gives the identical dataset")
     func resumeAfterCrashBeforeExport() async throws {
         let reference = try await RunFixture().runner().run()
