@@ -2,7 +2,7 @@ import LoomCore
 import LoomStore
 
 /// Makes a stage's items on the CPU workers, a few per hand-over (`chunkSize`), with a bounded number of hand-overs
-/// in flight (`handOversInFlight`), committing each
+/// in flight (twice the threads), committing each
 /// through the batching writer and reporting progress. An item that fails with a recoverable kind of error gets
 /// a failed ledger row with its reason and the run goes on; any other error stops the stage.
 struct BoundedMaker: Sendable {
@@ -13,33 +13,28 @@ struct BoundedMaker: Sendable {
     let writer: BatchingWriter
     let observer: RunObserver?
 
-    /// Makes `items` and commits them.
-    ///
-    /// - Parameter headStart: hand-overs started before the stage (`HeadStart`); used for the first hand-overs when
-    ///   they fit `items`, otherwise waited for and thrown away.
     func run<Item: Sendable>(
-        _ items: [Item], id: @escaping @Sendable (Item) -> String, tally: RunTally, headStart: HeadStart<Item>? = nil,
+        _ items: [Item], id: @escaping @Sendable (Item) -> String, tally: RunTally,
         make: @escaping @Sendable (Item) throws -> StoreWrite
     ) async throws {
         let (stage, recoverable, workers, writer, observer) = (stage, recoverable, workers, writer, observer)
         let size = Self.chunkSize(items: items.count, threads: workers.threads)
-        var started: [Task<[Result<StoreWrite, LoomError>], any Error>] = []
-        if let headStart {
-            if headStart.fits(items, id: id) { started = headStart.chunks } else { await headStart.discard() }
-        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             func startNext() -> Bool {
                 guard next < items.count else { return false }
                 let chunk = Array(items[next..<min(next + size, items.count)])
-                let early = next / size < started.count ? started[next / size] : nil
                 next += chunk.count
                 group.addTask {
                     // Made on a worker thread; an item's recoverable error is kept with it, any other ends the stage.
-                    let outcomes = if let early {
-                        try await early.value
-                    } else {
-                        try await workers.run { try Self.outcomes(of: chunk, recoverable: recoverable, make: make) }
+                    let outcomes: [Result<StoreWrite, LoomError>] = try await workers.run {
+                        try chunk.map { item in
+                            do {
+                                return .success(try make(item))
+                            } catch let error as LoomError where recoverable.contains(error.kind) {
+                                return .failure(error)
+                            }
+                        }
                     }
                     for (item, outcome) in zip(chunk, outcomes) {
                         switch outcome {
@@ -66,28 +61,9 @@ struct BoundedMaker: Sendable {
                 }
                 return true
             }
-            for _ in 0..<Self.handOversInFlight(threads: workers.threads) where !startNext() { break }
+            for _ in 0..<(workers.threads * 2) where !startNext() { break }
             while try await group.next() != nil { _ = startNext() }
         }
-    }
-
-    /// Makes one hand-over's items: an item's recoverable error is kept as its outcome, any other is thrown.
-    static func outcomes<Item>(
-        of chunk: [Item], recoverable: Set<LoomError.Kind>, make: (Item) throws -> StoreWrite
-    ) throws -> [Result<StoreWrite, LoomError>] {
-        try chunk.map { item in
-            do {
-                return .success(try make(item))
-            } catch let error as LoomError where recoverable.contains(error.kind) {
-                return .failure(error)
-            }
-        }
-    }
-
-    /// How many hand-overs are in flight at once: two per thread, so that a worker has the next while the results
-    /// of its last are committed.
-    static func handOversInFlight(threads: Int) -> Int {
-        max(1, threads) * 2
     }
 
     /// How many items one hand-over to a worker carries: up to 8, while every thread still gets about 8 of them.

@@ -112,38 +112,24 @@ public final class RecipeRunner: Sendable {
         // Prompt files and subset names are checked before the run directory exists.
         let prompts = recipe.modelStages.any
             ? try ModelStageSequence.prompts(for: recipe, recipeFolder: recipeURL.deletingLastPathComponent()) : nil
-        let plan = WorkPlan(recipe: recipe)
-        let workers = CPUWorkers(threads: threads)
-        let sceneHeadStart = startScenesEarly(plan, settings: sceneSettings, workers: workers)
-        let directory: RunDirectory
-        do {
-            directory = try RunDirectory(creatingFor: recipe, recipeURL: recipeURL, fingerprint: fingerprint)
-        } catch {
-            await sceneHeadStart?.discard()
-            try? await workers.shutdown()
-            throw error
+        let directory = try RunDirectory(creatingFor: recipe, recipeURL: recipeURL, fingerprint: fingerprint)
+        if let review = recipe.review {
+            // The review app reads its settings from the store, so that `loom review serve RUN` needs no recipe.
+            let settings = ReviewSettings(
+                passes: review.passes, policy: DisagreementPolicy(rawValue: review.policy) ?? .majority,
+                leaseSeconds: review.leaseMinutes * 60)
+            try directory.store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
         }
         let store = directory.store
-        do {
-            if let review = recipe.review {
-                // The review app reads its settings from the store, so that `loom review serve RUN` needs no recipe.
-                let settings = ReviewSettings(
-                    passes: review.passes, policy: DisagreementPolicy(rawValue: review.policy) ?? .majority,
-                    leaseSeconds: review.leaseMinutes * 60)
-                try store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
-            }
-            try store.deferExportIndexIfEmpty()
-            try store.setMeta(RunDirectory.Key.plannedSamples, String(plan.samples.count))
-        } catch {
-            await sceneHeadStart?.discard()
-            try? await workers.shutdown()
-            throw error
-        }
+        try store.deferExportIndexIfEmpty()
+        let plan = WorkPlan(recipe: recipe)
+        try store.setMeta(RunDirectory.Key.plannedSamples, String(plan.samples.count))
 
         let faults = faults
         let writer = BatchingWriter(store: store, batchSize: recipe.store.batchSize) { batch in
             if faults.crashBeforeBatch == batch { throw InjectedCrash(point: "batch \(batch)") }
         }
+        let workers = CPUWorkers(threads: threads)
         var ingest: IngestSummary?
         var videos: VideoIngestSummary?
         var pendingCount = 0
@@ -186,7 +172,7 @@ public final class RecipeRunner: Sendable {
             if let source = recipe.scenes, let sceneSettings {
                 pendingCount += try await makeScenes(
                     plan, source: source, settings: sceneSettings, store: store, directory: directory, workers: workers,
-                    writer: writer, headStart: sceneHeadStart)
+                    writer: writer)
             }
             let modelStages = prompts.map {
                 ModelStageSequence(
@@ -218,7 +204,6 @@ public final class RecipeRunner: Sendable {
         } catch {
             // Before the error goes on: the batches handed to the writer finish (none may land after `run` has
             // thrown), and finished work still queued is committed, so that the next run does not redo it.
-            await sceneHeadStart?.discard()
             _ = try? await writer.flush()
             try? await workers.shutdown()
             throw error
@@ -230,7 +215,9 @@ public final class RecipeRunner: Sendable {
         // older Loom), which held up an export until done when it ran on one of the workers.
         let hashing = CPUWorkers(threads: 1)
         // The counts and failures of the summary are read there too: the exports write no records and no failures.
-        async let finalState = hashing.run { (hash: try store.contentHash(), counts: try store.recordCounts(), failures: try store.failures()) }
+        async let finalState = hashing.run {
+            (hash: try store.contentHash(), counts: try store.recordCounts(), failures: try store.failures())
+        }
         do {
             if faults.crashBeforeExport { throw InjectedCrash(point: "before the exports") }
             observer?(.stageStarted(stage: .export, total: recipe.exports.count, alreadyDone: 0))
@@ -290,55 +277,27 @@ public final class RecipeRunner: Sendable {
             language: recipe.generate.language)
     }
 
-    /// The error kinds that fail one scene sample rather than the run.
-    private static let sceneRecoverable: Set<LoomError.Kind> = [.render, .generate]
-
-    /// Makes one scene sample (composed, drawn unless the runner does not draw, generated, checked, encoded).
-    private func sceneMaker(source: SceneSource, settings: SceneSettings, runDirectory: URL) -> @Sendable (PlannedSample) throws -> StoreWrite {
-        var worker = SampleWorker(
-            recipe: recipe, source: source, settings: settings, generator: makeGenerator(), runDirectory: runDirectory)
-        worker.renderImages = renderImages
-        let sampleWorker = worker
-        let crashInSample = faults.crashInSample
-        return { planned in
-            if planned.id == crashInSample { throw InjectedCrash(point: "sample \(planned.id)") }
-            return try sampleWorker.make(planned)
-        }
-    }
-
-    /// Starts the first scene samples on the workers while the run directory's store is created (`HeadStart`), when
-    /// that store does not exist yet, so that every sample is still to make, and scenes are the run's first stage.
-    private func startScenesEarly(_ plan: WorkPlan, settings: SceneSettings?, workers: CPUWorkers) -> HeadStart<PlannedSample>? {
-        guard let source = recipe.scenes, let settings, recipe.collections.isEmpty, recipe.videos.isEmpty,
-            recipe.sceneVideos == nil, !plan.samples.isEmpty
-        else { return nil }
-        let url = RunDirectory.url(for: recipe, recipeURL: recipeURL)
-        let manager = FileManager.default
-        // Drawn images go to the media folder; if it cannot be made, the run directory reports why.
-        guard !manager.fileExists(atPath: url.appendingPathComponent(RunStore.fileName).path),
-            (try? manager.createDirectory(
-                at: url.appendingPathComponent(SampleWorker.mediaFolder), withIntermediateDirectories: true)) != nil
-        else { return nil }
-        return HeadStart(
-            plan.samples, id: \.id, workers: workers, recoverable: Self.sceneRecoverable,
-            make: sceneMaker(source: source, settings: settings, runDirectory: url))
-    }
-
     /// Makes the scene samples not made yet; returns how many this invocation made.
     private func makeScenes(
         _ plan: WorkPlan, source: SceneSource, settings: SceneSettings, store: RunStore, directory: RunDirectory,
-        workers: CPUWorkers, writer: BatchingWriter, headStart: HeadStart<PlannedSample>?
+        workers: CPUWorkers, writer: BatchingWriter
     ) async throws -> Int {
         let done = try store.completedItems(stage: Stage.check.rawValue)
         let exhausted = Set(try store.failures().filter { $0.attempts >= Self.maxAttempts }.map(\.item))
         let pending = plan.samples.filter { !done.contains($0.id) && !exhausted.contains($0.id) }
+        var worker = SampleWorker(
+            recipe: recipe, source: source, settings: settings, generator: makeGenerator(), runDirectory: directory.url)
+        worker.renderImages = renderImages
         observer?(.stageStarted(stage: .render, total: plan.samples.count, alreadyDone: done.count))
         let tally = RunTally(done: done.count, failed: exhausted.count)
         let maker = BoundedMaker(
-            stage: .render, recoverable: Self.sceneRecoverable, workers: workers, writer: writer, observer: observer)
-        try await maker.run(
-            pending, id: \.id, tally: tally, headStart: headStart,
-            make: sceneMaker(source: source, settings: settings, runDirectory: directory.url))
+            stage: .render, recoverable: [.render, .generate], workers: workers, writer: writer, observer: observer)
+        let sampleWorker = worker
+        let crashInSample = faults.crashInSample
+        try await maker.run(pending, id: \.id, tally: tally) { planned in
+            if planned.id == crashInSample { throw InjectedCrash(point: "sample \(planned.id)") }
+            return try sampleWorker.make(planned)
+        }
         try await writer.flush()
         let (madeDone, madeFailed) = tally.state.withLock { ($0.done, $0.failed) }
         observer?(.stageFinished(stage: .render, done: madeDone, failed: madeFailed))

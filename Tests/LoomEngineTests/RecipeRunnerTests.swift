@@ -59,8 +59,8 @@ struct RecipeRunnerTests {
         #expect(resumed.contentHash == reference.contentHash)
     }
 
-    @Test("a crash in the first sample, made while the new store is created, then a resume, gives the identical dataset")
-    func crashInHeadStart() async throws {
+    @Test("a crash in the first sample, while later ones are made, then a resume, gives the identical dataset")
+    func crashInFirstSample() async throws {
         let reference = try await RunFixture().runner().run()
         let fixture = try RunFixture()
         let first = try #require(WorkPlan(recipe: fixture.recipe).samples.first).id
