@@ -201,6 +201,8 @@ public final class RecipeRunner: Sendable {
                 inContext = try await InContextStage(settings: settings, store: store, runDirectory: directory.url, workers: workers).run()
                 observer?(.stageFinished(stage: .inContext, done: 1, failed: 0))
             }
+            // Every stage commits what it queued; this makes sure before the content hash and the counts are read.
+            try await writer.flush()
         } catch {
             // Before the error goes on: the batches handed to the writer finish (none may land after `run` has
             // thrown), and finished work still queued is committed, so that the next run does not redo it.
