@@ -21,6 +21,8 @@ public final class RunStore: Sendable {
     let mappedBytes: Int
     /// The review app's claims and verdicts, committed in groups (see `groupedWrite`).
     private let groupWriter: GroupCommitWriter
+    /// The writing connection's page cache, sized to the store (`WriterCacheSize`).
+    private let writerCache: WriterCacheSize
 
     /// The page size of a new store file, in bytes.
     static let pageSize = 16_384
@@ -64,14 +66,15 @@ public final class RunStore: Sendable {
             try db.execute(sql: "PRAGMA page_size = \(RunStore.pageSize)")
         }
         self.mappedBytes = mappedBytes
+        let writerCache = WriterCacheSize()
+        self.writerCache = writerCache
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: url.path, configuration: configuration)
             try StoreSchema.migrate(pool)
             groupWriter = GroupCommitWriter(pool: pool)
-            // The writer's page cache, 64 MiB (pages are allocated as used): with the default 2 MB, a batch's inserts
-            // into the id-ordered indexes evicted pages they had dirtied, and each was written to the WAL twice.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
+            // The writer's page cache grows with the store (`WriterCacheSize`), from 4 up to 64 MiB.
+            try pool.writeWithoutTransaction { db in try writerCache.update(db) }
             if reads == .scans {
                 let checkpointer = try BackgroundCheckpointer(path: url.path, thresholdFrames: reads.checkpointPages)
                 pool.writeWithoutTransaction { db in
@@ -138,6 +141,7 @@ public final class RunStore: Sendable {
         assert(batch.allSatisfy { $0.encoded == nil || ($0.samples.isEmpty && $0.records.isEmpty) })
         let now = Date().timeIntervalSince1970
         try write { db in
+            try writerCache.update(db)
             // What the batch adds to each table's content digest (`ContentDigests`). Rows go in with OR IGNORE: a
             // row whose key is already stored is replaced apart, its old digest item taken away first.
             var digests = ["media": MultisetDigest(), "samples": MultisetDigest(), "records": MultisetDigest()]
