@@ -50,7 +50,8 @@ public struct RunDirectory: Sendable {
             throw LoomError(.io, "the run directory is not writable", subject: url.path)
         }
         store = try RunStore(directory: url)
-        if let existing = try store.meta(Key.fingerprint) {
+        let claim = [(Key.fingerprint, fingerprint), (Key.recipeName, recipe.name), (Key.recipeFile, recipeURL.path)]
+        if let existing = try store.meta(Key.fingerprint, orSetting: claim) {
             guard existing == fingerprint else {
                 let name = try store.meta(Key.recipeName) ?? "another recipe"
                 let file = try store.meta(Key.recipeFile).map { " (\($0))" } ?? ""
@@ -59,8 +60,6 @@ public struct RunDirectory: Sendable {
                     "this run directory holds the store of '\(name)'\(file), made with different settings; Loom will not mix two recipes' work. Set another 'output' in the recipe, or delete the folder to start over",
                     subject: url.path)
             }
-        } else {
-            try store.setMeta([(Key.fingerprint, fingerprint), (Key.recipeName, recipe.name), (Key.recipeFile, recipeURL.path)])
         }
     }
 }

@@ -116,14 +116,31 @@ public final class RunStore: Sendable {
         try setMeta([(key, value)])
     }
 
+    /// The value of meta `key`; when the store has none, sets `values` instead (in the order given, in the same
+    /// transaction) and returns nil.
+    ///
+    /// It runs on the writing connection: a new store has no reading connection yet, and opening one only to find
+    /// the key missing took about 2 ms before a run could start.
+    public func meta(_ key: String, orSetting values: [(key: String, value: String)]) throws -> String? {
+        try write { db in
+            if let existing = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) {
+                return existing
+            }
+            try Self.setMeta(values, in: db)
+            return nil
+        }
+    }
+
     /// Sets several meta keys in one transaction, in the order given.
     public func setMeta(_ values: [(key: String, value: String)]) throws {
-        try write { db in
-            for (key, value) in values {
-                try db.execute(
-                    sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    arguments: [key, value])
-            }
+        try write { db in try Self.setMeta(values, in: db) }
+    }
+
+    private static func setMeta(_ values: [(key: String, value: String)], in db: Database) throws {
+        for (key, value) in values {
+            try db.execute(
+                sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: [key, value])
         }
     }
 

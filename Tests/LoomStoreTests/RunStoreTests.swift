@@ -41,6 +41,16 @@ struct RunStoreTests {
         #expect(unflagged == ["rec-0", "rec-1", "rec-3", "rec-4"])
     }
 
+    @Test("a meta key is read, or set together with others when the store has none")
+    func metaOrSetting() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        #expect(try store.meta("fingerprint", orSetting: [("fingerprint", "abc"), ("name", "first")]) == nil)
+        #expect(try store.meta("name") == "first")
+        #expect(try store.meta("fingerprint", orSetting: [("fingerprint", "xyz"), ("name", "second")]) == "abc")
+        #expect(try store.meta("fingerprint") == "abc")
+        #expect(try store.meta("name") == "first")
+    }
+
     @Test("the content hash depends on what is stored, not on the order it was committed in")
     func contentHashIsOrderIndependent() throws {
         let a = try RunStore(directory: try temporaryStoreDirectory())
