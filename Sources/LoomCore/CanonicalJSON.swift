@@ -115,7 +115,9 @@ struct JSONBuilder: ~Copyable, JSONByteSink {
 
     mutating func double(_ value: Double) {
         separate()
-        if value.isFinite {
+        if ShortDecimalSpelling.append(value, to: &self) {
+            // Spelled as `description` would, the short way (most of what the store writes: rounded geometry).
+        } else if value.isFinite {
             // Copied as one block: appending the `utf8` view went element by element.
             var spelled = value.description
             spelled.withUTF8 { append(contentsOf: $0) }
