@@ -66,14 +66,15 @@ public final class RunStore: Sendable {
             try db.execute(sql: "PRAGMA page_size = \(RunStore.pageSize)")
         }
         self.mappedBytes = mappedBytes
-        let writerCache = WriterCacheSize()
+        let writerCache = WriterCacheSize(growsWithStore: reads == .scans)
         self.writerCache = writerCache
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: url.path, configuration: configuration)
             try StoreSchema.migrate(pool)
             groupWriter = GroupCommitWriter(pool: pool)
-            // The writer's page cache grows with the store (`WriterCacheSize`), from 4 up to 64 MiB.
+            // The writer's page cache grows with a run's store (`WriterCacheSize`), from 4 up to 64 MiB; the review app's
+            // is 64 MiB from the start.
             try pool.writeWithoutTransaction { db in try writerCache.update(db) }
             if reads == .scans {
                 let checkpointer = try BackgroundCheckpointer(path: url.path, thresholdFrames: reads.checkpointPages)

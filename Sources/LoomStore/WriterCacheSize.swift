@@ -8,6 +8,9 @@ import Synchronization
 /// that are never read again, each one fresh memory the kernel has to fault in and clear, which on a virtual machine
 /// costs several times what reusing a page does. Too small a cache evicts index pages a batch has dirtied, and they
 /// are written twice. So the cache is an eighth of the store, at least 4 MiB and at most 64 MiB.
+///
+/// The review app keeps the largest size from the start: its claims read records all over the file, and each page
+/// the cache holds is a read saved.
 final class WriterCacheSize: Sendable {
     static let minimumKiB = 4_096
     static let maximumKiB = 65_536
@@ -16,6 +19,12 @@ final class WriterCacheSize: Sendable {
 
     /// The cache size last set, in KiB (0 before the first).
     private let applied = Mutex(0)
+    /// Whether the size follows the store's, or stays at `maximumKiB`.
+    private let growsWithStore: Bool
+
+    init(growsWithStore: Bool) {
+        self.growsWithStore = growsWithStore
+    }
 
     /// The cache size for a store of `bytes`, in KiB: a whole number of MiB within the bounds.
     static func kibibytes(forStoreBytes bytes: Int) -> Int {
@@ -25,9 +34,12 @@ final class WriterCacheSize: Sendable {
 
     /// Sets the writing connection's cache size for the store's current size, when that changes it.
     func update(_ db: Database) throws {
-        let pages = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA page_count")) ?? 0
-        let pageSize = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA page_size")) ?? RunStore.pageSize
-        let target = Self.kibibytes(forStoreBytes: pages * pageSize)
+        var target = Self.maximumKiB
+        if growsWithStore {
+            let pages = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA page_count")) ?? 0
+            let pageSize = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA page_size")) ?? RunStore.pageSize
+            target = Self.kibibytes(forStoreBytes: pages * pageSize)
+        }
         let changed = applied.withLock { applied in
             defer { applied = target }
             return applied != target

@@ -31,4 +31,12 @@ struct WriterCacheSizeTests {
         #expect(try writerCacheKiB(of: store) == 7_168)
         #expect(try store.completedItems(stage: "render") == ["smp-1"])
     }
+
+    @Test("the review app's writer keeps 64 MiB from the start")
+    func reviewAppKeepsTheMaximum() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory(), reads: .randomLookups)
+        #expect(try writerCacheKiB(of: store) == 65_536)
+        try store.commit([StoreWrite(ledger: [LedgerEntry(item: "smp-1", stage: "render", status: .done)])])
+        #expect(try writerCacheKiB(of: store) == 65_536)
+    }
 }
