@@ -10,10 +10,10 @@
 enum ShortDecimalSpelling {
     /// The most decimal places tried.
     static let maximumPlaces = 4
-    /// Below 1e-4 and from 2^53 on `description` switches to exponents; below 1e11 a ten-thousandth is more than a
-    /// hundred times the spacing of `Double`s.
+    /// Below 1e-4 and from 2^53 on `description` switches to exponents; below 1e9 a ten-thousandth is more than
+    /// 800 times the spacing of `Double`s (1.2e-7 just below 1e9).
     static let minimumMagnitude = 1e-4
-    static let maximumMagnitude = 1e11
+    static let maximumMagnitude = 1e9
 
     private static let scales: [Double] = [1, 10, 100, 1_000, 10_000]
     private static let divisors: [UInt64] = [1, 10, 100, 1_000, 10_000]

@@ -120,8 +120,9 @@ public final class RunStore: Sendable {
     /// The value of meta `key`; when the store has none, sets `values` instead (in the order given, in the same
     /// transaction) and returns nil.
     ///
-    /// It runs on the writing connection: a new store has no reading connection yet, and opening one only to find
-    /// the key missing took about 2 ms before a run could start.
+    /// The check and the setting are one write transaction, so two processes claiming the same new store cannot
+    /// both find the key missing. It runs on the writing connection, which also spares a new store from opening a
+    /// reading connection this early.
     public func meta(_ key: String, orSetting values: [(key: String, value: String)]) throws -> String? {
         try write { db in
             if let existing = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) {

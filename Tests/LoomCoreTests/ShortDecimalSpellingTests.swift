@@ -29,14 +29,14 @@ struct ShortDecimalSpellingTests {
 
     @Test("the usual geometry is spelled the short way")
     func coverage() {
-        for value in [397.84, 0.0069, 391.1, 1.0, 0.0, -0.0, -0.0737, 512.0, 0.0001, 99_999_999_999.99] {
+        for value in [397.84, 0.0069, 391.1, 1.0, 0.0, -0.0, -0.0737, 512.0, 0.0001, 999_999_999.99] {
             #expect(spelled(value) == value.description, "\(value)")
         }
     }
 
     @Test("other values are left to description")
     func leftAlone() {
-        for value in [0.1 + 0.2, 0.00005, 1e11, 1e16, .pi, 1.0 / 3, 0.00015 + 1e-12] {
+        for value in [0.1 + 0.2, 0.00005, 1e9, 1e11, 1e16, .pi, 1.0 / 3, 0.00015 + 1e-12] {
             #expect(spelled(value) == nil, "\(value)")
         }
         var rng = SeededGenerator(seed: 11)
