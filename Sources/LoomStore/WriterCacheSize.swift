@@ -40,10 +40,9 @@ final class WriterCacheSize: Sendable {
             let pageSize = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA page_size")) ?? RunStore.pageSize
             target = Self.kibibytes(forStoreBytes: pages * pageSize)
         }
-        let changed = applied.withLock { applied in
-            defer { applied = target }
-            return applied != target
-        }
-        if changed { try db.execute(sql: "PRAGMA cache_size = -\(target)") }
+        // Only the writing connection calls this, one commit at a time; the size counts as set once SQLite took it.
+        guard applied.withLock({ $0 != target }) else { return }
+        try db.execute(sql: "PRAGMA cache_size = -\(target)")
+        applied.withLock { $0 = target }
     }
 }
