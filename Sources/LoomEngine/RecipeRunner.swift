@@ -284,8 +284,8 @@ public final class RecipeRunner: Sendable {
         _ plan: WorkPlan, source: SceneSource, settings: SceneSettings, store: RunStore, directory: RunDirectory,
         workers: CPUWorkers, writer: BatchingWriter
     ) async throws -> Int {
-        let done = try store.completedItems(stage: Stage.check.rawValue)
-        let exhausted = Set(try store.failures().filter { $0.attempts >= Self.maxAttempts }.map(\.item))
+        let (done, failures) = try store.ledgerState(stage: Stage.check.rawValue)
+        let exhausted = Set(failures.filter { $0.attempts >= Self.maxAttempts }.map(\.item))
         let pending = plan.samples.filter { !done.contains($0.id) && !exhausted.contains($0.id) }
         var worker = SampleWorker(
             recipe: recipe, source: source, settings: settings, generator: makeGenerator(), runDirectory: directory.url)

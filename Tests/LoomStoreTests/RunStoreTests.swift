@@ -101,6 +101,26 @@ struct RunStoreTests {
         #expect(try store.completedItems(stage: "render") == ["smp-1"])
     }
 
+    @Test("a stage's ledger state (done items, failures of every stage) reads what the separate reads give")
+    func ledgerState() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        let empty = try store.ledgerState(stage: "check")
+        #expect(empty.done.isEmpty && empty.failures.isEmpty)
+        try store.commit([
+            StoreWrite(ledger: [
+                LedgerEntry(item: "smp-1", stage: "check", status: .done),
+                LedgerEntry(item: "smp-2", stage: "render", status: .failed, error: "bad pixels"),
+                LedgerEntry(item: "smp-3", stage: "check", status: .failed, error: "disagreement"),
+                LedgerEntry(item: "smp-4", stage: "render", status: .done),
+            ])
+        ])
+        let state = try store.ledgerState(stage: "check")
+        #expect(state.done == ["smp-1"])
+        #expect(state.done == (try store.completedItems(stage: "check")))
+        #expect(state.failures.map(\.item) == ["smp-3", "smp-2"])  // by stage, then item
+        #expect(state.failures == (try store.failures()))
+    }
+
     @Test("the batching writer commits batches in order, each before the next is handed over, and the rest on flush")
     func batchingWriter() async throws {
         let store = try RunStore(directory: try temporaryStoreDirectory())

@@ -165,11 +165,11 @@ case "norender":
                 switch event {
                 case .stageStarted(let stage, _, _), .stageFinished(let stage, _, _):
                     let phase = if case .stageStarted = event { "start" } else { "end" }
-                    FileHandle.standardError.write(Data(String(format: "%.3f s %@ %@\n", Date().timeIntervalSince(started), stage.rawValue, phase).utf8))
+                    FileHandle.standardError.write(Data(String(format: "%.3f s %@ %@ (cpu %.3f)\n", Date().timeIntervalSince(started), stage.rawValue, phase, processCPUSeconds() - cpuSecondsAtStart).utf8))
                 case .progressed(.export, let done, _, let records):
                     // Each export as it finishes: which of them holds the phase up.
                     FileHandle.standardError.write(Data(String(
-                        format: "%.3f s export %d done (%d records)\n", Date().timeIntervalSince(started), done, records).utf8))
+                        format: "%.3f s export %d done (%d records) (cpu %.3f)\n", Date().timeIntervalSince(started), done, records, processCPUSeconds() - cpuSecondsAtStart).utf8))
                 default: break
                 }
             }
