@@ -48,7 +48,10 @@ public final class RunStore: Sendable {
     }
 
     /// Opens (creating if needed) the store of the run directory and brings its schema up to date.
-    public init(directory: URL, reads: ReadPattern = .scans) throws {
+    ///
+    /// - Parameter templates: the folder of `StoreTemplate`s a new store is copied from (and its template is made
+    ///   in, the first time); nil makes every new store from the schema's SQL.
+    public init(directory: URL, reads: ReadPattern = .scans, templates: URL? = StoreTemplate.defaultFolder) throws {
         url = directory.appendingPathComponent(Self.fileName)
         let mappedBytes = reads.mappedBytes
         var configuration = Configuration()
@@ -70,8 +73,7 @@ public final class RunStore: Sendable {
         self.writerCache = writerCache
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            pool = try DatabasePool(path: url.path, configuration: configuration)
-            try StoreSchema.migrate(pool)
+            pool = try Self.openNew(at: url, configuration: configuration, templates: templates)
             groupWriter = GroupCommitWriter(pool: pool)
             // The writer's page cache grows with a run's store (`WriterCacheSize`), from 4 up to 64 MiB; the review app's
             // is 64 MiB from the start.
@@ -94,6 +96,27 @@ public final class RunStore: Sendable {
         } catch {
             throw LoomError(.store, "cannot open the run store: \(Self.explain(error))", subject: url.path)
         }
+    }
+
+    /// Opens the store at `url` with its schema up to date. A store that does not exist yet starts as a copy of
+    /// the template (`StoreTemplate`) when there is one, and otherwise gets its schema from the SQL, after which it
+    /// becomes the template for the next ones. A template that does not open is removed and not used again.
+    private static func openNew(at url: URL, configuration: Configuration, templates: URL?) throws -> DatabasePool {
+        let isNew = !FileManager.default.fileExists(atPath: url.path)
+        if isNew, let templates, StoreTemplate.copy(from: templates, to: url) {
+            do {
+                let pool = try DatabasePool(path: url.path, configuration: configuration)
+                try StoreSchema.migrate(pool)
+                return pool
+            } catch {
+                StoreTemplate.discard(in: templates)
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: url.path + suffix) }
+            }
+        }
+        let pool = try DatabasePool(path: url.path, configuration: configuration)
+        let created = try StoreSchema.migrate(pool)
+        if created, let templates { StoreTemplate.make(in: templates, from: pool) }
+        return pool
     }
 
     deinit {

@@ -169,18 +169,27 @@ enum StoreSchema {
 
     /// Brings a store to the current schema. A brand-new file (no schema at all) gets every migration's SQL in
     /// one transaction, recorded as the migrator records them: the migrator's transaction and foreign-key checks
-    /// around each step took about 5 ms of a new run's start. Any other store goes through the migrator.
-    static func migrate(_ pool: DatabasePool) throws {
-        let created = try pool.write { db -> Bool in
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema") == 0 else { return false }
+    /// around each step took about 5 ms of a new run's start. A store that has had every migration is left as it
+    /// is; any other goes through the migrator.
+    /// - Returns: whether the store was brand new (its whole schema made here).
+    @discardableResult
+    static func migrate(_ pool: DatabasePool) throws -> Bool {
+        enum State { case empty, current, older }
+        let state = try pool.write { db -> State in
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema") == 0 else {
+                let applied = try db.tableExists("grdb_migrations")
+                    ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
+                return applied.isSuperset(of: migrations.map(\.identifier)) ? .current : .older
+            }
             // The table and column GRDB's migrator keeps applied migrations in.
             try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
             for migration in migrations {
                 try db.execute(sql: migration.sql)
                 try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [migration.identifier])
             }
-            return true
+            return .empty
         }
-        if !created { try migrator.migrate(pool) }
+        if state == .older { try migrator.migrate(pool) }
+        return state == .empty
     }
 }
