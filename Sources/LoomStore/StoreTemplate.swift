@@ -9,8 +9,9 @@ import LoomCore
 /// Making the schema is some fifty statements that SQLite parses and runs one after another at the start of
 /// every run (3.5–5.7 ms on one core, while the other waits), and their pages went through the write-ahead log
 /// and were copied again by the run's last checkpoint. A copy skips both: with a template, the quickstart took
-/// about 4 ms less (median of 61 alternating rounds; see BENCHMARKS.md). The template is made once per schema from the first new store
-/// (`VACUUM INTO`), under a name that changes with every migration's SQL, the page size and SQLite's version;
+/// about 4 ms less (median of 61 alternating rounds; see BENCHMARKS.md). The template is made once per schema
+/// from the first new store (`VACUUM INTO`), under a name that changes with every migration's SQL, the page
+/// size and SQLite's version;
 /// it is written under a temporary name and renamed into place, so no reader ever sees half of one. A template
 /// that cannot be read or copied is passed over (and removed): the store is then made from the SQL as before.
 public enum StoreTemplate {
