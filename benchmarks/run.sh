@@ -322,9 +322,11 @@ frames_bench() {
 # `loom-bench norender RECIPE [no-quality]` ROUNDS times; prints the median round (by rate), the range and the peak.
 norender_median() {
   local recipe=$1 variant=$2 rounds=$3 label=$4
+  # Each round's line goes to a file and is read after the round: a reader piped to it would start its Python
+  # beside the measured process, and on 2 cores that interpreter's start took 20-30 ms from a 0.12 s round.
   for i in $(seq "$rounds"); do
-    /usr/bin/time -f '%M' -o "$work/time2" .build/release/loom-bench norender "$recipe" $variant 2>/dev/null \
-      | python3 -c "import json,sys; d=json.loads(sys.stdin.read()); print(d['records'], d['seconds'], d['records_per_second'], int(open(sys.argv[1]).read())//1024)" "$work/time2"
+    /usr/bin/time -f '%M' -o "$work/time2" .build/release/loom-bench norender "$recipe" $variant 2>/dev/null > "$work/round.json"
+    python3 -c "import json,sys; d=json.load(open(sys.argv[2])); print(d['records'], d['seconds'], d['records_per_second'], int(open(sys.argv[1]).read())//1024)" "$work/time2" "$work/round.json"
   done > "$work/norender-rounds"
   python3 -c "
 import sys
@@ -349,6 +351,9 @@ foundation_bench() {
 
   # 2. Loom without drawing images: compose, generate, check, store, export (the foundation issue's pipeline, quality
   #    stage left out), then the same with the quality stage that runs by default. Sub-second, so the median of 7.
+  #    The end-to-end run above leaves ~100 MB of images for the kernel to write back; `sync` waits for that, so
+  #    that the kernel's flushing does not share the 2 cores with the rounds below.
+  sync
   norender_median "$work/recipe.yaml" no-quality 7 "no-quality"
   norender_median "$work/recipe.yaml" "" 7 "with-quality"
 
