@@ -34,6 +34,8 @@ public enum CanonicalShareGPT {
     /// of the escapes `JSONText.writeQuoted` writes for what it escapes.
     private static func canonicalString(_ bytes: UnsafeBufferPointer<UInt8>, from index: inout Int) -> Bool {
         while index < bytes.count {
+            index = skipPlainASCII(bytes, from: index)
+            guard index < bytes.count else { return false }
             let byte = bytes[index]
             switch byte {
             case 0x22:
@@ -57,6 +59,29 @@ public enum CanonicalShareGPT {
             }
         }
         return false
+    }
+
+    /// The index of the first byte at or after `start` that is not plain text (a quote, a backslash, a control
+    /// character or a byte outside ASCII), or where no whole 8 bytes are left. Eight bytes at a time: a
+    /// conversation is mostly plain text, and this check is on the path of every row an export reads.
+    private static func skipPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = start
+        while index + 8 <= bytes.count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            // A byte below 0x20, then a quote, then a backslash (a zero byte after the XOR); the high bits
+            // flag bytes outside ASCII, and any byte the first three tests misjudge for a borrow.
+            let control = (word &- ones &* 0x20) & ~word
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            let special = control | ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | word
+            if special & highs != 0 { return index }
+            index += 8
+        }
+        return index
     }
 
     /// The four hex digits at `start`: a control character other than line feed, carriage return and tab (those

@@ -72,14 +72,25 @@ public struct MultisetDigest: Sendable, Equatable {
 
         /// The item made of these texts, nil for a missing one: the same as `init(parts:)` of their UTF-8 bytes.
         public init(texts: [String?]) {
-            var layout: [UInt8] = []
-            layout.reserveCapacity(texts.reduce(0) { $0 + 8 + ($1?.utf8.count ?? 0) })
-            for text in texts {
-                let length = text.map { UInt64($0.utf8.count) } ?? UInt64.max
-                withUnsafeBytes(of: length.littleEndian) { layout.append(contentsOf: $0) }
-                if let text { layout.append(contentsOf: text.utf8) }
+            // Laid out on the stack rather than in an array: a record's nine columns went through an array's
+            // growth checks and a heap buffer on every row a run stores.
+            let total = texts.reduce(0) { $0 + 8 + ($1?.utf8.count ?? 0) }
+            self = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { buffer in
+                var offset = 0
+                for text in texts {
+                    let length = text.map { UInt64($0.utf8.count) } ?? UInt64.max
+                    withUnsafeBytes(of: length.littleEndian) { bytes in
+                        UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[offset..<offset + 8])
+                            .copyMemory(from: bytes)
+                    }
+                    offset += 8
+                    if let text {
+                        let (_, end) = UnsafeMutableBufferPointer(rebasing: buffer[offset...]).initialize(from: text.utf8)
+                        offset += end
+                    }
+                }
+                return Item(UnsafeRawBufferPointer(UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[..<offset])))
             }
-            self = layout.withUnsafeBufferPointer { Item(utf8: $0) }
         }
     }
 

@@ -49,11 +49,36 @@ public enum StoreTemplate {
         defer { try? FileManager.default.removeItem(at: partial) }
         do {
             try? FileManager.default.removeItem(at: partial)
-            try FileManager.default.copyItem(at: template, to: partial)
+            if !copyBytes(from: template.path, to: partial.path) {
+                try? FileManager.default.removeItem(at: partial)
+                try FileManager.default.copyItem(at: template, to: partial)
+            }
             return link(partial.path, url.path) == 0
         } catch {
             return false
         }
+    }
+
+    /// Copies the bytes of the file at `source` into a new file at `destination` with `sendfile(2)`, inside the
+    /// kernel; false when that fails (the caller then copies with `FileManager`). `FileManager.copyItem` also
+    /// reads and copies the file's attributes, and took about three times as long for a template (0.5–1.2 ms
+    /// against 0.2, on the single core a run starts on).
+    private static func copyBytes(from source: String, to destination: String) -> Bool {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { return false }
+        defer { close(input) }
+        var status = stat()
+        guard fstat(input, &status) == 0 else { return false }
+        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard output >= 0 else { return false }
+        var left = Int(status.st_size)
+        while left > 0 {
+            let sent = sendfile(output, input, nil, left)
+            if sent < 0 && errno == EINTR { continue }
+            guard sent > 0 else { break }
+            left -= sent
+        }
+        return close(output) == 0 && left == 0
     }
 
     /// Removes the template in `folder` (one that a store could not be opened from).

@@ -72,4 +72,23 @@ struct ShareGPTReadingTests {
         #expect(!Self.matches(#"[{"from": "system", "value": "S"}]"#))
         #expect(!Self.matches(""))
     }
+
+    // The check steps over plain text eight bytes at a time: what needs care must be seen at any offset in a word.
+    @Test("an escape, a control character or a byte outside ASCII is seen at any position of a long text")
+    func specialBytesAtEveryOffset() {
+        let opening = #"[{"from": "human", "value": ""#
+        for offset in 0..<20 {
+            let before = String(repeating: "a", count: offset)
+            let after = String(repeating: "b", count: 19)
+            let text = { (middle: String) in opening + before + middle + after + #""}]"# }
+            #expect(Self.matches(text(#"\""#)), "offset \(offset)")
+            #expect(Self.matches(text(#"\\ \n \u0001"#)), "offset \(offset)")
+            #expect(Self.matches(text("~\u{7F}")), "offset \(offset)")
+            for bad in ["\t", "\u{01}", "\u{1F}", "é", "\u{80}", #"\/"#, #"\u0041"#] {
+                #expect(!Self.matches(text(bad)), "\(bad.debugDescription) at offset \(offset)")
+            }
+            #expect(!Self.matches(opening + before + after + "}]"), "unterminated, offset \(offset)")
+            #expect(!Self.matches(opening + before + #"""# + after + #""}]"#), "a quote ends the value early, offset \(offset)")
+        }
+    }
 }
