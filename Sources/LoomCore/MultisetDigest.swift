@@ -48,19 +48,13 @@ public struct MultisetDigest: Sendable, Equatable {
             self = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { buffer in
                 var offset = 0
                 for part in parts {
-                    let length = part.map { UInt64($0.count) } ?? UInt64.max
-                    withUnsafeBytes(of: length.littleEndian) { bytes in
-                        for byte in bytes {
-                            buffer[offset] = byte
-                            offset += 1
-                        }
-                    }
+                    Self.writeLength(part.map { $0.count }, to: buffer, at: &offset)
                     if let part, let base = part.baseAddress, !part.isEmpty {
                         (buffer.baseAddress! + offset).update(from: base, count: part.count)
                         offset += part.count
                     }
                 }
-                return Item(UnsafeRawBufferPointer(buffer))
+                return Item(UnsafeRawBufferPointer(start: buffer.baseAddress, count: offset))
             }
         }
 
@@ -78,19 +72,21 @@ public struct MultisetDigest: Sendable, Equatable {
             self = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { buffer in
                 var offset = 0
                 for text in texts {
-                    let length = text.map { UInt64($0.utf8.count) } ?? UInt64.max
-                    withUnsafeBytes(of: length.littleEndian) { bytes in
-                        UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[offset..<offset + 8])
-                            .copyMemory(from: bytes)
-                    }
-                    offset += 8
+                    Self.writeLength(text.map { $0.utf8.count }, to: buffer, at: &offset)
                     if let text {
-                        let (_, end) = UnsafeMutableBufferPointer(rebasing: buffer[offset...]).initialize(from: text.utf8)
-                        offset += end
+                        offset += UnsafeMutableBufferPointer(rebasing: buffer[offset...]).initialize(from: text.utf8).1
                     }
                 }
-                return Item(UnsafeRawBufferPointer(UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[..<offset])))
+                return Item(UnsafeRawBufferPointer(start: buffer.baseAddress, count: offset))
             }
+        }
+
+        /// Writes a part's length (all ones for a missing part) as 8 little-endian bytes at `offset`, and moves
+        /// `offset` past them: the prefix that keeps two different lists of parts from hashing alike.
+        private static func writeLength(_ length: Int?, to buffer: UnsafeMutableBufferPointer<UInt8>, at offset: inout Int) {
+            let prefix = length.map { UInt64($0) } ?? UInt64.max
+            UnsafeMutableRawPointer(buffer.baseAddress! + offset).storeBytes(of: prefix.littleEndian, as: UInt64.self)
+            offset += 8
         }
     }
 
