@@ -52,11 +52,14 @@ let package = Package(
         .target(name: "LoomScenes", dependencies: ["LoomCore", "LoomMedia", "CCairo"], resources: [.copy("Resources")]),
         // Recipes: YAML parsing with line-precise diagnostics.
         .target(name: "LoomRecipe", dependencies: ["LoomCore", "LoomExport", "LoomLinking", "Yams"], resources: [.copy("Resources/starter.yaml")]),
+        // SQLite's process-wide options (multi-thread mode, no memory statistics), set through `sqlite3_config`,
+        // which Swift cannot call. SQLite itself comes from Debian (libsqlite3-dev, GRDB's system library).
+        .target(name: "CSQLiteSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The run store: SQLite through GRDB, ledger, batching writer.
         .target(
             name: "LoomStore",
             dependencies: [
-                "LoomCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "LoomCore", "CSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C interface, for export scans that read column bytes without making strings.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),

@@ -1,0 +1,9 @@
+import CSQLiteSettings
+
+/// SQLite's process-wide options (`loom_sqlite_configure`: multi-thread mode, no memory statistics), set once,
+/// before the first store of the process opens.
+enum SQLiteSettings {
+    /// SQLite's answer: 0, or 21 (`SQLITE_MISUSE`) when something else had used SQLite first, and its defaults
+    /// stay (slower, equally correct).
+    static let applied: Int32 = loom_sqlite_configure()
+}
