@@ -112,24 +112,39 @@ public final class RecipeRunner: Sendable {
         // Prompt files and subset names are checked before the run directory exists.
         let prompts = recipe.modelStages.any
             ? try ModelStageSequence.prompts(for: recipe, recipeFolder: recipeURL.deletingLastPathComponent()) : nil
-        let directory = try RunDirectory(creatingFor: recipe, recipeURL: recipeURL, fingerprint: fingerprint)
-        if let review = recipe.review {
-            // The review app reads its settings from the store, so that `loom review serve RUN` needs no recipe.
-            let settings = ReviewSettings(
-                passes: review.passes, policy: DisagreementPolicy(rawValue: review.policy) ?? .majority,
-                leaseSeconds: review.leaseMinutes * 60)
-            try directory.store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
+        let workers = CPUWorkers(threads: threads)
+        let directory: RunDirectory
+        let plan: WorkPlan
+        do {
+            // The fingerprint (the recipe's settings encoded and hashed, about a millisecond) is taken on a worker
+            // while this thread creates the run directory and opens its store.
+            let fingerprinting = Task { [self] in try await workers.run { self.fingerprint } }
+            do {
+                directory = try await RunDirectory(creatingFor: recipe, recipeURL: recipeURL) { try await fingerprinting.value }
+            } catch {
+                _ = try? await fingerprinting.value
+                throw error
+            }
+            if let review = recipe.review {
+                // The review app reads its settings from the store, so that `loom review serve RUN` needs no recipe.
+                let settings = ReviewSettings(
+                    passes: review.passes, policy: DisagreementPolicy(rawValue: review.policy) ?? .majority,
+                    leaseSeconds: review.leaseMinutes * 60)
+                try directory.store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
+            }
+            try directory.store.deferExportIndexIfEmpty()
+            plan = WorkPlan(recipe: recipe)
+            try directory.store.setMeta(RunDirectory.Key.plannedSamples, String(plan.samples.count))
+        } catch {
+            try? await workers.shutdown()
+            throw error
         }
         let store = directory.store
-        try store.deferExportIndexIfEmpty()
-        let plan = WorkPlan(recipe: recipe)
-        try store.setMeta(RunDirectory.Key.plannedSamples, String(plan.samples.count))
 
         let faults = faults
         let writer = BatchingWriter(store: store, batchSize: recipe.store.batchSize) { batch in
             if faults.crashBeforeBatch == batch { throw InjectedCrash(point: "batch \(batch)") }
         }
-        let workers = CPUWorkers(threads: threads)
         var ingest: IngestSummary?
         var videos: VideoIngestSummary?
         var pendingCount = 0

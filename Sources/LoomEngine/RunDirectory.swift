@@ -38,7 +38,10 @@ public struct RunDirectory: Sendable {
     }
 
     /// Opens or creates the run directory for `recipe`, refusing one that holds another recipe's work.
-    init(creatingFor recipe: Recipe, recipeURL: URL, fingerprint: String) throws {
+    ///
+    /// - Parameter fingerprint: the recipe's fingerprint, asked for once the store is open (it may be computed
+    ///   meanwhile on another thread).
+    init(creatingFor recipe: Recipe, recipeURL: URL, fingerprint: () async throws -> String) async throws {
         url = Self.url(for: recipe, recipeURL: recipeURL)
         let manager = FileManager.default
         do {
@@ -50,6 +53,7 @@ public struct RunDirectory: Sendable {
             throw LoomError(.io, "the run directory is not writable", subject: url.path)
         }
         store = try RunStore(directory: url)
+        let fingerprint = try await fingerprint()
         let claim = [(Key.fingerprint, fingerprint), (Key.recipeName, recipe.name), (Key.recipeFile, recipeURL.path)]
         if let existing = try store.meta(Key.fingerprint, orSetting: claim) {
             guard existing == fingerprint else {
