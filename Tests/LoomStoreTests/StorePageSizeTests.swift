@@ -10,10 +10,6 @@ struct StorePageSizeTests {
         try store.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }
     }
 
-    private func finished(_ n: Int) -> StoreWrite {
-        StoreWrite(ledger: [LedgerEntry(item: "smp-\(n)", stage: "render", status: .done)])
-    }
-
     @Test("a new store is made with 16 KiB pages")
     func newStore() throws {
         let store = try RunStore(directory: try temporaryStoreDirectory())
@@ -30,7 +26,7 @@ struct StorePageSizeTests {
         }
         try earlier.close()
         let store = try RunStore(directory: directory)
-        try store.commit((0..<3).map(finished))
+        try store.commit((0..<3).map(finishedRenderWrite))
         #expect(try pageSize(of: store) == 4096)
         #expect(try store.completedItems(stage: "render") == ["smp-0", "smp-1", "smp-2"])
         #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM earlier") } == 0)
