@@ -140,6 +140,8 @@ public final class RecipeRunner: Sendable {
             throw error
         }
         let store = directory.store
+        // The directory holds the run lock (`RunLock`): kept until the run returns, however it returns.
+        defer { withExtendedLifetime(directory) {} }
 
         let faults = faults
         let writer = BatchingWriter(store: store, batchSize: recipe.store.batchSize) { batch in

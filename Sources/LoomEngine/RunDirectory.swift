@@ -7,6 +7,8 @@ import LoomStore
 public struct RunDirectory: Sendable {
     public let url: URL
     public let store: RunStore
+    /// The claim of the run working here (`RunLock`); nil for a directory opened to read or review.
+    let lock: RunLock?
 
     /// Meta keys of the store.
     enum Key {
@@ -30,6 +32,7 @@ public struct RunDirectory: Sendable {
         }
         self.url = url
         store = try RunStore(directory: url, reads: reads)
+        lock = nil
     }
 
     /// The name of the recipe that made the run, as its store remembers it.
@@ -37,7 +40,8 @@ public struct RunDirectory: Sendable {
         try store.meta(Key.recipeName)
     }
 
-    /// Opens or creates the run directory for `recipe`, refusing one that holds another recipe's work.
+    /// Opens or creates the run directory for `recipe`, refusing one that holds another recipe's work or that
+    /// another run is working in (`RunLock`, held as long as the returned value lives).
     ///
     /// - Parameter fingerprint: the recipe's fingerprint, asked for once the store is open (it may be computed
     ///   meanwhile on another thread).
@@ -52,6 +56,8 @@ public struct RunDirectory: Sendable {
         guard manager.isWritableFile(atPath: url.path) else {
             throw LoomError(.io, "the run directory is not writable", subject: url.path)
         }
+        // Taken before the store is opened or made, so that a second run cannot start one beside this one.
+        lock = try RunLock.acquire(in: url)
         store = try RunStore(directory: url)
         let fingerprint = try await fingerprint()
         let claim = [(Key.fingerprint, fingerprint), (Key.recipeName, recipe.name), (Key.recipeFile, recipeURL.path)]

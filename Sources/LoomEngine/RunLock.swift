@@ -1,0 +1,69 @@
+import Foundation
+import LoomCore
+
+/// The claim one `loom run` holds on its run directory while it works, so that a second run started on the same
+/// directory (another terminal, an overlapping scheduled job) stops at once instead of making, and paying for,
+/// the same items a second time.
+///
+/// The claim is an exclusive `flock(2)` on `.loom-run.lock` in the run directory. The kernel lets go of it when the
+/// process ends in any way (`kill -9` included), so a crashed run never leaves a directory locked: the file stays,
+/// but the lock does not. The file holds the owner's process id, for the message the second run gives.
+///
+/// Readers of a run (`loom status`, `loom export`, the review app) do not take it: they may work beside a run.
+public final class RunLock: Sendable {
+    /// The lock file's name inside a run directory.
+    public static let fileName = ".loom-run.lock"
+
+    /// The open lock file; closing it releases the lock. -1 when the file system offers no `flock`.
+    private let descriptor: Int32
+
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    /// Takes the run lock of `directory` (which must exist).
+    ///
+    /// - Throws: `LoomError(.usage)` naming the directory and the process that holds the lock when another run
+    ///   is working there; `LoomError(.io)` when the lock file cannot be opened.
+    public static func acquire(in directory: URL) throws -> RunLock {
+        let path = directory.appendingPathComponent(fileName).path
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw LoomError(.io, "cannot open the run lock: \(String(cString: strerror(errno)))", subject: path)
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let reason = errno
+            if reason == EWOULDBLOCK {
+                let owner = Self.owner(descriptor)
+                close(descriptor)
+                let who = owner.map { " (process \($0))" } ?? ""
+                throw LoomError(
+                    .usage,
+                    "another `loom run` is working in this run directory\(who); wait for it to end or stop it, then run again",
+                    subject: directory.path)
+            }
+            // A file system without flock (some network mounts): the run goes on unguarded rather than not at all.
+            close(descriptor)
+            return RunLock(descriptor: -1)
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        if ftruncate(descriptor, 0) == 0 {
+            _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        }
+        return RunLock(descriptor: descriptor)
+    }
+
+    /// The process id the lock file names, if it names one.
+    private static func owner(_ descriptor: Int32) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return nil }
+        return Int32(String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    deinit {
+        // Closing the file releases the lock; the file itself stays (removing it could let a third process lock a
+        // new file while a second still holds the old one).
+        if descriptor >= 0 { close(descriptor) }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import LoomCore
+import LoomEngine
+import LoomStore
+import Testing
+
+@Suite("The run lock")
+struct RunLockTests {
+    @Test("a run started where another run is working stops at once, names the directory and the other process, and changes nothing")
+    func secondRunIsRefused() async throws {
+        let fixture = try RunFixture()
+        let first = try await fixture.runner().run()
+        // flock(2) locks belong to an open file, so a lock taken here stands for another process's run.
+        let other = try RunLock.acquire(in: fixture.runDirectory)
+        do {
+            _ = try await fixture.runner().run()
+            Issue.record("the second run was not refused")
+        } catch let error as LoomError {
+            #expect(error.kind == .usage)
+            #expect(error.subject == fixture.runDirectory.path)
+            #expect(error.message.contains("another `loom run` is working in this run directory (process \(getpid()))"))
+        }
+        withExtendedLifetime(other) {}
+        #expect(try RunStore(directory: fixture.runDirectory).contentHash() == first.contentHash)
+    }
+
+    @Test("the lock goes with the run that held it: after a finished run and after a crashed one, the next run starts")
+    func lockIsReleased() async throws {
+        let fixture = try RunFixture()
+        await #expect(throws: InjectedCrash.self) { try await fixture.runner(faults: FaultPlan(crashBeforeBatch: 2)).run() }
+        let resumed = try await fixture.runner().run()
+        #expect(resumed.samplesMadeNow > 0)
+        let again = try await fixture.runner().run()
+        #expect(again.samplesMadeNow == 0)
+        // And the lock can be taken by hand once no run holds it.
+        _ = try RunLock.acquire(in: fixture.runDirectory)
+    }
+
+    @Test("the lock file names the process holding it")
+    func lockFileNamesOwner() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-lock-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lock = try RunLock.acquire(in: folder)
+        let text = try String(contentsOf: folder.appendingPathComponent(RunLock.fileName), encoding: .utf8)
+        #expect(text == "\(getpid())\n")
+        #expect(throws: LoomError.self) { _ = try RunLock.acquire(in: folder) }
+        withExtendedLifetime(lock) {}
+    }
+}
