@@ -54,6 +54,9 @@ public struct DatasetImporter: Sendable {
         } catch {
             throw LoomError(.io, "cannot create the run directory: \(FileErrors.reason(error))", subject: output.path)
         }
+        // The run lock (`RunLock`) keeps a run, an import or another mix from writing here at the same time.
+        let lock = try RunLock.acquire(in: output)
+        defer { withExtendedLifetime(lock) {} }
         let store = try RunStore(directory: output)
         try store.commit([StoreWrite.meta([RunDirectory.Key.recipeName: "import", "import_source": file.path])])
         let table: DatasetTable

@@ -1,9 +1,9 @@
 import Foundation
 import LoomCore
 
-/// The claim one `loom run` holds on its run directory while it works, so that a second run started on the same
-/// directory (another terminal, an overlapping scheduled job) stops at once instead of making, and paying for,
-/// the same items a second time.
+/// The claim one `loom run` (or `loom import`, or `loom mix`) holds on the run directory it writes, so that a
+/// second one started on the same directory (another terminal, an overlapping scheduled job) stops at once instead
+/// of making, and paying for, the same items a second time.
 ///
 /// The claim is an exclusive `flock(2)` on `.loom-run.lock` in the run directory. The kernel lets go of it when the
 /// process ends in any way (`kill -9` included), so a crashed run never leaves a directory locked: the file stays,
@@ -23,8 +23,8 @@ public final class RunLock: Sendable {
 
     /// Takes the run lock of `directory` (which must exist).
     ///
-    /// - Throws: `LoomError(.usage)` naming the directory and the process that holds the lock when another run
-    ///   is working there; `LoomError(.io)` when the lock file cannot be opened.
+    /// - Throws: `LoomError(.usage)` naming the directory and the process that holds the lock when another run,
+    ///   import or mix is writing there; `LoomError(.io)` when the lock file cannot be opened.
     public static func acquire(in directory: URL) throws -> RunLock {
         let path = directory.appendingPathComponent(fileName).path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -39,7 +39,7 @@ public final class RunLock: Sendable {
                 let who = owner.map { " (process \($0))" } ?? ""
                 throw LoomError(
                     .usage,
-                    "another `loom run` is working in this run directory\(who); wait for it to end or stop it, then run again",
+                    "another Loom process (a run, an import or a mix) is writing to this run directory\(who); wait for it to end or stop it, then try again",
                     subject: directory.path)
             }
             // A file system without flock (some network mounts): the run goes on unguarded rather than not at all.

@@ -100,6 +100,9 @@ public struct RunMixer: Sendable {
 
         let manager = FileManager.default
         try manager.createDirectory(at: output, withIntermediateDirectories: true)
+        // The run lock (`RunLock`) keeps a run, an import or another mix from writing here at the same time.
+        let lock = try RunLock.acquire(in: output)
+        defer { withExtendedLifetime(lock) {} }
         let store = try RunStore(directory: output)
         let settings = String(decoding: try JSONEncoder().encode(MixFingerprint(sources: sources, seed: seed, total: total)), as: UTF8.self)
         if let existing = try store.meta(Key.mix), existing != settings {

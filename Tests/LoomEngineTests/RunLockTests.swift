@@ -18,7 +18,7 @@ struct RunLockTests {
         } catch let error as LoomError {
             #expect(error.kind == .usage)
             #expect(error.subject == fixture.runDirectory.path)
-            #expect(error.message.contains("another `loom run` is working in this run directory (process \(getpid()))"))
+            #expect(error.message.contains("another Loom process (a run, an import or a mix) is writing to this run directory (process \(getpid()))"))
         }
         withExtendedLifetime(other) {}
         #expect(try RunStore(directory: fixture.runDirectory).contentHash() == first.contentHash)
@@ -34,6 +34,26 @@ struct RunLockTests {
         #expect(again.samplesMadeNow == 0)
         // And the lock can be taken by hand once no run holds it.
         _ = try RunLock.acquire(in: fixture.runDirectory)
+    }
+
+    @Test("an import or a mix into a directory a run is writing to is refused before it writes anything")
+    func importAndMixAreRefused() async throws {
+        let fixture = try RunFixture(singles: 6, pairs: 2, sets: 1, sequences: 1)
+        _ = try await fixture.runner().run()
+        let exported = fixture.runDirectory.appendingPathComponent("export/llava/data.json")
+        let target = fixture.folder.appendingPathComponent("target")
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        do {
+            let other = try RunLock.acquire(in: target)
+            #expect(throws: LoomError.self) { _ = try DatasetImporter(file: exported, output: target).run() }
+            #expect(throws: LoomError.self) {
+                _ = try RunMixer(sources: [MixSource(path: fixture.runDirectory.path)], output: target, seed: 1).run()
+            }
+            #expect(!FileManager.default.fileExists(atPath: target.appendingPathComponent(RunStore.fileName).path))
+            withExtendedLifetime(other) {}
+        }
+        // Once the lock is let go, the same import goes through.
+        #expect(try DatasetImporter(file: exported, output: target).run().records > 0)
     }
 
     @Test("the lock file names the process holding it")
