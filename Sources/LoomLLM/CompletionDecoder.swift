@@ -84,6 +84,14 @@ public enum CompletionDecoder {
         return errorMessage(in: root)
     }
 
+    /// The field an error body says the request got wrong (OpenAI's `error.param`), or nil.
+    public static func errorParameter(in body: [UInt8]) -> String? {
+        guard !body.isEmpty, case .object(let root)? = try? JSONValue.parse(body),
+            case .object(let error)? = root["error"]
+        else { return nil }
+        return error["param"]?.stringValue
+    }
+
     static func errorMessage(in root: [String: JSONValue]) -> String? {
         var message: String?
         switch root["error"] {

@@ -64,6 +64,8 @@ public final class OpenAIClient: ChatModel {
     private let url: String
     private let headers: HTTPHeaders
     private let negotiated: Mutex<StructuredOutputMode>
+    /// How the endpoint takes the token limit and sampling settings, changed by its refusals (`RequestParameters`).
+    private let parameters = Mutex(RequestParameters())
     private let sent = Atomic<Int>(0)
     private let retried = Atomic<Int>(0)
     private let tooMany = Atomic<Int>(0)
@@ -120,6 +122,9 @@ public final class OpenAIClient: ChatModel {
     /// The structured-output mode requests with a schema are sent with now.
     public var structuredOutputMode: StructuredOutputMode { negotiated.withLock { $0 } }
 
+    /// How requests carry the token limit and the sampling settings now.
+    public var requestParameters: RequestParameters { parameters.withLock { $0 } }
+
     /// Counters for the progress line.
     public var statistics: ClientStatistics {
         ClientStatistics(
@@ -138,7 +143,8 @@ public final class OpenAIClient: ChatModel {
     public func complete(_ request: ChatRequest) async throws -> ChatReply {
         let estimate = RateLimiter.estimatedTokens(for: request)
         var mode = structuredOutputMode
-        var body = makeBody(request, mode: mode)
+        var fields = requestParameters
+        var body = makeBody(request, mode: mode, parameters: fields)
         var retry = 0
         var previousDelay: Double?
         while true {
@@ -183,9 +189,15 @@ public final class OpenAIClient: ChatModel {
                 retryHeaders = RetryHeaders(responseHeaders.map { ($0.name, $0.value) })
                 let message = CompletionDecoder.errorMessage(in: responseBody)
                 if !retryPolicy.isRetryable(.status(status), headers: retryHeaders) {
-                    if let next = stepDown(request, status: status, message: message, from: mode) {
+                    let parameter = CompletionDecoder.errorParameter(in: responseBody)
+                    if let next = adaptParameters(status: status, message: message, parameter: parameter, from: fields) {
+                        fields = next
+                        body = makeBody(request, mode: mode, parameters: fields)
+                        continue
+                    }
+                    if let next = stepDown(request, status: status, message: message, parameter: parameter, from: mode) {
                         mode = next
-                        body = makeBody(request, mode: mode)
+                        body = makeBody(request, mode: mode, parameters: fields)
                         continue
                     }
                     let error = finalError(status: status, message: message, body: responseBody)
@@ -207,10 +219,11 @@ public final class OpenAIClient: ChatModel {
         }
     }
 
-    private func makeBody(_ request: ChatRequest, mode: StructuredOutputMode) -> ByteBuffer {
+    private func makeBody(_ request: ChatRequest, mode: StructuredOutputMode, parameters: RequestParameters) -> ByteBuffer {
         ByteBuffer(
             bytes: RequestBody.bytes(
-                for: request, structuredOutput: mode, stream: configuration.stream, model: configuration.model))
+                for: request, structuredOutput: mode, stream: configuration.stream, model: configuration.model,
+                parameters: parameters))
     }
 
     // MARK: One attempt
@@ -353,18 +366,40 @@ public final class OpenAIClient: ChatModel {
         }
     }
 
-    /// The mode to resend with when the endpoint refused the structured-output hint, or nil.
-    private func stepDown(_ request: ChatRequest, status: Int, message: String?, from mode: StructuredOutputMode)
-        -> StructuredOutputMode?
+    /// The request fields to resend with when the endpoint refused the token limit's name or a sampling setting
+    /// (`RequestParameters`), or nil. Like the structured-output mode, the change holds for the endpoint from then on.
+    private func adaptParameters(status: Int, message: String?, parameter: String?, from fields: RequestParameters)
+        -> RequestParameters?
     {
+        guard status == 400 || status == 422, let next = fields.adapted(toRefusal: message, parameter: parameter) else {
+            return nil
+        }
+        // Compare and set: many requests refused at once change the fields once.
+        return parameters.withLock { current in
+            if current == fields { current = next }
+            return current == fields ? nil : current
+        }
+    }
+
+    /// The mode to resend with when the endpoint refused the structured-output hint, or nil.
+    ///
+    /// A refusal that names another field (`param` in OpenAI's errors: an image, the messages) is not about the
+    /// hint, however it is worded: stepping down for it would lose structured output for the whole endpoint.
+    private func stepDown(
+        _ request: ChatRequest, status: Int, message: String?, parameter: String?, from mode: StructuredOutputMode
+    ) -> StructuredOutputMode? {
         guard configuration.structuredOutput == .auto, request.schema != nil, status == 400 || status == 422,
             let message, mode != .none
         else { return nil }
+        if let parameter, !["response_format", "guided_json", "format"].contains(parameter) { return nil }
         let text = message.lowercased()
         let strong = ["response_format", "json_schema", "guided_json", "structured output", "response format"]
-        let weak = ["schema", "not supported", "unsupported"]
-        guard strong.contains(where: text.contains)
-            || (!OpenAIClient.namesMissingModel(message) && weak.contains(where: text.contains))
+        // Weaker words count only when the message is about JSON or formats, and not about an image ("You uploaded
+        // an unsupported image…" names formats too).
+        let weak = !text.contains("image")
+            && (text.contains("schema")
+                || (["not supported", "unsupported"].contains(where: text.contains) && ["json", "format"].contains(where: text.contains)))
+        guard strong.contains(where: text.contains) || (!OpenAIClient.namesMissingModel(message) && weak)
         else { return nil }
         let next: StructuredOutputMode = mode == .jsonSchema ? .jsonObject : .none
         // Compare and set: many requests refused at once step down once.

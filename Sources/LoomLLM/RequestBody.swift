@@ -12,19 +12,21 @@ public enum RequestBody {
     /// - Parameters:
     ///   - model: used when `request.model` is empty.
     ///   - stream: ask for server-sent events, with usage in the last chunk.
+    ///   - parameters: how the endpoint takes the token limit and the sampling settings.
     public static func bytes(
-        for request: ChatRequest, structuredOutput mode: StructuredOutputMode, stream: Bool, model: String? = nil
+        for request: ChatRequest, structuredOutput mode: StructuredOutputMode, stream: Bool, model: String? = nil,
+        parameters: RequestParameters = RequestParameters()
     ) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(estimatedSize(request))
-        write(request, structuredOutput: mode, stream: stream, model: model, to: &out)
+        write(request, structuredOutput: mode, stream: stream, model: model, parameters: parameters, to: &out)
         return out
     }
 
     /// Appends the body to `out`.
     public static func write(
         _ request: ChatRequest, structuredOutput mode: StructuredOutputMode, stream: Bool, model: String? = nil,
-        to out: inout [UInt8]
+        parameters: RequestParameters = RequestParameters(), to out: inout [UInt8]
     ) {
         out.append(contentsOf: #"{"model":"#.utf8)
         JSONText.appendQuoted(request.model.isEmpty ? (model ?? "") : request.model, to: &out)
@@ -34,16 +36,18 @@ public enum RequestBody {
             writeMessage(message, to: &out)
         }
         out.append(0x5D)
-        if let temperature = request.temperature, temperature.isFinite {
+        if let temperature = request.temperature, temperature.isFinite, !parameters.omitsSampling {
             out.append(contentsOf: #","temperature":"#.utf8)
             out.append(contentsOf: temperature.description.utf8)
         }
-        if let topP = request.topP, topP.isFinite {
+        if let topP = request.topP, topP.isFinite, !parameters.omitsSampling {
             out.append(contentsOf: #","top_p":"#.utf8)
             out.append(contentsOf: topP.description.utf8)
         }
         if let maxTokens = request.maxTokens {
-            out.append(contentsOf: #","max_tokens":"#.utf8)
+            out.append(contentsOf: #",""#.utf8)
+            out.append(contentsOf: parameters.maxTokensField.utf8)
+            out.append(contentsOf: #"":"#.utf8)
             out.append(contentsOf: String(maxTokens).utf8)
         }
         if let seed = request.seed {

@@ -271,6 +271,52 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
         }
     }
 
+    /// OpenAI's reasoning models refuse `max_tokens` and any temperature but the default, with these bodies.
+    @Test func aReasoningModelsRefusedFieldsAreChangedOnceForTheEndpoint() async throws {
+        let schema = ResponseSchema(name: "answer", json: #"{"type":"object","properties":{"answer":{"type":"string"}}}"#)
+        let request = ChatRequest(model: "mock-model", messages: [.user("q")], temperature: 0.2, maxTokens: 300, schema: schema)
+        let seen = Locked<[MockRequest]>([])
+        let maxTokensRefusal = #"{"error":{"message":"Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.","type":"invalid_request_error","param":"max_tokens","code":"unsupported_parameter"}}"#
+        let temperatureRefusal = #"{"error":{"message":"Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.","type":"invalid_request_error","param":"temperature","code":"unsupported_value"}}"#
+        try await withMockEndpoint({ request in
+            seen.withLock { $0.append(request) }
+            if request.field("max_tokens") != nil {
+                return .raw(status: 400, headers: [("content-type", "application/json")], body: maxTokensRefusal)
+            }
+            if request.field("temperature") != nil {
+                return .raw(status: 400, headers: [("content-type", "application/json")], body: temperatureRefusal)
+            }
+            return .completion(text: #"{"answer":"4"}"#)
+        }) { server, client in
+            #expect(try await client.complete(request).text == #"{"answer":"4"}"#)
+            #expect(client.requestParameters == RequestParameters(usesMaxCompletionTokens: true, omitsSampling: true))
+            // The refusals were about those fields, not the schema: structured output is kept.
+            #expect(client.structuredOutputMode == .jsonSchema)
+            #expect(client.statistics.retries == 0)
+            let last = try #require(seen.withLock { $0.last })
+            #expect(last.field("max_completion_tokens") == .integer(300))
+            #expect(last.field("temperature") == nil && last.responseFormatType == "json_schema")
+            // Later requests go out in the accepted form at once.
+            _ = try await client.complete(request)
+            #expect(server.requestCount == 4)
+        }
+    }
+
+    @Test func aRefusedImageDoesNotLowerStructuredOutput() async throws {
+        let schema = ResponseSchema(name: "answer", json: #"{"type":"object"}"#)
+        let request = ChatRequest(model: "mock-model", messages: [.user("q")], schema: schema)
+        let body = #"{"error":{"message":"You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].","type":"invalid_request_error","param":null,"code":"invalid_image_format"}}"#
+        try await withMockEndpoint({ _ in
+            .raw(status: 400, headers: [("content-type", "application/json")], body: body)
+        }) { server, client in
+            let error = await modelError { _ = try await client.complete(request) }
+            #expect(error?.kind == .badRequest)
+            #expect(error?.message.contains("unsupported image") == true)
+            #expect(client.structuredOutputMode == .jsonSchema)
+            #expect(server.requestCount == 1)
+        }
+    }
+
     @Test func anExplicitModeIsNeverChanged() async throws {
         let schema = ResponseSchema(name: "answer", json: #"{"type":"object"}"#)
         let request = ChatRequest(model: "mock-model", messages: [.user("q")], schema: schema)
