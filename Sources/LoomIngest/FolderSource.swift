@@ -14,13 +14,20 @@ public struct FolderSource: Sendable {
     /// cannot decode (GIF, TIFF, HEIC, …) are still offered so that the decoder rejects them naming the format,
     /// instead of them silently going missing.
     public static let defaultExtensions: Set<String> = [
-        "jpg", "jpeg", "jpe", "png", "webp", "gif", "tif", "tiff", "heic", "heif", "avif", "bmp",
+        "jpg", "jpeg", "jpe", "jfif", "pjpeg", "pjp", "png", "webp", "gif", "tif", "tiff", "heic", "heif", "avif", "bmp",
     ]
+
+    /// Folders that file managers and NAS systems fill with their own thumbnails and copies: skipped, like hidden
+    /// entries, so that a 160-pixel thumbnail is never taken for (or kept instead of) the photo it shows.
+    public static let systemFolders: Set<String> = ["@eaDir", "__MACOSX", "#recycle", "$RECYCLE.BIN", "System Volume Information"]
 
     /// The video extensions a video folder takes when no include pattern is given.
     public static let videoExtensions: Set<String> = [
         "mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "mts", "m2ts", "3gp", "flv", "wmv", "ogv",
     ]
+
+    /// `systemFolders` as bytes, as names are read.
+    static let systemFolderNames: Set<[UInt8]> = Set(systemFolders.map { Array($0.utf8) })
 
     public let root: String
     /// The extensions taken when no include pattern is given (lower case).
@@ -56,7 +63,9 @@ public struct FolderSource: Sendable {
     /// Order is deterministic: names are sorted bytewise within each folder and each subfolder is walked where its
     /// name falls (depth first). Symbolic links to files and folders are followed; a link back to a folder on the
     /// current path (same device and inode) is reported once, as "symbolic link loop", and not entered. A folder
-    /// reached twice through different links is walked twice. Dangling links, FIFOs, sockets and devices whose
+    /// reached twice through different links is walked twice. Hidden files and folders (names starting with `.`:
+    /// `.thumbnails/`, macOS's `._IMG_0001.jpg` resource forks, `.trashed-…` files) and `systemFolders` are not
+    /// walked. Dangling links, FIFOs, sockets and devices whose
     /// names make them candidates are rejected with the reason; so are folders that cannot be opened or read.
     /// The walk goes on after every rejection. Zero-byte files are offered (the decoder rejects them).
     ///
@@ -204,7 +213,8 @@ private struct Frame {
                     Array(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))))
                 }
             }
-            if name == [0x2E] || name == [0x2E, 0x2E] || name.isEmpty { continue }
+            // ".", "..", hidden entries and the file managers' own folders (`FolderSource.systemFolders`).
+            if name.isEmpty || name[0] == 0x2E || FolderSource.systemFolderNames.contains(name) { continue }
             names.append(name)
         }
         names.sort { $0.lexicographicallyPrecedes($1) }

@@ -35,6 +35,19 @@ struct FolderSourceTests {
         }
     }
 
+    @Test("hidden files and folders, macOS resource forks and NAS thumbnail folders are not walked; .jfif is an image")
+    func hiddenAndSystemEntriesAreSkipped() throws {
+        try withTemporaryDirectory { root in
+            for name in ["IMG_0003.jpg", ".thumbnails/IMG_0003.jpg", "._IMG_0003.jpg", "@eaDir/IMG_0003.jpg/SYNOPHOTO_THUMB_XL.jpg",
+                "__MACOSX/trip/._a.jpg", "trip/.trashed-1700000000-b.jpg", "trip/b.jpg", "saved.jfif", ".hidden/c.png"] {
+                try writeFile("x", to: "\(root)/\(name)")
+            }
+            let result = try collect { try FolderSource(root: root).scan(item: $0, rejected: $1) }
+            #expect(relative(result, root: root) == ["IMG_0003.jpg", "saved.jfif", "trip/b.jpg"])
+            #expect(result.rejections.isEmpty)
+        }
+    }
+
     @Test("include and exclude globs: name patterns at any depth, path patterns from the root, ** across folders")
     func globs() throws {
         try withTemporaryDirectory { root in
