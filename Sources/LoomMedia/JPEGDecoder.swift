@@ -29,9 +29,11 @@ enum JPEGDecoder {
         var pixels = [UInt8](repeating: 0, count: channels * width * height)
         let status = bytes.withUnsafeBufferPointer { jpeg in
             pixels.withUnsafeMutableBufferPointer { out in
+                // TJFLAG_LIMITSCANS: a progressive file of thousands of scans (crafted, or damaged) would hold a
+                // worker for minutes; past 500 scans it is refused.
                 tjDecompress2(
                     handle, jpeg.baseAddress, UInt(jpeg.count), out.baseAddress, Int32(width),
-                    Int32(channels * width), Int32(height), Int32(format.rawValue), 0)
+                    Int32(channels * width), Int32(height), Int32(format.rawValue), TJFLAG_LIMITSCANS)
             }
         }
         if status != 0 {
@@ -67,8 +69,19 @@ enum JPEGDecoder {
             tjDecompressHeader3(
                 handle, jpeg.baseAddress, UInt(jpeg.count), &width, &height, &subsampling, &colorspace)
         }
-        guard status == 0 else {
-            throw ImageDecodeError(.corruptImage, "truncated or corrupt JPEG: \(String(cString: tjGetErrorStr2(handle)))")
+        if status != 0 {
+            let message = String(cString: tjGetErrorStr2(handle))
+            // A warning with the size read (extraneous bytes before a marker, say) leaves the header complete: the
+            // pixels decide, as they do for the same warning further on in the file.
+            let isWarning = tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue)
+            if !(isWarning && width > 0 && height > 0) {
+                if message.lowercased().contains("unsupported") {
+                    // 12-bit, lossless and arithmetic-coded files the library was built without.
+                    throw ImageDecodeError(
+                        .unsupportedFormat, "unsupported JPEG variant (\(message)); Loom reads 8-bit baseline and progressive JPEGs")
+                }
+                throw ImageDecodeError(.corruptImage, "truncated or corrupt JPEG: \(message)")
+            }
         }
         // TurboJPEG 2.1 reports success with a size of 0×0 when the file ends before the frame header.
         guard width > 0, height > 0 else {

@@ -260,6 +260,19 @@ import Testing
         #expect(reason { _ = try ImageDecoder.inspect(headerless) } == "truncated or corrupt JPEG: no frame header (SOF) with the image size")
     }
 
+    @Test func aJPEGWithStrayBytesBeforeAMarkerIsRead() throws {
+        let bytes = try ImageEncoder.encodeJPEG(TestImages.photo(width: 160, height: 120), quality: 90)
+        // One fill byte before the first quantization table (FF DB): libjpeg warns of "extraneous bytes" while
+        // reading the header; Pillow and browsers show the image.
+        let marker = try #require((0..<bytes.count - 1).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xDB })
+        var padded = bytes
+        padded.insert(0x00, at: marker)
+        #expect(try ImageDecoder.inspect(padded).width == 160)
+        let (info, image) = try ImageDecoder.decode(padded)
+        #expect(info.width == 160 && info.height == 120)
+        #expect(TestImages.meanDifference(image, try ImageDecoder.decode(bytes).image) < 1)
+    }
+
     @Test func truncatedPNGIsRefused() throws {
         let bytes = try ImageEncoder.encode(PixelBuffer(width: 64, height: 64, red: 1, green: 2, blue: 3), format: .png)
         let message = reason { _ = try ImageDecoder.decode(Array(bytes.prefix(bytes.count - 30))) }
