@@ -68,6 +68,7 @@ public struct StructuredChat: Sendable {
         var current = request
         var replies: [ChatReply] = []
         var attempt = 0
+        var cutOffs = 0
         while true {
             let reply = try await model.complete(current)
             replies.append(reply)
@@ -76,9 +77,24 @@ public struct StructuredChat: Sendable {
                 let value = try StructuredChat.extractJSON(from: reply.text)
                 return StructuredOutcome(result: .success(try decode(value)), replies: replies)
             } catch {
-                problem = reply.finishReason == "length" ? ReplyProblem("the reply was cut off at max_tokens") : error
+                if reply.finishReason == "length" {
+                    cutOffs += 1
+                    problem = ReplyProblem("the reply was cut off at max_tokens; reply with shorter JSON")
+                } else {
+                    problem = error
+                }
             }
-            guard attempt < maxCorrections else {
+            // A second reply cut off at the same limit says the limit is too low for the task (or for a model that
+            // spends it on reasoning first): more corrections would be paid for and cut off again.
+            guard attempt < maxCorrections, cutOffs < 2 else {
+                if cutOffs >= 2 {
+                    let limit = request.maxTokens.map { " (\($0))" } ?? ""
+                    let failure = ModelError(
+                        .invalidReply, endpoint: model.endpointName,
+                        message: "\(replies.count) replies were cut off at max_tokens\(limit): raise `max_tokens` for this stage",
+                        rawReply: reply.text)
+                    return StructuredOutcome(result: .failure(failure), replies: replies)
+                }
                 let tries = replies.count == 1 ? "1 reply" : "\(replies.count) replies"
                 let failure = ModelError(
                     .invalidReply, endpoint: model.endpointName,
@@ -101,8 +117,17 @@ public struct StructuredChat: Sendable {
     /// The one JSON document a reply holds: the whole text, trimmed, or the inside of a single ```json … ``` (or
     /// plain ```) fence that makes up the whole text. No searching for a JSON-looking substring: a reply with prose
     /// around its JSON is a reply to correct, not to guess at.
+    ///
+    /// A reasoning block the model opens the reply with (`<think>…</think>`: Qwen3, DeepSeek-R1, QwQ, when the
+    /// server does not split it off into `reasoning_content`) is not part of the answer and is left out first.
     public static func extractJSON(from text: String) throws(ReplyProblem) -> JSONValue {
         var body = Substring(text.trimmingWhitespace)
+        if body.hasPrefix("<think>") {
+            guard let end = body.range(of: "</think>") else {
+                throw ReplyProblem("the reply is only reasoning: its <think> block is never closed")
+            }
+            body = Substring(String(body[end.upperBound...]).trimmingWhitespace)
+        }
         guard !body.isEmpty else { throw ReplyProblem("the reply is empty") }
         if body.hasPrefix("```") {
             guard body.count >= 6, body.hasSuffix("```") else {

@@ -130,6 +130,28 @@ let questionSchema = ResponseSchema(
         #expect(model.requests.last?.messages.last?.text.contains("the reply was cut off at max_tokens") == true)
     }
 
+    @Test func aSecondCutOffStopsTheCorrections() async throws {
+        let cut = ChatReply(text: #"{"questions":[{"question":"How"#, finishReason: "length")
+        let model = ScriptedModel([cut, cut, ChatReply(text: valid, finishReason: "stop")])
+        var limited = request
+        limited.maxTokens = 64
+        let outcome = try await StructuredChat(model: model, maxCorrections: 4).complete(limited, decode: decodeQuestions)
+        #expect(outcome.value == nil)
+        #expect(outcome.replies.count == 2)
+        guard case .failure(let error) = outcome.result else { return }
+        #expect(error.message == "2 replies were cut off at max_tokens (64): raise `max_tokens` for this stage")
+    }
+
+    @Test func aLeadingReasoningBlockIsLeftOut() throws {
+        #expect(try StructuredChat.extractJSON(from: "<think>\nThe user wants JSON. 2+2=4.\n</think>\n\n{\"answer\":\"4\"}") == .object(["answer": .string("4")]))
+        #expect(try StructuredChat.extractJSON(from: "<think>\n\n</think>\n\n```json\n[1]\n```") == .array([.integer(1)]))
+        #expect(throws: ReplyProblem("the reply is only reasoning: its <think> block is never closed")) {
+            try StructuredChat.extractJSON(from: "<think>\nStill thinking about {")
+        }
+        // Reasoning anywhere but at the start is prose around the JSON, corrected as before.
+        #expect(throws: ReplyProblem.self) { try StructuredChat.extractJSON(from: "{\"a\":1}<think>x</think>") }
+    }
+
     @Test func transportErrorsAreThrown() async throws {
         try await withMockEndpoint({ _ in .error(status: 401, message: "no key") }) { _, client in
             let error = await modelError {
