@@ -6,8 +6,8 @@ public struct TrainingFileRow {
     /// The formats `loom import` reads.
     public enum Format: String, Sendable, CaseIterable {
         case llava, mantis, llamafactory
-        /// Each row by its own keys: `messages` (LLaMA-Factory), `conversations` with `images` (Mantis) or
-        /// `conversations` with an optional `image` (LLaVA).
+        /// Each row by its own keys: `messages` (LLaMA-Factory), `images` with `conversations` or, in its Hugging
+        /// Face form, `conversation` (Mantis), or `conversations` with an optional `image` (LLaVA).
         case auto
     }
 
@@ -39,9 +39,14 @@ public struct TrainingFileRow {
             turns = try Self.turns(members["conversations"], list: "conversations", role: "from", text: "value", user: "human", assistant: "gpt")
         case .mantis, .llamafactory:
             images = try Self.paths(members["images"])
-            turns = format == .mantis
-                ? try Self.turns(members["conversations"], list: "conversations", role: "from", text: "value", user: "human", assistant: "gpt")
-                : try Self.turns(members["messages"], list: "messages", role: "role", text: "content", user: "user", assistant: "assistant")
+            if format == .llamafactory {
+                turns = try Self.turns(members["messages"], list: "messages", role: "role", text: "content", user: "user", assistant: "assistant")
+            } else if members["conversations"] == nil, members["conversation"] != nil {
+                // Mantis-Instruct's Hugging Face form (and `loom export --format mantis-hf`): role and content.
+                turns = try Self.turns(members["conversation"], list: "conversation", role: "role", text: "content", user: "user", assistant: "assistant")
+            } else {
+                turns = try Self.turns(members["conversations"], list: "conversations", role: "from", text: "value", user: "human", assistant: "gpt")
+            }
         case .auto:
             preconditionFailure("resolved above")
         }

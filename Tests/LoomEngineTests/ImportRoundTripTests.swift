@@ -53,6 +53,28 @@ struct ImportRoundTripTests {
         }
     }
 
+    @Test("a Mantis export in its Hugging Face form (JSON Lines, `conversation` with role and content) imports back whole")
+    func mantisHFImports() async throws {
+        let fixture = try RunFixture(singles: 3, pairs: 2, sets: 1, sequences: 1)
+        _ = try await fixture.runner().run()
+        let store = try RunStore(directory: fixture.runDirectory)
+        let first = fixture.folder.appendingPathComponent("first")
+        let exported = try ExportWriter(store: store, runDirectory: fixture.runDirectory).export(.mantisHF, to: first)
+        #expect(exported.records > 0)
+        let imported = fixture.folder.appendingPathComponent("imported")
+        let summary = try DatasetImporter(file: first.appendingPathComponent("data.jsonl"), output: imported).run()
+        #expect(summary.records == exported.records && summary.rejected == 0)
+        // The same conversations come back, by id.
+        let again = fixture.folder.appendingPathComponent("again")
+        _ = try ExportWriter(store: try RunStore(directory: imported), runDirectory: imported).export(
+            .mantis, to: again, options: ExportOptions(selection: RecordSelection(flags: .include)))
+        let reference = fixture.folder.appendingPathComponent("reference")
+        _ = try ExportWriter(store: store, runDirectory: fixture.runDirectory).export(.mantis, to: reference)
+        #expect(
+            try contents(again.appendingPathComponent("data.json"), format: .mantis)
+                == contents(reference.appendingPathComponent("data.json"), format: .mantis))
+    }
+
     @Test("hostile rows are rejected with their row and reason; good rows still import")
     func hostileRows() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
