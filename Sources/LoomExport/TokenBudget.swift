@@ -83,10 +83,18 @@ public struct TokenBudget: Sendable, Hashable, Codable {
     ///
     /// Every part keeps every image: each starts with the placeholders that opened the original first turn, so
     /// each has exactly one `<image>` per image. An exchange that does not fit even alone is lost.
+    ///
+    /// A record whose images are not all placed in that opening (in-context examples inlined before the query,
+    /// each with its own images; an imported row that shows an image in a later turn) cannot be cut that way
+    /// without a part holding placeholders for images it does not show, which trainers refuse or misplace: it
+    /// is dropped instead.
     func fit(_ row: ExportRow, counter: BPETokenCounter? = nil) -> Fit {
         if tokens(of: row, counter: counter) <= contextLimit { return .fits }
         guard overflow == .split, row.turns.count > 2 else { return .dropped }
         let (placeholders, question) = ImagePrefix.split(row.turns[0].text)
+        let opening = TextSearch.count(of: Record.imagePlaceholder, in: placeholders)
+        let everywhere = row.turns.reduce(0) { $0 + TextSearch.count(of: Record.imagePlaceholder, in: $1.text) }
+        guard opening == row.media.count, everywhere == opening else { return .dropped }
         var turns = row.turns
         turns[0].text = question
         let exchanges = stride(from: 0, to: turns.count, by: 2).map { Array(turns[$0..<min($0 + 2, turns.count)]) }

@@ -29,6 +29,31 @@ struct TokenBudgetTests {
         #expect(summary.budget.split == 1 && summary.budget.parts == 2)
     }
 
+    @Test("a record whose images are not all in its opening placeholders is dropped, never cut into parts with the wrong <image> count")
+    func unsplittableRecordsAreDropped() {
+        let budget = TokenBudget(imageTokens: 10, contextLimit: 60)
+        let long = String(repeating: "word ", count: 15)
+        func row(_ texts: [String], media: Int) -> ExportRow {
+            ExportRow(
+                id: "r", sampleID: "s", media: (0..<media).map { "m\($0)" },
+                turns: texts.enumerated().map { Turn(role: $0.offset.isMultiple(of: 2) ? .user : .assistant, text: $0.element) },
+                type: "short_vqa", domain: "d", skill: nil, language: "en")
+        }
+        // Loom's own opening ("Image 1: <image>\nImage 2: <image>\n") splits, each part with both placeholders.
+        let opened = row(["Image 1: <image>\nImage 2: <image>\nSame colour? " + long, "Yes.", "And the shapes? " + long, "No."], media: 2)
+        guard case .split(let parts, _) = budget.fit(opened) else {
+            Issue.record("a record with its images in the opening was not split")
+            return
+        }
+        #expect(parts.allSatisfy { $0.turns.reduce(0) { $0 + TextSearch.count(of: "<image>", in: $1.text) } == 2 })
+        // An inlined example's image in turn 1 and the query's in turn 3: no part could hold the right count.
+        let inlined = row(["<image>\nWhat is it? " + long, "A cube.", "<image>\nAnd this? " + long, "A ball."], media: 2)
+        #expect(budget.fit(inlined) == .dropped)
+        // An image shown in a later turn only.
+        let later = row(["<image>\nDescribe it. " + long, "A cube.", "Compare with <image>. " + long, "Bigger."], media: 2)
+        #expect(budget.fit(later) == .dropped)
+    }
+
     @Test("with overflow drop, records over the budget are left out and counted")
     func drops() throws {
         let fixture = try ExportFixture()
