@@ -10,4 +10,31 @@ public enum ImagePrefix {
         if end < text.endIndex, text[end] == "\n" { end = text.index(after: end) }
         return (String(text[..<end]), String(text[end...]))
     }
+
+    /// The question of a first turn without its images, for formats that carry images apart from the text
+    /// (MIMIC-IT's instructions, a video in place of frames): an opening of placeholders on lines of their own
+    /// ("<image>", "Image 2: <image>") is dropped whole; placeholders inside the text ("Compare <image> with
+    /// <image>. Which is larger?", as imported rows may have them) are taken out one by one, so no word is lost.
+    public static func question(_ text: String) -> String {
+        let (opening, rest) = split(text)
+        if opening.isEmpty || isOpening(opening) { return rest }
+        var out = text.replacingOccurrences(of: Record.imagePlaceholder, with: "")
+        while out.contains("  ") { out = out.replacingOccurrences(of: "  ", with: " ") }
+        for (spaced, closed) in [(" .", "."), (" ,", ","), (" \n", "\n"), ("\n ", "\n")] {
+            out = out.replacingOccurrences(of: spaced, with: closed)
+        }
+        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Whether `opening` is lines of a lone placeholder, each alone or after a label ("Frame 3: <image>").
+    private static func isOpening(_ opening: String) -> Bool {
+        opening.split(separator: "\n", omittingEmptySubsequences: true).allSatisfy { line in
+            let line = line.trimmingCharacters(in: .whitespaces)
+            guard line.hasSuffix(Record.imagePlaceholder) else { return false }
+            let label = line.dropLast(Record.imagePlaceholder.count).trimmingCharacters(in: .whitespaces)
+            if label.isEmpty { return true }
+            let words = label.split(separator: " ")
+            return words.count == 2 && words[1].hasSuffix(":") && words[1].dropLast().allSatisfy(\.isNumber)
+        }
+    }
 }

@@ -100,7 +100,7 @@ public struct InContextStage: Sendable {
     /// A record as linking sees it: its user turns, without the image placeholders that open the first.
     public static func linkItem(_ digest: RunStore.RecordDigest) -> LinkItem {
         let text = DedupPass.turns(of: digest.conversation).filter { $0.from == "human" }
-            .map { ImagePrefix.split($0.value).rest }.joined(separator: "\n")
+            .map { ImagePrefix.question($0.value) }.joined(separator: "\n")
         return LinkItem(id: digest.id, sampleID: digest.sampleID, language: digest.language, text: text)
     }
 }

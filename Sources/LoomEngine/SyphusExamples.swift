@@ -34,7 +34,7 @@ public enum SyphusExamples {
         try store.forEachExportRow(selection) { row, _ in
             for start in stride(from: 0, to: row.turns.count - 1, by: 2) {
                 pairsBySample[row.sampleID, default: []].append(
-                    (ImagePrefix.split(row.turns[start].text).rest, row.turns[start + 1].text))
+                    (ImagePrefix.question(row.turns[start].text), row.turns[start + 1].text))
             }
         }
         guard !pairsBySample.isEmpty else {

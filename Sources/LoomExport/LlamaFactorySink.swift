@@ -21,7 +21,7 @@ final class LlamaFactorySink: SingleFileSink {
         var videos: [String] = []
         if context.options.videos, let video = context.videos[row.sampleID], let first = turns.first {
             videos = [try context.placer.place(video, lookup: media).path]
-            turns[0].text = LlamaFactorySink.videoPlaceholder + ImagePrefix.split(first.text).rest
+            turns[0].text = LlamaFactorySink.videoPlaceholder + ImagePrefix.question(first.text)
         } else {
             images = try context.placeImages(of: row, media: media)
         }
