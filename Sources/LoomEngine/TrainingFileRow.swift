@@ -28,6 +28,11 @@ public struct TrainingFileRow {
             format = members["messages"] != nil ? .llamafactory : members["images"] != nil ? .mantis : .llava
         }
         id = members["id"]?.stringValue
+        // Videos are not brought in (a video is ingested from its file, `sources.videos`): a row that shows one
+        // would become a text-only record with a stray `<video>`.
+        if case .array(let videos)? = members["videos"], !videos.isEmpty {
+            throw Problem(reason: "the row shows \(videos.count == 1 ? "a video" : "\(videos.count) videos"); `loom import` reads image rows only")
+        }
         switch format {
         case .llava:
             if let image = members["image"] {
@@ -49,6 +54,9 @@ public struct TrainingFileRow {
             }
         case .auto:
             preconditionFailure("resolved above")
+        }
+        if turns.contains(where: { $0.text.contains("<video>") }) {
+            throw Problem(reason: "a <video> placeholder with no video; `loom import` reads image rows only")
         }
         let placeholders = turns.reduce(0) { $0 + TextSearch.count(of: Record.imagePlaceholder, in: $1.text) }
         if placeholders > images.count {

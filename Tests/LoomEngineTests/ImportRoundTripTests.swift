@@ -97,12 +97,13 @@ struct ImportRoundTripTests {
             #"{"id": "f", "image": "good.png", "conversations": [{"from": "human", "value": "<image>\nQ"}]}"#,
             #"{"id": "g", "conversations": "#,
             #"{"id": "h", "images": ["good.png", "good.png"], "conversations": [{"from": "human", "value": "Same?"}, {"from": "gpt", "value": "Yes."}]}"#,
+            #"{"messages": [{"role": "user", "content": "<video>\nWhat happens?"}, {"role": "assistant", "content": "A ball rolls."}], "images": [], "videos": ["videos/a.mp4"]}"#,
         ]
         let file = folder.appendingPathComponent("rows.jsonl")
         try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("run")
         let summary = try DatasetImporter(file: file, output: output).run()
-        #expect(summary.rows == 7 && summary.records == 2 && summary.rejected == 6)
+        #expect(summary.rows == 8 && summary.records == 2 && summary.rejected == 7)
         let reasons = summary.firstProblems.joined(separator: "\n")
         #expect(reasons.contains("rows.jsonl:2: turn 1 is from 'gpt' where 'human' belongs"))
         #expect(reasons.contains("rows.jsonl:3: 2 <image> placeholders for 1 images"))
@@ -110,11 +111,12 @@ struct ImportRoundTripTests {
         #expect(reasons.contains("rows.jsonl:5 image fake.jpg"))
         #expect(reasons.contains("rows.jsonl:6: the conversation ends without an answer"))
         #expect(reasons.contains("rows.jsonl:7") && reasons.contains("not JSON"))
+        #expect(reasons.contains("rows.jsonl:9: the row shows a video; `loom import` reads image rows only"))
         // The Mantis row without placeholders gets them added, one per image, as the Mantis loader does.
         let store = try RunStore(directory: output)
         var texts: [String] = []
         try store.forEachRecord { record, _ in texts.append(record.turns[0].text) }
         #expect(texts.contains("<image>\n<image>\nSame?"))
-        #expect(try store.rejections(stage: "import").flatMap(\.items).count == 6)
+        #expect(try store.rejections(stage: "import").flatMap(\.items).count == 7)
     }
 }
