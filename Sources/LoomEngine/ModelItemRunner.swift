@@ -30,6 +30,22 @@ struct ModelItemRunner: Sendable {
         let tally = RunTally(done: items.count - pending.count - exhausted.count, failed: exhausted.count)
         let spend = SpendTally(try store.spend().first { $0.stage == stage.rawValue })
         let refusals = RefusalStreak()
+        let outage = OutageBreaker(inFlight: max(endpoint.maxConcurrency, 1))
+
+        /// Records a failed item: its ledger row, its raw reply, the tally and the observer's events.
+        @Sendable func record(_ failure: OutageBreaker.Held) async throws {
+            var write = StoreWrite(ledger: [LedgerEntry(item: failure.item, stage: stage.rawValue, status: .failed, error: failure.reason)])
+            if let raw = failure.raw {
+                write.rawReplies = [RawReply(item: failure.item, stage: stage.rawValue, reason: failure.reason, text: String(raw.prefix(100_000)))]
+            }
+            try await writer.submit(write)
+            let now = tally.state.withLock { state in
+                state.failed += 1
+                return state
+            }
+            observer?(.itemFailed(item: failure.item, stage: stage, reason: failure.reason))
+            observer?(.progressed(stage: stage, done: now.done, failed: now.failed, records: now.records))
+        }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             var queue = pending.makeIterator()
@@ -40,11 +56,12 @@ struct ModelItemRunner: Sendable {
                     let modelCall = ModelCall(
                         client: client, endpoint: endpoint, call: call, store: store, stage: stage, item: itemID,
                         bypassCache: bypass, spend: spend)
-                    var failure: (reason: String, raw: String?)?
+                    var failure: OutageBreaker.Held?
                     do {
                         let write = try await make(item, modelCall)
                         try await writer.submit(write)
                         refusals.succeeded()
+                        for held in outage.succeeded() { try await record(held) }
                         let now = tally.state.withLock { state in
                             state.done += 1
                             state.records += write.recordCount
@@ -59,25 +76,23 @@ struct ModelItemRunner: Sendable {
                                 .model, "the first \(RefusalStreak.limit) requests were all refused: " + error.description + Self.advice(for: error),
                                 subject: "models.\(endpoint.name)")
                         }
-                        failure = (error.description, error.rawReply)
+                        let held = OutageBreaker.Held(item: itemID, reason: error.description, raw: error.rawReply)
+                        if OutageBreaker.isEndpointWide(error) {
+                            if outage.hold(held) {
+                                throw LoomError(
+                                    .model,
+                                    "\(outage.limit) items in a row failed with no success between (last: \(error.description)): the endpoint seems down or overloaded, so the stage stops here; those items keep their attempts — run again when it answers (finished items are kept)",
+                                    subject: "models.\(endpoint.name)")
+                            }
+                        } else {
+                            failure = held
+                        }
                     } catch let error as ModelItemFailure {
-                        failure = ("the reply could not be used: " + error.reason, error.rawReply)
+                        failure = OutageBreaker.Held(item: itemID, reason: "the reply could not be used: " + error.reason, raw: error.rawReply)
                     } catch let error as LoomError where error.kind != .store {
-                        failure = (error.description, nil)
+                        failure = OutageBreaker.Held(item: itemID, reason: error.description, raw: nil)
                     }
-                    if let failure {
-                        var write = StoreWrite(ledger: [LedgerEntry(item: itemID, stage: stage.rawValue, status: .failed, error: failure.reason)])
-                        if let raw = failure.raw {
-                            write.rawReplies = [RawReply(item: itemID, stage: stage.rawValue, reason: failure.reason, text: String(raw.prefix(100_000)))]
-                        }
-                        try await writer.submit(write)
-                        let now = tally.state.withLock { state in
-                            state.failed += 1
-                            return state
-                        }
-                        observer?(.itemFailed(item: itemID, stage: stage, reason: failure.reason))
-                        observer?(.progressed(stage: stage, done: now.done, failed: now.failed, records: now.records))
-                    }
+                    if let failure { try await record(failure) }
                     let totals = spend.totals.withLock { $0 }
                     observer?(.spent(stage: stage, calls: totals.calls, tokens: totals.tokens, cost: totals.cost, concurrency: client.statistics.concurrencyLimit))
                 }
@@ -87,6 +102,7 @@ struct ModelItemRunner: Sendable {
             for _ in 0..<max(endpoint.maxConcurrency, 1) where !startNext() { break }
             while try await group.next() != nil { _ = startNext() }
         }
+        for held in outage.drain() { try await record(held) }
         try await writer.flush()
         let totals = spend.totals.withLock { $0 }
         observer?(.spent(stage: stage, calls: totals.calls, tokens: totals.tokens, cost: totals.cost, concurrency: client.statistics.concurrencyLimit))
@@ -101,6 +117,7 @@ struct ModelItemRunner: Sendable {
         case .unauthorized: return " — check the API key in the environment variable named by api_key_env"
         case .forbidden: return " — the key may not use this model or endpoint"
         case .modelNotFound: return " — check the model name and the base_url"
+        case .quotaExceeded: return " — add credit or raise the account's limit, then run again (finished items are kept)"
         case .badRequest: return " — the server refuses this stage's requests (a text-only model given images?)"
         default: return ""
         }

@@ -11,6 +11,9 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
         case badRequest
         /// 429 after every retry.
         case rateLimited
+        /// 402, or a 429 that says the account's quota or credit is used up (OpenAI's `insufficient_quota`):
+        /// no retry can succeed.
+        case quotaExceeded
         /// 5xx (or 408/409) after every retry.
         case server
         /// The overall deadline passed (connect, head and body together), after every retry.
@@ -44,7 +47,7 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Errors that would fail every item the same way: the run stops instead of burning through its items.
     public var stopsRun: Bool {
         switch kind {
-        case .unauthorized, .forbidden, .modelNotFound: return true
+        case .unauthorized, .forbidden, .modelNotFound, .quotaExceeded: return true
         default: return false
         }
     }

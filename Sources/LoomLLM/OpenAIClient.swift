@@ -179,6 +179,16 @@ public final class OpenAIClient: ChatModel {
                 failure = error
                 retryFailure = kind
             case .status(let status, let responseHeaders, let responseBody):
+                if status == 402 || (status == 429 && OpenAIClient.saysQuotaIsUsedUp(responseBody)) {
+                    // Retrying cannot help, and every waiting request would be refused the same way.
+                    let detail = CompletionDecoder.errorMessage(in: responseBody) ?? CompletionDecoder.snippet(responseBody)
+                    let error = ModelError(
+                        .quotaExceeded, endpoint: configuration.name, status: status,
+                        message: "the account's quota or credit is used up: \(detail)")
+                    fatal.withLock { if $0 == nil { $0 = error } }
+                    concurrency.release(outcome: .otherFailure)
+                    throw error
+                }
                 // Latch a fatal answer before the slot is released, so no waiting request slips out after it.
                 if [400, 401, 403, 404].contains(status) {
                     let error = finalError(status: status, message: CompletionDecoder.errorMessage(in: responseBody), body: responseBody)
@@ -407,6 +417,14 @@ public final class OpenAIClient: ChatModel {
             if current == mode { current = next }
             return current
         }
+    }
+
+    /// Whether a 429's body says the account has no quota or credit left (OpenAI's `insufficient_quota`), as
+    /// opposed to a rate limit that passes.
+    static func saysQuotaIsUsedUp(_ body: [UInt8]) -> Bool {
+        let text = String(decoding: body.prefix(4096), as: UTF8.self).lowercased()
+        return ["insufficient_quota", "exceeded your current quota", "billing", "insufficient credit", "insufficient balance"]
+            .contains(where: text.contains)
     }
 
     /// Whether a 400's message says the model does not exist.

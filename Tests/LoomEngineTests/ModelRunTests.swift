@@ -143,6 +143,42 @@ struct ModelRunTests {
         #expect(server.requestCount <= 4)
     }
 
+    @Test func anEndpointThatGoesDownStopsTheStageWithoutUsingUpTheItemsAttempts() async throws {
+        let catalog = try PromptCatalog.load()
+        let answered = Mutex(0)
+        let up = Mutex(false)
+        // The first 4 requests are answered; then the server fails every request until it is "up" again.
+        let server = try await MockModelServer.start { request in
+            let serves = up.withLock { $0 } || answered.withLock { count in
+                count += 1
+                return count <= 4
+            }
+            return serves ? .completion(text: GoodReplies.reply(request.promptKind(catalog))) : .error(status: 503, message: "upstream unavailable")
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 24, stages: "  caption: {model: mock}")
+        var text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+        text = text.replacingOccurrences(of: "retries: 3", with: "retries: 0")
+        try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+
+        let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        #expect(error.kind == .model)
+        #expect(error.description.contains("16 items in a row failed"))
+        #expect(error.description.contains("upstream unavailable"))
+        let store = try RunStore(directory: fixture.runDirectory)
+        // No item was recorded as failed: none has used an attempt.
+        #expect(try store.failures(stage: "caption").isEmpty)
+        let captioned = try store.completedItems(stage: "caption").count
+        #expect(captioned == 4)
+
+        // Back up: the next run captions the rest and asks nothing twice.
+        up.withLock { $0 = true }
+        let before = server.requestCount
+        let summary = try await fixture.runner().run()
+        #expect(summary.models?.stages["caption"] == StageCounts(done: 24, failed: 0))
+        #expect(server.requestCount - before == 24 - captioned)
+    }
+
     @Test func aHungBodyFailsOnlyItsItemAfterTheDeadline() async throws {
         let catalog = try PromptCatalog.load()
         // Every request about the first image the server sees hangs after the response head; the other image's

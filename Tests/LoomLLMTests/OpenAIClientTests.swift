@@ -302,6 +302,39 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
         }
     }
 
+    @Test func anExhaustedQuotaStopsAtOnceInsteadOfRetrying() async throws {
+        let body = #"{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}"#
+        try await withMockEndpoint({ _ in
+            .raw(status: 429, headers: [("content-type", "application/json")], body: body)
+        }) { server, client in
+            let error = await modelError { _ = try await client.complete(question) }
+            #expect(error?.kind == .quotaExceeded && error?.stopsRun == true)
+            #expect(error?.message.contains("exceeded your current quota") == true)
+            #expect(server.requestCount == 1)
+            // Requests after it fail the same way without being sent.
+            #expect(await modelError { _ = try await client.complete(question) }?.kind == .quotaExceeded)
+            #expect(server.requestCount == 1)
+        }
+        // A 402 (OpenRouter, DeepSeek: no credit) is the same.
+        try await withMockEndpoint({ _ in .error(status: 402, message: "Insufficient Balance") }) { server, client in
+            #expect(await modelError { _ = try await client.complete(question) }?.kind == .quotaExceeded)
+            #expect(server.requestCount == 1)
+        }
+        // A plain 429 is still a rate limit that passes.
+        let calls = Locked(0)
+        try await withMockEndpoint({ (_: MockRequest) -> MockResponse in
+            let call = calls.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            return call == 1 ? .error(status: 429, message: "Rate limit reached for requests per minute") : .completion(text: "4")
+        }) { server, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "4")
+            #expect(server.requestCount == 2)
+        }
+    }
+
     @Test func aRefusedImageDoesNotLowerStructuredOutput() async throws {
         let schema = ResponseSchema(name: "answer", json: #"{"type":"object"}"#)
         let request = ChatRequest(model: "mock-model", messages: [.user("q")], schema: schema)
