@@ -4,7 +4,7 @@ import Synchronization
 ///
 /// Callers `acquire()` a slot before a request and `release(outcome:)` it after. The limit starts at the configured
 /// concurrency, grows by one after as many successes as the limit itself (about one step per window of requests),
-/// and halves on a rate-limit answer, at most once per `decreaseInterval` so that a burst of 429s from one window
+/// and halves on a rate-limit or overload answer, at most once per `decreaseInterval` so that a burst of 429s from one window
 /// of requests cuts it only once. It stays within [minimum, maximum]. Waiters are served first come, first served.
 ///
 /// A `Mutex` and a ring buffer of continuations keep the uncontended path to one lock round trip per call, with no
@@ -15,7 +15,11 @@ public final class AdaptiveConcurrency: Sendable {
         case success
         /// The server said 429: too many requests.
         case rateLimited
-        /// Anything else (errors, timeouts): no signal about capacity, so the limit stays.
+        /// The server is past its capacity without saying 429: a 503 (Ollama's "server busy"), or a request that
+        /// ran out of time (local servers — llama.cpp, vLLM, SGLang, Ollama — queue what they cannot take, and the
+        /// wait counts against the deadline). Halves the limit like a 429.
+        case overloaded
+        /// Anything else (errors): no signal about capacity, so the limit stays.
         case otherFailure
     }
 
@@ -124,7 +128,7 @@ public final class AdaptiveConcurrency: Sendable {
     public func release(outcome: Outcome) {
         var single: UnsafeContinuation<Void, any Error>?
         var more: [UnsafeContinuation<Void, any Error>] = []
-        let time: Double? = outcome == .rateLimited ? now() : nil
+        let time: Double? = outcome == .rateLimited || outcome == .overloaded ? now() : nil
         state.withLock { state in
             state.inFlight -= 1
             switch outcome {
@@ -134,7 +138,7 @@ public final class AdaptiveConcurrency: Sendable {
                     state.successes = 0
                     if state.limit < maximum { state.limit += 1 }
                 }
-            case .rateLimited:
+            case .rateLimited, .overloaded:
                 let moment = time ?? 0
                 if state.lastDecrease.map({ moment - $0 >= decreaseInterval }) ?? true {
                     state.lastDecrease = moment

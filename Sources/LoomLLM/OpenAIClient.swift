@@ -175,7 +175,7 @@ public final class OpenAIClient: ChatModel {
                 concurrency.release(outcome: .otherFailure)
                 throw error
             case .failed(let kind, let error):
-                concurrency.release(outcome: .otherFailure)
+                concurrency.release(outcome: kind == .timeout ? .overloaded : .otherFailure)
                 failure = error
                 retryFailure = kind
             case .status(let status, let responseHeaders, let responseBody):
@@ -194,7 +194,7 @@ public final class OpenAIClient: ChatModel {
                     let error = finalError(status: status, message: CompletionDecoder.errorMessage(in: responseBody), body: responseBody)
                     if error.stopsRun { fatal.withLock { if $0 == nil { $0 = error } } }
                 }
-                concurrency.release(outcome: status == 429 ? .rateLimited : .otherFailure)
+                concurrency.release(outcome: status == 429 ? .rateLimited : status == 503 ? .overloaded : .otherFailure)
                 if status == 429 { tooMany.add(1, ordering: .relaxed) }
                 retryHeaders = RetryHeaders(responseHeaders.map { ($0.name, $0.value) })
                 let message = CompletionDecoder.errorMessage(in: responseBody)

@@ -1,5 +1,6 @@
 import Foundation
 import LoomLLM
+import LoomMockModel
 import Synchronization
 import Testing
 
@@ -66,6 +67,36 @@ func eventually(_ condition: () -> Bool) async {
         gate.release(outcome: .rateLimited)
         #expect(gate.limit == 2)  // clamped at the minimum
         #expect(gate.inFlight == 0)
+    }
+
+    @Test func overloadCutsLikeA429AndOtherFailuresDoNot() async throws {
+        let clock = ManualClock()
+        let gate = AdaptiveConcurrency(initial: 16, minimum: 2, maximum: 64, decreaseInterval: 1, now: { clock.now })
+        for _ in 0..<4 { try await gate.acquire() }
+        gate.release(outcome: .otherFailure)
+        #expect(gate.limit == 16)
+        gate.release(outcome: .overloaded)
+        gate.release(outcome: .overloaded)
+        #expect(gate.limit == 8)
+        clock.advance(1.5)
+        gate.release(outcome: .overloaded)
+        #expect(gate.limit == 4 && gate.inFlight == 0)
+    }
+
+    @Test func a503AndATimeoutLowerTheClientsConcurrency() async throws {
+        let calls = Locked(0)
+        try await withMockEndpoint({ (_: MockRequest) -> MockResponse in
+            let call = calls.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            return call == 1 ? .error(status: 503, message: "server busy, please try again. maximum pending requests exceeded") : .completion(text: "4")
+        }, configure: { $0.concurrency = 8 }) { server, client in
+            let reply = try await client.complete(ChatRequest(model: "mock-model", messages: [.user("2+2?")]))
+            #expect(reply.text == "4")
+            #expect(client.statistics.concurrencyLimit == 4)
+            #expect(server.requestCount == 2)
+        }
     }
 
     @Test func successesGrowTheLimitByOnePerWindowUpToTheMaximum() async throws {
