@@ -57,11 +57,12 @@ struct ModelItemRunner: Sendable {
                         client: client, endpoint: endpoint, call: call, store: store, stage: stage, item: itemID,
                         bypassCache: bypass, spend: spend)
                     var failure: OutageBreaker.Held?
+                    let start = outage.started()
                     do {
                         let write = try await make(item, modelCall)
                         try await writer.submit(write)
                         refusals.succeeded()
-                        for held in outage.succeeded() { try await record(held) }
+                        for held in outage.succeeded(startedAt: start) { try await record(held) }
                         let now = tally.state.withLock { state in
                             state.done += 1
                             state.records += write.recordCount

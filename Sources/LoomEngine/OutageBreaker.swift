@@ -5,21 +5,24 @@ import Synchronization
 /// stage's items nor uses up their attempts.
 ///
 /// A failure that is the endpoint's rather than the item's (no connection, a 5xx, a timeout or a rate limit after
-/// every retry) is held back instead of being recorded at once. The next success shows the endpoint works: the
-/// held failures are then the items' own and are recorded. `limit` of them in a row with no success between stop
-/// the stage instead, and the held ones are never recorded: those items keep their attempts and are tried again
-/// when the run is started again.
+/// every retry) is held back instead of being recorded at once. A success of an item started after a failure
+/// came shows the endpoint worked since: the failures held from before that start are then the items' own and are
+/// recorded. (An item started earlier proves nothing: when the endpoint goes down mid-stage, items sent before
+/// may still come back answered after the first failures.) `limit` held failures stop the stage instead, and
+/// they are never recorded: those items keep their attempts and are tried again when the run is started again.
 final class OutageBreaker: Sendable {
     /// One failure held back: the item, the reason, the raw reply if any.
     struct Held: Sendable {
         var item: String
         var reason: String
         var raw: String?
+        /// When the failure came, on the breaker's clock.
+        var moment: UInt64 = 0
     }
 
     /// Failures in a row that stop the stage.
     let limit: Int
-    private let held = Mutex<[Held]>([])
+    private let state = Mutex<(clock: UInt64, held: [Held])>((0, []))
 
     /// A breaker for a stage that keeps up to `inFlight` requests going: as many failures as can be in flight at
     /// once (at least 8, at most 64) must come in a row before it trips.
@@ -35,22 +38,40 @@ final class OutageBreaker: Sendable {
         }
     }
 
-    /// Holds a failure back; true when it makes `limit` in a row (the stage must stop).
-    func hold(_ failure: Held) -> Bool {
-        held.withLock { list in
-            list.append(failure)
-            return list.count >= limit
+    /// The moment an item's first request is about to go out, for `succeeded(startedAt:)`.
+    func started() -> UInt64 {
+        state.withLock { state in
+            state.clock += 1
+            return state.clock
         }
     }
 
-    /// A success: the failures held so far are the items' own, to be recorded now.
-    func succeeded() -> [Held] {
-        held.withLock { list in
-            defer { list.removeAll() }
-            return list
+    /// Holds a failure back; true when `limit` are held (the stage must stop).
+    func hold(_ failure: Held) -> Bool {
+        state.withLock { state in
+            state.clock += 1
+            var failure = failure
+            failure.moment = state.clock
+            state.held.append(failure)
+            return state.held.count >= limit
+        }
+    }
+
+    /// A success of an item started at `start`: the failures held from before then are the items' own, to be
+    /// recorded now.
+    func succeeded(startedAt start: UInt64) -> [Held] {
+        state.withLock { state in
+            let proven = state.held.filter { $0.moment < start }
+            if !proven.isEmpty { state.held.removeAll { $0.moment < start } }
+            return proven
         }
     }
 
     /// The end of the stage without a stop: what is still held is recorded like any failure.
-    func drain() -> [Held] { succeeded() }
+    func drain() -> [Held] {
+        state.withLock { state in
+            defer { state.held.removeAll() }
+            return state.held
+        }
+    }
 }

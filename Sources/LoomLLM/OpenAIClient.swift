@@ -146,6 +146,7 @@ public final class OpenAIClient: ChatModel {
         var fields = requestParameters
         var body = makeBody(request, mode: mode, parameters: fields)
         var retry = 0
+        var timeouts = 0
         var previousDelay: Double?
         while true {
             try await rateLimiter.acquire(estimatedTokens: estimate)
@@ -218,7 +219,10 @@ public final class OpenAIClient: ChatModel {
                 retryFailure = .status(status)
             }
 
-            guard retry < retryPolicy.maxRetries, retryPolicy.isRetryable(retryFailure, headers: retryHeaders) else {
+            if retryFailure == .timeout { timeouts += 1 }
+            guard retry < retryPolicy.maxRetries, retryPolicy.isRetryable(retryFailure, headers: retryHeaders),
+                retryFailure != .timeout || timeouts <= retryPolicy.maxTimeoutRetries
+            else {
                 throw failure
             }
             let delay = retryPolicy.delay(forRetry: retry, headers: retryHeaders, previousDelay: previousDelay)
@@ -277,7 +281,7 @@ public final class OpenAIClient: ChatModel {
                 .timeout,
                 ModelError(
                     .timeout, endpoint: configuration.name,
-                    message: "no complete reply within \(OpenAIClient.seconds(seconds))"))
+                    message: "no complete reply within \(OpenAIClient.seconds(seconds)) (a model that needs longer needs a larger `timeout`)"))
         }
         return outcome
     }

@@ -64,6 +64,9 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// Attempts after the first.
     public var maxRetries: Int
+    /// Of those, how many may follow a timeout. A reply that took longer than the deadline (a long generation, a
+    /// slow model) takes as long again: every further attempt is paid for and cut off the same way.
+    public var maxTimeoutRetries = 1
     /// The first backoff delay, in seconds; each later one doubles, up to `maxBackoff`.
     public var initialBackoff: TimeInterval
     /// The largest backoff delay, in seconds.

@@ -139,13 +139,15 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
         }
     }
 
-    @Test func aHungBodyHitsTheDeadline() async throws {
+    @Test func aHungBodyHitsTheDeadlineAndATimeoutIsRetriedOnce() async throws {
         try await withMockEndpoint({ _ in .hangBody }, configure: {
             $0.timeout = 1.5  // long enough that a busy test machine still gets the retry to the server
-            $0.maxRetries = 1
+            $0.maxRetries = 4
         }) { server, client in
             let error = await modelError { _ = try await client.complete(question) }
             #expect(error?.kind == .timeout)
+            #expect(error?.message.contains("a larger `timeout`") == true)
+            // One retry, not four: a reply that outlasts the deadline would outlast it again.
             #expect(server.requestCount == 2)
         }
     }
