@@ -49,7 +49,9 @@ final class ModelEndpoints: Sendable {
 }
 
 extension ModelEndpoint {
-    var price: ModelPrice { ModelPrice(inputPerMillion: inputPrice, outputPerMillion: outputPrice) }
+    var price: ModelPrice {
+        ModelPrice(inputPerMillion: inputPrice, outputPerMillion: outputPrice, cachedInputPerMillion: cachedInputPrice)
+    }
     var detail: ChatImage.Detail { ChatImage.Detail(rawValue: imageDetail) ?? .auto }
 }
 

@@ -2,16 +2,39 @@
 public struct TokenUsage: Sendable, Hashable, Codable {
     public var prompt: Int
     public var completion: Int
+    /// Of `prompt`, the tokens the provider served from its prompt cache (`prompt_tokens_details.cached_tokens`;
+    /// DeepSeek's `prompt_cache_hit_tokens`), which it bills at a lower price.
+    public var cachedPrompt: Int
 
-    public init(prompt: Int = 0, completion: Int = 0) {
+    public init(prompt: Int = 0, completion: Int = 0, cachedPrompt: Int = 0) {
         self.prompt = prompt
         self.completion = completion
+        self.cachedPrompt = min(max(0, cachedPrompt), prompt)
     }
 
     public var total: Int { prompt + completion }
 
     public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
-        TokenUsage(prompt: lhs.prompt + rhs.prompt, completion: lhs.completion + rhs.completion)
+        TokenUsage(
+            prompt: lhs.prompt + rhs.prompt, completion: lhs.completion + rhs.completion,
+            cachedPrompt: lhs.cachedPrompt + rhs.cachedPrompt)
+    }
+
+    private enum CodingKeys: String, CodingKey { case prompt, completion, cachedPrompt }
+
+    /// Replies stored before `cachedPrompt` existed decode with none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            prompt: try container.decode(Int.self, forKey: .prompt), completion: try container.decode(Int.self, forKey: .completion),
+            cachedPrompt: try container.decodeIfPresent(Int.self, forKey: .cachedPrompt) ?? 0)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(prompt, forKey: .prompt)
+        try container.encode(completion, forKey: .completion)
+        if cachedPrompt > 0 { try container.encode(cachedPrompt, forKey: .cachedPrompt) }
     }
 }
 

@@ -135,7 +135,15 @@ public enum CompletionDecoder {
             guard let number = usage[key]?.doubleValue, number.isFinite, number >= 0, number < 1e15 else { return 0 }
             return Int(number)
         }
-        return TokenUsage(prompt: count("prompt_tokens"), completion: count("completion_tokens"))
+        var cached = 0
+        if case .object(let details)? = usage["prompt_tokens_details"], let number = details["cached_tokens"]?.doubleValue,
+            number.isFinite, number >= 0, number < 1e15
+        {
+            cached = Int(number)
+        } else {
+            cached = count("prompt_cache_hit_tokens")
+        }
+        return TokenUsage(prompt: count("prompt_tokens"), completion: count("completion_tokens"), cachedPrompt: cached)
     }
 
     private static func parseObject(_ bytes: [UInt8], endpoint: String, what: String) throws(ModelError)

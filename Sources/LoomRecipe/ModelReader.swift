@@ -50,6 +50,9 @@ enum ModelReader {
             if let price = reader.mapping("price") {
                 endpoint.inputPrice = price.double("input", default: 0, in: 0...10_000)
                 endpoint.outputPrice = price.double("output", default: 0, in: 0...10_000)
+                if price.has("cached_input") {
+                    endpoint.cachedInputPrice = price.double("cached_input", default: 0, in: 0...10_000)
+                }
                 price.finish()
             }
             reader.finish()

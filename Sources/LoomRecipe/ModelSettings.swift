@@ -23,6 +23,8 @@ public struct ModelEndpoint: Codable, Sendable, Hashable {
     /// Dollars per million input and output tokens.
     public var inputPrice: Double
     public var outputPrice: Double
+    /// Dollars per million input tokens the provider serves from its prompt cache; nil: the input price.
+    public var cachedInputPrice: Double?
 
     public init(
         name: String, baseURL: String, model: String, apiKeyEnvironment: String? = nil, concurrency: Int = 16,

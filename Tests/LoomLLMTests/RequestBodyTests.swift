@@ -140,6 +140,28 @@ import Testing
         #expect(reply == ChatReply(text: "Hi", finishReason: "stop", usage: TokenUsage(prompt: 11, completion: 2), model: "gpt-x"))
     }
 
+    @Test func cachedPromptTokensAreReadAndPricedApart() throws {
+        let openAI = try decode(
+            #"{"choices":[{"message":{"content":"x"}}],"usage":{"prompt_tokens":2000,"completion_tokens":100,"prompt_tokens_details":{"cached_tokens":1536}}}"#)
+        #expect(openAI.usage == TokenUsage(prompt: 2000, completion: 100, cachedPrompt: 1536))
+        let deepSeek = try decode(
+            #"{"choices":[{"message":{"content":"x"}}],"usage":{"prompt_tokens":1000,"completion_tokens":10,"prompt_cache_hit_tokens":640}}"#)
+        #expect(deepSeek.usage.cachedPrompt == 640)
+        // A count above the prompt is held to it.
+        #expect(TokenUsage(prompt: 10, completion: 0, cachedPrompt: 50).cachedPrompt == 10)
+        // $2.50 a million input, $1.25 cached, $10 output.
+        let price = ModelPrice(inputPerMillion: 2.5, outputPerMillion: 10, cachedInputPerMillion: 1.25)
+        let expected: Double = (464 * 2.5 + 1536 * 1.25 + 100 * 10) / 1_000_000
+        #expect(abs(price.cost(of: openAI.usage) - expected) < 1e-12)
+        // Without a cached price, cached tokens cost as any input.
+        let full: Double = (2000 * 2.5 + 100 * 10) / 1_000_000
+        #expect(abs(ModelPrice(inputPerMillion: 2.5, outputPerMillion: 10).cost(of: openAI.usage) - full) < 1e-12)
+        // Replies stored before the field existed still decode.
+        let old = try JSONDecoder().decode(TokenUsage.self, from: Data(#"{"prompt":5,"completion":2}"#.utf8))
+        #expect(old == TokenUsage(prompt: 5, completion: 2))
+        #expect(try JSONDecoder().decode(TokenUsage.self, from: JSONEncoder().encode(openAI.usage)) == openAI.usage)
+    }
+
     @Test func contentMayBeNullOrParts() throws {
         #expect(try decode(#"{"choices":[{"message":{"content":null},"finish_reason":"length"}]}"#).text == "")
         let parts = try decode(

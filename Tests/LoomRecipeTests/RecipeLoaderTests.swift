@@ -189,6 +189,26 @@ struct RecipeLoaderTests {
         #expect(recipe.modelStages.endpointNames.allSatisfy { $0 == "local" })
     }
 
+    @Test("a price may name the prompt-cache price; without it there is none")
+    func cachedInputPrice() throws {
+        func endpoint(_ price: String) throws -> ModelEndpoint {
+            try RecipeLoader.parse("""
+                name: priced
+                sources:
+                  scenes: {singles: 2}
+                models:
+                  - name: a
+                    base_url: http://127.0.0.1:8000/v1
+                    model: m
+                    price: \(price)
+                """, file: "priced.yaml", environment: [:]).models[0]
+        }
+        let cached = try endpoint("{input: 2.5, output: 10, cached_input: 1.25}")
+        #expect(cached.inputPrice == 2.5 && cached.outputPrice == 10 && cached.cachedInputPrice == 1.25)
+        #expect(try endpoint("{input: 2.5, output: 10}").cachedInputPrice == nil)
+        #expect(throws: RecipeError.self) { try endpoint("{input: 2.5, output: 10, cached_input: -1}") }
+    }
+
     @Test("model stages: an unknown endpoint, a missing key variable and a stage without images are refused with their lines")
     func badModels() throws {
         let text = """
