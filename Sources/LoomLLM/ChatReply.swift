@@ -49,12 +49,19 @@ public struct ChatReply: Sendable, Hashable, Codable {
     public var model: String?
     /// True when the reply came from the response cache rather than the endpoint (nothing was paid for it).
     public var cached: Bool
+    /// The model's refusal (OpenAI's `message.refusal`), when it declined instead of answering; `text` is empty then.
+    /// A refusal is a reply like any other: its tokens are paid for, counted and cached.
+    public var refusal: String?
 
-    public init(text: String, finishReason: String? = nil, usage: TokenUsage = TokenUsage(), model: String? = nil, cached: Bool = false) {
+    public init(
+        text: String, finishReason: String? = nil, usage: TokenUsage = TokenUsage(), model: String? = nil, cached: Bool = false,
+        refusal: String? = nil
+    ) {
         self.text = text
         self.finishReason = finishReason
         self.usage = usage
         self.model = model
         self.cached = cached
+        self.refusal = refusal
     }
 }

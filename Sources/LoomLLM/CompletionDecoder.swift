@@ -42,10 +42,11 @@ public enum CompletionDecoder {
         }
         guard case .object(let choice) = first else { throw invalid(endpoint, "choices[0] is not an object") }
         var text = ""
+        var refused: String?
         if case .object(let message)? = choice["message"] {
             text = try content(message["content"], endpoint: endpoint, path: "choices[0].message.content")
             if text.isEmpty, let refusal = message["refusal"]?.stringValue, !refusal.isEmpty {
-                throw invalid(endpoint, "the model refused: \(clip(refusal))")
+                refused = clip(refusal)
             }
         } else if let legacy = choice["text"]?.stringValue {
             text = legacy  // completions-style servers
@@ -54,7 +55,7 @@ public enum CompletionDecoder {
         }
         return ChatReply(
             text: text, finishReason: choice["finish_reason"]?.stringValue, usage: usage(root["usage"]) ?? TokenUsage(),
-            model: root["model"]?.stringValue)
+            model: root["model"]?.stringValue, refusal: refused)
     }
 
     /// Decodes the `data` of one stream event.

@@ -72,6 +72,12 @@ public struct StructuredChat: Sendable {
         while true {
             let reply = try await model.complete(current)
             replies.append(reply)
+            if let refusal = reply.refusal {
+                // Asking again gets the same refusal, paid for again.
+                let failure = ModelError(
+                    .invalidReply, endpoint: model.endpointName, message: "the model refused: \(refusal)", rawReply: refusal)
+                return StructuredOutcome(result: .failure(failure), replies: replies)
+            }
             let problem: ReplyProblem
             do {
                 let value = try StructuredChat.extractJSON(from: reply.text)

@@ -152,6 +152,20 @@ let questionSchema = ResponseSchema(
         #expect(throws: ReplyProblem.self) { try StructuredChat.extractJSON(from: "{\"a\":1}<think>x</think>") }
     }
 
+    @Test func aRefusalIsAReplyPaidForAndNotAskedAgain() async throws {
+        let body = #"{"id":"c","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":"I'm sorry, I can't help with that."},"finish_reason":"stop"}],"usage":{"prompt_tokens":900,"completion_tokens":12}}"#
+        try await withMockEndpoint({ _ in .raw(status: 200, headers: [("content-type", "application/json")], body: body) }) { server, client in
+            let outcome = try await StructuredChat(model: client).complete(request, decode: decodeQuestions)
+            guard case .failure(let error) = outcome.result else {
+                Issue.record("a refusal decoded as a value")
+                return
+            }
+            #expect(error.message == "the model refused: I'm sorry, I can't help with that.")
+            #expect(outcome.usage == TokenUsage(prompt: 900, completion: 12))
+            #expect(server.requestCount == 1)
+        }
+    }
+
     @Test func transportErrorsAreThrown() async throws {
         try await withMockEndpoint({ _ in .error(status: 401, message: "no key") }) { _, client in
             let error = await modelError {
