@@ -2,7 +2,7 @@ import Foundation
 import LoomCore
 import LoomStore
 
-/// LLaMA-Factory `sharegpt` formatting: a JSON array of `{"messages": [{"role", "content"}], "images": [...]}`,
+/// LLaMA-Factory `sharegpt` formatting: a JSON array of `{"id", "messages": [{"role", "content"}], "images": [...]}`,
 /// with as many `<image>` in the messages as paths in `images` (always a list, empty for text-only rows). With
 /// `ExportOptions.videos`, every row also has `videos` (a list), and a record about a video opens with one
 /// `<video>` for its file instead of an `<image>` per frame.
@@ -26,7 +26,11 @@ final class LlamaFactorySink: SingleFileSink {
             images = try context.placeImages(of: row, media: media)
         }
         try output.append { out in
-            out.append(contentsOf: #"{"messages": "#.utf8)
+            // The Loom id: LLaMA-Factory reads only the columns `dataset_info.json` names, and `loom import` and
+            // `loom inspect` trace a row back by it.
+            out.append(contentsOf: #"{"id": "#.utf8)
+            JSONText.appendQuoted(row.id, to: &out)
+            out.append(contentsOf: #", "messages": "#.utf8)
             ConversationJSON.appendRoleContent(turns, to: &out)
             out.append(contentsOf: #", "images": "#.utf8)
             images.appendJSONList(to: &out)
