@@ -79,6 +79,11 @@ public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The frames of the video are not evenly spaced in time; frames were taken by their timestamps.
     case variableFrameRate = "variable frame rate (ingested)"
+    /// Boxes drawn on the image's stored pixels (the annotated size is the stored one) were turned with its
+    /// EXIF orientation.
+    case boxesTurned = "boxes turned with the EXIF orientation (ingested)"
+    /// The annotated image size matches neither the image nor its stored frame: its boxes were left out.
+    case annotatedSizeMismatch = "annotated size differs from the image (boxes left out)"
     /// A segment that runs past the end of the video was cut at the end.
     case segmentClipped = "segment cut at the video's end (ingested)"
     /// Two segments of a video overlap; order questions leave such pairs out.

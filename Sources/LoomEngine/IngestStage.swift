@@ -180,6 +180,7 @@ struct IngestStage: Sendable {
             let duplicateOf = index.add(decoded.perceptualHash, id: decoded.id)
             var annotations = item.annotations
             if let text = decoded.text { annotations.text = text }
+            if let objects = decoded.objects { annotations.objects = objects }
             let image = IngestedImage(
                 id: decoded.id, ordinal: sequence, sourcePath: path, origin: item.origin, format: decoded.format,
                 width: decoded.width, height: decoded.height, perceptualHash: decoded.perceptualHash,
@@ -224,6 +225,9 @@ struct IngestStage: Sendable {
         }
         if let problem = decoded.textProblem {
             notes.append(Rejection(subject: path, stage: Self.stageName, kind: .textNotRead, reason: problem))
+        }
+        if let note = decoded.boxNote {
+            notes.append(Rejection(subject: path, stage: Self.stageName, kind: note.kind, reason: note.reason))
         }
         return notes
     }

@@ -48,6 +48,44 @@ struct IngestWorker: Sendable {
         var text: [TextLine]?
         /// Why OCR could not read the image, which was ingested without text.
         var textProblem: String?
+        /// The source's boxes in the displayed frame, when they had to change (`reconcile`); nil keeps them.
+        var objects: [AnnotatedObject]? = nil
+        /// What was done to the boxes, and why.
+        var boxNote: (kind: RejectionKind, reason: String)? = nil
+    }
+
+    /// The boxes of `item`, checked against the decoded image when the source says what size they were drawn on:
+    /// unchanged when that is the displayed size; turned with the EXIF orientation when it is the stored size of
+    /// an image shown turned (the boxes were drawn on the stored pixels); left out when it is neither, since
+    /// every question about them would be wrong.
+    static func reconcile(_ item: SourceItem, _ info: ImageInfo) -> (objects: [AnnotatedObject], note: (kind: RejectionKind, reason: String))? {
+        reconcile(
+            item, displayed: (info.width, info.height), stored: (info.storedWidth, info.storedHeight), orientation: info.orientation)
+    }
+
+    /// `reconcile(_:_:)` with the image's sizes and orientation given apart.
+    static func reconcile(
+        _ item: SourceItem, displayed: (width: Int, height: Int), stored: (width: Int, height: Int), orientation: Int
+    ) -> (objects: [AnnotatedObject], note: (kind: RejectionKind, reason: String))? {
+        let objects = item.annotations.objects
+        guard !objects.isEmpty, let width = item.annotatedWidth, let height = item.annotatedHeight, width > 0, height > 0 else {
+            return nil
+        }
+        func near(_ a: Double, _ b: Int) -> Bool { abs(a - Double(b)) <= 1 }
+        if near(width, displayed.width) && near(height, displayed.height) { return nil }
+        let annotated = "\(BoxText.number(width))×\(BoxText.number(height))"
+        if orientation != 1, near(width, stored.width), near(height, stored.height) {
+            let turned = objects.map { object in
+                var object = object
+                object.box = object.box.displayed(
+                    orientation: orientation, storedWidth: Double(stored.width), storedHeight: Double(stored.height))
+                return object
+            }
+            return (turned, (.boxesTurned,
+                "annotated as \(annotated), the stored size of an image shown \(displayed.width)×\(displayed.height) (EXIF orientation \(orientation)): its \(objects.count) boxes were turned with it"))
+        }
+        return ([], (.annotatedSizeMismatch,
+            "annotated as \(annotated) but the image is \(displayed.width)×\(displayed.height): its \(objects.count) boxes are left out (boxes made on another copy of the image?)"))
     }
 
     func ingest(_ item: SourceItem) -> Outcome {
@@ -94,10 +132,11 @@ struct IngestWorker: Sendable {
                 what: "thumbnail")
             let medium = MediaItem(
                 id: id, kind: .image, path: mediumPath, format: "jpeg", width: normalized.width, height: normalized.height)
+            let boxes = Self.reconcile(item, info)
             return .image(Decoded(
                 id: id, format: info.format.rawValue, width: info.width, height: info.height,
                 perceptualHash: PerceptualHash.hash(normalized), medium: medium, thumbnail: thumbnailPath,
-                text: text, textProblem: textProblem))
+                text: text, textProblem: textProblem, objects: boxes?.objects, boxNote: boxes?.note))
         } catch let error as ImageDecodeError {
             return .rejected(error.kind, reason: error.reason)
         } catch let error as LoomError {

@@ -53,7 +53,9 @@ public struct COCOSource: Sendable {
                 continue
             }
             let annotations = ImageAnnotations(captions: image.captions, objects: image.objects)
-            try item(SourceItem(path: path, annotations: annotations, origin: "coco \(image.listedIn)"))
+            try item(SourceItem(
+                path: path, annotations: annotations, origin: "coco \(image.listedIn)", annotatedWidth: image.width,
+                annotatedHeight: image.height))
         }
     }
 

@@ -202,8 +202,9 @@ public struct ManifestSource: Sendable {
 }
 
 /// Boxes and sizes in messages: whole numbers without a decimal point.
-enum BoxText {
-    static func number(_ value: Double) -> String {
+public enum BoxText {
+    /// A size or coordinate: "640", or "12.5".
+    public static func number(_ value: Double) -> String {
         if value.isFinite && value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
         return value.description
     }

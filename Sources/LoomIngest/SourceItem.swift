@@ -6,11 +6,20 @@ public struct SourceItem: Sendable, Hashable {
     public var annotations: ImageAnnotations
     /// Where it came from, for messages: "folder photos/", "manifest data.jsonl:12", "coco instances_val2017.json".
     public var origin: String
+    /// The image size the annotations' boxes were drawn on, when the source says (COCO's `width` and `height`):
+    /// checked against the decoded image.
+    public var annotatedWidth: Double?
+    public var annotatedHeight: Double?
 
-    public init(path: SourcePath, annotations: ImageAnnotations = ImageAnnotations(), origin: String) {
+    public init(
+        path: SourcePath, annotations: ImageAnnotations = ImageAnnotations(), origin: String, annotatedWidth: Double? = nil,
+        annotatedHeight: Double? = nil
+    ) {
         self.path = path
         self.annotations = annotations
         self.origin = origin
+        self.annotatedWidth = annotatedWidth
+        self.annotatedHeight = annotatedHeight
     }
 }
 

@@ -18,6 +18,8 @@ struct RejectionKindTests {
             .unsupportedVideoCodec: "unsupported video codec", .emptyVideo: "video without frames",
             .badVideoAnnotation: "video annotation not usable", .variableFrameRate: "variable frame rate (ingested)",
             .segmentClipped: "segment cut at the video's end (ingested)", .overlappingSegments: "overlapping segments (ingested)",
+            .boxesTurned: "boxes turned with the EXIF orientation (ingested)",
+            .annotatedSizeMismatch: "annotated size differs from the image (boxes left out)",
         ]
         #expect(Set(names.keys) == Set(RejectionKind.allCases))
         for (kind, name) in names {
