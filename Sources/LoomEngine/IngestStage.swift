@@ -66,7 +66,7 @@ struct IngestStage: Sendable {
                             case .rejected(let rejection):
                                 sink.yield(.rejected(rejection))
                             case .item(let sequence, let item):
-                                if let state = previous[relative(item.path.display)] {
+                                if let state = previous[ExactPath(relative(item.path.display))] {
                                     sink.yield(.done(sequence: sequence, item, .resumed(state)))
                                     continue
                                 }
@@ -110,7 +110,7 @@ struct IngestStage: Sendable {
         var next = 0
         var index = NearDuplicateIndex(threshold: recipe.ingest.nearDuplicateDistance)
         // Paths committed by this invocation: a dataset may name a file a folder source already offered.
-        var seenPaths: Set<String> = []
+        var seenPaths: Set<ExactPath> = []
         var done = 0
         var failed = 0
         for await result in results {
@@ -141,11 +141,11 @@ struct IngestStage: Sendable {
     /// What one file adds to the store, decided in source order.
     private func commitWrite(
         _ item: SourceItem, sequence: Int, _ outcome: Outcome, index: inout NearDuplicateIndex, known: KnownImages,
-        seenPaths: inout Set<String>
+        seenPaths: inout Set<ExactPath>
     ) -> StoreWrite {
         let path = relative(item.path.display)
         let doneEntry = LedgerEntry(item: path, stage: Self.stageName, status: .done)
-        if case .fresh(let fresh) = outcome, !seenPaths.insert(path).inserted {
+        if case .fresh(let fresh) = outcome, !seenPaths.insert(ExactPath(path)).inserted {
             // The very file again, from another source: not a copy, but its annotations still count.
             var write = StoreWrite()
             let id: String? =

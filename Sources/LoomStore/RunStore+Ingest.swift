@@ -12,14 +12,14 @@ extension RunStore {
     }
 
     /// Every ingested file path with its image's hash and duplicate mark.
-    public func ingestedFiles() throws -> [String: IngestedFileState] {
+    public func ingestedFiles() throws -> [ExactPath: IngestedFileState] {
         try read { db in
-            var out: [String: IngestedFileState] = [:]
+            var out: [ExactPath: IngestedFileState] = [:]
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT f.path, i.id, i.phash, i.duplicate_of FROM image_files f JOIN images i ON i.id = f.image_id")
             while let row = try rows.next() {
                 let hash: String = row[2]
-                out[row[0]] = IngestedFileState(imageID: row[1], perceptualHash: UInt64(hash, radix: 16) ?? 0, duplicateOf: row[3])
+                out[ExactPath(row[0] as String)] = IngestedFileState(imageID: row[1], perceptualHash: UInt64(hash, radix: 16) ?? 0, duplicateOf: row[3])
             }
             return out
         }

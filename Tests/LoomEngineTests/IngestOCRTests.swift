@@ -125,7 +125,7 @@ struct IngestOCRTests {
         let done = try RunStore(directory: crashed.runDirectory).ingestedFiles().keys
         #expect(!done.isEmpty && done.count < Self.texts.count)
         for path in done {
-            try Data([0xFF, 0xD8, 0xFF]).write(to: crashed.folder.appendingPathComponent(path))
+            try Data([0xFF, 0xD8, 0xFF]).write(to: crashed.folder.appendingPathComponent(path.description))
         }
         let resumed = try await crashed.runner().run()
         #expect(resumed.contentHash == expected.contentHash)

@@ -78,6 +78,26 @@ struct IngestRunTests {
         #expect(groups["symbolic link loop"]?.count == 1)
     }
 
+    @Test("two photos whose names differ only in Unicode normalization (NFC from Linux, NFD from a Mac) are both ingested, and both resumed")
+    func namesThatAreCanonicallyEqual() async throws {
+        let fixture = try IngestFixture()
+        let composed = "caf\u{E9}.jpg", decomposed = "cafe\u{301}.jpg"
+        #expect(composed == decomposed && Array(composed.utf8) != Array(decomposed.utf8))
+        for (name, seed) in [(composed, UInt64(11)), (decomposed, UInt64(97))] {
+            let path = fixture.images.path + "/" + name
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            #expect(descriptor >= 0)
+            let bytes = try IngestFixture.jpeg(seed: seed)
+            _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            close(descriptor)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.images.path).count == 2)
+        let summary = try await fixture.runner().run()
+        #expect(summary.ingest?.images == 2 && summary.ingest?.files == 2, "\(String(describing: summary.ingest))")
+        let again = try await fixture.runner().run()
+        #expect(again.ingest?.images == 2 && again.contentHash == summary.contentHash)
+    }
+
     @Test("a crash in the middle of ingest resumes to the identical store without losing or repeating a file")
     func crashAndResume() async throws {
         let reference = try IngestFixture()
