@@ -3,6 +3,20 @@ import CPNG
 /// PNG decoding through libpng's simplified read API, which handles libpng's errors internally, so no
 /// `setjmp`/`longjmp` crosses Swift frames.
 enum PNGDecoder {
+    /// Whether the PNG is an animation: an `acTL` chunk before the first `IDAT` (the APNG layout). libpng reads such
+    /// a file as its first frame without a word.
+    static func isAnimated(_ bytes: [UInt8]) -> Bool {
+        var offset = 8  // the signature
+        while offset + 8 <= bytes.count {
+            let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            let type = bytes[offset + 4..<offset + 8]
+            if type.elementsEqual("acTL".utf8) { return true }
+            if type.elementsEqual("IDAT".utf8) { return false }
+            offset += 12 + length
+        }
+        return false
+    }
+
     /// Reads the header and, when `maxPixels` is given, the pixels.
     ///
     /// The simplified API converts every PNG flavour (gray, palette, 16-bit, tRNS transparency) to the 8-bit
@@ -19,6 +33,10 @@ enum PNGDecoder {
             defer { png_image_free(&image) }
             guard png_image_begin_read_from_memory(&image, file.baseAddress, file.count) != 0 else {
                 throw ImageDecodeError(.corruptImage, "truncated or corrupt PNG: \(message(image))")
+            }
+            if isAnimated(bytes) {
+                // As for animated WebP and GIF: the first frame alone is not what the file shows.
+                throw ImageDecodeError(.unsupportedFormat, "animated PNG (APNG) images are not supported (Loom reads still images only)")
             }
             let (width, height) = (Int(image.width), Int(image.height))
             let info = ImageInfo(format: .png, storedWidth: width, storedHeight: height)

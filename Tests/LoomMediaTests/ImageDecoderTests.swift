@@ -273,6 +273,18 @@ import Testing
         #expect(TestImages.meanDifference(image, try ImageDecoder.decode(bytes).image) < 1)
     }
 
+    @Test func anAnimatedPNGIsRefusedByNameAndAStillOneIsRead() throws {
+        let still = TestImages.png(width: 2, height: 1, bitDepth: 8, colourType: 2, rows: [[255, 0, 0, 0, 0, 255]])
+        #expect(try ImageDecoder.decode(still).image.pixels == [255, 0, 0, 0, 0, 255])
+        // The same file with an APNG animation control chunk (2 frames, looping) before its image data.
+        let header = Array(still[0..<33])
+        let animated = header + TestImages.chunk("acTL", TestImages.be32(2) + TestImages.be32(0)) + Array(still[33...])
+        let error = try #require(throws: ImageDecodeError.self) { _ = try ImageDecoder.decode(animated) }
+        #expect(error.kind == .unsupportedFormat)
+        #expect(error.reason == "animated PNG (APNG) images are not supported (Loom reads still images only)")
+        #expect(throws: ImageDecodeError.self) { _ = try ImageDecoder.inspect(animated) }
+    }
+
     @Test func truncatedPNGIsRefused() throws {
         let bytes = try ImageEncoder.encode(PixelBuffer(width: 64, height: 64, red: 1, green: 2, blue: 3), format: .png)
         let message = reason { _ = try ImageDecoder.decode(Array(bytes.prefix(bytes.count - 30))) }
