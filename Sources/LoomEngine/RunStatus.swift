@@ -25,6 +25,8 @@ public struct RunStatus: Sendable, Codable {
     public var spend: [StageSpend] = []
     /// MMInstruct's cost figures: everything paid, per distinct image and per model-written record.
     public var cost: CostFigures?
+    /// The process of a run (or import, or mix) writing to the directory now (`RunLock`); nil when none is.
+    public var workingProcess: Int32?
 
     /// MMInstruct's cost figures (kept under this name for `loom status --json`; the store computes them).
     public typealias CostFigures = RunCost
@@ -84,6 +86,7 @@ public struct RunStatus: Sendable, Codable {
             })
         status.spend = spend
         status.cost = try store.cost()
+        status.workingProcess = RunLock.holder(in: directory.url)
         return status
     }
 }

@@ -56,6 +56,20 @@ struct RunLockTests {
         #expect(try DatasetImporter(file: exported, output: target).run().records > 0)
     }
 
+    @Test("`loom status` tells whether a run is working in the directory, from the kernel's lock table")
+    func statusShowsTheWorkingRun() async throws {
+        let fixture = try RunFixture(singles: 4, pairs: 1, sets: 1, sequences: 1)
+        _ = try await fixture.runner().run()
+        #expect(try RunStatus.load(try RunDirectory(existing: fixture.runDirectory)).workingProcess == nil)
+        do {
+            let lock = try RunLock.acquire(in: fixture.runDirectory)
+            #expect(RunLock.holder(in: fixture.runDirectory) == getpid())
+            #expect(try RunStatus.load(try RunDirectory(existing: fixture.runDirectory)).workingProcess == getpid())
+            withExtendedLifetime(lock) {}
+        }
+        #expect(RunLock.holder(in: fixture.runDirectory) == nil)
+    }
+
     @Test("the lock file names the process holding it")
     func lockFileNamesOwner() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-lock-\(UUID().uuidString)")
