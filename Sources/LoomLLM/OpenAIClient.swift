@@ -260,22 +260,45 @@ public final class OpenAIClient: ChatModel {
         prepared.body = .bytes(body)
         let request = prepared
         let seconds = configuration.timeout
-        let deadline = NIODeadline.now() + OpenAIClient.timeAmount(seconds)
+        let started = NIODeadline.now()
+        let deadline = started + OpenAIClient.timeAmount(seconds)
+        let progress = StreamProgress(started)
         // AsyncHTTPClient's deadline stops at the response head: a timer on the event loop cancels the whole exchange,
         // body included, when the deadline passes. An event-loop timer, not a racing `Task.sleep`: a cancelled timer
         // is dropped at once, while a cancelled sleep stays queued (a task and a dispatch timer) until its deadline,
         // so memory grew with every request for the length of the timeout (127 MB instead of 54 MB at the peak of
         // 100,000 requests in 20 s with the default 120 s timeout).
-        let exchange = Task { await self.exchange(request, deadline: deadline) }
-        let timer = http.eventLoopGroup.any().scheduleTask(deadline: deadline) { exchange.cancel() }
+        //
+        // A stream that keeps sending is not cut: for streams the deadline is `timeout` after the last chunk (a long
+        // generation from a slow local model arrives token by token), up to `streamLimit` in all.
+        let exchange = Task { await self.exchange(request, deadline: deadline, progress: progress) }
+        let loop = http.eventLoopGroup.any()
+        let streams = configuration.stream
+        let limit = started + OpenAIClient.timeAmount(OpenAIClient.streamLimit(seconds))
+        let timer = Mutex<Scheduled<Void>?>(nil)
+        @Sendable func arm(_ moment: NIODeadline) {
+            let task = loop.scheduleTask(deadline: moment) {
+                if streams {
+                    let next = progress.last + OpenAIClient.timeAmount(seconds)
+                    if next > NIODeadline.now(), next <= limit {
+                        arm(next)
+                        return
+                    }
+                }
+                progress.cut()
+                exchange.cancel()
+            }
+            timer.withLock { $0 = task }
+        }
+        arm(deadline)
         let outcome = await withTaskCancellationHandler {
             await exchange.value
         } onCancel: {
             exchange.cancel()
         }
-        timer.cancel()
+        timer.withLock { $0?.cancel() }
         try Task.checkCancellation()
-        if case .failed = outcome, NIODeadline.now() >= deadline {
+        if case .failed = outcome, progress.wasCut || NIODeadline.now() >= deadline && !streams {
             // Cut off by the timer (or by AsyncHTTPClient's own deadline on the head).
             return .failed(
                 .timeout,
@@ -286,7 +309,7 @@ public final class OpenAIClient: ChatModel {
         return outcome
     }
 
-    private func exchange(_ request: HTTPClientRequest, deadline: NIODeadline) async -> AttemptOutcome {
+    private func exchange(_ request: HTTPClientRequest, deadline: NIODeadline, progress: StreamProgress) async -> AttemptOutcome {
         do {
             let response = try await http.execute(request, deadline: deadline)
             let status = Int(response.status.code)
@@ -300,7 +323,7 @@ public final class OpenAIClient: ChatModel {
             }
             let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
             if configuration.stream && !contentType.contains("application/json") {
-                return try await readStream(response)
+                return try await readStream(response, progress: progress)
             }
             // Some servers ignore `stream: true` and answer with one JSON body: accepted too.
             let buffer: ByteBuffer
@@ -319,10 +342,11 @@ public final class OpenAIClient: ChatModel {
         }
     }
 
-    private func readStream(_ response: HTTPClientResponse) async throws -> AttemptOutcome {
+    private func readStream(_ response: HTTPClientResponse, progress: StreamProgress) async throws -> AttemptOutcome {
         var assembler = StreamAssembler(endpoint: configuration.name)
         var received = 0
         for try await buffer in response.body {
+            progress.advanced()
             received += buffer.readableBytes
             if received > maxBodyBytes { return .invalid(tooLarge()) }
             buffer.withUnsafeReadableBytes { assembler.feed($0) }
@@ -438,6 +462,9 @@ public final class OpenAIClient: ChatModel {
         return ["not found", "does not exist", "doesn't exist", "not exist", "no such model", "unknown model", "invalid model"]
             .contains(where: text.contains)
     }
+
+    /// The longest a stream may go on while it keeps sending: ten times the timeout, and at least 10 minutes.
+    static func streamLimit(_ timeout: Double) -> Double { max(timeout * 10, 600) }
 
     private static func timeAmount(_ seconds: Double) -> TimeAmount {
         .nanoseconds(Int64(min(max(seconds, 0.001), 86_400 * 365) * 1e9))

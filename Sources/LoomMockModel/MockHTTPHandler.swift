@@ -142,6 +142,12 @@ final class MockHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 text: text, usage: MockUsage(), finishReason: nil, model: request.model ?? "mock",
                 id: "chatcmpl-mock-\(request.index)", truncated: true)
             writeStream(CompletionBytes.writes(of: bytes).map { ByteBuffer(bytes: $0) }, reply: reply, closeAfter: true, context: context)
+        case .slowStream(let text, let interval):
+            let bytes = CompletionBytes.stream(
+                text: text, usage: MockUsage(), finishReason: "stop", model: request.model ?? "mock", id: "chatcmpl-mock-\(request.index)")
+            writeStream(
+                CompletionBytes.writes(of: bytes).map { ByteBuffer(bytes: $0) }, reply: reply, closeAfter: false, context: context,
+                interval: interval)
         case .delayed(let seconds, let inner):
             context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(max(0, seconds) * 1e9))) {
                 self.write(inner, request: request, reply: reply, context: context)
@@ -169,7 +175,9 @@ final class MockHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Writes a head and then each chunk in an event-loop turn of its own, flushed, so they leave as separate
     /// segments where the kernel allows.
-    private func writeStream(_ chunks: [ByteBuffer], reply: Reply, closeAfter: Bool, context: ChannelHandlerContext) {
+    private func writeStream(
+        _ chunks: [ByteBuffer], reply: Reply, closeAfter: Bool, context: ChannelHandlerContext, interval: Double = 0
+    ) {
         var headers = MockHTTPHandler.streamHeaders
         if !reply.keepAlive || closeAfter { headers.replaceOrAdd(name: "Connection", value: "close") }
         context.writeAndFlush(
@@ -181,7 +189,11 @@ final class MockHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(chunks[position]))), promise: nil)
-            context.eventLoop.assumeIsolated().execute { send(position + 1) }
+            if interval > 0 {
+                context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(interval * 1e9))) { send(position + 1) }
+            } else {
+                context.eventLoop.assumeIsolated().execute { send(position + 1) }
+            }
         }
         send(0)
     }

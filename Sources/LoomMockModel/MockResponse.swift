@@ -29,6 +29,9 @@ public indirect enum MockResponse: Sendable {
     /// Stream events with this text that end cleanly without a finish reason or `[DONE]`, then the connection
     /// closes.
     case truncatedStream(text: String)
+    /// A `stream: true` completion with this text whose writes come `interval` seconds apart: a slow model
+    /// generating token by token.
+    case slowStream(text: String, interval: Double)
     /// The response after a delay, scheduled on the event loop (no thread waits).
     case delayed(seconds: Double, MockResponse)
     /// The connection closes without any answer.

@@ -152,6 +152,20 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
         }
     }
 
+    @Test func aStreamThatKeepsSendingIsNotCutAtTheTimeout() async throws {
+        // Each write comes 0.3 s after the one before, and the stream lasts longer than the 1 s timeout in all:
+        // the deadline restarts with every chunk.
+        try await withMockEndpoint({ _ in .slowStream(text: "one two three four five six seven eight", interval: 0.3) }, configure: {
+            $0.stream = true
+            $0.timeout = 1
+            $0.maxRetries = 0
+        }) { server, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "one two three four five six seven eight")
+            #expect(server.requestCount == 1)
+        }
+    }
+
     @Test func aTruncatedStreamIsRetriedAsAWholeRequest() async throws {
         try await withMockEndpoint({ request in
             request.index == 0 ? .truncatedStream(text: "half an ans") : .completion(text: "a whole answer")
