@@ -28,7 +28,11 @@ enum EXIFOrientation {
         let header: [UInt8] = [0x45, 0x78, 0x69, 0x66, 0x00, 0x00]  // "Exif\0\0"
         var offset = 2  // after SOI
         while offset + 4 <= bytes.count {
-            guard bytes[offset] == 0xFF else { return nil }
+            guard bytes[offset] == 0xFF else {
+                // Extraneous bytes before a marker: skipped, as libjpeg skips them (with a warning) when it decodes.
+                offset += 1
+                continue
+            }
             let marker = bytes[offset + 1]
             if marker == 0xFF {  // fill byte before a marker
                 offset += 1

@@ -285,6 +285,20 @@ import Testing
         #expect(throws: ImageDecodeError.self) { _ = try ImageDecoder.inspect(animated) }
     }
 
+    @Test func theOrientationIsReadPastStrayBytesBeforeTheEXIFSegment() throws {
+        let plain = try ImageEncoder.encodeJPEG(TestImages.photo(width: 160, height: 120), quality: 90)
+        let turned = TestImages.withOrientation(plain, 6)
+        #expect(try ImageDecoder.inspect(turned).orientation == 6)
+        // SOI, then the JFIF segment, two stray bytes, and the EXIF segment after them.
+        func segment(at offset: Int) -> Range<Int> { offset..<(offset + 2 + (Int(turned[offset + 2]) << 8 | Int(turned[offset + 3]))) }
+        let exif = segment(at: 2)
+        let jfif = segment(at: exif.upperBound)
+        #expect(turned[exif.lowerBound + 1] == 0xE1 && turned[jfif.lowerBound + 1] == 0xE0)
+        let padded = Array(turned[0..<2]) + turned[jfif] + [0x00, 0x00] + turned[exif] + turned[jfif.upperBound...]
+        let info = try ImageDecoder.inspect(padded)
+        #expect(info.orientation == 6 && info.width == 120 && info.height == 160)
+    }
+
     @Test func truncatedPNGIsRefused() throws {
         let bytes = try ImageEncoder.encode(PixelBuffer(width: 64, height: 64, red: 1, green: 2, blue: 3), format: .png)
         let message = reason { _ = try ImageDecoder.decode(Array(bytes.prefix(bytes.count - 30))) }
