@@ -59,9 +59,9 @@ public final class RunLock: Sendable {
     /// instead of by trying the lock: a try, however short, could make a run starting at that moment refuse to.
     public static func holder(in directory: URL, locks: String = "/proc/locks") -> Int32? {
         var status = stat()
-        guard stat(directory.appendingPathComponent(fileName).path, &status) == 0,
-            let table = try? String(contentsOfFile: locks, encoding: .utf8)
-        else { return nil }
+        guard stat(directory.appendingPathComponent(fileName).path, &status) == 0, let table = readWhole(locks) else {
+            return nil
+        }
         // glibc's encoding of a device number (what its `major` and `minor` macros undo).
         let dev = UInt64(status.st_dev)
         let major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & ~UInt64(0xFFF))
@@ -74,6 +74,24 @@ public final class RunLock: Sendable {
             return Int32(fields[4])
         }
         return nil
+    }
+
+    /// The whole of a file the kernel makes up as it is read: read until it says there is no more. A proc file's
+    /// size is 0 and one read gives at most a page, so `String(contentsOfFile:)` saw only the first page of a
+    /// busy machine's lock table.
+    private static func readWhole(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The process id the lock file names, if it names one.

@@ -70,6 +70,22 @@ struct RunLockTests {
         #expect(RunLock.holder(in: fixture.runDirectory) == nil)
     }
 
+    @Test("the holder is found in a lock table longer than a page (a busy machine's, or a test suite's)")
+    func holderInALongLockTable() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("loom-locks-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var held: [RunLock] = []
+        for index in 0..<200 {
+            let folder = root.appendingPathComponent("run\(index)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            held.append(try RunLock.acquire(in: folder))
+        }
+        // 200 lines of about 45 bytes: the table is longer than one read of a proc file gives.
+        #expect(RunLock.holder(in: root.appendingPathComponent("run0")) == getpid())
+        #expect(RunLock.holder(in: root.appendingPathComponent("run199")) == getpid())
+        withExtendedLifetime(held) {}
+    }
+
     @Test("the lock file names the process holding it")
     func lockFileNamesOwner() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-lock-\(UUID().uuidString)")
