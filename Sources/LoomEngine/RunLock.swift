@@ -21,6 +21,12 @@ public final class RunLock: Sendable {
         self.descriptor = descriptor
     }
 
+    /// How many times `acquire` tries the lock before it gives up, and the pause between tries. A reader's probe
+    /// (`holder(in:)`) holds a shared lock for microseconds; retrying for a moment keeps a probe that happens to
+    /// meet a starting run from refusing it, while a run that really holds the lock is still reported within ~¼ s.
+    private static let attempts = 10
+    private static let pauseBetweenAttempts: useconds_t = 25_000
+
     /// Takes the run lock of `directory` (which must exist).
     ///
     /// - Throws: `LoomError(.usage)` naming the directory and the process that holds the lock when another run,
@@ -31,20 +37,27 @@ public final class RunLock: Sendable {
         guard descriptor >= 0 else {
             throw LoomError(.io, "cannot open the run lock: \(String(cString: strerror(errno)))", subject: path)
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        var attempt = 1
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let reason = errno
-            if reason == EWOULDBLOCK {
-                let owner = Self.owner(descriptor)
+            if reason == EINTR { continue }
+            guard reason == EWOULDBLOCK else {
+                // A file system without flock (some network mounts): the run goes on unguarded rather than not at all.
                 close(descriptor)
-                let who = owner.map { " (process \($0))" } ?? ""
-                throw LoomError(
-                    .usage,
-                    "another Loom process (a run, an import or a mix) is writing to this run directory\(who); wait for it to end or stop it, then try again",
-                    subject: directory.path)
+                return RunLock(descriptor: -1)
             }
-            // A file system without flock (some network mounts): the run goes on unguarded rather than not at all.
+            if attempt < attempts {
+                attempt += 1
+                usleep(pauseBetweenAttempts)
+                continue
+            }
+            let owner = Self.owner(descriptor)
             close(descriptor)
-            return RunLock(descriptor: -1)
+            let who = owner.map { " (process \($0))" } ?? ""
+            throw LoomError(
+                .usage,
+                "another Loom process (a run, an import or a mix) is writing to this run directory\(who); wait for it to end or stop it, then try again",
+                subject: directory.path)
         }
         let pid = Array("\(getpid())\n".utf8)
         if ftruncate(descriptor, 0) == 0 {
@@ -53,45 +66,22 @@ public final class RunLock: Sendable {
         return RunLock(descriptor: descriptor)
     }
 
-    /// The process that holds the run lock of `directory` now, or nil when none does (or it cannot be told).
+    /// The process that holds the run lock of `directory` now, or nil when none does. When a run holds it but its
+    /// process id cannot be read (the moment between taking the lock and writing the id), 0.
     ///
-    /// Read from the kernel's table of locks (`/proc/locks`, Linux), matched by the lock file's device and inode,
-    /// instead of by trying the lock: a try, however short, could make a run starting at that moment refuse to.
-    public static func holder(in directory: URL, locks: String = "/proc/locks") -> Int32? {
-        var status = stat()
-        guard stat(directory.appendingPathComponent(fileName).path, &status) == 0, let table = readWhole(locks) else {
-            return nil
-        }
-        // glibc's encoding of a device number (what its `major` and `minor` macros undo).
-        let dev = UInt64(status.st_dev)
-        let major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & ~UInt64(0xFFF))
-        let minor = (dev & 0xFF) | ((dev >> 12) & ~UInt64(0xFF))
-        let device = String(format: "%02llx:%02llx:%llu", major, minor, UInt64(status.st_ino))
-        for line in table.split(separator: "\n") {
-            // "1: FLOCK  ADVISORY  WRITE 4139 fd:01:2623559 0 EOF"; a waiter's line has "->" after the number.
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 6, fields[1] == "FLOCK", fields[3] == "WRITE", fields[5] == device else { continue }
-            return Int32(fields[4])
-        }
-        return nil
-    }
-
-    /// The whole of a file the kernel makes up as it is read: read until it says there is no more. A proc file's
-    /// size is 0 and one read gives at most a page, so `String(contentsOfFile:)` saw only the first page of a
-    /// busy machine's lock table.
-    private static func readWhole(_ path: String) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// Found by trying a shared lock on the lock file, which fails while a run holds its exclusive one. (The
+    /// kernel's table of locks, `/proc/locks`, was read before: on a busy machine it changes between the page-sized
+    /// reads it takes, so a line could be missed; and in containers its device numbers need not match `stat`'s.)
+    public static func holder(in directory: URL) -> Int32? {
+        let descriptor = open(directory.appendingPathComponent(fileName).path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            bytes.append(contentsOf: chunk[..<count])
+        while flock(descriptor, LOCK_SH | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            return errno == EWOULDBLOCK ? (owner(descriptor) ?? 0) : nil
         }
-        return String(decoding: bytes, as: UTF8.self)
+        _ = flock(descriptor, LOCK_UN)
+        return nil
     }
 
     /// The process id the lock file names, if it names one.

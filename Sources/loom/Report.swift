@@ -102,7 +102,8 @@ enum Report {
     static func status(_ status: RunStatus) -> String {
         var lines = ["Run: \(status.runDirectory)" + (status.recipe.map { " (recipe '\($0)')" } ?? "")]
         if let process = status.workingProcess {
-            lines.append("A run is working here now (process \(process)): the counts below are still moving.")
+            let who = process > 0 ? " (process \(process))" : ""
+            lines.append("A run is working here now\(who): the counts below are still moving.")
         }
         lines.append("stage         done  failed  pending")
         for line in status.stages {

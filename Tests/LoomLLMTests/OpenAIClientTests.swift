@@ -153,11 +153,12 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
     }
 
     @Test func aStreamThatKeepsSendingIsNotCutAtTheTimeout() async throws {
-        // Each write comes 0.3 s after the one before, and the stream lasts longer than the 1 s timeout in all:
-        // the deadline restarts with every chunk.
-        try await withMockEndpoint({ _ in .slowStream(text: "one two three four five six seven eight", interval: 0.3) }, configure: {
+        // Each write comes 0.2 s after the one before (two writes to an event, a dozen events), so the stream lasts
+        // about 5 s in all, longer than the 3 s timeout: the deadline restarts with every chunk. The gap between
+        // writes is far below the timeout so that a loaded machine, late to read a chunk, does not cut it either.
+        try await withMockEndpoint({ _ in .slowStream(text: "one two three four five six seven eight", interval: 0.2) }, configure: {
             $0.stream = true
-            $0.timeout = 1
+            $0.timeout = 3
             $0.maxRetries = 0
         }) { server, client in
             let reply = try await client.complete(question)
