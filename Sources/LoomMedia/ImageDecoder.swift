@@ -5,8 +5,8 @@
 public enum ImageDecoder {
     /// Sniffs the format from the bytes (never the file extension) and reads the header.
     ///
-    /// No pixel memory is allocated. For JPEG the EXIF orientation is read too, so `width` and `height` are the
-    /// displayed size.
+    /// No pixel memory is allocated. The EXIF orientation is read too, so `width` and `height` are the displayed
+    /// size.
     ///
     /// - Throws: `ImageDecodeError` for empty files, formats Loom does not read, and headers the codec rejects.
     public static func inspect(_ bytes: [UInt8]) throws -> ImageInfo {

@@ -6,7 +6,8 @@ public struct ImageInfo: Sendable, Hashable {
     public var storedWidth: Int
     /// Height as stored in the file, before orientation.
     public var storedHeight: Int
-    /// EXIF orientation in 1...8; 1 when the tag is absent, out of range, or the file is not a JPEG.
+    /// EXIF orientation in 1...8 (JPEG's APP1 segment, PNG's `eXIf` chunk, WebP's `EXIF` chunk); 1 when the tag is
+    /// absent or out of range.
     public var orientation: Int
     /// Width as displayed, after orientation (the stored height for orientations 5...8).
     public var width: Int

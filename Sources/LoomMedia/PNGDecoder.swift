@@ -17,7 +17,7 @@ enum PNGDecoder {
         return false
     }
 
-    /// Reads the header and, when `maxPixels` is given, the pixels.
+    /// Reads the header (with the `eXIf` orientation) and, when `maxPixels` is given, the pixels as displayed.
     ///
     /// The simplified API converts every PNG flavour (gray, palette, 16-bit, tRNS transparency) to the 8-bit
     /// RGB or RGBA asked for. Images with alpha are read as RGBA and flattened on white here rather than by
@@ -39,7 +39,7 @@ enum PNGDecoder {
                 throw ImageDecodeError(.unsupportedFormat, "animated PNG (APNG) images are not supported (Loom reads still images only)")
             }
             let (width, height) = (Int(image.width), Int(image.height))
-            let info = ImageInfo(format: .png, storedWidth: width, storedHeight: height)
+            let info = ImageInfo(format: .png, storedWidth: width, storedHeight: height, orientation: EXIFOrientation.read(fromPNG: bytes))
             guard let maxPixels else { return (info, nil) }
             try ImageDecoder.checkPixelLimit(.png, width: width, height: height, maxPixels: maxPixels)
 
@@ -56,7 +56,7 @@ enum PNGDecoder {
             }
             guard finished != 0 else { throw ImageDecodeError(.corruptImage, "truncated or corrupt PNG: \(message(image))") }
             if hasAlpha { AlphaFlattening.flattenOnWhite(&pixels, count: width * height) }
-            return (info, RGBImage(width: width, height: height, pixels: pixels))
+            return (info, RGBImage(width: width, height: height, pixels: pixels).oriented(info.orientation))
         }
     }
 

@@ -5,14 +5,18 @@ import CWebP
 enum WebPDecoder {
     static func inspect(_ bytes: [UInt8]) throws -> ImageInfo {
         let features = try readFeatures(bytes)
-        return ImageInfo(format: .webp, storedWidth: Int(features.width), storedHeight: Int(features.height))
+        return ImageInfo(
+            format: .webp, storedWidth: Int(features.width), storedHeight: Int(features.height),
+            orientation: EXIFOrientation.read(fromWebP: bytes))
     }
 
     static func decode(
         _ bytes: [UInt8], maxPixels: Int, minimumLongestSide: Int?
     ) throws -> (info: ImageInfo, image: RGBImage) {
         let features = try readFeatures(bytes)
-        let info = ImageInfo(format: .webp, storedWidth: Int(features.width), storedHeight: Int(features.height))
+        let info = ImageInfo(
+            format: .webp, storedWidth: Int(features.width), storedHeight: Int(features.height),
+            orientation: EXIFOrientation.read(fromWebP: bytes))
         try ImageDecoder.checkPixelLimit(.webp, width: info.storedWidth, height: info.storedHeight, maxPixels: maxPixels)
         guard features.has_animation == 0 else {
             throw ImageDecodeError(.unsupportedFormat, "animated WebP images are not supported (Loom reads still images only)")
@@ -50,7 +54,7 @@ enum WebPDecoder {
         }
         guard status == VP8_STATUS_OK else { throw ImageDecodeError(.corruptImage, "truncated or corrupt WebP: \(describe(status))") }
         if hasAlpha { AlphaFlattening.flattenOnWhite(&pixels, count: width * height) }
-        return (info, RGBImage(width: width, height: height, pixels: pixels))
+        return (info, RGBImage(width: width, height: height, pixels: pixels).oriented(info.orientation))
     }
 
     private static func readFeatures(_ bytes: [UInt8]) throws -> WebPBitstreamFeatures {

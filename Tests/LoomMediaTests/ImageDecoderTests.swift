@@ -141,6 +141,41 @@ import Testing
         #expect(isClose(image.rgb(x: 13, y: 29), (255, 255, 255)))
     }
 
+    @Test("a PNG's eXIf orientation is applied, with or without the Exif header, but not from after the image data")
+    func pngEXIFOrientation() throws {
+        let png = try ImageEncoder.encodePNG(TestImages.redCorner(width: 32, height: 16))
+        let stored = try ImageDecoder.decode(png).image
+        for exif in [TestImages.exifTIFF(6), Array("Exif".utf8) + [0, 0] + TestImages.exifTIFF(6, bigEndian: false)] {
+            let turned = TestImages.pngWithEXIF(png, exif)
+            let info = try ImageDecoder.inspect(turned)
+            #expect(info.orientation == 6 && info.width == 16 && info.height == 32)
+            let (decodedInfo, image) = try ImageDecoder.decode(turned)
+            #expect(decodedInfo == info)
+            #expect(image == stored.oriented(6))
+            #expect(isClose(image.rgb(x: 13, y: 2), (255, 0, 0)))  // the red corner is now top right
+        }
+        // Browsers read eXIf only before the image data, where the PNG specification puts it; Loom agrees.
+        let late = TestImages.pngWithEXIF(png, TestImages.exifTIFF(6), afterData: true)
+        #expect(try ImageDecoder.decode(late).image == stored)
+    }
+
+    @Test("a WebP's EXIF orientation is applied, as Pillow's exif_transpose applies it, scaled or not")
+    func webpEXIFOrientation() throws {
+        let (info, image) = try ImageDecoder.decode(TestImages.webpLossless4x3Orientation6)
+        #expect(info.orientation == 6 && info.width == 3 && info.height == 4)
+        // What `ImageOps.exif_transpose` (Pillow 13) gives for the same file.
+        let pillow: [UInt8] = [
+            255, 0, 255, 0, 0, 0, 255, 0, 0,
+            10, 20, 30, 128, 128, 128, 0, 255, 0,
+            200, 100, 50, 255, 255, 0, 0, 0, 255,
+            60, 70, 80, 0, 255, 255, 255, 255, 255,
+        ]
+        #expect(image.pixels == pillow)
+        // Scaled to 3×2 as stored, shown 2×3.
+        let scaled = try ImageDecoder.decode(TestImages.webpLossless4x3Orientation6, minimumLongestSide: 3).image
+        #expect(scaled.width == 2 && scaled.height == 3)
+    }
+
     @Test(arguments: [
         (1, false, false), (2, false, true), (3, true, true), (4, true, false),
         (5, false, false), (6, false, true), (7, true, true), (8, true, false),
