@@ -4,11 +4,12 @@ import LoomStore
 /// What a reviewer changed in a record: the text of each turn (questions and answers), and for multiple-choice
 /// records the options and the answer key. Fields left nil keep their value.
 public struct RecordEdit: Sendable, Hashable {
-    public var turns: [String]?
+    /// The text of every turn, in order; a nil entry keeps that turn as it is.
+    public var turns: [String?]?
     public var options: [String]?
     public var answerKey: String?
 
-    public init(turns: [String]? = nil, options: [String]? = nil, answerKey: String? = nil) {
+    public init(turns: [String?]? = nil, options: [String]? = nil, answerKey: String? = nil) {
         self.turns = turns
         self.options = options
         self.answerKey = answerKey
@@ -23,6 +24,7 @@ public struct RecordEdit: Sendable, Hashable {
                 throw ReviewRefusal(.conflict, "the edit has \(turns.count) turns for a record of \(record.turns.count)")
             }
             for (index, text) in turns.enumerated() {
+                guard let text else { continue }
                 // Browsers send text areas with CRLF line ends; the record keeps LF.
                 let normalized = text.replacingOccurrences(of: "\r\n", with: "\n")
                 if normalized != record.turns[index].text {

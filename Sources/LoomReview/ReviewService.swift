@@ -66,6 +66,9 @@ public final class ReviewService: Sendable {
             throw LoomError(.usage, "the password is too short: at least \(PasswordHasher.minimumLength) characters", subject: name)
         }
         try store.saveReviewer(ReviewerAccount(name: name, role: role, passwordHash: try hasher.hash(password), createdAt: now))
+        // The store ended the account's sessions; this server forgets the ones it remembered (another process,
+        // `loom review add-user` beside a running server, is heard within `sessionCacheSeconds`).
+        sessionCache.withLock { $0.removeAll() }
     }
 
     static func isValidName(_ name: String) -> Bool {
@@ -254,6 +257,13 @@ public final class ReviewService: Sendable {
         let policy = settings.policy
         let required = settings.passes
         return { policy.status(after: $0, required: required) }
+    }
+
+    /// Decides the records that the settings' number of passes already finishes (after the team lowered it):
+    /// the server calls this as it starts. Returns how many were decided.
+    @discardableResult
+    public func settleFinishedRecords() throws -> Int {
+        try store.redecideReviews(required: settings.passes, resolution, now: now)
     }
 
     public func skip(recordID: String, by account: ReviewerAccount) throws {

@@ -66,7 +66,7 @@ struct ReviewPages: Sendable {
         let kind = view.sampleKind
         let noun = kind == .sequence ? "Frame" : "Image"
         var values: [String: Any] = [
-            "id": record.id, "type": record.type.rawValue, "domain": record.domain.rawValue, "language": record.language,
+            "id": record.id, "idPath": pathSegment(record.id), "type": record.type.rawValue, "domain": record.domain.rawValue, "language": record.language,
             "version": view.state.version, "status": view.state.status.rawValue, "passes": passes,
             "passesCount": view.state.passes, "sampleKind": kind?.rawValue ?? "single",
         ]
@@ -111,6 +111,15 @@ struct ReviewPages: Sendable {
         }
         return values
     }
+
+    /// A record id as one segment of a URL path: everything but unreserved characters percent-encoded (what
+    /// the review script's `encodeURIComponent` does), so that an imported id such as `rec-1#a` or `a/b` stays
+    /// one segment.
+    static func pathSegment(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: unreserved) ?? id
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// "2026-11-23 02:27:11", in UTC.
     static func timestamp(_ seconds: Double) -> String {

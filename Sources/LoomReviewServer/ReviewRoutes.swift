@@ -27,7 +27,7 @@ struct ReviewRoutes: Sendable {
         router.post("/batches") { request, context in try await self.createBatch(request, context) }
         router.get("/review/{batch}") { _, context in try await self.reviewScreen(context, batch: context.parameters.require("batch")) }
         router.get("/adjudicate") { _, context in try await self.reviewScreen(context, batch: nil) }
-        router.get("/records/{id}") { _, context in try await self.recordPage(context, id: context.parameters.require("id"), notice: nil) }
+        router.get("/records/{id}") { _, context in try await self.recordPage(context, id: Self.recordID(context), notice: nil) }
         router.post("/records/{id}/restore") { request, context in try await self.restore(request, context) }
         router.get("/progress") { _, context in try await self.progressPage(context) }
         router.get("/media/{id}") { _, context in try await self.media(context.parameters.require("id")) }
@@ -195,7 +195,7 @@ struct ReviewRoutes: Sendable {
         let canRestore = session.account.role.adjudicates
         values["versions"] = view.versions.reversed().map { version -> [String: Any] in
             [
-                "recordID": view.record.id, "version": version.version, "author": version.author,
+                "recordPath": ReviewPages.pathSegment(view.record.id), "version": version.version, "author": version.author,
                 "when": ReviewPages.timestamp(version.createdAt), "note": version.note,
                 "turns": version.record.turns.map { ["text": $0.text] },
                 "canRestore": canRestore && version.version != view.state.version, "current": view.state.version,
@@ -213,7 +213,7 @@ struct ReviewRoutes: Sendable {
 
     private func restore(_ request: Request, _ context: Context) async throws -> Response {
         let session = try Self.session(context)
-        let id = try context.parameters.require("id")
+        let id = try Self.recordID(context)
         guard let form = try? await Self.form(RestoreForm.self, request, context) else {
             return refusedForm(context, "the restore form is incomplete", status: .badRequest)
         }
@@ -226,7 +226,7 @@ struct ReviewRoutes: Sendable {
         } catch let refusal as ReviewRefusal {
             return refusedForm(context, refusal.message, status: HTTPReplies.status(of: refusal))
         }
-        return HTTPReplies.redirect("/records/\(id)")
+        return HTTPReplies.redirect("/records/\(ReviewPages.pathSegment(id))")
     }
 
     private func progressPage(_ context: Context) async throws -> Response {
@@ -362,7 +362,7 @@ struct ReviewRoutes: Sendable {
 
     private func verdict(_ request: Request, _ context: Context) async throws -> Response {
         let session = try Self.session(context)
-        let id = try context.parameters.require("id")
+        let id = try Self.recordID(context)
         guard let body = try? await request.decode(as: VerdictBody.self, context: context) else {
             return HTTPReplies.error("expected {verdict: accept|reject, reason, pass, version}", status: .badRequest)
         }
@@ -379,7 +379,7 @@ struct ReviewRoutes: Sendable {
 
     private func skip(_ context: Context) async throws -> Response {
         let session = try Self.session(context)
-        let id = try context.parameters.require("id")
+        let id = try Self.recordID(context)
         let service = self.service
         try await blocking { try service.skip(recordID: id, by: session.account) }
         return HTTPReplies.json(["skipped": id])
@@ -387,7 +387,8 @@ struct ReviewRoutes: Sendable {
 
     private struct EditBody: Decodable {
         var version: Int
-        var turns: [String]?
+        /// A turn's new text, or null for a turn left as it is.
+        var turns: [String?]?
         var options: [String]?
         var answerKey: String?
     }
@@ -400,7 +401,7 @@ struct ReviewRoutes: Sendable {
 
     private func edit(_ request: Request, _ context: Context) async throws -> Response {
         let session = try Self.session(context)
-        let id = try context.parameters.require("id")
+        let id = try Self.recordID(context)
         guard let body = try? await request.decode(as: EditBody.self, context: context) else {
             return HTTPReplies.error("expected {version, turns, options, answerKey}", status: .badRequest)
         }
@@ -424,6 +425,16 @@ struct ReviewRoutes: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The record id in the request's path, percent-decoded: the router hands over path segments as sent, and
+    /// ids (kept as written on import) may hold spaces, `#`, `/` or any other character a URL must encode.
+    private static func recordID(_ context: Context) throws -> String {
+        let raw = try context.parameters.require("id")
+        guard let id = raw.removingPercentEncoding else {
+            throw HTTPError(.badRequest, message: "the record id in the address is not valid percent-encoding")
+        }
+        return id
+    }
 
     /// A batch, from the service's memory when it has been read before (every "next" names one).
     private func batch(_ id: Int64) async throws -> ReviewBatch? {

@@ -8,7 +8,8 @@ import LoomCore
 extension RunStore {
     // MARK: Accounts and sessions
 
-    /// Adds an account, or replaces the role and password of an existing one.
+    /// Adds an account, or replaces the role and password of an existing one. Replacing them signs the account
+    /// out everywhere: a password is reset because it leaked, and whoever used it must not stay signed in.
     public func saveReviewer(_ account: ReviewerAccount) throws {
         try write { db in
             try Self.cachedExecute(db, sql: """
@@ -16,6 +17,7 @@ extension RunStore {
                     ON CONFLICT(name) DO UPDATE SET role = excluded.role, password = excluded.password
                     """,
                 arguments: [account.name, account.role.rawValue, account.passwordHash, account.createdAt])
+            try Self.cachedExecute(db, sql: "DELETE FROM review_sessions WHERE reviewer = ?", arguments: [account.name])
         }
     }
 
@@ -330,6 +332,35 @@ extension RunStore {
         try Self.saveState(db, updated)
         try Self.cachedExecute(db, sql: "DELETE FROM review_leases WHERE record_id = ?", arguments: [recordID])
         return updated
+    }
+
+    /// Decides again the records still in review that have as many passes as `required` or more: after the team
+    /// lowers its number of passes, they would otherwise never be served again (they have enough passes) nor
+    /// decided (a status is worked out only when a verdict comes). Decided records stay decided when it is raised.
+    /// Returns how many changed status.
+    @discardableResult
+    public func redecideReviews(required: Int, _ resolve: @escaping @Sendable ([ReviewVerdict]) -> ReviewStatus, now: Double) throws -> Int {
+        try write { db in
+            let ids = try String.fetchAll(
+                db, sql: "SELECT record_id FROM review_states WHERE status = 'in_review' AND passes >= ? ORDER BY record_id",
+                arguments: [required])
+            var changed = 0
+            for id in ids {
+                let verdicts = try Self.cachedAll(String.self, db, sql: "SELECT verdict FROM review_passes WHERE record_id = ? AND adjudication = 0 ORDER BY pass",
+                    arguments: [id]
+                ).compactMap(ReviewVerdict.init(rawValue:))
+                var state = try Self.reviewState(db, recordID: id)
+                let status = resolve(verdicts)
+                guard status != state.status else { continue }
+                state.status = status
+                state.updatedAt = now
+                try Self.saveState(db, state)
+                // A hold taken for a pass the record no longer needs is let go.
+                if status != .inReview { try Self.cachedExecute(db, sql: "DELETE FROM review_leases WHERE record_id = ?", arguments: [id]) }
+                changed += 1
+            }
+            return changed
+        }
     }
 
     /// Gives a leased record back without a verdict; the reviewer is not served it again.

@@ -70,6 +70,10 @@ struct ReviewServe: AsyncParsableCommand {
         let service = try await reportingErrors { () async throws -> ReviewService in
             let run = try RunLocator.runDirectory(target, reads: .randomLookups)
             let service = try ReviewService(store: run.store, runDirectory: run.url, settings: try review.settings(for: run.store))
+            let settled = try service.settleFinishedRecords()
+            if settled > 0 {
+                FileHandle.standardError.write(Data("note: \(settled) records in review already had \(service.settings.passes) passes and were decided\n".utf8))
+            }
             if try run.store.reviewers().isEmpty {
                 FileHandle.standardError.write(Data("note: no review accounts yet; add one with `loom review add-user \(target) NAME --role admin`\n".utf8))
             }

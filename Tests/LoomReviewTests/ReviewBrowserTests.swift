@@ -132,6 +132,65 @@ struct ReviewBrowserTests {
         }
     }
 
+    @Test("an edit saves the turns the reviewer changed and no other, even turns a browser's text box rewrites; a cancelled edit is dropped")
+    func anEditSavesOnlyTheChangedTurns() async throws {
+        // A text box drops a leading line break and turns CR LF into LF: sending every box would rewrite this
+        // answer though nobody touched it.
+        let answer = "\nThe sign says EXIT.\r\nIt is red."
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 1), firstAnswer: answer)
+        let batch = try fixture.batch()
+        try fixture.account("ann")
+        try await withLiveServer(fixture) { base in
+            try await withBrowsers(1) { browsers in
+                let browser = browsers[0]
+                try await signIn(browser, base, "ann")
+                try await browser.open(base + "/review/\(batch.id)")
+                let id = try #require(try await browser.attribute("#record", "data-record"))
+
+                // A change typed and then cancelled (Escape) is not saved by a later save.
+                try await browser.press("e")
+                try await browser.type("textarea.edit[data-index='1']", "Cancelled words.", clear: true)
+                try await browser.press("\u{E00C}")
+                try await browser.press("e")
+                try await browser.type("textarea.edit[data-index='0']", "<image>\nWhat does the sign say?", clear: true)
+                try await browser.press("\u{E007}", control: true)
+                _ = try await browser.element("#notice.ok")
+
+                let versions = try fixture.store.recordVersions(id)
+                #expect(versions.map(\.version) == [1, 2])
+                #expect(versions.last?.note == "edited question (turn 1)")
+                let saved = try #require(try fixture.store.record(id: id))
+                #expect(saved.turns[0].text == "<image>\nWhat does the sign say?")
+                #expect(saved.turns[1].text == answer)
+            }
+        }
+    }
+
+    @Test("a record whose id holds characters a URL must encode is reviewed, and its history opens")
+    func anIDThatNeedsEncoding() async throws {
+        let id = "rec-1#a/b c?d%"
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 1), firstRecordID: id)
+        let batch = try fixture.batch()
+        try fixture.account("ann", role: .adjudicator)
+        try await withLiveServer(fixture) { base in
+            try await withBrowsers(1) { browsers in
+                let browser = browsers[0]
+                try await signIn(browser, base, "ann")
+                try await browser.open(base + "/review/\(batch.id)")
+                #expect(try await browser.attribute("#record", "data-record") == id)
+                // The history link leads to the record's page.
+                let link = try #require(try await browser.attribute("a[target=_blank]", "href"))
+                try await browser.open(link.hasPrefix("/") ? base + link : link)
+                #expect(try await browser.text("h1 code") == id)
+                // And the review script's calls reach it: an accept is saved.
+                try await browser.open(base + "/review/\(batch.id)")
+                try await browser.press("a")
+                _ = try await browser.element("#notice.ok")
+                #expect(try fixture.store.reviewState(recordID: id)?.status == .accepted)
+            }
+        }
+    }
+
     @Test func twoSessionsRacingForOneRecord() async throws {
         let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 1, leaseSeconds: 60))
         let batch = try fixture.batch()

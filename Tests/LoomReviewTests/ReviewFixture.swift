@@ -16,7 +16,13 @@ final class ReviewFixture: Sendable {
     /// The hostile text one record carries, to check it is shown as text.
     static let scriptPayload = "<script>alert('owned')</script><img src=x onerror=alert(1)>"
 
-    init(records: Int = 4, settings: ReviewSettings = ReviewSettings()) throws {
+    /// - Parameters:
+    ///   - firstRecordID: the first record's id instead of `rec-000` (an imported id may hold any character).
+    ///   - firstAnswer: the first record's answer instead of "It is red.".
+    init(
+        records: Int = 4, settings: ReviewSettings = ReviewSettings(), firstRecordID: String? = nil,
+        firstAnswer: String = "It is red."
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("loom-review-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("media"), withIntermediateDirectories: true)
         store = try RunStore(directory: directory)
@@ -29,8 +35,9 @@ final class ReviewFixture: Sendable {
             let question = index == 0 ? "<image>\nWhat does the sign say? \(Self.scriptPayload)" : "<image>\nWhat colour is the cube?"
             write.records.append(
                 Record(
-                    id: String(format: "rec-%03d", index), sampleID: "sample-\(index)", media: [mediaID],
-                    turns: [Turn(role: .user, text: question), Turn(role: .assistant, text: "It is red.")],
+                    id: index == 0 ? firstRecordID ?? "rec-000" : String(format: "rec-%03d", index), sampleID: "sample-\(index)",
+                    media: [mediaID],
+                    turns: [Turn(role: .user, text: question), Turn(role: .assistant, text: index == 0 ? firstAnswer : "It is red.")],
                     type: .shortVQA, domain: index % 2 == 0 ? "ocr" : "attribute_recognition", skill: nil, language: "en",
                     options: nil, answerKey: nil, checks: [],
                     provenance: Provenance(generator: "template", template: "t", phrasing: 0, seed: 1)))

@@ -191,6 +191,56 @@ struct ReviewWorkflowTests {
         #expect(try fixture.store.record(id: claim.recordID)?.flags.isEmpty == true)
     }
 
+    @Test("an edit that leaves a turn out (nil) keeps that turn as it is")
+    func anEditKeepsTheTurnsItLeavesOut() throws {
+        let fixture = try ReviewFixture(records: 1, firstAnswer: "\nIt is red.\r\n")
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        let claim = try #require(try fixture.service.next(.batch(batch), for: ann))
+        let (saved, _) = try fixture.service.edit(
+            recordID: claim.recordID, RecordEdit(turns: ["<image>\nWhat colour is it?", nil]), seenVersion: 1, by: ann)
+        #expect(saved.version == 2)
+        #expect(try fixture.store.recordVersions(claim.recordID).last?.note == "edited question (turn 1)")
+        #expect(try fixture.store.record(id: claim.recordID)?.turns[1].text == "\nIt is red.\r\n")
+    }
+
+    @Test("lowering the number of passes decides the records in review that already have enough, and lets go of their holds")
+    func loweringPassesDecidesFinishedRecords() throws {
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 3))
+        let batch = try fixture.batch()
+        let (claim, _) = try pass(fixture, try fixture.account("ann"), batch, .accept)
+        let (_, afterTwo) = try pass(fixture, try fixture.account("ben"), batch, .accept)
+        #expect(afterTwo.status == .inReview && afterTwo.passes == 2)
+        let cat = try fixture.account("cat")
+        let held = try #require(try fixture.service.next(.batch(batch), for: cat))  // cat holds it for pass 3
+
+        let lowered = try ReviewService(
+            store: fixture.store, runDirectory: fixture.directory, settings: ReviewSettings(passes: 2),
+            hasher: PasswordHasher(logRounds: 4, blockSize: 1), clock: { fixture.service.now })
+        #expect(try lowered.settleFinishedRecords() == 1)
+        let state = try #require(try fixture.store.reviewState(recordID: claim.recordID))
+        #expect(state.status == .accepted && state.lease == nil)
+        // Cat's pass is no longer needed: the verdict is refused, and nothing is left to serve.
+        #expect(throws: ReviewRefusal.self) {
+            try lowered.decide(
+                recordID: held.recordID, verdict: .accept, reason: nil, pass: held.pass, seenVersion: held.version,
+                adjudication: false, by: cat)
+        }
+        #expect(try lowered.next(.batch(batch), for: try fixture.account("dan")) == nil)
+        #expect(try lowered.settleFinishedRecords() == 0)
+    }
+
+    @Test("resetting an account's password signs it out of every session")
+    func resettingAPasswordEndsSessions() throws {
+        let fixture = try ReviewFixture(records: 1)
+        try fixture.account("ann")
+        let login = try #require(try fixture.service.login(name: "ann", password: "password-ann"))
+        #expect(try fixture.service.session(token: login.token)?.account.name == "ann")
+        try fixture.service.addUser(name: "ann", role: .annotator, password: "a-new-password")
+        #expect(try fixture.service.session(token: login.token) == nil)
+        #expect(try fixture.service.login(name: "ann", password: "a-new-password") != nil)
+    }
+
     @Test func annotatorsEditOnlyTheRecordTheyHold() throws {
         let fixture = try ReviewFixture(records: 2)
         let ann = try fixture.account("ann")

@@ -69,7 +69,11 @@
     const r = current();
     if (!r) return;
     r.classList.toggle("editing", on);
-    r.querySelectorAll(".edit").forEach((field) => { field.hidden = !on; });
+    r.querySelectorAll(".edit").forEach((field) => {
+      field.hidden = !on;
+      // Leaving edit mode without saving drops what was typed: a later save must not carry a cancelled change.
+      if (!on) field.value = field.defaultValue;
+    });
     r.querySelectorAll(".turn pre.text, .options .text").forEach((text) => { text.hidden = on; });
     document.getElementById("save").hidden = !on;
     document.getElementById("cancel").hidden = !on;
@@ -80,14 +84,18 @@
   async function saveEdit() {
     const r = current();
     const id = identity();
+    // Only what the reviewer changed is sent (null for a turn left alone): the browser rewrites text on its way
+    // into a field (line ends, a leading line break, NUL), and sending every field would save those rewrites as
+    // edits of turns nobody touched.
+    const changed = (field) => field.value !== field.defaultValue;
     const body = {
       version: id.version,
-      turns: Array.from(r.querySelectorAll("textarea.edit")).map((t) => t.value),
+      turns: Array.from(r.querySelectorAll("textarea.edit")).map((t) => (changed(t) ? t.value : null)),
     };
-    const options = r.querySelectorAll("input.edit[name=option]");
-    if (options.length) body.options = Array.from(options).map((o) => o.value);
+    const options = Array.from(r.querySelectorAll("input.edit[name=option]"));
+    if (options.some(changed)) body.options = options.map((o) => o.value);
     const key = r.querySelector("input.edit[name=answerKey]");
-    if (key) body.answerKey = key.value;
+    if (key && changed(key)) body.answerKey = key.value;
     try {
       const data = await call("POST", "/api/records/" + encodeURIComponent(id.record) + "/edit", body);
       document.getElementById("slot").innerHTML = data.html;
