@@ -241,8 +241,13 @@ struct IngestStage: Sendable {
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
-    /// Every source path must exist before any work starts: a typo in a recipe is a recipe error.
     private func checkSourcesExist() throws {
+        try Self.checkSourcesExist(of: recipe, recipeFolder: recipeFolder)
+    }
+
+    /// Every source path must exist before any work starts: a typo in a recipe is a recipe error. (The runner asks
+    /// before it opens the run directory too, so that the mistake leaves nothing behind.)
+    static func checkSourcesExist(of recipe: Recipe, recipeFolder: URL) throws {
         func check(_ path: String, _ what: String) throws {
             let resolved = RecipePath.resolve(path, in: recipeFolder)
             guard FileManager.default.fileExists(atPath: resolved) else {

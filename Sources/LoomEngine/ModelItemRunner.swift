@@ -77,13 +77,10 @@ struct ModelItemRunner: Sendable {
                                 .model, "the first \(RefusalStreak.limit) requests were all refused: " + error.description + Self.advice(for: error),
                                 subject: "models.\(endpoint.name)")
                         }
-                        let held = OutageBreaker.Held(item: itemID, reason: error.description, raw: error.rawReply)
+                        let held = OutageBreaker.Held(item: itemID, reason: error.description, raw: error.rawReply, kind: error.kind)
                         if OutageBreaker.isEndpointWide(error) {
                             if outage.hold(held) {
-                                throw LoomError(
-                                    .model,
-                                    "\(outage.limit) items in a row failed with no success between (last: \(error.description)): the endpoint seems down or overloaded, so the stage stops here; those items keep their attempts — run again when it answers (finished items are kept)",
-                                    subject: "models.\(endpoint.name)")
+                                throw Self.outage("\(outage.limit) items in a row failed with no success between", last: error, endpoint)
                             }
                         } else {
                             failure = held
@@ -103,13 +100,32 @@ struct ModelItemRunner: Sendable {
             for _ in 0..<max(endpoint.maxConcurrency, 1) where !startNext() { break }
             while try await group.next() != nil { _ = startNext() }
         }
-        for held in outage.drain() { try await record(held) }
+        let (held, anySuccess) = outage.drain()
+        if let last = held.last, !anySuccess {
+            let hint = last.kind == .transport ? "; is the server running and reachable at \(endpoint.baseURL)?" : ""
+            throw Self.outage("all \(held.count) items sent failed and none succeeded", last: last.reason + hint, endpoint)
+        }
+        for failure in held { try await record(failure) }
         try await writer.flush()
         let totals = spend.totals.withLock { $0 }
         observer?(.spent(stage: stage, calls: totals.calls, tokens: totals.tokens, cost: totals.cost, concurrency: client.statistics.concurrencyLimit))
         let counts = tally.state.withLock { StageCounts(done: $0.done, failed: $0.failed) }
         observer?(.stageFinished(stage: stage, done: counts.done, failed: counts.failed))
         return counts
+    }
+
+    /// The error that stops a stage when its endpoint seems down: nothing is recorded against the items.
+    static func outage(_ what: String, last error: ModelError, _ endpoint: ModelEndpoint) -> LoomError {
+        var last = error.description
+        if error.kind == .transport { last += "; is the server running and reachable at \(endpoint.baseURL)?" }
+        return outage(what, last: last, endpoint)
+    }
+
+    static func outage(_ what: String, last: String, _ endpoint: ModelEndpoint) -> LoomError {
+        LoomError(
+            .model,
+            "\(what) (last: \(last)): the endpoint seems down or overloaded, so the stage stops here; those items keep their attempts — run again when it answers (finished items are kept)",
+            subject: "models.\(endpoint.name)")
     }
 
     /// What to do about an error that stops the run.

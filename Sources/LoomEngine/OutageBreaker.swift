@@ -10,19 +10,23 @@ import Synchronization
 /// recorded. (An item started earlier proves nothing: when the endpoint goes down mid-stage, items sent before
 /// may still come back answered after the first failures.) `limit` held failures stop the stage instead, and
 /// they are never recorded: those items keep their attempts and are tried again when the run is started again.
+/// So does the end of a stage in which no item succeeded at all (a small stage against a server that is not
+/// running fails fewer items than `limit`): what is held then is the endpoint's failure, not the items'.
 final class OutageBreaker: Sendable {
     /// One failure held back: the item, the reason, the raw reply if any.
     struct Held: Sendable {
         var item: String
         var reason: String
         var raw: String?
+        /// The kind of the endpoint's error (no connection, a 5xx…).
+        var kind: ModelError.Kind?
         /// When the failure came, on the breaker's clock.
         var moment: UInt64 = 0
     }
 
     /// Failures in a row that stop the stage.
     let limit: Int
-    private let state = Mutex<(clock: UInt64, held: [Held])>((0, []))
+    private let state = Mutex<(clock: UInt64, held: [Held], anySuccess: Bool)>((0, [], false))
 
     /// A breaker for a stage that keeps up to `inFlight` requests going: as many failures as can be in flight at
     /// once (at least 8, at most 64) must come in a row before it trips.
@@ -61,17 +65,19 @@ final class OutageBreaker: Sendable {
     /// recorded now.
     func succeeded(startedAt start: UInt64) -> [Held] {
         state.withLock { state in
+            state.anySuccess = true
             let proven = state.held.filter { $0.moment < start }
             if !proven.isEmpty { state.held.removeAll { $0.moment < start } }
             return proven
         }
     }
 
-    /// The end of the stage without a stop: what is still held is recorded like any failure.
-    func drain() -> [Held] {
+    /// The end of the stage without a stop: what is still held, and whether any item succeeded in the stage. After
+    /// a success the held failures are recorded like any failure; without one they stop the stage, unrecorded.
+    func drain() -> (held: [Held], anySuccess: Bool) {
         state.withLock { state in
             defer { state.held.removeAll() }
-            return state.held
+            return (state.held, state.anySuccess)
         }
     }
 }

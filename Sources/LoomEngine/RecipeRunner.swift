@@ -92,8 +92,15 @@ public final class RecipeRunner: Sendable {
         hasher.add(renderImages ? "drawn" : "not-drawn")
         if recipe.modelStages.any {
             // The stages' settings, the models they ask and the prompts decide what the models write; where an
-            // endpoint lives and how hard it is driven do not.
-            hasher.add((try? encoder.encode(recipe.modelStages)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            // endpoint lives and how hard it is driven do not, nor the limits on a reply (`max_tokens`, the
+            // correction turns): Loom advises raising `max_tokens` when replies are cut off, and following that
+            // advice must resume the run, not refuse it. (Replies are cached under keys that include them, so a
+            // changed limit asks anew only for what is not done yet.)
+            let stages = recipe.modelStages.changingCalls { call in
+                call.maxTokens = nil
+                call.corrections = 0
+            }
+            hasher.add((try? encoder.encode(stages)).map { String(decoding: $0, as: UTF8.self) } ?? "")
             hasher.add(recipe.models.map { "\($0.name)=\($0.model)" }.sorted().joined(separator: ","))
             hasher.add((try? ModelStageSequence.prompts(for: recipe, recipeFolder: recipeURL.deletingLastPathComponent()))?.fingerprint ?? "")
         }
@@ -109,6 +116,7 @@ public final class RecipeRunner: Sendable {
         if !recipe.collections.isEmpty && recipe.ingest.ocr {
             try IngestTextReader.checkModel(language: recipe.ingest.ocrLanguage)
         }
+        try IngestStage.checkSourcesExist(of: recipe, recipeFolder: recipeURL.deletingLastPathComponent())
         // Prompt files and subset names are checked before the run directory exists.
         let prompts = recipe.modelStages.any
             ? try ModelStageSequence.prompts(for: recipe, recipeFolder: recipeURL.deletingLastPathComponent()) : nil

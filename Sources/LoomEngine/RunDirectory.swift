@@ -62,7 +62,11 @@ public struct RunDirectory: Sendable {
         let fingerprint = try await fingerprint()
         let claim = [(Key.fingerprint, fingerprint), (Key.recipeName, recipe.name), (Key.recipeFile, recipeURL.path)]
         if let existing = try store.meta(Key.fingerprint, orSetting: claim) {
-            guard existing == fingerprint else {
+            if existing != fingerprint, try !store.holdsWork() {
+                // Nothing was made under the old settings (the run stopped at a mistake found as it started, a
+                // source folder's typo say): the corrected recipe takes the store over.
+                try store.setMeta(claim)
+            } else if existing != fingerprint {
                 let name = try store.meta(Key.recipeName) ?? "another recipe"
                 let file = try store.meta(Key.recipeFile).map { " (\($0))" } ?? ""
                 throw LoomError(

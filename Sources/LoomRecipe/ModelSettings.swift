@@ -145,6 +145,19 @@ public struct ModelStages: Codable, Sendable, Hashable {
     }
 
     /// True when any model stage is configured.
+    /// The stages with `change` applied to each one's call settings.
+    public func changingCalls(_ change: (inout ModelCallSettings) -> Void) -> ModelStages {
+        var stages = self
+        if stages.caption != nil { change(&stages.caption!.call) }
+        if stages.questions != nil { change(&stages.questions!.call) }
+        if stages.conversation != nil { change(&stages.conversation!.call) }
+        if stages.multiVQA != nil { change(&stages.multiVQA!.call) }
+        if stages.syphus != nil { change(&stages.syphus!.call) }
+        if stages.verify != nil { change(&stages.verify!.call) }
+        if stages.translate != nil { change(&stages.translate!.call) }
+        return stages
+    }
+
     public var any: Bool { caption != nil || questions != nil || conversation != nil || multiVQA != nil || syphus != nil || verify != nil || translate != nil }
 
     /// The endpoint names the stages use.

@@ -161,6 +161,18 @@ public final class RunStore: Sendable {
         }
     }
 
+    /// Whether the store holds any work: ingested files or their rejections, media, records, ledger rows or paid
+    /// model replies. A store without any (a run that stopped at a recipe mistake found as it started) may be
+    /// claimed by a changed recipe: there is nothing to mix.
+    public func holdsWork() throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS(SELECT 1 FROM ledger) OR EXISTS(SELECT 1 FROM media) OR EXISTS(SELECT 1 FROM records)
+                    OR EXISTS(SELECT 1 FROM responses) OR EXISTS(SELECT 1 FROM image_files) OR EXISTS(SELECT 1 FROM rejections)
+                """) ?? true
+        }
+    }
+
     /// Sets several meta keys in one transaction, in the order given.
     public func setMeta(_ values: [(key: String, value: String)]) throws {
         try write { db in try Self.setMeta(values, in: db) }

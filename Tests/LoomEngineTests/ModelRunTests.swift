@@ -179,6 +179,47 @@ struct ModelRunTests {
         #expect(server.requestCount - before == 24 - captioned)
     }
 
+    @Test("a small stage against a server that drops every connection stops, names the address, and keeps every item's attempts")
+    func anUnreachableServerLeavesTheItemsTheirAttempts() async throws {
+        let catalog = try PromptCatalog.load()
+        let up = Mutex(false)
+        // Until it is "up", the server closes every connection unanswered, as a port nobody listens on refuses it.
+        let server = try await MockModelServer.start { request in
+            up.withLock { $0 } ? .completion(text: GoodReplies.reply(request.promptKind(catalog))) : .closeConnection
+        }
+        defer { Task { try? await server.shutdown() } }
+        // Fewer items than the breaker's limit (8): only the end of the stage can tell the outage.
+        let fixture = try ModelFixture(server: server, photos: 3, stages: "  caption: {model: mock}")
+        let text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+        try text.replacingOccurrences(of: "retries: 3", with: "retries: 1").write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        for _ in 0..<2 {
+            let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+            #expect(error.kind == .model)
+            #expect(error.description.contains("all 3 items sent failed and none succeeded"))
+            #expect(error.description.contains("is the server running and reachable at \(server.baseURL)?"))
+            #expect(try RunStore(directory: fixture.runDirectory).failures(stage: "caption").isEmpty)
+        }
+        up.withLock { $0 = true }
+        let summary = try await fixture.runner().run()
+        #expect(summary.models?.stages["caption"] == StageCounts(done: 3, failed: 0))
+    }
+
+    @Test("raising max_tokens, as Loom advises when replies are cut off, resumes the run instead of refusing it")
+    func raisingMaxTokensResumes() async throws {
+        let catalog = try PromptCatalog.load()
+        let server = try await MockModelServer.start { request in .completion(text: GoodReplies.reply(request.promptKind(catalog))) }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 3, stages: "  caption: {model: mock, max_tokens: 300, corrections: 1}")
+        _ = try await fixture.runner().run()
+        let asked = server.requestCount
+        let text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+        try text.replacingOccurrences(of: "max_tokens: 300, corrections: 1", with: "max_tokens: 900, corrections: 3")
+            .write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        let summary = try await fixture.runner().run()
+        #expect(summary.models?.stages["caption"] == StageCounts(done: 3, failed: 0))
+        #expect(server.requestCount == asked)  // the finished captions are not asked for again
+    }
+
     @Test func aHungBodyFailsOnlyItsItemAfterTheDeadline() async throws {
         let catalog = try PromptCatalog.load()
         // Every request about the first image the server sees hangs after the response head; the other image's

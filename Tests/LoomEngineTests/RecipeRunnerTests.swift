@@ -105,6 +105,33 @@ struct RecipeRunnerTests {
         }
     }
 
+    @Test("a store with nothing made in it yet is taken over by a changed recipe instead of refused")
+    func anEmptyStoreTakesAChangedRecipe() async throws {
+        let fixture = try RunFixture()
+        // The first run stops before its first batch is committed: the store is claimed, but holds no work.
+        await #expect(throws: InjectedCrash.self) { try await fixture.runner(faults: FaultPlan(crashBeforeBatch: 1)).run() }
+        #expect(try !RunStore(directory: fixture.runDirectory).holdsWork())
+        var other = fixture.recipe
+        other.seed += 1
+        let summary = try await fixture.runner(recipe: other).run()
+        #expect(summary.samplesMadeNow > 0)
+        #expect(try RunStore(directory: fixture.runDirectory).holdsWork())
+    }
+
+    @Test("a mistyped source folder stops the run before the run directory is made; the corrected recipe runs")
+    func aMistypedSourceFolderLeavesNothingBehind() async throws {
+        let fixture = try IngestFixture()
+        try Data(try IngestFixture.jpeg(seed: 1)).write(to: fixture.images.appendingPathComponent("a.jpg"))
+        let text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+        try text.replacingOccurrences(of: "path: photos", with: "path: photoz").write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        #expect(error.kind == .recipe && error.message.contains("the folder does not exist"))
+        #expect(!FileManager.default.fileExists(atPath: fixture.runDirectory.appendingPathComponent(RunStore.fileName).path))
+        try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        let summary = try await fixture.runner().run()
+        #expect(summary.ingest?.images == 1)
+    }
+
     @Test("an output folder that cannot be created ends the run with a message naming it")
     func unusableOutput() async throws {
         let fixture = try RunFixture()
