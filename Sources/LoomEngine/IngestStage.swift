@@ -125,6 +125,11 @@ struct IngestStage: Sendable {
             case .done(let sequence, let item, let outcome):
                 waiting[sequence] = (item, outcome)
                 while let (item, outcome) = waiting.removeValue(forKey: next) {
+                    if case .fresh(.rejected(.cannotWrite, let reason)) = outcome {
+                        // The run directory refuses writes (a full disk, a read-only mount): not the file's fault,
+                        // and every file after it would fail the same way. The stage stops; what is done is kept.
+                        throw LoomError.cannotWriteRun(runDirectory, reason: reason)
+                    }
                     let write = commitWrite(item, sequence: next, outcome, index: &index, known: known, seenPaths: &seenPaths)
                     if !write.ledger.isEmpty || !write.files.isEmpty || !write.annotationMerges.isEmpty {
                         try await writer.submit(write)

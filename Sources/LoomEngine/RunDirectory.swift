@@ -77,3 +77,14 @@ public struct RunDirectory: Sendable {
         }
     }
 }
+
+extension LoomError {
+    /// The error that stops a stage when the run directory refuses a write (a full disk, a read-only mount, lost
+    /// permissions): not the input's fault, so no file is rejected for it, and what is done stays done.
+    static func cannotWriteRun(_ runDirectory: URL, reason: String) -> LoomError {
+        LoomError(
+            .store,
+            "cannot write into the run directory (\(reason)); is the disk full or read-only? Free space or fix the permissions, then run again (finished work is kept)",
+            subject: runDirectory.path)
+    }
+}

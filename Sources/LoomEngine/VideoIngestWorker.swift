@@ -36,6 +36,10 @@ struct VideoIngestWorker: Sendable {
     func make(_ item: VideoItem) throws -> StoreWrite {
         do {
             return try read(item)
+        } catch let rejection as VideoRejection where rejection.kind == .cannotWrite {
+            // The run directory refuses writes (a full disk, a read-only mount): every video after this one would
+            // fail the same way, so the stage stops instead of rejecting them all.
+            throw LoomError.cannotWriteRun(runDirectory, reason: rejection.reason)
         } catch let rejection as VideoRejection {
             return StoreWrite(
                 ledger: [LedgerEntry(item: item.subject, stage: Self.stageName, status: .failed, error: rejection.reason)],

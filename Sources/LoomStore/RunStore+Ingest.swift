@@ -103,6 +103,9 @@ extension RunStore {
         let file = try db.cachedStatement(sql: "INSERT OR REPLACE INTO image_files(path, image_id, ordinal) VALUES (?, ?, ?)")
         let rejection = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO rejections(subject, stage, category, reason) VALUES (?, ?, ?, ?)")
+        // A file ingested now that an earlier run rejected (a write that failed, a file since repaired) keeps no
+        // stale rejection; notes about it in the same write are added after.
+        let clearRejection = try db.cachedStatement(sql: "DELETE FROM rejections WHERE subject = ? AND stage = 'ingest'")
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         for write in batch {
@@ -117,6 +120,7 @@ extension RunStore {
             }
             for item in write.files {
                 try changing("image_files", key: item.path) { try file.execute(arguments: [item.path, item.imageID, item.ordinal]) }
+                try clearRejection.execute(arguments: [item.path])
             }
             for item in write.rejections {
                 try rejection.execute(arguments: [item.subject, item.stage, item.category, item.reason])
