@@ -39,7 +39,6 @@ public struct ExportWriter: Sendable {
             // Inlined examples make a single-image query a multi-image record.
             selection.media = options.inContextExamples > 0 ? .any : format.defaultMedia
         }
-        try Self.prepare(folder, images: !format.embedsImages, insideRun: folder.standardizedFileURL.path.hasPrefix(runDirectory.standardizedFileURL.path + "/"))
         if buildsExportIndex { store.buildExportIndex() }
         let catalog = try MediaCatalog(store: store)
         let placer = MediaPlacer(
@@ -75,6 +74,9 @@ public struct ExportWriter: Sendable {
                 throw LoomError(.usage, "videos and inlined in-context examples cannot be combined yet", subject: "export")
             }
         }
+        // Only now, with every option checked (a wrong one must not cost the previous export its images), is the
+        // folder cleared for this export.
+        try Self.prepare(folder, images: !format.embedsImages, insideRun: folder.standardizedFileURL.path.hasPrefix(runDirectory.standardizedFileURL.path + "/"))
         let sampleVideos = options.videos ? try store.sampleVideos() : [:]
         var inlinedQueries = 0
         var counts = Array(repeating: 0, count: splitNames.count)

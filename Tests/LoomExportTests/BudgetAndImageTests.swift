@@ -149,6 +149,23 @@ struct ExportImageTests {
         }
     }
 
+    @Test("an export refused for a wrong option leaves the previous export's images and data file as they were")
+    func aRefusedExportKeepsTheLastOne() throws {
+        let fixture = try ExportFixture()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-again-\(UUID().uuidString)")
+        let writer = ExportWriter(store: fixture.store, runDirectory: fixture.runDirectory)
+        _ = try writer.export(.llava, to: folder, options: ExportOptions(timestamp: ExportFixture.timestamp))
+        let images = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("images").path).sorted()
+        let data = try Data(contentsOf: folder.appendingPathComponent("data.json"))
+        #expect(!images.isEmpty)
+        // LLaVA carries no inlined in-context examples: refused before the folder is touched.
+        var options = ExportOptions(timestamp: ExportFixture.timestamp)
+        options.inContextExamples = 3
+        #expect(throws: LoomError.self) { try writer.export(.llava, to: folder, options: options) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("images").path).sorted() == images)
+        #expect(try Data(contentsOf: folder.appendingPathComponent("data.json")) == data)
+    }
+
     @Test("an images/ folder Loom did not write is never cleared: the export stops and says why")
     func foreignImages() throws {
         let fixture = try ExportFixture()
