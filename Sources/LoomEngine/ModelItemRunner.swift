@@ -133,7 +133,8 @@ struct ModelItemRunner: Sendable {
         switch error.kind {
         case .unauthorized: return " — check the API key in the environment variable named by api_key_env"
         case .forbidden: return " — the key may not use this model or endpoint"
-        case .modelNotFound: return " — check the model name and the base_url"
+        // A 404's message already says to check both, with the address it tried.
+        case .modelNotFound: return error.status == 404 ? "" : " — check the model name and the base_url"
         case .quotaExceeded: return " — add credit or raise the account's limit, then run again (finished items are kept)"
         case .badRequest: return " — the server refuses this stage's requests (a text-only model given images?)"
         default: return ""

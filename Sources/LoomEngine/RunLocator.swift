@@ -12,20 +12,22 @@ public enum RunLocator {
         path.hasSuffix(".yaml") || path.hasSuffix(".yml")
     }
 
-    /// Loads a recipe, validating domain names against the bundled templates.
-    public static func loadRecipe(_ path: String) throws -> (recipe: Recipe, url: URL, catalog: TemplateCatalog) {
+    /// Loads a recipe, validating domain names against the bundled templates. `checksKeys`: whether the API keys'
+    /// variables must be set (a run's), or not (a command that only reads the run).
+    public static func loadRecipe(_ path: String, checksKeys: Bool = true) throws -> (recipe: Recipe, url: URL, catalog: TemplateCatalog) {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let catalog = try TemplateCatalog.bundled()
         let recipe = try RecipeLoader.load(
             contentsOf: url, knownDomains: catalog.domainNames,
-            sceneCheck: { SceneSettings($0).validate() })
+            sceneCheck: { SceneSettings($0).validate() }, checksKeys: checksKeys)
         return (recipe, url, catalog)
     }
 
     /// The run directory of a recipe or the directory itself.
     public static func runDirectory(_ path: String, reads: RunStore.ReadPattern = .scans) throws -> RunDirectory {
         if isRecipe(path) {
-            let (recipe, url, _) = try loadRecipe(path)
+            // Finding a run sends no request: the keys' variables need not be set.
+            let (recipe, url, _) = try loadRecipe(path, checksKeys: false)
             return try RunDirectory(existing: RunDirectory.url(for: recipe, recipeURL: url), reads: reads)
         }
         return try RunDirectory(existing: URL(fileURLWithPath: path).standardizedFileURL, reads: reads)

@@ -24,6 +24,11 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidResponse
         /// The reply's text is not what the schema asks, after every correction turn.
         case invalidReply
+
+        /// The kind in words, for messages ("model not found", not "modelNotFound").
+        public var words: String {
+            String(rawValue.flatMap { $0.isUppercase ? " " + $0.lowercased() : String($0) })
+        }
     }
 
     public var kind: Kind
@@ -54,6 +59,6 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         let code = status.map { " (HTTP \($0))" } ?? ""
-        return "endpoint \(endpoint): \(kind.rawValue)\(code): \(message)"
+        return "endpoint \(endpoint): \(kind.words)\(code): \(message)"
     }
 }

@@ -389,9 +389,12 @@ public final class OpenAIClient: ChatModel {
         case 403:
             return ModelError(.forbidden, endpoint: name, status: status, message: "access denied: \(detail)")
         case 404:
+            // A base without /v1 is the usual cause (Ollama's and vLLM's own addresses are given without it).
+            let base = String(url.dropLast("/chat/completions".count))
+            let hint = base.hasSuffix("/v1") ? "" : "; most servers (vLLM, Ollama, SGLang, OpenAI) serve the API under /v1: try base_url \(base)/v1"
             return ModelError(
                 .modelNotFound, endpoint: name, status: status,
-                message: "not found at \(url) (check the model name \"\(configuration.model)\" and the base URL): \(detail)")
+                message: "not found at \(url) (check the model name \"\(configuration.model)\" and the base URL\(hint)): \(detail)")
         case 429:
             return ModelError(.rateLimited, endpoint: name, status: status, message: "rate limited after every retry: \(detail)")
         case 408, 409, 500...:

@@ -6,7 +6,8 @@ import Yams
 /// `stages.conversation`, `stages.multi_vqa`, `stages.syphus`, `stages.verify`, `stages.translate`) of a recipe.
 enum ModelReader {
     /// Reads `models:`: a list of endpoints.
-    static func readEndpoints(_ top: MappingReader, sink: DiagnosticSink, environment: [String: String]) -> [ModelEndpoint] {
+    /// - Parameter environment: where the `api_key_env` variables must be set; nil skips that check.
+    static func readEndpoints(_ top: MappingReader, sink: DiagnosticSink, environment: [String: String]?) -> [ModelEndpoint] {
         var endpoints: [ModelEndpoint] = []
         for (index, node) in (top.sequence("models") ?? []).enumerated() {
             let path = "models[\(index)]"
@@ -19,16 +20,32 @@ enum ModelReader {
                 sink.report("an endpoint needs a 'base_url', e.g. http://127.0.0.1:8000/v1", at: node, path: path)
             } else if URL(string: baseURL)?.host == nil || !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
                 reader.report("'\(baseURL)' is not an http:// or https:// URL", key: "base_url")
+            } else if let trimmed = Self.apiBase(ofEndpointURL: baseURL) {
+                reader.report("base_url is the API's base, without the endpoint Loom adds: use '\(trimmed)'", key: "base_url")
             }
             let model = reader.string("model", default: "")
             if model.isEmpty { sink.report("an endpoint needs the 'model' to request", at: node, path: path) }
             var endpoint = ModelEndpoint(name: name, baseURL: baseURL, model: model)
+            if reader.has("api_key") {
+                // Keys stay out of recipes (they get shared and committed): the recipe names a variable instead.
+                reader.report(
+                    "a recipe does not hold the API key itself: put it in an environment variable and name that with api_key_env (e.g. api_key_env: OPENAI_API_KEY)",
+                    key: "api_key")
+            }
             if reader.has("api_key_env") {
-                let variable = reader.string("api_key_env", default: "")
-                if (environment[variable] ?? "").isEmpty {
+                let given = reader.string("api_key_env", default: "")
+                let variable = Self.variableName(given)
+                if variable == nil {
+                    // Never repeated back: it may well be the key itself, and messages end up in logs.
+                    reader.report(
+                        "api_key_env takes the name of the environment variable that holds the key (letters, digits and _, e.g. OPENAI_API_KEY), not the key itself",
+                        key: "api_key_env")
+                } else if let variable, variable != given {
+                    reader.report("api_key_env takes the variable's bare name: write '\(variable)', not '\(given)'", key: "api_key_env")
+                } else if let variable, let environment, (environment[variable] ?? "").isEmpty {
                     reader.report("the environment variable \(variable) (the API key) is not set", key: "api_key_env")
                 }
-                endpoint.apiKeyEnvironment = variable
+                endpoint.apiKeyEnvironment = variable ?? given
             }
             endpoint.concurrency = reader.int("concurrency", default: 16, in: 1...4096)
             endpoint.maxConcurrency = reader.int("max_concurrency", default: endpoint.concurrency * 4, in: 1...4096)
@@ -137,5 +154,30 @@ enum ModelReader {
             reader.finish()
         }
         return result
+    }
+
+    /// The variable name in an `api_key_env` value: the value itself when it is a bare name, the name inside
+    /// `$NAME` or `${NAME}` (a shell habit), nil when it is no name at all (a key pasted in, say).
+    static func variableName(_ value: String) -> String? {
+        var name = Substring(value)
+        if name.hasPrefix("${"), name.hasSuffix("}") {
+            name = name.dropFirst(2).dropLast()
+        } else if name.hasPrefix("$") {
+            name = name.dropFirst()
+        }
+        guard let first = name.unicodeScalars.first, first == "_" || ("A"..."Z").contains(first) || ("a"..."z").contains(first),
+            name.unicodeScalars.allSatisfy({ $0 == "_" || ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) })
+        else { return nil }
+        return String(name)
+    }
+
+    /// The API base of a `base_url` given as a whole endpoint (`…/v1/chat/completions`), or nil when it is a base.
+    static func apiBase(ofEndpointURL url: String) -> String? {
+        var trimmed = url
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        for endpoint in ["/chat/completions", "/completions", "/responses"] where trimmed.hasSuffix(endpoint) {
+            return String(trimmed.dropLast(endpoint.count))
+        }
+        return nil
     }
 }

@@ -50,7 +50,11 @@ final class MappingReader {
         return entries.first { $0.key == key }?.value
     }
 
-    func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
+    /// Whether the mapping has `key`; asking makes it a known key (for the "did you mean" of a misspelled one).
+    func has(_ key: String) -> Bool {
+        consumed.insert(key)
+        return entries.contains { $0.key == key }
+    }
 
     /// Every key of the mapping, in file order: for mappings whose keys are names the user chooses.
     var keys: [String] { entries.map(\.key) }

@@ -14,10 +14,13 @@ public enum RecipeLoader {
     /// - Parameters:
     ///   - knownDomains: the domains the generator can write; names outside it are errors.
     ///   - sceneCheck: problems of the scene settings as a whole (reported at `sources.scenes`).
-    public static func load(contentsOf url: URL, knownDomains: [Domain]? = nil, sceneCheck: SceneCheck? = nil) throws
-        -> Recipe
-    {
-        try parse(try recipeText(at: url), file: url.path, knownDomains: knownDomains, sceneCheck: sceneCheck)
+    ///   - checksKeys: whether the environment variables named by `api_key_env` must be set; false for commands
+    ///     that only read a run (status, export), which send no request.
+    public static func load(
+        contentsOf url: URL, knownDomains: [Domain]? = nil, sceneCheck: SceneCheck? = nil, checksKeys: Bool = true
+    ) throws -> Recipe {
+        let environment = checksKeys ? ProcessInfo.processInfo.environment : nil
+        return try parse(try recipeText(at: url), file: url.path, knownDomains: knownDomains, sceneCheck: sceneCheck, environment: environment)
     }
 
     /// The recipe file's text, or an error that says what is wrong with the path (Foundation's own messages
@@ -45,10 +48,11 @@ public enum RecipeLoader {
         return text
     }
 
-    /// Parses recipe text; `file` names it in diagnostics.
+    /// Parses recipe text; `file` names it in diagnostics. `environment` is where `api_key_env` variables must be
+    /// set; nil skips that check.
     public static func parse(
         _ text: String, file: String, knownDomains: [Domain]? = nil, sceneCheck: SceneCheck? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String]? = ProcessInfo.processInfo.environment
     ) throws -> Recipe {
         let sink = DiagnosticSink(file: file)
         let root: Node

@@ -200,6 +200,18 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
         }
     }
 
+    @Test("a 404 from a base_url without /v1 suggests adding it, and the kind reads as words")
+    func notFoundWithoutV1() async throws {
+        try await withMockEndpoint({ _ in .error(status: 404, message: "404 page not found") }, configure: {
+            $0.baseURL = String($0.baseURL.dropLast("/v1".count))
+        }) { server, client in
+            let error = await modelError { _ = try await client.complete(question) }
+            #expect(error?.kind == .modelNotFound)
+            #expect(error?.description.contains("model not found (HTTP 404)") == true)
+            #expect(error?.message.contains("try base_url \(server.baseURL)") == true)
+        }
+    }
+
     @Test func missingModels() async throws {
         try await withMockEndpoint({ _ in
             .error(status: 404, message: "The model `mock-model` does not exist", code: "model_not_found")

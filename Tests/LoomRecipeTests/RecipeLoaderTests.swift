@@ -241,6 +241,68 @@ struct RecipeLoaderTests {
         ])
     }
 
+    @Test("endpoint mistakes a user makes are named: a whole endpoint as base_url, a key in the recipe, a key or ${VAR} as api_key_env")
+    func endpointMistakes() throws {
+        func diagnostics(_ endpoint: String) throws -> [RecipeDiagnostic] {
+            let text = """
+                name: m
+                sources:
+                  folders: [{path: photos}]
+                models:
+                  - name: a
+                    model: m
+                \(endpoint)
+                stages:
+                  caption: {model: a}
+                """
+            let error = try #require(throws: RecipeError.self) {
+                try RecipeLoader.parse(text, file: "m.yaml", environment: ["OPENAI_API_KEY": "sk-set"])
+            }
+            return error.diagnostics
+        }
+        let whole = try diagnostics("    base_url: https://api.openai.com/v1/chat/completions/")
+        #expect(whole.map(\.message) == ["base_url is the API's base, without the endpoint Loom adds: use 'https://api.openai.com/v1'"])
+
+        let inRecipe = try diagnostics("    base_url: http://127.0.0.1:8000/v1\n    api_key: sk-proj-abc123")
+        #expect(inRecipe.count == 1 && inRecipe[0].message.contains("name that with api_key_env") && inRecipe[0].line == 8)
+        #expect(!inRecipe[0].message.contains("sk-proj-abc123"))
+
+        let pasted = try diagnostics("    base_url: http://127.0.0.1:8000/v1\n    api_key_env: sk-proj-abc123")
+        #expect(pasted.count == 1 && pasted[0].message.contains("not the key itself"))
+        #expect(!pasted[0].message.contains("sk-proj-abc123"))
+
+        let shell = try diagnostics("    base_url: http://127.0.0.1:8000/v1\n    api_key_env: ${OPENAI_API_KEY}")
+        #expect(shell.map(\.message) == ["api_key_env takes the variable's bare name: write 'OPENAI_API_KEY', not '${OPENAI_API_KEY}'"])
+    }
+
+    @Test("a misspelled optional key gets a suggestion, like a misspelled required one")
+    func misspelledOptionalKey() {
+        let found = diagnostics("""
+            name: t
+            sources:
+              manifests:
+                - file: list.jsonl
+                  image_rot: photos
+            """)
+        #expect(found.contains { $0.message == "unknown key 'image_rot' (did you mean 'image_root'?)" && $0.line == 5 })
+    }
+
+    @Test("a recipe read only to find its run needs no API key in the environment")
+    func readingWithoutKeys() throws {
+        let text = """
+            name: k
+            sources:
+              folders: [{path: photos}]
+            models:
+              - {name: a, base_url: "http://127.0.0.1:8000/v1", model: m, api_key_env: LOOM_TEST_SURELY_UNSET_KEY}
+            stages:
+              caption: {model: a}
+            """
+        #expect(throws: RecipeError.self) { try RecipeLoader.parse(text, file: "k.yaml", environment: [:]) }
+        let recipe = try RecipeLoader.parse(text, file: "k.yaml", environment: nil)
+        #expect(recipe.models.first?.apiKeyEnvironment == "LOOM_TEST_SURELY_UNSET_KEY")
+    }
+
     @Test("a recipe without sources is refused")
     func noSources() {
         #expect(diagnostics("name: empty\n").contains { $0.message.contains("names no sources") })
