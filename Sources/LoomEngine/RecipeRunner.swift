@@ -164,6 +164,8 @@ public final class RecipeRunner: Sendable {
         var quality: QualitySummary?
         var inContext: InContextSummary?
         do {
+            // Before ingest, which can take hours: a refused key is found now, not when the model stages start.
+            if recipe.modelStages.any { try await EndpointPreflight.check(recipe, observer: observer) }
             if !recipe.collections.isEmpty {
                 ingest = try await IngestStage(
                     recipe: recipe, recipeFolder: recipeURL.deletingLastPathComponent(), runDirectory: directory.url,

@@ -10,6 +10,8 @@ public enum RunEvent: Sendable {
     /// What a model stage has paid so far (over every invocation of the run), and its endpoint's current
     /// concurrency limit.
     case spent(stage: Stage, calls: Int, tokens: Int, cost: Double, concurrency: Int)
+    /// Something the user should know that does not stop the run (an endpoint not reachable yet, say).
+    case note(String)
 }
 
 /// Receives progress events. Called from the run's tasks; implementations must be thread-safe.

@@ -7,9 +7,12 @@ import Synchronization
 final class MockServerState: Sendable {
     let responder: MockResponder
     let counter = Atomic<Int>(0)
+    /// What `GET …/models` answers (not counted as a request, and not asked of the responder).
+    let modelList: MockResponse
 
-    init(responder: MockResponder) {
+    init(responder: MockResponder, modelList: MockResponse) {
         self.responder = responder
+        self.modelList = modelList
     }
 
     func nextIndex() -> Int { counter.wrappingAdd(1, ordering: .relaxed).oldValue }
@@ -39,7 +42,7 @@ final class MockHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .head(let requestHead):
             head = requestHead
             body = nil
-            index = state.nextIndex()
+            if !Self.isModelList(requestHead) { index = state.nextIndex() }
         case .body(var chunk):
             if body == nil {
                 body = chunk
@@ -59,8 +62,17 @@ final class MockHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
+    /// A client's check of the endpoint: `GET /v1/models`.
+    private static func isModelList(_ head: HTTPRequestHead) -> Bool {
+        head.method == .GET && head.uri.hasSuffix("/models")
+    }
+
     private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
         let reply = Reply(keepAlive: head.isKeepAlive, version: head.version)
+        if Self.isModelList(head) {
+            write(state.modelList, request: makeRequest(head, body), reply: reply, context: context)
+            return
+        }
         switch state.responder.kind {
         case .fixed(let fixed):
             let stream = body.readableBytes > 0 && body.withUnsafeReadableBytes { MockRequest.scanForStreamTrue($0) }

@@ -35,19 +35,21 @@ public final class MockModelServer: Sendable {
     /// - Parameters:
     ///   - port: 0 for an ephemeral port.
     ///   - threads: event-loop threads.
+    ///   - modelList: what `GET /v1/models` answers (by default an empty list); not counted in `requestCount`.
     public static func start(
-        host: String = "127.0.0.1", port: Int = 0, threads: Int = 1,
+        host: String = "127.0.0.1", port: Int = 0, threads: Int = 1, modelList: MockResponse = MockModelServer.modelList([]),
         responder: @escaping @Sendable (MockRequest) async -> MockResponse
     ) async throws -> MockModelServer {
-        try await start(host: host, port: port, threads: threads, responder: MockResponder(responder))
+        try await start(host: host, port: port, threads: threads, modelList: modelList, responder: MockResponder(responder))
     }
 
     /// Starts a server with any kind of responder (`MockResponder.fixed` for benchmarks).
     public static func start(
-        host: String = "127.0.0.1", port: Int = 0, threads: Int = 1, responder: MockResponder
+        host: String = "127.0.0.1", port: Int = 0, threads: Int = 1, modelList: MockResponse = MockModelServer.modelList([]),
+        responder: MockResponder
     ) async throws -> MockModelServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
-        let state = MockServerState(responder: responder)
+        let state = MockServerState(responder: responder, modelList: modelList)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -67,6 +69,12 @@ public final class MockModelServer: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
+    }
+
+    /// The answer of `GET /v1/models` listing `ids`, as OpenAI and the servers that copy it write it.
+    public static func modelList(_ ids: [String]) -> MockResponse {
+        let entries = ids.map { #"{"id":"\#($0)","object":"model","owned_by":"mock"}"# }.joined(separator: ",")
+        return .status(200, body: #"{"object":"list","data":[\#(entries)]}"#)
     }
 
     /// A responder that answers every request with the same completion after `latency` seconds, its bytes built

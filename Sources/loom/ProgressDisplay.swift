@@ -13,7 +13,12 @@ final class ProgressDisplay: Sendable {
         var barShown = false
         /// The model stage's spend line: calls, tokens, dollars and the endpoint's current concurrency.
         var spend = ""
+        /// Failed items shown one by one in this stage; past `failureLines` they are only counted.
+        var failuresShown = 0
     }
+
+    /// Failed items a stage shows one line each; the rest are in the count and in `loom status`.
+    private static let failureLines = 20
 
     private let isTerminal = isatty(STDERR_FILENO) == 1
     /// Seconds between log lines without a terminal; `LOOM_PROGRESS_INTERVAL` overrides (0: every event).
@@ -40,9 +45,10 @@ final class ProgressDisplay: Sendable {
                 guard now.timeIntervalSince(state.lastPrint) >= interval || done + failed == state.total else { return }
                 state.lastPrint = now
                 let elapsed = max(0.001, now.timeIntervalSince(state.started))
-                let rate = Double(done - state.startDone) / elapsed
+                // Resumed ingest passes its earlier files on as it meets them, so `done` starts below `startDone`.
+                let rate = Double(max(0, done - state.startDone)) / elapsed
                 let remaining = max(0, state.total - done - failed)
-                let eta = rate > 0 ? String(format: "%.0fs", Double(remaining) / rate) : "?"
+                let eta = rate > 0 ? Self.duration(Double(remaining) / rate) : "?"
                 let fraction = state.total > 0 ? Double(done + failed) / Double(state.total) : 1
                 // A stage that streams its input (ingest) does not know its total in advance.
                 let detail = (state.total > 0
@@ -53,7 +59,11 @@ final class ProgressDisplay: Sendable {
                     let width = 28
                     let filled = Int(fraction * Double(width))
                     let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-                    FileHandle.standardError.write(Data("\r\u{1B}[2K[\(bar)] \(detail)".utf8))
+                    // One screen line: a longer one wraps, and the next redraw clears only its last row.
+                    let line = "[\(bar)] \(detail)"
+                    let columns = Self.terminalColumns()
+                    let shown = line.count < columns ? line : String(line.prefix(max(1, columns - 2))) + "…"
+                    FileHandle.standardError.write(Data("\r\u{1B}[2K\(shown)".utf8))
                     state.barShown = true
                 } else {
                     emit(detail, &state)
@@ -61,12 +71,35 @@ final class ProgressDisplay: Sendable {
             case .stageFinished(let stage, let done, let failed):
                 emit("\(stage.rawValue): \(done) done, \(failed) failed", &state)
             case .itemFailed(let item, let stage, let reason):
-                emit("\(stage.rawValue) failed for \(item): \(reason)", &state)
+                state.failuresShown += 1
+                if state.failuresShown <= Self.failureLines {
+                    emit("\(stage.rawValue) failed for \(item): \(reason)", &state)
+                } else if state.failuresShown == Self.failureLines + 1 {
+                    emit("\(stage.rawValue): more items failed; they are counted, and `loom status` lists them with their reasons", &state)
+                }
+            case .note(let text):
+                emit("note: \(text)", &state)
             case .spent(let stage, let calls, let tokens, let cost, let concurrency):
                 guard stage == state.stage else { return }
                 state.spend = String(format: ", %d calls, %d tokens, $%.4f, concurrency %d", calls, tokens, cost, concurrency)
             }
         }
+    }
+
+    /// "45s", "12m05s", "2h45m".
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        let total = Int(seconds.rounded())
+        if total < 60 { return "\(total)s" }
+        if total < 3600 { return String(format: "%dm%02ds", total / 60, total % 60) }
+        return String(format: "%dh%02dm", total / 3600, (total % 3600) / 60)
+    }
+
+    /// The terminal's width in columns (80 when it cannot be told).
+    private static func terminalColumns() -> Int {
+        var size = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
     }
 
     private func emit(_ line: String, _ state: inout State) {

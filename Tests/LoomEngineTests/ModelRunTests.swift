@@ -2,7 +2,7 @@ import Foundation
 import LoomCore
 import LoomGenerate
 import LoomRecipe
-import LoomEngine
+@testable import LoomEngine
 import LoomInstruct
 import LoomMockModel
 import LoomStore
@@ -141,6 +141,33 @@ struct ModelRunTests {
         #expect(error.description.contains("Incorrect API key provided"))
         // At most the requests already in flight when the first 401 came back (concurrency 4), not one per image.
         #expect(server.requestCount <= 4)
+    }
+
+    @Test("a key the endpoint refuses stops the run before ingest, from the endpoint's model list")
+    func aRefusedKeyIsFoundBeforeIngest() async throws {
+        let server = try await MockModelServer.start(
+            modelList: .error(status: 401, message: "Incorrect API key provided", code: "invalid_api_key")
+        ) { _ in .completion(text: "unused") }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 3, stages: "  caption: {model: mock}")
+        let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        #expect(error.kind == .model && error.description.contains("Incorrect API key provided"))
+        #expect(error.description.contains("found before any work"))
+        #expect(try !RunStore(directory: fixture.runDirectory).holdsWork())  // nothing was ingested
+        #expect(server.requestCount == 0)
+    }
+
+    @Test("the endpoint check's notes: not answering yet, no list without /v1, a model the list does not name")
+    func endpointCheckNotes() throws {
+        let endpoint = ModelEndpoint(name: "local", baseURL: "http://127.0.0.1:11434", model: "llava")
+        let waiting = try EndpointPreflight.verdict(.unreachable("connection refused"), endpoint)
+        #expect(waiting?.contains("does not answer at http://127.0.0.1:11434 yet") == true && waiting?.contains("the run goes on") == true)
+        let noList = try EndpointPreflight.verdict(.noList(url: "http://127.0.0.1:11434/models"), endpoint)
+        #expect(noList?.contains("try base_url http://127.0.0.1:11434/v1") == true)
+        #expect(try EndpointPreflight.verdict(.models(["llava:latest", "qwen2.5vl:7b"]), endpoint) == nil)
+        let other = try EndpointPreflight.verdict(.models(["qwen2.5vl:7b"]), endpoint)
+        #expect(other?.contains("'llava' is not among them") == true)
+        #expect(try EndpointPreflight.verdict(.models([]), endpoint) == nil)
     }
 
     @Test func anEndpointThatGoesDownStopsTheStageWithoutUsingUpTheItemsAttempts() async throws {
