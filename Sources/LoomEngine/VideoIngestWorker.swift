@@ -64,6 +64,7 @@ struct VideoIngestWorker: Sendable {
         do {
             reader = try VideoReader(path: item.path)
             reader.longestSide = recipe.ingest.longestSide
+            try reader.checkLength()
             guard reader.info.duration > 0 || item.sampling.isSceneChanges else {
                 throw VideoError(.empty, "the video has zero duration")
             }

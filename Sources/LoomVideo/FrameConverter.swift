@@ -9,7 +9,7 @@ final class FrameConverter {
     /// Frames larger than this (longest side, pixels) come out scaled down to it; nil keeps their size.
     var longestSide: Int?
     private var context: OpaquePointer?
-    private var key: (width: Int32, height: Int32, format: Int32) = (0, 0, -1)
+    private var key: (width: Int32, height: Int32, format: Int32, space: Int32, fullRange: Bool) = (0, 0, -1, -1, false)
     private var output: (width: Int32, height: Int32) = (0, 0)
 
     init(longestSide: Int? = nil) {
@@ -18,10 +18,27 @@ final class FrameConverter {
 
     deinit { sws_freeContext(context) }
 
+    /// The libswscale colour space (`SWS_CS_*`, numbered as `AVColorSpace`) of a frame's YUV: what the file says,
+    /// or, when it says nothing, BT.709 from 720 lines up and BT.601 below, as players guess.
+    static func colourSpace(_ space: AVColorSpace, height: Int32) -> Int32 {
+        switch space {
+        case AVCOL_SPC_BT709: SWS_CS_ITU709
+        case AVCOL_SPC_FCC: SWS_CS_FCC
+        case AVCOL_SPC_BT470BG, AVCOL_SPC_SMPTE170M: SWS_CS_ITU601
+        case AVCOL_SPC_SMPTE240M: SWS_CS_SMPTE240M
+        case AVCOL_SPC_BT2020_NCL, AVCOL_SPC_BT2020_CL: SWS_CS_BT2020
+        default: height >= 720 ? SWS_CS_ITU709 : SWS_CS_ITU601
+        }
+    }
+
     /// The frame as RGB, turned clockwise by `rotation` degrees (0, 90, 180, 270).
     func image(of frame: UnsafeMutablePointer<AVFrame>, rotation: Int) throws -> RGBImage {
         let (width, height, format) = (frame.pointee.width, frame.pointee.height, frame.pointee.format)
-        if context == nil || key != (width, height, format) {
+        let space = Self.colourSpace(frame.pointee.colorspace, height: height)
+        // The deprecated yuvj formats are full range whatever the frame's tag says.
+        let jpegFormats = [AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P, AV_PIX_FMT_YUVJ411P]
+        let fullRange = frame.pointee.color_range == AVCOL_RANGE_JPEG || jpegFormats.contains { $0.rawValue == format }
+        if context == nil || key != (width, height, format, space, fullRange) {
             sws_freeContext(context)
             output = (width, height)
             if let side = longestSide, side > 0, max(width, height) > side {
@@ -33,7 +50,13 @@ final class FrameConverter {
             let filter = output == (width, height) ? SWS_BILINEAR : SWS_AREA
             context = sws_getContext(
                 width, height, AVPixelFormat(format), output.width, output.height, AV_PIX_FMT_RGB24, filter, nil, nil, nil)
-            key = (width, height, format)
+            // libswscale assumes BT.601 and limited range unless told: HD video (BT.709) came out with shifted
+            // hues, and a phone's full-range video with crushed blacks and whites. (For RGB sources and the yuvj
+            // formats, which carry their range in the format, libswscale ignores or overrides this.)
+            if let context, let coefficients = sws_getCoefficients(space) {
+                _ = sws_setColorspaceDetails(context, coefficients, fullRange ? 1 : 0, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
+            }
+            key = (width, height, format, space, fullRange)
         }
         guard let context else { throw VideoError(.decodeFailed, "cannot convert the frame's pixel format") }
         let (outWidth, outHeight) = output

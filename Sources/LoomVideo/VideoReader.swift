@@ -8,7 +8,7 @@ import LoomMedia
 /// reader per thread (decoding is CPU work for the caller's worker threads, never Swift's cooperative pool).
 public final class VideoReader {
     public let path: String
-    public let info: VideoInfo
+    public private(set) var info: VideoInfo
     private var format: UnsafeMutablePointer<AVFormatContext>?
     private var decoder: UnsafeMutablePointer<AVCodecContext>?
     private let streamIndex: Int32
@@ -25,9 +25,12 @@ public final class VideoReader {
         self.path = path
         av_log_set_level(AV_LOG_QUIET)
         var context: UnsafeMutablePointer<AVFormatContext>?
-        var status = avformat_open_input(&context, path, nil, nil)
+        var status = Self.open(&context, path)
         guard status >= 0, let context else {
-            throw VideoError(.unreadable, "cannot open the video (\(Self.message(status)))")
+            // The whitelists refuse with EINVAL ("Format not on whitelist").
+            let reason = status == -Int32(EINVAL)
+                ? "not a video container Loom reads (playlists and lists of files are not followed)" : Self.message(status)
+            throw VideoError(.unreadable, "cannot open the video (\(reason))")
         }
         format = context
         status = avformat_find_stream_info(context, nil)
@@ -42,6 +45,11 @@ public final class VideoReader {
             throw VideoError(
                 index == AVERROR_DECODER_NOT_FOUND_VALUE ? .unsupportedCodec : .noVideoStream,
                 index == AVERROR_DECODER_NOT_FOUND_VALUE ? "no decoder for the video stream's codec" : "the file has no video stream")
+        }
+        // An audio file's cover picture (a podcast's, a song's) is a one-frame "video" stream: not footage.
+        guard stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0 else {
+            avformat_close_input(&format)
+            throw VideoError(.noVideoStream, "the file has no video stream, only a cover picture")
         }
         guard let codec, let decoder = avcodec_alloc_context3(codec) else {
             avformat_close_input(&format)
@@ -94,6 +102,25 @@ public final class VideoReader {
             throw VideoError(.unreadable, "the video stream has no picture size")
         }
     }
+
+    /// Opens `path` as `avformat_open_input` does, but only as a local file in one of `containers`: a playlist
+    /// (HLS, DASH) or a list of files (concat) named like a video would otherwise pull other files, local or
+    /// remote, into the frames.
+    private static func open(_ context: inout UnsafeMutablePointer<AVFormatContext>?, _ path: String) -> Int32 {
+        var options: OpaquePointer?
+        av_dict_set(&options, "protocol_whitelist", "file", 0)
+        av_dict_set(&options, "format_whitelist", containers, 0)
+        let status = avformat_open_input(&context, path, nil, &options)
+        av_dict_free(&options)
+        return status
+    }
+
+    /// The demuxers a video may be read with (`format_whitelist`): the containers cameras, phones, screen
+    /// recorders and downloads write, and raw streams. Not hls, dash, concat or other formats that name files.
+    static let containers = [
+        "mov", "mp4", "matroska", "webm", "avi", "mpegts", "mpeg", "flv", "asf", "ogg", "mxf", "dv", "nut", "ivf",
+        "m4v", "h264", "hevc", "mpegvideo", "mjpeg", "yuv4mpegpipe", "wtv", "rm", "3gp", "gif",
+    ].joined(separator: ",")
 
     /// Whether the first packets' timestamps (in presentation order) are unevenly spaced. Reads up to 240
     /// packets without decoding them (`frames(at:)` goes back to the start before it decodes).
@@ -344,6 +371,43 @@ public final class VideoReader {
         }
     }
 
+    /// Checks what the file holds against what its header says, reading its packets without decoding them: a
+    /// header without a duration (a WebM recorded through a pipe, a browser's or OBS's recording) takes the
+    /// packets' end as the duration, and a file whose packets end well before its header's duration (a download
+    /// or copy cut off) is refused rather than sampled as if whole (every target past the cut would get the last
+    /// frame there).
+    ///
+    /// - Throws: `VideoError(.empty)` when no packet has a time, `VideoError(.unreadable)` when the file is cut.
+    public func checkLength() throws {
+        try rewind()
+        guard let format else { return }
+        guard let packet = av_packet_alloc() else { throw VideoError(.decodeFailed, "out of memory") }
+        var packetPointer: UnsafeMutablePointer<AVPacket>? = packet
+        defer { av_packet_free(&packetPointer) }
+        var end: Int64?
+        while av_read_frame(format, packet) >= 0 {
+            if packet.pointee.stream_index == streamIndex, packet.pointee.pts != Int64.min {
+                let stop = packet.pointee.pts + max(0, packet.pointee.duration)
+                end = max(end ?? stop, stop)
+            }
+            av_packet_unref(packet)
+        }
+        try rewind()
+        guard let end else {
+            if info.duration <= 0 { throw VideoError(.empty, "the video has no timed frames") }
+            return
+        }
+        let measured = Double(end) * timeBase - startTime
+        if info.duration <= 0 {
+            info.duration = measured
+            if info.frameCount <= 0, info.frameRate > 0 { info.frameCount = Int((measured * info.frameRate).rounded()) }
+        } else if info.duration - measured > max(1, 0.05 * info.duration) {
+            throw VideoError(
+                .unreadable,
+                String(format: "the file stops at %.1f s of the %.1f s its header gives (cut off while downloading or copying?)", measured, info.duration))
+        }
+    }
+
     /// The first frame's time and the times of the frames that start a new shot (see `FrameSampling.sceneChanges`).
     public func sceneChangeTimes(threshold: Double, maxFrames: Int) throws -> [Double] {
         var detector = SceneChangeDetector(threshold: threshold)
@@ -405,10 +469,14 @@ public final class VideoReader {
         if av_seek_frame(context, streamIndex, start, AVSEEK_FLAG_BACKWARD) < 0 {
             avformat_close_input(&format)
             var reopened: UnsafeMutablePointer<AVFormatContext>?
-            guard avformat_open_input(&reopened, path, nil, nil) >= 0, let reopened, avformat_find_stream_info(reopened, nil) >= 0 else {
+            guard Self.open(&reopened, path) >= 0, let opened = reopened else {
                 throw VideoError(.unreadable, "cannot go back to the start of the video")
             }
-            format = reopened
+            guard avformat_find_stream_info(opened, nil) >= 0 else {
+                avformat_close_input(&reopened)
+                throw VideoError(.unreadable, "cannot go back to the start of the video")
+            }
+            format = opened
         } else {
             avformat_flush(context)
         }

@@ -152,6 +152,28 @@ struct VideoReaderTests {
         #expect(try reader.frames(at: [0.2]).first?.image.width == 320, "never scaled up")
     }
 
+    @Test("HD (BT.709) and full-range videos keep their colours, as ffmpeg decodes them",
+        arguments: [("bt709", "tv"), ("bt709", "pc"), ("smpte170m", "pc")])
+    func coloursFollowTheVideosColourSpaceAndRange(matrix: String, range: String) throws {
+        // A saturated colour, where BT.601 and BT.709 differ by tens of levels, near the ends of the range.
+        let colour: [UInt8] = [214, 38, 52]
+        let (width, height) = (64, 48)
+        let raw = Data((0..<(width * height * 10)).flatMap { _ in colour })
+        let name = "colour-\(matrix)-\(range).mkv"
+        let path = TestVideos.folder.appendingPathComponent(name).path
+        let space = matrix == "bt709" ? "bt709" : "smpte170m"
+        let status = try TestVideos.ffmpeg(
+            ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)", "-r", "10", "-i", "-",
+             "-vf", "scale=out_color_matrix=\(matrix):out_range=\(range)", "-pix_fmt", "yuv420p",
+             "-colorspace", space, "-color_range", range, "-c:v", "mpeg4", "-q:v", "1", path],
+            input: raw)
+        #expect(status == 0)
+        let frame = try #require(try VideoReader(path: path).frames(at: [0.5]).first)
+        let offset = (height / 2 * width + width / 2) * 3
+        let got = Array(frame.image.pixels[offset..<offset + 3])
+        #expect(zip(got, colour).allSatisfy { abs(Int($0) - Int($1)) <= 6 }, "decoded \(got) for \(colour)")
+    }
+
     @Test func filesThatAreNotUsableVideosAreRefusedWithReasons() throws {
         // Audio only.
         let audio = TestVideos.folder.appendingPathComponent("sine.m4a").path
@@ -168,6 +190,82 @@ struct VideoReaderTests {
         #expect { try VideoReader(path: cut.path) } throws: { ($0 as? VideoError)?.kind == .unreadable }
         // Missing.
         #expect { try VideoReader(path: "/nonexistent/video.mp4") } throws: { ($0 as? VideoError)?.kind == .unreadable }
+        // A song with its cover picture: the picture is a one-frame "video" stream, not footage.
+        let cover = try TestVideos.graySteps(frames: 1, fps: 1, name: "cover.png", codec: ["-c:v", "png", "-frames:v", "1"])
+        let song = TestVideos.folder.appendingPathComponent("song.m4a").path
+        #expect(try TestVideos.ffmpeg([
+            "-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-i", cover, "-map", "0", "-map", "1", "-c:a", "aac",
+            "-c:v", "png", "-disposition:v:0", "attached_pic", song,
+        ]) == 0)
+        #expect { try VideoReader(path: song) } throws: {
+            ($0 as? VideoError)?.kind == .noVideoStream && "\($0)".contains("only a cover picture")
+        }
+    }
+
+    @Test("a video cut off after its index (a faststart MP4 half downloaded) is refused, naming where it stops")
+    func aCutOffVideoIsRefused() throws {
+        let whole = try Data(contentsOf: URL(fileURLWithPath: try TestVideos.graySteps(
+            frames: 100, fps: 25, name: "faststart.mp4", extra: ["-movflags", "+faststart"])))
+        let reader = try VideoReader(path: try TestVideos.graySteps(frames: 100, fps: 25, name: "faststart-whole.mp4", extra: ["-movflags", "+faststart"]))
+        try reader.checkLength()
+        #expect(abs(reader.info.duration - 4) < 0.1)
+        let cut = TestVideos.folder.appendingPathComponent("faststart-cut.mp4")
+        try whole.prefix(whole.count / 2).write(to: cut)
+        let opened = try VideoReader(path: cut.path)  // the index at the front still describes 4 s
+        #expect(abs(opened.info.duration - 4) < 0.1)
+        #expect { try opened.checkLength() } throws: { error in
+            (error as? VideoError)?.kind == .unreadable && "\(error)".contains("of the 4.0 s its header gives")
+        }
+    }
+
+    @Test("a video whose header gives no duration (written through a pipe) takes it from its packets")
+    func aVideoWithoutADurationIsMeasured() throws {
+        let (width, height, frames) = (64, 48, 30)
+        let raw = Data((0..<frames).flatMap { index in (0..<(width * height)).flatMap { _ in TestVideos.colour(index) } })
+        let path = TestVideos.folder.appendingPathComponent("piped.mkv")
+        FileManager.default.createFile(atPath: path.path, contents: nil)
+        let output = try FileHandle(forWritingTo: path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        process.arguments = ["-hide_banner", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)",
+            "-r", "10", "-i", "-", "-c:v", "mpeg4", "-q:v", "1", "-f", "matroska", "-"]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try input.fileHandleForWriting.write(contentsOf: raw)
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        try output.close()
+        #expect(process.terminationStatus == 0)
+
+        let reader = try VideoReader(path: path.path)
+        #expect(reader.info.duration == 0)  // a pipe cannot be gone back to, so the header was never finished
+        try reader.checkLength()
+        #expect(abs(reader.info.duration - 3) < 0.15)
+        let sampled = try reader.sample(.uniform(count: 3))
+        #expect(sampled.map { TestVideos.index(of: $0.image, frames: frames) } == [5, 15, 25])
+    }
+
+    @Test("a playlist named like a video is not followed to the files it lists")
+    func playlistsAreNotFollowed() throws {
+        let segment = try TestVideos.graySteps(frames: 20, fps: 10, name: "segment.ts", codec: ["-c:v", "mpeg2video", "-f", "mpegts"])
+        let playlist = TestVideos.folder.appendingPathComponent("holiday.mp4")
+        try """
+            #EXTM3U
+            #EXT-X-TARGETDURATION:2
+            #EXTINF:2.0,
+            \(segment)
+            #EXT-X-ENDLIST
+            """.write(to: playlist, atomically: true, encoding: .utf8)
+        let concat = TestVideos.folder.appendingPathComponent("list.mkv")
+        try "ffconcat version 1.0\nfile '\(segment)'\n".write(to: concat, atomically: true, encoding: .utf8)
+        for file in [playlist, concat] {
+            #expect { try VideoReader(path: file.path) } throws: { ($0 as? VideoError)?.kind == .unreadable }
+        }
+        // The segment itself is an ordinary video.
+        #expect(try VideoReader(path: segment).info.duration > 1)
     }
 
     @Test func variableFrameRateVideosAreFlaggedAndSampledByTimestamp() throws {
