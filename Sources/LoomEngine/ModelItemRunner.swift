@@ -31,6 +31,9 @@ struct ModelItemRunner: Sendable {
         let spend = SpendTally(try store.spend().first { $0.stage == stage.rawValue })
         let refusals = RefusalStreak()
         let outage = OutageBreaker(inFlight: max(endpoint.maxConcurrency, 1))
+        let stop = context.stop
+        stop?.modelStageStarted()
+        defer { stop?.modelStageEnded() }
 
         /// Records a failed item: its ledger row, its raw reply, the tally and the observer's events.
         @Sendable func record(_ failure: OutageBreaker.Held) async throws {
@@ -50,7 +53,8 @@ struct ModelItemRunner: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var queue = pending.makeIterator()
             func startNext() -> Bool {
-                guard let item = queue.next() else { return false }
+                // After a stop request nothing new is sent; what is in flight is still received and saved.
+                guard stop?.isRequested != true, let item = queue.next() else { return false }
                 let itemID = id(item)
                 group.addTask {
                     let modelCall = ModelCall(
@@ -99,6 +103,10 @@ struct ModelItemRunner: Sendable {
             // Enough items in flight to keep the endpoint's largest allowed concurrency busy.
             for _ in 0..<max(endpoint.maxConcurrency, 1) where !startNext() { break }
             while try await group.next() != nil { _ = startNext() }
+        }
+        if stop?.isRequested == true {
+            try await writer.flush()
+            throw RunStop.stoppedError(stage: stage)
         }
         let (held, anySuccess) = outage.drain()
         if let last = held.last, !anySuccess {

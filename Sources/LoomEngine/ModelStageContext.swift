@@ -18,6 +18,8 @@ struct ModelStageContext: Sendable {
     let observer: RunObserver?
     /// `--no-cache`: send every request again (replies are still saved).
     let bypassCache: Bool
+    /// The user's request to stop early, if any: no new requests, the ones in flight are waited for.
+    var stop: RunStop? = nil
 
     var language: String { recipe.generate.language }
 

@@ -51,13 +51,16 @@ public final class RecipeRunner: Sendable {
     let renderImages: Bool
     /// `--no-cache`: model requests are sent again even when the store has their replies.
     let bypassCache: Bool
+    /// The user's request to stop early (Ctrl-C), heard by the model stages.
+    let stop: RunStop?
 
     public init(
         recipe: Recipe, recipeURL: URL, catalog: TemplateCatalog, observer: RunObserver? = nil,
         faults: FaultPlan = FaultPlan(), threads: Int = ProcessInfo.processInfo.activeProcessorCount, renderImages: Bool = true,
-        bypassCache: Bool = false
+        bypassCache: Bool = false, stop: RunStop? = nil
     ) {
         self.bypassCache = bypassCache
+        self.stop = stop
         self.recipe = recipe
         self.recipeURL = recipeURL
         self.catalog = catalog
@@ -205,7 +208,7 @@ public final class RecipeRunner: Sendable {
                 ModelStageSequence(
                     context: ModelStageContext(
                         recipe: recipe, store: store, writer: writer, runDirectory: directory.url, prompts: $0,
-                        instructions: catalog.instructions, observer: observer, bypassCache: bypassCache))
+                        instructions: catalog.instructions, observer: observer, bypassCache: bypassCache, stop: stop))
             }
             if let modelStages {
                 try await writer.flush()

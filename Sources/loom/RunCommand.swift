@@ -19,7 +19,15 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let (recipe, url, catalog) = try reportingErrors { try RunLocator.loadRecipe(self.recipe) }
         let display = ProgressDisplay()
-        let interruption = Interruption.onControlC { [path = self.recipe] in
+        let stop = RunStop()
+        let interruption = Interruption.onControlC(
+            stop: stop,
+            stopping: {
+                display.finish()
+                FileHandle.standardError.write(Data(
+                    "stopping: no new model requests; waiting for the replies already asked for (paid for, so they are saved). Ctrl-C again quits at once\n".utf8))
+            }
+        ) { [path = self.recipe] in
             display.finish()
             FileHandle.standardError.write(
                 Data("interrupted: finished work is saved; run `loom run \(path)` again to resume\n".utf8))
@@ -27,8 +35,17 @@ struct RunCommand: AsyncParsableCommand {
         defer { interruption.cancel() }
         let runner = RecipeRunner(
             recipe: recipe, recipeURL: url, catalog: catalog, observer: display.observe,
-            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, bypassCache: noCache)
-        let summary = try await reportingErrors { try await runner.run() }
+            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, bypassCache: noCache, stop: stop)
+        let summary = try await reportingErrors {
+            do {
+                return try await runner.run()
+            } catch where stop.isRequested {
+                // The stop the first Ctrl-C asked for: the replies in flight were saved.
+                display.finish()
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                Foundation.exit(130)
+            }
+        }
         display.finish()
         print(Report.summary(summary))
     }

@@ -51,10 +51,10 @@ struct ModelFixture {
 
     var runDirectory: URL { folder.appendingPathComponent("run") }
 
-    func runner(bypassCache: Bool = false, faults: FaultPlan = FaultPlan()) throws -> RecipeRunner {
+    func runner(bypassCache: Bool = false, faults: FaultPlan = FaultPlan(), stop: RunStop? = nil) throws -> RecipeRunner {
         RecipeRunner(
             recipe: try RecipeLoader.load(contentsOf: recipeURL), recipeURL: recipeURL, catalog: try TemplateCatalog.bundled(),
-            faults: faults, threads: 2, bypassCache: bypassCache)
+            faults: faults, threads: 2, bypassCache: bypassCache, stop: stop)
     }
 }
 

@@ -143,6 +143,32 @@ struct ModelRunTests {
         #expect(server.requestCount <= 4)
     }
 
+    @Test("a stop asked for during a model stage sends nothing new, saves the replies in flight, and the next run pays for none twice")
+    func aStopWaitsForTheRepliesInFlight() async throws {
+        let catalog = try PromptCatalog.load()
+        let stop = RunStop()
+        // The third request asks for the stop (as a Ctrl-C would while it is in flight); every reply takes a moment.
+        let server = try await MockModelServer.start { request in
+            if request.index == 2 { stop.request() }
+            return .delayed(seconds: 0.02, .completion(text: GoodReplies.reply(request.promptKind(catalog))))
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 40, stages: "  caption: {model: mock}")
+        let error = try await #require(throws: LoomError.self) { try await fixture.runner(stop: stop).run() }
+        #expect(error.message.contains("stopped at your request during caption"))
+        let asked = server.requestCount
+        #expect(asked < 40)  // nothing new went out after the stop
+        let store = try RunStore(directory: fixture.runDirectory)
+        // Every reply asked for was received and saved, and its caption made.
+        #expect(try store.spend().first { $0.stage == "caption" }?.calls == asked)
+        #expect(try store.completedItems(stage: "caption").count == asked)
+        #expect(try store.failures(stage: "caption").isEmpty)
+
+        let summary = try await fixture.runner().run()
+        #expect(summary.models?.stages["caption"] == StageCounts(done: 40, failed: 0))
+        #expect(server.requestCount == 40)
+    }
+
     @Test("a key the endpoint refuses stops the run before ingest, from the endpoint's model list")
     func aRefusedKeyIsFoundBeforeIngest() async throws {
         let server = try await MockModelServer.start(
