@@ -2,6 +2,10 @@ import Synchronization
 
 /// Limits failed logins per peer address and per account name: after `limit` failures within `window`
 /// seconds, further attempts are refused until the window has passed. Successful logins clear the name's count.
+///
+/// An attempt counts as a failure from the moment it is admitted (`admit`), before its password is hashed, and
+/// is taken back if it succeeds: checking first and counting after the hash let a burst of parallel guesses all
+/// pass the check before the first failure was counted.
 final class LoginRateLimiter: Sendable {
     private struct Failures {
         var count: Int
@@ -17,8 +21,8 @@ final class LoginRateLimiter: Sendable {
         self.window = window
     }
 
-    /// Seconds until `keys` may try again, or nil if they may now.
-    func retryAfter(_ keys: [String], now: Double) -> Double? {
+    /// Admits an attempt: nil, counting it as a failure of `keys` until it succeeds, or the seconds to wait.
+    func admit(_ keys: [String], now: Double) -> Double? {
         failures.withLock { table in
             var wait: Double?
             for key in keys {
@@ -26,13 +30,7 @@ final class LoginRateLimiter: Sendable {
                 let remaining = entry.windowStart + window - now
                 if remaining > 0 { wait = max(wait ?? 0, remaining) } else { table[key] = nil }
             }
-            return wait
-        }
-    }
-
-    func recordFailure(_ keys: [String], now: Double) {
-        failures.withLock { table in
-            // Keep the table bounded: forget windows that have passed once it grows.
+            if wait != nil { return wait }
             if table.count > 10_000 { table = table.filter { $0.value.windowStart + window > now } }
             for key in keys {
                 if var entry = table[key], entry.windowStart + window > now {
@@ -42,10 +40,20 @@ final class LoginRateLimiter: Sendable {
                     table[key] = Failures(count: 1, windowStart: now)
                 }
             }
+            return nil
         }
     }
 
-    func recordSuccess(_ keys: [String]) {
-        failures.withLock { table in for key in keys { table[key] = nil } }
+    /// An admitted attempt succeeded: `cleared` keys (the account's name) start over, and the attempt is taken
+    /// back from the `others` (the peer's address: colleagues behind one address must not lock each other out).
+    func succeeded(clearing cleared: [String], takingBackFrom others: [String]) {
+        failures.withLock { table in
+            for key in cleared { table[key] = nil }
+            for key in others {
+                guard var entry = table[key] else { continue }
+                entry.count -= 1
+                table[key] = entry.count > 0 ? entry : nil
+            }
+        }
     }
 }

@@ -40,8 +40,18 @@ struct ReviewPages: Sendable {
     /// The reject reasons and the domain's checklist are the same for every record of a domain: they are rendered
     /// once (`fragment-reject-options`, `fragment-checklist`) and put into the fragment's marked places. Looping
     /// over them in every fragment took an eighth of the review server's time under a full team.
-    func recordFragment(_ view: ReviewRecordView, claim: ReviewClaim?, passes: Int, rejectReasons: [String]) -> String {
+    /// The record as the review screen shows it. `showsEarlierPasses`: whether the viewer may see the verdicts
+    /// other reviewers gave it (adjudicators and admins); an annotator's pass must be independent, so an
+    /// annotator sees neither them nor the link to the record's history.
+    func recordFragment(
+        _ view: ReviewRecordView, claim: ReviewClaim?, passes: Int, rejectReasons: [String], showsEarlierPasses: Bool
+    ) -> String {
         var context = Self.recordValues(view, passes: passes)
+        context["showsHistory"] = showsEarlierPasses
+        if !showsEarlierPasses {
+            context["hasPasses"] = false
+            context["passesDone"] = [Any]()
+        }
         context["pass"] = claim?.pass ?? view.state.passes + 1
         context["adjudication"] = claim?.adjudication ?? false
         let html = library.render(context, withTemplate: "record-fragment") ?? ""

@@ -3,6 +3,7 @@ import Hummingbird
 import LoomCore
 import LoomReview
 import LoomStore
+import NIOCore
 
 /// The review app's routes. Pages are server-rendered; the review screen's script calls the `/api/` routes,
 /// which answer JSON (with server-rendered HTML fragments where a record is shown).
@@ -68,19 +69,19 @@ struct ReviewRoutes: Sendable {
             return loginPage(request, error: "The sign-in form expired. Try again.", status: .forbidden)
         }
         let now = service.now
-        let keys = ["peer:" + context.peer, "name:" + form.name.lowercased()]
-        if let wait = limiter.retryAfter(keys, now: now) {
+        let (peer, name) = ("peer:" + context.peer, "name:" + form.name.lowercased())
+        if let wait = limiter.admit([peer, name], now: now) {
             var response = loginPage(
                 request, error: "Too many failed sign-ins. Try again in \(Int(wait.rounded(.up))) seconds.", status: .tooManyRequests)
             response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
             return response
         }
         let service = self.service
+        // The attempt already counts as a failure (`admit`); a success takes it back.
         guard let login = try await blocking({ try service.login(name: form.name, password: form.password) }) else {
-            limiter.recordFailure(keys, now: now)
             return loginPage(request, error: "Wrong name or password.", status: .unauthorized)
         }
-        limiter.recordSuccess(["name:" + form.name.lowercased()])
+        limiter.succeeded(clearing: [name], takingBackFrom: [peer])
         var response = HTTPReplies.redirect("/")
         response.setCookie(
             Cookie(
@@ -183,6 +184,10 @@ struct ReviewRoutes: Sendable {
 
     private func recordPage(_ context: Context, id: String, notice: String?) async throws -> Response {
         let session = try Self.session(context)
+        // The history holds every reviewer's verdicts: an annotator who saw them would not review independently.
+        guard session.account.role.adjudicates else {
+            return refusedForm(context, "a record's history (its passes and versions) is for adjudicators and admins", status: .forbidden)
+        }
         let service = self.service
         let view: ReviewRecordView
         do {
@@ -339,7 +344,9 @@ struct ReviewRoutes: Sendable {
                     : "Nothing left for you in this batch: every record has its passes, is held by someone else, or was reviewed or skipped by you."
                 return HTTPReplies.json(bytes: NextAnswer(html: "<p class=\"hint\">\(message)</p>", done: true, message: message).json)
             }
-            let html = pages.recordFragment(view, claim: claim, passes: service.settings.passes, rejectReasons: service.checklists.rejectReasons)
+            let html = pages.recordFragment(
+                view, claim: claim, passes: service.settings.passes, rejectReasons: service.checklists.rejectReasons,
+                showsEarlierPasses: session.account.role.adjudicates)
             return HTTPReplies.json(bytes: NextAnswer(html: html, done: false, record: claim.recordID).json)
         } catch let refusal as ReviewRefusal {
             return HTTPReplies.error(refusal.message, status: HTTPReplies.status(of: refusal))
@@ -402,7 +409,13 @@ struct ReviewRoutes: Sendable {
     private func edit(_ request: Request, _ context: Context) async throws -> Response {
         let session = try Self.session(context)
         let id = try Self.recordID(context)
-        guard let body = try? await request.decode(as: EditBody.self, context: context) else {
+        let body: EditBody
+        do {
+            body = try await request.decode(as: EditBody.self, context: context)
+        } catch is NIOTooManyBytesError {
+            return HTTPReplies.error(
+                "the edit is larger than the \(context.maxUploadSize >> 20) MiB one save may carry: shorten the text", status: .contentTooLarge)
+        } catch {
             return HTTPReplies.error("expected {version, turns, options, answerKey}", status: .badRequest)
         }
         let service = self.service
@@ -416,7 +429,9 @@ struct ReviewRoutes: Sendable {
             let claim = saved.lease.map {
                 ReviewClaim(recordID: id, pass: $0.pass, version: saved.version, expiresAt: $0.expiresAt, adjudication: saved.status == .adjudication)
             }
-            let html = pages.recordFragment(view, claim: claim, passes: service.settings.passes, rejectReasons: service.checklists.rejectReasons)
+            let html = pages.recordFragment(
+                view, claim: claim, passes: service.settings.passes, rejectReasons: service.checklists.rejectReasons,
+                showsEarlierPasses: session.account.role.adjudicates)
             return HTTPReplies.json(
                 EditAnswer(version: saved.version, flags: flags.map { ["code": $0.code, "reason": $0.reason] }, html: html))
         } catch let refusal as ReviewRefusal {

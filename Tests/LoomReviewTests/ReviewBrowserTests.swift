@@ -184,6 +184,7 @@ struct ReviewBrowserTests {
                 #expect(try await browser.text("h1 code") == id)
                 // And the review script's calls reach it: an accept is saved.
                 try await browser.open(base + "/review/\(batch.id)")
+                #expect(try await browser.attribute("#record", "data-record") == id)  // loaded before the key is pressed
                 try await browser.press("a")
                 _ = try await browser.element("#notice.ok")
                 #expect(try fixture.store.reviewState(recordID: id)?.status == .accepted)

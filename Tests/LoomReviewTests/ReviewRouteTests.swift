@@ -169,6 +169,45 @@ struct ReviewRouteTests {
         }
     }
 
+    @Test("an annotator's pass is independent: no earlier verdicts, no history; adjudicators see both")
+    func annotatorsDoNotSeeEarlierVerdicts() async throws {
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 3))
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        let claim = try #require(try fixture.service.next(.batch(batch), for: ann))
+        _ = try await fixture.service.decide(
+            recordID: claim.recordID, verdict: .reject, reason: "The answer is wrong.", pass: claim.pass,
+            seenVersion: claim.version, adjudication: false, by: ann)
+        try fixture.account("ben")
+        try fixture.account("root", role: .admin)
+        try await withApp(fixture) { client in
+            let ben = try await signIn(client, "ben")
+            let next = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ben.headers))
+            #expect(next.contains("rec-000"))
+            #expect(!next.contains("The answer is wrong.</li>") && !next.contains("ann: reject") && !next.contains(">history<"))
+            #expect(try await client.execute(uri: "/records/rec-000", method: .get, headers: ben.headers).status == .forbidden)
+
+            let root = try await signIn(client, "root")
+            let history = try await client.execute(uri: "/records/rec-000", method: .get, headers: root.headers)
+            #expect(history.status == .ok && Self.text(history).contains("<td>ann</td><td>reject</td>"))
+        }
+    }
+
+    @Test("an edit larger than a save may carry is refused as too large, saying so")
+    func anOversizedEditIsTooLarge() async throws {
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 1))
+        try fixture.account("ann")
+        try await withApp(fixture) { client in
+            let signed = try await signIn(client, "ann")
+            let text = String(repeating: "a", count: 2 << 20)
+            let response = try await client.execute(
+                uri: "/api/records/rec-000/edit", method: .post, headers: signed.apiHeaders,
+                body: ByteBuffer(string: #"{"version":1,"turns":[null,""# + text + #""]}"#))
+            #expect(response.status == .contentTooLarge)
+            #expect(Self.text(response).contains("larger than the 1 MiB one save may carry"))
+        }
+    }
+
     @Test func reviewingThroughTheAPI() async throws {
         let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 1))
         let batch = try fixture.batch()
@@ -198,7 +237,10 @@ struct ReviewRouteTests {
             #expect(Self.text(done).contains("\"done\":true"))
             let progress = Self.text(try await client.execute(uri: "/progress", method: .get, headers: signed.headers))
             #expect(progress.contains("<td>ann</td><td>1</td>"))
-            let history = Self.text(try await client.execute(uri: "/records/rec-000", method: .get, headers: signed.headers))
+            // The history, which an adjudicator or admin reads, names both edits.
+            try fixture.account("root", role: .admin)
+            let root = try await signIn(client, "root")
+            let history = Self.text(try await client.execute(uri: "/records/rec-000", method: .get, headers: root.headers))
             #expect(history.contains("edited answer (turn 2), question (turn 1)") || history.contains("edited question (turn 1), answer (turn 2)"))
         }
     }

@@ -1,0 +1,27 @@
+import Testing
+
+@testable import LoomReviewServer
+
+@Suite("Login rate limits")
+struct LoginRateLimiterTests {
+    @Test("a burst of guesses is cut at the limit even before any of them is answered")
+    func aBurstIsCutAtTheLimit() {
+        let limiter = LoginRateLimiter(limit: 5, window: 300)
+        // Twenty guesses arrive before the first password hash is done: only five are let through.
+        let admitted = (0..<20).filter { _ in limiter.admit(["peer:1.2.3.4", "name:ann"], now: 1000) == nil }
+        #expect(admitted.count == 5)
+        #expect(limiter.admit(["peer:5.6.7.8", "name:ann"], now: 1001) != nil)  // the name is locked for everyone
+        #expect(limiter.admit(["peer:5.6.7.8", "name:ben"], now: 1001) == nil)
+        #expect(limiter.admit(["peer:1.2.3.4", "name:ann"], now: 1301) == nil)  // the window has passed
+    }
+
+    @Test("successes do not lock out colleagues behind one address")
+    func successesAreTakenBack() {
+        let limiter = LoginRateLimiter(limit: 5, window: 300)
+        for person in ["ann", "ben", "cat", "dan", "eve", "fay", "gus"] {
+            #expect(limiter.admit(["peer:10.0.0.1", "name:\(person)"], now: 1000) == nil)
+            limiter.succeeded(clearing: ["name:\(person)"], takingBackFrom: ["peer:10.0.0.1"])
+        }
+        #expect(limiter.admit(["peer:10.0.0.1", "name:hal"], now: 1000) == nil)
+    }
+}
