@@ -71,10 +71,16 @@ public struct IngestedFile: Codable, Sendable, Hashable {
     public var path: String
     public var imageID: String
     public var ordinal: Int
+    /// The file's size in bytes and modification time (nanoseconds since 1970) when it was ingested: a resumed run
+    /// ingests a file again when they differ. Nil when unknown (stores made before they were kept).
+    public var size: Int64?
+    public var modified: Int64?
 
-    public init(path: String, imageID: String, ordinal: Int) {
+    public init(path: String, imageID: String, ordinal: Int, size: Int64? = nil, modified: Int64? = nil) {
         self.path = path
         self.imageID = imageID
         self.ordinal = ordinal
+        self.size = size
+        self.modified = modified
     }
 }

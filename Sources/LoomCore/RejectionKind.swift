@@ -82,6 +82,9 @@ public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Boxes drawn on the image's stored pixels (the annotated size is the stored one) were turned with its
     /// EXIF orientation.
     case boxesTurned = "boxes turned with the EXIF orientation (ingested)"
+    /// A file whose size or modification time changed since an earlier run ingested it: ingested again as the
+    /// image it is now (the earlier version's records stay).
+    case changedSinceIngest = "changed since an earlier run (ingested again)"
     /// The annotated image size matches neither the image nor its stored frame: its boxes were left out.
     case annotatedSizeMismatch = "annotated size differs from the image (boxes left out)"
     /// A segment that runs past the end of the video was cut at the end.

@@ -66,7 +66,11 @@ struct IngestStage: Sendable {
                             case .rejected(let rejection):
                                 sink.yield(.rejected(rejection))
                             case .item(let sequence, let item):
-                                if let state = previous[ExactPath(relative(item.path.display))] {
+                                // A file replaced under the same name since (another size or modification
+                                // time) is ingested again.
+                                if let state = previous[ExactPath(relative(item.path.display))],
+                                    state.isSame(size: item.path.stamp()?.size, modified: item.path.stamp()?.modified)
+                                {
                                     sink.yield(.done(sequence: sequence, item, .resumed(state)))
                                     continue
                                 }
@@ -80,7 +84,7 @@ struct IngestStage: Sendable {
                     }
                     sink.finish()
                 }
-                group.addTask { try await sequence(results, feed: feed, known: known, resumed: previous.count) }
+                group.addTask { try await sequence(results, feed: feed, known: known, previous: previous) }
                 // Not waitForAll(): it waits for every child even after one has thrown, and the dispatcher
                 // only ends once the walk is released or cancelled.
                 do {
@@ -105,7 +109,9 @@ struct IngestStage: Sendable {
     }
 
     /// Commits results in source order, marking exact copies and near-duplicates against earlier images.
-    private func sequence(_ results: AsyncStream<Result>, feed: SourceFeed, known: KnownImages, resumed: Int) async throws {
+    private func sequence(
+        _ results: AsyncStream<Result>, feed: SourceFeed, known: KnownImages, previous: [ExactPath: RunStore.IngestedFileState]
+    ) async throws {
         var waiting: [Int: (SourceItem, Outcome)] = [:]
         var next = 0
         var index = NearDuplicateIndex(threshold: recipe.ingest.nearDuplicateDistance)
@@ -130,7 +136,9 @@ struct IngestStage: Sendable {
                         // and every file after it would fail the same way. The stage stops; what is done is kept.
                         throw LoomError.cannotWriteRun(runDirectory, reason: reason)
                     }
-                    let write = commitWrite(item, sequence: next, outcome, index: &index, known: known, seenPaths: &seenPaths)
+                    let write = commitWrite(
+                        item, sequence: next, outcome, index: &index, known: known, seenPaths: &seenPaths,
+                        earlier: previous[ExactPath(relative(item.path.display))])
                     if !write.ledger.isEmpty || !write.files.isEmpty || !write.annotationMerges.isEmpty {
                         try await writer.submit(write)
                     }
@@ -144,11 +152,14 @@ struct IngestStage: Sendable {
     }
 
     /// What one file adds to the store, decided in source order.
+    ///
+    /// - Parameter earlier: what an earlier run ingested at this path, when a fresh outcome replaces it.
     private func commitWrite(
         _ item: SourceItem, sequence: Int, _ outcome: Outcome, index: inout NearDuplicateIndex, known: KnownImages,
-        seenPaths: inout Set<ExactPath>
+        seenPaths: inout Set<ExactPath>, earlier: RunStore.IngestedFileState?
     ) -> StoreWrite {
         let path = relative(item.path.display)
+        let stamp = item.path.stamp()
         let doneEntry = LedgerEntry(item: path, stage: Self.stageName, status: .done)
         if case .fresh(let fresh) = outcome, !seenPaths.insert(ExactPath(path)).inserted {
             // The very file again, from another source: not a copy, but its annotations still count.
@@ -175,11 +186,15 @@ struct IngestStage: Sendable {
                 ledger: [LedgerEntry(item: path, stage: Self.stageName, status: .failed, error: reason)],
                 rejections: [Rejection(subject: path, stage: Self.stageName, kind: kind, reason: reason)])
         case .fresh(.copy(let id)):
-            return copyWrite(path, of: id, sequence: sequence, entry: doneEntry, annotations: item.annotations)
+            var write = copyWrite(path, of: id, sequence: sequence, entry: doneEntry, annotations: item.annotations, stamp: stamp)
+            write.rejections += changeNote(path, earlier: earlier, now: id)
+            return write
         case .fresh(.image(let decoded)):
             // Two copies decoded at the same moment: the later one in source order is the copy.
             if known.contains(decoded.id) {
-                return copyWrite(path, of: decoded.id, sequence: sequence, entry: doneEntry, annotations: item.annotations)
+                var write = copyWrite(path, of: decoded.id, sequence: sequence, entry: doneEntry, annotations: item.annotations, stamp: stamp)
+                write.rejections += changeNote(path, earlier: earlier, now: decoded.id)
+                return write
             }
             known.insert(decoded.id)
             let duplicateOf = index.add(decoded.perceptualHash, id: decoded.id)
@@ -192,17 +207,27 @@ struct IngestStage: Sendable {
                 duplicateOf: duplicateOf, thumbnail: decoded.thumbnail, annotations: annotations)
             return StoreWrite(
                 media: [decoded.medium], ledger: [doneEntry], images: [image],
-                files: [IngestedFile(path: path, imageID: decoded.id, ordinal: sequence)],
-                rejections: notes(for: item, decoded))
+                files: [IngestedFile(path: path, imageID: decoded.id, ordinal: sequence, size: stamp?.size, modified: stamp?.modified)],
+                rejections: notes(for: item, decoded) + changeNote(path, earlier: earlier, now: decoded.id))
         }
+    }
+
+    /// The note for a file an earlier run ingested as another image (replaced under the same name); none when
+    /// its content is what it was (only touched).
+    private func changeNote(_ path: String, earlier: RunStore.IngestedFileState?, now id: String) -> [Rejection] {
+        guard let earlier, earlier.imageID != id else { return [] }
+        return [Rejection(
+            subject: path, stage: Self.stageName, kind: .changedSinceIngest,
+            reason: "the file is not the one an earlier run ingested (image \(earlier.imageID.prefix(12))): ingested again as it is now; the earlier version's records stay")]
     }
 
     /// An exact copy is kept once; whatever its source says about it is added to the kept image.
     private func copyWrite(
-        _ path: String, of id: String, sequence: Int, entry: LedgerEntry, annotations: ImageAnnotations
+        _ path: String, of id: String, sequence: Int, entry: LedgerEntry, annotations: ImageAnnotations,
+        stamp: (size: Int64, modified: Int64)?
     ) -> StoreWrite {
         var write = StoreWrite(
-            ledger: [entry], files: [IngestedFile(path: path, imageID: id, ordinal: sequence)],
+            ledger: [entry], files: [IngestedFile(path: path, imageID: id, ordinal: sequence, size: stamp?.size, modified: stamp?.modified)],
             rejections: [Rejection(
                 subject: path, stage: Self.stageName, kind: .exactCopy,
                 reason: "the same bytes as image \(id.prefix(12))…, which is kept once")])

@@ -79,6 +79,14 @@ public struct SourcePath: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// True when the path starts at the root directory.
     public var isAbsolute: Bool { bytes.first == 0x2F }
 
+    /// The file's size and modification time in nanoseconds (`stat`, following links), or nil when it cannot
+    /// be read: what a resumed run compares to tell a file changed since it was ingested.
+    public func stamp() -> (size: Int64, modified: Int64)? {
+        var info = stat()
+        guard withCString({ stat($0, &info) }) == 0 else { return nil }
+        return (Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+    }
+
     /// Opens the file for reading through the raw bytes, without blocking (a FIFO named like an image does not
     /// hang the reader), and refuses anything but a regular file. Returns the descriptor (the caller closes it)
     /// and the size.

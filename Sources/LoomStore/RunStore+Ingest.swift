@@ -9,6 +9,15 @@ extension RunStore {
         public var imageID: String
         public var perceptualHash: UInt64
         public var duplicateOf: String?
+        /// The file's size and modification time (ns) when ingested; nil for stores made before they were kept.
+        public var size: Int64?
+        public var modified: Int64?
+
+        /// Whether a file with this size and modification time is the one ingested (true when either is unknown).
+        public func isSame(size: Int64?, modified: Int64?) -> Bool {
+            guard let size, let modified, let knownSize = self.size, let knownModified = self.modified else { return true }
+            return size == knownSize && modified == knownModified
+        }
     }
 
     /// Every ingested file path with its image's hash and duplicate mark.
@@ -16,10 +25,11 @@ extension RunStore {
         try read { db in
             var out: [ExactPath: IngestedFileState] = [:]
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT f.path, i.id, i.phash, i.duplicate_of FROM image_files f JOIN images i ON i.id = f.image_id")
+                db, sql: "SELECT f.path, i.id, i.phash, i.duplicate_of, f.size, f.modified FROM image_files f JOIN images i ON i.id = f.image_id")
             while let row = try rows.next() {
                 let hash: String = row[2]
-                out[ExactPath(row[0] as String)] = IngestedFileState(imageID: row[1], perceptualHash: UInt64(hash, radix: 16) ?? 0, duplicateOf: row[3])
+                out[ExactPath(row[0] as String)] = IngestedFileState(
+                    imageID: row[1], perceptualHash: UInt64(hash, radix: 16) ?? 0, duplicateOf: row[3], size: row[4], modified: row[5])
             }
             return out
         }
@@ -100,7 +110,8 @@ extension RunStore {
                     id, ordinal, source_path, origin, format, width, height, phash, duplicate_of, thumbnail, annotations)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        let file = try db.cachedStatement(sql: "INSERT OR REPLACE INTO image_files(path, image_id, ordinal) VALUES (?, ?, ?)")
+        let file = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO image_files(path, image_id, ordinal, size, modified) VALUES (?, ?, ?, ?, ?)")
         let rejection = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO rejections(subject, stage, category, reason) VALUES (?, ?, ?, ?)")
         // A file ingested now that an earlier run rejected (a write that failed, a file since repaired) keeps no
@@ -119,7 +130,9 @@ extension RunStore {
                 }
             }
             for item in write.files {
-                try changing("image_files", key: item.path) { try file.execute(arguments: [item.path, item.imageID, item.ordinal]) }
+                try changing("image_files", key: item.path) {
+                    try file.execute(arguments: [item.path, item.imageID, item.ordinal, item.size, item.modified])
+                }
                 try clearRejection.execute(arguments: [item.path])
             }
             for item in write.rejections {

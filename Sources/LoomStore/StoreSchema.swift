@@ -156,6 +156,14 @@ enum StoreSchema {
             """),
         // The running digests of the content hash (`ContentDigests`), kept by the writes that add rows.
         Migration("v11-content-digests", ContentDigests.migrationSQL),
+        // Each ingested file's size and modification time, so that a resumed run sees a photo replaced under the
+        // same name and ingests it again instead of keeping the earlier content without a word.
+        Migration(
+            "v12-ingested-file-stamps",
+            """
+            ALTER TABLE image_files ADD COLUMN size INTEGER;
+            ALTER TABLE image_files ADD COLUMN modified INTEGER;
+            """),
     ]
 
     /// GRDB's migrator over `migrations`: it runs those a store has not had yet, each in a transaction of its own.

@@ -20,6 +20,7 @@ struct RejectionKindTests {
             .segmentClipped: "segment cut at the video's end (ingested)", .overlappingSegments: "overlapping segments (ingested)",
             .boxesTurned: "boxes turned with the EXIF orientation (ingested)",
             .annotatedSizeMismatch: "annotated size differs from the image (boxes left out)",
+            .changedSinceIngest: "changed since an earlier run (ingested again)",
         ]
         #expect(Set(names.keys) == Set(RejectionKind.allCases))
         for (kind, name) in names {

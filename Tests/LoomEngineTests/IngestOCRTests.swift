@@ -121,11 +121,17 @@ struct IngestOCRTests {
         let crashed = try IngestFixture(ingest: ["ocr: true"], batchSize: 1)
         try populate(crashed)
         await #expect(throws: InjectedCrash.self) { try await crashed.runner(faults: FaultPlan(crashBeforeBatch: 2)).run() }
-        // Spoil the files the first invocation committed: reading them again would change the dataset.
+        // Spoil the files the first invocation committed, keeping their size and modification time (what a resumed
+        // run compares): reading them again would change the dataset.
         let done = try RunStore(directory: crashed.runDirectory).ingestedFiles().keys
         #expect(!done.isEmpty && done.count < Self.texts.count)
         for path in done {
-            try Data([0xFF, 0xD8, 0xFF]).write(to: crashed.folder.appendingPathComponent(path.description))
+            let file = crashed.folder.appendingPathComponent(path.description).path
+            var info = stat()
+            #expect(stat(file, &info) == 0)
+            try Data(repeating: 0xFF, count: Int(info.st_size)).write(to: URL(fileURLWithPath: file))
+            let times = [info.st_atim, info.st_mtim]
+            #expect(utimensat(AT_FDCWD, file, times, 0) == 0)
         }
         let resumed = try await crashed.runner().run()
         #expect(resumed.contentHash == expected.contentHash)

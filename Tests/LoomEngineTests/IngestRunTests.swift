@@ -98,6 +98,34 @@ struct IngestRunTests {
         #expect(again.ingest?.images == 2 && again.contentHash == summary.contentHash)
     }
 
+    @Test("a photo replaced under the same name is ingested again on resume, with a note; a touched one is not")
+    func aReplacedPhotoIsIngestedAgain() async throws {
+        let fixture = try IngestFixture()
+        for index in 0..<3 { try fixture.write(try IngestFixture.jpeg(seed: UInt64(200 + index)), as: "p\(index).jpg") }
+        let first = try await fixture.runner().run()
+        #expect(first.ingest?.images == 3)
+        let before = try RunStore(directory: fixture.runDirectory).ingestedFiles()
+
+        // p1 is replaced by another photo; p2 is only touched (same bytes, a new modification time).
+        let replaced = try fixture.write(try IngestFixture.jpeg(seed: 977), as: "p1.jpg")
+        let touched = fixture.images.appendingPathComponent("p2.jpg")
+        for url in [replaced, touched] {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 3600)], ofItemAtPath: url.path)
+        }
+        let again = try await fixture.runner().run()
+        #expect(again.ingest?.images == 4 && again.ingest?.files == 3)  // the earlier p1 stays with its records
+        let store = try RunStore(directory: fixture.runDirectory)
+        let after = try store.ingestedFiles()
+        #expect(after[ExactPath("photos/p1.jpg")]?.imageID != before[ExactPath("photos/p1.jpg")]?.imageID)
+        #expect(after[ExactPath("photos/p2.jpg")]?.imageID == before[ExactPath("photos/p2.jpg")]?.imageID)
+        let notes = try store.rejections(stage: "ingest").flatMap(\.items)
+        #expect(notes.map(\.subject) == ["photos/p1.jpg"] && notes.first?.category == RejectionKind.changedSinceIngest.category)
+
+        // Nothing changed since: the next run ingests nothing again.
+        let third = try await fixture.runner().run()
+        #expect(third.contentHash == again.contentHash)
+    }
+
     @Test("a crash in the middle of ingest resumes to the identical store without losing or repeating a file")
     func crashAndResume() async throws {
         let reference = try IngestFixture()

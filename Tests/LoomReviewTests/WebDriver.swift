@@ -23,33 +23,53 @@ final class WebDriver: Sendable {
         var description: String
     }
 
-    /// Starts chromedriver on a free loopback port and waits for its "started" line.
+    /// Starts chromedriver on a free loopback port and waits for its "started" line. A chromedriver that exits
+    /// before it listens (seen once on a loaded machine) is started again, up to three times, and its own words
+    /// are kept for the failure.
     init() async throws {
+        var complaints: [String] = []
+        for _ in 0..<3 {
+            switch try Self.launch() {
+            case .started(let process, let port):
+                self.process = process
+                base = "http://127.0.0.1:\(port)"
+                http = HTTPClient(eventLoopGroupProvider: .singleton)
+                return
+            case .failed(let text):
+                complaints.append(text)
+            }
+        }
+        throw Failure(description: "chromedriver did not start: \(complaints.joined(separator: " | ").suffix(2000))")
+    }
+
+    private enum Launch {
+        case started(Process, port: Int)
+        case failed(String)
+    }
+
+    private static func launch() throws -> Launch {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.chromedriver)
+        process.executableURL = URL(fileURLWithPath: chromedriver)
         process.arguments = ["--port=0"]
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = output
         try process.run()
         // chromedriver prints "… started successfully on port N." once it listens; read until that line.
-        var port: Int?
         var text = ""
-        while port == nil {
+        while true {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
-            if let range = text.range(of: "started successfully on port "), let end = text[range.upperBound...].firstIndex(of: ".") {
-                port = Int(text[range.upperBound..<end])
+            if let range = text.range(of: "started successfully on port "), let end = text[range.upperBound...].firstIndex(of: "."),
+                let port = Int(text[range.upperBound..<end])
+            {
+                return .started(process, port: port)
             }
         }
-        guard let port else {
-            process.terminate()
-            throw Failure(description: "chromedriver did not start")
-        }
-        self.process = process
-        base = "http://127.0.0.1:\(port)"
-        http = HTTPClient(eventLoopGroupProvider: .singleton)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return .failed(text.isEmpty ? "no output, exit status \(process.terminationStatus)" : text)
     }
 
     func shutdown() async {
