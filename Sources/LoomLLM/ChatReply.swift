@@ -5,11 +5,15 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     /// Of `prompt`, the tokens the provider served from its prompt cache (`prompt_tokens_details.cached_tokens`;
     /// DeepSeek's `prompt_cache_hit_tokens`), which it bills at a lower price.
     public var cachedPrompt: Int
+    /// Of `completion`, the tokens a reasoning model spent thinking before it answered
+    /// (`completion_tokens_details.reasoning_tokens`): they count against `max_tokens` too.
+    public var reasoning: Int
 
-    public init(prompt: Int = 0, completion: Int = 0, cachedPrompt: Int = 0) {
+    public init(prompt: Int = 0, completion: Int = 0, cachedPrompt: Int = 0, reasoning: Int = 0) {
         self.prompt = prompt
         self.completion = completion
         self.cachedPrompt = min(max(0, cachedPrompt), prompt)
+        self.reasoning = min(max(0, reasoning), completion)
     }
 
     public var total: Int { prompt + completion }
@@ -17,17 +21,18 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
         TokenUsage(
             prompt: lhs.prompt + rhs.prompt, completion: lhs.completion + rhs.completion,
-            cachedPrompt: lhs.cachedPrompt + rhs.cachedPrompt)
+            cachedPrompt: lhs.cachedPrompt + rhs.cachedPrompt, reasoning: lhs.reasoning + rhs.reasoning)
     }
 
-    private enum CodingKeys: String, CodingKey { case prompt, completion, cachedPrompt }
+    private enum CodingKeys: String, CodingKey { case prompt, completion, cachedPrompt, reasoning }
 
-    /// Replies stored before `cachedPrompt` existed decode with none.
+    /// Replies stored before `cachedPrompt` and `reasoning` existed decode with none.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             prompt: try container.decode(Int.self, forKey: .prompt), completion: try container.decode(Int.self, forKey: .completion),
-            cachedPrompt: try container.decodeIfPresent(Int.self, forKey: .cachedPrompt) ?? 0)
+            cachedPrompt: try container.decodeIfPresent(Int.self, forKey: .cachedPrompt) ?? 0,
+            reasoning: try container.decodeIfPresent(Int.self, forKey: .reasoning) ?? 0)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -35,6 +40,7 @@ public struct TokenUsage: Sendable, Hashable, Codable {
         try container.encode(prompt, forKey: .prompt)
         try container.encode(completion, forKey: .completion)
         if cachedPrompt > 0 { try container.encode(cachedPrompt, forKey: .cachedPrompt) }
+        if reasoning > 0 { try container.encode(reasoning, forKey: .reasoning) }
     }
 }
 

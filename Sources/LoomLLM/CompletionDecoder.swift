@@ -144,7 +144,14 @@ public enum CompletionDecoder {
         } else {
             cached = count("prompt_cache_hit_tokens")
         }
-        return TokenUsage(prompt: count("prompt_tokens"), completion: count("completion_tokens"), cachedPrompt: cached)
+        var reasoning = 0
+        if case .object(let details)? = usage["completion_tokens_details"], let number = details["reasoning_tokens"]?.doubleValue,
+            number.isFinite, number >= 0, number < 1e15
+        {
+            reasoning = Int(number)
+        }
+        return TokenUsage(
+            prompt: count("prompt_tokens"), completion: count("completion_tokens"), cachedPrompt: cached, reasoning: reasoning)
     }
 
     private static func parseObject(_ bytes: [UInt8], endpoint: String, what: String) throws(ModelError)

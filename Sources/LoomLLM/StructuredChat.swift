@@ -95,9 +95,12 @@ public struct StructuredChat: Sendable {
             guard attempt < maxCorrections, cutOffs < 2 else {
                 if cutOffs >= 2 {
                     let limit = request.maxTokens.map { " (\($0))" } ?? ""
+                    // A reasoning model spends the limit thinking first: say how much, so the new limit leaves room.
+                    let thinking = reply.usage.reasoning > 0
+                        ? "; the last one spent \(reply.usage.reasoning) of its \(reply.usage.completion) tokens reasoning" : ""
                     let failure = ModelError(
                         .invalidReply, endpoint: model.endpointName,
-                        message: "\(replies.count) replies were cut off at max_tokens\(limit): raise `max_tokens` for this stage",
+                        message: "\(replies.count) replies were cut off at max_tokens\(limit)\(thinking): raise `max_tokens` for this stage",
                         rawReply: reply.text)
                     return StructuredOutcome(result: .failure(failure), replies: replies)
                 }

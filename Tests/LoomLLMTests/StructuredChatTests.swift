@@ -142,6 +142,26 @@ let questionSchema = ResponseSchema(
         #expect(error.message == "2 replies were cut off at max_tokens (64): raise `max_tokens` for this stage")
     }
 
+    @Test("a reasoning model's cut-off says how many of its tokens went to reasoning, read from the usage")
+    func aCutOffNamesTheReasoningTokens() async throws {
+        let body = Array(#"""
+            {"id":"c","object":"chat.completion","model":"o4-mini","choices":[{"index":0,"finish_reason":"length",
+             "message":{"role":"assistant","content":""}}],
+             "usage":{"prompt_tokens":900,"completion_tokens":256,"completion_tokens_details":{"reasoning_tokens":256}}}
+            """#.utf8)
+        let cut = try CompletionDecoder.decodeCompletion(body, endpoint: "openai")
+        #expect(cut.usage.reasoning == 256 && cut.usage.completion == 256)
+        let model = ScriptedModel([cut, cut])
+        var limited = request
+        limited.maxTokens = 256
+        let outcome = try await StructuredChat(model: model, maxCorrections: 4).complete(limited, decode: decodeQuestions)
+        guard case .failure(let error) = outcome.result else {
+            Issue.record("the cut-off replies were accepted")
+            return
+        }
+        #expect(error.message == "2 replies were cut off at max_tokens (256); the last one spent 256 of its 256 tokens reasoning: raise `max_tokens` for this stage")
+    }
+
     @Test func aLeadingReasoningBlockIsLeftOut() throws {
         #expect(try StructuredChat.extractJSON(from: "<think>\nThe user wants JSON. 2+2=4.\n</think>\n\n{\"answer\":\"4\"}") == .object(["answer": .string("4")]))
         #expect(try StructuredChat.extractJSON(from: "<think>\n\n</think>\n\n```json\n[1]\n```") == .array([.integer(1)]))
