@@ -68,8 +68,9 @@ struct IngestWorker: Sendable {
         _ item: SourceItem, displayed: (width: Int, height: Int), stored: (width: Int, height: Int), orientation: Int
     ) -> (objects: [AnnotatedObject], note: (kind: RejectionKind, reason: String))? {
         let objects = item.annotations.objects
-        guard !objects.isEmpty, let width = item.annotatedWidth, let height = item.annotatedHeight, width > 0, height > 0 else {
-            return nil
+        guard !objects.isEmpty else { return nil }
+        guard let width = item.annotatedWidth, let height = item.annotatedHeight, width > 0, height > 0 else {
+            return checkBounds(objects, displayed: displayed)
         }
         func near(_ a: Double, _ b: Int) -> Bool { abs(a - Double(b)) <= 1 }
         if near(width, displayed.width) && near(height, displayed.height) { return nil }
@@ -86,6 +87,29 @@ struct IngestWorker: Sendable {
         }
         return ([], (.annotatedSizeMismatch,
             "annotated as \(annotated) but the image is \(displayed.width)×\(displayed.height): its \(objects.count) boxes are left out (boxes made on another copy of the image?)"))
+    }
+
+    /// Boxes from a source that gives no image size (a manifest), checked against the decoded image: boxes that
+    /// all lie within 0–1 are normalized ones (YOLO's habit), and boxes that leave the image were given in another
+    /// form (corners for width and height) or for another copy; either way questions about them would be wrong,
+    /// so they are left out with a note.
+    static func checkBounds(
+        _ objects: [AnnotatedObject], displayed: (width: Int, height: Int)
+    ) -> (objects: [AnnotatedObject], note: (kind: RejectionKind, reason: String))? {
+        let (width, height) = (Double(displayed.width), Double(displayed.height))
+        let normalized = objects.allSatisfy { $0.box.x + $0.box.width <= 1 && $0.box.y + $0.box.height <= 1 }
+        if normalized, max(width, height) > 8 {
+            return ([], (.boxOutsideImage,
+                "all \(objects.count) boxes lie within 0–1 on a \(displayed.width)×\(displayed.height) image: they look normalized, and Loom reads boxes in pixels ([x, y, width, height]); left out"))
+        }
+        // A pixel of slack for boxes rounded outward.
+        let inside = objects.filter { object in
+            let box = object.box
+            return box.x >= -1 && box.y >= -1 && box.x + box.width <= width + 1 && box.y + box.height <= height + 1
+        }
+        guard inside.count < objects.count else { return nil }
+        return (inside, (.boxOutsideImage,
+            "\(objects.count - inside.count) of \(objects.count) boxes reach outside the \(displayed.width)×\(displayed.height) image (boxes are [x, y, width, height] in pixels); left out"))
     }
 
     func ingest(_ item: SourceItem) -> Outcome {
