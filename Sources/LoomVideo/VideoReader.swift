@@ -169,7 +169,8 @@ public final class VideoReader {
 
     /// `frames(at:)` by seeking ahead where targets are far apart; nil when a seek landed after its target.
     func framesSeeking(at times: [Double]) throws -> [SampledFrame]? {
-        guard let decoder, let format else { return [] }
+        // `format` is read from the property at each use: `rewind()` may close the file and open it again.
+        guard let decoder, format != nil else { return [] }
         guard let packet = av_packet_alloc() else { throw VideoError(.decodeFailed, "out of memory") }
         var packetPointer: UnsafeMutablePointer<AVPacket>? = packet
         defer { av_packet_free(&packetPointer) }
