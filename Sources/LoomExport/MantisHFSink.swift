@@ -9,6 +9,9 @@ final class MantisHFSink: SingleFileSink {
     private let context: SinkContext
     let output: JSONLinesFile
 
+    /// Text-only rows wait for the first row with images (`ImageRowFirst`).
+    private var order = ImageRowFirst()
+
     init(_ context: SinkContext) throws {
         self.context = context
         output = try JSONLinesFile(url: context.folder.appendingPathComponent(context.fileName("jsonl")))
@@ -16,7 +19,7 @@ final class MantisHFSink: SingleFileSink {
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
         let images = try context.placeImages(of: row, media: media)
-        try output.append { out in
+        try order.add(hasImages: !row.media.isEmpty, to: output) { out in
             out.append(contentsOf: #"{"id": "#.utf8)
             JSONText.appendQuoted(row.id, to: &out)
             out.append(contentsOf: #", "images": ["#.utf8)
@@ -27,5 +30,11 @@ final class MantisHFSink: SingleFileSink {
             ConversationJSON.appendRoleContent(row.turns, to: &out)
             out.append(0x7D)
         }
+    }
+
+    func finish() throws -> [String] {
+        try order.finish(output)
+        try output.finish()
+        return [outputPath]
     }
 }

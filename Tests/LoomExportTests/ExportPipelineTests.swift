@@ -161,3 +161,30 @@ struct ExportPipelineTests {
         #expect(calls.withLock { $0 } == 2)
     }
 }
+
+@Suite("Mantis files open with a record that has images")
+struct MantisFirstRowTests {
+    @Test("text-only records that come first in id order are written after the first record with images", arguments: [ExportFormat.mantis, .mantisHF])
+    func firstRowHasImages(format: ExportFormat) throws {
+        let fixture = try ExportFixture()
+        // Ids that sort before every fixture record: with `--media any` they would open the file.
+        let textOnly = ["a-text-1", "a-text-2"].map {
+            ExportFixture.record($0, sample: "smp-text", media: [], ["What is 2 + 2?", "4"], domain: "numerical_calculation")
+        }
+        try fixture.store.commit([StoreWrite(records: textOnly)])
+        var options = ExportOptions(timestamp: ExportFixture.timestamp)
+        options.selection = RecordSelection(media: .any)
+        let (summary, folder) = try fixture.export(format, options: options)
+        let file = folder.appendingPathComponent(format == .mantis ? "data.json" : "data.jsonl")
+        let data = try Data(contentsOf: file)
+        let rows: [[String: Any]] = format == .mantis
+            ? try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+            : try data.split(separator: 0x0A).map { try #require(try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any]) }
+        #expect(rows.count == summary.records)
+        #expect((rows.first?["images"] as? [Any])?.isEmpty == false)
+        let ids = rows.compactMap { $0["id"] as? String }
+        #expect(Set(ids).isSuperset(of: ["a-text-1", "a-text-2"]))
+        // The held rows follow the first row with images, in their order.
+        #expect(Array(ids[1...2]) == ["a-text-1", "a-text-2"])
+    }
+}
