@@ -21,11 +21,13 @@ struct BalancePass {
             var candidates: [BalancePlanner.Candidate] = []
             var choiceIDs: [(order: UInt64, id: String, letter: Int?)] = []
             try store.forEachRecordDigest { digest in
-                guard !digest.flagged else { return }
+                // Translations follow their sources: counted in no quota, and their options mirror the source's
+                // letters (re-lettering one alone would break that). Only unflagged sources are translated.
+                guard !digest.flagged, digest.generator != ValidationSettings.translationGenerator else { return }
                 let order = DedupText.combine(seed, DedupText.hash(digest.id))
                 var fields = ["domain": digest.domain, "type": digest.type, "language": digest.language]
                 if let skill = digest.skill { fields["skill"] = skill }
-                let judgement = digest.type == QuestionType.judgement.rawValue ? Self.yesOrNo(digest.conversation) : nil
+                let judgement = digest.type == QuestionType.judgement.rawValue ? Self.yesOrNo(digest.conversation, language: digest.language) : nil
                 ids.append(digest.id)
                 candidates.append(BalancePlanner.Candidate(order: order, fields: fields, judgement: judgement))
                 // A converted dataset's options are its own (often its images, shuffled): they keep their letters.
@@ -85,10 +87,8 @@ struct BalancePass {
         return optionLetters.firstIndex(of: bare)
     }
 
-    /// "yes" or "no" from the first answer of a ShareGPT conversation.
-    static func yesOrNo(_ conversation: String) -> String? {
-        guard let answer = firstAnswer(conversation) else { return nil }
-        let first = DedupText.normalized(answer).split(separator: " ").first.map(String.init)
-        return first == "yes" || first == "no" ? first : nil
+    /// "yes" or "no" from the first answer of a ShareGPT conversation, in the record's language.
+    static func yesOrNo(_ conversation: String, language: String) -> String? {
+        firstAnswer(conversation).flatMap { JudgementAnswer.yesOrNo($0, language: language) }
     }
 }

@@ -99,9 +99,7 @@ struct QualityStage {
 
     /// Pass 1: validators, grounding and per-sample diversity, a page of samples per transaction.
     private func validate(total: Int) async throws {
-        let validator = RecordValidator(settings: ValidationSettings(
-            lengthBounds: settings.lengths.isEmpty ? ValidationSettings.defaultLengthBounds : mergedBounds(),
-            maxTurnBytes: settings.maxTurnBytes))
+        let validator = Self.validator(settings)
         let grounding = settings.groundingThreshold.map { GroundingCheck(threshold: $0) }
         let perSample = settings.dedup.perSample
         let evidence = QualityEvidence(store: store)
@@ -160,6 +158,10 @@ struct QualityStage {
         var reviewed = try zip(records, checked).map { record, isChecked -> Record in
             var updated = record
             updated.flags = record.flags.filter { !QualityCode.isQualityCode($0.code) }
+            // A translation was checked as it was made (`TranslationCheck`, its language) against its source,
+            // which went through this stage. The validators' rules that read English ("image 1" references,
+            // word counts for lengths, evidence to ground answers in) would flag good translations.
+            if record.provenance.generator == ValidationSettings.translationGenerator { return updated }
             let format = validator.flags(for: record)
             updated.flags += format
             // Answers the checker verified against ground truth need no grounding check; model-written ones do.
@@ -187,10 +189,11 @@ struct QualityStage {
         return reviewed
     }
 
-    private func mergedBounds() -> [QuestionType: LengthBounds] {
+    /// The validators with the recipe's length bounds and turn size (the translate stage checks with them too).
+    static func validator(_ settings: QualitySettings) -> RecordValidator {
         var bounds = ValidationSettings.defaultLengthBounds
         for (type, value) in settings.lengths { bounds[type] = LengthBounds(minWords: value.min, maxWords: value.max) }
-        return bounds
+        return RecordValidator(settings: ValidationSettings(lengthBounds: bounds, maxTurnBytes: settings.maxTurnBytes))
     }
 
     /// Records per flag code over the whole store.

@@ -1,6 +1,7 @@
 import LoomCore
 import LoomInstruct
 import LoomLLM
+import LoomQuality
 import LoomRecipe
 import LoomStore
 
@@ -43,23 +44,43 @@ struct TranslateStage: Sendable {
         let sources = try store.translatableRecordIDs(language: settings.from)
         let items = sources.flatMap { id in settings.languages.map { Item(recordID: id, language: $0) } }
         let runner = ModelItemRunner(stage: .translate, client: client, endpoint: endpoint, call: settings.call, context: context)
+        let validator = QualityStage.validator(context.recipe.quality)
         return try await runner.run(items, id: \.id) { item, call in
             guard let source = try store.record(id: item.recordID) else {
                 throw ModelItemFailure(reason: "the record is no longer in the store")
             }
             let request = task.request(model: endpoint.model, record: source, target: item.language)
             let (texts, provenance) = try await call.structured(request, prompt: "translate") { value throws(ReplyProblem) in
-                try TranslateTask.decode(value, source: source)
+                let texts = try TranslateTask.decode(value, source: source)
+                try Self.checkLanguage(Self.translation(of: source, texts, language: item.language, model: nil), source: source, validator: validator)
+                return texts
             }
-            let turns = zip(source.turns, texts.turns).map { Turn(role: $0.role, text: $1) }
-            let translation = Record(
-                id: StableID.derive("rec", source.id, "translation", item.language), sampleID: source.sampleID, media: source.media,
-                turns: turns, type: source.type, domain: source.domain, skill: source.skill, language: item.language,
-                options: texts.options, answerKey: source.answerKey, checks: [],
-                provenance: Provenance(
-                    generator: "translation", template: "translate", phrasing: 0, seed: source.provenance.seed, model: provenance,
-                    translatedFrom: source.id))
+            let translation = Self.translation(of: source, texts, language: item.language, model: provenance)
             return StoreWrite(records: [translation], ledger: [LedgerEntry(item: item.id, stage: Stage.translate.rawValue, status: .done)])
+        }
+    }
+
+    /// The translated record of `source` in `language`.
+    static func translation(of source: Record, _ texts: TranslatedTexts, language: String, model: ModelProvenance?) -> Record {
+        let turns = zip(source.turns, texts.turns).map { Turn(role: $0.role, text: $1) }
+        return Record(
+            id: StableID.derive("rec", source.id, "translation", language), sampleID: source.sampleID, media: source.media,
+            turns: turns, type: source.type, domain: source.domain, skill: source.skill, language: language,
+            options: texts.options, answerKey: source.answerKey, checks: [],
+            provenance: Provenance(
+                generator: ValidationSettings.translationGenerator, template: "translate", phrasing: 0, seed: source.provenance.seed,
+                model: model, translatedFrom: source.id))
+    }
+
+    /// Refuses a reply that is not in the language asked for: the source given back untranslated, or text that
+    /// reads as another language (Chinese asked, Japanese given). The model is told, and may correct it.
+    static func checkLanguage(_ translation: Record, source: Record, validator: RecordValidator) throws(ReplyProblem) {
+        let words = translation.turns.reduce(0) { $0 + $1.text.split(whereSeparator: \.isWhitespace).count }
+        if translation.turns.map(\.text) == source.turns.map(\.text), words >= 4, translation.language != source.language {
+            throw ReplyProblem("the reply gives the record back untranslated; translate it into \(translation.language)")
+        }
+        if let flag = validator.flags(for: translation).first(where: { $0.code == QualityCode.language }) {
+            throw ReplyProblem("\(flag.reason); translate it into \(translation.language)")
         }
     }
 }

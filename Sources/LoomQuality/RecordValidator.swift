@@ -227,11 +227,8 @@ public struct RecordValidator: Sendable {
     }
 
     private func judgementFlags(_ record: Record, answer: Exchange, language: String) -> [QualityFlag] {
-        let words = QualityResources.answerWords[language] ?? QualityResources.answerWords["en"]!
-        guard let firstWord = answer.answerWords.first else { return [] }
-        let said: String? =
-            words.yes.contains(firstWord) ? "yes" : words.no.contains(firstWord) ? "no" : nil
-        guard let said else {
+        guard !answer.answerWords.isEmpty else { return [] }
+        guard let said = JudgementAnswer.yesOrNo(answer.answer, language: language) else {
             return [QualityFlag(code: QualityCode.judgementAnswer, reason: "a judgement answer must begin with yes or no; it begins \"\(answer.answer.prefix(30))\"")]
         }
         if let key = record.answerKey?.lowercased(), key == "yes" || key == "no", key != said {

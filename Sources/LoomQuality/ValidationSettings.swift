@@ -27,6 +27,8 @@ public struct ValidationSettings: Sendable, Hashable, Codable {
     public static let convertedGenerator = "converter"
     /// The generator name of records `loom import` read from a training file: Loom holds no evidence for them.
     public static let importedGenerator = "import"
+    /// The `generator` of records the translate stage made from another record.
+    public static let translationGenerator = "translation"
 
     /// MMInstruct's split: short VQA is a word or a phrase, long VQA a paragraph; judgement and multiple choice
     /// answers are a word, perhaps with a sentence of reason.

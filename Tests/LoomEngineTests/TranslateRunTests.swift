@@ -20,15 +20,38 @@ struct TranslateRunTests {
         return nil
     }
 
-    /// A "translation" that marks each text and keeps everything else; with `dropPlaceholders`, every `<image>`
-    /// is lost, as weak models do.
-    static func reply(to record: [String: JSONValue], dropPlaceholders: Bool) -> String {
+    /// A stand-in for Chinese: every word of letters becomes 词 ("yes" 是, "no" 不), while the `<image>`
+    /// placeholders, digits, punctuation and lone capitals (option letters) stay, as a translation must keep them.
+    static func chinese(_ text: String) -> String {
+        text.components(separatedBy: "<image>").map { piece -> String in
+            var out = ""
+            var word = ""
+            func flush() {
+                guard !word.isEmpty else { return }
+                let lower = word.lowercased()
+                out += word.count == 1 && word.uppercased() == word ? word : lower == "yes" ? "是" : lower == "no" ? "不" : "词"
+                word = ""
+            }
+            for character in piece {
+                if character.isLetter && character.isASCII { word.append(character) } else { flush(); out.append(character) }
+            }
+            flush()
+            return out
+        }.joined(separator: "<image>")
+    }
+
+    /// A "translation" (`chinese`) that marks each text; with `dropPlaceholders`, every `<image>` is lost, as weak
+    /// models do; with `untranslated`, the source comes back as it was.
+    static func reply(to record: [String: JSONValue], dropPlaceholders: Bool, untranslated: Bool = false) -> String {
         guard case .array(let turns)? = record["turns"] else { return "{}" }
+        if untranslated { return JSONValue.object(["turns": .array(turns), "options": record["options"] ?? .null]).jsonText }
         let translated: [JSONValue] = turns.map { turn in
-            let text = turn.stringValue ?? ""
+            let text = chinese(turn.stringValue ?? "")
             return .string((dropPlaceholders ? text.replacingOccurrences(of: "<image>", with: "") : text) + "【zh】")
         }
-        return JSONValue.object(["turns": .array(translated), "options": record["options"] ?? .null]).jsonText
+        var options = record["options"] ?? .null
+        if case .array(let list) = options { options = .array(list.map { .string(chinese($0.stringValue ?? "")) }) }
+        return JSONValue.object(["turns": .array(translated), "options": options]).jsonText
     }
 
     @Test("dropped placeholders get a correction turn, hopeless items fail with the reason, translations export per language")
@@ -93,5 +116,43 @@ struct TranslateRunTests {
         let before = requests.withLock { $0.total }
         _ = try await fixture.runner(recipe: recipe).run()
         #expect(requests.withLock { $0.total } == before)
+        // The quality stage, run again over the translations, leaves them as their sources: no grounding against
+        // evidence in another language, no quota or parity counted twice.
+        var after: [String: Record] = [:]
+        try store.forEachRecord(unflaggedOnly: false) { record, _ in after[record.id] = record }
+        for translation in translations {
+            #expect(after[translation.id]?.flags.contains { $0.code.hasPrefix("grounding.") || $0.code.hasPrefix("balance.") } == false)
+        }
+        #expect(translatable.allSatisfy { after[$0.id]?.flags.isEmpty == true })
+    }
+
+    @Test("a reply that gives the source back untranslated gets a correction turn; one that keeps doing it fails with the reason")
+    func untranslatedRepliesAreCorrected() async throws {
+        let catalog = try PromptCatalog.load()
+        let corrections = Mutex(0)
+        // Records whose text mentions "color" come back untranslated every time; the others only the first time.
+        let server = try await MockModelServer.start { request in
+            guard request.messageTexts.contains(catalog.translate.system), let record = Self.sentRecord(request) else {
+                return .completion(text: "{}")
+            }
+            if request.isCorrection { corrections.withLock { $0 += 1 } }
+            let stubborn = record["turns"]?.jsonText.contains("color") ?? false
+            return .completion(text: Self.reply(to: record, dropPlaceholders: false, untranslated: stubborn || !request.isCorrection))
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try RunFixture(singles: 3, pairs: 0, sets: 0, sequences: 0)
+        let recipe = try fixture.addingMockModel(
+            baseURL: server.baseURL, model: "mock-translator", stages: "  translate: {model: mock, languages: [zh]}")
+        _ = try await fixture.runner(recipe: recipe).run()
+        let store = try RunStore(directory: fixture.runDirectory)
+        var translations: [Record] = []
+        try store.forEachRecord(unflaggedOnly: false) { record, _ in
+            if record.provenance.translatedFrom != nil { translations.append(record) }
+        }
+        #expect(corrections.withLock { $0 } > 0)
+        #expect(!translations.isEmpty && translations.allSatisfy { $0.turns.allSatisfy { $0.text.hasSuffix("【zh】") } })
+        let failures = try store.failures(stage: "translate")
+        #expect(!failures.isEmpty)
+        #expect(failures.allSatisfy { $0.error.contains("untranslated") || $0.error.contains("reads as") })
     }
 }
