@@ -15,9 +15,10 @@ import LoomStore
 /// entries and train entries wait in a spill file and are written at the end, when it is known which records
 /// made it into the file; so every id resolves even when filters, splits or unreadable images leave records out.
 ///
-/// Without stored links, examples are siblings: instructions about the same sample. In a sample with n ≥ 2
-/// instructions the last min(3, n/2) are examples and the others queries, so no query is ever another query's
-/// example and every id resolves. Records arrive grouped by sample (the export reads them in sample order).
+/// Without stored links, examples are siblings: instructions about the same sample in the same language (a
+/// query's translation would give its answer away). In such a group of n ≥ 2 instructions the first min(3, n/2)
+/// (the earlier exchanges) are examples and the others queries, so no query is ever another query's example and
+/// every id resolves. Records arrive grouped by sample (the export reads them in sample order).
 final class MIMICITSink: FormatSink {
     private struct Instruction {
         var id: String
@@ -35,8 +36,12 @@ final class MIMICITSink: FormatSink {
     private let instructions: ExportFile
     private let images: ExportFile
     private let train: ExportFile
-    private var group: [Instruction] = []
+    /// The current sample's instructions, by language: a query's examples are in its own language, so an English
+    /// query never gets its own translation (its answer) as an example.
+    private var groups: [String: [Instruction]] = [:]
     private var groupSample: String?
+    /// Instruction entries written so far (for the separators).
+    private var instructionsWritten = 0
     private var written: Set<String> = []
     private var instructionCount = 0
     private var trainCount = 0
@@ -76,12 +81,12 @@ final class MIMICITSink: FormatSink {
             try spillInstructions(of: row, into: spill)
             return
         }
-        if groupSample != row.sampleID { try flushGroup() }
+        if groupSample != row.sampleID { try flushGroups() }
         groupSample = row.sampleID
         for start in stride(from: 0, to: row.turns.count, by: 2) where start + 1 < row.turns.count {
             instructionCount += 1
             let number = String(instructionCount)
-            group.append(
+            groups[row.language, default: []].append(
                 Instruction(
                     id: "\(prefix)_INS_" + String(repeating: "0", count: max(0, 6 - number.count)) + number,
                     recordID: row.id, instruction: ImagePrefix.question(row.turns[start].text),
@@ -155,14 +160,23 @@ final class MIMICITSink: FormatSink {
         }
     }
 
-    private func flushGroup() throws {
+    /// Writes the current sample's instructions, one language at a time.
+    private func flushGroups() throws {
+        for language in groups.keys.sorted() { try flush(groups[language]!) }
+        groups.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes one sample's instructions in one language. The first ones (the earlier exchanges, in record order)
+    /// are the examples, shown before the queries that follow them, as MIMIC-IT's in-context examples precede the
+    /// instruction they serve.
+    private func flush(_ group: [Instruction]) throws {
         guard !group.isEmpty else { return }
         let exampleCount = group.count >= 2 ? min(Self.maxExamples, group.count / 2) : 0
-        let examples = group.suffix(exampleCount).map(\.id)
+        let examples = group.prefix(exampleCount).map(\.id)
         for (position, instruction) in group.enumerated() {
             let related = group.enumerated().filter { $0.offset != position }.prefix(Self.maxRelated).map(\.element.id)
             try instructions.write { out in
-                out.append(contentsOf: (instructionCount - group.count + position == 0 ? "\n" : ",\n").utf8)
+                out.append(contentsOf: (instructionsWritten == 0 ? "\n" : ",\n").utf8)
                 JSONText.appendQuoted(instruction.id, to: &out)
                 out.append(contentsOf: #": {"instruction": "#.utf8)
                 JSONText.appendQuoted(instruction.instruction, to: &out)
@@ -176,7 +190,8 @@ final class MIMICITSink: FormatSink {
                 JSONText.appendQuoted(instruction.recordID, to: &out)
                 out.append(0x7D)
             }
-            guard position < group.count - exampleCount else { continue }
+            instructionsWritten += 1
+            guard position >= exampleCount else { continue }
             try train.write { out in
                 out.append(contentsOf: (trainCount == 0 ? "\n" : ",\n").utf8)
                 JSONText.appendQuoted(instruction.id, to: &out)
@@ -185,7 +200,6 @@ final class MIMICITSink: FormatSink {
             }
             trainCount += 1
         }
-        group.removeAll(keepingCapacity: true)
     }
 
     func finish() throws -> [String] {
@@ -193,7 +207,7 @@ final class MIMICITSink: FormatSink {
             try writeSpilled(spill)
             spill.remove()
         }
-        try flushGroup()
+        try flushGroups()
         try instructions.write(instructionCount == 0 ? "}}\n" : "\n}}\n")
         try images.write(written.isEmpty ? "}\n" : "\n}\n")
         try train.write(trainCount == 0 ? "}\n" : "\n}\n")

@@ -60,6 +60,10 @@ enum ExportReader {
         selection.types = Set(reader.stringList("types", allowed: QuestionType.allCases.map(\.rawValue)) ?? [])
         selection.skills = Set(reader.stringList("skills", allowed: Skill.allCases.map(\.rawValue)) ?? [])
         selection.languages = Set(reader.stringList("languages", allowed: []) ?? [])
+        if reader.has("media") {
+            selection.media = RecordSelection.Media(
+                rawValue: reader.string("media", default: "any", allowed: RecordSelection.Media.allCases.map(\.rawValue)))
+        }
         if reader.has("review") {
             selection.review = RecordSelection.Review(
                 rawValue: reader.string("review", default: "any", allowed: RecordSelection.Review.allCases.map(\.rawValue)))

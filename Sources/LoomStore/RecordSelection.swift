@@ -15,7 +15,7 @@ public struct RecordSelection: Sendable, Hashable, Codable {
     }
 
     /// How many media a record must have.
-    public enum Media: String, Sendable, Hashable, Codable {
+    public enum Media: String, Sendable, Hashable, Codable, CaseIterable {
         case any
         /// At most one medium (LLaVA).
         case single

@@ -34,6 +34,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Only these multi-image skills (comma-separated: coreference, comparison, reasoning, temporal).")
     var skills: String?
 
+    @Option(help: "Records by image count: any, single (at most one) or multiple (two or more). Without it the format decides (LLaVA single, Mantis multiple, the others any).")
+    var media: String?
+
     @Option(help: "Only these languages (comma-separated codes).")
     var languages: String?
 
@@ -107,6 +110,7 @@ struct ExportCommand: ParsableCommand {
         options.selection.types = commaList(types)
         options.selection.skills = commaList(skills)
         options.selection.languages = commaList(languages)
+        options.selection.media = try media.map { try choice(RecordSelection.Media.self, $0, option: "media") }
         if let split { options.splits = try reportingErrors { try SplitPlan.parse(split, seed: seed) } }
         options.images.placement = try choice(ImageOptions.Placement.self, images, option: "images")
         if let imageSize {

@@ -188,3 +188,35 @@ struct MantisFirstRowTests {
         #expect(Array(ids[1...2]) == ["a-text-1", "a-text-2"])
     }
 }
+
+@Suite("MIMIC-IT siblings")
+struct MIMICITSiblingTests {
+    @Test("sibling examples are in the query's language, and come before the queries they serve")
+    func siblingsShareTheLanguage() throws {
+        let fixture = try ExportFixture()
+        // Chinese translations of smp-1's two records: same sample, another language.
+        var translations: [Record] = []
+        for (id, texts) in [("rec-1", ["<image>\n有几个立方体？", "有3个立方体。"]), ("rec-2", ["<image>\n球是红色的吗？\n回答是或否。", "是"])] {
+            var record = ExportFixture.record(id + "-zh", sample: "smp-1", media: ["m1"], texts)
+            record.language = "zh"
+            translations.append(record)
+        }
+        try fixture.store.commit([StoreWrite(records: translations)])
+        let (_, folder) = try fixture.export(.mimicit)
+        let instructions = try #require(
+            (try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("LM_instructions.json"))) as? [String: Any])?["data"]
+                as? [String: [String: Any]])
+        let train = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("LM_train.json"))) as? [String: [String]])
+        func language(_ id: String) -> String? { (instructions[id]?["loom_id"] as? String).map { $0.hasSuffix("-zh") ? "zh" : "en" } }
+        #expect(train.count > 0)
+        for (query, examples) in train {
+            for example in examples {
+                #expect(language(example) == language(query), "\(query) has example \(example) in another language")
+                #expect(example < query, "\(example) comes after its query \(query)")
+            }
+        }
+        // The two Chinese records of smp-1 are each other's sibling: one is the example of the other.
+        let zhQueries = train.keys.filter { language($0) == "zh" }
+        #expect(zhQueries.count == 1 && train[zhQueries[0]]?.count == 1)
+    }
+}

@@ -25,7 +25,7 @@ struct ExportSettingsTests {
                 images: hardlink
                 image_size: 448
                 image_format: jpeg
-                select: {flags: include, domains: [counting], types: [judgement, short_vqa], skills: [comparison], languages: [en]}
+                select: {flags: include, domains: [counting], types: [judgement, short_vqa], skills: [comparison], languages: [en], media: multiple}
                 split: {train: 0.9, validation: 0.1}
                 budget: {preset: idefics2, context: 4096, overflow: drop}
                 shard: {records: 50, bytes: 1000000}
@@ -39,6 +39,7 @@ struct ExportSettingsTests {
         #expect(options.images == ImageOptions(placement: .hardlink, maxSide: 448, encoding: .jpeg))
         #expect(options.selection.flags == .include && options.selection.domains == ["counting"])
         #expect(options.selection.types == ["judgement", "short_vqa"] && options.selection.skills == ["comparison"])
+        #expect(options.selection.media == .multiple)
         #expect(options.splits?.splits.map(\.name) == ["train", "validation"] && options.splits?.seed == 9)
         #expect(options.budget == TokenBudget(imageTokens: 64, contextLimit: 4096, overflow: .drop))
         #expect(options.shardRecords == 50 && options.shardBytes == 1_000_000)
