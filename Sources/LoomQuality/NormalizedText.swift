@@ -147,11 +147,14 @@ public enum NormalizedText {
             case .dropped:
                 break
             case .kept:
-                if pendingSpace && written > 0 {
+                // Chinese and Japanese write no spaces: each Han or kana character is a word of its own (as `Words`
+                // counts them), so near-duplicate shingles and word counts work in those languages too.
+                let spaceless = Words.isIdeographic(scalar)
+                if (pendingSpace || spaceless) && written > 0 {
                     output[written] = 0x20
                     written += 1
                 }
-                pendingSpace = false
+                pendingSpace = spaceless
                 let properties = scalar.properties
                 if properties.changesWhenLowercased {
                     for byte in properties.lowercaseMapping.utf8 {

@@ -58,6 +58,30 @@ struct DedupRunTests {
         #expect(try #require(summary.quality).nearDuplicates + summary.quality!.exactDuplicates >= 1)
     }
 
+    @Test("near-duplicate Chinese answers are found, though Chinese writes no spaces between words")
+    func chineseNearDuplicates() async throws {
+        let (fixture, planted) = try await Self.fixture()
+        let answer = """
+            房间后墙上有一个狭窄的木架，上面放着七个高矮不一的玻璃罐。清晨的阳光从左边高高的窗户照进来，在瓷砖地板上投下长长的条纹。            房间中央的圆桌上放着一份折好的报纸、一个壶嘴有缺口的陶瓷茶壶和两个杯子，其中一个还剩半杯茶。一只灰猫蜷成一团，            睡在门边的垫子上，一辆自行车靠在窗下的暖气片旁。房间里没有一样东西是新的，但每样东西都被人用心照料，每天都在使用。
+            """
+        var changed = Array(answer)
+        changed[changed.count / 2] = "很"
+        let records = [("d", "请详细描述这张图片中的一切。", answer), ("e", "请描述这张照片里能看到的所有东西。", String(changed))].map {
+            slot, question, text -> Record in
+            var record = planted[0]
+            record.id = "rec-planted-zh-" + slot
+            record.language = "zh"
+            record.turns = [Turn(role: .user, text: "<image>\n" + question), Turn(role: .assistant, text: text)]
+            return record
+        }
+        let store = try RunStore(directory: fixture.runDirectory)
+        try store.commit([StoreWrite(records: records)])
+        _ = try await fixture.runner().run()
+        let flags = Dictionary(uniqueKeysWithValues: try store.records(ids: records.map(\.id)).map { ($0.id, $0.flags.map(\.code)) })
+        #expect(flags["rec-planted-zh-d"] == [])
+        #expect(flags["rec-planted-zh-e"] == [QualityCode.nearDuplicate])
+    }
+
     @Test func anInterruptedDedupResumesToTheSameDataset() async throws {
         let (interrupted, _) = try await Self.fixture()
         let crash = FaultPlan(crashInDedupAfterPages: 2, dedupPageSize: 16)
