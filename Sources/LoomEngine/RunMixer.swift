@@ -53,8 +53,11 @@ public struct MixSummary: Sendable, Codable {
     public var sources: [Taken]
     public var records: Int
     public var media: Int
-    /// Records left out because another source already gave a record with the same id.
+    /// Records left out because another source already gave the same record (same id, same content).
     public var repeatedIDs: Int
+    /// Records (and samples) that shared an id with another source's different one, kept under a new id: imported
+    /// files named alike, or template runs with the same seed, number their records alike.
+    public var renamed: Int = 0
     public var contentHash: String
 }
 
@@ -110,26 +113,91 @@ public struct RunMixer: Sendable {
         }
         try store.commit([StoreWrite.meta([Key.mix: settings, RunDirectory.Key.recipeName: "mix"])])
 
-        var takenIDs: Set<String> = []
+        // Each id written so far with a hash of its content (the id left out), to tell the same record given by two
+        // sources from two records that only share an id.
+        var written = WrittenIDs()
         var repeated = 0
         var mediaIDs: Set<String> = []
         var taken: [MixSummary.Taken] = []
         for (index, run) in runs.enumerated() {
-            let chosen = ordered[index].prefix(counts[index])
-            var records: [String] = []
-            for id in chosen {
-                if takenIDs.insert(id).inserted { records.append(id) } else { repeated += 1 }
-            }
-            taken.append(MixSummary.Taken(path: run.url.path, available: ordered[index].count, taken: counts[index]))
+            let chosen = Array(ordered[index].prefix(counts[index]))
+            var copied = 0
             // Copy in slices so a large source never sits in memory whole.
-            for start in stride(from: 0, to: records.count, by: 2048) {
-                let slice = try run.store.records(ids: Array(records[start..<min(records.count, start + 2048)]))
-                try copy(slice, from: run, into: store, mediaIDs: &mediaIDs)
+            for start in stride(from: 0, to: chosen.count, by: 2048) {
+                let slice = try run.store.records(ids: Array(chosen[start..<min(chosen.count, start + 2048)]))
+                var kept: [Record] = []
+                for record in slice {
+                    guard let record = try written.admit(record, source: index, samples: run.store) else {
+                        repeated += 1
+                        continue
+                    }
+                    kept.append(record)
+                }
+                try copy(kept, from: run, into: store, mediaIDs: &mediaIDs, samples: &written)
+                copied += kept.count
             }
+            taken.append(MixSummary.Taken(path: run.url.path, available: ordered[index].count, taken: copied))
         }
-        return MixSummary(
-            output: output.path, sources: taken, records: takenIDs.count, media: mediaIDs.count, repeatedIDs: repeated,
+        var summary = MixSummary(
+            output: output.path, sources: taken, records: written.records.count, media: mediaIDs.count, repeatedIDs: repeated,
             contentHash: try store.contentHash())
+        summary.renamed = written.renamed
+        return summary
+    }
+
+    /// The record and sample ids a mixture holds, each with a hash of its content, and the renaming of colliding
+    /// ones: a record whose id another source's different record holds gets an id derived from its own and the
+    /// source's index, and likewise a sample (its records follow it).
+    struct WrittenIDs {
+        var records: [String: String] = [:]
+        var samples: [String: String] = [:]
+        /// Per source, its samples renamed: old id -> new id.
+        var sampleRenames: [Int: [String: String]] = [:]
+        var renamed = 0
+
+        /// The record as the mixture keeps it (renamed if need be), or nil when the same record is already in.
+        mutating func admit(_ record: Record, source: Int, samples store: RunStore) throws -> Record? {
+            var record = record
+            if let sample = try sampleID(record.sampleID, source: source, store: store) { record.sampleID = sample }
+            let content = Self.hash(record, keepingID: false)
+            if let existing = records[record.id] {
+                if existing == content { return nil }
+                record.id = StableID.derive("rec", record.id, "mix", String(source))
+                renamed += 1
+            }
+            records[record.id] = content
+            return record
+        }
+
+        /// The id the mixture gives the sample `id` of `source`: its own, unless another source's different sample
+        /// has it.
+        private mutating func sampleID(_ id: String, source: Int, store: RunStore) throws -> String? {
+            if let renamedID = sampleRenames[source]?[id] { return renamedID }
+            guard let sample = try store.sample(id: id) else { return nil }
+            let content = StableID.sha256Hex(Array(Self.body(of: sample).utf8))
+            if let existing = samples[id], existing != content {
+                let renamedID = StableID.derive("smp", id, "mix", String(source))
+                sampleRenames[source, default: [:]][id] = renamedID
+                samples[renamedID] = content
+                renamed += 1
+                return renamedID
+            }
+            samples[id] = content
+            return nil
+        }
+
+        /// A sample's JSON without its id.
+        static func body(of sample: Sample) -> String {
+            var copy = sample
+            copy.id = ""
+            return copy.canonicalJSON
+        }
+
+        static func hash(_ record: Record, keepingID: Bool) -> String {
+            var copy = record
+            if !keepingID { copy.id = "" }
+            return StableID.sha256Hex(Array(copy.canonicalJSON.utf8))
+        }
     }
 
     /// How many records each source gives.
@@ -156,11 +224,17 @@ public struct RunMixer: Sendable {
         return counts
     }
 
-    private func copy(_ records: [Record], from run: RunDirectory, into store: RunStore, mediaIDs: inout Set<String>) throws {
+    private func copy(
+        _ records: [Record], from run: RunDirectory, into store: RunStore, mediaIDs: inout Set<String>, samples written: inout WrittenIDs
+    ) throws {
         var write = StoreWrite(records: records)
         var sampleIDs: Set<String> = []
+        // A renamed sample is read under its id in the source.
+        let original = Dictionary(
+            (written.sampleRenames.values.flatMap { $0 }).map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
         for record in records {
-            if sampleIDs.insert(record.sampleID).inserted, let sample = try run.store.sample(id: record.sampleID) {
+            if sampleIDs.insert(record.sampleID).inserted, var sample = try run.store.sample(id: original[record.sampleID] ?? record.sampleID) {
+                sample.id = record.sampleID
                 write.samples.append(sample)
             }
             for id in record.media where mediaIDs.insert(id).inserted {

@@ -38,6 +38,9 @@ struct MixCommand: ParsableCommand {
             print("\(source.path): \(source.taken) of \(source.available) records")
         }
         if summary.repeatedIDs > 0 { print("\(summary.repeatedIDs) record(s) left out: another source already gave the same record") }
+        if summary.renamed > 0 {
+            print("\(summary.renamed) record(s) or sample(s) shared an id with another source's different one and were kept under a new id")
+        }
         print("Mixture: \(summary.records) records, \(summary.media) media -> \(summary.output)")
         print("Content hash: \(summary.contentHash)")
     }

@@ -54,6 +54,40 @@ struct MixRunTests {
         #expect(export.records > 0)
     }
 
+    @Test("the same record from two sources is taken once; a different record under the same id is kept, renamed")
+    func collidingIDsAreKeptApart() async throws {
+        let first = try RunFixture(singles: 6, pairs: 1, sets: 0, sequences: 0, seed: 4)
+        _ = try await first.runner().run()
+        // A second run holding the same records, one of them changed: as two imports of files named alike, or two
+        // template runs with one seed, number their records alike.
+        let copy = first.folder.appendingPathComponent("copy")
+        try FileManager.default.copyItem(at: first.runDirectory, to: copy)
+        let copyStore = try RunStore(directory: copy)
+        var changedID: String?
+        try copyStore.forEachRecord(unflaggedOnly: true) { record, _ in if changedID == nil { changedID = record.id } }
+        let id = try #require(changedID)
+        try copyStore.rewriteRecords([id]) { record in
+            var changed = record
+            changed.turns[1].text = "A different answer, written by another run."
+            return changed
+        }
+        let total = try unflagged(first.runDirectory)
+        let output = first.folder.appendingPathComponent("mix")
+        let summary = try RunMixer(
+            sources: [MixSource(path: first.runDirectory.path), MixSource(path: copy.path)], output: output, seed: 3
+        ).run()
+        #expect(summary.repeatedIDs == total - 1)
+        #expect(summary.renamed == 1)
+        #expect(summary.records == total + 1)
+        let mixed = try RunStore(directory: output)
+        var answers: [String] = []
+        try mixed.forEachRecord(unflaggedOnly: false) { record, _ in
+            if record.sampleID == (try? copyStore.records(ids: [id]).first?.sampleID) ?? "" { answers.append(record.turns[1].text) }
+        }
+        #expect(answers.contains("A different answer, written by another run."))
+        #expect(try mixed.records(ids: [id]).first?.turns[1].text != "A different answer, written by another run.")
+    }
+
     @Test func theSameSourcesAndSeedGiveTheSameMixture() async throws {
         let (first, second) = try await Self.sources()
         let sources = [MixSource(path: first.runDirectory.path, weight: 1), MixSource(path: second.runDirectory.path, weight: 1)]
