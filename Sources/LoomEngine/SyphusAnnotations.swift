@@ -28,4 +28,20 @@ enum SyphusAnnotations {
         case .set, .converted: return VisualAnnotations.images(sample.truth.scenes.map(ImageFacts.init(scene:)))
         }
     }
+
+    /// Whether the user's images of `sample` carry anything to write from: annotations of their own, or a model
+    /// caption. Without either, the annotations block holds only their sizes, and a model asked to write from it
+    /// invents what it cannot see. Drawn and video samples always carry their truth.
+    static func hasContent(_ sample: Sample, store: RunStore) throws -> Bool {
+        switch sample.truth {
+        case .described, .annotated:
+            for id in sample.media {
+                if let image = try store.image(id: id), !image.annotations.isEmpty { return true }
+                if try store.caption(imageID: id) != nil { return true }
+            }
+            return false
+        default:
+            return true
+        }
+    }
 }

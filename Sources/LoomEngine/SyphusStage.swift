@@ -151,6 +151,11 @@ struct SyphusStage: Sendable {
         return try await runner.run(try items(), id: \.id) { item, call in
             guard let subset = context.prompts.syphus[item.subset] else { throw ModelItemFailure(reason: "no subset \(item.subset)") }
             let (sample, annotations) = try Self.subject(item, subset: subset, context: context)
+            guard try SyphusAnnotations.hasContent(sample, store: context.store) else {
+                // Nothing is sent (nor paid for): the model would write from image sizes alone.
+                throw ModelItemFailure(
+                    reason: "the image has no annotations and no caption to write from: add stages.caption, or annotations in a manifest or COCO file")
+            }
             let request = SyphusTask(subset: subset, sampling: sampling).request(model: endpoint.model, annotations: annotations, count: count)
             let imageCount = sample.media.count
             let (pairs, provenance) = try await call.structured(request, prompt: "syphus:" + subset.id) { value throws(ReplyProblem) in

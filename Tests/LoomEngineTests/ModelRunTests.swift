@@ -169,6 +169,18 @@ struct ModelRunTests {
         #expect(server.requestCount == 40)
     }
 
+    @Test("Syphus over a photo with neither annotations nor a caption sends nothing and fails the item with the reason")
+    func syphusNeedsSomethingToWriteFrom() async throws {
+        let server = try await MockModelServer.start { _ in .completion(text: #"{"pairs":[]}"#) }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 2, stages: "  syphus: {model: mock, subsets: [llava_conversation], pairs: 2}")
+        let summary = try await fixture.runner().run()
+        #expect(server.requestCount == 0)
+        #expect(summary.models?.stages["syphus"]?.failed == 2)
+        let failures = try RunStore(directory: fixture.runDirectory).failures(stage: "syphus")
+        #expect(failures.count == 2 && failures.allSatisfy { $0.error.contains("no annotations and no caption to write from") })
+    }
+
     @Test("a key the endpoint refuses stops the run before ingest, from the endpoint's model list")
     func aRefusedKeyIsFoundBeforeIngest() async throws {
         let server = try await MockModelServer.start(

@@ -38,6 +38,8 @@ struct SyphusSubsetRunTests {
             {"image": "albums/p1.jpg", "album": "party", "album_index": 2, "caption": "The candles are blown out."}
             {"image": "albums/b.jpg", "album": "picnic", "caption": "Everyone eats sandwiches.", "objects": [{"category": "car", "box": [300, 200, 100, 80]}]}
             {"image": "albums/p2.jpg", "album": "party", "album_index": 1, "caption": "A cake with candles is carried in."}
+            {"image": "photos/one.jpg", "caption": "Shapes on a plain floor."}
+            {"image": "photos/one-again.jpg", "caption": "Shapes on a plain floor, a little blurred."}
             """.write(to: fixture.folder.appendingPathComponent("album.jsonl"), atomically: true, encoding: .utf8)
         // A near-duplicate: the same picture encoded again at a lower quality.
         try fixture.write(try IngestFixture.jpeg(seed: 1), as: "one.jpg")
