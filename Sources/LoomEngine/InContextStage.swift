@@ -101,6 +101,6 @@ public struct InContextStage: Sendable {
     public static func linkItem(_ digest: RunStore.RecordDigest) -> LinkItem {
         let text = DedupPass.turns(of: digest.conversation).filter { $0.from == "human" }
             .map { ImagePrefix.question($0.value) }.joined(separator: "\n")
-        return LinkItem(id: digest.id, sampleID: digest.sampleID, language: digest.language, text: text)
+        return LinkItem(id: digest.id, sampleID: digest.sampleID, language: digest.language, text: text, media: digest.media)
     }
 }

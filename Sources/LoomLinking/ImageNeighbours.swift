@@ -23,8 +23,14 @@ struct ImageNeighbours: Sendable {
         // Pool records per sample: how deep a query must look to fill k after leaving out its own sample's.
         var poolPerSample: [String: Int] = [:]
         for index in poolIndices { poolPerSample[items[index].sampleID, default: 0] += 1 }
+        // And per medium: records sharing one of the query's images are left out too.
+        var poolPerMedium: [String: Int] = [:]
+        for index in poolIndices { for medium in Set(items[index].media) { poolPerMedium[medium, default: 0] += 1 } }
         let depth = queries.map { signature in
-            settings.k + (settings.sameSample ? 0 : signature.members.map { poolPerSample[items[queryIndices[$0]].sampleID] ?? 0 }.max() ?? 0)
+            settings.k + (settings.sameSample ? 0 : signature.members.map { member in
+                let item = items[queryIndices[member]]
+                return (poolPerSample[item.sampleID] ?? 0) + Set(item.media).reduce(0) { $0 + (poolPerMedium[$1] ?? 0) }
+            }.max() ?? 0)
         }
         let ranked = Self.rank(queries, against: pool, depth: depth, threads: threads)
         var links = [InContextLink?](repeating: nil, count: items.count)
@@ -39,7 +45,7 @@ struct ImageNeighbours: Sendable {
                 walk: for (group, distance) in signature {
                     for poolMember in pool[group].members {
                         let example = items[poolIndices[poolMember]]
-                        if !settings.sameSample && example.sampleID == items[index].sampleID { continue }
+                        if !settings.sameSample && items[index].isSameSubject(as: example) { continue }
                         examples.append(example.id)
                         scores.append(1 - distance / 64)
                         if examples.count == settings.k { break walk }

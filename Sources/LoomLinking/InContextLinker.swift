@@ -48,7 +48,8 @@ public struct InContextLinker: Sendable {
     }
 
     /// Text similarity: a seeded share of the records is the example pool; each other record takes its k nearest
-    /// pool records by TF-IDF cosine (above 0), leaving out its own sample's unless `sameSample`.
+    /// pool records by TF-IDF cosine (above 0), leaving out its own sample's, and those sharing one of its images,
+    /// unless `sameSample`.
     private func textLinks(_ items: [LinkItem]) -> [InContextLink] {
         var vectorizer = TFIDFVectorizer()
         let vectors = vectorizer.fitTransform(items.map(\.text))
@@ -61,13 +62,21 @@ public struct InContextLinker: Sendable {
         let poolSamples = poolIndices.map { items[$0].sampleID }
         var poolPerSample: [String: Int] = [:]
         for sample in poolSamples { poolPerSample[sample, default: 0] += 1 }
-        let querySamples = queryIndices.map { items[$0].sampleID }
+        // Pool records per medium: a query looks that much deeper, since those sharing its images are left out.
+        var poolPerMedium: [String: Int] = [:]
+        for index in poolIndices { for medium in Set(items[index].media) { poolPerMedium[medium, default: 0] += 1 } }
         let sameSample = settings.sameSample
-        let (perSample, samples) = (poolPerSample, poolSamples)
+        let (perSample, perMedium) = (poolPerSample, poolPerMedium)
+        let poolItems = poolIndices.map { items[$0] }
+        let queryItems = queryIndices.map { items[$0] }
         let neighbours = index.nearest(
             queries, k: settings.k, threads: threads,
-            excludedCount: { sameSample ? 0 : perSample[querySamples[$0]] ?? 0 },
-            excluded: { query, position in !sameSample && samples[position] == querySamples[query] })
+            excludedCount: { query in
+                guard !sameSample else { return 0 }
+                let item = queryItems[query]
+                return (perSample[item.sampleID] ?? 0) + Set(item.media).reduce(0) { $0 + (perMedium[$1] ?? 0) }
+            },
+            excluded: { query, position in !sameSample && queryItems[query].isSameSubject(as: poolItems[position]) })
         var links = [InContextLink?](repeating: nil, count: items.count)
         for index in poolIndices { links[index] = InContextLink(recordID: items[index].id, role: .example) }
         for (query, index) in queryIndices.enumerated() {

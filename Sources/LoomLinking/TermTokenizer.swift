@@ -1,7 +1,7 @@
 /// Splits text into lower-case terms the way scikit-learn's `TfidfVectorizer` does by default
 /// (`lowercase=True`, `token_pattern=r"(?u)\b\w\w+\b"`): maximal runs of word characters (letters, digits, marks
 /// and `_`), kept when at least two characters long. Matching its rules keeps Loom's neighbours comparable with
-/// the scikit-learn script the benchmark runs against.
+/// the scikit-learn script the benchmark runs against. Han and kana are the exception (`spacelessTerms`).
 public enum TermTokenizer {
     /// Calls `body` with each term of `text`, in order.
     public static func forEachTerm(in text: String, _ body: (String) -> Void) {
@@ -24,7 +24,11 @@ public enum TermTokenizer {
                     })
                 } else {
                     let term = String(decoding: slice, as: UTF8.self).lowercased()
-                    if term.unicodeScalars.count >= 2 { body(term) }
+                    if term.unicodeScalars.contains(where: isSpaceless) {
+                        spacelessTerms(term, body)
+                    } else if term.unicodeScalars.count >= 2 {
+                        body(term)
+                    }
                 }
             }
             while index < bytes.count {
@@ -54,6 +58,42 @@ public enum TermTokenizer {
                 index = end
             }
             emit(bytes.count)
+        }
+    }
+
+    /// Chinese and Japanese write no spaces, so a whole clause is one run of word characters (one term that only
+    /// an identical clause would share). Their characters become overlapping pairs instead ("有几只猫" gives
+    /// "有几", "几只", "只猫"), the usual terms for CJK retrieval; other parts of the run stay whole.
+    private static func spacelessTerms(_ term: String, _ body: (String) -> Void) {
+        var other = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        func flushOther() {
+            if other.count >= 2 { body(String(other)) }
+            other = String.UnicodeScalarView()
+        }
+        for scalar in term.unicodeScalars {
+            if isSpaceless(scalar) {
+                flushOther()
+                if let previous {
+                    var pair = String.UnicodeScalarView()
+                    pair.append(previous)
+                    pair.append(scalar)
+                    body(String(pair))
+                }
+                previous = scalar
+            } else {
+                previous = nil
+                other.append(scalar)
+            }
+        }
+        flushOther()
+    }
+
+    /// Han or kana.
+    private static func isSpaceless(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F: true
+        default: false
         }
     }
 

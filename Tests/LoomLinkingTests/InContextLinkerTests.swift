@@ -94,6 +94,35 @@ import Testing
         }
     }
 
+    @Test("records about the same image from different stages (other samples) are never each other's examples", arguments: [
+        LinkSettings.Strategy.text, .image,
+    ])
+    func sharedImagesAreLeftOut(strategy: LinkSettings.Strategy) {
+        // 400 images; for each, a question record and a Syphus record (two samples) with the same words and image.
+        var generator = SeededGenerator(seed: 5)
+        var items: [LinkItem] = []
+        for image in 0..<400 {
+            let hash = generator.next()
+            let text = "How many \(["red", "blue", "green", "small", "large"][image % 5]) cubes are left of object \(image)?"
+            for stage in ["questions", "syphus"] {
+                items.append(LinkItem(
+                    id: "rec-\(stage)-\(image)", sampleID: "smp-\(stage)-\(image)", language: "en", text: text, imageHashes: [hash],
+                    media: ["img-\(image)"]))
+            }
+        }
+        items.sort { $0.id < $1.id }
+        let links = InContextLinker(settings: LinkSettings(strategy: strategy, k: 3, exampleShare: 0.3, seed: 2), threads: 2).link(items)
+        let byID = Dictionary(uniqueKeysWithValues: items.map { ($0.id, $0) })
+        var linked = 0
+        for link in links where link.role == .query {
+            for example in link.examples {
+                #expect(byID[example]!.media != byID[link.recordID]!.media, "\(link.recordID) got \(example), about the same image")
+                linked += 1
+            }
+        }
+        #expect(linked > 0)
+    }
+
     @Test func nothingToLinkGivesNoLinks() {
         for strategy in LinkSettings.Strategy.allCases {
             #expect(InContextLinker(settings: LinkSettings(strategy: strategy), threads: 2).link([]).isEmpty)
