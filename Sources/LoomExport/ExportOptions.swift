@@ -86,6 +86,8 @@ public struct ExportSummary: Sendable, Codable, Hashable {
     public var inlinedQueries = 0
     /// Video files placed in `videos/` (`ExportOptions.videos`); not counted in `images`.
     public var videos = 0
+    /// Advice about how the export will be read (the consumer may use it differently than the user expects).
+    public var warnings: [String] = []
 
     public struct SplitCount: Sendable, Codable, Hashable {
         public var name: String

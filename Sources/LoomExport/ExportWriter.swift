@@ -193,11 +193,21 @@ public struct ExportWriter: Sendable {
                 skippedForMedia: skippedForMedia, problems: problems)
             summary.inlinedQueries = inlinedQueries
             summary.videos = placer.placedVideos
+            summary.warnings = try warnings(format)
             return summary
         } catch {
             for sink in sinks { sink.abandon() }
             throw error
         }
+    }
+
+    /// Advice about how the export's consumer will read it.
+    private func warnings(_ format: ExportFormat) throws -> [String] {
+        guard format == .mimicit, let links = try store.inContextFingerprint(), !links.hasPrefix("siblings|") else { return [] }
+        // Otter's general loader shows every example's text with the query's image (EXPORTS.md).
+        return [
+            "the run's in-context links are by text or image similarity, but Otter shows each example's text with the query's image; for Otter, link the run with `loom link RUN --strategy siblings` (or export one without links)"
+        ]
     }
 
     /// The reader's preparing step that places the files of each batch's media.

@@ -96,6 +96,7 @@ enum Report {
         if summary.skippedForMedia > 0 { notes.append("\(summary.skippedForMedia) left out for unreadable images") }
         var lines = [line + (notes.isEmpty ? "" : "; " + notes.joined(separator: "; "))]
         lines += summary.problems.map { "  \($0)" }
+        lines += summary.warnings.map { "  warning: \($0)" }
         return lines.joined(separator: "\n")
     }
 

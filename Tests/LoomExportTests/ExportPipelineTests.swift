@@ -215,8 +215,26 @@ struct MIMICITSiblingTests {
                 #expect(example < query, "\(example) comes after its query \(query)")
             }
         }
+        // Siblings suit Otter: no warning.
+        #expect(try fixture.export(.mimicit).0.warnings.isEmpty)
         // The two Chinese records of smp-1 are each other's sibling: one is the example of the other.
         let zhQueries = train.keys.filter { language($0) == "zh" }
         #expect(zhQueries.count == 1 && train[zhQueries[0]]?.count == 1)
+    }
+
+    @Test("a MIMIC-IT export of a run linked by text similarity warns that Otter shows examples with the query's image")
+    func similarityLinksWarn() throws {
+        let fixture = try ExportFixture()
+        try fixture.store.replaceInContextLinks(
+            [
+                StoredInContextLink(recordID: "rec-1", role: "query", examples: ["rec-4"], scores: [0.5]),
+                StoredInContextLink(recordID: "rec-4", role: "example", examples: [], scores: []),
+            ],
+            fingerprint: "text|k=1|share=0.2|same=false|seed=0|records=6")
+        let (summary, _) = try fixture.export(.mimicit)
+        #expect(summary.warnings.count == 1)
+        #expect(summary.warnings.first?.contains("--strategy siblings") == true)
+        // The other formats inline linked examples with their own images: nothing to warn of.
+        #expect(try fixture.export(.mantis).0.warnings.isEmpty)
     }
 }
