@@ -63,6 +63,22 @@ struct ReviewBrowserTests {
         await driver.shutdown()
     }
 
+    /// One browser signed in as `name` (an account made with `role`) on the review screen of a batch of every record.
+    private func withReviewScreen(
+        _ fixture: ReviewFixture, as name: String, role: ReviewerRole = .annotator,
+        _ body: @escaping @Sendable (WebDriver.Browser, String, ReviewBatch) async throws -> Void
+    ) async throws {
+        let batch = try fixture.batch()
+        try fixture.account(name, role: role)
+        try await withLiveServer(fixture) { base in
+            try await withBrowsers(1) { browsers in
+                try await signIn(browsers[0], base, name)
+                try await browsers[0].open(base + "/review/\(batch.id)")
+                try await body(browsers[0], base, batch)
+            }
+        }
+    }
+
     @Test func signInAcceptEditRejectAndSkipWithTheKeyboard() async throws {
         let fixture = try ReviewFixture(records: 4, settings: ReviewSettings(passes: 1))
         let batch = try fixture.batch()
@@ -115,20 +131,12 @@ struct ReviewBrowserTests {
     }
 
     @Test func modelWrittenHTMLIsShownAsText() async throws {
-        let fixture = try ReviewFixture(records: 1)
-        let batch = try fixture.batch()
-        try fixture.account("ann")
-        try await withLiveServer(fixture) { base in
-            try await withBrowsers(1) { browsers in
-                let browser = browsers[0]
-                try await signIn(browser, base, "ann")
-                try await browser.open(base + "/review/\(batch.id)")
-                let question = try await browser.text(".turn.user pre.text")
-                #expect(question.contains(ReviewFixture.scriptPayload))
-                #expect(try await browser.script("return document.querySelectorAll('script').length") as? Int == 1)
-                #expect(try await browser.script("return document.querySelectorAll('#record img').length") as? Int == 1)
-                try await browser.screenshot(to: Self.screenshots.appendingPathComponent("03-script-payload-as-text.png"))
-            }
+        try await withReviewScreen(try ReviewFixture(records: 1), as: "ann") { browser, _, _ in
+            let question = try await browser.text(".turn.user pre.text")
+            #expect(question.contains(ReviewFixture.scriptPayload))
+            #expect(try await browser.script("return document.querySelectorAll('script').length") as? Int == 1)
+            #expect(try await browser.script("return document.querySelectorAll('#record img').length") as? Int == 1)
+            try await browser.screenshot(to: Self.screenshots.appendingPathComponent("03-script-payload-as-text.png"))
         }
     }
 
@@ -138,31 +146,24 @@ struct ReviewBrowserTests {
         // answer though nobody touched it.
         let answer = "\nThe sign says EXIT.\r\nIt is red."
         let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 1), firstAnswer: answer)
-        let batch = try fixture.batch()
-        try fixture.account("ann")
-        try await withLiveServer(fixture) { base in
-            try await withBrowsers(1) { browsers in
-                let browser = browsers[0]
-                try await signIn(browser, base, "ann")
-                try await browser.open(base + "/review/\(batch.id)")
-                let id = try #require(try await browser.attribute("#record", "data-record"))
+        try await withReviewScreen(fixture, as: "ann") { browser, _, _ in
+            let id = try #require(try await browser.attribute("#record", "data-record"))
 
-                // A change typed and then cancelled (Escape) is not saved by a later save.
-                try await browser.press("e")
-                try await browser.type("textarea.edit[data-index='1']", "Cancelled words.", clear: true)
-                try await browser.press("\u{E00C}")
-                try await browser.press("e")
-                try await browser.type("textarea.edit[data-index='0']", "<image>\nWhat does the sign say?", clear: true)
-                try await browser.press("\u{E007}", control: true)
-                _ = try await browser.element("#notice.ok")
+            // A change typed and then cancelled (Escape) is not saved by a later save.
+            try await browser.press("e")
+            try await browser.type("textarea.edit[data-index='1']", "Cancelled words.", clear: true)
+            try await browser.press("\u{E00C}")
+            try await browser.press("e")
+            try await browser.type("textarea.edit[data-index='0']", "<image>\nWhat does the sign say?", clear: true)
+            try await browser.press("\u{E007}", control: true)
+            _ = try await browser.element("#notice.ok")
 
-                let versions = try fixture.store.recordVersions(id)
-                #expect(versions.map(\.version) == [1, 2])
-                #expect(versions.last?.note == "edited question (turn 1)")
-                let saved = try #require(try fixture.store.record(id: id))
-                #expect(saved.turns[0].text == "<image>\nWhat does the sign say?")
-                #expect(saved.turns[1].text == answer)
-            }
+            let versions = try fixture.store.recordVersions(id)
+            #expect(versions.map(\.version) == [1, 2])
+            #expect(versions.last?.note == "edited question (turn 1)")
+            let saved = try #require(try fixture.store.record(id: id))
+            #expect(saved.turns[0].text == "<image>\nWhat does the sign say?")
+            #expect(saved.turns[1].text == answer)
         }
     }
 
@@ -170,25 +171,18 @@ struct ReviewBrowserTests {
     func anIDThatNeedsEncoding() async throws {
         let id = "rec-1#a/b c?d%"
         let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 1), firstRecordID: id)
-        let batch = try fixture.batch()
-        try fixture.account("ann", role: .adjudicator)
-        try await withLiveServer(fixture) { base in
-            try await withBrowsers(1) { browsers in
-                let browser = browsers[0]
-                try await signIn(browser, base, "ann")
-                try await browser.open(base + "/review/\(batch.id)")
-                #expect(try await browser.attribute("#record", "data-record") == id)
-                // The history link leads to the record's page.
-                let link = try #require(try await browser.attribute("a[target=_blank]", "href"))
-                try await browser.open(link.hasPrefix("/") ? base + link : link)
-                #expect(try await browser.text("h1 code") == id)
-                // And the review script's calls reach it: an accept is saved.
-                try await browser.open(base + "/review/\(batch.id)")
-                #expect(try await browser.attribute("#record", "data-record") == id)  // loaded before the key is pressed
-                try await browser.press("a")
-                _ = try await browser.element("#notice.ok")
-                #expect(try fixture.store.reviewState(recordID: id)?.status == .accepted)
-            }
+        try await withReviewScreen(fixture, as: "ann", role: .adjudicator) { browser, base, batch in
+            #expect(try await browser.attribute("#record", "data-record") == id)
+            // The history link leads to the record's page.
+            let link = try #require(try await browser.attribute("a[target=_blank]", "href"))
+            try await browser.open(link.hasPrefix("/") ? base + link : link)
+            #expect(try await browser.text("h1 code") == id)
+            // And the review script's calls reach it: an accept is saved.
+            try await browser.open(base + "/review/\(batch.id)")
+            #expect(try await browser.attribute("#record", "data-record") == id)  // loaded before the key is pressed
+            try await browser.press("a")
+            _ = try await browser.element("#notice.ok")
+            #expect(try fixture.store.reviewState(recordID: id)?.status == .accepted)
         }
     }
 
