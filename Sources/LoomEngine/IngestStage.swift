@@ -69,7 +69,7 @@ struct IngestStage: Sendable {
                                 // A file replaced under the same name since (another size or modification
                                 // time) is ingested again.
                                 if let state = previous[ExactPath(relative(item.path.display))],
-                                    state.isSame(size: item.path.stamp()?.size, modified: item.path.stamp()?.modified)
+                                    case let stamp = item.path.stamp(), state.isSame(size: stamp?.size, modified: stamp?.modified)
                                 {
                                     sink.yield(.done(sequence: sequence, item, .resumed(state)))
                                     continue
@@ -159,7 +159,6 @@ struct IngestStage: Sendable {
         seenPaths: inout Set<ExactPath>, earlier: RunStore.IngestedFileState?
     ) -> StoreWrite {
         let path = relative(item.path.display)
-        let stamp = item.path.stamp()
         let doneEntry = LedgerEntry(item: path, stage: Self.stageName, status: .done)
         if case .fresh(let fresh) = outcome, !seenPaths.insert(ExactPath(path)).inserted {
             // The very file again, from another source: not a copy, but its annotations still count.
@@ -186,11 +185,13 @@ struct IngestStage: Sendable {
                 ledger: [LedgerEntry(item: path, stage: Self.stageName, status: .failed, error: reason)],
                 rejections: [Rejection(subject: path, stage: Self.stageName, kind: kind, reason: reason)])
         case .fresh(.copy(let id)):
-            var write = copyWrite(path, of: id, sequence: sequence, entry: doneEntry, annotations: item.annotations, stamp: stamp)
+            var write = copyWrite(
+                path, of: id, sequence: sequence, entry: doneEntry, annotations: item.annotations, stamp: item.path.stamp())
             write.rejections += changeNote(path, earlier: earlier, now: id)
             return write
         case .fresh(.image(let decoded)):
             // Two copies decoded at the same moment: the later one in source order is the copy.
+            let stamp = item.path.stamp()
             if known.contains(decoded.id) {
                 var write = copyWrite(path, of: decoded.id, sequence: sequence, entry: doneEntry, annotations: item.annotations, stamp: stamp)
                 write.rejections += changeNote(path, earlier: earlier, now: decoded.id)
