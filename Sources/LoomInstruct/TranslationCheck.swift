@@ -52,12 +52,16 @@ public enum TranslationCheck {
         }
         let numbers = numbersIn(original).sorted()
         let translatedNumbers = numbersIn(translation).sorted()
-        if numbers != translatedNumbers {
+        // Compared by their digits: languages write 3.5 as 3,5 and 1,000 as 1.000 (German, French, Spanish).
+        if numbers.map(digits).sorted() != translatedNumbers.map(digits).sorted() {
             let shown = numbers.isEmpty ? "none" : numbers.joined(separator: ", ")
             problems.append("\(field) changes the numbers: the source has \(shown), the translation \(translatedNumbers.isEmpty ? "none" : translatedNumbers.joined(separator: ", "))")
         }
         return problems
     }
+
+    /// A number's digits without its separators.
+    private static func digits(_ number: String) -> String { number.filter(\.isNumber) }
 
     /// Runs of ASCII digits (with a decimal point or comma between digits kept inside the number).
     static func numbersIn(_ text: String) -> [String] {

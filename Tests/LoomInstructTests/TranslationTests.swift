@@ -48,6 +48,15 @@ struct TranslationTests {
         #expect(problem.message.contains("options[1] changes the numbers"))
     }
 
+    @Test("numbers written with another language's separators are the same numbers; a changed digit is not")
+    func decimalCommasAndThousandsPoints() {
+        func problems(_ source: String, _ translated: String) -> [String] {
+            TranslationCheck.problems(source: [source], translated: [translated], sourceOptions: nil, translatedOptions: nil, answerKey: nil)
+        }
+        #expect(problems("It is 3.5 m long and weighs 1,000 kg.", "Es ist 3,5 m lang und wiegt 1.000 kg.").isEmpty)
+        #expect(problems("It is 3.5 m long.", "Es ist 3,6 m lang.").contains { $0.contains("changes the numbers") })
+    }
+
     @Test func optionLinesAndCountsMustSurvive() {
         let source = Self.source.turns.map(\.text)
         var translated = source
