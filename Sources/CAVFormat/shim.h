@@ -5,3 +5,18 @@
 #include <libavutil/error.h>
 #include <libavutil/log.h>
 #include <libavutil/opt.h>
+
+/// The stream's display matrix (nine 32-bit fixed-point numbers: how players turn the picture), or NULL.
+/// FFmpeg 7 (libavformat 61) removed `av_stream_get_side_data`; since FFmpeg 6.1 the demuxer keeps stream side data
+/// in the codec parameters instead. Debian 12 ships FFmpeg 5.1 and Debian 13 FFmpeg 7.1: Loom builds against both.
+static inline const uint8_t *loom_stream_display_matrix(const AVStream *stream) {
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+    const AVPacketSideData *side = av_packet_side_data_get(
+        stream->codecpar->coded_side_data, stream->codecpar->nb_coded_side_data, AV_PKT_DATA_DISPLAYMATRIX);
+    return side != NULL && side->size >= 9 * 4 ? side->data : NULL;
+#else
+    size_t size = 0;
+    const uint8_t *data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size);
+    return data != NULL && size >= 9 * 4 ? data : NULL;
+#endif
+}

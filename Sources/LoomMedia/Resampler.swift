@@ -58,14 +58,15 @@ public enum Resampler {
         // through its internal format (measured: off by up to 86 levels on saturated detail); ACCURATE_RND
         // keeps the rounding exact.
         let flags =
-            (filter == .area ? SWS_AREA : SWS_LANCZOS) | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP | SWS_ACCURATE_RND
+            (filter == .area ? loom_sws_area : loom_sws_lanczos) | loom_sws_full_chroma_interpolation
+            | loom_sws_full_chroma_input | loom_sws_accurate_rounding
         guard
-            let context = sws_getContext(
-                Int32(width), Int32(height), format, Int32(toWidth), Int32(toHeight), format, flags, nil, nil, nil)
+            let context = loom_sws_context(
+                Int32(width), Int32(height), format, Int32(toWidth), Int32(toHeight), format, flags)
         else {
             return areaAverage(source, width: width, height: height, channels: channels, toWidth: toWidth, toHeight: toHeight)
         }
-        defer { sws_freeContext(context) }
+        defer { loom_sws_free(context) }
         var out = [UInt8](repeating: 0, count: channels * toWidth * toHeight)
         let rows = source.withUnsafeBufferPointer { input in
             out.withUnsafeMutableBufferPointer { output in
@@ -73,7 +74,7 @@ public enum Resampler {
                 var sourceStrides: [Int32] = [Int32(channels * width), 0, 0, 0]
                 var targetPlanes: [UnsafeMutablePointer<UInt8>?] = [output.baseAddress, nil, nil, nil]
                 var targetStrides: [Int32] = [Int32(channels * toWidth), 0, 0, 0]
-                return sws_scale(context, &sourcePlanes, &sourceStrides, 0, Int32(height), &targetPlanes, &targetStrides)
+                return loom_sws_scale(context, &sourcePlanes, &sourceStrides, 0, Int32(height), &targetPlanes, &targetStrides)
             }
         }
         guard rows == Int32(toHeight) else {

@@ -8,7 +8,7 @@ import LoomMedia
 final class FrameConverter {
     /// Frames larger than this (longest side, pixels) come out scaled down to it; nil keeps their size.
     var longestSide: Int?
-    private var context: OpaquePointer?
+    private var context: UnsafeMutableRawPointer?
     private var key: (width: Int32, height: Int32, format: Int32, space: Int32, fullRange: Bool) = (0, 0, -1, -1, false)
     private var output: (width: Int32, height: Int32) = (0, 0)
 
@@ -16,7 +16,7 @@ final class FrameConverter {
         self.longestSide = longestSide
     }
 
-    deinit { sws_freeContext(context) }
+    deinit { loom_sws_free(context) }
 
     /// The libswscale colour space (`SWS_CS_*`, numbered as `AVColorSpace`) of a frame's YUV: what the file says,
     /// or, when it says nothing, BT.709 from 720 lines up and BT.601 below, as players guess.
@@ -39,7 +39,7 @@ final class FrameConverter {
         let jpegFormats = [AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P, AV_PIX_FMT_YUVJ411P]
         let fullRange = frame.pointee.color_range == AVCOL_RANGE_JPEG || jpegFormats.contains { $0.rawValue == format }
         if context == nil || key != (width, height, format, space, fullRange) {
-            sws_freeContext(context)
+            loom_sws_free(context)
             output = (width, height)
             if let side = longestSide, side > 0, max(width, height) > side {
                 // The longest side is the same turned or not: scale first, turn the small picture after.
@@ -47,14 +47,14 @@ final class FrameConverter {
                 output = (max(1, Int32((Double(width) * scale).rounded())), max(1, Int32((Double(height) * scale).rounded())))
             }
             // Area averaging when shrinking (no aliasing); bilinear at the same size.
-            let filter = output == (width, height) ? SWS_BILINEAR : SWS_AREA
-            context = sws_getContext(
-                width, height, AVPixelFormat(format), output.width, output.height, AV_PIX_FMT_RGB24, filter, nil, nil, nil)
+            let filter = output == (width, height) ? loom_sws_bilinear : loom_sws_area
+            context = loom_sws_context(
+                width, height, AVPixelFormat(format), output.width, output.height, AV_PIX_FMT_RGB24, filter)
             // libswscale assumes BT.601 and limited range unless told: HD video (BT.709) came out with shifted
             // hues, and a phone's full-range video with crushed blacks and whites. (For RGB sources and the yuvj
             // formats, which carry their range in the format, libswscale ignores or overrides this.)
             if let context, let coefficients = sws_getCoefficients(space) {
-                _ = sws_setColorspaceDetails(context, coefficients, fullRange ? 1 : 0, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
+                _ = loom_sws_set_colorspace(context, coefficients, fullRange ? 1 : 0, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
             }
             key = (width, height, format, space, fullRange)
         }
@@ -69,7 +69,7 @@ final class FrameConverter {
                 withUnsafePointer(to: frame.pointee.linesize) { linesizeTuple in
                     dataTuple.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { source in
                         linesizeTuple.withMemoryRebound(to: Int32.self, capacity: 8) { sourceStrides in
-                            sws_scale(context, source, sourceStrides, 0, height, &destination, &strides)
+                            loom_sws_scale(context, source, sourceStrides, 0, height, &destination, &strides)
                         }
                     }
                 }

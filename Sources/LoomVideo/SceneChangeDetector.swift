@@ -7,7 +7,7 @@ struct SceneChangeDetector {
     static let width: Int32 = 64
     static let height: Int32 = 36
 
-    private var context: OpaquePointer?
+    private var context: UnsafeMutableRawPointer?
     private var key: (width: Int32, height: Int32, format: Int32) = (0, 0, -1)
     private var previous: [UInt8]?
     /// (time, score) of each frame that starts a new shot, in time order.
@@ -46,9 +46,9 @@ struct SceneChangeDetector {
     private mutating func shrink(_ frame: UnsafeMutablePointer<AVFrame>) throws -> [UInt8] {
         let (width, height, format) = (frame.pointee.width, frame.pointee.height, frame.pointee.format)
         if context == nil || key != (width, height, format) {
-            sws_freeContext(context)
-            context = sws_getContext(
-                width, height, AVPixelFormat(format), Self.width, Self.height, AV_PIX_FMT_GRAY8, SWS_AREA, nil, nil, nil)
+            loom_sws_free(context)
+            context = loom_sws_context(
+                width, height, AVPixelFormat(format), Self.width, Self.height, AV_PIX_FMT_GRAY8, loom_sws_area)
             key = (width, height, format)
         }
         guard let context else { throw VideoError(.decodeFailed, "cannot convert the frame's pixel format") }
@@ -60,7 +60,7 @@ struct SceneChangeDetector {
                 withUnsafePointer(to: frame.pointee.linesize) { linesizeTuple in
                     dataTuple.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { source in
                         linesizeTuple.withMemoryRebound(to: Int32.self, capacity: 8) { sourceStrides in
-                            sws_scale(context, source, sourceStrides, 0, height, &destination, &strides)
+                            loom_sws_scale(context, source, sourceStrides, 0, height, &destination, &strides)
                         }
                     }
                 }
@@ -70,5 +70,5 @@ struct SceneChangeDetector {
         return pixels
     }
 
-    func release() { sws_freeContext(context) }
+    func release() { loom_sws_free(context) }
 }

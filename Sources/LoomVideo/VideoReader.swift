@@ -81,7 +81,7 @@ public final class VideoReader {
         let rate = average.den > 0 && average.num > 0 ? Double(average.num) / Double(average.den) : 0
         let realRate = real.den > 0 && real.num > 0 ? Double(real.num) / Double(real.den) : 0
         var rotation = 0
-        if let matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, nil) {
+        if let matrix = loom_stream_display_matrix(stream) {
             let counterClockwise = matrix.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_get($0) }
             if counterClockwise.isFinite {
                 // The display matrix turns counter-clockwise; players turn the picture the other way round.

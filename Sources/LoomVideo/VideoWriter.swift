@@ -27,7 +27,7 @@ public final class VideoWriter {
     private var frame: UnsafeMutablePointer<AVFrame>?
     private var packet: UnsafeMutablePointer<AVPacket>?
     private let stream: UnsafeMutablePointer<AVStream>
-    private var scaler: OpaquePointer?
+    private var scaler: UnsafeMutableRawPointer?
     private var written = 0
     private var finished = false
 
@@ -106,13 +106,12 @@ public final class VideoWriter {
         frame.pointee.height = Int32(height)
         frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
         guard av_frame_get_buffer(frame, 0) >= 0 else { throw VideoError(.decodeFailed, "out of memory") }
-        scaler = sws_getContext(
-            Int32(width), Int32(height), AV_PIX_FMT_RGB24, Int32(width), Int32(height), AV_PIX_FMT_YUV420P, SWS_BILINEAR,
-            nil, nil, nil)
+        scaler = loom_sws_context(
+            Int32(width), Int32(height), AV_PIX_FMT_RGB24, Int32(width), Int32(height), AV_PIX_FMT_YUV420P, loom_sws_bilinear)
     }
 
     deinit {
-        sws_freeContext(scaler)
+        loom_sws_free(scaler)
         av_frame_free(&frame)
         av_packet_free(&packet)
         avcodec_free_context(&encoder)
@@ -136,7 +135,7 @@ public final class VideoWriter {
                 withUnsafeMutablePointer(to: &frame.pointee.linesize) { linesizeTuple in
                     dataTuple.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { destination in
                         linesizeTuple.withMemoryRebound(to: Int32.self, capacity: 8) { destinationStrides in
-                            _ = sws_scale(scaler, &source, &strides, 0, Int32(height), destination, destinationStrides)
+                            _ = loom_sws_scale(scaler, &source, &strides, 0, Int32(height), destination, destinationStrides)
                         }
                     }
                 }
