@@ -28,7 +28,11 @@ struct ModelItemRunner: Sendable {
         let observer = context.observer
         observer?(.stageStarted(stage: stage, total: items.count, alreadyDone: items.count - pending.count))
         let tally = RunTally(done: items.count - pending.count - exhausted.count, failed: exhausted.count)
-        let spend = SpendTally(try store.spend().first { $0.stage == stage.rawValue })
+        let paid = try store.spend()
+        let spend = SpendTally(paid.first { $0.stage == stage.rawValue })
+        let limit = context.recipe.costLimit.map {
+            SpendLimit(dollars: $0, paidElsewhere: paid.filter { $0.stage != stage.rawValue }.reduce(0) { $0 + $1.cost })
+        }
         let refusals = RefusalStreak()
         let outage = OutageBreaker(inFlight: max(endpoint.maxConcurrency, 1))
         let stop = context.stop
@@ -50,11 +54,18 @@ struct ModelItemRunner: Sendable {
             observer?(.progressed(stage: stage, done: now.done, failed: now.failed, records: now.records))
         }
 
+        var sent = 0
         try await withThrowingTaskGroup(of: Void.self) { group in
             var queue = pending.makeIterator()
+            var inFlight = 0
+            let capacity = max(endpoint.maxConcurrency, 1)
             func startNext() -> Bool {
                 // After a stop request nothing new is sent; what is in flight is still received and saved.
-                guard stop?.isRequested != true, let item = queue.next() else { return false }
+                guard stop?.isRequested != true, inFlight < capacity, sent < pending.count else { return false }
+                if let limit, !limit.allowsAnother(spend.totals.withLock { $0 }, inFlight: inFlight) { return false }
+                guard let item = queue.next() else { return false }
+                sent += 1
+                inFlight += 1
                 let itemID = id(item)
                 group.addTask {
                     let modelCall = ModelCall(
@@ -100,10 +111,16 @@ struct ModelItemRunner: Sendable {
                 }
                 return true
             }
-            // Enough items in flight to keep the endpoint's largest allowed concurrency busy.
-            for _ in 0..<max(endpoint.maxConcurrency, 1) where !startNext() { break }
-            while try await group.next() != nil { _ = startNext() }
+            // Enough items in flight to keep the endpoint's largest allowed concurrency busy (the cost limit may
+            // allow fewer).
+            while startNext() {}
+            while try await group.next() != nil {
+                inFlight -= 1
+                while startNext() {}
+            }
         }
+        // With nothing in flight, only the cost limit leaves items unsent (or a stop, handled next).
+        let limitReached = sent < pending.count
         if stop?.isRequested == true {
             try await writer.flush()
             throw RunStop.stoppedError(stage: stage)
@@ -117,6 +134,8 @@ struct ModelItemRunner: Sendable {
         try await writer.flush()
         let totals = spend.totals.withLock { $0 }
         observer?(.spent(stage: stage, calls: totals.calls, tokens: totals.tokens, cost: totals.cost, concurrency: client.statistics.concurrencyLimit))
+        // What was received is committed; the items not sent keep their attempts for the next run.
+        if limitReached, let limit { throw limit.reachedError(stage: stage, paid: totals.cost, left: pending.count - sent) }
         let counts = tally.state.withLock { StageCounts(done: $0.done, failed: $0.failed) }
         observer?(.stageFinished(stage: stage, done: counts.done, failed: counts.failed))
         return counts

@@ -143,6 +143,9 @@ public final class RecipeRunner: Sendable {
                     leaseSeconds: review.leaseMinutes * 60)
                 try directory.store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
             }
+            if recipe.modelStages.any {
+                try directory.store.setMeta(RunDirectory.Key.costLimit, recipe.costLimit.map { String($0) } ?? "")
+            }
             try directory.store.deferExportIndexIfEmpty()
             plan = WorkPlan(recipe: recipe)
             try directory.store.setMeta(RunDirectory.Key.plannedSamples, String(plan.samples.count))

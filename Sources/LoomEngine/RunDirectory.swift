@@ -17,6 +17,8 @@ public struct RunDirectory: Sendable {
         static let recipeFile = "recipe_file"
         static let plannedSamples = "planned_samples"
         static let plannedAnnotatedSamples = "planned_annotated_samples"
+        /// The recipe's `cost_limit` in dollars as of its last run ("" for none), for `loom status`.
+        static let costLimit = "cost_limit"
     }
 
     /// Opens the run directory a recipe names, relative to the recipe file's folder.

@@ -25,6 +25,8 @@ public struct RunStatus: Sendable, Codable {
     public var spend: [StageSpend] = []
     /// MMInstruct's cost figures: everything paid, per distinct image and per model-written record.
     public var cost: CostFigures?
+    /// The recipe's `cost_limit` in dollars as of the run's last invocation; nil when it had none.
+    public var costLimit: Double?
     /// The process of a run (or import, or mix) writing to the directory now (`RunLock`); nil when none is.
     public var workingProcess: Int32?
 
@@ -86,6 +88,7 @@ public struct RunStatus: Sendable, Codable {
             })
         status.spend = spend
         status.cost = try store.cost()
+        status.costLimit = try store.meta(RunDirectory.Key.costLimit).flatMap(Double.init)
         status.workingProcess = RunLock.holder(in: directory.url)
         return status
     }

@@ -37,6 +37,9 @@ public struct Recipe: Codable, Sendable, Hashable {
     public var review: ReviewRecipeSettings?
     /// In-context example linking (MIMIC-IT's rel_ins_ids), after quality; not part of the fingerprint.
     public var inContext: LinkSettings?
+    /// `cost_limit`: the dollars the run's model calls may cost, over all stages and every invocation of the run
+    /// (priced by each endpoint's `price`); nil: no limit. Not part of the fingerprint, so that raising it resumes.
+    public var costLimit: Double?
 
     public init(
         name: String, seed: UInt64, output: String, scenes: SceneSource?, collections: [CollectionSource] = [],

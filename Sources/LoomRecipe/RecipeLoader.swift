@@ -135,6 +135,20 @@ public enum RecipeLoader {
             reader.finish()
         }
 
+        var costLimit: Double?
+        if top.has("cost_limit") {
+            costLimit = top.double("cost_limit", default: 1, in: 0.000_001...1_000_000_000)
+            // Every call would cost $0 and the limit would never stop anything: say so rather than let the user
+            // trust it.
+            if models.isEmpty {
+                top.report("cost_limit limits what model calls cost, and the recipe names no 'models'", key: "cost_limit")
+            } else if models.allSatisfy({ $0.inputPrice == 0 && $0.outputPrice == 0 }) {
+                top.report(
+                    "cost_limit needs prices to count with: give the endpoints a 'price' (dollars per million tokens, e.g. {input: 2.5, output: 10})",
+                    key: "cost_limit")
+            }
+        }
+
         var review: ReviewRecipeSettings?
         if let reader = top.mapping("review") {
             var settings = ReviewRecipeSettings()
@@ -163,6 +177,7 @@ public enum RecipeLoader {
         recipe.quality = quality
         recipe.review = review
         recipe.inContext = inContext
+        recipe.costLimit = costLimit
         recipe.videos = videos
         recipe.sceneVideos = sceneVideos
         return recipe

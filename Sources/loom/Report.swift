@@ -39,6 +39,12 @@ enum Report {
                     "Model stage \(stage): \(counts.done) done, \(counts.failed) failed"
                         + (spend.map { String(format: "; %d calls, %d tokens, $%.4f", $0.calls, $0.promptTokens + $0.completionTokens, $0.cost) } ?? ""))
             }
+            if models.spend.count > 1 {
+                let calls = models.spend.reduce(0) { $0 + $1.calls }
+                let tokens = models.spend.reduce(0) { $0 + $1.promptTokens + $1.completionTokens }
+                let cost = models.spend.reduce(0) { $0 + $1.cost }
+                lines.append(String(format: "Model calls in all: %d calls, %d tokens, $%.4f", calls, tokens, cost))
+            }
         }
         if let convert = summary.convert {
             lines.insert(
@@ -125,6 +131,10 @@ enum Report {
             if let perImage = cost.perImage { line += String(format: ", $%.5f per image", perImage) }
             if let perRecord = cost.perRecord { line += String(format: ", $%.5f per model-written record (%d)", perRecord, cost.records) }
             lines.append(line)
+        }
+        if let limit = status.costLimit {
+            let paid = status.spend.reduce(0) { $0 + $1.cost }
+            lines.append(String(format: "cost limit: $%.4f, $%.4f used (%.0f%%)", limit, paid, 100 * paid / limit))
         }
         lines.append("records: \(status.records) (\(status.flaggedRecords) flagged)")
         if let images = status.images {

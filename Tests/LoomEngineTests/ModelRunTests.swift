@@ -169,6 +169,51 @@ struct ModelRunTests {
         #expect(server.requestCount == 40)
     }
 
+    @Test("cost_limit stops sending before the run's calls pass it; raising it resumes, and nothing is paid twice")
+    func costLimitStopsAndResumes() async throws {
+        let catalog = try PromptCatalog.load()
+        // Every call costs 1,000 × $2 + 100 × $8 per million tokens = $0.0028.
+        let server = try await MockModelServer.start { request in
+            .delayed(seconds: 0.005, .completion(text: GoodReplies.reply(request.promptKind(catalog)), usage: MockUsage(prompt: 1000, completion: 100)))
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 30, stages: "  caption: {model: mock}\n  questions: {model: mock, types: [judgement], per_call: 2}")
+        func limit(_ dollars: String) throws {
+            let text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+            let body = text.hasPrefix("cost_limit:") ? String(text[text.firstIndex(of: "\n")!...].dropFirst()) : text
+            try ("cost_limit: \(dollars)\n" + body).write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        }
+        try limit("0.03")
+        let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        #expect(error.subject == "cost_limit")
+        #expect(error.message.contains("caption sent no more requests"))
+        #expect(error.message.contains("raise cost_limit"))
+        let store = try RunStore(directory: fixture.runDirectory)
+        let paid = try store.spend().reduce(0) { $0 + $1.cost }
+        #expect(paid <= 0.03 + 1e-9)
+        #expect(paid > 0.03 - 2 * 0.0028)  // it used what it was allowed, not a single request
+        let asked = server.requestCount
+        #expect(asked == Int((paid / 0.0028).rounded()))
+        // Every reply paid for became a caption; no item was failed for the stop.
+        #expect(try store.completedItems(stage: "caption").count == asked)
+        #expect(try store.failures(stage: "caption").isEmpty)
+        #expect(try RunStatus.load(try RunDirectory(existing: fixture.runDirectory)).costLimit == 0.03)
+
+        // Raised: the run resumes where it stopped; the later stage is held to the same run-wide limit.
+        try limit("0.1")
+        let second = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        #expect(second.message.contains("questions sent no more requests"))
+        #expect(try store.completedItems(stage: "caption").count == 30)
+        #expect(try store.spend().reduce(0) { $0 + $1.cost } <= 0.1 + 1e-9)
+
+        try limit("10")
+        let summary = try await fixture.runner().run()
+        #expect(summary.models?.stages["caption"] == StageCounts(done: 30, failed: 0))
+        #expect(summary.models?.stages["questions"] == StageCounts(done: 30, failed: 0))
+        // One request per caption and per question call over the three runs: none was sent twice.
+        #expect(server.requestCount == 60)
+    }
+
     @Test("Syphus over a photo with neither annotations nor a caption sends nothing and fails the item with the reason")
     func syphusNeedsSomethingToWriteFrom() async throws {
         let server = try await MockModelServer.start { _ in .completion(text: #"{"pairs":[]}"#) }

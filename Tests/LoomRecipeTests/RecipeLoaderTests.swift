@@ -209,6 +209,25 @@ struct RecipeLoaderTests {
         #expect(throws: RecipeError.self) { try endpoint("{input: 2.5, output: 10, cached_input: -1}") }
     }
 
+    @Test("cost_limit is read in dollars; without models, without prices or below zero it is refused with the reason")
+    func costLimit() throws {
+        func recipe(_ limit: String, models: String = "price: {input: 2.5, output: 10}") throws -> Recipe {
+            let endpoints = models.isEmpty ? "" : "models:\n  - name: a\n    base_url: http://127.0.0.1:8000/v1\n    model: m\n    \(models)\n"
+            return try RecipeLoader.parse(
+                "name: limited\ncost_limit: \(limit)\nsources:\n  scenes: {singles: 2}\n" + endpoints,
+                file: "limited.yaml", environment: [:])
+        }
+        #expect(try recipe("25.5").costLimit == 25.5)
+        #expect(try RecipeLoader.parse("name: free\nsources:\n  scenes: {singles: 2}\n", file: "f.yaml", environment: [:]).costLimit == nil)
+        let unpriced = try #require(throws: RecipeError.self) { try recipe("10", models: "concurrency: 4") }
+        #expect(unpriced.description.contains("cost_limit needs prices"))
+        #expect(unpriced.description.contains("limited.yaml:2"))
+        let modelless = try #require(throws: RecipeError.self) { try recipe("10", models: "") }
+        #expect(modelless.description.contains("names no 'models'"))
+        #expect(throws: RecipeError.self) { try recipe("-1") }
+        #expect(throws: RecipeError.self) { try recipe("ten dollars") }
+    }
+
     @Test("model stages: an unknown endpoint, a missing key variable and a stage without images are refused with their lines")
     func badModels() throws {
         let text = """
