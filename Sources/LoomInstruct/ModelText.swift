@@ -7,7 +7,10 @@ public enum ModelText {
     /// The longest text accepted in one field.
     public static let maxLength = 6000
 
-    /// The text with control characters (other than line breaks and tabs) and zero-width formatting removed,
+    /// The text with control characters (other than line breaks and tabs), invisible formatting (zero-width space,
+    /// direction marks, bidirectional embeddings, overrides and isolates, which can make a reader see text other
+    /// than what is stored) removed, but not the zero-width joiners that Persian, the Indic scripts and emoji
+    /// sequences are written with,
     /// `<image>` placeholders defused (they would break the one-placeholder-per-medium rule) unless
     /// `keepPlaceholders` (a translation must give back the ones it was sent), line ends normalized, runs of blank
     /// lines collapsed and the ends trimmed.
@@ -25,7 +28,7 @@ public enum ModelText {
             switch scalar.value {
             case 0x0A, 0x09: break
             case 0x00...0x1F, 0x7F...0x9F: continue
-            case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0xFEFF: continue
+            case 0x200B, 0x200E, 0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF: continue
             default: break
             }
             scalars.append(scalar)

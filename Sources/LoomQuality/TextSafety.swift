@@ -1,7 +1,8 @@
 import LoomCore
 
-/// Text a trainer must never see: bytes that were not UTF-8 (decoded as U+FFFD), control characters, and turns so
-/// long they are surely a runaway generation.
+/// Text a trainer must never see: bytes that were not UTF-8 (decoded as U+FFFD), control characters (bidirectional
+/// overrides among them: they show a reader, a reviewer too, text in another order than the one stored), and turns
+/// so long they are surely a runaway generation.
 enum TextSafety {
     /// The flags for `texts` (each named by `place`); `oversized` tells which texts are too long to read further.
     static func flags(_ texts: [(place: String, text: String)], maxBytes: Int) -> (flags: [QualityFlag], oversized: Bool) {
@@ -32,11 +33,12 @@ enum TextSafety {
         return (flags, !oversized.isEmpty)
     }
 
-    /// C0 and C1 controls other than tab, line feed and carriage return, plus DEL.
+    /// C0 and C1 controls other than tab, line feed and carriage return, plus DEL; and the bidirectional
+    /// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
     static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09, 0x0A, 0x0D: false
-        case 0x00...0x1F, 0x7F...0x9F: true
+        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
         default: false
         }
     }

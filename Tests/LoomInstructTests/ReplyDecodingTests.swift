@@ -61,6 +61,15 @@ struct ReplyDecodingTests {
         #expect(ModelText.clean("  a\u{0}b\u{200B}c\r\nd\re  ") == "abc\nd\ne")
         #expect(ModelText.clean("look at <image> here") == "look at image here")
         #expect(ModelText.clean("a\n\n\n\n\nb") == "a\n\nb")
+        // Bidirectional overrides and isolates would show a reader the text in another order: removed.
+        #expect(ModelText.clean("The cube is \u{202E}der\u{202C} and \u{2067}blue\u{2069}.") == "The cube is der and blue.")
+        // The joiners are part of how Persian, the Indic scripts and emoji sequences are written: kept.
+        let persian = "\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}"  // "I want", with its zero-width non-joiner
+        #expect(ModelText.clean(persian) == persian)
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}"
+        #expect(ModelText.clean("a family \(family)") == "a family \(family)")
+        let hindi = "\u{0915}\u{094D}\u{200D}\u{0937}"
+        #expect(ModelText.clean(hindi) == hindi)
     }
 
     @Test func captionsMustBeDetailedAndDomainsComeFromTheList() throws {

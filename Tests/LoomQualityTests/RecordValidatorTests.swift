@@ -107,6 +107,14 @@ import Testing
     @Test func hostileTextIsFlaggedWithoutCrashing() {
         let control = RecordFactory.record(question: "What colour is the cube?", answer: "Red\u{0007}\u{0000}")
         #expect(codes(control).contains(QualityCode.controlCharacters))
+        // A right-to-left override shows "Yes, it is red" where "Yes, it is der" is stored (and trained on).
+        let reversed = RecordFactory.record(question: "What colour is the cube?", answer: "Yes, it is \u{202E}der\u{202C}")
+        #expect(codes(reversed).contains(QualityCode.controlCharacters))
+        let isolated = RecordFactory.record(question: "What colour is the cube?", answer: "It is \u{2067}red\u{2069}")
+        #expect(codes(isolated).contains(QualityCode.controlCharacters))
+        // Arabic written right to left needs no control character and is not flagged.
+        let arabic = RecordFactory.record(question: "What colour is the cube?", answer: "\u{0623}\u{062D}\u{0645}\u{0631}")
+        #expect(!codes(arabic).contains(QualityCode.controlCharacters))
         let broken = RecordFactory.record(question: "What colour is the cube?", answer: String(decoding: [0x52, 0xFF, 0x64] as [UInt8], as: UTF8.self))
         #expect(codes(broken).contains(QualityCode.invalidUTF8))
         let huge = RecordFactory.record(question: "What colour is the cube?", answer: String(repeating: "red ", count: 300_000))
