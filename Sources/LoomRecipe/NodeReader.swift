@@ -33,12 +33,34 @@ final class MappingReader {
             sink.report("expected a mapping of keys to values", at: node, path: path)
             return nil
         }
+        var merged: [(key: String, keyNode: Node, value: Node)] = []
         for (key, value) in mapping {
             guard let name = key.string else {
                 sink.report("keys must be plain words", at: key, path: path)
                 continue
             }
+            if name == "<<" && key.tag.rawValue == Tag.Name.merge.rawValue {
+                merged += Self.mergedEntries(value, at: key, path: path, sink: sink)
+                continue
+            }
             entries.append((name, key, value))
+        }
+        // YAML merge keys (`<<: *defaults`): the keys written here win over the merged ones, and of several merged
+        // mappings the first that has a key gives it.
+        for entry in merged where !entries.contains(where: { $0.key == entry.key }) { entries.append(entry) }
+    }
+
+    /// The entries a merge key brings in: those of a mapping, or of a list of mappings, their own merges included.
+    private static func mergedEntries(_ value: Node, at key: Node, path: String, sink: DiagnosticSink) -> [(key: String, keyNode: Node, value: Node)] {
+        switch value {
+        case .mapping:
+            guard let reader = MappingReader(value, path: path, sink: sink) else { return [] }
+            return reader.entries
+        case .sequence(let list):
+            return list.flatMap { mergedEntries($0, at: key, path: path, sink: sink) }
+        default:
+            sink.report("'<<' merges a mapping or a list of mappings (e.g. <<: *defaults)", at: key, path: path)
+            return []
         }
     }
 
@@ -167,7 +189,8 @@ final class MappingReader {
     /// Reports every key that no getter asked for, with a suggestion when one is close.
     func finish() {
         let known = Array(consumed)
-        for entry in entries where !consumed.contains(entry.key) {
+        // At the top, keys starting with `x-` are the user's own, to hold YAML anchors (`x-defaults: &defaults`).
+        for entry in entries where !consumed.contains(entry.key) && !(path.isEmpty && entry.key.hasPrefix("x-")) {
             var message = "unknown key '\(entry.key)'"
             if let suggestion = known.min(by: { editDistance($0, entry.key) < editDistance($1, entry.key) }),
                 editDistance(suggestion, entry.key) <= 2

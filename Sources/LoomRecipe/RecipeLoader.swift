@@ -64,7 +64,7 @@ public enum RecipeLoader {
         } catch let error as RecipeError {
             throw error
         } catch let error as YamlError {
-            throw RecipeError([yamlDiagnostic(error, file: file)])
+            throw RecipeError([yamlDiagnostic(error, file: file, text: text)])
         }
         guard let top = MappingReader(root, path: "", sink: sink) else { throw RecipeError(sink.diagnostics) }
 
@@ -266,11 +266,24 @@ public enum RecipeLoader {
         return settings
     }
 
-    private static func yamlDiagnostic(_ error: YamlError, file: String) -> RecipeDiagnostic {
+    private static func yamlDiagnostic(_ error: YamlError, file: String, text: String) -> RecipeDiagnostic {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
+            // libyaml's words for a tab are "found character that cannot start any token": name the tab.
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            if mark.line >= 1, mark.line <= lines.count, lines[mark.line - 1].prefix(mark.column).contains("\t") {
+                return RecipeDiagnostic(
+                    file: file, line: mark.line, column: mark.column, path: "",
+                    message: "not valid YAML: a tab character; YAML indents with spaces only")
+            }
             return RecipeDiagnostic(file: file, line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return RecipeDiagnostic(
+                file: file, line: context.mark.line, column: context.mark.column, path: "",
+                message: "not valid YAML: "
+                    + duplicates.map { "'\($0)'" }.joined(separator: ", ")
+                    + (duplicates.count == 1 ? " is given twice" : " are given twice") + " in the same mapping")
         default:
             return RecipeDiagnostic(file: file, line: 1, column: 1, path: "", message: "not valid YAML: \(error)")
         }

@@ -209,6 +209,34 @@ struct RecipeLoaderTests {
         #expect(throws: RecipeError.self) { try endpoint("{input: 2.5, output: 10, cached_input: -1}") }
     }
 
+    @Test("YAML merge keys and x- anchors work; a tab and a repeated key are named as such")
+    func yamlConveniencesAndMistakes() throws {
+        let merged = try RecipeLoader.parse("""
+            name: merged
+            x-scenes: &scenes {singles: 2, pairs: 3}
+            sources:
+              scenes:
+                <<: *scenes
+                pairs: 1
+            """, file: "merged.yaml", environment: [:])
+        #expect(merged.scenes?.singles == 2)
+        #expect(merged.scenes?.pairs == 1)  // the key written beside the merge wins
+        let tab = try #require(throws: RecipeError.self) {
+            try RecipeLoader.parse("name: t\nsources:\n\tscenes: {singles: 2}\n", file: "tab.yaml", environment: [:])
+        }
+        #expect(tab.description.contains("tab.yaml:3:1"))
+        #expect(tab.description.contains("a tab character; YAML indents with spaces only"))
+        let twice = try #require(throws: RecipeError.self) {
+            try RecipeLoader.parse("name: a\nname: b\nsources:\n  scenes: {singles: 2}\n", file: "twice.yaml", environment: [:])
+        }
+        #expect(twice.description.contains("'name' is given twice in the same mapping"))
+        #expect(!twice.description.contains("Context"))
+        // Below the top, an x- key is still a mistake to report.
+        #expect(throws: RecipeError.self) {
+            try RecipeLoader.parse("name: n\nsources:\n  x-scenes: {singles: 2}\n  scenes: {singles: 2}\n", file: "n.yaml", environment: [:])
+        }
+    }
+
     @Test("cost_limit is read in dollars; without models, without prices or below zero it is refused with the reason")
     func costLimit() throws {
         func recipe(_ limit: String, models: String = "price: {input: 2.5, output: 10}") throws -> Recipe {
