@@ -54,6 +54,10 @@ struct IngestStage: Sendable {
         let feed = SourceFeed(recipe.collections, relativeTo: recipeFolder, window: workers.threads * 4)
         let (results, sink) = AsyncStream<Result>.makeStream()
         observer?(.stageStarted(stage: .ingest, total: 0, alreadyDone: previous.count))
+        // The total comes from a second walk of the sources beside the ingest (listing is cheap next to decoding),
+        // so that a long ingest shows how far it is and when it should end.
+        let counting = observer.flatMap { observer in feed.isCountable ? Self.count(feed, observer: observer) : nil }
+        defer { feed.stopCounting() }
 
         let workers = workers
         do {
@@ -100,12 +104,28 @@ struct IngestStage: Sendable {
             throw error
         }
         try await writer.flush()
+        // The count walked what the ingest walked, without reading a file: done by now, or nearly.
+        await counting?.value
         let counts = try store.imageCounts()
         let problems = try store.rejections(stage: Self.stageName).reduce(into: [String: Int]()) {
             $0[$1.category] = $1.items.count
         }
         observer?(.stageFinished(stage: .ingest, done: counts.files, failed: problems.values.reduce(0, +)))
         return IngestSummary(files: counts.files, images: counts.images, nearDuplicates: counts.nearDuplicates, problems: problems)
+    }
+
+    /// Counts the feed's events on a thread of its own (a walk of folders blocks) and tells the observer the total.
+    private static func count(_ feed: SourceFeed, observer: @escaping RunObserver) -> Task<Void, Never> {
+        Task {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                let counter = Thread {
+                    if let total = feed.countEvents() { observer(.totalCounted(stage: .ingest, total: total)) }
+                    done.resume()
+                }
+                counter.name = "loom.sources.count"
+                counter.start()
+            }
+        }
     }
 
     /// Commits results in source order, marking exact copies and near-duplicates against earlier images.

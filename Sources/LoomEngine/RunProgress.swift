@@ -2,6 +2,9 @@
 public enum RunEvent: Sendable {
     /// A stage begins with `total` items, `alreadyDone` of them finished by an earlier run.
     case stageStarted(stage: Stage, total: Int, alreadyDone: Int)
+    /// A stage that started without a total (ingest streams its sources) has counted its input: `total` items,
+    /// rejections included, which its `done` plus `failed` reach when it ends.
+    case totalCounted(stage: Stage, total: Int)
     /// `done` and `failed` items of the stage so far (including earlier runs), and records written.
     case progressed(stage: Stage, done: Int, failed: Int, records: Int)
     case stageFinished(stage: Stage, done: Int, failed: Int)

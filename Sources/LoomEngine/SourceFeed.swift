@@ -18,6 +18,11 @@ final class SourceFeed: Sendable {
     private let sources: [(label: String, scan: @Sendable (_ item: (SourceItem) throws -> Void, _ rejected: (SourceRejection) throws -> Void) throws -> Void)]
     private let slots: WindowGate
     private let cancelled = Atomic<Bool>(false)
+    /// Set when the stage no longer wants the count (it ended, or the run stopped).
+    private let countingStopped = Atomic<Bool>(false)
+    /// Whether `countEvents` may walk the sources: not when one is a dataset, which a second reading would cost
+    /// as much memory and time as the first.
+    let isCountable: Bool
 
     init(_ collections: [CollectionSource], relativeTo folder: URL, window: Int) {
         sources = collections.map { collection in
@@ -38,6 +43,35 @@ final class SourceFeed: Sendable {
             }
         }
         slots = WindowGate(window: window)
+        isCountable = !collections.contains { if case .dataset = $0 { true } else { false } }
+    }
+
+    /// How many events `events()` will hand over (items and rejections), from a walk of its own that hands nothing
+    /// over: what the progress display's total and ETA need, for a stage that streams its input. Nil when the
+    /// sources are not countable or the count was stopped. Blocks: call it on a thread of its own.
+    func countEvents() -> Int? {
+        guard isCountable else { return nil }
+        var count = 0
+        for source in sources {
+            do {
+                try source.scan(
+                    { _ in
+                        if countingStopped.load(ordering: .relaxed) { throw CancellationError() }
+                        count += 1
+                    },
+                    { _ in count += 1 })
+            } catch is CancellationError {
+                return nil
+            } catch {
+                count += 1  // the walk above rejects the whole source with one event
+            }
+        }
+        return countingStopped.load(ordering: .relaxed) ? nil : count
+    }
+
+    /// Ends the count, if it still runs, without a result.
+    func stopCounting() {
+        countingStopped.store(true, ordering: .relaxed)
     }
 
     /// Marks one item as finished, letting the walk go on.

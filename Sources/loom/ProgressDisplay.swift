@@ -39,6 +39,9 @@ final class ProgressDisplay: Sendable {
                 if alreadyDone > 0 {
                     emit("\(stage.rawValue): resuming, \(alreadyDone)" + (total > 0 ? " of \(total)" : "") + " already done", &state)
                 }
+            case .totalCounted(let stage, let total):
+                // A count that arrives after its stage ended is of no use.
+                if stage == state.stage { state.total = total }
             case .progressed(let stage, let done, let failed, let records):
                 let now = Date()
                 let interval: TimeInterval = isTerminal ? 0.1 : logInterval
@@ -52,7 +55,8 @@ final class ProgressDisplay: Sendable {
                 let fraction = state.total > 0 ? Double(done + failed) / Double(state.total) : 1
                 // A stage that streams its input (ingest) does not know its total in advance.
                 let detail = (state.total > 0
-                    ? String(format: "%@ %d/%d (%.0f%%) %.1f/s ETA %@, %d records", stage.rawValue, done + failed, state.total, fraction * 100, rate, eta, records)
+                    ? String(format: "%@ %d/%d (%.0f%%) %.1f/s ETA %@", stage.rawValue, done + failed, state.total, fraction * 100, rate, eta)
+                        + (stage == .ingest ? "" : ", \(records) records")
                     : String(format: "%@ %d %@ %.1f/s", stage.rawValue, done + failed, stage == .convert ? "rows" : "files", rate))
                     + (failed > 0 ? ", \(failed) failed" : "") + state.spend
                 if isTerminal {

@@ -2,6 +2,8 @@ import Foundation
 import LoomCore
 import LoomEngine
 import LoomStore
+import LoomGenerate
+import Synchronization
 import Testing
 
 @Suite("Ingest of a folder")
@@ -35,6 +37,37 @@ struct IngestRunTests {
         // A directory symlink pointing at its own parent: a loop.
         try FileManager.default.createSymbolicLink(
             atPath: fixture.images.appendingPathComponent("sub/loop").path, withDestinationPath: "..")
+    }
+
+    @Test("ingest counts its sources beside the work, so progress has a total: every file and rejection, reached at the end")
+    func ingestTellsItsTotal() async throws {
+        let fixture = try IngestFixture(extraSources: "  manifests:\n    - file: list.jsonl")
+        try Self.populate(fixture)
+        // A manifest with a usable line, a line that is not JSON and a line naming a file that is not there.
+        try "{\"image\": \"photos/b.png\"}\nnot json\n{\"image\": \"photos/gone.jpg\"}\n"
+            .write(to: fixture.folder.appendingPathComponent("list.jsonl"), atomically: true, encoding: .utf8)
+        let events = Mutex<[RunEvent]>([])
+        let runner = RecipeRunner(
+            recipe: try fixture.recipe(), recipeURL: fixture.recipeURL, catalog: try TemplateCatalog.bundled(),
+            observer: { event in events.withLock { $0.append(event) } }, threads: 2)
+        _ = try await runner.run()
+        let seen = events.withLock { $0 }
+        let totals = seen.compactMap { event -> Int? in
+            if case .totalCounted(.ingest, let total) = event { return total }
+            return nil
+        }
+        let last = seen.last { if case .progressed(.ingest, _, _, _) = $0 { true } else { false } }
+        guard case .progressed(.ingest, let done, let failed, _)? = last else {
+            Issue.record("no ingest progress")
+            return
+        }
+        // 14 files and a symbolic-link loop in the folder, and the manifest's three lines.
+        #expect(totals == [done + failed])
+        #expect(done + failed == 18)
+        // The total arrives while the stage runs, before it finishes.
+        let countIndex = try #require(seen.firstIndex { if case .totalCounted = $0 { true } else { false } })
+        let finishIndex = try #require(seen.firstIndex { if case .stageFinished(.ingest, _, _) = $0 { true } else { false } })
+        #expect(countIndex < finishIndex)
     }
 
     @Test("good images are ingested once, near-duplicates marked, every bad file recorded with its reason")
