@@ -79,6 +79,8 @@ public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The frames of the video are not evenly spaced in time; frames were taken by their timestamps.
     case variableFrameRate = "variable frame rate (ingested)"
+    /// The video is HDR (PQ or HLG); its frames were tone-mapped to SDR.
+    case hdrVideo = "HDR video tone-mapped to SDR (ingested)"
     /// Boxes drawn on the image's stored pixels (the annotated size is the stored one) were turned with its
     /// EXIF orientation.
     case boxesTurned = "boxes turned with the EXIF orientation (ingested)"

@@ -80,6 +80,11 @@ struct VideoIngestWorker: Sendable {
                 subject: item.subject, stage: Self.stageName, kind: .variableFrameRate,
                 reason: "frames are not evenly spaced (average \(String(format: "%.2f", info.frameRate)) fps); frames were taken by their timestamps"))
         }
+        if let hdr = info.hdr {
+            notes.append(Rejection(
+                subject: item.subject, stage: Self.stageName, kind: .hdrVideo,
+                reason: "\(hdr) over BT.2020: frames were tone-mapped to SDR BT.709 (reference white at 203 cd/m², highlights rolled off)"))
+        }
         let duration = max(info.duration, frames.last?.time ?? 0)
         var annotations = VideoAnnotations()
         if let given = item.annotations {

@@ -9,8 +9,10 @@ final class FrameConverter {
     /// Frames larger than this (longest side, pixels) come out scaled down to it; nil keeps their size.
     var longestSide: Int?
     private var context: UnsafeMutableRawPointer?
-    private var key: (width: Int32, height: Int32, format: Int32, space: Int32, fullRange: Bool) = (0, 0, -1, -1, false)
+    private var key: (width: Int32, height: Int32, format: Int32, space: Int32, fullRange: Bool, hdr: Bool) = (0, 0, -1, -1, false, false)
     private var output: (width: Int32, height: Int32) = (0, 0)
+    /// The tone mapper of the HDR frames seen last (their transfer), made once.
+    private var toneMapper: HDRToneMapper?
 
     init(longestSide: Int? = nil) {
         self.longestSide = longestSide
@@ -31,14 +33,28 @@ final class FrameConverter {
         }
     }
 
-    /// The frame as RGB, turned clockwise by `rotation` degrees (0, 90, 180, 270).
+    /// The HDR transfer a frame or stream is tagged with, if any.
+    static func hdrTransfer(_ transfer: AVColorTransferCharacteristic) -> HDRToneMapper.Transfer? {
+        switch transfer {
+        case AVCOL_TRC_SMPTE2084: .pq
+        case AVCOL_TRC_ARIB_STD_B67: .hlg
+        default: nil
+        }
+    }
+
+    /// The frame as RGB, turned clockwise by `rotation` degrees (0, 90, 180, 270). HDR frames (PQ or HLG) are
+    /// tone-mapped to SDR BT.709 (`HDRToneMapper`).
     func image(of frame: UnsafeMutablePointer<AVFrame>, rotation: Int) throws -> RGBImage {
         let (width, height, format) = (frame.pointee.width, frame.pointee.height, frame.pointee.format)
         let space = Self.colourSpace(frame.pointee.colorspace, height: height)
         // The deprecated yuvj formats are full range whatever the frame's tag says.
         let jpegFormats = [AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P, AV_PIX_FMT_YUVJ411P]
         let fullRange = frame.pointee.color_range == AVCOL_RANGE_JPEG || jpegFormats.contains { $0.rawValue == format }
-        if context == nil || key != (width, height, format, space, fullRange) {
+        let transfer = Self.hdrTransfer(frame.pointee.color_trc)
+        if let transfer, toneMapper?.transfer != transfer { toneMapper = HDRToneMapper(transfer: transfer) }
+        // HDR frames leave libswscale with 16 bits a channel, for the tone mapper to read their light levels.
+        let hdr = transfer != nil
+        if context == nil || key != (width, height, format, space, fullRange, hdr) {
             loom_sws_free(context)
             output = (width, height)
             if let side = longestSide, side > 0, max(width, height) > side {
@@ -49,18 +65,19 @@ final class FrameConverter {
             // Area averaging when shrinking (no aliasing); bilinear at the same size.
             let filter = output == (width, height) ? loom_sws_bilinear : loom_sws_area
             context = loom_sws_context(
-                width, height, AVPixelFormat(format), output.width, output.height, AV_PIX_FMT_RGB24, filter)
+                width, height, AVPixelFormat(format), output.width, output.height, hdr ? AV_PIX_FMT_RGB48LE : AV_PIX_FMT_RGB24,
+                filter)
             // libswscale assumes BT.601 and limited range unless told: HD video (BT.709) came out with shifted
             // hues, and a phone's full-range video with crushed blacks and whites. (For RGB sources and the yuvj
             // formats, which carry their range in the format, libswscale ignores or overrides this.)
             if let context, let coefficients = sws_getCoefficients(space) {
                 _ = loom_sws_set_colorspace(context, coefficients, fullRange ? 1 : 0, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
             }
-            key = (width, height, format, space, fullRange)
+            key = (width, height, format, space, fullRange, hdr)
         }
         guard let context else { throw VideoError(.decodeFailed, "cannot convert the frame's pixel format") }
         let (outWidth, outHeight) = output
-        let stride = Int(outWidth) * 3
+        let stride = Int(outWidth) * 3 * (hdr ? 2 : 1)
         var pixels = [UInt8](repeating: 0, count: stride * Int(outHeight))
         let converted = pixels.withUnsafeMutableBufferPointer { buffer -> Int32 in
             var destination: [UnsafeMutablePointer<UInt8>?] = [buffer.baseAddress, nil, nil, nil]
@@ -76,6 +93,9 @@ final class FrameConverter {
             }
         }
         guard converted == outHeight else { throw VideoError(.decodeFailed, "the frame could not be converted to RGB") }
+        if let toneMapper, hdr {
+            pixels = pixels.withUnsafeBytes { toneMapper.map($0.bindMemory(to: UInt16.self)) }
+        }
         let image = RGBImage(width: Int(outWidth), height: Int(outHeight), pixels: pixels)
         switch rotation {
         case 90: return image.oriented(6)

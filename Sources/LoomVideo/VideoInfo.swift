@@ -17,6 +17,9 @@ public struct VideoInfo: Sendable, Hashable {
     /// The container's and the stream's rates disagree: frames are not evenly spaced. Sampling goes by
     /// timestamps, so such videos are sampled correctly; the flag is reported.
     public var variableFrameRate: Bool
+    /// The HDR transfer the stream is tagged with ("PQ" or "HLG"), nil for SDR; its frames come tone-mapped to
+    /// SDR BT.709.
+    public var hdr: String? = nil
 
     /// The displayed size: width and height swapped for a quarter turn.
     public var displayedSize: (width: Int, height: Int) {

@@ -96,6 +96,11 @@ public final class VideoReader {
             frameCount: counted > 0 ? counted : Int((duration * rate).rounded()),
             variableFrameRate: (rate > 0 && realRate > 0 && abs(rate - realRate) / realRate > 0.01)
                 || Self.unevenlySpaced(context, stream: index, timeBase: timeBase))
+        switch FrameConverter.hdrTransfer(parameters.pointee.color_trc) {
+        case .pq: info.hdr = "PQ"
+        case .hlg: info.hdr = "HLG"
+        case nil: break
+        }
         guard info.width > 0, info.height > 0 else {
             avcodec_free_context(&self.decoder)
             avformat_close_input(&format)

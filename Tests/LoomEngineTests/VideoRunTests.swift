@@ -134,6 +134,30 @@ struct VideoRunTests {
         #expect(again.contentHash == summary.contentHash && again.records == summary.records)
     }
 
+    @Test("an HDR video (PQ) is ingested with its frames tone-mapped, and the run says so")
+    func hdrVideoIsNoted() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-hdr-\(UUID().uuidString)")
+        let clips = folder.appendingPathComponent("clips")
+        try FileManager.default.createDirectory(at: clips, withIntermediateDirectories: true)
+        try VideoFixture.ffmpeg([
+            "-f", "lavfi", "-i", "testsrc=duration=3:size=160x120:rate=10", "-pix_fmt", "yuv420p10le",
+            "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc", "-c:v", "ffv1",
+            clips.appendingPathComponent("phone.mkv").path,
+        ])
+        let recipeURL = folder.appendingPathComponent("recipe.yaml")
+        try "name: hdr\noutput: run\nsources:\n  videos:\n    - folder: clips\n"
+            .write(to: recipeURL, atomically: true, encoding: .utf8)
+        let summary = try await RecipeRunner(
+            recipe: try RecipeLoader.load(contentsOf: recipeURL), recipeURL: recipeURL, catalog: try TemplateCatalog.bundled(),
+            threads: 2
+        ).run()
+        #expect(summary.videos?.videos == 1)
+        let notes = try RunStore(directory: folder.appendingPathComponent("run")).rejections(stage: "video")
+        let hdr = try #require(notes.first { $0.category == RejectionKind.hdrVideo.category })
+        #expect(hdr.items.map(\.subject) == ["clips/phone.mkv"])
+        #expect(hdr.items.first?.reason.hasPrefix("PQ over BT.2020: frames were tone-mapped") == true)
+    }
+
     @Test("scene-change sampling and uniform sampling take the frames they promise")
     func samplingKinds() async throws {
         let uniform = try VideoFixture(sampling: "sampling: uniform\n      frames: 4")

@@ -174,6 +174,107 @@ struct VideoReaderTests {
         #expect(zip(got, colour).allSatisfy { abs(Int($0) - Int($1)) <= 6 }, "decoded \(got) for \(colour)")
     }
 
+    /// SDR colours for the HDR tests: a saturated red, a mid grey, a sky blue, in three columns of a 64×48 picture.
+    static let hdrColours: [[UInt8]] = [[214, 38, 52], [128, 128, 128], [60, 160, 200]]
+
+    static func hdrColour(atColumn x: Int) -> [UInt8] { hdrColours[x < 32 ? 0 : x < 48 ? 1 : 2] }
+
+    /// Expects the frame's pixels, in the middle row of each column, to be the SDR colours.
+    static func expectSDRColours(_ image: RGBImage, _ label: String) {
+        for x in [10, 40, 56] {
+            let offset = (image.height / 2 * image.width + x) * 3
+            let got = Array(image.pixels[offset..<offset + 3])
+            let colour = hdrColour(atColumn: x)
+            #expect(zip(got, colour).allSatisfy { abs(Int($0) - Int($1)) <= 6 }, "\(label): \(got) for \(colour)")
+        }
+    }
+
+    @Test("PQ video (HDR10, BT.2020) made by ffmpeg's zscale from an SDR picture is tone-mapped back to that picture")
+    func pqVideoIsToneMapped() throws {
+        // zimg (zscale) turns the SDR colours into display light (BT.1886) with SDR white at 203 cd/m², the reference
+        // white of ITU-R BT.2408, then into 10-bit PQ over BT.2020, stored with its colour tags.
+        let (width, height) = (64, 48)
+        let row = (0..<width).flatMap { Self.hdrColour(atColumn: $0) }
+        let raw = Data((0..<(height * 10)).flatMap { _ in row })
+        let path = TestVideos.folder.appendingPathComponent("hdr-pq.mkv").path
+        let status = try TestVideos.ffmpeg(
+            ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)", "-r", "10", "-i", "-",
+             "-vf", "zscale=rin=full:tin=bt709:pin=bt709:min=bt709:t=linear:p=bt709:npl=203,format=gbrpf32le,"
+                + "zscale=p=bt2020:t=smpte2084:m=bt2020nc:r=tv:npl=203,format=yuv420p10le",
+             "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc", "-color_range", "tv",
+             "-c:v", "ffv1", path],
+            input: raw)
+        #expect(status == 0)
+        let reader = try VideoReader(path: path)
+        #expect(reader.info.hdr == "PQ")
+        let frame = try #require(try reader.frames(at: [0.5]).first)
+        Self.expectSDRColours(frame.image, "PQ")
+    }
+
+    @Test("HLG video (BT.2100, as phones record it) is tone-mapped to the SDR picture its signal was computed from")
+    func hlgVideoIsToneMapped() throws {
+        // zimg applies HLG's system gamma per channel, an approximation; here the signal is computed by BT.2100's
+        // own inverse (the gamma on luminance), from the SDR colours shown at 203 cd/m² on a 1,000 cd/m² display.
+        func hlgSignal(_ colour: [UInt8]) -> (y: Double, cb: Double, cr: Double) {
+            let display = colour.map { pow(Double($0) / 255, 2.4) * 203 }  // cd/m², BT.709 primaries
+            let bt2020 = [
+                0.6274 * display[0] + 0.3293 * display[1] + 0.0433 * display[2],
+                0.0691 * display[0] + 0.9195 * display[1] + 0.0114 * display[2],
+                0.0164 * display[0] + 0.0880 * display[1] + 0.8956 * display[2],
+            ]
+            let luminance = 0.2627 * bt2020[0] + 0.6780 * bt2020[1] + 0.0593 * bt2020[2]
+            let gamma = 1.2
+            let scene = bt2020.map { $0 / 1000 * pow(luminance / 1000, (1 - gamma) / gamma) }
+            let (a, b) = (0.17883277, 1 - 4 * 0.17883277)
+            let c = 0.5 - a * log(4 * a)
+            let signal = scene.map { $0 <= 1.0 / 12 ? (3 * $0).squareRoot() : a * log(12 * $0 - b) + c }
+            let y = 0.2627 * signal[0] + 0.6780 * signal[1] + 0.0593 * signal[2]
+            return (y, (signal[2] - y) / 1.8814, (signal[0] - y) / 1.4746)
+        }
+        let (width, height) = (64, 48)
+        let signals = (0..<width).map { hlgSignal(Self.hdrColour(atColumn: $0)) }
+        func le16(_ value: Double) -> [UInt8] {
+            let code = UInt16(value.rounded())
+            return [UInt8(code & 0xFF), UInt8(code >> 8)]
+        }
+        // 10-bit limited range, 4:2:0: every 2×2 block is one colour, so chroma is the column's.
+        let luma = (0..<height).flatMap { _ in signals.flatMap { le16(64 + 876 * $0.y) } }
+        let cb = (0..<(height / 2)).flatMap { _ in stride(from: 0, to: width, by: 2).flatMap { le16(512 + 896 * signals[$0].cb) } }
+        let cr = (0..<(height / 2)).flatMap { _ in stride(from: 0, to: width, by: 2).flatMap { le16(512 + 896 * signals[$0].cr) } }
+        let raw = Data((0..<10).flatMap { _ in luma + cb + cr })
+        let path = TestVideos.folder.appendingPathComponent("hdr-hlg.mkv").path
+        let status = try TestVideos.ffmpeg(
+            ["-f", "rawvideo", "-pix_fmt", "yuv420p10le", "-s", "\(width)x\(height)", "-r", "10", "-i", "-",
+             "-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc", "-color_range", "tv",
+             "-c:v", "ffv1", path],
+            input: raw)
+        #expect(status == 0)
+        let reader = try VideoReader(path: path)
+        #expect(reader.info.hdr == "HLG")
+        let frame = try #require(try reader.frames(at: [0.5]).first)
+        Self.expectSDRColours(frame.image, "HLG")
+    }
+
+    @Test("the tone mapper keeps light up to 75% of SDR white, rolls brighter light off below white, keeps hue")
+    func toneMapperCurve() {
+        #expect(HDRToneMapper.rollOff(0.5) == 0.5)
+        #expect(HDRToneMapper.rollOff(0.75) == 0.75)
+        #expect(HDRToneMapper.rollOff(1) > 0.9 && HDRToneMapper.rollOff(1) < 1)
+        #expect(HDRToneMapper.rollOff(1000 / 203) <= 1)
+        #expect(HDRToneMapper.rollOff(2) > HDRToneMapper.rollOff(1.5))
+        // PQ's reference points: 100 cd/m² at signal 0.508, 1,000 at 0.752.
+        #expect(abs(HDRToneMapper.pqLuminance(0.5081) - 100) < 0.5)
+        #expect(abs(HDRToneMapper.pqLuminance(0.7518) - 1000) < 5)
+        // HLG's: signal 0.5 is scene light 1/12, signal 1 is scene light 1.
+        #expect(abs(HDRToneMapper.hlgSceneLight(0.5) - 1.0 / 12) < 1e-9)
+        #expect(abs(HDRToneMapper.hlgSceneLight(1) - 1) < 1e-6)
+        // A highlight five times SDR white in pure red stays red: its channels keep their order and ratio.
+        let pq = HDRToneMapper(transfer: .pq)
+        let red: [UInt16] = [UInt16(0.85 * 65535), UInt16(0.2 * 65535), UInt16(0.2 * 65535)]
+        let mapped = red.withUnsafeBufferPointer { pq.map($0) }
+        #expect(mapped[0] > 200 && mapped[1] < mapped[0] / 2 && mapped[1] == mapped[2], "\(mapped)")
+    }
+
     @Test func filesThatAreNotUsableVideosAreRefusedWithReasons() throws {
         // Audio only.
         let audio = TestVideos.folder.appendingPathComponent("sine.m4a").path
