@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(name: "LoomExportTests", dependencies: ["LoomExport", "LoomStore", "LoomMedia", "LoomCore"], exclude: ["Golden"]),
         .testTarget(name: "LoomReportTests", dependencies: ["LoomReport", "LoomStore", "LoomEngine", "LoomMedia"]),
         .testTarget(name: "LoomReviewTests", dependencies: [
-            "LoomReview", "LoomReviewServer", "LoomStore", "LoomCore",
+            "LoomReview", "LoomReviewServer", "LoomStore", "LoomCore", "LoomQuality",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

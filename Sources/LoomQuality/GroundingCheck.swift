@@ -68,6 +68,13 @@ public struct GroundingCheck: Sendable {
     }
 
     /// The flags for `finding`: unsupported (score under the threshold, or entities nobody named) and numbers.
+    /// The turn (0-based) a grounding flag of `flags(for:turn:)` is about, or nil for another flag.
+    public static func turn(of flag: QualityFlag) -> Int? {
+        guard flag.code.hasPrefix("grounding."), flag.reason.hasPrefix("turn ") else { return nil }
+        let digits = flag.reason.dropFirst(5).prefix { $0.isASCII && $0.isNumber }
+        return Int(digits).map { $0 - 1 }
+    }
+
     public func flags(for finding: Finding, turn: Int) -> [QualityFlag] {
         var flags: [QualityFlag] = []
         let place = "turn \(turn + 1)"

@@ -287,12 +287,22 @@ public final class ReviewService: Sendable {
         let (edited, note) = try edit.applied(to: record)
         guard note != nil else { return (state, record.flags) }
         var revised = edited
-        revised.flags = validator.flags(for: edited) + record.flags.filter { !Self.isRevalidated($0.code) }
+        // An answer a reviewer rewrote (or whose question they rewrote) is theirs: the grounding check's verdict on
+        // the model's words no longer applies to it. Grounding flags of untouched answers stay.
+        let rewritten = Set(edited.turns.indices.filter { index in
+            edited.turns[index].role == .assistant
+                && (edited.turns[index].text != record.turns[index].text
+                    || (index > 0 && edited.turns[index - 1].text != record.turns[index - 1].text))
+        })
+        revised.flags = validator.flags(for: edited) + record.flags.filter { flag in
+            !Self.isRevalidated(flag.code) && !(GroundingCheck.turn(of: flag).map(rewritten.contains) ?? false)
+        }
         let saved = try store.saveRecordVersion(revised, author: account.name, note: note!, seenVersion: seenVersion, now: now)
         return (saved, revised.flags)
     }
 
-    /// Flags the validators decide again after an edit; others (duplicates, grounding, the checker) stay.
+    /// Flags the validators decide again after an edit; grounding flags go with the answers a reviewer rewrote;
+    /// others (duplicates, the checker) stay.
     private static func isRevalidated(_ code: String) -> Bool {
         code.hasPrefix("format.") || code.hasPrefix("text.")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import LoomCore
+import LoomQuality
 import LoomReview
 import LoomStore
 import Testing
@@ -155,6 +156,33 @@ struct ReviewWorkflowTests {
         #expect(try fixture.service.batchCounts(batch).accepted == 0)  // the list shows counts up to 30 s old
         fixture.advance(seconds: 31)
         #expect(try fixture.service.batchCounts(batch).accepted == 1)
+    }
+
+    @Test("a reviewer's rewritten answer loses the grounding check's flag on it; untouched answers and other flags keep theirs")
+    func rewrittenAnswersLeaveTheirGroundingFlags() throws {
+        let fixture = try ReviewFixture(records: 1)
+        var record = Record(
+            id: "rec-two", sampleID: "sample-two", media: ["m000"],
+            turns: [
+                Turn(role: .user, text: "<image>\nWhat is on the table?"), Turn(role: .assistant, text: "A golden trumpet beside Mozart."),
+                Turn(role: .user, text: "How many cups are there?"), Turn(role: .assistant, text: "There are 7 cups."),
+            ],
+            type: .multiRound, domain: "image_scene", skill: nil, language: "en", options: nil, answerKey: nil, checks: [],
+            provenance: Provenance(generator: "model", template: "conversation", phrasing: 0, seed: 1))
+        let mozart = QualityFlag(code: QualityCode.unsupported, reason: "turn 2: names that the captions and annotations never mention: Mozart")
+        let seven = QualityFlag(code: QualityCode.underivableNumber, reason: "turn 4: 7 cannot be derived from the annotations")
+        let duplicate = QualityFlag(code: QualityCode.nearDuplicate, reason: "like rec-000")
+        record.flags = [mozart, seven, duplicate]
+        try fixture.store.commit([StoreWrite(records: [record])])
+        let admin = try fixture.account("root", role: .admin)
+        let (_, flags) = try fixture.service.edit(
+            recordID: "rec-two", RecordEdit(turns: [nil, nil, nil, "There are 3 cups."]), seenVersion: 1, by: admin)
+        #expect(flags == [mozart, duplicate])
+        #expect(try fixture.store.record(id: "rec-two")?.flags == [mozart, duplicate])
+        // Rewriting the first question leaves its answer to the reviewer too.
+        let (_, after) = try fixture.service.edit(
+            recordID: "rec-two", RecordEdit(turns: ["<image>\nWho is pictured with the trumpet?", nil, nil, nil]), seenVersion: 2, by: admin)
+        #expect(after == [duplicate])
     }
 
     @Test func editsAreVersionsWithValidatorsRerunAndStaleSavesRefused() throws {
