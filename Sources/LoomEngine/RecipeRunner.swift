@@ -140,7 +140,7 @@ public final class RecipeRunner: Sendable {
                 // The review app reads its settings from the store, so that `loom review serve RUN` needs no recipe.
                 let settings = ReviewSettings(
                     passes: review.passes, policy: DisagreementPolicy(rawValue: review.policy) ?? .majority,
-                    leaseSeconds: review.leaseMinutes * 60)
+                    leaseSeconds: review.leaseMinutes * 60, hourlyRate: review.hourlyRate)
                 try directory.store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
             }
             if recipe.modelStages.any {

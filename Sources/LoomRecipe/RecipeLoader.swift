@@ -155,6 +155,7 @@ public enum RecipeLoader {
             settings.passes = reader.int("passes", default: settings.passes, in: 1...20)
             settings.policy = reader.string("policy", default: settings.policy, allowed: ReviewRecipeSettings.policies)
             settings.leaseMinutes = reader.double("lease_minutes", default: settings.leaseMinutes, in: 0.5...1440)
+            if reader.has("hourly_rate") { settings.hourlyRate = reader.double("hourly_rate", default: 0, in: 0...100_000) }
             reader.finish()
             review = settings
         }

@@ -7,6 +7,8 @@ public struct ReviewRecipeSettings: Codable, Sendable, Hashable {
     public var policy: String = "majority"
     /// How long a reviewer holds a record before another may take it.
     public var leaseMinutes: Double = 10
+    /// Dollars per reviewer-hour, to count manual correction's cost with the models'; nil: hours only.
+    public var hourlyRate: Double?
 
     public static let policies = ["majority", "any-reject"]
 

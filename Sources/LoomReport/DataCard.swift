@@ -242,13 +242,21 @@ public struct DataCard: Sendable {
             return "<p class=\"none\">No model calls were made: every record was written from templates, annotations or "
                 + "datasets, at no model cost.</p>"
         }
-        let rows: [(String, String)] = [
+        var rows: [(String, String)] = [
             ("paid for model calls", NumberText.dollars(c.total)),
             ("tokens (prompt and completion)", NumberText.grouped(c.tokens)),
             ("per distinct ingested image", c.perImage.map(NumberText.dollars) ?? "\u{2013}"),
             ("per model-written record", c.perRecord.map(NumberText.dollars) ?? "\u{2013}"),
             ("model-written records", NumberText.grouped(c.records)),
         ]
+        if let review = c.review {
+            // MMInstruct counts its manual correction with the rest: verdicts, the hours they took, their price.
+            rows.append(("manual correction: verdicts", NumberText.grouped(review.verdicts)))
+            rows.append(("manual correction: reviewers", NumberText.grouped(review.reviewers)))
+            rows.append(("manual correction: hours (estimated)", String(format: "%.1f", review.hours)))
+            rows.append(("manual correction: cost", c.reviewCost.map(NumberText.dollars) ?? "\u{2013} (no hourly rate given)"))
+            rows.append(("models and manual correction", NumberText.dollars(c.totalWithReview)))
+        }
         return "<div class=\"wrap\" style=\"max-width:560px\"><table class=\"data\"><tbody>"
             + rows.map { "<tr><td>\(HTMLText.escape($0.0))</td><td class=\"num\">\(HTMLText.escape($0.1))</td></tr>" }.joined()
             + "</tbody></table></div>"

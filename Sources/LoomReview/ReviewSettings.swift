@@ -10,12 +10,19 @@ public struct ReviewSettings: Sendable, Hashable, Codable {
     public var leaseSeconds: Double
     /// How long a login lasts.
     public var sessionSeconds: Double
+    /// Dollars per reviewer-hour, for the cost of manual correction (`RunCost.reviewCost`); nil: not counted in
+    /// dollars. The store reads it from this JSON by its name.
+    public var hourlyRate: Double?
 
-    public init(passes: Int = 3, policy: DisagreementPolicy = .majority, leaseSeconds: Double = 600, sessionSeconds: Double = 12 * 3600) {
+    public init(
+        passes: Int = 3, policy: DisagreementPolicy = .majority, leaseSeconds: Double = 600, sessionSeconds: Double = 12 * 3600,
+        hourlyRate: Double? = nil
+    ) {
         self.passes = passes
         self.policy = policy
         self.leaseSeconds = leaseSeconds
         self.sessionSeconds = sessionSeconds
+        self.hourlyRate = hourlyRate
     }
 
     /// The store's meta key holding the recipe's review settings as JSON.

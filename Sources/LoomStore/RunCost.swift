@@ -11,6 +11,19 @@ public struct RunCost: Sendable, Hashable, Codable {
     public var perRecord: Double?
     /// Model-written records.
     public var records: Int
+    /// Manual correction's verdicts and time; nil when no verdict was given.
+    public var review: ReviewEffort?
+    /// Dollars per reviewer-hour (the recipe's `review.hourly_rate`); nil when not given.
+    public var reviewHourlyRate: Double?
+
+    /// What manual correction cost at `reviewHourlyRate`; nil without a rate or without verdicts.
+    public var reviewCost: Double? {
+        guard let review, let reviewHourlyRate else { return nil }
+        return review.hours * reviewHourlyRate
+    }
+
+    /// Model calls and manual correction together (the model calls alone without a rate).
+    public var totalWithReview: Double { total + (reviewCost ?? 0) }
 
     public init(total: Double, tokens: Int, perImage: Double?, perRecord: Double?, records: Int) {
         self.total = total

@@ -11,15 +11,44 @@ extension RunStore {
     /// What the run's model calls cost, or nil when it made none.
     public func cost() throws -> RunCost? {
         let spend = try spend()
-        guard !spend.isEmpty else { return nil }
+        let review = try reviewEffort()
+        guard !spend.isEmpty || review.verdicts > 0 else { return nil }
         let total = spend.reduce(0) { $0 + $1.cost }
         let images = try imageCounts()
         let modelRecords = try recordCount(generatedBy: [Self.modelGenerator])
         let distinct = images.images - images.nearDuplicates
-        return RunCost(
+        var cost = RunCost(
             total: total, tokens: spend.reduce(0) { $0 + $1.promptTokens + $1.completionTokens },
             perImage: distinct > 0 ? total / Double(distinct) : nil,
             perRecord: modelRecords > 0 ? total / Double(modelRecords) : nil, records: modelRecords)
+        if review.verdicts > 0 {
+            cost.review = review
+            // The rate is part of the review settings the run keeps (JSON written by the review module).
+            cost.reviewHourlyRate = try read { db in
+                try Double.fetchOne(db, sql: "SELECT json_extract(value, '$.hourlyRate') FROM meta WHERE key = 'review_settings'")
+            }
+        }
+        return cost
+    }
+
+    /// Manual correction's verdicts and the time they took (`ReviewEffort`), read reviewer by reviewer.
+    public func reviewEffort() throws -> ReviewEffort {
+        try read { db in
+            var effort = ReviewEffort()
+            var reviewer: String?
+            var times: [Double] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT reviewer, created_at FROM review_passes ORDER BY reviewer, created_at")
+            while let row = try rows.next() {
+                let name: String = row[0]
+                if name != reviewer {
+                    effort.add(reviewerTimes: times)
+                    (reviewer, times) = (name, [])
+                }
+                times.append(row[1])
+            }
+            effort.add(reviewerTimes: times)
+            return effort
+        }
     }
 
     /// How many records the given generators wrote (counted by SQLite; no ids are read).

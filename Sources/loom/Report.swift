@@ -1,6 +1,7 @@
 import Foundation
 import LoomEngine
 import LoomExport
+import LoomStore
 
 /// The text the commands print.
 enum Report {
@@ -127,10 +128,13 @@ enum Report {
             }
         }
         if let cost = status.cost {
-            var line = String(format: "cost: $%.4f for %d tokens", cost.total, cost.tokens)
-            if let perImage = cost.perImage { line += String(format: ", $%.5f per image", perImage) }
-            if let perRecord = cost.perRecord { line += String(format: ", $%.5f per model-written record (%d)", perRecord, cost.records) }
-            lines.append(line)
+            if cost.tokens > 0 || cost.total > 0 {
+                var line = String(format: "cost: $%.4f for %d tokens", cost.total, cost.tokens)
+                if let perImage = cost.perImage { line += String(format: ", $%.5f per image", perImage) }
+                if let perRecord = cost.perRecord { line += String(format: ", $%.5f per model-written record (%d)", perRecord, cost.records) }
+                lines.append(line)
+            }
+            if let review = cost.review { lines.append(Self.manualCorrection(review, cost: cost)) }
         }
         if let limit = status.costLimit {
             let paid = status.spend.reduce(0) { $0 + $1.cost }
@@ -149,6 +153,18 @@ enum Report {
             lines.append("failed \(failure.stage) \(failure.item) after \(failure.attempts) attempt(s): \(failure.error)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "manual correction: 812 verdicts by 3 reviewers, about 6.4 h, $96.00 at $15.00/h; in all $131.20".
+    static func manualCorrection(_ review: ReviewEffort, cost: RunCost) -> String {
+        var line = String(
+            format: "manual correction: %d verdicts by %d reviewer(s), about %.1f h", review.verdicts, review.reviewers, review.hours)
+        if let dollars = cost.reviewCost, let rate = cost.reviewHourlyRate {
+            line += String(format: ", $%.2f at $%.2f/h; with the model calls $%.2f in all", dollars, rate, cost.totalWithReview)
+        } else {
+            line += " (give review.hourly_rate in the recipe, or `loom review serve --hourly-rate`, to count it in dollars)"
+        }
+        return line
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

@@ -26,6 +26,9 @@ struct ReviewSettingOptions: ParsableArguments {
     @Option(help: "Minutes a reviewer holds a record before another may take it (default 10).")
     var leaseMinutes: Double?
 
+    @Option(help: "Dollars per reviewer-hour, to count manual correction's cost (`loom status`, `loom stats`).")
+    var hourlyRate: Double?
+
     func settings(for store: RunStore) throws -> ReviewSettings {
         var settings = try ReviewService.storedSettings(store)
         var changed = false
@@ -41,6 +44,11 @@ struct ReviewSettingOptions: ParsableArguments {
         if let leaseMinutes {
             guard leaseMinutes > 0 else { throw ValidationError("--lease-minutes: give a positive number") }
             settings.leaseSeconds = leaseMinutes * 60
+            changed = true
+        }
+        if let hourlyRate {
+            guard hourlyRate >= 0 else { throw ValidationError("--hourly-rate: give dollars per hour, 0 or more") }
+            settings.hourlyRate = hourlyRate
             changed = true
         }
         if changed {

@@ -15,10 +15,12 @@ struct ReviewSettingsRunTests {
         review.passes = 2
         review.policy = "any-reject"
         review.leaseMinutes = 3
+        review.hourlyRate = 18.5
         recipe.review = review
         _ = try await fixture.runner(recipe: recipe).run()
         let store = try RunStore(directory: fixture.runDirectory)
         let settings = try ReviewService.storedSettings(store)
         #expect(settings.passes == 2 && settings.policy == .anyReject && settings.leaseSeconds == 180)
+        #expect(settings.hourlyRate == 18.5)
     }
 }

@@ -209,6 +209,16 @@ struct RecipeLoaderTests {
         #expect(throws: RecipeError.self) { try endpoint("{input: 2.5, output: 10, cached_input: -1}") }
     }
 
+    @Test("review.hourly_rate prices manual correction; without it, none")
+    func reviewHourlyRate() throws {
+        func review(_ yaml: String) throws -> ReviewRecipeSettings? {
+            try RecipeLoader.parse("name: r\nsources:\n  scenes: {singles: 2}\n" + yaml, file: "r.yaml", environment: [:]).review
+        }
+        #expect(try review("review: {passes: 2, hourly_rate: 15}\n")?.hourlyRate == 15)
+        #expect(try review("review: {passes: 2}\n")?.hourlyRate == nil)
+        #expect(throws: RecipeError.self) { try review("review: {hourly_rate: -3}\n") }
+    }
+
     @Test("YAML merge keys and x- anchors work; a tab and a repeated key are named as such")
     func yamlConveniencesAndMistakes() throws {
         let merged = try RecipeLoader.parse("""

@@ -19,6 +19,40 @@ struct ReviewWorkflowTests {
         return (claim, state)
     }
 
+    @Test("manual correction's time is estimated from the gaps between a reviewer's verdicts, breaks left out")
+    func reviewEffortFromVerdictTimes() {
+        var effort = ReviewEffort()
+        // Gaps of 30, 40, 30 s, a break of 1,900 s, then 40 s: the typical record takes 40 s (the median gap), which
+        // the first verdict and the one after the break are counted at.
+        effort.add(reviewerTimes: [2040, 0, 30, 70, 100, 2000])
+        #expect(effort == ReviewEffort(verdicts: 6, reviewers: 1, seconds: 140 + 2 * 40))
+        effort.add(reviewerTimes: [500])  // one verdict alone counts a minute
+        #expect(effort == ReviewEffort(verdicts: 7, reviewers: 2, seconds: 280))
+        effort.add(reviewerTimes: [])
+        #expect(effort.reviewers == 2)
+    }
+
+    @Test("the run's cost counts manual correction: verdicts, reviewers, hours, and dollars at the recipe's hourly rate")
+    func manualCorrectionIsCounted() throws {
+        let fixture = try ReviewFixture(records: 4, settings: ReviewSettings(passes: 1))
+        #expect(try fixture.store.cost() == nil)  // no model call, no verdict: nothing to count
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        for _ in 0..<4 {
+            fixture.advance(seconds: 90)
+            try pass(fixture, ann, batch, .accept)
+        }
+        var cost = try #require(try fixture.store.cost())
+        #expect(cost.review == ReviewEffort(verdicts: 4, reviewers: 1, seconds: 4 * 90))
+        #expect(cost.reviewCost == nil)
+        let settings = ReviewSettings(passes: 1, hourlyRate: 20)
+        try fixture.store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
+        cost = try #require(try fixture.store.cost())
+        #expect(cost.reviewHourlyRate == 20)
+        #expect(abs((cost.reviewCost ?? 0) - 2) < 1e-9)  // 6 minutes at $20 an hour
+        #expect(abs(cost.totalWithReview - 2) < 1e-9)
+    }
+
     @Test func threeAgreeingPassesByThreeReviewersAcceptARecord() throws {
         let fixture = try ReviewFixture(records: 1)
         let batch = try fixture.batch()
