@@ -86,7 +86,8 @@ struct ReviewServe: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("note: no review accounts yet; add one with `loom review add-user \(target) NAME --role admin`\n".utf8))
             }
             if !["127.0.0.1", "localhost", "::1"].contains(host) {
-                FileHandle.standardError.write(Data("warning: listening on \(host): anyone who can reach this address can try to sign in\n".utf8))
+                FileHandle.standardError.write(Data(
+                    "warning: listening on \(host) over plain HTTP: anyone who can reach this address can try to sign in, and passwords and session cookies cross the network unencrypted; serve it behind a TLS proxy (Caddy, nginx) or reach it through an SSH tunnel (ssh -L 8080:127.0.0.1:8080 host)\n".utf8))
             }
             return service
         }
