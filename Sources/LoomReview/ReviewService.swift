@@ -27,7 +27,7 @@ public final class ReviewService: Sendable {
     /// Batches by id (see `batch(id:)`).
     private let batchCache = Mutex<[Int64: ReviewBatch]>([:])
     /// Batch counts by batch id, with the time until which they are shown without counting again.
-    private let countCache = Mutex<[Int64: (counts: (records: Int, accepted: Int, rejected: Int, adjudication: Int), validUntil: Double)]>([:])
+    private let countCache = BatchCountCache(seconds: ReviewService.batchCountSeconds)
 
     public init(
         store: RunStore, runDirectory: URL, settings: ReviewSettings, hasher: PasswordHasher = PasswordHasher(),
@@ -158,13 +158,19 @@ public final class ReviewService: Sendable {
     }
 
     /// A batch's record and decision counts. Counting scans the records table (about a second per batch at a
-    /// million records), so counts are reused for `batchCountSeconds`: every annotator opens the batch list.
+    /// million records), so counts are reused for `batchCountSeconds`: every annotator opens the batch list. When
+    /// they expire, one caller recounts while the others get them as they were (`BatchCountCache`).
     public func batchCounts(_ batch: ReviewBatch) throws -> (records: Int, accepted: Int, rejected: Int, adjudication: Int) {
         let time = now
-        if let cached = countCache.withLock({ $0[batch.id] }), cached.validUntil > time { return cached.counts }
-        let counts = try store.reviewBatchCounts(batch)
-        countCache.withLock { $0[batch.id] = (counts, time + Self.batchCountSeconds) }
-        return counts
+        if case .use(let counts) = countCache.lookup(batch: batch.id, now: time) { return counts }
+        do {
+            let counts = try store.reviewBatchCounts(batch)
+            countCache.store(counts, batch: batch.id, now: time)
+            return counts
+        } catch {
+            countCache.abandon(batch: batch.id)
+            throw error
+        }
     }
 
     static let batchCountSeconds: Double = 30
