@@ -81,6 +81,9 @@ public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
     case variableFrameRate = "variable frame rate (ingested)"
     /// The video is HDR (PQ or HLG); its frames were tone-mapped to SDR.
     case hdrVideo = "HDR video tone-mapped to SDR (ingested)"
+    /// The video carries a rotation (a phone's portrait video): its frames were turned upright, the kept file
+    /// was not, and video loaders that ignore the tag (PyAV, decord) give trainers its frames on their side.
+    case rotatedVideo = "video with a rotation tag (ingested)"
     /// Boxes drawn on the image's stored pixels (the annotated size is the stored one) were turned with its
     /// EXIF orientation.
     case boxesTurned = "boxes turned with the EXIF orientation (ingested)"

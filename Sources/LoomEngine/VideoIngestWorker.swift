@@ -80,6 +80,11 @@ struct VideoIngestWorker: Sendable {
                 subject: item.subject, stage: Self.stageName, kind: .variableFrameRate,
                 reason: "frames are not evenly spaced (average \(String(format: "%.2f", info.frameRate)) fps); frames were taken by their timestamps"))
         }
+        if info.rotation != 0 {
+            notes.append(Rejection(
+                subject: item.subject, stage: Self.stageName, kind: .rotatedVideo,
+                reason: "turned \(info.rotation)° for display: its frames were turned upright; the file exports with --videos keep carries the tag, which PyAV and decord (the video loaders of LLaMA-Factory and most trainers) ignore"))
+        }
         if let hdr = info.hdr {
             notes.append(Rejection(
                 subject: item.subject, stage: Self.stageName, kind: .hdrVideo,

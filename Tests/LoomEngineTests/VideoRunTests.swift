@@ -134,7 +134,7 @@ struct VideoRunTests {
         #expect(again.contentHash == summary.contentHash && again.records == summary.records)
     }
 
-    @Test("an HDR video (PQ) is ingested with its frames tone-mapped, and the run says so")
+    @Test("an HDR video (PQ) and a portrait phone video are ingested upright and tone-mapped, and the run notes both")
     func hdrVideoIsNoted() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-hdr-\(UUID().uuidString)")
         let clips = folder.appendingPathComponent("clips")
@@ -144,6 +144,12 @@ struct VideoRunTests {
             "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc", "-c:v", "ffv1",
             clips.appendingPathComponent("phone.mkv").path,
         ])
+        // A portrait phone video: landscape frames with a rotation tag.
+        try VideoFixture.ffmpeg(["-f", "lavfi", "-i", "testsrc=duration=2:size=160x120:rate=10", "-c:v", "mpeg4", folder.appendingPathComponent("upright.mp4").path])
+        try VideoFixture.ffmpeg([
+            "-i", folder.appendingPathComponent("upright.mp4").path, "-c", "copy", "-metadata:s:v:0", "rotate=90",
+            clips.appendingPathComponent("portrait.mp4").path,
+        ])
         let recipeURL = folder.appendingPathComponent("recipe.yaml")
         try "name: hdr\noutput: run\nsources:\n  videos:\n    - folder: clips\n"
             .write(to: recipeURL, atomically: true, encoding: .utf8)
@@ -151,11 +157,14 @@ struct VideoRunTests {
             recipe: try RecipeLoader.load(contentsOf: recipeURL), recipeURL: recipeURL, catalog: try TemplateCatalog.bundled(),
             threads: 2
         ).run()
-        #expect(summary.videos?.videos == 1)
+        #expect(summary.videos?.videos == 2)
         let notes = try RunStore(directory: folder.appendingPathComponent("run")).rejections(stage: "video")
         let hdr = try #require(notes.first { $0.category == RejectionKind.hdrVideo.category })
         #expect(hdr.items.map(\.subject) == ["clips/phone.mkv"])
         #expect(hdr.items.first?.reason.hasPrefix("PQ over BT.2020: frames were tone-mapped") == true)
+        let rotated = try #require(notes.first { $0.category == RejectionKind.rotatedVideo.category })
+        #expect(rotated.items.map(\.subject) == ["clips/portrait.mp4"])
+        #expect(rotated.items.first?.reason.contains("PyAV and decord") == true)
     }
 
     @Test("scene-change sampling and uniform sampling take the frames they promise")
