@@ -4,12 +4,15 @@
 enum LanguageGuess {
     /// The language of `words` (lower-cased), or nil when the text is too short or too mixed to tell.
     static func guess(_ words: [String]) -> String? {
-        var han = 0, kana = 0, hangul = 0, arabic = 0, latin = 0
+        // Han and kana come one character a word (`Words` splits them so), while a Chinese or Japanese word is
+        // about two characters: each counts half, so that an English answer quoting a Chinese sign still reads as
+        // English.
+        var han = 0.0, kana = 0.0, hangul = 0.0, arabic = 0.0, latin = 0.0
         for word in words {
             guard let scalar = word.unicodeScalars.first else { continue }
             switch scalar.value {
-            case 0x3040...0x30FF: kana += 1
-            case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF: han += 1
+            case 0x3040...0x30FF: kana += 0.5
+            case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF: han += 0.5
             case 0xAC00...0xD7AF, 0x1100...0x11FF, 0x3130...0x318F: hangul += 1
             case 0x0600...0x06FF, 0x0750...0x077F: arabic += 1
             case 0x41...0x5A, 0x61...0x7A, 0xC0...0x24F: latin += 1

@@ -82,6 +82,8 @@ import Testing
         #expect(!codes(marked).contains(QualityCode.language))
         let chinese = RecordFactory.record(question: "图片中的立方体是什么颜色？", answer: "红色")
         #expect(codes(chinese).contains(QualityCode.language))
+        let quoting = RecordFactory.record(question: "What does the sign say?", answer: "The sign says 欢迎光临北京饭店.")
+        #expect(!codes(quoting).contains(QualityCode.language))
     }
 
     @Test func multiImageQuestionsMustSayWhichImages() {
@@ -158,5 +160,10 @@ struct MediaLineTests {
         // "la", "de" and "en" are common in French and Spanish alike; one more French word is not enough to tell.
         #expect(guess("la image de en") == nil)
         #expect(guess("car") == nil, "too short to say")
+        // An English answer that quotes a Chinese sign is English; Chinese and Japanese text is still told apart.
+        #expect(guess("What does the sign say? The sign says 欢迎光临北京饭店.") == "en")
+        #expect(guess("图片中的立方体是什么颜色？红色") == "zh")
+        #expect(guess("この画像の立方体は何色ですか？赤です") == "ja")
+        #expect(guess("标志上写着 WELCOME") == "zh")
     }
 }
