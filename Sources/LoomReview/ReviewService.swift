@@ -28,6 +28,7 @@ public final class ReviewService: Sendable {
     private let batchCache = Mutex<[Int64: ReviewBatch]>([:])
     /// Batch counts by batch id, with the time until which they are shown without counting again.
     private let countCache = BatchCountCache(seconds: ReviewService.batchCountSeconds)
+    private let emptyQueues = EmptyQueueMemo(seconds: ReviewService.emptyQueueSeconds)
 
     public init(
         store: RunStore, runDirectory: URL, settings: ReviewSettings, hasher: PasswordHasher = PasswordHasher(),
@@ -174,27 +175,38 @@ public final class ReviewService: Sendable {
     }
 
     static let batchCountSeconds: Double = 30
+    /// How long a queue that came up empty for a reviewer is taken to stay empty (`EmptyQueueMemo`).
+    static let emptyQueueSeconds: Double = 30
 
     // MARK: Passes
 
     /// Leases the next record of `queue` to the account, or nil when the queue has nothing left for them.
     public func next(_ queue: ReviewQueue, for account: ReviewerAccount) throws -> ReviewClaim? {
         try checkAccess(to: queue, by: account)
+        let time = now
+        if emptyQueues.isEmpty(queue, for: account.name, now: time) { return nil }
         // A fresh random starting place per claim: each request walks the (hash-ordered) ids from somewhere else.
-        return try store.claimNextRecord(
+        let claim = try store.claimNextRecord(
             queue, reviewer: account.name, requiredPasses: settings.passes, leaseSeconds: settings.leaseSeconds,
-            start: Double.random(in: 0..<1), now: now)
+            start: Double.random(in: 0..<1), now: time)
+        if claim == nil { emptyQueues.remember(queue, for: account.name, now: time) }
+        return claim
     }
 
     /// `next`, with the review screen's view of the claimed record, read in the claim's transaction.
     /// The claim is committed together with the other reviewers' claims and verdicts of the moment.
     public func nextWithView(_ queue: ReviewQueue, for account: ReviewerAccount) async throws -> (claim: ReviewClaim, view: ReviewRecordView)? {
         try checkAccess(to: queue, by: account)
+        let time = now
+        if emptyQueues.isEmpty(queue, for: account.name, now: time) { return nil }
         guard
             let (claim, parts) = try await store.claimNextRecordWithParts(
                 queue, reviewer: account.name, requiredPasses: settings.passes, leaseSeconds: settings.leaseSeconds,
-                start: Double.random(in: 0..<1), now: now)
-        else { return nil }
+                start: Double.random(in: 0..<1), now: time)
+        else {
+            emptyQueues.remember(queue, for: account.name, now: time)
+            return nil
+        }
         return (claim, ReviewRecordView(parts: parts, checklist: checklists.items(for: parts.record.domain.rawValue)))
     }
 

@@ -53,6 +53,20 @@ struct ReviewWorkflowTests {
         #expect(abs(cost.totalWithReview - 2) < 1e-9)
     }
 
+    @Test("a queue that came up empty answers at once for half a minute, then is walked again")
+    func anEmptyQueueIsNotWalkedOnEveryRequest() throws {
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 1, leaseSeconds: 20))
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        let ben = try fixture.account("ben")
+        #expect(try fixture.service.next(.batch(batch), for: ann) != nil)  // ann holds the only record
+        #expect(try fixture.service.next(.batch(batch), for: ben) == nil)
+        fixture.advance(seconds: 25)  // ann's hold has run out; ben's empty answer is still remembered
+        #expect(try fixture.service.next(.batch(batch), for: ben) == nil)
+        fixture.advance(seconds: 6)
+        #expect(try fixture.service.next(.batch(batch), for: ben)?.recordID == "rec-000")
+    }
+
     @Test func threeAgreeingPassesByThreeReviewersAcceptARecord() throws {
         let fixture = try ReviewFixture(records: 1)
         let batch = try fixture.batch()
