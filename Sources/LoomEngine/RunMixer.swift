@@ -80,7 +80,7 @@ public struct RunMixer: Sendable {
 
     /// Meta keys of a mixture's store.
     enum Key {
-        static let mix = "mix_settings"
+        static let mix = RunStore.mixMetaKey
     }
 
     public func run() throws -> MixSummary {

@@ -243,7 +243,7 @@ public struct DataCard: Sendable {
                 + "datasets, at no model cost.</p>"
         }
         var rows: [(String, String)] = [
-            ("paid for model calls", NumberText.dollars(c.total)),
+            (c.fromRecordProvenance ? "model calls behind the mixed records (paid in their runs)" : "paid for model calls", NumberText.dollars(c.total)),
             ("tokens (prompt and completion)", NumberText.grouped(c.tokens)),
             ("per distinct ingested image", c.perImage.map(NumberText.dollars) ?? "\u{2013}"),
             ("per model-written record", c.perRecord.map(NumberText.dollars) ?? "\u{2013}"),

@@ -11,6 +11,9 @@ public struct RunCost: Sendable, Hashable, Codable {
     public var perRecord: Double?
     /// Model-written records.
     public var records: Int
+    /// The run made no model call itself (a mix of other runs): `total` and `tokens` are what its records' calls
+    /// cost in the runs that made them, from each record's provenance.
+    public var fromRecordProvenance = false
     /// Manual correction's verdicts and time; nil when no verdict was given.
     public var review: ReviewEffort?
     /// Dollars per reviewer-hour (the recipe's `review.hourly_rate`); nil when not given.

@@ -12,15 +12,19 @@ extension RunStore {
     public func cost() throws -> RunCost? {
         let spend = try spend()
         let review = try reviewEffort()
-        guard !spend.isEmpty || review.verdicts > 0 else { return nil }
-        let total = spend.reduce(0) { $0 + $1.cost }
+        // A mix made no call of its own; its records carry what their calls cost where they were made.
+        let isMix = try meta(Self.mixMetaKey) != nil
+        let carried = spend.isEmpty && isMix ? try costCarriedByRecords() : nil
+        guard !spend.isEmpty || review.verdicts > 0 || carried != nil else { return nil }
+        let total = carried?.cost ?? spend.reduce(0) { $0 + $1.cost }
         let images = try imageCounts()
         let modelRecords = try recordCount(generatedBy: [Self.modelGenerator])
         let distinct = images.images - images.nearDuplicates
         var cost = RunCost(
-            total: total, tokens: spend.reduce(0) { $0 + $1.promptTokens + $1.completionTokens },
+            total: total, tokens: carried?.tokens ?? spend.reduce(0) { $0 + $1.promptTokens + $1.completionTokens },
             perImage: distinct > 0 ? total / Double(distinct) : nil,
             perRecord: modelRecords > 0 ? total / Double(modelRecords) : nil, records: modelRecords)
+        cost.fromRecordProvenance = carried != nil
         if review.verdicts > 0 {
             cost.review = review
             // The rate is part of the review settings the run keeps (JSON written by the review module).
@@ -29,6 +33,25 @@ extension RunStore {
             }
         }
         return cost
+    }
+
+    /// The meta key a mix of runs keeps its settings under (`loom mix`).
+    public static let mixMetaKey = "mix_settings"
+
+    /// What the model calls behind the records cost, summed from each record's provenance; nil when no record
+    /// carries a cost.
+    func costCarriedByRecords() throws -> (cost: Double, tokens: Int)? {
+        try read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT SUM(json_extract(body, '$.provenance.model.cost')),
+                           SUM(json_extract(body, '$.provenance.model.promptTokens') + json_extract(body, '$.provenance.model.completionTokens'))
+                    FROM records WHERE json_extract(body, '$.provenance.model.cost') IS NOT NULL
+                    """)
+            guard let row, let cost: Double = row[0] else { return nil }
+            return (cost, row[1] ?? 0)
+        }
     }
 
     /// Manual correction's verdicts and the time they took (`ReviewEffort`), read reviewer by reviewer.

@@ -95,6 +95,7 @@ extension Report {
         if let perRecord = cost.perRecord {
             line += ", \(NumberText.dollars(perRecord)) per model-written record (\(NumberText.grouped(cost.records)))"
         }
+        if cost.fromRecordProvenance { line += " (a mix: what its records' model calls cost in the runs that made them)" }
         if let review = cost.review { line += "\n" + Report.manualCorrection(review, cost: cost) }
         return line
     }

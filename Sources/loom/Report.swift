@@ -132,6 +132,7 @@ enum Report {
                 var line = String(format: "cost: $%.4f for %d tokens", cost.total, cost.tokens)
                 if let perImage = cost.perImage { line += String(format: ", $%.5f per image", perImage) }
                 if let perRecord = cost.perRecord { line += String(format: ", $%.5f per model-written record (%d)", perRecord, cost.records) }
+                if cost.fromRecordProvenance { line += " (a mix: what its records' model calls cost in the runs that made them)" }
                 lines.append(line)
             }
             if let review = cost.review { lines.append(Self.manualCorrection(review, cost: cost)) }

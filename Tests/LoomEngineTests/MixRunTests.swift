@@ -54,6 +54,29 @@ struct MixRunTests {
         #expect(export.records > 0)
     }
 
+    @Test("a mix's cost is what its records' model calls cost in the runs that made them")
+    func aMixCarriesItsRecordsCost() async throws {
+        let source = try RunFixture(singles: 6, pairs: 1, sets: 0, sequences: 0, seed: 5)
+        _ = try await source.runner().run()
+        let store = try RunStore(directory: source.runDirectory)
+        var ids: [String] = []
+        try store.forEachRecord(unflaggedOnly: true) { record, _ in if ids.count < 2 { ids.append(record.id) } }
+        #expect(ids.count == 2)
+        try store.rewriteRecords(ids) { record in
+            var written = record
+            written.provenance.model = ModelProvenance(
+                endpoint: "api", model: "gpt", prompt: "questions", promptHash: "h", promptTokens: 900, completionTokens: 100, cost: 0.25)
+            return written
+        }
+        #expect(try store.cost() == nil)  // the source run paid nothing itself (its records were rewritten by hand)
+        let output = source.folder.appendingPathComponent("mix")
+        _ = try RunMixer(sources: [MixSource(path: source.runDirectory.path)], output: output, seed: 1).run()
+        let cost = try #require(try RunStore(directory: output).cost())
+        #expect(cost.fromRecordProvenance)
+        #expect(abs(cost.total - 0.5) < 1e-9)
+        #expect(cost.tokens == 2000)
+    }
+
     @Test("the same record from two sources is taken once; a different record under the same id is kept, renamed")
     func collidingIDsAreKeptApart() async throws {
         let first = try RunFixture(singles: 6, pairs: 1, sets: 0, sequences: 0, seed: 4)
