@@ -179,13 +179,19 @@ struct VideoReaderTests {
 
     static func hdrColour(atColumn x: Int) -> [UInt8] { hdrColours[x < 32 ? 0 : x < 48 ? 1 : 2] }
 
-    /// Expects the frame's pixels, in the middle row of each column, to be the SDR colours.
-    static func expectSDRColours(_ image: RGBImage, _ label: String) {
+    /// Expects the HDR video at `path` (made with `ffmpeg` from `raw` frames by `arguments`) to be read as `hdr`
+    /// and its middle frame, in the middle row of each column, to be the SDR colours.
+    static func expectToneMapped(_ path: String, hdr: String, ffmpeg arguments: [String], raw: Data) throws {
+        #expect(try TestVideos.ffmpeg(arguments + ["-c:v", "ffv1", path], input: raw) == 0)
+        let reader = try VideoReader(path: path)
+        #expect(reader.info.hdr == hdr)
+        let frame = try #require(try reader.frames(at: [0.5]).first)
+        let image = frame.image
         for x in [10, 40, 56] {
             let offset = (image.height / 2 * image.width + x) * 3
             let got = Array(image.pixels[offset..<offset + 3])
             let colour = hdrColour(atColumn: x)
-            #expect(zip(got, colour).allSatisfy { abs(Int($0) - Int($1)) <= 6 }, "\(label): \(got) for \(colour)")
+            #expect(zip(got, colour).allSatisfy { abs(Int($0) - Int($1)) <= 6 }, "\(hdr): \(got) for \(colour)")
         }
     }
 
@@ -196,19 +202,13 @@ struct VideoReaderTests {
         let (width, height) = (64, 48)
         let row = (0..<width).flatMap { Self.hdrColour(atColumn: $0) }
         let raw = Data((0..<(height * 10)).flatMap { _ in row })
-        let path = TestVideos.folder.appendingPathComponent("hdr-pq.mkv").path
-        let status = try TestVideos.ffmpeg(
-            ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)", "-r", "10", "-i", "-",
-             "-vf", "zscale=rin=full:tin=bt709:pin=bt709:min=bt709:t=linear:p=bt709:npl=203,format=gbrpf32le,"
-                + "zscale=p=bt2020:t=smpte2084:m=bt2020nc:r=tv:npl=203,format=yuv420p10le",
-             "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc", "-color_range", "tv",
-             "-c:v", "ffv1", path],
-            input: raw)
-        #expect(status == 0)
-        let reader = try VideoReader(path: path)
-        #expect(reader.info.hdr == "PQ")
-        let frame = try #require(try reader.frames(at: [0.5]).first)
-        Self.expectSDRColours(frame.image, "PQ")
+        try Self.expectToneMapped(
+            TestVideos.folder.appendingPathComponent("hdr-pq.mkv").path, hdr: "PQ",
+            ffmpeg: ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)", "-r", "10", "-i", "-",
+                     "-vf", "zscale=rin=full:tin=bt709:pin=bt709:min=bt709:t=linear:p=bt709:npl=203,format=gbrpf32le,"
+                        + "zscale=p=bt2020:t=smpte2084:m=bt2020nc:r=tv:npl=203,format=yuv420p10le",
+                     "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc", "-color_range", "tv"],
+            raw: raw)
     }
 
     @Test("HLG video (BT.2100, as phones record it) is tone-mapped to the SDR picture its signal was computed from")
@@ -242,17 +242,11 @@ struct VideoReaderTests {
         let cb = (0..<(height / 2)).flatMap { _ in stride(from: 0, to: width, by: 2).flatMap { le16(512 + 896 * signals[$0].cb) } }
         let cr = (0..<(height / 2)).flatMap { _ in stride(from: 0, to: width, by: 2).flatMap { le16(512 + 896 * signals[$0].cr) } }
         let raw = Data((0..<10).flatMap { _ in luma + cb + cr })
-        let path = TestVideos.folder.appendingPathComponent("hdr-hlg.mkv").path
-        let status = try TestVideos.ffmpeg(
-            ["-f", "rawvideo", "-pix_fmt", "yuv420p10le", "-s", "\(width)x\(height)", "-r", "10", "-i", "-",
-             "-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc", "-color_range", "tv",
-             "-c:v", "ffv1", path],
-            input: raw)
-        #expect(status == 0)
-        let reader = try VideoReader(path: path)
-        #expect(reader.info.hdr == "HLG")
-        let frame = try #require(try reader.frames(at: [0.5]).first)
-        Self.expectSDRColours(frame.image, "HLG")
+        try Self.expectToneMapped(
+            TestVideos.folder.appendingPathComponent("hdr-hlg.mkv").path, hdr: "HLG",
+            ffmpeg: ["-f", "rawvideo", "-pix_fmt", "yuv420p10le", "-s", "\(width)x\(height)", "-r", "10", "-i", "-",
+                     "-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc", "-color_range", "tv"],
+            raw: raw)
     }
 
     @Test("the tone mapper keeps light up to 75% of SDR white, rolls brighter light off below white, keeps hue")
