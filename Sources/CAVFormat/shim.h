@@ -7,8 +7,8 @@
 #include <libavutil/opt.h>
 
 /// The stream's display matrix (nine 32-bit fixed-point numbers: how players turn the picture), or NULL.
-/// FFmpeg 7 (libavformat 61) removed `av_stream_get_side_data`; since FFmpeg 6.1 the demuxer keeps stream side data
-/// in the codec parameters instead. Debian 12 ships FFmpeg 5.1 and Debian 13 FFmpeg 7.1: Loom builds against both.
+/// Since FFmpeg 6.1 the demuxer keeps stream side data in the codec parameters; `av_stream_get_side_data` was
+/// deprecated then and is gone from FFmpeg 8 (libavformat 62). Debian 12 ships FFmpeg 5.1, Debian 13 FFmpeg 7.1.
 static inline const uint8_t *loom_stream_display_matrix(const AVStream *stream) {
 #if LIBAVFORMAT_VERSION_MAJOR >= 61
     const AVPacketSideData *side = av_packet_side_data_get(
