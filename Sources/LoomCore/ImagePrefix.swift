@@ -26,15 +26,13 @@ public enum ImagePrefix {
         return out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Whether `opening` is lines of a lone placeholder, each alone or after a label ("Frame 3: <image>").
+    /// Whether `opening` is lines of a lone placeholder, each alone or after a label ("Frame 3: <image>", "图像3：<image>").
     private static func isOpening(_ opening: String) -> Bool {
         opening.split(separator: "\n", omittingEmptySubsequences: true).allSatisfy { line in
             let line = line.trimmingCharacters(in: .whitespaces)
             guard line.hasSuffix(Record.imagePlaceholder) else { return false }
             let label = line.dropLast(Record.imagePlaceholder.count).trimmingCharacters(in: .whitespaces)
-            if label.isEmpty { return true }
-            let words = label.split(separator: " ")
-            return words.count == 2 && words[1].hasSuffix(":") && words[1].dropLast().allSatisfy(\.isNumber)
+            return label.isEmpty || MediaLabel.matches(label)
         }
     }
 }

@@ -4,9 +4,9 @@ import LoomCore
 /// The parts of a record's text that statistics measure.
 ///
 /// The **instruction** is the first user turn without its media placeholders and "Image 1:"/"Frame 1:" prefix
-/// lines — the options and answer-format hint it carries stay, since the model reads them. The **answer** is
-/// the first assistant turn. Multi-round records are measured on their first exchange, so that every record
-/// counts once in each histogram.
+/// lines (`MediaLabel`, in any language) — the options and answer-format hint it carries stay, since the model
+/// reads them. The **answer** is the first assistant turn. Multi-round records are measured on their first
+/// exchange, so that every record counts once in each histogram.
 public enum RecordText {
     /// The first user turn, placeholders and prefix lines removed, trimmed.
     public static func instruction(of record: Record) -> String {
@@ -53,18 +53,10 @@ public enum RecordText {
             }
             let rest = line.replacingOccurrences(of: Record.imagePlaceholder, with: "")
                 .trimmingCharacters(in: .whitespaces)
-            if rest.isEmpty || isMediaLabel(rest) { continue }
+            if rest.isEmpty || MediaLabel.matches(rest) { continue }
             lines.append(Substring(rest))
         }
         return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// "Image 2:", "Frame 10:".
-    private static func isMediaLabel(_ text: String) -> Bool {
-        let words = text.split(separator: " ")
-        guard words.count == 2, words[1].hasSuffix(":") else { return false }
-        let number = words[1].dropLast()
-        return !number.isEmpty && number.allSatisfy(\.isNumber) && words[0].allSatisfy(\.isLetter)
     }
 
     /// "A. Red", "D. 4".

@@ -18,3 +18,29 @@ struct ImagePrefixTests {
         #expect(ImagePrefix.question("Look at <image>\nWhat is it?") == "Look at\nWhat is it?")
     }
 }
+
+@Suite("Media labels in the languages translations write")
+struct MediaLabelTests {
+    @Test("labels as Loom and translations write them", arguments: [
+        "Image 2:", "Frame 10:", "Imagen 2:", "Image 2 :", "Image 2\u{00A0}:", "图像2：", "第2张图片：", "画像 2:",
+        "이미지 2:", "الصورة 2:", "Bild 12:", "छवि २:", "Image number 3:",
+    ])
+    func labels(_ label: String) {
+        #expect(MediaLabel.matches(label))
+    }
+
+    @Test("questions, numbers alone and sentences are not labels", arguments: [
+        "", ":", "2:", "Image:", "Image 2", "Images 1 and 2:", "Count the 3 cubes in this image:", "Image 2: red",
+        "Image 2.5:", "Step (2):",
+    ])
+    func notLabels(_ text: String) {
+        #expect(!MediaLabel.matches(text))
+    }
+
+    @Test("a translated record's opening is dropped whole, labels and all")
+    func translatedOpenings() {
+        #expect(ImagePrefix.question("图像1：<image>\n图像2：<image>\n这两张图片有什么不同？") == "这两张图片有什么不同？")
+        #expect(ImagePrefix.question("Image 1 : <image>\nImage 2 : <image>\nQuelle image montre un cône ?") == "Quelle image montre un cône ?")
+        #expect(ImagePrefix.question("画像1：<image>\n画像2：<image>\n何が違いますか？") == "何が違いますか？")
+    }
+}

@@ -1,0 +1,46 @@
+/// The label that names one of a record's media before its placeholder: "Image 2:" and "Frame 10:" as Loom writes
+/// them, and as a translation writes them: "Imagen 2:", "Image 2 :" (French sets a space before a colon),
+/// "图像2：" (a full-width colon), "第2张图片：", "画像 2:", "이미지 2:", "الصورة 2:".
+public enum MediaLabel {
+    /// Whether `text`, the words before a placeholder, is such a label: at most three words of letters with one
+    /// number among them (or ending them), then a colon, ASCII or full-width.
+    public static func matches<Text: StringProtocol>(_ text: Text) -> Bool {
+        var body = Substring(text).trimmingSpaces()
+        guard let colon = body.last, colon == ":" || colon == "\u{FF1A}" else { return false }
+        body = body.dropLast().trimmingSpaces()
+        let words = body.split(whereSeparator: \.isLabelSpace)
+        guard !words.isEmpty, words.count <= 3 else { return false }
+        var digitRuns = 0
+        var letters = 0
+        var previousWasDigit = false
+        for character in body {
+            if character.isDecimalDigit {
+                if !previousWasDigit { digitRuns += 1 }
+                previousWasDigit = true
+                continue
+            }
+            previousWasDigit = false
+            if character.isLabelSpace { continue }
+            guard character.isLetter else { return false }
+            letters += 1
+        }
+        return digitRuns == 1 && letters > 0
+    }
+}
+
+extension Character {
+    /// A digit of a decimal number in any script (ASCII, Arabic-Indic, Devanagari, full-width…).
+    fileprivate var isDecimalDigit: Bool { unicodeScalars.first?.properties.generalCategory == .decimalNumber }
+
+    /// A space between a label's words, the no-break spaces French typography puts before a colon included.
+    fileprivate var isLabelSpace: Bool { isWhitespace && !isNewline }
+}
+
+extension Substring {
+    fileprivate func trimmingSpaces() -> Substring {
+        var trimmed = self
+        while trimmed.first?.isLabelSpace == true { trimmed.removeFirst() }
+        while trimmed.last?.isLabelSpace == true { trimmed.removeLast() }
+        return trimmed
+    }
+}
