@@ -268,6 +268,29 @@ link_bench() {
   done
 }
 
+# 13b. In-context linking by image similarity, `benchmarks/run.sh link-images` alone (also part of link_bench):
+#     `loom-bench link-images` (LoomLinking's exact nearest perceptual hashes, POPCNT kernels of CHamming, 2
+#     threads) against faiss's IndexBinaryFlat (exact Hamming k-NN, 2 OpenMP threads; benchmarks/faiss_link.py)
+#     on the same single-image records' hashes (bursts of near-duplicates, `loom-bench link-hashes`), split into
+#     the same example pool (20%) and queries, top 5. Times are the linking alone, inside each process.
+link_images_bench() {
+  local venv=${LOOM_BENCH_VENV:-/tmp/loom-bench-venv}
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -c "import faiss" 2>/dev/null || "$venv/bin/pip" install --quiet faiss-cpu
+  echo
+  echo "in-context linking by image: loom-bench link-images vs faiss $("$venv/bin/python" -c 'import faiss; print(faiss.__version__)') IndexBinaryFlat, top 5"
+  for count in ${LOOM_BENCH_LINK_IMAGES:-200000 1000000}; do
+    .build/release/loom-bench link-hashes "$work/hashes-$count.jsonl" "$count" 1
+    echo "  $count records:"
+    echo "  \$ .build/release/loom-bench link-images $work/hashes-$count.jsonl 5 2 $work/images-$count-loom.out"
+    .build/release/loom-bench link-images "$work/hashes-$count.jsonl" 5 2 "$work/images-$count-loom.out" > "$work/images-$count-loom.json"
+    echo "  \$ $venv/bin/python benchmarks/faiss_link.py $work/hashes-$count.jsonl 5 2 $work/images-$count-faiss.out"
+    "$venv/bin/python" benchmarks/faiss_link.py "$work/hashes-$count.jsonl" 5 2 "$work/images-$count-faiss.out" > "$work/images-$count-faiss.json"
+    python3 -c "import json,sys; l=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2])); print('    loom %7.2f s  peak %5d MB   faiss %7.2f s  peak %5d MB   %d queries, pool %d   Loom/faiss: %.1fx faster' % (l['seconds'], l['peak_rss_mb'], p['seconds'], p['peak_rss_mb'], l['queries'], l['pool'], p['seconds']/l['seconds']))" "$work/images-$count-loom.json" "$work/images-$count-faiss.json"
+    python3 benchmarks/compare_links.py "$work/images-$count-loom.out" "$work/images-$count-faiss.out"
+  done
+}
+
 # 14. Frames sampled from 1080p video (issue 8), defined here so that `benchmarks/run.sh frames` runs it alone:
 #     `loom-bench frames` (LoomVideo: libavformat/libavcodec decoding front to back, libswscale to RGB) against
 #     the ffmpeg command-line tool extracting the same number of frames as raw RGB (`fps` filter for the rate,
@@ -386,6 +409,11 @@ if [ "${1:-}" = review ]; then
 fi
 if [ "${1:-}" = link ]; then
   link_bench
+  link_images_bench
+  exit 0
+fi
+if [ "${1:-}" = link-images ]; then
+  link_images_bench
   exit 0
 fi
 if [ "${1:-}" = foundation ]; then
@@ -465,8 +493,10 @@ export_bench
 # 12. The review app under 50 simulated annotators (defined above, as review_bench).
 review_bench
 
-# 13. In-context linking against scikit-learn (defined above, as link_bench).
+# 13. In-context linking against scikit-learn (defined above, as link_bench), and by image against faiss
+#     (link_images_bench).
 link_bench
+link_images_bench
 
 # 14. Frames sampled from 1080p video against the ffmpeg command-line tool (defined above, as frames_bench).
 frames_bench

@@ -1,3 +1,4 @@
+import CHamming
 import Dispatch
 import LoomCore
 
@@ -11,7 +12,7 @@ struct ImageNeighbours: Sendable {
     let threads: Int
 
     /// A distinct set of image hashes and the positions that have it.
-    private struct Signature {
+    struct Signature {
         var hashes: [UInt64]
         var members: [Int]
     }
@@ -58,7 +59,7 @@ struct ImageNeighbours: Sendable {
     }
 
     /// The distinct hash lists of `lists` (records without hashes get none: they have no neighbours).
-    private static func signatures(_ lists: [[UInt64]]) -> [Signature] {
+    static func signatures(_ lists: [[UInt64]]) -> [Signature] {
         var index: [[UInt64]: Int] = [:]
         var signatures: [Signature] = []
         for (position, hashes) in lists.enumerated() where !hashes.isEmpty {
@@ -72,7 +73,8 @@ struct ImageNeighbours: Sendable {
         return signatures
     }
 
-    /// The mean, over `query`'s hashes, of the Hamming distance to the nearest of `example`'s.
+    /// The mean, over `query`'s hashes, of the Hamming distance to the nearest of `example`'s: the reference the
+    /// tests hold `rank`'s distances (computed in `CHamming`) to.
     static func distance(_ query: [UInt64], _ example: [UInt64]) -> Double {
         var total = 0
         for hash in query {
@@ -85,24 +87,40 @@ struct ImageNeighbours: Sendable {
 
     /// For each query signature, pool signatures nearest first (ties to the earlier pool member), enough of
     /// them to hold `depth` pool records.
-    private static func rank(_ queries: [Signature], against pool: [Signature], depth: [Int], threads: Int) -> [[(Int, Double)]] {
+    ///
+    /// Summed over the query's hashes, distances are small integers: `CHamming` computes them for the whole pool
+    /// with the processor's POPCNT, then keeps the signatures within the smallest distance that holds `depth` of
+    /// them (each holds at least one record, so that distance holds at least `depth` records); only those are
+    /// sorted.
+    /// Sorting the whole pool for every query, as this once did, cost O(pool · log pool) a query and dominated
+    /// linking at a million records.
+    static func rank(_ queries: [Signature], against pool: [Signature], depth: [Int], threads: Int) -> [[(Int, Double)]] {
         let results = UnsafeSendableSlots<[(Int, Double)]>(count: queries.count)
+        // The pool's hashes end to end, and where each signature's hashes start.
+        let codes = pool.flatMap(\.hashes)
+        let starts = pool.reduce(into: [UInt32(0)]) { starts, signature in starts.append(starts.last! + UInt32(signature.hashes.count)) }
+        let memberCounts = pool.map(\.members.count)
         let chunk = 64
         let chunks = (queries.count + chunk - 1) / chunk
         let workers = max(1, min(threads, chunks))
         let work: @Sendable (Int) -> Void = { worker in
+            var totals = [UInt32](repeating: 0, count: pool.count)
+            var positions = [UInt32](repeating: 0, count: pool.count)
             var current = worker
             while current < chunks {
                 for query in (current * chunk)..<min((current + 1) * chunk, queries.count) {
-                    var scored = pool.indices.map { ($0, distance(queries[query].hashes, pool[$0].hashes)) }
-                    scored.sort { $0.1 < $1.1 || ($0.1 == $1.1 && pool[$0.0].members[0] < pool[$1.0].members[0]) }
-                    var kept: [(Int, Double)] = []
+                    let hashes = queries[query].hashes
+                    loom_hamming_totals(hashes, hashes.count, codes, starts, pool.count, &totals)
+                    let kept = loom_totals_within(totals, pool.count, depth[query], UInt32(64 * hashes.count), &positions)
+                    // Ties go to the earlier pool signature: signatures are in the order of their first members.
+                    let nearest = positions[..<kept].map { Int($0) }.sorted { totals[$0] < totals[$1] || (totals[$0] == totals[$1] && $0 < $1) }
+                    var ranked: [(Int, Double)] = []
                     var members = 0
-                    for entry in scored where members < depth[query] {
-                        kept.append(entry)
-                        members += pool[entry.0].members.count
+                    for index in nearest where members < depth[query] {
+                        ranked.append((index, Double(totals[index]) / Double(hashes.count)))
+                        members += memberCounts[index]
                     }
-                    results[query] = kept
+                    results[query] = ranked
                 }
                 current += workers
             }

@@ -94,6 +94,31 @@ import Testing
         }
     }
 
+    @Test("image ranking keeps exactly what sorting the whole pool keeps, ties in pool order", arguments: [1, 4, 40])
+    func imageRankingMatchesAFullSort(depth: Int) {
+        // Hashes a few bits from a handful of centres, so that distances are small and tie often.
+        var generator = SeededGenerator(seed: 5)
+        let centres = (0..<6).map { _ in generator.next() }
+        func hashes(_ count: Int) -> [UInt64] {
+            (0..<count).map { _ in centres[Int(generator.next() % 6)] ^ (1 << (generator.next() % 64)) ^ (1 << (generator.next() % 64)) }
+        }
+        let pool = ImageNeighbours.signatures((0..<300).map { _ in hashes(1 + Int(generator.next() % 3)) })
+        let queries = ImageNeighbours.signatures((0..<120).map { _ in hashes(1 + Int(generator.next() % 4)) })
+        let depths = queries.indices.map { depth + $0 % 3 }
+        let ranked = ImageNeighbours.rank(queries, against: pool, depth: depths, threads: 2)
+        for (query, kept) in zip(queries.indices, ranked) {
+            var expected = pool.indices.map { ($0, ImageNeighbours.distance(queries[query].hashes, pool[$0].hashes)) }
+            expected.sort { $0.1 < $1.1 || ($0.1 == $1.1 && pool[$0.0].members[0] < pool[$1.0].members[0]) }
+            var members = 0
+            expected = Array(expected.prefix { entry in
+                defer { members += pool[entry.0].members.count }
+                return members < depths[query]
+            })
+            #expect(kept.map(\.0) == expected.map(\.0))
+            #expect(kept.map(\.1) == expected.map(\.1))
+        }
+    }
+
     @Test("records about the same image from different stages (other samples) are never each other's examples", arguments: [
         LinkSettings.Strategy.text, .image,
     ])
