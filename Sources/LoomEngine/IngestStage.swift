@@ -20,7 +20,8 @@ public struct IngestSummary: Sendable, Codable, Hashable {
 
 /// The ingest stage: streams the recipe's collections, ingests each file on the CPU workers, and commits the
 /// results strictly in source order, so that exact copies and near-duplicates are always marked against the
-/// same earlier image, however the work was scheduled and however often the run was interrupted.
+/// same earlier image, however the work was scheduled and however often the run was interrupted. When every file
+/// is in, each group of near-duplicates keeps its largest image (`RunStore.keepLargestNearDuplicateImages`).
 struct IngestStage: Sendable {
     let recipe: Recipe
     let recipeFolder: URL
@@ -104,6 +105,7 @@ struct IngestStage: Sendable {
             throw error
         }
         try await writer.flush()
+        try store.keepLargestNearDuplicateImages()
         // The count walked what the ingest walked, without reading a file: done by now, or nearly.
         await counting?.value
         let counts = try store.imageCounts()
@@ -135,6 +137,8 @@ struct IngestStage: Sendable {
         var waiting: [Int: (SourceItem, Outcome)] = [:]
         var next = 0
         var index = NearDuplicateIndex(threshold: recipe.ingest.nearDuplicateDistance)
+        // Groups of near-duplicates the index has an entry for (by the id of the image each group keeps).
+        var anchored: Set<String> = []
         // Paths committed by this invocation: a dataset may name a file a folder source already offered.
         var seenPaths: Set<ExactPath> = []
         var done = 0
@@ -157,8 +161,8 @@ struct IngestStage: Sendable {
                         throw LoomError.cannotWriteRun(runDirectory, reason: reason)
                     }
                     let write = commitWrite(
-                        item, sequence: next, outcome, index: &index, known: known, seenPaths: &seenPaths,
-                        earlier: previous[ExactPath(relative(item.path.display))])
+                        item, sequence: next, outcome, index: &index, anchored: &anchored, known: known,
+                        seenPaths: &seenPaths, earlier: previous[ExactPath(relative(item.path.display))])
                     if !write.ledger.isEmpty || !write.files.isEmpty || !write.annotationMerges.isEmpty {
                         try await writer.submit(write)
                     }
@@ -175,8 +179,8 @@ struct IngestStage: Sendable {
     ///
     /// - Parameter earlier: what an earlier run ingested at this path, when a fresh outcome replaces it.
     private func commitWrite(
-        _ item: SourceItem, sequence: Int, _ outcome: Outcome, index: inout NearDuplicateIndex, known: KnownImages,
-        seenPaths: inout Set<ExactPath>, earlier: RunStore.IngestedFileState?
+        _ item: SourceItem, sequence: Int, _ outcome: Outcome, index: inout NearDuplicateIndex, anchored: inout Set<String>,
+        known: KnownImages, seenPaths: inout Set<ExactPath>, earlier: RunStore.IngestedFileState?
     ) -> StoreWrite {
         let path = relative(item.path.display)
         let doneEntry = LedgerEntry(item: path, stage: Self.stageName, status: .done)
@@ -194,10 +198,13 @@ struct IngestStage: Sendable {
         }
         switch outcome {
         case .resumed(let state):
-            // Rebuild the in-memory state exactly as the first invocation left it; nothing to write.
+            // Rebuild the in-memory state exactly as the first invocation left it; nothing to write. A group's
+            // entry is the hash of its first image in source order, as when it was made, under the id of the
+            // image the group keeps (`keepLargestNearDuplicateImages` may have chosen a later, larger one).
             if !known.contains(state.imageID) {
                 known.insert(state.imageID)
-                if state.duplicateOf == nil { _ = index.add(state.perceptualHash, id: state.imageID) }
+                let group = state.duplicateOf ?? state.imageID
+                if anchored.insert(group).inserted { _ = index.add(state.perceptualHash, id: group) }
             }
             return StoreWrite()
         case .fresh(.rejected(let kind, let reason)):
@@ -219,6 +226,7 @@ struct IngestStage: Sendable {
             }
             known.insert(decoded.id)
             let duplicateOf = index.add(decoded.perceptualHash, id: decoded.id)
+            if duplicateOf == nil { anchored.insert(decoded.id) }
             var annotations = item.annotations
             if let text = decoded.text { annotations.text = text }
             if let objects = decoded.objects { annotations.objects = objects }

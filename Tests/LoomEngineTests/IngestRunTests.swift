@@ -3,6 +3,7 @@ import LoomCore
 import LoomEngine
 import LoomStore
 import LoomGenerate
+import LoomMedia
 import Synchronization
 import Testing
 
@@ -109,6 +110,43 @@ struct IngestRunTests {
         #expect(subjects("extension does not match content (ingested)") == ["photos/misnamed.jpg"])
         #expect(subjects("file name not UTF-8 (ingested)") == ["photos/caf\\xE9.jpg"])
         #expect(groups["symbolic link loop"]?.count == 1)
+    }
+
+    @Test("a group of near-duplicate images keeps its largest, whatever the names' order, and keeps it when more copies come")
+    func nearDuplicatesKeepTheLargest() async throws {
+        let fixture = try IngestFixture()
+        let photo = try IngestFixture.jpeg(seed: 21)
+        func copy(longestSide: Int) throws -> [UInt8] {
+            try ImageEncoder.encodeJPEG(Resampler.downscale(try ImageDecoder.decode(photo).image, longestSide: longestSide), quality: 90)
+        }
+        // The thumbnail's name comes first.
+        try fixture.write(try copy(longestSide: 160), as: "a-thumbnail.jpg")
+        try fixture.write(photo, as: "b-photo.jpg")
+        try fixture.write(try IngestFixture.jpeg(seed: 22), as: "c-other.jpg")
+        let first = try await fixture.runner().run()
+        #expect(first.ingest?.nearDuplicates == 1)
+        func kept() throws -> (kept: [String], duplicates: [String: String]) {
+            var byID: [String: IngestedImage] = [:]
+            try RunStore(directory: fixture.runDirectory).forEachImage { byID[$0.id] = $0 }
+            let kept = byID.values.filter { $0.duplicateOf == nil }.map(\.sourcePath).sorted()
+            var duplicates: [String: String] = [:]
+            for image in byID.values { if let of = image.duplicateOf { duplicates[image.sourcePath] = byID[of]?.sourcePath } }
+            return (kept, duplicates)
+        }
+        #expect(try kept().kept == ["photos/b-photo.jpg", "photos/c-other.jpg"])
+        #expect(try kept().duplicates == ["photos/a-thumbnail.jpg": "photos/b-photo.jpg"])
+        // Resumed with a middle-sized copy added: it joins the group, which still keeps the photo.
+        try fixture.write(try copy(longestSide: 320), as: "d-middle.jpg")
+        let second = try await fixture.runner().run()
+        #expect(second.ingest?.nearDuplicates == 2)
+        #expect(try kept().duplicates == ["photos/a-thumbnail.jpg": "photos/b-photo.jpg", "photos/d-middle.jpg": "photos/b-photo.jpg"])
+        // The same files in one uninterrupted run give the same store.
+        let fresh = try IngestFixture()
+        for name in ["a-thumbnail.jpg", "b-photo.jpg", "c-other.jpg", "d-middle.jpg"] {
+            try fresh.write(Array(try Data(contentsOf: fixture.images.appendingPathComponent(name))), as: name)
+        }
+        let whole = try await fresh.runner().run()
+        #expect(whole.contentHash == second.contentHash)
     }
 
     @Test("two photos whose names differ only in Unicode normalization (NFC from Linux, NFD from a Mac) are both ingested, and both resumed")
