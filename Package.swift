@@ -40,7 +40,9 @@ let package = Package(
             resources: [.copy("Resources")]),
         // Pixel buffers, image decoding and encoding (TurboJPEG, libpng, libwebp, libexif), downscaling
         // (libswscale) and perceptual hashes.
-        .target(name: "LoomMedia", dependencies: ["LoomCore", "CTurboJPEG", "CPNG", "CWebP", "CExif", "CSwscale"]),
+        // Row-at-a-time PNG reading (C: libpng reports errors by longjmp, which must not cross Swift frames).
+        .target(name: "CPNGRows", dependencies: ["CPNG"]),
+        .target(name: "LoomMedia", dependencies: ["LoomCore", "CTurboJPEG", "CPNG", "CPNGRows", "CWebP", "CExif", "CSwscale"]),
         // Video files through libavformat/libavcodec: probing, frames at chosen times, turned upright.
         .target(name: "LoomVideo", dependencies: ["LoomCore", "LoomMedia", "CAVFormat", "CSwscale"]),
         // Text recognition through tesseract's C API.
@@ -92,7 +94,9 @@ let package = Package(
         .target(name: "LoomQuality", dependencies: ["LoomCore"], resources: [.copy("Resources")]),
         // In-context example linking (MIMIC-IT's rel_ins_ids): TF-IDF vectors, exact top-k cosine search, example
         // pools, image-hash neighbours. Pure computation: no store, no I/O.
-        .target(name: "LoomLinking", dependencies: ["LoomCore"]),
+        // POPCNT-based Hamming distance kernels (C, so that the instruction can be chosen at run time).
+        .target(name: "CHamming"),
+        .target(name: "LoomLinking", dependencies: ["LoomCore", "CHamming"]),
         // Dataset statistics and the data card (self-contained HTML with SVG charts, plus JSON), read from a store.
         .target(name: "LoomReport", dependencies: ["LoomCore", "LoomStore", "LoomMedia"], resources: [.copy("Resources")]),
         // Training-format writers (LLaVA, Mantis).

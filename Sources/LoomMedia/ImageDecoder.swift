@@ -26,7 +26,8 @@ public enum ImageDecoder {
     ///   - maxPixels: the largest stored width × height accepted.
     ///   - minimumLongestSide: when set, JPEG decodes with TurboJPEG's DCT scaling at the smallest factor whose
     ///     longest side is still at least this value, and WebP uses libwebp's scaler to make the longest side
-    ///     exactly this value; PNG decodes at full size. Callers pass about twice their target size and then
+    ///     exactly this value; PNG is read a row at a time and reduced by whole factors (`PNGDecoder`) when it is
+    ///     at least twice this size. Callers pass about twice their target size and then
     ///     downscale with `Resampler`, which is much cheaper than decoding every pixel of a large photo.
     /// - Returns: the header facts (of the file, not of the possibly smaller result) and the displayed image.
     /// - Throws: `ImageDecodeError`.
@@ -38,7 +39,7 @@ public enum ImageDecoder {
         case .jpeg:
             return try JPEGDecoder.decode(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
         case .png:
-            let (info, image) = try PNGDecoder.read(bytes, maxPixels: maxPixels)
+            let (info, image) = try PNGDecoder.read(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
             guard let image else { throw ImageDecodeError(.corruptImage, "PNG decoding produced no pixels") }
             return (info, image)
         case .webp:

@@ -1,4 +1,5 @@
 import CPNG
+import CPNGRows
 
 /// PNG decoding through libpng's simplified read API, which handles libpng's errors internally, so no
 /// `setjmp`/`longjmp` crosses Swift frames.
@@ -23,8 +24,12 @@ enum PNGDecoder {
     /// RGB or RGBA asked for. Images with alpha are read as RGBA and flattened on white here rather than by
     /// libpng's background option, so PNG and WebP transparency end up composited the same way.
     ///
-    /// - Parameter maxPixels: nil to read the header only.
-    static func read(_ bytes: [UInt8], maxPixels: Int?) throws -> (info: ImageInfo, image: RGBImage?) {
+    /// - Parameters:
+    ///   - maxPixels: nil to read the header only.
+    ///   - minimumLongestSide: when the stored image is at least twice this on its longest side, it is read a row
+    ///     at a time and reduced by the largest whole factor that keeps its longest side at least this long
+    ///     (`loom_png_read_reduced`): a 10,000-pixel scan never holds its 300 MB of full-size pixels.
+    static func read(_ bytes: [UInt8], maxPixels: Int?, minimumLongestSide: Int? = nil) throws -> (info: ImageInfo, image: RGBImage?) {
         // libpng keeps a pointer to the file bytes from begin_read until finish_read, so both happen inside
         // one access to the array's storage.
         try bytes.withUnsafeBytes { file in
@@ -42,6 +47,11 @@ enum PNGDecoder {
             let info = ImageInfo(format: .png, storedWidth: width, storedHeight: height, orientation: EXIFOrientation.read(fromPNG: bytes))
             guard let maxPixels else { return (info, nil) }
             try ImageDecoder.checkPixelLimit(.png, width: width, height: height, maxPixels: maxPixels)
+            if let minimumLongestSide, case let factor = max(width, height) / max(1, minimumLongestSide), factor >= 2,
+                let reduced = try reducedRead(file, factor: factor)
+            {
+                return (info, reduced.oriented(info.orientation))
+            }
 
             // Without a gAMA or sRGB chunk libpng takes 16-bit samples to be linear light and brightens them on
             // the way to 8 bits (0x8080 would become 186). Such files are in practice sRGB-encoded, and Pillow
@@ -57,6 +67,31 @@ enum PNGDecoder {
             guard finished != 0 else { throw ImageDecodeError(.corruptImage, "truncated or corrupt PNG: \(message(image))") }
             if hasAlpha { AlphaFlattening.flattenOnWhite(&pixels, count: width * height) }
             return (info, RGBImage(width: width, height: height, pixels: pixels).oriented(info.orientation))
+        }
+    }
+
+    /// The image reduced by `factor`, read a row at a time; nil for an interlaced file, which is read whole.
+    private static func reducedRead(_ file: UnsafeRawBufferPointer, factor: Int) throws -> RGBImage? {
+        var pixels: UnsafeMutablePointer<UInt8>?
+        var width: UInt32 = 0
+        var height: UInt32 = 0
+        var error = [CChar](repeating: 0, count: 256)
+        let status = loom_png_read_reduced(
+            file.baseAddress?.assumingMemoryBound(to: UInt8.self), file.count, UInt32(factor), &pixels, &width, &height,
+            &error, error.count)
+        switch status {
+        case LOOM_PNG_REDUCED_OK:
+            guard let pixels else { return nil }
+            defer { loom_png_free_reduced(pixels) }
+            let count = 3 * Int(width) * Int(height)
+            return RGBImage(width: Int(width), height: Int(height), pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
+        case LOOM_PNG_REDUCED_INTERLACED:
+            return nil
+        case LOOM_PNG_REDUCED_NO_MEMORY:
+            throw ImageDecodeError(.corruptImage, "not enough memory to read the PNG")
+        default:
+            let text = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw ImageDecodeError(.corruptImage, "truncated or corrupt PNG: \(text.isEmpty ? "unknown libpng error" : text)")
         }
     }
 

@@ -120,10 +120,74 @@ import Testing
         #expect(image.rgb(x: 0, y: 6).red < 20 && image.rgb(x: 15, y: 6).red > 230)
     }
 
-    @Test func pngIgnoresTheMinimumSide() throws {
+    @Test func pngIsReducedByWholeFactorsOnlyWhenTwiceTheMinimumSide() throws {
         let bytes = try ImageEncoder.encode(PixelBuffer(width: 64, height: 32, red: 9, green: 9, blue: 9), format: .png)
-        let (_, image) = try ImageDecoder.decode(bytes, minimumLongestSide: 8)
-        #expect(image.width == 64 && image.height == 32)
+        let reduced = try ImageDecoder.decode(bytes, minimumLongestSide: 8)
+        #expect(reduced.image.width == 8 && reduced.image.height == 4)
+        #expect(reduced.info.width == 64 && reduced.info.height == 32)
+        #expect(reduced.image.pixels.allSatisfy { $0 == 9 })
+        let whole = try ImageDecoder.decode(bytes, minimumLongestSide: 40)
+        #expect(whole.image.width == 64 && whole.image.height == 32)
+    }
+
+    @Test("a PNG read a row at a time and reduced is the mean of each block of the whole decode, in every flavour", arguments: [
+        (UInt8(8), UInt8(2)), (8, 6), (16, 2), (16, 6), (8, 0), (8, 4), (8, 3),
+    ])
+    func pngReducedMatchesTheBlockMeans(bitDepth: UInt8, colourType: UInt8) throws {
+        let (width, height, factor) = (37, 23, 4)
+        let channels = [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][Int(colourType)]!
+        var generator = SeededGenerator(seed: UInt64(bitDepth) << 8 | UInt64(colourType))
+        let rows = (0..<height).map { _ in
+            (0..<(width * channels * Int(bitDepth) / 8)).map { _ in UInt8(truncatingIfNeeded: generator.next()) % (colourType == 3 ? 4 : 255) }
+        }
+        let palette: [UInt8]? = colourType == 3 ? [255, 0, 0, 0, 128, 255, 20, 20, 20, 200, 200, 0] : nil
+        let bytes = TestImages.png(
+            width: width, height: height, bitDepth: bitDepth, colourType: colourType, rows: rows, palette: palette,
+            transparency: colourType == 3 ? [255, 128, 0, 255] : nil)
+        let whole = try ImageDecoder.decode(bytes).image
+        let reduced = try ImageDecoder.decode(bytes, minimumLongestSide: width / factor).image
+        #expect(reduced.width == (width + factor - 1) / factor && reduced.height == (height + factor - 1) / factor)
+        var largest = 0
+        for y in 0..<reduced.height {
+            for x in 0..<reduced.width {
+                for channel in 0..<3 {
+                    var sum = 0
+                    var count = 0
+                    for sy in (y * factor)..<min(height, (y + 1) * factor) {
+                        for sx in (x * factor)..<min(width, (x + 1) * factor) {
+                            sum += Int(whole.pixels[3 * (sy * width + sx) + channel])
+                            count += 1
+                        }
+                    }
+                    let mean = Double(sum) / Double(count)
+                    largest = max(largest, Int(abs(Double(reduced.pixels[3 * (y * reduced.width + x) + channel]) - mean).rounded(.up)))
+                }
+            }
+        }
+        // Rounding: the whole decode rounds each pixel to 8 bits before the mean is taken.
+        #expect(largest <= 1)
+    }
+
+    @Test func anInterlacedPNGIsReadWholeThenReduced() throws {
+        // 8×8, Adam7: seven passes of (rows, pixels a row); every pixel the same colour.
+        let passes = [(1, 1), (1, 1), (1, 2), (2, 2), (2, 4), (4, 4), (4, 8)]
+        let colour: [UInt8] = [40, 90, 200]
+        var raw: [UInt8] = []
+        for (rows, pixels) in passes {
+            for _ in 0..<rows { raw += [0] + (0..<pixels).flatMap { _ in colour } }
+        }
+        var file: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        file += TestImages.chunk("IHDR", [0, 0, 0, 8, 0, 0, 0, 8, 8, 2, 0, 0, 1])
+        file += TestImages.chunk("IDAT", TestImages.zlibStored(raw))
+        file += TestImages.chunk("IEND", [])
+        let (_, image) = try ImageDecoder.decode(file, minimumLongestSide: 2)
+        #expect(image.width == 8 && image.height == 8)
+        #expect(image.pixels == (0..<64).flatMap { _ in colour })
+    }
+
+    @Test func aTruncatedPNGIsRefusedWhenReadReduced() throws {
+        let bytes = try ImageEncoder.encode(PixelBuffer(width: 64, height: 32, red: 9, green: 90, blue: 9), format: .png)
+        #expect(throws: ImageDecodeError.self) { try ImageDecoder.decode(Array(bytes.prefix(bytes.count - 30)), minimumLongestSide: 8) }
     }
 
     // MARK: Orientation
