@@ -139,6 +139,9 @@ struct IngestStage: Sendable {
         var index = NearDuplicateIndex(threshold: recipe.ingest.nearDuplicateDistance)
         // Groups of near-duplicates the index has an entry for (by the id of the image each group keeps).
         var anchored: Set<String> = []
+        // Each image's displayed size, for boxes a source gives for an exact copy of it.
+        var sizes: [String: (width: Int, height: Int)] = [:]
+        for state in previous.values { sizes[state.imageID] = (state.width, state.height) }
         // Paths committed by this invocation: a dataset may name a file a folder source already offered.
         var seenPaths: Set<ExactPath> = []
         var done = 0
@@ -161,9 +164,9 @@ struct IngestStage: Sendable {
                         throw LoomError.cannotWriteRun(runDirectory, reason: reason)
                     }
                     let write = commitWrite(
-                        item, sequence: next, outcome, index: &index, anchored: &anchored, known: known,
+                        item, sequence: next, outcome, index: &index, anchored: &anchored, sizes: &sizes, known: known,
                         seenPaths: &seenPaths, earlier: previous[ExactPath(relative(item.path.display))])
-                    if !write.ledger.isEmpty || !write.files.isEmpty || !write.annotationMerges.isEmpty {
+                    if !write.ledger.isEmpty || !write.files.isEmpty || !write.annotationMerges.isEmpty || !write.rejections.isEmpty {
                         try await writer.submit(write)
                     }
                     if write.ledger.contains(where: { $0.status == .failed }) { failed += 1 } else { done += 1 }
@@ -180,7 +183,8 @@ struct IngestStage: Sendable {
     /// - Parameter earlier: what an earlier run ingested at this path, when a fresh outcome replaces it.
     private func commitWrite(
         _ item: SourceItem, sequence: Int, _ outcome: Outcome, index: inout NearDuplicateIndex, anchored: inout Set<String>,
-        known: KnownImages, seenPaths: inout Set<ExactPath>, earlier: RunStore.IngestedFileState?
+        sizes: inout [String: (width: Int, height: Int)], known: KnownImages, seenPaths: inout Set<ExactPath>,
+        earlier: RunStore.IngestedFileState?
     ) -> StoreWrite {
         let path = relative(item.path.display)
         let doneEntry = LedgerEntry(item: path, stage: Self.stageName, status: .done)
@@ -193,7 +197,12 @@ struct IngestStage: Sendable {
                 case .image(let decoded): decoded.id
                 case .rejected: nil
                 }
-            if let id, !item.annotations.isEmpty { write.annotationMerges = [AnnotationMerge(imageID: id, annotations: item.annotations)] }
+            var annotations = item.annotations
+            if let id, let size = sizes[id], let (objects, note) = IngestWorker.reconcile(item, displayed: size, stored: size, orientation: 1) {
+                annotations.objects = objects
+                write.rejections = [Rejection(subject: path, stage: Self.stageName, kind: note.kind, reason: note.reason)]
+            }
+            if let id, !annotations.isEmpty { write.annotationMerges = [AnnotationMerge(imageID: id, annotations: annotations)] }
             return write
         }
         switch outcome {
@@ -212,19 +221,20 @@ struct IngestStage: Sendable {
                 ledger: [LedgerEntry(item: path, stage: Self.stageName, status: .failed, error: reason)],
                 rejections: [Rejection(subject: path, stage: Self.stageName, kind: kind, reason: reason)])
         case .fresh(.copy(let id)):
-            var write = copyWrite(
-                path, of: id, sequence: sequence, entry: doneEntry, annotations: item.annotations, stamp: item.path.stamp())
+            var write = copyWrite(item, path: path, of: id, size: sizes[id], sequence: sequence, entry: doneEntry, stamp: item.path.stamp())
             write.rejections += changeNote(path, earlier: earlier, now: id)
             return write
         case .fresh(.image(let decoded)):
             // Two copies decoded at the same moment: the later one in source order is the copy.
             let stamp = item.path.stamp()
             if known.contains(decoded.id) {
-                var write = copyWrite(path, of: decoded.id, sequence: sequence, entry: doneEntry, annotations: item.annotations, stamp: stamp)
+                var write = copyWrite(
+                    item, path: path, of: decoded.id, size: sizes[decoded.id], sequence: sequence, entry: doneEntry, stamp: stamp)
                 write.rejections += changeNote(path, earlier: earlier, now: decoded.id)
                 return write
             }
             known.insert(decoded.id)
+            sizes[decoded.id] = (decoded.width, decoded.height)
             let duplicateOf = index.add(decoded.perceptualHash, id: decoded.id)
             if duplicateOf == nil { anchored.insert(decoded.id) }
             var annotations = item.annotations
@@ -250,16 +260,24 @@ struct IngestStage: Sendable {
             reason: "the file is not the one an earlier run ingested (image \(earlier.imageID.prefix(12))): ingested again as it is now; the earlier version's records stay")]
     }
 
-    /// An exact copy is kept once; whatever its source says about it is added to the kept image.
+    /// An exact copy is kept once; whatever its source says about it is added to the kept image. Its boxes are
+    /// checked against the kept image's size, as a decoded image's are (`IngestWorker.reconcile`): a COCO file may
+    /// list the same bytes under another name with boxes drawn on a resized copy.
     private func copyWrite(
-        _ path: String, of id: String, sequence: Int, entry: LedgerEntry, annotations: ImageAnnotations,
+        _ item: SourceItem, path: String, of id: String, size: (width: Int, height: Int)?, sequence: Int, entry: LedgerEntry,
         stamp: (size: Int64, modified: Int64)?
     ) -> StoreWrite {
+        var annotations = item.annotations
+        var note = Rejection(
+            subject: path, stage: Self.stageName, kind: .exactCopy, reason: "the same bytes as image \(id.prefix(12))…, which is kept once")
+        if let size, let (objects, boxNote) = IngestWorker.reconcile(item, displayed: size, stored: size, orientation: 1) {
+            annotations.objects = objects
+            // One note a file: the boxes left out matter more than the copy.
+            note = Rejection(subject: path, stage: Self.stageName, kind: boxNote.kind, reason: "\(note.reason); \(boxNote.reason)")
+        }
         var write = StoreWrite(
             ledger: [entry], files: [IngestedFile(path: path, imageID: id, ordinal: sequence, size: stamp?.size, modified: stamp?.modified)],
-            rejections: [Rejection(
-                subject: path, stage: Self.stageName, kind: .exactCopy,
-                reason: "the same bytes as image \(id.prefix(12))…, which is kept once")])
+            rejections: [note])
         if !annotations.isEmpty { write.annotationMerges = [AnnotationMerge(imageID: id, annotations: annotations)] }
         return write
     }

@@ -9,6 +9,9 @@ extension RunStore {
         public var imageID: String
         public var perceptualHash: UInt64
         public var duplicateOf: String?
+        /// The image's displayed size, which boxes given for an exact copy of it are checked against.
+        public var width: Int
+        public var height: Int
         /// The file's size and modification time (ns) when ingested; nil for stores made before they were kept.
         public var size: Int64?
         public var modified: Int64?
@@ -25,11 +28,16 @@ extension RunStore {
         try read { db in
             var out: [ExactPath: IngestedFileState] = [:]
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT f.path, i.id, i.phash, i.duplicate_of, f.size, f.modified FROM image_files f JOIN images i ON i.id = f.image_id")
+                db,
+                sql: """
+                    SELECT f.path, i.id, i.phash, i.duplicate_of, i.width, i.height, f.size, f.modified
+                    FROM image_files f JOIN images i ON i.id = f.image_id
+                    """)
             while let row = try rows.next() {
                 let hash: String = row[2]
                 out[ExactPath(row[0] as String)] = IngestedFileState(
-                    imageID: row[1], perceptualHash: UInt64(hash, radix: 16) ?? 0, duplicateOf: row[3], size: row[4], modified: row[5])
+                    imageID: row[1], perceptualHash: UInt64(hash, radix: 16) ?? 0, duplicateOf: row[3], width: row[4],
+                    height: row[5], size: row[6], modified: row[7])
             }
             return out
         }

@@ -149,6 +149,38 @@ struct IngestRunTests {
         #expect(whole.contentHash == second.contentHash)
     }
 
+    @Test("boxes a COCO file gives for an exact copy are checked against the kept image's size, as a decoded image's are")
+    func copiesBoxesAreChecked() async throws {
+        let fixture = try IngestFixture(extraSources: "  coco:\n    - instances: coco.json\n      images: coco-images")
+        let bytes = try IngestFixture.jpeg(seed: 31)
+        let folder = fixture.folder.appendingPathComponent("coco-images")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in ["a.jpg", "b.jpg", "c.jpg"] { try Data(bytes).write(to: folder.appendingPathComponent(name)) }
+        // a.jpg as it is (640×480); b.jpg, the same bytes, with a box drawn on a half-size copy; c.jpg, the same
+        // bytes again, with a box at the right size.
+        try """
+            {"images": [{"id": 1, "file_name": "a.jpg", "width": 640, "height": 480},
+                        {"id": 2, "file_name": "b.jpg", "width": 320, "height": 240},
+                        {"id": 3, "file_name": "c.jpg", "width": 640, "height": 480}],
+             "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [10, 10, 100, 80], "iscrowd": 0},
+                             {"id": 2, "image_id": 2, "category_id": 2, "bbox": [5, 5, 50, 40], "iscrowd": 0},
+                             {"id": 3, "image_id": 3, "category_id": 3, "bbox": [300, 200, 120, 90], "iscrowd": 0}],
+             "categories": [{"id": 1, "name": "dog"}, {"id": 2, "name": "cat"}, {"id": 3, "name": "bird"}]}
+            """.write(to: fixture.folder.appendingPathComponent("coco.json"), atomically: true, encoding: .utf8)
+        let summary = try await fixture.runner().run()
+        #expect(summary.ingest?.images == 1 && summary.ingest?.files == 3)
+        var kept: [IngestedImage] = []
+        try RunStore(directory: fixture.runDirectory).forEachImage { kept.append($0) }
+        #expect(kept.count == 1)
+        #expect(kept.first?.annotations.objects.map(\.category).sorted() == ["bird", "dog"])
+        let status = try RunStatus.load(try RunDirectory(existing: fixture.runDirectory))
+        let notes = Dictionary(uniqueKeysWithValues: status.inputProblems.map { ($0.category, $0) })
+        let mismatch = try #require(notes["annotated size differs from the image (boxes left out)"]?.examples.first)
+        #expect(mismatch.subject == "coco-images/b.jpg")
+        #expect(mismatch.reason.contains("the same bytes as image") && mismatch.reason.contains("annotated as 320×240 but the image is 640×480"))
+        #expect(notes["exact copy (ingested once)"]?.examples.map(\.subject) == ["coco-images/c.jpg"])
+    }
+
     @Test("two photos whose names differ only in Unicode normalization (NFC from Linux, NFD from a Mac) are both ingested, and both resumed")
     func namesThatAreCanonicallyEqual() async throws {
         let fixture = try IngestFixture()
