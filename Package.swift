@@ -100,7 +100,7 @@ let package = Package(
         // Dataset statistics and the data card (self-contained HTML with SVG charts, plus JSON), read from a store.
         .target(name: "LoomReport", dependencies: ["LoomCore", "LoomStore", "LoomMedia"], resources: [.copy("Resources")]),
         // Training-format writers (LLaVA, Mantis).
-        .target(name: "LoomExport", dependencies: ["LoomCore", "LoomStore", "LoomMedia", "CArchive"], resources: [.copy("Resources")]),
+        .target(name: "LoomExport", dependencies: ["LoomCore", "LoomStore", "LoomMedia", "LoomVideo", "CArchive"], resources: [.copy("Resources")]),
         // Recipe execution: stages, scheduling, resume, progress.
         .target(name: "LoomEngine", dependencies: [
             "LoomCore", "LoomMedia", "LoomScenes", "LoomRecipe", "LoomStore", "LoomGenerate", "LoomCheck", "LoomExport",
@@ -158,7 +158,7 @@ let package = Package(
         ]),
         .testTarget(name: "LoomEngineTests", dependencies: [
             "LoomEngine", "LoomMedia", "LoomScenes", "LoomStore", "LoomOCR", "LoomRecipe", "LoomMockModel", "LoomCheck",
-            "LoomQuality", "LoomReview", "LoomLinking",
+            "LoomQuality", "LoomReview", "LoomLinking", "LoomExport", "LoomVideo",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -83,12 +83,12 @@ struct VideoIngestWorker: Sendable {
         if info.rotation != 0 {
             notes.append(Rejection(
                 subject: item.subject, stage: Self.stageName, kind: .rotatedVideo,
-                reason: "turned \(info.rotation)° for display: its frames were turned upright; the file exports with --videos keep carries the tag, which PyAV and decord (the video loaders of LLaMA-Factory and most trainers) ignore"))
+                reason: "turned \(info.rotation)° for display: its frames were turned upright, and exports that carry videos carry an upright copy (PyAV and decord, the video loaders of LLaMA-Factory and most trainers, ignore the tag)"))
         }
         if let hdr = info.hdr {
             notes.append(Rejection(
                 subject: item.subject, stage: Self.stageName, kind: .hdrVideo,
-                reason: "\(hdr) over BT.2020: frames were tone-mapped to SDR BT.709 (reference white at 203 cd/m², highlights rolled off)"))
+                reason: "\(hdr) over BT.2020: frames were tone-mapped to SDR BT.709 (reference white at 203 cd/m², highlights rolled off), and exports that carry videos carry a tone-mapped copy"))
         }
         let duration = max(info.duration, frames.last?.time ?? 0)
         var annotations = VideoAnnotations()

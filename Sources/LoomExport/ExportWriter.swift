@@ -83,6 +83,13 @@ public struct ExportWriter: Sendable {
         var budget = BudgetCounts()
         var skippedForMedia = 0
         var problems: [String] = []
+        if writeImageFiles && !sampleVideos.isEmpty {
+            // Rotated and HDR videos are carried as trainers' loaders must see them (`NormalizedVideos`).
+            let videos = Set(sampleVideos.values).sorted().compactMap { catalog.item($0) }
+            for copy in NormalizedVideos.copies(of: videos, runDirectory: runDirectory, problems: &problems).values {
+                catalog.substitute(copy)
+            }
+        }
         do {
             for split in splitNames {
                 var context = try context(folder, format: format, split: split, placer: placer, options: options)

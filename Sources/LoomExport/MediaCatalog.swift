@@ -12,7 +12,7 @@ final class MediaCatalog: @unchecked Sendable {
     /// Never changed after `init`, so the export's reading thread may look slots up while the writing thread
     /// places media (what has been placed is the writing thread's alone).
     private let index: MediaIDIndex
-    private let items: [MediaItem]
+    private var items: [MediaItem]
     /// Each placed medium's path as a quoted JSON string, ready to copy into a record: the bytes of all of them
     /// one after another, and per slot where its own start (high 32 bits) and length (low 32 bits), 0 until placed.
     /// Copying these saved the writing thread a `PlacedMedium` copy, a path array and the quoting, per image.
@@ -73,6 +73,12 @@ final class MediaCatalog: @unchecked Sendable {
     private var starts: [(key: InlineMediaID, place: Int)?] = []
     private var places: [Int] = []
     private var touchSink: Int32 = 0
+
+    /// Carries `item` in place of the medium with its id (a normalized copy of a video), before anything is placed.
+    func substitute(_ item: MediaItem) {
+        guard let slot = index.slot(item.id) else { return }
+        items[Int(slot)] = item
+    }
 
     /// The medium with this id, if the run has it.
     func item(_ id: String) -> MediaItem? {

@@ -33,6 +33,17 @@ final class FrameConverter {
         }
     }
 
+    /// Moves `rows` rows of `rowBytes` bytes, `stride` apart, to be contiguous at the front, and drops the rest.
+    static func pack(_ pixels: inout [UInt8], rows: Int, rowBytes: Int, stride: Int) {
+        if stride != rowBytes {
+            pixels.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                for row in 1..<max(1, rows) { memmove(base + row * rowBytes, base + row * stride, rowBytes) }
+            }
+        }
+        pixels.removeLast(pixels.count - rows * rowBytes)
+    }
+
     /// The HDR transfer a frame or stream is tagged with, if any.
     static func hdrTransfer(_ transfer: AVColorTransferCharacteristic) -> HDRToneMapper.Transfer? {
         switch transfer {
@@ -77,8 +88,12 @@ final class FrameConverter {
         }
         guard let context else { throw VideoError(.decodeFailed, "cannot convert the frame's pixel format") }
         let (outWidth, outHeight) = output
-        let stride = Int(outWidth) * 3 * (hdr ? 2 : 1)
-        var pixels = [UInt8](repeating: 0, count: stride * Int(outHeight))
+        let rowBytes = Int(outWidth) * 3 * (hdr ? 2 : 1)
+        // libswscale's SIMD converters write whole blocks of pixels, past the end of a row whose width is not a
+        // multiple of the block (a 120-pixel frame converted at its own size corrupted the heap): rows get a
+        // padded stride and the buffer a spare row, and the rows are packed together afterwards.
+        let stride = (rowBytes + 63) / 64 * 64
+        var pixels = [UInt8](repeating: 0, count: stride * (Int(outHeight) + 1))
         let converted = pixels.withUnsafeMutableBufferPointer { buffer -> Int32 in
             var destination: [UnsafeMutablePointer<UInt8>?] = [buffer.baseAddress, nil, nil, nil]
             var strides: [Int32] = [Int32(stride), 0, 0, 0]
@@ -93,6 +108,7 @@ final class FrameConverter {
             }
         }
         guard converted == outHeight else { throw VideoError(.decodeFailed, "the frame could not be converted to RGB") }
+        Self.pack(&pixels, rows: Int(outHeight), rowBytes: rowBytes, stride: stride)
         if let toneMapper, hdr {
             pixels = pixels.withUnsafeBytes { toneMapper.map($0.bindMemory(to: UInt16.self)) }
         }

@@ -280,9 +280,21 @@ public final class VideoReader {
 
     /// `frames(at:)` decoded front to back, every packet from the first.
     func framesInOrder(at times: [Double]) throws -> [SampledFrame] {
-        guard !times.isEmpty, let decoder else { return [] }
+        var taken: [SampledFrame] = []
+        try framesInOrder(at: times) { taken.append($0) }
+        return taken
+    }
+
+    /// The frames `frames(at:)` gives, decoded front to back and handed to `body` one at a time as they come,
+    /// so that no more than one is held: what re-encoding a whole video needs.
+    public func forEachFrame(at times: [Double], _ body: (SampledFrame) throws -> Void) throws {
+        try framesInOrder(at: times, deliver: body)
+    }
+
+    func framesInOrder(at times: [Double], deliver: (SampledFrame) throws -> Void) throws {
+        guard !times.isEmpty, let decoder else { return }
         try rewind()
-        guard let format else { return [] }
+        guard let format else { return }
         guard let packet = av_packet_alloc() else { throw VideoError(.decodeFailed, "out of memory") }
         var packetPointer: UnsafeMutablePointer<AVPacket>? = packet
         defer { av_packet_free(&packetPointer) }
@@ -294,7 +306,6 @@ public final class VideoReader {
         }
         guard let frame = current, let held = previous else { throw VideoError(.decodeFailed, "out of memory") }
         let converter = FrameConverter(longestSide: longestSide)
-        var taken: [SampledFrame] = []
         var next = 0
         var havePrevious = false
         var previousTime = 0.0
@@ -305,7 +316,7 @@ public final class VideoReader {
             // A microsecond of slack: a target on a frame boundary (0.1 × 56 is not exactly 5.6) gets that frame.
             while next < times.count, havePrevious, time.map({ $0 > times[next] + 1e-6 }) ?? true {
                 let image = try converter.image(of: held, rotation: info.rotation)
-                taken.append(SampledFrame(time: previousTime, target: times[next], image: image))
+                try deliver(SampledFrame(time: previousTime, target: times[next], image: image))
                 next += 1
             }
         }
@@ -363,7 +374,6 @@ public final class VideoReader {
         guard decodedAny else { throw VideoError(.empty, "the video stream holds no decodable frame") }
         // Targets after the last frame get the last frame.
         try take(until: nil)
-        return taken
     }
 
     /// The frames `sampling` chooses: at fixed times for uniform and rate sampling; for scene changes, after a

@@ -1,12 +1,14 @@
 import Foundation
 import LoomCore
 import LoomEngine
+import LoomExport
 import LoomGenerate
 import LoomMedia
 import LoomScenes
 import LoomMockModel
 import LoomRecipe
 import LoomStore
+import LoomVideo
 import Synchronization
 import Testing
 
@@ -151,7 +153,11 @@ struct VideoRunTests {
             clips.appendingPathComponent("portrait.mp4").path,
         ])
         let recipeURL = folder.appendingPathComponent("recipe.yaml")
-        try "name: hdr\noutput: run\nsources:\n  videos:\n    - folder: clips\n"
+        // Events, so that each video has temporal questions to export.
+        let events = #"{"segments": [{"start": 0, "end": 0.9, "text": "A pattern slides in."}, {"start": 1.1, "end": 1.9, "text": "The pattern stops."}]}"#
+        try #"{"phone.mkv": \#(events), "portrait.mp4": \#(events)}"#
+            .write(to: folder.appendingPathComponent("clips.json"), atomically: true, encoding: .utf8)
+        try "name: hdr\noutput: run\nsources:\n  videos:\n    - folder: clips\n      annotations: clips.json\n"
             .write(to: recipeURL, atomically: true, encoding: .utf8)
         let summary = try await RecipeRunner(
             recipe: try RecipeLoader.load(contentsOf: recipeURL), recipeURL: recipeURL, catalog: try TemplateCatalog.bundled(),
@@ -165,6 +171,28 @@ struct VideoRunTests {
         let rotated = try #require(notes.first { $0.category == RejectionKind.rotatedVideo.category })
         #expect(rotated.items.map(\.subject) == ["clips/portrait.mp4"])
         #expect(rotated.items.first?.reason.contains("PyAV and decord") == true)
+
+        // Exported with their videos, both are carried as trainers' loaders must see them: re-encoded upright and
+        // in SDR, frames as Loom took them.
+        let run = folder.appendingPathComponent("run")
+        var options = ExportOptions()
+        options.videos = true
+        let exported = try ExportWriter(store: try RunStore(directory: run), runDirectory: run)
+            .export(.llamafactory, to: folder.appendingPathComponent("export"), options: options)
+        #expect(exported.videos == 2 && exported.problems.isEmpty, "\(exported)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("export/videos").path)
+        #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".mp4") })
+        for name in files {
+            let copy = try VideoReader(path: folder.appendingPathComponent("export/videos/\(name)").path)
+            #expect(copy.info.rotation == 0 && copy.info.hdr == nil)
+            let portrait = copy.info.width == 120
+            #expect(portrait ? copy.info.height == 160 : (copy.info.width == 160 && copy.info.height == 120))
+            // The first frame matches the source's, read upright and tone-mapped.
+            let source = try VideoReader(path: clips.appendingPathComponent(portrait ? "portrait.mp4" : "phone.mkv").path)
+            let (a, b) = (try copy.frames(at: [0.5])[0].image, try source.frames(at: [0.5])[0].image)
+            let difference = zip(a.pixels, b.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) } / a.pixels.count
+            #expect(a.width == b.width && a.height == b.height && difference < 8, "\(name): mean difference \(difference)")
+        }
     }
 
     @Test("scene-change sampling and uniform sampling take the frames they promise")

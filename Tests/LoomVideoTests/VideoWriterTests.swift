@@ -32,6 +32,22 @@ struct VideoWriterTests {
         #expect(try h264Reader.frames(at: [1.05]).map { TestVideos.index(of: $0.image, frames: 300) } == [100])
     }
 
+    @Test("a portrait video 120 pixels wide, which libswscale's converters overrun by whole blocks, reads back right at its own size")
+    func narrowFramesAtTheirOwnSize() throws {
+        let path = TestVideos.folder.appendingPathComponent("narrow.mp4").path
+        let writer = try VideoWriter(path: path, width: 120, height: 160, framesPerSecond: 10, codec: .h264)
+        for index in 0..<20 {
+            try writer.append(RGBImage(width: 120, height: 160, pixels: Array([[UInt8]](repeating: TestVideos.colour(index * 10), count: 120 * 160).joined())))
+        }
+        try writer.finish()
+        let reader = try VideoReader(path: path)
+        for _ in 0..<3 {
+            let frames = try reader.frames(at: [0.05, 0.55, 1.05])
+            #expect(frames.allSatisfy { $0.image.width == 120 && $0.image.height == 160 && $0.image.pixels.count == 3 * 120 * 160 })
+            #expect(frames.map { TestVideos.index(of: $0.image, frames: 300) } == [0, 50, 100])
+        }
+    }
+
     @Test("odd sizes and frames of the wrong size are refused")
     func refusals() throws {
         #expect(throws: VideoError.self) {
