@@ -49,8 +49,10 @@ enum NormalizedVideos {
 
     private static func encode(_ reader: VideoReader, size: (width: Int, height: Int), to target: URL) throws {
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let partial = target.deletingPathExtension().appendingPathExtension("partial.mp4")
-        try? FileManager.default.removeItem(at: partial)
+        // A name of its own: a recipe's exports run side by side and may re-encode the same video at once (the
+        // last rename wins, with the same content).
+        let partial = target.deletingLastPathComponent().appendingPathComponent(".\(UUID().uuidString).partial.mp4")
+        defer { try? FileManager.default.removeItem(at: partial) }
         let rate = min(120, max(1, Int(reader.info.frameRate.rounded())))
         let count = max(1, Int((reader.info.duration * Double(rate)).rounded()))
         let writer = try VideoWriter(path: partial.path, width: size.width, height: size.height, framesPerSecond: rate, codec: .h264)

@@ -32,6 +32,11 @@ final class EmptyQueueMemo: Sendable {
         }
     }
 
+    /// Forgets that `queue` was empty for `reviewer` (records were given back to them).
+    func forget(_ queue: ReviewQueue, for reviewer: String) {
+        _ = emptyUntil.withLock { $0.removeValue(forKey: Key(queue: queue, reviewer: reviewer)) }
+    }
+
     /// Records that `queue` has nothing left for `reviewer` now.
     func remember(_ queue: ReviewQueue, for reviewer: String, now: Double) {
         emptyUntil.withLock { $0[Key(queue: queue, reviewer: reviewer)] = now + seconds }

@@ -288,6 +288,20 @@ public final class ReviewService: Sendable {
         try store.skipReviewRecord(recordID: recordID, reviewer: account.name)
     }
 
+    /// How many of the batch's records the account skipped.
+    public func skippedCount(in batch: ReviewBatch, by account: ReviewerAccount) throws -> Int {
+        try store.reviewSkipCount(reviewer: account.name, batch: batch)
+    }
+
+    /// Serves the account the batch's records they skipped again; returns how many. The queue is no longer taken
+    /// to be empty for them.
+    @discardableResult
+    public func unskip(_ batch: ReviewBatch, by account: ReviewerAccount) throws -> Int {
+        let count = try store.clearReviewSkips(reviewer: account.name, batch: batch)
+        emptyQueues.forget(.batch(batch), for: account.name)
+        return count
+    }
+
     // MARK: Edits and versions
 
     /// Saves an edit as the record's next version, with the validators re-run: the returned flags are the new

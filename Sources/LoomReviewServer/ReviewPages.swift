@@ -66,6 +66,14 @@ struct ReviewPages: Sendable {
         return FragmentSlots.fill(html, [(Self.rejectOptionsSlot, options), (Self.checklistSlot, checklist)])
     }
 
+    /// What the review screen shows when its queue has nothing left for the reviewer: the message and, when they
+    /// skipped some of the batch's records, a button that serves those again.
+    func queueDone(message: String, skipped: Int) -> String {
+        library.render(
+            ["message": message, "hasSkipped": skipped > 0, "skipped": skipped, "one": skipped == 1] as [String: Any],
+            withTemplate: "queue-done") ?? ""
+    }
+
     /// Where the fragment template takes the pieces rendered once.
     static let rejectOptionsSlot = "<!--loom:reject-options-->"
     static let checklistSlot = "<!--loom:checklist-->"

@@ -35,6 +35,7 @@ struct ReviewRoutes: Sendable {
         router.get("/api/next") { request, context in try await self.next(request, context) }
         router.post("/api/records/{id}/verdict") { request, context in try await self.verdict(request, context) }
         router.post("/api/records/{id}/skip") { _, context in try await self.skip(context) }
+        router.post("/api/unskip") { request, context in try await self.unskip(request, context) }
         router.post("/api/records/{id}/edit") { request, context in try await self.edit(request, context) }
     }
 
@@ -342,7 +343,11 @@ struct ReviewRoutes: Sendable {
                 let message = queue == .adjudication
                     ? "Nothing to adjudicate."
                     : "Nothing left for you in this batch: every record has its passes, is held by someone else, or was reviewed or skipped by you."
-                return HTTPReplies.json(bytes: NextAnswer(html: "<p class=\"hint\">\(message)</p>", done: true, message: message).json)
+                var skipped = 0
+                if case .batch(let batch) = queue {
+                    skipped = try await blocking { try service.skippedCount(in: batch, by: session.account) }
+                }
+                return HTTPReplies.json(bytes: NextAnswer(html: pages.queueDone(message: message, skipped: skipped), done: true, message: message).json)
             }
             let html = pages.recordFragment(
                 view, claim: claim, passes: service.settings.passes, rejectReasons: service.checklists.rejectReasons,
@@ -390,6 +395,18 @@ struct ReviewRoutes: Sendable {
         let service = self.service
         try await blocking { try service.skip(recordID: id, by: session.account) }
         return HTTPReplies.json(["skipped": id])
+    }
+
+    /// Serves the reviewer the records of a batch they skipped again (`?queue=batch:ID`).
+    private func unskip(_ request: Request, _ context: Context) async throws -> Response {
+        let session = try Self.session(context)
+        let queueName = request.uri.queryParameters["queue"].map(String.init) ?? ""
+        guard queueName.hasPrefix("batch:"), let id = Int64(queueName.dropFirst(6)), let batch = try await self.batch(id) else {
+            return HTTPReplies.error("unknown queue '\(queueName)'", status: .badRequest)
+        }
+        let service = self.service
+        let count = try await blocking { try service.unskip(batch, by: session.account) }
+        return HTTPReplies.json(["unskipped": count])
     }
 
     private struct EditBody: Decodable {

@@ -124,8 +124,16 @@ struct ReviewBrowserTests {
 
                 // s skips.
                 try await browser.press("s")
-                _ = try await browser.element("#record:not([data-record='\(third)'])")
+                let fourth = try #require(try await browser.attribute("#record:not([data-record='\(third)'])", "data-record"))
                 #expect(try fixture.store.reviewPasses(recordID: third).isEmpty)
+
+                // With the last one skipped too, the batch is done for ann, who can ask for the skipped two back.
+                try await browser.press("s")
+                _ = try await browser.element("button[data-action='unskip']")
+                #expect(try await browser.text("button[data-action='unskip']") == "Review the 2 records you skipped")
+                try await browser.click("button[data-action='unskip']")
+                let again = try #require(try await browser.attribute("#record", "data-record"))
+                #expect([third, fourth].contains(again))
             }
         }
     }

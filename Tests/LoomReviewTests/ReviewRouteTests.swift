@@ -70,7 +70,7 @@ struct ReviewRouteTests {
             }
             for action in [
                 "/logout", "/batches", "/records/rec-000/restore", "/api/records/rec-000/verdict", "/api/records/rec-000/skip",
-                "/api/records/rec-000/edit",
+                "/api/records/rec-000/edit", "/api/unskip?queue=batch:1",
             ] {
                 #expect(try await client.execute(uri: action, method: .post).status == .unauthorized, "POST \(action)")
             }
@@ -128,7 +128,7 @@ struct ReviewRouteTests {
             let signed = try await signIn(client, "root")
             var headers = signed.headers
             headers[.contentType] = "application/json"
-            for action in ["/api/records/rec-000/verdict", "/api/records/rec-000/skip", "/api/records/rec-000/edit"] {
+            for action in ["/api/records/rec-000/verdict", "/api/records/rec-000/skip", "/api/records/rec-000/edit", "/api/unskip?queue=batch:1"] {
                 let response = try await client.execute(uri: action, method: .post, headers: headers, body: ByteBuffer(string: "{}"))
                 #expect(response.status == .forbidden, "POST \(action)")
             }
@@ -288,6 +288,17 @@ struct ReviewRouteTests {
             #expect(try fixture.store.recordVersions(record).map(\.note).last == "restored version 1")
             let history = Self.text(try await client.execute(uri: "/records/\(record)", method: .get, headers: jo.headers))
             #expect(history.contains("restored version 1") && history.contains("answer (turn 2)"))
+
+            // Skipping the other too leaves nothing, with an offer to give the two back, which brings them back.
+            let other = try JSONDecoder().decode([String: JSONField].self, from: Data(after.utf8))
+            guard case .string(let second) = other["record"] else { Issue.record("no record in \(after)"); return }
+            _ = try await client.execute(uri: "/api/records/\(second)/skip", method: .post, headers: ann.apiHeaders, body: ByteBuffer(string: "{}"))
+            let done = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.headers))
+            #expect(done.contains(#""done":true"#) && done.contains("Review the 2 records you skipped"))
+            let unskip = try await client.execute(uri: "/api/unskip?queue=batch:\(batch.id)", method: .post, headers: ann.apiHeaders, body: ByteBuffer(string: "{}"))
+            #expect(Self.text(unskip) == #"{"unskipped":2}"#)
+            let back = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.headers))
+            #expect(back.contains(#""done":false"#))
 
             // Logging out ends the session: the cookie no longer opens pages.
             let out = try await client.execute(uri: "/logout", method: .post, headers: form, body: ByteBuffer(string: "csrf=\(jo.csrf)"))

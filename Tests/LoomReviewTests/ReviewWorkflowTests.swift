@@ -176,6 +176,13 @@ struct ReviewWorkflowTests {
         #expect(try fixture.service.next(.batch(batch), for: ann) == nil)
         // Someone else still gets the skipped records.
         #expect(try fixture.service.next(.batch(batch), for: try fixture.account("ben")) != nil)
+        // Asked for, they come back to ann at once (the queue is no longer remembered as empty for her), and only
+        // the one ben does not hold.
+        #expect(try fixture.service.skippedCount(in: batch, by: ann) == 2)
+        #expect(try fixture.service.unskip(batch, by: ann) == 2)
+        #expect(try fixture.service.skippedCount(in: batch, by: ann) == 0)
+        let back = try #require(try fixture.service.next(.batch(batch), for: ann))
+        #expect([first.recordID, second.recordID].contains(back.recordID))
     }
 
     @Test func batchesServeOnlyTheirFilter() throws {

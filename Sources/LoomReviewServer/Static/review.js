@@ -129,8 +129,18 @@
     document.body.appendChild(overlay);
   }
 
+  async function unskip() {
+    try {
+      const data = await call("POST", "/api/unskip?queue=" + encodeURIComponent(review.dataset.queue), {});
+      notice(data.unskipped + " skipped record(s) given back to you.", "ok");
+      await loadNext();
+    } catch (error) { notice(error.message, "error"); }
+  }
+
   document.addEventListener("click", (event) => {
     const target = event.target.closest("[data-action], img.thumb");
+    // The only action of a finished queue, which shows no record.
+    if (target && target.dataset.action === "unskip") { unskip(); return; }
     if (!target || !current()) return;
     if (target.matches("img.thumb")) { zoom(target); return; }
     switch (target.dataset.action) {
