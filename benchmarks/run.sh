@@ -291,6 +291,40 @@ link_images_bench() {
   done
 }
 
+# 14b. A portrait phone video carried by an export (`benchmarks/run.sh normalize` alone): `loom export --videos`
+#      re-encodes a rotated video upright (NormalizedVideos: libavcodec decoding, libswscale to RGB, turned,
+#      libswscale back, libx264 veryfast CRF 18, libavcodec's threads on every core) against the ffmpeg
+#      command-line tool doing the same (its autorotate filter, libx264 veryfast CRF 18), with its default threads
+#      and with one decoder and one encoder thread. The clip: 10 s of testsrc2 at 1920x1080, 30 fps, H.264, tagged
+#      rotate=90 as a phone stores a portrait video.
+normalize_bench() {
+  local dir="$work/normalize"
+  mkdir -p "$dir/clips"
+  ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=duration=10:size=1920x1080:rate=30 -c:v libx264 -preset fast -pix_fmt yuv420p "$dir/landscape.mp4"
+  ffmpeg -hide_banner -loglevel error -y -i "$dir/landscape.mp4" -c copy -metadata:s:v:0 rotate=90 "$dir/clips/portrait.mp4"
+  echo '{"portrait.mp4": {"segments": [{"start": 0, "end": 4, "text": "A pattern moves."}, {"start": 5, "end": 9, "text": "It keeps moving."}]}}' > "$dir/clips.json"
+  printf 'name: normalize\noutput: run\nsources:\n  videos:\n    - folder: clips\n      annotations: clips.json\n' > "$dir/recipe.yaml"
+  .build/release/loom run "$dir/recipe.yaml" > /dev/null 2>&1
+  echo
+  echo "a rotated 1080p video carried by an export: loom export --videos vs ffmpeg $(ffmpeg -version | head -1 | cut -d' ' -f3)"
+  echo "  \$ .build/release/loom export $dir/run --format llamafactory --videos --out $dir/export"
+  /usr/bin/time -f '%e %M' -o "$dir/time-loom" .build/release/loom export "$dir/run" --format llamafactory --videos --out "$dir/export" > /dev/null
+  echo "  \$ ffmpeg -i portrait.mp4 -an -c:v libx264 -preset veryfast -crf 18 upright.mp4   # and with -threads 1 on both sides"
+  /usr/bin/time -f '%e %M' -o "$dir/time-ffmpeg" ffmpeg -hide_banner -loglevel error -y -i "$dir/clips/portrait.mp4" -an -c:v libx264 -preset veryfast -crf 18 "$dir/upright.mp4"
+  /usr/bin/time -f '%e %M' -o "$dir/time-ffmpeg-1" ffmpeg -hide_banner -loglevel error -y -threads 1 -i "$dir/clips/portrait.mp4" -an -c:v libx264 -preset veryfast -crf 18 -threads 1 "$dir/upright-1.mp4"
+  local loom_file
+  loom_file=$(ls "$dir/export/videos/"*.mp4)
+  for side in loom ffmpeg ffmpeg-1; do
+    local file=$loom_file
+    [ "$side" = ffmpeg ] && file="$dir/upright.mp4"
+    [ "$side" = ffmpeg-1 ] && file="$dir/upright-1.mp4"
+    read -r seconds kilobytes < "$dir/time-$side"
+    printf '    %-9s %6.2f s  peak %5d MB  %s, %s bytes\n' "$side" "$seconds" $((kilobytes / 1024)) \
+      "$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height,nb_frames -of csv=p=0 "$file")" "$(stat -c %s "$file")"
+  done
+  echo "  (a second export reuses the re-encoded file: $( { /usr/bin/time -f '%e' .build/release/loom export "$dir/run" --format llamafactory --videos --out "$dir/export2" > /dev/null; } 2>&1 ) s)"
+}
+
 # 14. Frames sampled from 1080p video (issue 8), defined here so that `benchmarks/run.sh frames` runs it alone:
 #     `loom-bench frames` (LoomVideo: libavformat/libavcodec decoding front to back, libswscale to RGB) against
 #     the ffmpeg command-line tool extracting the same number of frames as raw RGB (`fps` filter for the rate,
@@ -416,6 +450,10 @@ if [ "${1:-}" = link-images ]; then
   link_images_bench
   exit 0
 fi
+if [ "${1:-}" = normalize ]; then
+  normalize_bench
+  exit 0
+fi
 if [ "${1:-}" = foundation ]; then
   echo "recipe: $RECIPE"
   foundation_bench
@@ -498,5 +536,7 @@ review_bench
 link_bench
 link_images_bench
 
-# 14. Frames sampled from 1080p video against the ffmpeg command-line tool (defined above, as frames_bench).
+# 14. Frames sampled from 1080p video against the ffmpeg command-line tool (defined above, as frames_bench), and a
+#     rotated video re-encoded upright for an export (normalize_bench).
 frames_bench
+normalize_bench

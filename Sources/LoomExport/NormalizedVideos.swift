@@ -11,10 +11,13 @@ import LoomVideo
 /// video loaders of LLaMA-Factory and most trainers) do neither: a video carried as it is would train on sideways
 /// or washed-out pictures while its questions describe upright, natural ones. Each such video is re-encoded once,
 /// front to back with one frame held at a time, into `videos/normalized/ID.mp4`: upright, SDR BT.709, at its frame
-/// rate rounded to a whole number, without audio, through libx264 when libavcodec has it (else MPEG-4 Part 2).
+/// rate rounded to a whole number, without audio, through libx264 when libavcodec has it (else MPEG-4 Part 2), with
+/// libavcodec's threads on every core.
 /// Later exports reuse the file. Other videos are carried as they are.
 enum NormalizedVideos {
     static let folder = "videos/normalized"
+    /// Decoder and encoder threads (libavcodec's own): a video is re-encoded once, and an export waits for it.
+    static let threads = ProcessInfo.processInfo.activeProcessorCount
 
     /// The normalized copy of each of `videos` that needs one, made now if an earlier export did not: video id →
     /// the copy as a medium (path relative to the run directory). A video that cannot be re-encoded is carried as
@@ -26,7 +29,7 @@ enum NormalizedVideos {
         for video in videos {
             let source = runDirectory.appendingPathComponent(video.path).path
             do {
-                let reader = try VideoReader(path: source)
+                let reader = try VideoReader(path: source, threads: threads)
                 guard reader.info.rotation != 0 || reader.info.hdr != nil else { continue }
                 let relative = "\(folder)/\(video.id).mp4"
                 let target = runDirectory.appendingPathComponent(relative)
@@ -55,7 +58,8 @@ enum NormalizedVideos {
         defer { try? FileManager.default.removeItem(at: partial) }
         let rate = min(120, max(1, Int(reader.info.frameRate.rounded())))
         let count = max(1, Int((reader.info.duration * Double(rate)).rounded()))
-        let writer = try VideoWriter(path: partial.path, width: size.width, height: size.height, framesPerSecond: rate, codec: .h264)
+        let writer = try VideoWriter(
+            path: partial.path, width: size.width, height: size.height, framesPerSecond: rate, codec: .h264, threads: threads)
         try reader.forEachFrame(at: (0..<count).map { Double($0) / Double(rate) }) { frame in
             try writer.append(cropped(frame.image, to: size))
         }

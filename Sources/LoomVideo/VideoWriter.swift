@@ -33,8 +33,10 @@ public final class VideoWriter {
 
     /// Opens `path` for writing frames of `width`×`height` (even numbers: 4:2:0 chroma halves them).
     ///
+    /// - Parameter threads: the encoder's threads (libavcodec's own). One keeps MPEG-4 output byte for byte the
+    ///   same; H.264, whose bytes are not promised anyway, can use every core.
     /// - Throws: `VideoError` when the container or no encoder can be set up, or the file cannot be created.
-    public init(path: String, width: Int, height: Int, framesPerSecond: Int, codec requested: Codec = .mpeg4) throws {
+    public init(path: String, width: Int, height: Int, framesPerSecond: Int, codec requested: Codec = .mpeg4, threads: Int = 1) throws {
         guard width > 0, height > 0, width % 2 == 0, height % 2 == 0 else {
             throw VideoError(.unsupportedCodec, "frame size \(width)×\(height) must be positive and even")
         }
@@ -64,7 +66,7 @@ public final class VideoWriter {
         encoder.pointee.pix_fmt = AV_PIX_FMT_YUV420P
         encoder.pointee.gop_size = Int32(framesPerSecond)
         encoder.pointee.max_b_frames = 0
-        encoder.pointee.thread_count = 1
+        encoder.pointee.thread_count = Int32(max(1, threads))
         encoder.pointee.flags |= Int32(AV_CODEC_FLAG_BITEXACT)
         if context.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
             encoder.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
