@@ -45,7 +45,11 @@ struct DedupPass {
         let signatureSettings = stamp + (parameters.map { "|\($0.permutations)x\($0.bands)x\($0.rows)|\($0.shingleSize)|\($0.seed)" } ?? "|exact")
         try await hash(parameters: parameters, signatureSettings: signatureSettings)
         let store = store
-        let duplicates = try await workers.run { try Self.find(store: store, settings: signatureSettings, bands: parameters?.bands ?? 0) }
+        let threshold = settings.threshold
+        let duplicates = try await workers.run {
+            let found = try Self.find(store: store, settings: signatureSettings, bands: parameters?.bands ?? 0)
+            return try parameters.map { try Self.verified(found, store: store, parameters: $0, threshold: threshold) } ?? found
+        }
         try write(duplicates)
         summary.exactDuplicates = duplicates.filter { $0.code == QualityCode.exactDuplicate }.count
         summary.nearDuplicates = duplicates.count - summary.exactDuplicates
@@ -146,6 +150,39 @@ struct DedupPass {
                 ? (mediaKeys[a] == mediaKeys[b] ? QualityCode.exactDuplicate : QualityCode.nearDuplicateImage) : QualityCode.nearDuplicate
             return Duplicate(id: id, of: of, code: code)
         }
+    }
+
+    /// The duplicates, with each near-duplicate (`duplicate.near`) kept only if its text's shingle set and that of
+    /// the record it is said to repeat are at least `threshold` alike (exact Jaccard similarity).
+    ///
+    /// LSH finds candidates, not similar pairs: the banding that finds 95% of the pairs at the threshold also makes
+    /// candidates of many pairs below it (two thirds of the pairs at 0.66 when the threshold is 0.8), and the groups
+    /// it joins may chain records that are far apart. datasketch leaves that check to its user. Records are read in
+    /// id order, so a group's first record, which the others are checked against, comes before them; only the sets
+    /// of first records still waiting for a check are held.
+    static func verified(_ duplicates: [Duplicate], store: RunStore, parameters: MinHashParameters, threshold: Double) throws -> [Duplicate] {
+        var waiting: [String: Int] = [:]
+        var firstOf: [String: String] = [:]
+        for duplicate in duplicates where duplicate.code == QualityCode.nearDuplicate {
+            waiting[duplicate.of, default: 0] += 1
+            firstOf[duplicate.id] = duplicate.of
+        }
+        guard !firstOf.isEmpty else { return duplicates }
+        var hasher = MinHasher(parameters: parameters)
+        var firstSets: [String: Set<UInt64>] = [:]
+        var rejected: Set<String> = []
+        let ids = Set(waiting.keys).union(firstOf.keys).sorted()
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            for digest in try store.recordDigests(ids: Array(ids[start..<min(ids.count, start + 500)])) {
+                let shingles = hasher.shingleSet(of: DedupText.normalized(text(of: digest.conversation)))
+                if waiting[digest.id] != nil { firstSets[digest.id] = shingles }
+                guard let first = firstOf[digest.id], let firstSet = firstSets[first] else { continue }
+                if hasher.jaccard(shingles, firstSet) < threshold { rejected.insert(digest.id) }
+                waiting[first]! -= 1
+                if waiting[first] == 0 { firstSets[first] = nil }
+            }
+        }
+        return duplicates.filter { !rejected.contains($0.id) }
     }
 
     /// Flags the duplicates, all in one transaction (a rerun after a crash finds the same and writes the same).

@@ -74,6 +74,24 @@ public struct MinHasher: Sendable {
         return Double(equal) / Double(first.count)
     }
 
+    /// The exact Jaccard similarity of two texts' shingle sets, which a signature only estimates: what a pair of
+    /// candidates that LSH found is checked against.
+    public mutating func jaccard(_ first: String, _ second: String) -> Double {
+        jaccard(shingleSet(of: first), shingleSet(of: second))
+    }
+
+    /// The set of `text`'s shingle hashes.
+    public mutating func shingleSet(of text: String) -> Set<UInt64> {
+        computeShingles(of: text)
+        return Set(shingleHashes)
+    }
+
+    /// The Jaccard similarity of two shingle sets (1 for two empty ones).
+    public func jaccard(_ first: Set<UInt64>, _ second: Set<UInt64>) -> Double {
+        let union = first.union(second).count
+        return union == 0 ? 1 : Double(first.intersection(second).count) / Double(union)
+    }
+
     // MARK: - Band keys
 
     /// The band keys of `text`: `parameters.bands` values.

@@ -92,6 +92,18 @@ extension RunStore {
         }
     }
 
+    /// The digests of the records with these ids (those the store has), in id order.
+    public func recordDigests(ids: [String]) throws -> [RecordDigest] {
+        guard !ids.isEmpty else { return [] }
+        return try read { db in
+            try Row.fetchAll(
+                db,
+                sql: Self.digestColumns + " FROM records WHERE id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", "))) ORDER BY id",
+                arguments: StatementArguments(ids)
+            ).map(Self.digest)
+        }
+    }
+
     /// The columns a `RecordDigest` is read from, in the order `digest(_:)` reads them.
     private static let digestColumns = """
         SELECT id, sample_id, type, domain, skill, language, flagged, media_ids, sharegpt,

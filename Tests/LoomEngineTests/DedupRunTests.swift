@@ -82,6 +82,38 @@ struct DedupRunTests {
         #expect(flags["rec-planted-zh-e"] == [QualityCode.nearDuplicate])
     }
 
+    @Test("texts below the similarity threshold are not flagged, though MinHash LSH makes many of them candidates")
+    func textsBelowTheThresholdAreNotNearDuplicates() async throws {
+        let (fixture, planted) = try await Self.fixture()
+        var generator = SeededGenerator(seed: 99)
+        func word() -> String { String((0..<6).map { _ in Character(UnicodeScalar(UInt8(97 + generator.next() % 26))) }) }
+        var records: [Record] = []
+        for pair in 0..<40 {
+            let words = (0..<60).map { _ in word() }
+            // Four words replaced, 17 apart: 12 of the 58 word 3-grams differ, a shingle Jaccard of 46/70 = 0.66,
+            // below the 0.8 threshold, where the banding for 95% recall at 0.8 still makes most pairs candidates.
+            var other = words
+            for index in stride(from: 4, to: other.count, by: 17) { other[index] = word() }
+            for (slot, text) in [("x", words), ("y", other)] {
+                var record = planted[0]
+                record.id = "rec-half-\(pair)-\(slot)"
+                // A question of its own: the same question twice over one image is flagged before dedup.
+                let question = "Describe the picture, \(word()) \(word())."
+                record.turns = [Turn(role: .user, text: "<image>\n" + question), Turn(role: .assistant, text: text.joined(separator: " "))]
+                records.append(record)
+            }
+        }
+        let store = try RunStore(directory: fixture.runDirectory)
+        try store.commit([StoreWrite(records: records)])
+        _ = try await fixture.runner().run()
+        let flagged = try store.records(ids: records.map(\.id)).filter { $0.flags.contains { $0.code == QualityCode.nearDuplicate } }
+        #expect(flagged.map(\.id) == [])
+        let otherFlags = try store.records(ids: records.map(\.id)).flatMap { $0.flags.map(\.code) }
+        #expect(otherFlags.isEmpty, "\(Set(otherFlags))")
+        // The nearly equal pair of the fixture is still found.
+        #expect(try store.records(ids: ["rec-planted-b"]).first?.flags.map(\.code) == [QualityCode.nearDuplicate])
+    }
+
     @Test func anInterruptedDedupResumesToTheSameDataset() async throws {
         let (interrupted, _) = try await Self.fixture()
         let crash = FaultPlan(crashInDedupAfterPages: 2, dedupPageSize: 16)
