@@ -60,7 +60,9 @@ struct VideoIngestWorker: Sendable {
             throw VideoRejection(kind: .unreadableFile, reason: "cannot read the file: \(FileErrors.reason(error))")
         }
         let reader: VideoReader
-        let frames: [SampledFrame]
+        // Each frame is written as it is decoded: only one is held, whatever the frame count and size.
+        var media: [MediaItem] = []
+        var frameTimes: [Double] = []
         do {
             reader = try VideoReader(path: item.path)
             reader.longestSide = recipe.ingest.longestSide
@@ -68,11 +70,14 @@ struct VideoIngestWorker: Sendable {
             guard reader.info.duration > 0 || item.sampling.isSceneChanges else {
                 throw VideoError(.empty, "the video has zero duration")
             }
-            frames = try reader.sample(item.sampling)
+            try reader.forEachSample(item.sampling) { frame in
+                media.append(try keep(frame))
+                frameTimes.append(frame.time)
+            }
         } catch let error as VideoError {
             throw VideoRejection(kind: error.kind.rejectionKind, reason: error.message)
         }
-        guard !frames.isEmpty else { throw VideoRejection(kind: .emptyVideo, reason: "no frame could be taken from the video") }
+        guard !media.isEmpty else { throw VideoRejection(kind: .emptyVideo, reason: "no frame could be taken from the video") }
         let info = reader.info
         var notes: [Rejection] = []
         if info.variableFrameRate {
@@ -90,7 +95,7 @@ struct VideoIngestWorker: Sendable {
                 subject: item.subject, stage: Self.stageName, kind: .hdrVideo,
                 reason: "\(hdr) over BT.2020: frames were tone-mapped to SDR BT.709 (reference white at 203 cd/m², highlights rolled off), and exports that carry videos carry a tone-mapped copy"))
         }
-        let duration = max(info.duration, frames.last?.time ?? 0)
+        let duration = max(info.duration, frameTimes.last ?? 0)
         var annotations = VideoAnnotations()
         if let given = item.annotations {
             let (fitted, problems) = VideoTimelineCheck.fit(given, duration: duration, subject: item.subject)
@@ -98,25 +103,7 @@ struct VideoIngestWorker: Sendable {
             notes += problems.map { Rejection(subject: $0.subject, stage: Self.stageName, kind: $0.kind, reason: $0.reason) }
         }
 
-        var media: [MediaItem] = []
-        for frame in frames {
-            let image = Resampler.downscale(frame.image, longestSide: recipe.ingest.longestSide)
-            let bytes: [UInt8]
-            do {
-                bytes = try ImageEncoder.encodeJPEG(image, quality: recipe.ingest.jpegQuality)
-            } catch {
-                throw VideoRejection(kind: .corruptVideo, reason: "a frame at \(String(format: "%.2f", frame.time)) s could not be encoded: \(error)")
-            }
-            let id = StableID.sha256Hex(bytes)
-            let path = "\(IngestWorker.mediaFolder)/\(id).jpg"
-            do {
-                try ContentFile.writeOnce(bytes, to: runDirectory.appendingPathComponent(path), what: "frame")
-            } catch let error as LoomError {
-                throw VideoRejection(kind: .cannotWrite, reason: error.description)
-            }
-            media.append(MediaItem(id: id, kind: .frame, path: path, format: "jpeg", width: image.width, height: image.height))
-        }
-        let truth = VideoTruth(videoID: videoID, duration: duration, frameTimes: frames.map(\.time), annotations: annotations)
+        let truth = VideoTruth(videoID: videoID, duration: duration, frameTimes: frameTimes, annotations: annotations)
         let sample = Sample(
             id: StableID.derive("smp", String(recipe.seed), "video", videoID), kind: .sequence, ordinal: item.ordinal,
             media: media.map(\.id), truth: .video(truth))
@@ -134,6 +121,25 @@ struct VideoIngestWorker: Sendable {
     }
 
     static let videoFolder = "videos"
+
+    /// A frame as a content-addressed JPEG in the run's media folder.
+    private func keep(_ frame: SampledFrame) throws -> MediaItem {
+        let image = Resampler.downscale(frame.image, longestSide: recipe.ingest.longestSide)
+        let bytes: [UInt8]
+        do {
+            bytes = try ImageEncoder.encodeJPEG(image, quality: recipe.ingest.jpegQuality)
+        } catch {
+            throw VideoRejection(kind: .corruptVideo, reason: "a frame at \(String(format: "%.2f", frame.time)) s could not be encoded: \(error)")
+        }
+        let id = StableID.sha256Hex(bytes)
+        let path = "\(IngestWorker.mediaFolder)/\(id).jpg"
+        do {
+            try ContentFile.writeOnce(bytes, to: runDirectory.appendingPathComponent(path), what: "frame")
+        } catch let error as LoomError {
+            throw VideoRejection(kind: .cannotWrite, reason: error.description)
+        }
+        return MediaItem(id: id, kind: .frame, path: path, format: "jpeg", width: image.width, height: image.height)
+    }
 
     /// The video file itself, kept in the run directory as `videos/ID.EXT` (a hard link where the filesystem
     /// allows, else a symbolic link to the original, else a copy) for exports that carry videos.

@@ -166,16 +166,32 @@ public final class VideoReader {
     ///
     /// - Throws: `VideoError` when the stream cannot be decoded, or holds no frame at all.
     public func frames(at times: [Double]) throws -> [SampledFrame] {
-        guard !times.isEmpty else { return [] }
-        let sparse = times[0] >= seekGap || zip(times.dropFirst(), times).contains { $0 - $1 >= seekGap }
-        if sparse, let frames = try framesSeeking(at: times) { return frames }
-        return try framesInOrder(at: times)
+        var taken: [SampledFrame] = []
+        try forEachFrame(at: times) { taken.append($0) }
+        return taken
     }
 
-    /// `frames(at:)` by seeking ahead where targets are far apart; nil when a seek landed after its target.
-    func framesSeeking(at times: [Double]) throws -> [SampledFrame]? {
+    /// The frames `frames(at:)` gives, handed to `body` one at a time as they are decoded, so that no more than
+    /// one is held: what taking many large frames, or re-encoding a whole video, needs.
+    public func forEachFrame(at times: [Double], _ body: (SampledFrame) throws -> Void) throws {
+        guard !times.isEmpty else { return }
+        let sparse = times[0] >= seekGap || zip(times.dropFirst(), times).contains { $0 - $1 >= seekGap }
+        var delivered = 0
+        if sparse, try framesSeeking(at: times, deliver: { frame in
+            delivered += 1
+            try body(frame)
+        }) {
+            return
+        }
+        // Decoding front to back gives the frames seeking gives: the targets seeking did not reach are taken so.
+        try framesInOrder(at: Array(times[delivered...]), deliver: body)
+    }
+
+    /// `frames(at:)` by seeking ahead where targets are far apart; false when a seek landed after its target
+    /// (the frames delivered so far are right; the rest must be decoded front to back).
+    func framesSeeking(at times: [Double], deliver: (SampledFrame) throws -> Void) throws -> Bool {
         // `format` is read from the property at each use: `rewind()` may close the file and open it again.
-        guard let decoder, format != nil else { return [] }
+        guard let decoder, format != nil else { return true }
         guard let packet = av_packet_alloc() else { throw VideoError(.decodeFailed, "out of memory") }
         var packetPointer: UnsafeMutablePointer<AVPacket>? = packet
         defer { av_packet_free(&packetPointer) }
@@ -247,7 +263,6 @@ public final class VideoReader {
             return true
         }
 
-        var taken: [SampledFrame] = []
         for target in times {
             let decodedUpTo = nextTime ?? heldTime
             if decodedUpTo == nil && target < seekGap {
@@ -259,10 +274,10 @@ public final class VideoReader {
                 _ = try advance(to: target, afterSeek: false)
             } else {
                 let stamp = Int64(((target + startTime) / timeBase).rounded(.down))
-                guard timeBase > 0, av_seek_frame(format, streamIndex, stamp, AVSEEK_FLAG_BACKWARD) >= 0 else { return nil }
+                guard timeBase > 0, av_seek_frame(format, streamIndex, stamp, AVSEEK_FLAG_BACKWARD) >= 0 else { return false }
                 avcodec_flush_buffers(decoder)
                 (heldTime, nextTime, atEnd, fromStart) = (nil, nil, false, false)
-                guard try advance(to: target, afterSeek: true) else { return nil }
+                guard try advance(to: target, afterSeek: true) else { return false }
             }
             if heldTime == nil, fromStart, let time = nextTime {
                 // A target before the first frame gets the first frame.
@@ -271,26 +286,14 @@ public final class VideoReader {
             }
             guard let time = heldTime else {
                 if decodedFrames == 0 { throw VideoError(.empty, "the video stream holds no decodable frame") }
-                return nil
+                return false
             }
-            taken.append(SampledFrame(time: time, target: target, image: try converter.image(of: held, rotation: info.rotation)))
+            try deliver(SampledFrame(time: time, target: target, image: try converter.image(of: held, rotation: info.rotation)))
         }
-        return taken
+        return true
     }
 
     /// `frames(at:)` decoded front to back, every packet from the first.
-    func framesInOrder(at times: [Double]) throws -> [SampledFrame] {
-        var taken: [SampledFrame] = []
-        try framesInOrder(at: times) { taken.append($0) }
-        return taken
-    }
-
-    /// The frames `frames(at:)` gives, decoded front to back and handed to `body` one at a time as they come,
-    /// so that no more than one is held: what re-encoding a whole video needs.
-    public func forEachFrame(at times: [Double], _ body: (SampledFrame) throws -> Void) throws {
-        try framesInOrder(at: times, deliver: body)
-    }
-
     func framesInOrder(at times: [Double], deliver: (SampledFrame) throws -> Void) throws {
         guard !times.isEmpty, let decoder else { return }
         try rewind()
@@ -379,11 +382,18 @@ public final class VideoReader {
     /// The frames `sampling` chooses: at fixed times for uniform and rate sampling; for scene changes, after a
     /// first pass that decodes every frame to find the cuts.
     public func sample(_ sampling: FrameSampling) throws -> [SampledFrame] {
+        var taken: [SampledFrame] = []
+        try forEachSample(sampling) { taken.append($0) }
+        return taken
+    }
+
+    /// The frames `sample(_:)` gives, handed to `body` one at a time (`forEachFrame(at:_:)`).
+    public func forEachSample(_ sampling: FrameSampling, _ body: (SampledFrame) throws -> Void) throws {
         switch sampling {
         case .uniform, .rate:
-            return try frames(at: sampling.times(duration: info.duration))
+            try forEachFrame(at: sampling.times(duration: info.duration), body)
         case .sceneChanges(let threshold, let maxFrames):
-            return try frames(at: try sceneChangeTimes(threshold: threshold, maxFrames: maxFrames))
+            try forEachFrame(at: try sceneChangeTimes(threshold: threshold, maxFrames: maxFrames), body)
         }
     }
 
