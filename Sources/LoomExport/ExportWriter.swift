@@ -12,6 +12,10 @@ public struct ExportWriter: Sendable {
     public let writeImageFiles: Bool
     /// Whether an export makes the store's export index when it is missing (`RunStore.buildExportIndex`).
     public let buildsExportIndex: Bool
+    /// Told before each rotated or HDR video is re-encoded for an export that carries videos (`NormalizedVideos`):
+    /// how many were done, how many there are, and the video's path in the run. A re-encode takes seconds a
+    /// minute of video, so a command line shows it.
+    public var videoProgress: (@Sendable (_ done: Int, _ total: Int, _ path: String) -> Void)?
 
     /// - Parameter buildsExportIndex: make the export index first when the store has none. Worth it for the
     ///   exports a user runs again and again over a finished run: each then scans the index. A run's own exports,
@@ -86,7 +90,7 @@ public struct ExportWriter: Sendable {
         if writeImageFiles && !sampleVideos.isEmpty {
             // Rotated and HDR videos are carried as trainers' loaders must see them (`NormalizedVideos`).
             let videos = Set(sampleVideos.values).sorted().compactMap { catalog.item($0) }
-            for copy in NormalizedVideos.copies(of: videos, runDirectory: runDirectory, problems: &problems).values {
+            for copy in NormalizedVideos.copies(of: videos, runDirectory: runDirectory, problems: &problems, progress: videoProgress).values {
                 catalog.substitute(copy)
             }
         }

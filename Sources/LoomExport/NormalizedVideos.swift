@@ -23,10 +23,11 @@ enum NormalizedVideos {
     /// the copy as a medium (path relative to the run directory). A video that cannot be re-encoded is carried as
     /// it is, with a problem saying why.
     static func copies(
-        of videos: [MediaItem], runDirectory: URL, problems: inout [String]
+        of videos: [MediaItem], runDirectory: URL, problems: inout [String],
+        progress: ((_ done: Int, _ total: Int, _ path: String) -> Void)? = nil
     ) -> [String: MediaItem] {
         var copies: [String: MediaItem] = [:]
-        for video in videos {
+        for (done, video) in videos.enumerated() {
             let source = runDirectory.appendingPathComponent(video.path).path
             do {
                 let reader = try VideoReader(path: source, threads: threads)
@@ -35,6 +36,7 @@ enum NormalizedVideos {
                 let target = runDirectory.appendingPathComponent(relative)
                 let size = evenSize(reader.info.displayedSize)
                 if !FileManager.default.fileExists(atPath: target.path) {
+                    progress?(done, videos.count, video.path)
                     try encode(reader, size: size, to: target)
                 }
                 copies[video.id] = MediaItem(id: video.id, kind: .video, path: relative, format: "mp4", width: size.width, height: size.height)

@@ -97,7 +97,11 @@ struct ExportCommand: ParsableCommand {
         let summary = try reportingErrors {
             let run = try RunLocator.runDirectory(target)
             let folder = out.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent("export/\(format.rawValue)")
-            return try ExportWriter(store: run.store, runDirectory: run.url).export(format, to: folder, options: options)
+            var writer = ExportWriter(store: run.store, runDirectory: run.url)
+            writer.videoProgress = { done, total, path in
+                FileHandle.standardError.write(Data("re-encoding \(path) upright and in SDR for the trainers' video loaders (\(done + 1) of \(total) videos checked)\n".utf8))
+            }
+            return try writer.export(format, to: folder, options: options)
         }
         print(Report.export(summary))
     }

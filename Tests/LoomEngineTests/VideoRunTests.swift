@@ -177,9 +177,15 @@ struct VideoRunTests {
         let run = folder.appendingPathComponent("run")
         var options = ExportOptions()
         options.videos = true
-        let exported = try ExportWriter(store: try RunStore(directory: run), runDirectory: run)
-            .export(.llamafactory, to: folder.appendingPathComponent("export"), options: options)
+        var writer = ExportWriter(store: try RunStore(directory: run), runDirectory: run)
+        let told = Mutex<[String]>([])
+        writer.videoProgress = { _, _, path in told.withLock { $0.append(path) } }
+        let exported = try writer.export(.llamafactory, to: folder.appendingPathComponent("export"), options: options)
         #expect(exported.videos == 2 && exported.problems.isEmpty, "\(exported)")
+        #expect(told.withLock { $0.count } == 2)
+        // A second export reuses the re-encoded files.
+        _ = try writer.export(.llamafactory, to: folder.appendingPathComponent("export-again"), options: options)
+        #expect(told.withLock { $0.count } == 2)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("export/videos").path)
         #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".mp4") })
         for name in files {
