@@ -15,7 +15,9 @@ struct ModelFixture {
     ///   - photos: how many distinct photos the folder has.
     ///   - endpoint: extra keys of the endpoint, YAML indented four spaces.
     ///   - stages: the model stages, YAML indented two spaces (under `stages:`).
-    init(server: MockModelServer, photos: Int = 3, endpoint: String = "", stages: String) throws {
+    ///   - timeout: the endpoint's timeout in seconds. Tests that count the requests the server saw give a long
+    ///     one: on a loaded machine a reply can take longer than 5 s, and the retry is one request more.
+    init(server: MockModelServer, photos: Int = 3, endpoint: String = "", stages: String, timeout: Int = 5) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-model-\(UUID().uuidString)")
         let images = folder.appendingPathComponent("photos")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
@@ -35,7 +37,7 @@ struct ModelFixture {
                 base_url: \(server.baseURL)
                 model: mock-vl
                 concurrency: 4
-                timeout: 5
+                timeout: \(timeout)
                 retries: 3
                 price: {input: 2.0, output: 8.0}
             \(endpoint)

@@ -153,7 +153,7 @@ struct ModelRunTests {
             return .delayed(seconds: 0.02, .completion(text: GoodReplies.reply(request.promptKind(catalog))))
         }
         defer { Task { try? await server.shutdown() } }
-        let fixture = try ModelFixture(server: server, photos: 40, stages: "  caption: {model: mock}")
+        let fixture = try ModelFixture(server: server, photos: 40, stages: "  caption: {model: mock}", timeout: 120)
         let error = try await #require(throws: LoomError.self) { try await fixture.runner(stop: stop).run() }
         #expect(error.message.contains("stopped at your request during caption"))
         let asked = server.requestCount
@@ -177,7 +177,9 @@ struct ModelRunTests {
             .delayed(seconds: 0.005, .completion(text: GoodReplies.reply(request.promptKind(catalog)), usage: MockUsage(prompt: 1000, completion: 100)))
         }
         defer { Task { try? await server.shutdown() } }
-        let fixture = try ModelFixture(server: server, photos: 30, stages: "  caption: {model: mock}\n  questions: {model: mock, types: [judgement], per_call: 2}")
+        let fixture = try ModelFixture(
+            server: server, photos: 30, stages: "  caption: {model: mock}\n  questions: {model: mock, types: [judgement], per_call: 2}",
+            timeout: 120)
         func limit(_ dollars: String) throws {
             let text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
             let body = text.hasPrefix("cost_limit:") ? String(text[text.firstIndex(of: "\n")!...].dropFirst()) : text
