@@ -48,16 +48,9 @@ enum LinkBenchmark {
             try write(items, to: arguments[3])
             return true
         case (6, "link"):
-            let items = try read(arguments[2])
-            let k = Int(arguments[3]) ?? 5
-            let threads = Int(arguments[4]) ?? 2
             // Own samples allowed: scikit-learn's nearest neighbours know nothing of samples.
-            let settings = LinkSettings(strategy: .text, k: k, exampleShare: share, sameSample: true, seed: seed)
-            let started = Date()
-            let links = InContextLinker(settings: settings, threads: threads).link(items)
-            let seconds = Date().timeIntervalSince(started)
-            try writeLinks(links, to: arguments[5])
-            report(scenario: "link", records: items.count, links: links, k: k, threads: threads, seconds: seconds)
+            let settings = LinkSettings(strategy: .text, k: Int(arguments[3]) ?? 5, exampleShare: share, sameSample: true, seed: seed)
+            try timeLinking(try read(arguments[2]), settings: settings, threads: Int(arguments[4]) ?? 2, scenario: "link", out: arguments[5])
             return true
         case (5, "link-hashes"):
             try writeHashes(count: Int(arguments[3]) ?? 100_000, seed: UInt64(arguments[4]) ?? 1, to: arguments[2])
@@ -69,14 +62,8 @@ enum LinkBenchmark {
                 return LinkItem(
                     id: id, sampleID: id, language: "en", text: "", imageHashes: [UInt64(object["hash"] as? String ?? "", radix: 16) ?? 0])
             }
-            let k = Int(arguments[3]) ?? 5
-            let threads = Int(arguments[4]) ?? 2
-            let settings = LinkSettings(strategy: .image, k: k, exampleShare: share, sameSample: true, seed: seed)
-            let started = Date()
-            let links = InContextLinker(settings: settings, threads: threads).link(items)
-            let seconds = Date().timeIntervalSince(started)
-            try writeLinks(links, to: arguments[5])
-            report(scenario: "link-images", records: items.count, links: links, k: k, threads: threads, seconds: seconds)
+            let settings = LinkSettings(strategy: .image, k: Int(arguments[3]) ?? 5, exampleShare: share, sameSample: true, seed: seed)
+            try timeLinking(items, settings: settings, threads: Int(arguments[4]) ?? 2, scenario: "link-images", out: arguments[5])
             return true
         default:
             return false
@@ -107,6 +94,15 @@ enum LinkBenchmark {
             out += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
         }
         try out.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Links `items`, timing the linking alone, then writes the queries' links to `out` and prints the JSON line.
+    private static func timeLinking(_ items: [LinkItem], settings: LinkSettings, threads: Int, scenario: String, out: String) throws {
+        let started = Date()
+        let links = InContextLinker(settings: settings, threads: threads).link(items)
+        let seconds = Date().timeIntervalSince(started)
+        try writeLinks(links, to: out)
+        report(scenario: scenario, records: items.count, links: links, k: settings.k, threads: threads, seconds: seconds)
     }
 
     private static func writeLinks(_ links: [InContextLink], to path: String) throws {
