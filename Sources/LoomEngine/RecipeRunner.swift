@@ -263,14 +263,17 @@ public final class RecipeRunner: Sendable {
                 for (index, spec) in recipe.exports.enumerated() {
                     let folder = spec.path.hasPrefix("/")
                         ? URL(fileURLWithPath: spec.path) : directory.url.appendingPathComponent(spec.path)
-                    let writer = ExportWriter(
+                    var writer = ExportWriter(
                         store: store, runDirectory: directory.url, copyImages: copyImages, buildsExportIndex: false)
+                    writer.videoProgress = { [observer] done, total, path in
+                        observer?(.note(ExportWriter.videoProgressMessage(done: done, total: total, path: path)))
+                    }
                     var options = spec.options
                     // A tokenizer file named in the recipe is relative to the recipe's folder.
                     if let tokenizer = options.budget?.tokenizer, !tokenizer.hasPrefix("/") {
                         options.budget?.tokenizer = recipeURL.deletingLastPathComponent().appendingPathComponent(tokenizer).path
                     }
-                    group.addTask { [options] in (index, try await workers.run { try writer.export(spec.format, to: folder, options: options) }) }
+                    group.addTask { [options, writer] in (index, try await workers.run { try writer.export(spec.format, to: folder, options: options) }) }
                 }
                 var done: [(Int, ExportSummary)] = []
                 for try await result in group {

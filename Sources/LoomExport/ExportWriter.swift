@@ -17,6 +17,11 @@ public struct ExportWriter: Sendable {
     /// minute of video, so a command line shows it.
     public var videoProgress: (@Sendable (_ done: Int, _ total: Int, _ path: String) -> Void)?
 
+    /// What a command line or a run's progress shows for `videoProgress`.
+    public static func videoProgressMessage(done: Int, total: Int, path: String) -> String {
+        "re-encoding \(path) upright and in SDR for the trainers' video loaders (\(done + 1) of \(total) videos checked)"
+    }
+
     /// - Parameter buildsExportIndex: make the export index first when the store has none. Worth it for the
     ///   exports a user runs again and again over a finished run: each then scans the index. A run's own exports,
     ///   written once side by side, pass false: each then sorts its own records, on its own thread, instead of

@@ -99,7 +99,7 @@ struct ExportCommand: ParsableCommand {
             let folder = out.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent("export/\(format.rawValue)")
             var writer = ExportWriter(store: run.store, runDirectory: run.url)
             writer.videoProgress = { done, total, path in
-                FileHandle.standardError.write(Data("re-encoding \(path) upright and in SDR for the trainers' video loaders (\(done + 1) of \(total) videos checked)\n".utf8))
+                FileHandle.standardError.write(Data((ExportWriter.videoProgressMessage(done: done, total: total, path: path) + "\n").utf8))
             }
             return try writer.export(format, to: folder, options: options)
         }

@@ -201,6 +201,49 @@ struct VideoRunTests {
         }
     }
 
+    @Test("a recipe's export with videos re-encodes a portrait video upright once, and the run's progress says so")
+    func recipeExportNotesTheReencode() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-portrait-\(UUID().uuidString)")
+        let clips = folder.appendingPathComponent("clips")
+        try FileManager.default.createDirectory(at: clips, withIntermediateDirectories: true)
+        try VideoFixture.ffmpeg(["-f", "lavfi", "-i", "testsrc=duration=2:size=160x120:rate=10", "-c:v", "mpeg4", folder.appendingPathComponent("upright.mp4").path])
+        try VideoFixture.ffmpeg([
+            "-i", folder.appendingPathComponent("upright.mp4").path, "-c", "copy", "-metadata:s:v:0", "rotate=90",
+            clips.appendingPathComponent("portrait.mp4").path,
+        ])
+        try #"{"portrait.mp4": {"segments": [{"start": 0, "end": 0.9, "text": "A pattern slides in."}, {"start": 1.1, "end": 1.9, "text": "It stops."}]}}"#
+            .write(to: folder.appendingPathComponent("clips.json"), atomically: true, encoding: .utf8)
+        let recipeURL = folder.appendingPathComponent("recipe.yaml")
+        try """
+            name: portrait
+            output: run
+            sources:
+              videos:
+                - folder: clips
+                  annotations: clips.json
+            exports:
+              - format: llamafactory
+                path: export
+                videos: true
+            """.write(to: recipeURL, atomically: true, encoding: .utf8)
+        func run() async throws -> [String] {
+            let notes = Mutex<[String]>([])
+            _ = try await RecipeRunner(
+                recipe: try RecipeLoader.load(contentsOf: recipeURL), recipeURL: recipeURL, catalog: try TemplateCatalog.bundled(),
+                observer: { event in if case .note(let text) = event { notes.withLock { $0.append(text) } } }, threads: 2
+            ).run()
+            return notes.withLock { $0 }
+        }
+        let first = try await run()
+        #expect(first.filter { $0.hasPrefix("re-encoding videos/") && $0.hasSuffix("(1 of 1 videos checked)") }.count == 1, "\(first)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("run/export/videos").path)
+        #expect(files.count == 1 && files[0].hasSuffix(".mp4"))
+        let copy = try VideoReader(path: folder.appendingPathComponent("run/export/videos/\(files[0])").path)
+        #expect(copy.info.rotation == 0 && copy.info.width == 120 && copy.info.height == 160)
+        // Run again: the export is written again, the re-encoded file reused.
+        #expect(try await run().allSatisfy { !$0.hasPrefix("re-encoding") })
+    }
+
     @Test("scene-change sampling and uniform sampling take the frames they promise")
     func samplingKinds() async throws {
         let uniform = try VideoFixture(sampling: "sampling: uniform\n      frames: 4")
