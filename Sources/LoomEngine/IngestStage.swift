@@ -198,7 +198,7 @@ struct IngestStage: Sendable {
                 case .rejected: nil
                 }
             var annotations = item.annotations
-            if let id, let size = sizes[id], let (objects, note) = IngestWorker.reconcile(item, displayed: size, stored: size, orientation: 1) {
+            if let id, let (objects, note) = Self.boxesChecked(item, against: sizes[id]) {
                 annotations.objects = objects
                 write.rejections = [Rejection(subject: path, stage: Self.stageName, kind: note.kind, reason: note.reason)]
             }
@@ -260,6 +260,16 @@ struct IngestStage: Sendable {
             reason: "the file is not the one an earlier run ingested (image \(earlier.imageID.prefix(12))): ingested again as it is now; the earlier version's records stay")]
     }
 
+    /// A source's boxes for an image already ingested, checked against that image's displayed size as a decoded
+    /// image's are (`IngestWorker.reconcile`; its orientation is not kept, so boxes given at a turned size are left
+    /// out): nil when they all fit, or the size is unknown.
+    private static func boxesChecked(
+        _ item: SourceItem, against size: (width: Int, height: Int)?
+    ) -> (objects: [AnnotatedObject], note: (kind: RejectionKind, reason: String))? {
+        guard let size else { return nil }
+        return IngestWorker.reconcile(item, displayed: size, stored: size, orientation: 1)
+    }
+
     /// An exact copy is kept once; whatever its source says about it is added to the kept image. Its boxes are
     /// checked against the kept image's size, as a decoded image's are (`IngestWorker.reconcile`): a COCO file may
     /// list the same bytes under another name with boxes drawn on a resized copy.
@@ -270,7 +280,7 @@ struct IngestStage: Sendable {
         var annotations = item.annotations
         var note = Rejection(
             subject: path, stage: Self.stageName, kind: .exactCopy, reason: "the same bytes as image \(id.prefix(12))…, which is kept once")
-        if let size, let (objects, boxNote) = IngestWorker.reconcile(item, displayed: size, stored: size, orientation: 1) {
+        if let (objects, boxNote) = Self.boxesChecked(item, against: size) {
             annotations.objects = objects
             // One note a file: the boxes left out matter more than the copy.
             note = Rejection(subject: path, stage: Self.stageName, kind: boxNote.kind, reason: "\(note.reason); \(boxNote.reason)")

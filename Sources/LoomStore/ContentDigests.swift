@@ -105,6 +105,17 @@ enum ContentDigests {
         return try recordItem(statement, row: row, parts: &parts)
     }
 
+    /// Runs `write`, which inserts, replaces or rewrites the row of `table` keyed `key`, and, when the table's digest
+    /// is kept (`digested`), brings `changes` up to date: the old row's item taken away, the new one's added.
+    static func tracking(
+        _ table: String, key: String, digested: Bool, changes: inout MultisetDigest, in db: Database, _ write: () throws -> Void
+    ) throws {
+        guard digested else { return try write() }
+        if let old = try storedItem(table: table, key: key, in: db) { changes.remove(old) }
+        try write()
+        if let new = try storedItem(table: table, key: key, in: db) { changes.add(new) }
+    }
+
     /// The names of the tables whose digests are kept.
     static func keptTables(_ db: Database) throws -> Set<String> {
         Set(try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM content_digests")))

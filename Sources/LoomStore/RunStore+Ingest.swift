@@ -107,10 +107,7 @@ extension RunStore {
         var digests = ["images": MultisetDigest(), "image_files": MultisetDigest()]
         let kept = try ContentDigests.keptTables(db)
         func changing(_ table: String, key: String, _ write: () throws -> Void) throws {
-            guard kept.contains(table) else { return try write() }
-            if let old = try ContentDigests.storedItem(table: table, key: key, in: db) { digests[table]!.remove(old) }
-            try write()
-            if let new = try ContentDigests.storedItem(table: table, key: key, in: db) { digests[table]!.add(new) }
+            try ContentDigests.tracking(table, key: key, digested: kept.contains(table), changes: &digests[table]!, in: db, write)
         }
         let image = try db.cachedStatement(
             sql: """

@@ -31,9 +31,9 @@ extension RunStore {
             let digested = try ContentDigests.keptTables(db).contains("images")
             let point = try db.cachedStatement(sql: "UPDATE images SET duplicate_of = ? WHERE id = ?")
             func setDuplicate(_ id: String, of kept: String?) throws {
-                if digested, let old = try ContentDigests.storedItem(table: "images", key: id, in: db) { changes.remove(old) }
-                try point.execute(arguments: [kept, id])
-                if digested, let new = try ContentDigests.storedItem(table: "images", key: id, in: db) { changes.add(new) }
+                try ContentDigests.tracking("images", key: id, digested: digested, changes: &changes, in: db) {
+                    try point.execute(arguments: [kept, id])
+                }
             }
             var changed = 0
             for (keptID, members) in groups.sorted(by: { $0.key < $1.key }) {
