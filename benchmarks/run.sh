@@ -291,6 +291,41 @@ link_images_bench() {
   done
 }
 
+# 14c. MIMIC-IT's images table for Otter (`benchmarks/run.sh mimicit` alone): `loom export --format mimicit`,
+#      which writes LM.parquet itself (ParquetStringTable, streaming), against the way Otter documents: the JSON
+#      table (`--images-table json`), then its conversion to parquet with pandas/pyarrow
+#      (benchmarks/otter_parquet.py, the consumers' pinned venv). Over the quickstart's drawn images; the two
+#      tables are compared as Otter reads them.
+mimicit_bench() {
+  local python
+  python=$(scripts/consumer-venv.sh | tail -n 1)
+  if [ ! -f "$work/run/loom.sqlite" ]; then
+    .build/release/loom run "$work/recipe.yaml" > /dev/null 2>&1
+  fi
+  echo
+  echo "MIMIC-IT images table: loom export (parquet) vs JSON export + Otter's documented conversion (pandas $("$python" -c 'import pandas; print(pandas.__version__)'), pyarrow $("$python" -c 'import pyarrow; print(pyarrow.__version__)'))"
+  sync
+  echo "  \$ .build/release/loom export $work/run --format mimicit --out $work/mimic-parquet"
+  /usr/bin/time -f '%e %M' -o "$work/time-mp" .build/release/loom export "$work/run" --format mimicit --out "$work/mimic-parquet" > /dev/null
+  read -r loom_seconds loom_peak < "$work/time-mp"
+  echo "  \$ .build/release/loom export $work/run --format mimicit --images-table json --out $work/mimic-json"
+  /usr/bin/time -f '%e %M' -o "$work/time-mj" .build/release/loom export "$work/run" --format mimicit --images-table json --out "$work/mimic-json" > /dev/null
+  read -r json_seconds json_peak < "$work/time-mj"
+  echo "  \$ $python benchmarks/otter_parquet.py $work/mimic-json/LM.json $work/mimic-json/LM.parquet"
+  "$python" benchmarks/otter_parquet.py "$work/mimic-json/LM.json" "$work/mimic-json/LM.parquet" > "$work/otter-parquet.json"
+  "$python" -c "
+import json, sys
+c = json.load(open(sys.argv[5]))
+ls, lp, js, jp = float(sys.argv[1]), int(sys.argv[2]) // 1024, float(sys.argv[3]), int(sys.argv[4]) // 1024
+print('    loom export, parquet        %6.2f s  peak %5d MB' % (ls, lp))
+print('    loom export, json           %6.2f s  peak %5d MB' % (js, jp))
+print('    Otter conversion to parquet %6.2f s  peak %5d MB  (%d images)' % (c['seconds'], c['peak_rss_mb'], c['rows']))
+print('    parquet straight from Loom: %.1fx faster than JSON + conversion' % ((js + c['seconds']) / ls))
+" "$loom_seconds" "$loom_peak" "$json_seconds" "$json_peak" "$work/otter-parquet.json"
+  ls -l "$work/mimic-parquet/LM.parquet" "$work/mimic-json/LM.parquet" | awk '{printf "    %s %d bytes\n", $NF, $5}'
+  "$python" benchmarks/compare_images_tables.py "$work/mimic-parquet/LM.parquet" "$work/mimic-json/LM.parquet"
+}
+
 # 14b. A portrait phone video carried by an export (`benchmarks/run.sh normalize` alone): `loom export --videos`
 #      re-encodes a rotated video upright (NormalizedVideos: libavcodec decoding, libswscale to RGB, turned,
 #      libswscale back, libx264 veryfast CRF 18, libavcodec's threads on every core) against the ffmpeg
@@ -459,6 +494,10 @@ if [ "${1:-}" = foundation ]; then
   foundation_bench
   exit 0
 fi
+if [ "${1:-}" = mimicit ]; then
+  mimicit_bench
+  exit 0
+fi
 if [ "${1:-}" = frames ]; then
   frames_bench
   exit 0
@@ -540,3 +579,6 @@ link_images_bench
 #     rotated video re-encoded upright for an export (normalize_bench).
 frames_bench
 normalize_bench
+
+# 14c. MIMIC-IT's images table written as parquet, against JSON and Otter's documented conversion (mimicit_bench).
+mimicit_bench

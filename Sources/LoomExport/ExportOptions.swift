@@ -15,6 +15,8 @@ public struct ExportOptions: Sendable, Hashable, Codable {
     public var shardBytes: Int
     /// MIMIC-IT: the subset prefix of ids and file names (`LM_INS_000001`, `LM_instructions.json`).
     public var mimicitPrefix: String
+    /// MIMIC-IT: how the images table is written: `P.parquet` (what Otter reads since late 2023) or `P.json`.
+    public var mimicitImages = MIMICITImagesTable.parquet
     /// The dataset's name: the LLaMA-Factory `dataset_info.json` entry and the dataset card's title.
     public var datasetName: String
     /// The dataset card's license (a Hub license id).
@@ -47,6 +49,14 @@ public struct ExportOptions: Sendable, Hashable, Codable {
 
     /// What exports name as their producer.
     public static let producer = "Loom 0.6"
+}
+
+/// The file a MIMIC-IT export keeps its images in (image id → base64 of the image file).
+public enum MIMICITImagesTable: String, Sendable, Hashable, Codable, CaseIterable {
+    /// `P.parquet`: index = image id, one column `base64`; Otter's loader reads it (`images_path: …/P.parquet`).
+    case parquet
+    /// `P.json`: the object `{id: base64}` MIMIC-IT was released with; Otter before its parquet switch read it.
+    case json
 }
 
 /// How many records the token budget changed.

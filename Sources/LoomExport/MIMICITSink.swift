@@ -6,7 +6,8 @@ import LoomStore
 /// - `P_instructions.json`: `{"meta": {version, time, author}, "data": {"P_INS_000001": {instruction, answer,
 ///   image_ids, rel_ins_ids}}}`; each user–assistant exchange of a record is one instruction, its placeholders
 ///   removed (Otter adds its own image tokens);
-/// - `P.json`: the images table, image id → standard base64 of the image file;
+/// - `P.parquet` (or `P.json`): the images table, image id → standard base64 of the image file
+///   (`MIMICITImagesWriter`);
 /// - `P_train.json`: each query's in-context examples.
 ///
 /// In-context examples come from the run's stored links when it has some (`stages.in_context` or `loom link`):
@@ -34,7 +35,7 @@ final class MIMICITSink: FormatSink {
     private let context: SinkContext
     private let prefix: String
     private let instructions: ExportFile
-    private let images: ExportFile
+    private let images: MIMICITImagesWriter
     private let train: ExportFile
     /// The current sample's instructions, by language: a query's examples are in its own language, so an English
     /// query never gets its own translation (its answer) as an example.
@@ -53,7 +54,7 @@ final class MIMICITSink: FormatSink {
         self.context = context
         prefix = context.options.mimicitPrefix
         instructions = try ExportFile(url: context.folder.appendingPathComponent("\(prefix)_instructions.json"))
-        images = try ExportFile(url: context.folder.appendingPathComponent("\(prefix).json"))
+        images = try MIMICITImagesWriter(folder: context.folder, prefix: prefix, table: context.options.mimicitImages)
         train = try ExportFile(url: context.folder.appendingPathComponent("\(prefix)_train.json"))
         var meta: [UInt8] = Array(#"{"meta": {"version": "#.utf8)
         JSONText.appendQuoted(ExportOptions.producer, to: &meta)
@@ -61,7 +62,6 @@ final class MIMICITSink: FormatSink {
         JSONText.appendQuoted(context.options.timestamp, to: &meta)
         meta.append(contentsOf: #", "author": "loom"}, "data": {"#.utf8)
         try instructions.write { $0.append(contentsOf: meta) }
-        try images.write("{")
         try train.write("{")
         spill = context.inContext ? try SpillFile(url: context.folder.appendingPathComponent(".\(prefix)_instructions.spill")) : nil
     }
@@ -69,13 +69,7 @@ final class MIMICITSink: FormatSink {
     func add(_ row: ExportRow, media: MediaLookup) throws {
         let pending = try row.media.filter { !written.contains($0) }.map { try context.placer.contents($0, lookup: media) }
         for image in pending where written.insert(image.medium.id).inserted {
-            try images.write { out in
-                out.append(contentsOf: (written.count == 1 ? "\n" : ",\n").utf8)
-                JSONText.appendQuoted(imageID(image.medium.id), to: &out)
-                out.append(contentsOf: ": \"".utf8)
-                Base64.append(image.bytes, to: &out)
-                out.append(0x22)
-            }
+            try images.add(id: imageID(image.medium.id), bytes: image.bytes)
         }
         if let spill {
             try spillInstructions(of: row, into: spill)
@@ -209,14 +203,15 @@ final class MIMICITSink: FormatSink {
         }
         try flushGroups()
         try instructions.write(instructionCount == 0 ? "}}\n" : "\n}}\n")
-        try images.write(written.isEmpty ? "}\n" : "\n}\n")
         try train.write(trainCount == 0 ? "}\n" : "\n}\n")
-        for file in [instructions, images, train] { try file.finish() }
-        return [instructions, images, train].map { $0.url.lastPathComponent }
+        for file in [instructions, train] { try file.finish() }
+        let imagesFile = try images.finish()
+        return [instructions.url.lastPathComponent, imagesFile, train.url.lastPathComponent]
     }
 
     func abandon() {
         spill?.remove()
-        for file in [instructions, images, train] { file.abandon() }
+        for file in [instructions, train] { file.abandon() }
+        images.abandon()
     }
 }

@@ -45,6 +45,8 @@ enum ExportReader {
         if !options.mimicitPrefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) || options.mimicitPrefix.isEmpty {
             reader.report("the prefix must be ASCII letters and digits (MIMIC-IT ids are PREFIX_INS_000001)", key: "prefix")
         }
+        options.mimicitImages = MIMICITImagesTable(rawValue: reader.string(
+            "images_table", default: options.mimicitImages.rawValue, allowed: MIMICITImagesTable.allCases.map(\.rawValue))) ?? .parquet
         options.datasetName = reader.string("name", default: options.datasetName)
         options.license = reader.string("license", default: options.license)
         reader.finish()

@@ -85,6 +85,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "MIMIC-IT: the id and file prefix.")
     var prefix: String = "LM"
 
+    @Option(help: "MIMIC-IT: the images table, parquet (PREFIX.parquet, what Otter reads) or json (PREFIX.json, as MIMIC-IT was released).")
+    var imagesTable: String = "parquet"
+
     @Option(help: "The dataset's name (LLaMA-Factory entry, dataset card title).")
     var name: String = "loom"
 
@@ -135,6 +138,7 @@ struct ExportCommand: ParsableCommand {
         options.inContextExamples = inContext
         options.videos = videos
         options.mimicitPrefix = prefix
+        options.mimicitImages = try choice(MIMICITImagesTable.self, imagesTable, option: "images-table")
         options.datasetName = name
         options.license = license
         return options

@@ -1,7 +1,7 @@
 import Foundation
 import LoomCore
 import LoomEngine
-import LoomExport
+@testable import LoomExport
 import LoomLinking
 import LoomStore
 import Testing
@@ -91,8 +91,39 @@ struct ConsumerExportTests {
     @Test("the MIMIC-IT files satisfy the Otter loader: ids resolve, base64 decodes to images, no query is an example")
     func mimicit() async throws {
         let run = try await Self.run()
-        let (_, folder) = try export(.mimicit, from: run)
+        let (summary, folder) = try export(.mimicit, from: run)
+        #expect(summary.files.contains("LM.parquet") && !summary.files.contains("LM.json"))
         try check("check_mimicit.py", [folder.path, "LM"])
+    }
+
+    @Test("a MIMIC-IT export with its images table as the JSON object MIMIC-IT was released with satisfies the Otter loader")
+    func mimicitJSONImagesTable() async throws {
+        let run = try await Self.run()
+        var options = ExportOptions()
+        options.mimicitImages = .json
+        let (summary, folder) = try export(.mimicit, options, from: run)
+        #expect(summary.files.contains("LM.json") && !summary.files.contains("LM.parquet"))
+        try check("check_mimicit.py", [folder.path, "LM"])
+    }
+
+    @Test("a Parquet string table of many row groups and pages, empty and multi-byte values among them, reads back row for row in pyarrow", arguments: [0, 1, 300])
+    func parquetStringTable(rows: Int) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-parquet-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let values = (0..<rows).map { ["id-\($0)", String(repeating: "ab€😀", count: $0 % 40), $0 % 3 == 0 ? "" : "ß\($0)"] }
+        let table = try ParquetStringTable(
+            url: folder.appendingPathComponent("table.parquet"), columns: ["key", "value", "note"],
+            metadata: [("loom", "test")], rowGroupBytes: 4_000, pageBytes: 500)
+        for row in values {
+            try table.appendRow { column, out in out.append(contentsOf: row[column].utf8) }
+        }
+        try table.finish()
+        let expected: [String: Any] = ["columns": ["key", "value", "note"], "rows": values, "min_row_groups": rows == 300 ? 3 : rows]
+        let expectedURL = folder.appendingPathComponent("expected.json")
+        try JSONSerialization.data(withJSONObject: expected).write(to: expectedURL)
+        try check("check_parquet_strings.py", [folder.appendingPathComponent("table.parquet").path, expectedURL.path])
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".table.parquet.partial").path))
     }
 
     @Test("a MIMIC-IT export linked by text similarity and split in two satisfies the Otter loader in each split")

@@ -30,6 +30,7 @@ struct ExportSettingsTests {
                 budget: {preset: idefics2, context: 4096, overflow: drop}
                 shard: {records: 50, bytes: 1000000}
                 prefix: SD
+                images_table: json
                 name: my_data
                 license: cc-by-4.0
             """, file: "r.yaml")
@@ -44,6 +45,7 @@ struct ExportSettingsTests {
         #expect(options.budget == TokenBudget(imageTokens: 64, contextLimit: 4096, overflow: .drop))
         #expect(options.shardRecords == 50 && options.shardBytes == 1_000_000)
         #expect(options.mimicitPrefix == "SD" && options.datasetName == "my_data" && options.license == "cc-by-4.0")
+        #expect(options.mimicitImages == .json)
     }
 
     @Test("bad export settings are reported with their place in the recipe")
@@ -58,6 +60,7 @@ struct ExportSettingsTests {
                     split: {train: 0.7, test: 0.2}
                     budget: {preset: gpt5}
                     prefix: "S D"
+                    images_table: csv
                 """, file: "r.yaml")
             Issue.record("the recipe should not load")
         } catch let error as RecipeError {
@@ -67,6 +70,7 @@ struct ExportSettingsTests {
             #expect(messages.contains { $0.hasPrefix("exports[1].split") && $0.contains("add up to") })
             #expect(messages.contains { $0.hasPrefix("exports[1].budget.preset") })
             #expect(messages.contains { $0.hasPrefix("exports[1].prefix") })
+            #expect(messages.contains { $0.hasPrefix("exports[1].images_table") && $0.contains("'csv'") })
         } catch {
             Issue.record("unexpected error \(error)")
         }

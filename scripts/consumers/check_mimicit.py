@@ -3,8 +3,8 @@
     python check_mimicit.py FOLDER [PREFIX]        (PREFIX defaults to LM)
 
 Files: `P_instructions.json` (`{"meta": {version, time, author}, "data": {P_INS_…: {instruction, answer,
-image_ids, rel_ins_ids}}}`), `P.json` (image id -> base64 image) and `P_train.json` (query id -> in-context
-example ids).
+image_ids, rel_ins_ids}}}`), `P.parquet` or `P.json` (image id -> base64 image) and `P_train.json` (query id ->
+in-context example ids).
 
 Rules from Luodian/Otter, `pipeline/mimicit_utils/mimicit_dataset.py` (`MimicitDataset`) and
 `docs/mimicit_format.md`, re-stated here:
@@ -19,12 +19,15 @@ Rules from Luodian/Otter, `pipeline/mimicit_utils/mimicit_dataset.py` (`MimicitD
 - every image id an instruction names must be in the images table; Otter decodes each value with
   `base64.urlsafe_b64decode` and opens it with PIL (`convert("RGB")`). The value must also decode with the
   standard decoder to the same bytes, so any reader works;
-- the images table: Otter before Nov 2023 streamed `P.json` as an id -> base64 object; Otter's main branch reads
-  `images_path` ending in `.parquet` (index = image id, column `base64`), converted from that object as its
-  docs show (`DataFrame.from_dict(orient="index", columns=["base64"])`, then `to_parquet`). That conversion is
-  run here with pandas/pyarrow and every image id looked up as Otter does (`images.loc[id]["base64"]`).
-  (Pointed at `P.json` directly, main's `.json` branch does `pd.DataFrame(object)`, which a flat id -> string
-  object cannot build.)
+- the images table, `P.parquet` or `P.json` (whichever the export wrote; parquet is checked when both are there):
+  Otter's main branch reads `images_path` ending in `.parquet` as it is read here
+  (`pq.ParquetFile(path).iter_batches(batch_size=1000)`, each batch `to_pandas()`, `pd.concat`), and looks each
+  image up with `images.loc[id]["base64"]`: the index must be the image ids (restored from the file's pandas
+  metadata) and unique, the one column `base64`. `pd.read_parquet` (the format doc's way) must give the same
+  table. Otter before Nov 2023 streamed `P.json` as an id -> base64 object; for that file the documented
+  conversion to parquet (`DataFrame.from_dict(orient="index", columns=["base64"])`, then `to_parquet`) is run
+  and looked up the same way. (Pointed at `P.json` directly, main's `.json` branch does `pd.DataFrame(object)`,
+  which a flat id -> string object cannot build.)
 - Otter adds its own image tokens, so no literal `<image>` may be left in an instruction or answer;
 - Loom's layout: ids start with `P_INS_` / `P_IMG_`, and no query is also an in-context example (of another
   query or of itself).
@@ -88,9 +91,34 @@ def check_instructions(path, prefix, report):
     return data
 
 
+def read_parquet_table(path, report):
+    """The images table as Otter's main branch loads it: {id: base64}, or None after reporting why not."""
+    import pandas as pd  # both come with datasets
+    import pyarrow.parquet as pq
+
+    try:
+        frames = [batch.to_pandas() for batch in pq.ParquetFile(path).iter_batches(batch_size=1000)]
+        images = pd.concat(frames) if frames else pd.read_parquet(path)
+        documented = pd.read_parquet(path)
+    except Exception as error:
+        report.add(path, None, f"Otter cannot load the parquet table: {type(error).__name__}: {error}")
+        return None
+    if list(images.columns) != ["base64"]:
+        report.add(path, None, f"the table's columns are {list(images.columns)}, not ['base64'] (the image id must be the index)")
+        return None
+    if not images.index.is_unique:
+        report.add(path, None, "image ids repeat in the index: images.loc[id] would give several rows")
+    if not images.equals(documented):
+        report.add(path, None, "pd.read_parquet gives another table than Otter's batch-wise reading")
+    table = {}
+    for image_id, value in images["base64"].items():
+        table[image_id] = value
+    return table
+
+
 def check_images(path, data, report):
     """Decodes every image Otter would load; returns (table size, referenced ids)."""
-    table = loomcheck.read_json(path, report)
+    table = read_parquet_table(path, report) if path.endswith(".parquet") else loomcheck.read_json(path, report)
     if table is None:
         return 0, set()
     if not isinstance(table, dict):
@@ -175,14 +203,16 @@ def main(argv):
     report = loomcheck.Report()
     summary = {"folder": folder, "prefix": prefix}
     instructions_file = os.path.join(folder, f"{prefix}_instructions.json")
-    images_file = os.path.join(folder, f"{prefix}.json")
+    images_file = os.path.join(folder, f"{prefix}.parquet")
+    if not os.path.exists(images_file):
+        images_file = os.path.join(folder, f"{prefix}.json")
     train_file = os.path.join(folder, f"{prefix}_train.json")
 
     data = check_instructions(instructions_file, prefix, report)
     if data is None:
         report.finish(summary)
     table_size, referenced = check_images(images_file, data, report)
-    if report.ok and referenced:
+    if report.ok and referenced and images_file.endswith(".json"):
         check_parquet_route(images_file, referenced, report)
     train = check_train(train_file, data, report)
 

@@ -301,6 +301,19 @@ def edit_json(path, change):
     write_json(path, value)
 
 
+def json_table_to_parquet(folder, index_from=None):
+    """Replaces LM.json by LM.parquet as pandas writes it (index = image id, column base64); `index_from`
+    changes the index to that column instead (a table whose ids are not the index)."""
+    import pandas as pd
+
+    table = read_json(f"{folder}/LM.json")
+    frame = pd.DataFrame.from_dict(table, orient="index", columns=["base64"])
+    if index_from:
+        frame = frame.reset_index(names="image_id")
+    frame.to_parquet(f"{folder}/LM.parquet", engine="pyarrow")
+    os.remove(f"{folder}/LM.json")
+
+
 def edit_jsonl(path, change):
     rows = read_jsonl(path)
     change(rows)
@@ -441,6 +454,10 @@ def build(root):
     case("mimicit URL-safe-only base64", "check_mimicit.py", [broken, "LM"], "standard base64 decoder rejects it")
     broken = variant(mimic, "mimicit-placeholder", lambda f: edit_json(f"{f}/LM_instructions.json", lambda doc: set_at(doc, ["data", "LM_INS_000001", "instruction"], "<image> What colour?")))
     case("mimicit literal <image>", "check_mimicit.py", [broken, "LM"], "Otter inserts its own image tokens")
+    parquet = variant(mimic, "mimicit-parquet", json_table_to_parquet)
+    case("mimicit parquet images table", "check_mimicit.py", [parquet, "LM"])
+    broken = variant(mimic, "mimicit-parquet-columns", lambda f: json_table_to_parquet(f, index_from="image_id"))
+    case("mimicit parquet ids not the index", "check_mimicit.py", [broken, "LM"], "the image id must be the index")
     return cases
 
 
