@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        // HEIC (HEVC through libde265) and AVIF (AV1 through dav1d) photos; the encoders (x265, aom) make test files.
+        .systemLibrary(name: "CHeif", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
         .systemLibrary(name: "CSwscale", pkgConfig: "libswscale", providers: [.apt(["libswscale-dev"])]),
@@ -38,11 +40,11 @@ let package = Package(
         .target(
             name: "LoomCore", dependencies: [.product(name: "Crypto", package: "swift-crypto"), "CXXHash"],
             resources: [.copy("Resources")]),
-        // Pixel buffers, image decoding and encoding (TurboJPEG, libpng, libwebp, libexif), downscaling
+        // Pixel buffers, image decoding and encoding (TurboJPEG, libpng, libwebp, libheif, libexif), downscaling
         // (libswscale) and perceptual hashes.
         // Row-at-a-time PNG reading (C: libpng reports errors by longjmp, which must not cross Swift frames).
         .target(name: "CPNGRows", dependencies: ["CPNG"]),
-        .target(name: "LoomMedia", dependencies: ["LoomCore", "CTurboJPEG", "CPNG", "CPNGRows", "CWebP", "CExif", "CSwscale"]),
+        .target(name: "LoomMedia", dependencies: ["LoomCore", "CTurboJPEG", "CPNG", "CPNGRows", "CWebP", "CHeif", "CExif", "CSwscale"]),
         // Video files through libavformat/libavcodec: probing, frames at chosen times, turned upright.
         .target(name: "LoomVideo", dependencies: ["LoomCore", "LoomMedia", "CAVFormat", "CSwscale"]),
         // Text recognition through tesseract's C API.
@@ -136,7 +138,7 @@ let package = Package(
         .executableTarget(name: "loom-mock-model", dependencies: ["LoomMockModel"], path: "benchmarks/MockModel"),
 
         .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore"]),
-        .testTarget(name: "LoomMediaTests", dependencies: ["LoomMedia"]),
+        .testTarget(name: "LoomMediaTests", dependencies: ["LoomMedia", "CHeif"]),
         .testTarget(name: "LoomVideoTests", dependencies: ["LoomVideo", "LoomMedia"]),
         .testTarget(name: "LoomOCRTests", dependencies: ["LoomOCR", "LoomScenes", "LoomMedia"]),
         .testTarget(name: "LoomIngestTests", dependencies: ["LoomIngest", "LoomMedia"]),

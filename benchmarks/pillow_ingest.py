@@ -1,6 +1,6 @@
 """The competitor of Loom's ingest benchmark: Pillow + imagehash doing the same work per image.
 
-Per file (JPEG or PNG): read the bytes, SHA-256 them, decode, apply EXIF orientation, convert to RGB, 64-bit pHash
+Per file (JPEG, PNG, or HEIC through pillow-heif when it is installed): read the bytes, SHA-256 them, decode, apply EXIF orientation, convert to RGB, 64-bit pHash
 (imagehash.phash), a 512-px JPEG (LANCZOS, quality 90) and a 160-px thumbnail, both encoded in memory.
 
     python3 pillow_ingest.py DIR PROCESSES HASHES_OUT.json
@@ -16,6 +16,14 @@ from multiprocessing import Pool
 
 import imagehash
 from PIL import Image, ImageOps
+
+try:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    EXTENSIONS = (".jpg", ".jpeg", ".png", ".heic")
+except ImportError:
+    EXTENSIONS = (".jpg", ".jpeg", ".png")
 
 
 def ingest(path):
@@ -38,7 +46,7 @@ def ingest(path):
 
 def main():
     folder, processes, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    paths = sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.lower().endswith((".jpg", ".jpeg", ".png")))
+    paths = sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.lower().endswith(EXTENSIONS))
     started = time.perf_counter()
     if processes == 1:
         results = [ingest(p) for p in paths]

@@ -291,6 +291,30 @@ link_images_bench() {
   done
 }
 
+# 6b. HEIC photos (`benchmarks/run.sh heic` alone): the ingest of phone-format photos, Loom (libheif 1.15 from
+#     Debian, HEVC through libde265) against Pillow + imagehash with pillow-heif (its own libheif and libde265),
+#     on HEIC copies of the first 200 photos of the ingest corpus (benchmarks/make_heic_corpus.py).
+heic_bench() {
+  local corpus=${LOOM_BENCH_CORPUS:-/tmp/loom-bench-corpus}
+  local venv=${LOOM_BENCH_VENV:-/tmp/loom-bench-venv}
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -c "import PIL, imagehash, numpy, pillow_heif" 2>/dev/null || "$venv/bin/pip" install --quiet pillow imagehash numpy pillow-heif
+  "$venv/bin/python" benchmarks/make_photo_corpus.py "$corpus/photos" "${LOOM_BENCH_IMAGES:-2000}"
+  "$venv/bin/python" benchmarks/make_heic_corpus.py "$corpus/photos" "$corpus/heic" "${LOOM_BENCH_HEIC_IMAGES:-200}"
+  echo
+  echo "HEIC ingest: Loom (libheif $(pkg-config --modversion libheif)) vs Pillow + imagehash + pillow-heif $("$venv/bin/python" -c 'import pillow_heif; print(pillow_heif.__version__, "(libheif", pillow_heif.libheif_info()["libheif"] + ")")')"
+  for threads in 1 2; do
+    line=$(.build/release/loom-bench ingest "$corpus/heic" "$threads" "$work/loom-heic-hashes.json")
+    python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('  loom ingest      %d thread(s)  %5d images  %6.2f s  %6.1f images/s  peak %4d MB' % (d['threads'], d['images'], d['seconds'], d['images_per_second'], d['peak_rss_mb']))" "$line"
+  done
+  for processes in 1 2; do
+    /usr/bin/time -f '%M' -o "$work/time-heic" "$venv/bin/python" benchmarks/pillow_ingest.py "$corpus/heic" "$processes" "$work/pillow-heic-hashes.json" > "$work/pillow-heic.json"
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('  Pillow+pillow-heif %d process(es) %4d images  %6.2f s  %6.1f images/s  peak %4d MB (main process)' % (d['processes'], d['images'], d['seconds'], d['images_per_second'], int(open(sys.argv[2]).read())//1024))" "$work/pillow-heic.json" "$work/time-heic"
+  done
+  line=$(python3 benchmarks/phash_agreement.py "$work/loom-heic-hashes.json" "$work/pillow-heic-hashes.json")
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('  pHash agreement with imagehash.phash: mean Hamming distance %.2f bits over %d images (%d identical, %d within 6)' % (d['mean_hamming'], d['images'], d['identical'], d['within_6']))" "$line"
+}
+
 # 14c. MIMIC-IT's images table for Otter (`benchmarks/run.sh mimicit` alone): `loom export --format mimicit`,
 #      which writes LM.parquet itself (ParquetStringTable, streaming), against the way Otter documents: the JSON
 #      table (`--images-table json`), then its conversion to parquet with pandas/pyarrow
@@ -494,6 +518,10 @@ if [ "${1:-}" = foundation ]; then
   foundation_bench
   exit 0
 fi
+if [ "${1:-}" = heic ]; then
+  heic_bench
+  exit 0
+fi
 if [ "${1:-}" = mimicit ]; then
   mimicit_bench
   exit 0
@@ -546,6 +574,9 @@ for processes in 1 2; do
 done
 line=$(python3 benchmarks/phash_agreement.py "$work/loom-hashes.json" "$work/pillow-hashes.json")
 python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('pHash agreement with imagehash.phash: mean Hamming distance %.2f bits over %d images (%d identical, %d within 6)' % (d['mean_hamming'], d['images'], d['identical'], d['within_6']))" "$line"
+
+# 6b. HEIC photos against Pillow with pillow-heif (defined above, as heic_bench).
+heic_bench
 
 # 7. Ingest memory over 20,000 images (the corpus copied 10 times, each copy with other bytes).
 if [ "${LOOM_BENCH_SKIP_MEMORY:-0}" != 1 ]; then

@@ -10,6 +10,7 @@ packages=(
   libturbojpeg0-dev    # JPEG encoding
   libsqlite3-dev       # the run store (GRDB)
   libwebp-dev          # WebP decoding (ingest)
+  libheif-dev          # HEIC and AVIF decoding (ingest); its encoders make the tests' files
   libxxhash-dev        # XXH3, the content digests' row hash (store)
   libexif-dev          # JPEG EXIF orientation (ingest)
   libswscale-dev       # high-quality downscaling (ingest)

@@ -23,7 +23,7 @@ public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Zero bytes.
     case emptyFile = "empty file"
-    /// A format Loom does not read (GIF, TIFF, HEIC, …, animated WebP) or no image at all.
+    /// A format Loom does not read (GIF, TIFF, BMP, …, animated WebP) or no image at all.
     case unsupportedFormat = "unsupported format"
     /// A header claiming more pixels than `stages.ingest.max_megapixels` (a decompression bomb, say).
     case tooManyPixels = "too many pixels"

@@ -304,7 +304,9 @@ struct IngestStage: Sendable {
                 reason: "the file name is not valid UTF-8; it is shown with \\xNN escapes and the image was ingested"))
         }
         let suffix = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
-        let expected: [String: String] = ["jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "png": "png", "webp": "webp"]
+        let expected: [String: String] = [
+            "jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "png": "png", "webp": "webp", "heic": "heif", "heif": "heif", "avif": "avif",
+        ]
         if let claimed = expected[suffix], claimed != format {
             notes.append(Rejection(
                 subject: path, stage: Self.stageName, kind: .wrongExtension,

@@ -10,9 +10,9 @@ import LoomCore
 
 /// The images in a folder and its subfolders, without annotations.
 public struct FolderSource: Sendable {
-    /// The image extensions taken when no include pattern is given, compared case-insensitively. Formats Loom
-    /// cannot decode (GIF, TIFF, HEIC, …) are still offered so that the decoder rejects them naming the format,
-    /// instead of them silently going missing.
+    /// The image extensions taken when no include pattern is given, compared case-insensitively: what Loom
+    /// decodes (JPEG, PNG, WebP, HEIC, AVIF) and formats it cannot (GIF, TIFF, BMP), offered still so that the
+    /// decoder rejects them naming the format, instead of them silently going missing.
     public static let defaultExtensions: Set<String> = [
         "jpg", "jpeg", "jpe", "jfif", "pjpeg", "pjp", "png", "webp", "gif", "tif", "tiff", "heic", "heif", "avif", "bmp",
     ]

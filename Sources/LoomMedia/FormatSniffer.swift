@@ -4,14 +4,15 @@ enum FormatSniffer {
     /// The format of `bytes` when Loom decodes it.
     ///
     /// - Throws: `ImageDecodeError` naming the format when it is a known image format Loom does not read
-    ///   (GIF, TIFF, HEIC, HEIF, AVIF, BMP), or quoting the first bytes when it is nothing recognisable.
+    ///   (GIF, TIFF, BMP), or quoting the first bytes when it is nothing recognisable.
     static func format(of bytes: [UInt8]) throws -> DecodableFormat {
         guard !bytes.isEmpty else { throw ImageDecodeError(.emptyFile, "empty file (0 bytes)") }
         if starts(bytes, with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
         if starts(bytes, with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         if bytes.count >= 12 && starts(bytes, with: ascii("RIFF")) && ascii(bytes, 8..<12) == "WEBP" { return .webp }
+        if let heif = isoMediaImageFormat(bytes) { return heif }
         if let other = unsupportedFormat(of: bytes) {
-            throw ImageDecodeError(.unsupportedFormat, "\(other) images are not supported (Loom reads JPEG, PNG and WebP)")
+            throw ImageDecodeError(.unsupportedFormat, "\(other) images are not supported (Loom reads JPEG, PNG, WebP, HEIC and AVIF)")
         }
         let shown = bytes.prefix(8).map { hexByte($0) }.joined(separator: " ")
         throw ImageDecodeError(.unsupportedFormat, "not an image Loom reads (first bytes: \(shown))")
@@ -23,7 +24,6 @@ enum FormatSniffer {
         if starts(bytes, with: [0x49, 0x49, 0x2A, 0x00]) || starts(bytes, with: [0x4D, 0x4D, 0x00, 0x2A]) {
             return "TIFF"
         }
-        if let name = isoMediaImageFormat(bytes) { return name }
         // "BM" alone is too common a start for text; also require a known DIB header size when it is there.
         if starts(bytes, with: ascii("BM")) {
             guard bytes.count >= 18 else { return "BMP" }
@@ -33,9 +33,9 @@ enum FormatSniffer {
         return nil
     }
 
-    /// "HEIC", "HEIF" or "AVIF" for an ISO base media file (`ftyp` box first) whose brands say it holds an
-    /// image; nil for other ISO media (MP4 video, for example) and everything else.
-    private static func isoMediaImageFormat(_ bytes: [UInt8]) -> String? {
+    /// HEIF or AVIF for an ISO base media file (`ftyp` box first) whose brands say it holds an image; nil for
+    /// other ISO media (MP4 video, for example) and everything else.
+    private static func isoMediaImageFormat(_ bytes: [UInt8]) -> DecodableFormat? {
         guard bytes.count >= 12, ascii(bytes, 4..<8) == "ftyp" else { return nil }
         let boxSize = Int(bytes[0]) << 24 | Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3])
         // The major brand, then the compatible brands after the 4-byte minor version.
@@ -46,9 +46,8 @@ enum FormatSniffer {
             offset += 4
         }
         // The most specific brand wins: AVIF files also list "mif1", and so do HEIC files.
-        if brands.contains(where: { ["avif", "avis"].contains($0) }) { return "AVIF" }
-        if brands.contains(where: { ["heic", "heix", "heim", "heis", "hevc", "hevx"].contains($0) }) { return "HEIC" }
-        if brands.contains(where: { ["mif1", "msf1"].contains($0) }) { return "HEIF" }
+        if brands.contains(where: { ["avif", "avis"].contains($0) }) { return .avif }
+        if brands.contains(where: { ["heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"].contains($0) }) { return .heif }
         return nil
     }
 

@@ -1,4 +1,4 @@
-/// Reads JPEG, PNG and WebP files into `RGBImage`s.
+/// Reads JPEG, PNG, WebP, HEIC and AVIF files into `RGBImage`s.
 ///
 /// Every call is independent and holds no shared state (codec handles are made per call), so decoders may
 /// run on many threads at once. Errors are `ImageDecodeError`s whose reason names the problem plainly.
@@ -10,10 +10,12 @@ public enum ImageDecoder {
     ///
     /// - Throws: `ImageDecodeError` for empty files, formats Loom does not read, and headers the codec rejects.
     public static func inspect(_ bytes: [UInt8]) throws -> ImageInfo {
-        switch try FormatSniffer.format(of: bytes) {
+        let format = try FormatSniffer.format(of: bytes)
+        return switch format {
         case .jpeg: try JPEGDecoder.inspect(bytes)
         case .png: try PNGDecoder.read(bytes, maxPixels: nil).info
         case .webp: try WebPDecoder.inspect(bytes)
+        case .heif, .avif: try HEIFDecoder.inspect(bytes, format: format)
         }
     }
 
@@ -27,7 +29,7 @@ public enum ImageDecoder {
     ///   - minimumLongestSide: when set, JPEG decodes with TurboJPEG's DCT scaling at the smallest factor whose
     ///     longest side is still at least this value, and WebP uses libwebp's scaler to make the longest side
     ///     exactly this value; PNG is read a row at a time and reduced by whole factors (`PNGDecoder`) when it is
-    ///     at least twice this size. Callers pass about twice their target size and then
+    ///     at least twice this size; HEIC and AVIF decode whole. Callers pass about twice their target size and then
     ///     downscale with `Resampler`, which is much cheaper than decoding every pixel of a large photo.
     /// - Returns: the header facts (of the file, not of the possibly smaller result) and the displayed image.
     /// - Throws: `ImageDecodeError`.
@@ -35,7 +37,8 @@ public enum ImageDecoder {
         _ bytes: [UInt8], maxPixels: Int = 100_000_000, minimumLongestSide: Int? = nil
     ) throws -> (info: ImageInfo, image: RGBImage) {
         let minimumLongestSide = minimumLongestSide.map { max(1, $0) }
-        switch try FormatSniffer.format(of: bytes) {
+        let format = try FormatSniffer.format(of: bytes)
+        switch format {
         case .jpeg:
             return try JPEGDecoder.decode(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
         case .png:
@@ -44,6 +47,9 @@ public enum ImageDecoder {
             return (info, image)
         case .webp:
             return try WebPDecoder.decode(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
+        case .heif, .avif:
+            // Decoded whole (libheif has no scaling decode); the caller's downscale does the rest.
+            return try HEIFDecoder.decode(bytes, format: format, maxPixels: maxPixels)
         }
     }
 

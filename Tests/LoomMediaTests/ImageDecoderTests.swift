@@ -443,19 +443,15 @@ import Testing
         let gif87: [UInt8] = ascii("GIF87a") + [1, 0, 1, 0]
         let tiffLittle: [UInt8] = [0x49, 0x49, 0x2A, 0x00, 8, 0, 0, 0, 0, 0]
         let tiffBig: [UInt8] = [0x4D, 0x4D, 0x00, 0x2A, 0, 0, 0, 8, 0, 0]
-        let heic: [UInt8] = [0, 0, 0, 0x18] + ascii("ftypheic") + zero + ascii("mif1heic")
-        let heif: [UInt8] = [0, 0, 0, 0x14] + ascii("ftypmif1") + zero + ascii("miaf")
-        let avif: [UInt8] = [0, 0, 0, 0x1C] + ascii("ftypavif") + zero + ascii("avifmif1miaf")
         let bmp: [UInt8] = ascii("BM") + [0x46, 0, 0, 0, 0, 0, 0, 0, 0x36, 0, 0, 0, 40, 0, 0, 0, 2, 0, 0, 0]
         return [
-            ("GIF", gif89), ("GIF", gif87), ("TIFF", tiffLittle), ("TIFF", tiffBig), ("HEIC", heic), ("HEIF", heif),
-            ("AVIF", avif), ("BMP", bmp),
+            ("GIF", gif89), ("GIF", gif87), ("TIFF", tiffLittle), ("TIFF", tiffBig), ("BMP", bmp),
         ]
     }()
 
     @Test(arguments: otherFormats)
     func otherImageFormatsAreNamed(format: String, bytes: [UInt8]) {
-        let expected = "\(format) images are not supported (Loom reads JPEG, PNG and WebP)"
+        let expected = "\(format) images are not supported (Loom reads JPEG, PNG, WebP, HEIC and AVIF)"
         #expect(reason { _ = try ImageDecoder.decode(bytes) } == expected)
         #expect(reason { _ = try ImageDecoder.inspect(bytes) } == expected)
     }
