@@ -25,6 +25,11 @@ packages=(
   chromium-driver      # WebDriver for driving chromium in the review app tests
   python3-venv         # the virtual environment of the exports' real consumers (tests)
 )
+# From Debian 13 libheif's codecs are plugins of their own (Debian 12 builds them in): HEVC and AV1 decoding,
+# and the encoders the tests make their files with. Taken where the distribution has them.
+for plugin in libheif-plugin-libde265 libheif-plugin-dav1d libheif-plugin-x265 libheif-plugin-aomenc; do
+  if apt-cache show "$plugin" >/dev/null 2>&1; then packages+=("$plugin"); fi
+done
 
 missing=()
 for package in "${packages[@]}"; do
