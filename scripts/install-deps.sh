@@ -26,15 +26,20 @@ packages=(
   python3-venv         # the virtual environment of the exports' real consumers (tests)
 )
 # From Debian 13 libheif's codecs are plugins of their own (Debian 12 builds them in): HEVC and AV1 decoding,
-# and the encoders the tests make their files with. Taken where the distribution has them.
-for plugin in libheif-plugin-libde265 libheif-plugin-dav1d libheif-plugin-x265 libheif-plugin-aomenc; do
-  if apt-cache show "$plugin" >/dev/null 2>&1; then packages+=("$plugin"); fi
-done
+# and the encoders the tests make their files with. Taken where the distribution has them (asked again after
+# `apt-get update`, since a fresh machine may have no package lists yet).
+heif_plugins=(libheif-plugin-libde265 libheif-plugin-dav1d libheif-plugin-x265 libheif-plugin-aomenc)
+add_missing_heif_plugins() {
+  for plugin in "${heif_plugins[@]}"; do
+    if ! dpkg -s "$plugin" >/dev/null 2>&1 && apt-cache show "$plugin" >/dev/null 2>&1; then missing+=("$plugin"); fi
+  done
+}
 
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
+add_missing_heif_plugins
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
@@ -43,4 +48,5 @@ echo "Installing: ${missing[*]}"
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 "${sudo_cmd[@]}" apt-get update -qq
+add_missing_heif_plugins
 DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
