@@ -83,7 +83,9 @@ final class ParquetStringTable {
             columns[index].values.append(contentsOf: [0, 0, 0, 0])
             try writeValue(index, &columns[index].values)
             let length = columns[index].values.count - start - 4
-            guard length <= Int32.max - 64 else {
+            // A page closes after the value that fills it, so it holds up to a page and a value: both must fit the
+            // header's 32-bit sizes.
+            guard length <= Int(Int32.max) - pageBytes - 64 else {
                 throw LoomError(.export, "a value of column \(columns[index].name) is over 2 GiB, more than a Parquet page holds", subject: url.path)
             }
             withUnsafeBytes(of: UInt32(length).littleEndian) { length in
