@@ -303,16 +303,23 @@ heic_bench() {
   "$venv/bin/python" benchmarks/make_heic_corpus.py "$corpus/photos" "$corpus/heic" "${LOOM_BENCH_HEIC_IMAGES:-200}"
   echo
   echo "HEIC ingest: Loom (libheif $(pkg-config --modversion libheif)) vs Pillow + imagehash + pillow-heif $("$venv/bin/python" -c 'import pillow_heif; print(pillow_heif.__version__, "(libheif", pillow_heif.libheif_info()["libheif"] + ")")')"
+  ingest_against_pillow "$corpus/heic" "$venv" heic
+}
+
+# Loom's ingest (1 and 2 threads) and Pillow + imagehash (1 and 2 processes) over folder $1 with the venv $2's
+# Python, then how far their pHashes are apart; $3 names the scratch files.
+ingest_against_pillow() {
+  local folder=$1 venv=$2 name=$3 line
   for threads in 1 2; do
-    line=$(.build/release/loom-bench ingest "$corpus/heic" "$threads" "$work/loom-heic-hashes.json")
-    python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('  loom ingest      %d thread(s)  %5d images  %6.2f s  %6.1f images/s  peak %4d MB' % (d['threads'], d['images'], d['seconds'], d['images_per_second'], d['peak_rss_mb']))" "$line"
+    line=$(.build/release/loom-bench ingest "$folder" "$threads" "$work/loom-$name-hashes.json")
+    python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom ingest     %d thread(s) %6d images  %6.2f s  %7.1f images/s  peak %4d MB' % (d['threads'], d['images'], d['seconds'], d['images_per_second'], d['peak_rss_mb']))" "$line"
   done
   for processes in 1 2; do
-    /usr/bin/time -f '%M' -o "$work/time-heic" "$venv/bin/python" benchmarks/pillow_ingest.py "$corpus/heic" "$processes" "$work/pillow-heic-hashes.json" > "$work/pillow-heic.json"
-    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('  Pillow+pillow-heif %d process(es) %4d images  %6.2f s  %6.1f images/s  peak %4d MB (main process)' % (d['processes'], d['images'], d['seconds'], d['images_per_second'], int(open(sys.argv[2]).read())//1024))" "$work/pillow-heic.json" "$work/time-heic"
+    /usr/bin/time -f '%M' -o "$work/time-$name" "$venv/bin/python" benchmarks/pillow_ingest.py "$folder" "$processes" "$work/pillow-$name-hashes.json" > "$work/pillow-$name.json"
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('Pillow+imagehash %d process(es) %5d images  %6.2f s  %7.1f images/s  peak %4d MB (main process)' % (d['processes'], d['images'], d['seconds'], d['images_per_second'], int(open(sys.argv[2]).read())//1024))" "$work/pillow-$name.json" "$work/time-$name"
   done
-  line=$(python3 benchmarks/phash_agreement.py "$work/loom-heic-hashes.json" "$work/pillow-heic-hashes.json")
-  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('  pHash agreement with imagehash.phash: mean Hamming distance %.2f bits over %d images (%d identical, %d within 6)' % (d['mean_hamming'], d['images'], d['identical'], d['within_6']))" "$line"
+  line=$(python3 benchmarks/phash_agreement.py "$work/loom-$name-hashes.json" "$work/pillow-$name-hashes.json")
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('pHash agreement with imagehash.phash: mean Hamming distance %.2f bits over %d images (%d identical, %d within 6)' % (d['mean_hamming'], d['images'], d['identical'], d['within_6']))" "$line"
 }
 
 # 14c. MIMIC-IT's images table for Otter (`benchmarks/run.sh mimicit` alone): `loom export --format mimicit`,
@@ -564,16 +571,7 @@ venv=${LOOM_BENCH_VENV:-/tmp/loom-bench-venv}
 "$venv/bin/python" -c "import PIL, imagehash, numpy" 2>/dev/null || "$venv/bin/pip" install --quiet pillow imagehash numpy
 "$venv/bin/python" benchmarks/make_photo_corpus.py "$corpus/photos" "${LOOM_BENCH_IMAGES:-2000}"
 echo
-for threads in 1 2; do
-  line=$(.build/release/loom-bench ingest "$corpus/photos" "$threads" "$work/loom-hashes.json")
-  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('loom ingest     %d thread(s) %6d images  %6.2f s  %7.1f images/s  peak %4d MB' % (d['threads'], d['images'], d['seconds'], d['images_per_second'], d['peak_rss_mb']))" "$line"
-done
-for processes in 1 2; do
-  /usr/bin/time -f '%M' -o "$work/time6" "$venv/bin/python" benchmarks/pillow_ingest.py "$corpus/photos" "$processes" "$work/pillow-hashes.json" > "$work/pillow.json"
-  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('Pillow+imagehash %d process(es) %5d images  %6.2f s  %7.1f images/s  peak %4d MB (main process)' % (d['processes'], d['images'], d['seconds'], d['images_per_second'], int(open(sys.argv[2]).read())//1024))" "$work/pillow.json" "$work/time6"
-done
-line=$(python3 benchmarks/phash_agreement.py "$work/loom-hashes.json" "$work/pillow-hashes.json")
-python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('pHash agreement with imagehash.phash: mean Hamming distance %.2f bits over %d images (%d identical, %d within 6)' % (d['mean_hamming'], d['images'], d['identical'], d['within_6']))" "$line"
+ingest_against_pillow "$corpus/photos" "$venv" photos
 
 # 6b. HEIC photos against Pillow with pillow-heif (defined above, as heic_bench).
 heic_bench
