@@ -259,13 +259,22 @@ link_bench() {
   .build/release/loom-bench link-texts-jsonl "$corpus" "$work/varied.jsonl" 100000
   for texts in records varied; do
     echo "  $texts:"
-    echo "  \$ .build/release/loom-bench link $work/$texts.jsonl 5 2 $work/$texts-loom.out"
-    .build/release/loom-bench link "$work/$texts.jsonl" 5 2 "$work/$texts-loom.out" > "$work/$texts-loom.json"
-    echo "  \$ $venv/bin/python benchmarks/sklearn_link.py $work/$texts.jsonl 5 2 $work/$texts-sklearn.out"
-    "$venv/bin/python" benchmarks/sklearn_link.py "$work/$texts.jsonl" 5 2 "$work/$texts-sklearn.out" > "$work/$texts-sklearn.json"
-    python3 -c "import json,sys; l=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2])); print('    loom %7.2f s  peak %5d MB   scikit-learn %7.2f s  peak %5d MB   %d queries, pool %d   Loom/scikit-learn: %.1fx faster' % (l['seconds'], l['peak_rss_mb'], p['seconds'], p['peak_rss_mb'], l['queries'], l['pool'], p['seconds']/l['seconds']))" "$work/$texts-loom.json" "$work/$texts-sklearn.json"
-    python3 benchmarks/compare_links.py "$work/$texts-loom.out" "$work/$texts-sklearn.out"
+    link_round "$work/$texts" link "$venv" sklearn_link.py scikit-learn
   done
+}
+
+# One linking comparison over $1.jsonl, top 5 on 2 threads: `loom-bench $2` against the competitor script
+# benchmarks/$4 (named $5) run with the venv $3's Python; their times, memory and whether they chose the same
+# neighbours ($1-loom.out, $1-<name>.out).
+link_round() {
+  local base=$1 subcommand=$2 venv=$3 script=$4 label=$5
+  local name=${script%_link.py}
+  echo "  \$ .build/release/loom-bench $subcommand $base.jsonl 5 2 $base-loom.out"
+  .build/release/loom-bench "$subcommand" "$base.jsonl" 5 2 "$base-loom.out" > "$base-loom.json"
+  echo "  \$ $venv/bin/python benchmarks/$script $base.jsonl 5 2 $base-$name.out"
+  "$venv/bin/python" "benchmarks/$script" "$base.jsonl" 5 2 "$base-$name.out" > "$base-$name.json"
+  python3 -c "import json,sys; l=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2])); n=sys.argv[3]; print('    loom %7.2f s  peak %5d MB   %s %7.2f s  peak %5d MB   %d queries, pool %d   Loom/%s: %.1fx faster' % (l['seconds'], l['peak_rss_mb'], n, p['seconds'], p['peak_rss_mb'], l['queries'], l['pool'], n, p['seconds']/l['seconds']))" "$base-loom.json" "$base-$name.json" "$label"
+  python3 benchmarks/compare_links.py "$base-loom.out" "$base-$name.out"
 }
 
 # 13b. In-context linking by image similarity, `benchmarks/run.sh link-images` alone (also part of link_bench):
@@ -280,14 +289,9 @@ link_images_bench() {
   echo
   echo "in-context linking by image: loom-bench link-images vs faiss $("$venv/bin/python" -c 'import faiss; print(faiss.__version__)') IndexBinaryFlat, top 5"
   for count in ${LOOM_BENCH_LINK_IMAGES:-200000 1000000}; do
-    .build/release/loom-bench link-hashes "$work/hashes-$count.jsonl" "$count" 1
+    .build/release/loom-bench link-hashes "$work/images-$count.jsonl" "$count" 1
     echo "  $count records:"
-    echo "  \$ .build/release/loom-bench link-images $work/hashes-$count.jsonl 5 2 $work/images-$count-loom.out"
-    .build/release/loom-bench link-images "$work/hashes-$count.jsonl" 5 2 "$work/images-$count-loom.out" > "$work/images-$count-loom.json"
-    echo "  \$ $venv/bin/python benchmarks/faiss_link.py $work/hashes-$count.jsonl 5 2 $work/images-$count-faiss.out"
-    "$venv/bin/python" benchmarks/faiss_link.py "$work/hashes-$count.jsonl" 5 2 "$work/images-$count-faiss.out" > "$work/images-$count-faiss.json"
-    python3 -c "import json,sys; l=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2])); print('    loom %7.2f s  peak %5d MB   faiss %7.2f s  peak %5d MB   %d queries, pool %d   Loom/faiss: %.1fx faster' % (l['seconds'], l['peak_rss_mb'], p['seconds'], p['peak_rss_mb'], l['queries'], l['pool'], p['seconds']/l['seconds']))" "$work/images-$count-loom.json" "$work/images-$count-faiss.json"
-    python3 benchmarks/compare_links.py "$work/images-$count-loom.out" "$work/images-$count-faiss.out"
+    link_round "$work/images-$count" link-images "$venv" faiss_link.py faiss
   done
 }
 
