@@ -75,12 +75,16 @@ public struct IngestedFile: Codable, Sendable, Hashable {
     /// ingests a file again when they differ. Nil when unknown (stores made before they were kept).
     public var size: Int64?
     public var modified: Int64?
+    /// Whether the notes an earlier ingest recorded for the file stay: true for a file only touched since (the same
+    /// content, another modification time); otherwise writing the file clears them, and the write adds its own.
+    public var keepsNotes: Bool
 
-    public init(path: String, imageID: String, ordinal: Int, size: Int64? = nil, modified: Int64? = nil) {
+    public init(path: String, imageID: String, ordinal: Int, size: Int64? = nil, modified: Int64? = nil, keepsNotes: Bool = false) {
         self.path = path
         self.imageID = imageID
         self.ordinal = ordinal
         self.size = size
         self.modified = modified
+        self.keepsNotes = keepsNotes
     }
 }

@@ -33,6 +33,12 @@ struct IngestStage: Sendable {
 
     static let stageName = Stage.ingest.rawValue
 
+    /// Files and source entries used and not used, as the progress line counts them.
+    private struct Tally: Sendable {
+        var done: Int
+        var failed: Int
+    }
+
     /// A finished file, or input a source rejected, on its way to the sequencer.
     private enum Result: Sendable {
         case done(sequence: Int, SourceItem, Outcome)
@@ -61,8 +67,9 @@ struct IngestStage: Sendable {
         defer { feed.stopCounting() }
 
         let workers = workers
+        let tally: Tally?
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            tally = try await withThrowingTaskGroup(of: Tally?.self) { group in
                 // Dispatcher: hands each new file to a CPU worker; files done before are passed straight on.
                 group.addTask {
                     await withDiscardingTaskGroup { work in
@@ -88,12 +95,15 @@ struct IngestStage: Sendable {
                         }
                     }
                     sink.finish()
+                    return nil
                 }
                 group.addTask { try await sequence(results, feed: feed, known: known, previous: previous) }
                 // Not waitForAll(): it waits for every child even after one has thrown, and the dispatcher
                 // only ends once the walk is released or cancelled.
                 do {
-                    while try await group.next() != nil {}
+                    var tally: Tally?
+                    while let result = try await group.next() { tally = tally ?? result }
+                    return tally
                 } catch {
                     group.cancelAll()
                     feed.cancel()
@@ -112,7 +122,8 @@ struct IngestStage: Sendable {
         let problems = try store.rejections(stage: Self.stageName).reduce(into: [String: Int]()) {
             $0[$1.category] = $1.items.count
         }
-        observer?(.stageFinished(stage: .ingest, done: counts.files, failed: problems.values.reduce(0, +)))
+        // Failed: files and source entries not used, as the progress line counted them; notes are not failures.
+        observer?(.stageFinished(stage: .ingest, done: counts.files, failed: tally?.failed ?? 0))
         return IngestSummary(files: counts.files, images: counts.images, nearDuplicates: counts.nearDuplicates, problems: problems)
     }
 
@@ -132,13 +143,14 @@ struct IngestStage: Sendable {
 
     /// Commits results in source order, marking exact copies and near-duplicates against earlier images.
     private func sequence(
-        _ results: AsyncStream<Result>, feed: SourceFeed, known: KnownImages, previous: [ExactPath: RunStore.IngestedFileState]
-    ) async throws {
+        _ results: AsyncStream<Result>, feed: SourceFeed, known: KnownImages, previous: [ExactPath: RunStore.IngestedFileState],
+    ) async throws -> Tally {
         var waiting: [Int: (SourceItem, Outcome)] = [:]
         var next = 0
         var index = NearDuplicateIndex(threshold: recipe.ingest.nearDuplicateDistance)
         // Groups of near-duplicates the index has an entry for (by the id of the image each group keeps).
         var anchored: Set<String> = []
+        Self.remember(previous.values, known: known, index: &index, anchored: &anchored)
         // Each image's displayed size, for boxes a source gives for an exact copy of it.
         var sizes: [String: (width: Int, height: Int)] = [:]
         for state in previous.values { sizes[state.imageID] = (state.width, state.height) }
@@ -176,6 +188,7 @@ struct IngestStage: Sendable {
                 }
             }
         }
+        return Tally(done: done, failed: failed)
     }
 
     /// What one file adds to the store, decided in source order.
@@ -191,12 +204,7 @@ struct IngestStage: Sendable {
         if case .fresh(let fresh) = outcome, !seenPaths.insert(ExactPath(path)).inserted {
             // The very file again, from another source: not a copy, but its annotations still count.
             var write = StoreWrite()
-            let id: String? =
-                switch fresh {
-                case .copy(let id): id
-                case .image(let decoded): decoded.id
-                case .rejected: nil
-                }
+            let id = fresh.imageID
             var annotations = item.annotations
             if let id, let (objects, note) = Self.boxesChecked(item, against: sizes[id]) {
                 annotations.objects = objects
@@ -206,16 +214,17 @@ struct IngestStage: Sendable {
             return write
         }
         switch outcome {
-        case .resumed(let state):
-            // Rebuild the in-memory state exactly as the first invocation left it; nothing to write. A group's
-            // entry is the hash of its first image in source order, as when it was made, under the id of the
-            // image the group keeps (`keepLargestNearDuplicateImages` may have chosen a later, larger one).
-            if !known.contains(state.imageID) {
-                known.insert(state.imageID)
-                let group = state.duplicateOf ?? state.imageID
-                if anchored.insert(group).inserted { _ = index.add(state.perceptualHash, id: group) }
-            }
+        case .resumed:
+            // Remembered before the walk (`remember`); nothing to write.
             return StoreWrite()
+        case .fresh(let fresh) where fresh.imageID != nil && fresh.imageID == earlier?.imageID:
+            // The file an earlier run ingested, touched but not changed: only its size and time are new.
+            let stamp = item.path.stamp()
+            return StoreWrite(
+                ledger: [doneEntry],
+                files: [IngestedFile(
+                    path: path, imageID: fresh.imageID!, ordinal: sequence, size: stamp?.size, modified: stamp?.modified,
+                    keepsNotes: true)])
         case .fresh(.rejected(let kind, let reason)):
             return StoreWrite(
                 ledger: [LedgerEntry(item: path, stage: Self.stageName, status: .failed, error: reason)],
@@ -248,6 +257,23 @@ struct IngestStage: Sendable {
                 media: [decoded.medium], ledger: [doneEntry], images: [image],
                 files: [IngestedFile(path: path, imageID: decoded.id, ordinal: sequence, size: stamp?.size, modified: stamp?.modified)],
                 rejections: notes(for: item, decoded) + changeNote(path, earlier: earlier, now: decoded.id))
+        }
+    }
+
+    /// Makes the images of earlier invocations known before the walk: a file added since, wherever it sorts, is then
+    /// an exact copy or near-duplicate of the image already stored (whose records exist), never the other way round.
+    /// Groups are entered in the order their images were first ingested, as the invocation that made them entered
+    /// them: a group's entry is the hash of its first image, under the id of the image the group keeps
+    /// (`keepLargestNearDuplicateImages` may have chosen a later, larger one).
+    private static func remember(
+        _ previous: some Collection<RunStore.IngestedFileState>, known: KnownImages, index: inout NearDuplicateIndex,
+        anchored: inout Set<String>
+    ) {
+        for state in previous.sorted(by: { ($0.ordinal, $0.imageID) < ($1.ordinal, $1.imageID) })
+        where !known.contains(state.imageID) {
+            known.insert(state.imageID)
+            let group = state.duplicateOf ?? state.imageID
+            if anchored.insert(group).inserted { _ = index.add(state.perceptualHash, id: group) }
         }
     }
 

@@ -34,6 +34,15 @@ struct IngestWorker: Sendable {
         /// The same bytes as an image already ingested.
         case copy(of: String)
         case rejected(RejectionKind, reason: String)
+
+        /// The image the file is, unless it was rejected.
+        var imageID: String? {
+            switch self {
+            case .image(let decoded): decoded.id
+            case .copy(let id): id
+            case .rejected: nil
+            }
+        }
     }
 
     struct Decoded: Sendable {

@@ -15,6 +15,8 @@ extension RunStore {
         /// The file's size and modification time (ns) when ingested; nil for stores made before they were kept.
         public var size: Int64?
         public var modified: Int64?
+        /// The image's place in the walk that ingested it (`images.ordinal`).
+        public var ordinal: Int = 0
 
         /// Whether a file with this size and modification time is the one ingested (true when either is unknown).
         public func isSame(size: Int64?, modified: Int64?) -> Bool {
@@ -30,14 +32,14 @@ extension RunStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT f.path, i.id, i.phash, i.duplicate_of, i.width, i.height, f.size, f.modified
+                    SELECT f.path, i.id, i.phash, i.duplicate_of, i.width, i.height, f.size, f.modified, i.ordinal
                     FROM image_files f JOIN images i ON i.id = f.image_id
                     """)
             while let row = try rows.next() {
                 let hash: String = row[2]
                 out[ExactPath(row[0] as String)] = IngestedFileState(
                     imageID: row[1], perceptualHash: UInt64(hash, radix: 16) ?? 0, duplicateOf: row[3], width: row[4],
-                    height: row[5], size: row[6], modified: row[7])
+                    height: row[5], size: row[6], modified: row[7], ordinal: row[8])
             }
             return out
         }
@@ -138,7 +140,7 @@ extension RunStore {
                 try changing("image_files", key: item.path) {
                     try file.execute(arguments: [item.path, item.imageID, item.ordinal, item.size, item.modified])
                 }
-                try clearRejection.execute(arguments: [item.path])
+                if !item.keepsNotes { try clearRejection.execute(arguments: [item.path]) }
             }
             for item in write.rejections {
                 try rejection.execute(arguments: [item.subject, item.stage, item.category, item.reason])

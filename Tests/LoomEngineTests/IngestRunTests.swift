@@ -149,6 +149,39 @@ struct IngestRunTests {
         #expect(whole.contentHash == second.contentHash)
     }
 
+    @Test("a copy or a near-duplicate of an ingested photo added later, wherever its name sorts, is marked against the stored image, which keeps its annotations")
+    func copiesAddedLaterAreMarkedAgainstTheStoredImage() async throws {
+        let fixture = try IngestFixture(extraSources: "  manifests:\n    - file: manifest.jsonl\n      image_root: annotated")
+        let annotated = fixture.folder.appendingPathComponent("annotated")
+        try FileManager.default.createDirectory(at: annotated, withIntermediateDirectories: true)
+        let photo = try IngestFixture.jpeg(seed: 41)
+        try Data(photo).write(to: annotated.appendingPathComponent("m0.jpg"))
+        try """
+            {"image": "m0.jpg", "captions": ["a kitchen"], "objects": [{"category": "dog", "box": [10, 10, 100, 100]}]}
+
+            """.write(to: fixture.folder.appendingPathComponent("manifest.jsonl"), atomically: true, encoding: .utf8)
+        let other = try IngestFixture.jpeg(seed: 42)
+        try fixture.write(other, as: "o1.jpg")
+        let first = try await fixture.runner().run()
+        #expect(first.ingest?.images == 2 && first.ingest?.nearDuplicates == 0)
+
+        // Added since, in a folder walked before the manifest: an exact copy of m0 and a smaller copy of o1.
+        try fixture.write(photo, as: "added/m0-backup.jpg")
+        let smaller = try ImageEncoder.encodeJPEG(Resampler.downscale(try ImageDecoder.decode(other).image, longestSide: 320), quality: 80)
+        try fixture.write(smaller, as: "added/a-small.jpg")
+        let second = try await fixture.runner().run()
+        #expect(second.ingest?.images == 3 && second.ingest?.files == 4 && second.ingest?.nearDuplicates == 1)
+        #expect(second.ingest?.problems == [RejectionKind.exactCopy.category: 1])
+        var byPath: [String: IngestedImage] = [:]
+        try RunStore(directory: fixture.runDirectory).forEachImage { byPath[$0.sourcePath] = $0 }
+        let kept = try #require(byPath["annotated/m0.jpg"])
+        #expect(kept.annotations.captions == ["a kitchen"] && kept.annotations.objects.map(\.category) == ["dog"])
+        #expect(byPath["photos/added/a-small.jpg"]?.duplicateOf == byPath["photos/o1.jpg"]?.id)
+        #expect(byPath["photos/o1.jpg"]?.duplicateOf == nil)
+        let files = try RunStore(directory: fixture.runDirectory).ingestedFiles()
+        #expect(files[ExactPath("photos/added/m0-backup.jpg")]?.imageID == kept.id)
+    }
+
     @Test("boxes a COCO file gives for an exact copy are checked against the kept image's size, as a decoded image's are")
     func copiesBoxesAreChecked() async throws {
         let fixture = try IngestFixture(extraSources: "  coco:\n    - instances: coco.json\n      images: coco-images")
