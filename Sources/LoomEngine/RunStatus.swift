@@ -1,5 +1,6 @@
 import Foundation
 import LoomCore
+import LoomExport
 import LoomStore
 
 /// Where a run stands: per stage, how many items are done, failed and still pending.
@@ -74,8 +75,17 @@ public struct RunStatus: Sendable, Codable {
             guard let c = counts[stage.rawValue] else { continue }
             lines.append(StageLine(stage: stage.rawValue, done: c.done, failed: c.failed, pending: 0))
         }
-        let exports = counts[Stage.export.rawValue] ?? StageCounts()
-        lines.append(StageLine(stage: Stage.export.rawValue, done: exports.done, failed: exports.failed, pending: 0))
+        // An export the ledger has as done counts as done only while its folder holds it finished: a later export
+        // into the folder that was interrupted, or a file of it deleted, makes it pending again.
+        let exportsDone = try store.doneItems(stage: Stage.export.rawValue)
+        let finished = exportsDone.filter { item in
+            let path = item.split(separator: ":", maxSplits: 1).last.map(String.init) ?? item
+            return ExportWriter.holdsFinishedExport(
+                path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.url.appendingPathComponent(path))
+        }.count
+        lines.append(StageLine(
+            stage: Stage.export.rawValue, done: finished, failed: counts[Stage.export.rawValue]?.failed ?? 0,
+            pending: exportsDone.count - finished))
         let records = try store.recordCounts()
         let images = try store.imageCounts()
         let spend = try store.spend()

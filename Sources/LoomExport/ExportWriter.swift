@@ -85,7 +85,7 @@ public struct ExportWriter: Sendable {
         }
         // Only now, with every option checked (a wrong one must not cost the previous export its images), is the
         // folder cleared for this export.
-        try Self.prepare(folder, images: !format.embedsImages, insideRun: folder.standardizedFileURL.path.hasPrefix(runDirectory.standardizedFileURL.path + "/"))
+        let exportFolder = try ExportFolder(claiming: folder, images: !format.embedsImages)
         let sampleVideos = options.videos ? try store.sampleVideos() : [:]
         var inlinedQueries = 0
         var counts = Array(repeating: 0, count: splitNames.count)
@@ -210,6 +210,7 @@ public struct ExportWriter: Sendable {
             summary.inlinedQueries = inlinedQueries
             summary.videos = placer.placedVideos
             summary.warnings = try warnings(format)
+            try exportFolder.finish(files: files)
             return summary
         } catch {
             for sink in sinks { sink.abandon() }
@@ -236,7 +237,7 @@ public struct ExportWriter: Sendable {
         // files after the split and shares `images/` (no image is in two splits).
         guard format == .mimicit, let split else { return SinkContext(folder: folder, split: split, placer: placer, options: options) }
         let subfolder = folder.appendingPathComponent(split)
-        try Self.makeFolder(subfolder)
+        try ExportFolder.makeFolder(subfolder)
         return SinkContext(folder: subfolder, split: split, placer: placer, options: options)
     }
 
@@ -254,59 +255,9 @@ public struct ExportWriter: Sendable {
         }
     }
 
-    /// The file that marks a folder as a Loom export: only then may an export clear the folder's `images/`.
-    static let marker = ".loom-export"
-
-    /// Creates the folder, and a fresh `images/` in it for formats that place image files (images of an earlier
-    /// export there would otherwise linger and be counted as placed). An `images/` folder that no Loom export
-    /// made is never touched: the export stops and says so. Folders inside the run directory are Loom's.
-    private static func prepare(_ folder: URL, images: Bool, insideRun: Bool) throws {
-        try makeFolder(folder)
-        let manager = FileManager.default
-        let marker = folder.appendingPathComponent(Self.marker)
-        let imagesFolder = folder.appendingPathComponent("images")
-        let ours = insideRun || manager.fileExists(atPath: marker.path)
-        if manager.fileExists(atPath: imagesFolder.path) {
-            guard ours else {
-                throw LoomError(
-                    .export,
-                    "this folder has an images/ folder that Loom did not write; export into an empty or new folder",
-                    subject: folder.path)
-            }
-            do {
-                try manager.removeItem(at: imagesFolder)
-            } catch {
-                throw LoomError(.export, "cannot clear the images of an earlier export: \(error.localizedDescription)", subject: imagesFolder.path)
-            }
-        }
-        if !manager.fileExists(atPath: marker.path) {
-            try writeMarker(marker)
-        }
-        if images { try makeFolder(imagesFolder) }
-    }
-
-    /// Writes the marker file with plain POSIX calls: only that it is there counts. Foundation's writes (`createFile`,
-    /// `Data.write`) wait for the disk (`fsync`) before they return: 5–10 ms at the start of every export. Never
-    /// through a symbolic link; one made meanwhile is left as it is.
-    private static func writeMarker(_ marker: URL) throws {
-        func failure(_ reason: String) -> LoomError {
-            LoomError(.export, "cannot write in the export folder: \(reason)", subject: marker.path)
-        }
-        let descriptor = open(marker.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else {
-            if errno == EEXIST { return }
-            throw failure(String(cString: strerror(errno)))
-        }
-        defer { close(descriptor) }
-        let text = Array("written by loom export\n".utf8)
-        var written = 0
-        while written < text.count {
-            let count = text.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw failure(count < 0 ? String(cString: strerror(errno)) : "nothing was written") }
-            written += count
-        }
-    }
+    /// Whether `folder` holds a finished export, all of whose files are there (`ExportFolder`): false while an
+    /// export is under way there, after one was interrupted, and when a file it wrote is gone.
+    public static func holdsFinishedExport(_ folder: URL) -> Bool { ExportFolder.holdsFinishedExport(folder) }
 
     private static func remove(_ files: [String], in folder: URL) throws {
         for file in files {
@@ -318,11 +269,4 @@ public struct ExportWriter: Sendable {
         }
     }
 
-    private static func makeFolder(_ url: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw LoomError(.export, "cannot create the export folder: \(error.localizedDescription)", subject: url.path)
-        }
-    }
 }

@@ -161,9 +161,19 @@ public enum RecipeLoader {
         }
 
         var exports: [ExportSpec] = []
+        // Exports run side by side: two into one folder would clear and overwrite each other's files.
+        var exportFolders: [String: Int] = [:]
         for (index, node) in (top.sequence("exports") ?? []).enumerated() {
             guard let reader = MappingReader(node, path: "exports[\(index)]", sink: sink) else { continue }
             if let spec = ExportReader.read(reader, node: node, path: "exports[\(index)]", seed: seed, sink: sink) {
+                let folder = URL(fileURLWithPath: spec.path, relativeTo: URL(fileURLWithPath: "/run/")).standardizedFileURL.path
+                if let first = exportFolders[folder] {
+                    sink.report(
+                        "exports[\(first)] already writes into '\(spec.path)'; give each export its own 'path'", at: node,
+                        path: "exports[\(index)].path")
+                } else {
+                    exportFolders[folder] = index
+                }
                 exports.append(spec)
             }
         }

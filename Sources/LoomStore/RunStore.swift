@@ -349,6 +349,13 @@ public final class RunStore: Sendable {
         }
     }
 
+    /// The items done in `stage`, read without writing (a run directory may be read-only).
+    public func doneItems(stage: String) throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT item FROM ledger WHERE stage = ? AND status = 'done' ORDER BY item", arguments: [stage])
+        }
+    }
+
     /// The items that failed `stage`, with how often they were tried.
     public func failures(stage: String? = nil) throws -> [LedgerFailure] {
         try read { db in try Self.failures(stage: stage, in: db) }

@@ -75,4 +75,28 @@ struct ExportSettingsTests {
             Issue.record("unexpected error \(error)")
         }
     }
+
+    @Test("two exports into one folder are a recipe error naming both: they run side by side and would overwrite each other")
+    func twoExportsIntoOneFolder() {
+        do {
+            _ = try RecipeLoader.parse(header + """
+
+                exports:
+                  - format: llava
+                  - format: mantis
+                    path: out/both
+                  - format: llava
+                  - format: trl
+                    path: ./out/../out/both
+                """, file: "r.yaml")
+            Issue.record("the recipe should not load")
+        } catch let error as RecipeError {
+            let messages = error.diagnostics.map { "\($0.path): \($0.message)" }
+            #expect(messages.count == 2)
+            #expect(messages.contains { $0.hasPrefix("exports[2].path") && $0.contains("exports[0] already writes into 'export/llava'") })
+            #expect(messages.contains { $0.hasPrefix("exports[3].path") && $0.contains("exports[1] already writes") })
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
 }

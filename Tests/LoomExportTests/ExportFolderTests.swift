@@ -1,0 +1,94 @@
+import Foundation
+import LoomCore
+import LoomStore
+import Testing
+
+@testable import LoomExport
+
+@Suite("Export folders")
+struct ExportFolderTests {
+    private func names(_ folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    }
+
+    @Test("a folder inside the run directory with an images/ folder Loom did not write is refused, the user's files kept")
+    func foreignImagesInsideTheRun() throws {
+        let fixture = try ExportFixture()
+        // `output: .` makes the project folder the run directory: the user's own data lives inside it.
+        let folder = fixture.runDirectory.appendingPathComponent("mydata")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("images"), withIntermediateDirectories: true)
+        let photo = folder.appendingPathComponent("images/p1.jpg")
+        try Data("my photo".utf8).write(to: photo)
+        #expect {
+            try ExportWriter(store: fixture.store, runDirectory: fixture.runDirectory).export(.llava, to: folder)
+        } throws: { error in
+            "\(error)".contains("images/ folder that Loom did not write")
+        }
+        #expect(FileManager.default.contents(atPath: photo.path) == Data("my photo".utf8))
+    }
+
+    @Test("a re-export removes the files the previous export wrote (old splits) and keeps files no export wrote")
+    func reexportRemovesThePreviousExportsFiles() throws {
+        let fixture = try ExportFixture()
+        let folder = fixture.runDirectory.appendingPathComponent("splits")
+        let writer = ExportWriter(store: fixture.store, runDirectory: fixture.runDirectory)
+        let three = try SplitPlan.parse("train=0.5,validation=0.25,test=0.25")
+        let first = try writer.export(.mantis, to: folder, options: ExportOptions(selection: RecordSelection(media: .any), splits: three))
+        #expect(first.files.count >= 2)
+        try Data("notes".utf8).write(to: folder.appendingPathComponent("NOTES.txt"))
+        let second = try writer.export(.mantis, to: folder, options: ExportOptions(selection: RecordSelection(media: .any)))
+        #expect(second.files == ["data.json"])
+        #expect(try names(folder) == [".loom-export", "NOTES.txt", "data.json", "images"])
+        #expect(ExportWriter.holdsFinishedExport(folder))
+    }
+
+    @Test("an interrupted export is not a finished one: the folder holds no earlier data file beside cleared images")
+    func interruptedExportIsNotFinished() throws {
+        let fixture = try ExportFixture()
+        let folder = fixture.runDirectory.appendingPathComponent("again")
+        let writer = ExportWriter(store: fixture.store, runDirectory: fixture.runDirectory)
+        _ = try writer.export(.llava, to: folder)
+        #expect(ExportWriter.holdsFinishedExport(folder))
+        // The next export into the folder claims it and is killed before it finishes.
+        do {
+            let claim = try ExportFolder(claiming: folder, images: true)
+            #expect(!ExportWriter.holdsFinishedExport(folder))
+            #expect(try names(folder) == [".loom-export", "images"])
+            #expect(try names(folder.appendingPathComponent("images")).isEmpty)
+            withExtendedLifetime(claim) {}
+        }
+        // A file of a finished export deleted by hand makes it unfinished too.
+        _ = try writer.export(.llava, to: folder)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("data.json"))
+        #expect(!ExportWriter.holdsFinishedExport(folder))
+    }
+
+    @Test("two exports into one folder at once: the second is refused while the first holds it")
+    func oneExportAtATime() throws {
+        let fixture = try ExportFixture()
+        let folder = fixture.runDirectory.appendingPathComponent("shared")
+        do {
+            let first = try ExportFolder(claiming: folder, images: true)
+            #expect {
+                try ExportWriter(store: fixture.store, runDirectory: fixture.runDirectory).export(.llava, to: folder)
+            } throws: { error in
+                "\(error)".contains("another export is writing into this folder")
+            }
+            withExtendedLifetime(first) {}
+        }
+        _ = try ExportWriter(store: fixture.store, runDirectory: fixture.runDirectory).export(.llava, to: folder)
+        #expect(ExportWriter.holdsFinishedExport(folder))
+    }
+
+    @Test("a file where the export folder should be is named in the error")
+    func fileInTheWay() throws {
+        let fixture = try ExportFixture()
+        let file = fixture.runDirectory.appendingPathComponent("taken")
+        try Data("x".utf8).write(to: file)
+        #expect {
+            try ExportWriter(store: fixture.store, runDirectory: fixture.runDirectory).export(.llava, to: file.appendingPathComponent("llava"))
+        } throws: { error in
+            "\(error)".contains("\(file.path) is a file, not a folder")
+        }
+    }
+}
