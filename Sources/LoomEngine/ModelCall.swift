@@ -17,6 +17,8 @@ final class SpendTally: Sendable {
         var calls = 0
         var tokens = 0
         var cost = 0.0
+        /// Calls of this invocation whose tokens the server did not report (`ChatReply.usageEstimated`).
+        var estimated = 0
     }
 
     let totals: Mutex<Totals>
@@ -25,9 +27,10 @@ final class SpendTally: Sendable {
         totals = Mutex(Totals(calls: start?.calls ?? 0, tokens: (start?.promptTokens ?? 0) + (start?.completionTokens ?? 0), cost: start?.cost ?? 0))
     }
 
-    func add(_ usage: TokenUsage, cost: Double) -> Totals {
+    func add(_ usage: TokenUsage, cost: Double, estimated: Bool = false) -> Totals {
         totals.withLock {
             $0.calls += 1
+            if estimated { $0.estimated += 1 }
             $0.tokens += usage.total
             $0.cost += cost
             return $0
@@ -58,7 +61,9 @@ struct ModelCall: Sendable {
         var usage = TokenUsage()
         for reply in outcome.replies {
             usage = usage + reply.usage
-            if !reply.cached { _ = spend.add(reply.usage, cost: endpoint.price.cost(of: reply.usage)) }
+            if !reply.cached {
+                _ = spend.add(reply.usage, cost: endpoint.price.cost(of: reply.usage), estimated: reply.usageEstimated == true)
+            }
         }
         switch outcome.result {
         case .success(let value):

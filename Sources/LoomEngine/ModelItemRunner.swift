@@ -33,7 +33,8 @@ struct ModelItemRunner: Sendable {
         let limit = context.recipe.costLimit.map {
             SpendLimit(dollars: $0, paidElsewhere: paid.filter { $0.stage != stage.rawValue }.reduce(0) { $0 + $1.cost })
         }
-        let refusals = RefusalStreak()
+        let refusals = FailureStreak()
+        let unusableReplies = FailureStreak()
         let outage = OutageBreaker(inFlight: max(endpoint.maxConcurrency, 1))
         let stop = context.stop
         stop?.modelStageStarted()
@@ -77,6 +78,7 @@ struct ModelItemRunner: Sendable {
                         let write = try await make(item, modelCall)
                         try await writer.submit(write)
                         refusals.succeeded()
+                        unusableReplies.succeeded()
                         for held in outage.succeeded(startedAt: start) { try await record(held) }
                         let now = tally.state.withLock { state in
                             state.done += 1
@@ -87,11 +89,12 @@ struct ModelItemRunner: Sendable {
                     } catch let error as ModelError where error.stopsRun {
                         throw LoomError(.model, error.description + Self.advice(for: error), subject: "models.\(endpoint.name)")
                     } catch let error as ModelError {
-                        if error.kind == .badRequest, refusals.refused() {
+                        if error.kind == .badRequest, refusals.failed() {
                             throw LoomError(
-                                .model, "the first \(RefusalStreak.limit) requests were all refused: " + error.description + Self.advice(for: error),
+                                .model, "the first \(FailureStreak.limit) requests were all refused: " + error.description + Self.advice(for: error),
                                 subject: "models.\(endpoint.name)")
                         }
+                        if error.kind == .invalidReply, unusableReplies.failed() { throw Self.unusable(last: error.description, endpoint) }
                         let held = OutageBreaker.Held(item: itemID, reason: error.description, raw: error.rawReply, kind: error.kind)
                         if OutageBreaker.isEndpointWide(error) {
                             if outage.hold(held) {
@@ -101,6 +104,7 @@ struct ModelItemRunner: Sendable {
                             failure = held
                         }
                     } catch let error as ModelItemFailure {
+                        if error.rawReply != nil, unusableReplies.failed() { throw Self.unusable(last: error.reason, endpoint) }
                         failure = OutageBreaker.Held(item: itemID, reason: "the reply could not be used: " + error.reason, raw: error.rawReply)
                     } catch let error as LoomError where error.kind != .store {
                         failure = OutageBreaker.Held(item: itemID, reason: error.description, raw: nil)
@@ -134,6 +138,10 @@ struct ModelItemRunner: Sendable {
         try await writer.flush()
         let totals = spend.totals.withLock { $0 }
         observer?(.spent(stage: stage, calls: totals.calls, tokens: totals.tokens, cost: totals.cost, concurrency: client.statistics.concurrencyLimit))
+        if totals.estimated > 0 {
+            observer?(.note(
+                "\(stage.rawValue): the server reported no token usage for \(totals.estimated) call(s); their tokens and cost are estimated (4 characters a token, 800 tokens an image). With stream: true, a server that ignores stream_options.include_usage sends none"))
+        }
         // What was received is committed; the items not sent keep their attempts for the next run.
         if limitReached, let limit { throw limit.reachedError(stage: stage, paid: totals.cost, left: pending.count - sent) }
         let counts = tally.state.withLock { StageCounts(done: $0.done, failed: $0.failed) }
@@ -155,6 +163,14 @@ struct ModelItemRunner: Sendable {
             subject: "models.\(endpoint.name)")
     }
 
+    /// The error that stops a stage whose first items' replies all could not be used.
+    static func unusable(last: String, _ endpoint: ModelEndpoint) -> LoomError {
+        LoomError(
+            .model,
+            "the replies to the first \(FailureStreak.limit) items could all not be used, after their correction turns (last: \(last)): the model does not answer in the form this stage asks for, so the stage stops here instead of paying for every item. Check the model: a reasoning model needs the server's reasoning parser (vLLM --reasoning-parser, llama.cpp --reasoning-format), a small model may need a larger one. Replies are cached: after changing only the server, run with --no-cache",
+            subject: "models.\(endpoint.name)")
+    }
+
     /// What to do about an error that stops the run.
     static func advice(for error: ModelError) -> String {
         switch error.kind {
@@ -169,19 +185,20 @@ struct ModelItemRunner: Sendable {
     }
 }
 
-/// Counts requests refused with a 400 before any success: when the first few of a stage are all refused, the
-/// endpoint cannot do what the stage asks (an image sent to a text-only model, say) and every item would fail.
-final class RefusalStreak: Sendable {
+/// Counts failures of one kind before any success of a stage: when its first few items all fail the same way,
+/// every item would (an image sent to a text-only model, a model that never answers in the asked format), and
+/// going on pays for nothing.
+final class FailureStreak: Sendable {
     static let limit = 8
-    private let state = Mutex((refused: 0, anySuccess: false))
+    private let state = Mutex((failed: 0, anySuccess: false))
 
     func succeeded() { state.withLock { $0.anySuccess = true } }
 
-    /// Records one refusal; true when the streak has reached the limit with no success yet.
-    func refused() -> Bool {
+    /// Records one failure; true when the streak has reached the limit with no success yet.
+    func failed() -> Bool {
         state.withLock { state in
-            state.refused += 1
-            return !state.anySuccess && state.refused >= Self.limit
+            state.failed += 1
+            return !state.anySuccess && state.failed >= Self.limit
         }
     }
 }

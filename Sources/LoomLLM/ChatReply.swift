@@ -58,6 +58,9 @@ public struct ChatReply: Sendable, Hashable, Codable {
     /// The model's refusal (OpenAI's `message.refusal`), when it declined instead of answering; `text` is empty then.
     /// A refusal is a reply like any other: its tokens are paid for, counted and cached.
     public var refusal: String?
+    /// True when the server reported no token usage (no `usage`, or a stream without its usage chunk) and `usage` is
+    /// Loom's estimate from the request and the text (`OpenAIClient`); nil when the server reported it.
+    public var usageEstimated: Bool?
 
     public init(
         text: String, finishReason: String? = nil, usage: TokenUsage = TokenUsage(), model: String? = nil, cached: Bool = false,

@@ -53,9 +53,12 @@ public enum CompletionDecoder {
         } else {
             throw invalid(endpoint, "choices[0] has no \"message\"")
         }
-        return ChatReply(
-            text: text, finishReason: choice["finish_reason"]?.stringValue, usage: usage(root["usage"]) ?? TokenUsage(),
+        let reportedUsage = usage(root["usage"])
+        var reply = ChatReply(
+            text: text, finishReason: choice["finish_reason"]?.stringValue, usage: reportedUsage ?? TokenUsage(),
             model: root["model"]?.stringValue, refusal: refused)
+        if reportedUsage == nil { reply.usageEstimated = true }
+        return reply
     }
 
     /// Decodes the `data` of one stream event.
@@ -162,7 +165,8 @@ public enum CompletionDecoder {
         }
         let value: JSONValue
         do {
-            value = try JSONValue.parse(bytes)
+            // A UTF-8 byte-order mark (some proxies and Windows servers write one) is not part of the JSON.
+            value = try bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? JSONValue.parse(Array(bytes.dropFirst(3))) : JSONValue.parse(bytes)
         } catch {
             throw invalid(endpoint, "\(what) is not JSON (\(error.reason)): \(snippet(bytes))")
         }
@@ -170,9 +174,26 @@ public enum CompletionDecoder {
             throw invalid(endpoint, "\(what) is \(value.kindName), not an object")
         }
         if root["error"] != nil && root["choices"] == nil {
-            throw invalid(endpoint, "the server sent an error: \(errorMessage(in: root) ?? "no message")")
+            let message = "the server sent an error: \(errorMessage(in: root) ?? "no message")"
+            // A server error reported in a 200 body or mid-stream (OpenAI's and vLLM's streams do this) is as
+            // passing as a 500, and retried like one.
+            if isTransient(root["error"]) { throw ModelError(.server, endpoint: endpoint, message: message) }
+            throw invalid(endpoint, message)
         }
         return root
+    }
+
+    /// Whether an `error` member describes a passing failure of the server (its type or code says server error,
+    /// overload, unavailable or timeout, or a 5xx status) rather than a problem with the request.
+    static func isTransient(_ error: JSONValue?) -> Bool {
+        guard case .object(let fields)? = error else { return false }
+        for key in ["code", "status"] {
+            if let number = fields[key]?.doubleValue, number >= 500 && number < 600 { return true }
+        }
+        let words = ["type", "code"].compactMap { key -> String? in
+            if case .string(let text)? = fields[key] { text.lowercased() } else { nil }
+        }
+        return words.contains { word in ["server", "overload", "unavailable", "timeout", "internal"].contains { word.contains($0) } }
     }
 
     private static func invalid(_ endpoint: String, _ message: String) -> ModelError {

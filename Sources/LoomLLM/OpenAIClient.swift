@@ -168,9 +168,15 @@ public final class OpenAIClient: ChatModel {
             let retryFailure: RetryPolicy.Failure
             var retryHeaders = RetryHeaders.none
             switch outcome {
-            case .reply(let reply):
+            case .reply(var reply):
                 concurrency.release(outcome: .success)
-                if reply.usage.total > 0 { rateLimiter.correct(estimatedTokens: estimate, actualTokens: reply.usage.total) }
+                if reply.usageEstimated == true {
+                    // No usage from the server: the request's estimate and the reply's text stand in, so that a
+                    // priced endpoint's cost and `cost_limit` do not read zero (`ChatReply.usageEstimated`).
+                    reply.usage = TokenUsage(prompt: estimate, completion: max(1, reply.text.utf8.count / 4))
+                } else if reply.usage.total > 0 {
+                    rateLimiter.correct(estimatedTokens: estimate, actualTokens: reply.usage.total)
+                }
                 return reply
             case .invalid(let error):
                 concurrency.release(outcome: .otherFailure)
@@ -322,7 +328,8 @@ public final class OpenAIClient: ChatModel {
                 return .status(status, response.headers, bytes)
             }
             let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
-            if configuration.stream && !contentType.contains("application/json") {
+            // A stream when asked for one, or when the server streams unasked (some gateways always do).
+            if (configuration.stream && !contentType.contains("application/json")) || contentType.contains("text/event-stream") {
                 return try await readStream(response, progress: progress)
             }
             // Some servers ignore `stream: true` and answer with one JSON body: accepted too.
@@ -335,7 +342,7 @@ public final class OpenAIClient: ChatModel {
             do {
                 return .reply(try CompletionDecoder.decodeCompletion(Array(buffer.readableBytesView), endpoint: configuration.name))
             } catch {
-                return .invalid(error)
+                return Self.outcome(of: error)
             }
         } catch {
             return classify(error)
@@ -354,8 +361,14 @@ public final class OpenAIClient: ChatModel {
         do {
             return .reply(try assembler.finish())
         } catch {
-            return StreamAssembler.isBrokenStream(error) ? .failed(.brokenStream, error) : .invalid(error)
+            return StreamAssembler.isBrokenStream(error) ? .failed(.brokenStream, error) : Self.outcome(of: error)
         }
+    }
+
+    /// A 2xx answer that is not a usable completion: a server error it reports (`CompletionDecoder.isTransient`) is
+    /// retried like a 500; anything else is not retried.
+    private static func outcome(of error: ModelError) -> AttemptOutcome {
+        error.kind == .server ? .failed(.status(500), error) : .invalid(error)
     }
 
     private func tooLarge() -> ModelError {
@@ -383,7 +396,7 @@ public final class OpenAIClient: ChatModel {
     public enum EndpointCheck: Sendable, Equatable {
         /// The endpoint answered with its models' ids (possibly none).
         case models([String])
-        /// The key was refused (401, 403): the error to stop with.
+        /// The key was refused (401): the error to stop with.
         case refused(ModelError)
         /// No model list at this address (404): the base URL may lack `/v1`, or the server keeps no list.
         case noList(url: String)
@@ -426,8 +439,13 @@ public final class OpenAIClient: ChatModel {
                 guard case .object(let fields) = entry, case .string(let id)? = fields["id"] else { return nil }
                 return id
             })
-        case 401, 403:
+        case 401:
             return .refused(finalError(status: status, message: CompletionDecoder.errorMessage(in: body), body: body))
+        case 403:
+            // A key may chat without leave to list models (OpenAI's restricted keys keep `api.model.read` apart):
+            // the first completion tells whether it may use the model.
+            let detail = CompletionDecoder.errorMessage(in: body) ?? CompletionDecoder.snippet(body)
+            return .unclear("the key may not list the models (HTTP 403: \(detail)); the chat requests will tell whether it may use the model")
         case 404:
             return .noList(url: listURL)
         default:

@@ -66,7 +66,9 @@ public struct StreamAssembler: Sendable {
         guard sawDone || finishReason != nil else {
             throw ModelError(.invalidResponse, endpoint: endpoint, message: StreamAssembler.brokenStreamMessage)
         }
-        return ChatReply(text: text, finishReason: finishReason, usage: usage ?? TokenUsage(), model: model)
+        var reply = ChatReply(text: text, finishReason: finishReason, usage: usage ?? TokenUsage(), model: model)
+        if usage == nil { reply.usageEstimated = true }
+        return reply
     }
 
     /// The message of the error a stream that ends without `[DONE]` and without a finish reason gives.

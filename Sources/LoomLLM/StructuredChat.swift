@@ -78,6 +78,13 @@ public struct StructuredChat: Sendable {
                     .invalidReply, endpoint: model.endpointName, message: "the model refused: \(refusal)", rawReply: refusal)
                 return StructuredOutcome(result: .failure(failure), replies: replies)
             }
+            if reply.finishReason == "content_filter" {
+                // The provider's filter (Azure OpenAI) cut the reply: asking again is filtered again, and paid for.
+                let failure = ModelError(
+                    .invalidReply, endpoint: model.endpointName,
+                    message: "the endpoint's content filter stopped the reply (finish_reason content_filter)", rawReply: reply.text)
+                return StructuredOutcome(result: .failure(failure), replies: replies)
+            }
             let problem: ReplyProblem
             do {
                 let value = try StructuredChat.extractJSON(from: reply.text)
@@ -128,13 +135,18 @@ public struct StructuredChat: Sendable {
     /// around its JSON is a reply to correct, not to guess at.
     ///
     /// A reasoning block the model opens the reply with (`<think>…</think>`: Qwen3, DeepSeek-R1, QwQ, when the
-    /// server does not split it off into `reasoning_content`) is not part of the answer and is left out first.
+    /// server does not split it off into `reasoning_content`) is not part of the answer and is left out first, and
+    /// so is reasoning that only ends with `</think>` (the template opened the block in the prompt).
     public static func extractJSON(from text: String) throws(ReplyProblem) -> JSONValue {
         var body = Substring(text.trimmingWhitespace)
         if body.hasPrefix("<think>") {
             guard let end = body.range(of: "</think>") else {
                 throw ReplyProblem("the reply is only reasoning: its <think> block is never closed")
             }
+            body = Substring(String(body[end.upperBound...]).trimmingWhitespace)
+        } else if !body.hasPrefix("{"), !body.hasPrefix("["), !body.hasPrefix("```"), let end = body.range(of: "</think>") {
+            // The chat template opened the block in the prompt (DeepSeek-R1 distills, QwQ, Qwen3 thinking models
+            // served without a reasoning parser): the reply is the reasoning, "</think>", then the answer.
             body = Substring(String(body[end.upperBound...]).trimmingWhitespace)
         }
         guard !body.isEmpty else { throw ReplyProblem("the reply is empty") }

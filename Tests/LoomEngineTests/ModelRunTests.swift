@@ -423,4 +423,32 @@ struct RefusedStageTests {
         let failed = try RunStore(directory: fixture.runDirectory).failures(stage: "caption").count
         #expect(failed < 10)
     }
+
+    @Test("a stage whose first replies can all not be used stops, says what to check, and does not pay for every item")
+    func aStageWhoseFirstRepliesAreAllUnusableStops() async throws {
+        let server = try await MockModelServer.start { _ in .completion(text: "Sure! Here is a caption for the image, as asked.") }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 12, stages: "  caption: {model: mock}")
+        let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        #expect(error.kind == .model && error.description.contains("does not answer in the form this stage asks for"))
+        #expect(error.description.contains("--no-cache"))
+        // The stage stops at the eighth failed item: the items not sent yet keep their attempts.
+        #expect(try RunStore(directory: fixture.runDirectory).failures(stage: "caption").count < 12)
+    }
+
+    @Test("a key that may chat but not list the models (a 403 on the list) lets the run go on")
+    func aKeyWithoutLeaveToListModelsGoesOn() async throws {
+        let catalog = try PromptCatalog.load()
+        let server = try await MockModelServer.start(
+            modelList: .error(status: 403, message: "Missing scopes: api.model.read", code: "insufficient_scope")
+        ) { request in .completion(text: GoodReplies.reply(request.promptKind(catalog))) }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 2, stages: "  caption: {model: mock}")
+        let note = try #require(try EndpointPreflight.verdict(
+            .unclear("the key may not list the models (HTTP 403: Missing scopes: api.model.read)"),
+            ModelEndpoint(name: "mock", baseURL: server.baseURL, model: "mock-model")))
+        #expect(note.contains("Missing scopes"))
+        _ = try await fixture.runner().run()
+        #expect(server.requestCount >= 2)
+    }
 }

@@ -258,6 +258,55 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
         }
     }
 
+    @Test("a server error inside a stream, or in a 200 body, is retried like a 500; a request error there is not")
+    func serverErrorsInsideABodyAreRetried() async throws {
+        let streamed = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"par\"}}]}\n\n"
+            + "data: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}\n\n"
+        try await withMockEndpoint({ request in
+            switch request.index {
+            case 0: .raw(status: 200, headers: [("Content-Type", "text/event-stream")], body: streamed)
+            case 1: .raw(status: 200, headers: [("Content-Type", "application/json")], body: #"{"error":{"message":"overloaded","code":503}}"#)
+            default: .completion(text: "whole")
+            }
+        }, configure: { $0.stream = true }) { server, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "whole")
+            #expect(server.requestCount == 3)
+        }
+        try await withMockEndpoint({ _ in
+            .raw(status: 200, headers: [("Content-Type", "application/json")], body: #"{"error":{"message":"bad field","type":"invalid_request_error"}}"#)
+        }) { server, client in
+            let error = await modelError { _ = try await client.complete(question) }
+            #expect(error?.kind == .invalidResponse && error?.message.contains("bad field") == true)
+            #expect(server.requestCount == 1)
+        }
+    }
+
+    @Test("a stream the server sends unasked is read as one; a body with a byte-order mark is read as JSON")
+    func unaskedStreamsAndByteOrderMarks() async throws {
+        let streamed = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"streamed\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
+        try await withMockEndpoint({ _ in .raw(status: 200, headers: [("Content-Type", "text/event-stream")], body: streamed) }) { _, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "streamed")
+        }
+        let body = "\u{FEFF}" + #"{"choices":[{"index":0,"message":{"role":"assistant","content":"bom"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}}"#
+        try await withMockEndpoint({ _ in .raw(status: 200, headers: [("Content-Type", "application/json")], body: body) }) { _, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "bom" && reply.usage == TokenUsage(prompt: 3, completion: 1) && reply.usageEstimated == nil)
+        }
+    }
+
+    @Test("a reply without usage gets estimated tokens, marked as estimated, instead of zero")
+    func missingUsageIsEstimated() async throws {
+        let body = #"{"choices":[{"index":0,"message":{"role":"assistant","content":"four, the answer is four"},"finish_reason":"stop"}]}"#
+        try await withMockEndpoint({ _ in .raw(status: 200, headers: [("Content-Type", "application/json")], body: body) }) { _, client in
+            let reply = try await client.complete(question)
+            #expect(reply.usageEstimated == true)
+            #expect(reply.usage.prompt == RateLimiter.estimatedTokens(for: question))
+            #expect(reply.usage.completion == "four, the answer is four".utf8.count / 4)
+        }
+    }
+
     @Test func structuredOutputStepsDownAndRemembers() async throws {
         let formats = Locked<[String]>([])
         let schema = ResponseSchema(name: "answer", json: #"{"type":"object","properties":{"answer":{"type":"string"}}}"#)

@@ -170,6 +170,8 @@ let questionSchema = ResponseSchema(
         }
         // Reasoning anywhere but at the start is prose around the JSON, corrected as before.
         #expect(throws: ReplyProblem.self) { try StructuredChat.extractJSON(from: "{\"a\":1}<think>x</think>") }
+        // The template opened the block in the prompt: the reply is reasoning, "</think>", then the answer.
+        #expect(try StructuredChat.extractJSON(from: "Okay, the user wants JSON.\n</think>\n\n{\"answer\":\"4\"}") == .object(["answer": .string("4")]))
     }
 
     @Test func aRefusalIsAReplyPaidForAndNotAskedAgain() async throws {
@@ -182,6 +184,20 @@ let questionSchema = ResponseSchema(
             }
             #expect(error.message == "the model refused: I'm sorry, I can't help with that.")
             #expect(outcome.usage == TokenUsage(prompt: 900, completion: 12))
+            #expect(server.requestCount == 1)
+        }
+    }
+
+    @Test("a reply the endpoint's content filter stopped is not asked again: it would be filtered, and paid for, again")
+    func aContentFilterStopIsNotAskedAgain() async throws {
+        let body = #"{"choices":[{"index":0,"message":{"role":"assistant","content":""},"finish_reason":"content_filter"}],"usage":{"prompt_tokens":50,"completion_tokens":0}}"#
+        try await withMockEndpoint({ _ in .raw(status: 200, headers: [("content-type", "application/json")], body: body) }) { server, client in
+            let outcome = try await StructuredChat(model: client).complete(request, decode: decodeQuestions)
+            guard case .failure(let error) = outcome.result else {
+                Issue.record("a filtered reply decoded as a value")
+                return
+            }
+            #expect(error.message.contains("content filter"))
             #expect(server.requestCount == 1)
         }
     }
