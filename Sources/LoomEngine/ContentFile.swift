@@ -10,7 +10,7 @@ enum ContentFile {
         do {
             try Data(bytes).write(to: url, options: .atomic)
         } catch {
-            throw LoomError(.io, "cannot write the \(what): \(FileErrors.reason(error))", subject: url.path)
+            throw LoomError(.io, "cannot write the \(what): \(FileErrorReason.reason(error))", subject: url.path)
         }
     }
 }

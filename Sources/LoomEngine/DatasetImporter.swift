@@ -52,7 +52,7 @@ public struct DatasetImporter: Sendable {
         do {
             try manager.createDirectory(at: output.appendingPathComponent(SampleWorker.mediaFolder), withIntermediateDirectories: true)
         } catch {
-            throw LoomError(.io, "cannot create the run directory: \(FileErrors.reason(error))", subject: output.path)
+            throw LoomError(.io, "cannot create the run directory: \(FileErrorReason.reason(creating: output, error: error))", subject: output.path)
         }
         // The run lock (`RunLock`) keeps a run, an import or another mix from writing here at the same time.
         let lock = try RunLock.acquire(in: output)
@@ -158,7 +158,7 @@ public struct DatasetImporter: Sendable {
                 do {
                     try data.write(to: target, options: .atomic)
                 } catch {
-                    throw LoomError(.io, "cannot write: \(FileErrors.reason(error))", subject: target.path)
+                    throw LoomError(.io, "cannot write: \(FileErrorReason.reason(error))", subject: target.path)
                 }
             }
         }

@@ -10,7 +10,10 @@ public enum Inspector {
         let exact = matches.filter { $0.id == id }
         let chosen = exact.count == 1 ? exact : matches
         guard chosen.count == 1, let match = chosen.first else {
-            return "'\(id)' is ambiguous; it starts:\n" + matches.map { "  \($0.table.dropLast()) \($0.id)" }.joined(separator: "\n")
+            // An error, not an answer: a script that inspects an id must not take the list for the thing.
+            throw LoomError(
+                .usage,
+                "'\(id)' is ambiguous; give more of the id. It starts:\n" + matches.map { "  \($0.table.dropLast()) \($0.id)" }.joined(separator: "\n"))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

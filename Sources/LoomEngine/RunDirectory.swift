@@ -53,7 +53,7 @@ public struct RunDirectory: Sendable {
         do {
             try manager.createDirectory(at: url.appendingPathComponent(SampleWorker.mediaFolder), withIntermediateDirectories: true)
         } catch {
-            throw LoomError(.io, "cannot create the run directory: \(FileErrors.reason(error))", subject: url.path)
+            throw LoomError(.io, "cannot create the run directory: \(FileErrorReason.reason(creating: url, error: error))", subject: url.path)
         }
         guard manager.isWritableFile(atPath: url.path) else {
             throw LoomError(.io, "the run directory is not writable", subject: url.path)

@@ -9,7 +9,8 @@ import LoomStore
 public enum RunLocator {
     /// True when the path names a recipe rather than a run directory.
     public static func isRecipe(_ path: String) -> Bool {
-        path.hasSuffix(".yaml") || path.hasSuffix(".yml")
+        let lowercased = path.lowercased()
+        return lowercased.hasSuffix(".yaml") || lowercased.hasSuffix(".yml")
     }
 
     /// Loads a recipe, validating domain names against the bundled templates. `checksKeys`: whether the API keys'
@@ -27,8 +28,21 @@ public enum RunLocator {
     public static func runDirectory(_ path: String, reads: RunStore.ReadPattern = .scans) throws -> RunDirectory {
         if isRecipe(path) {
             // Finding a run sends no request: the keys' variables need not be set.
-            let (recipe, url, _) = try loadRecipe(path, checksKeys: false)
-            return try RunDirectory(existing: RunDirectory.url(for: recipe, recipeURL: url), reads: reads)
+            let (recipe, url, catalog) = try loadRecipe(path, checksKeys: false)
+            let directory = try RunDirectory(existing: RunDirectory.url(for: recipe, recipeURL: url), reads: reads)
+            // The run must be this recipe's, as `loom run` insists: another recipe's store would be shown, or
+            // exported, as if it were this one's.
+            if let stored = try directory.store.meta(RunDirectory.Key.fingerprint),
+                stored != RecipeRunner(recipe: recipe, recipeURL: url, catalog: catalog).fingerprint
+            {
+                let name = try directory.recipeName() ?? "another recipe"
+                let file = try directory.store.meta(RunDirectory.Key.recipeFile).map { " (\($0))" } ?? ""
+                throw LoomError(
+                    .usage,
+                    "this run directory holds the store of '\(name)'\(file), made with other settings than \(url.path) has now; name the run directory instead of the recipe to read it as it is, or run the recipe first",
+                    subject: directory.url.path)
+            }
+            return directory
         }
         return try RunDirectory(existing: URL(fileURLWithPath: path).standardizedFileURL, reads: reads)
     }

@@ -264,7 +264,7 @@ public struct RunMixer: Sendable {
             do {
                 try manager.copyItem(at: origin, to: target)
             } catch {
-                throw LoomError(.io, "cannot copy \(relative) into the mixture: \(FileErrors.reason(error))", subject: origin.path)
+                throw LoomError(.io, "cannot copy \(relative) into the mixture: \(FileErrorReason.reason(error))", subject: origin.path)
             }
         }
     }

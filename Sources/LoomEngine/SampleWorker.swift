@@ -65,15 +65,3 @@ struct SampleWorker: Sendable {
         return MediaItem(id: id, kind: kind, path: "\(Self.mediaFolder)/\(id).png", format: "png", width: scene.width, height: scene.height)
     }
 }
-
-/// Plain reasons for file-system errors.
-enum FileErrors {
-    static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
-        return nsError.localizedDescription
-    }
-}

@@ -55,7 +55,7 @@ struct SceneVideoMaker: Sendable {
         do {
             try Data(JSONValue.object(entries).jsonText.utf8).write(to: url, options: .atomic)
         } catch {
-            throw LoomError(.io, "cannot write the scene videos' timeline: \(FileErrors.reason(error))", subject: url.path)
+            throw LoomError(.io, "cannot write the scene videos' timeline: \(FileErrorReason.reason(error))", subject: url.path)
         }
     }
 
@@ -89,7 +89,7 @@ struct SceneVideoMaker: Sendable {
         } catch let error as LoomError {
             throw error
         } catch {
-            throw LoomError(.io, "cannot write the scene video: \(FileErrors.reason(error))", subject: target.path)
+            throw LoomError(.io, "cannot write the scene video: \(FileErrorReason.reason(error))", subject: target.path)
         }
         return video.timeline()
     }

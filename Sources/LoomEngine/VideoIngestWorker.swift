@@ -57,7 +57,7 @@ struct VideoIngestWorker: Sendable {
         do {
             videoID = try item.knownID ?? StableID.sha256Hex(fileAt: item.path)
         } catch {
-            throw VideoRejection(kind: .unreadableFile, reason: "cannot read the file: \(FileErrors.reason(error))")
+            throw VideoRejection(kind: .unreadableFile, reason: "cannot read the file: \(FileErrorReason.reason(error))")
         }
         let reader: VideoReader
         // Each frame is written as it is decoded: only one is held, whatever the frame count and size.
@@ -158,7 +158,7 @@ struct VideoIngestWorker: Sendable {
                 do {
                     try FileManager.default.copyItem(atPath: original, toPath: target)
                 } catch {
-                    throw VideoRejection(kind: .cannotWrite, reason: "cannot keep the video as \(target): \(FileErrors.reason(error))")
+                    throw VideoRejection(kind: .cannotWrite, reason: "cannot keep the video as \(target): \(FileErrorReason.reason(error))")
                 }
             }
         }

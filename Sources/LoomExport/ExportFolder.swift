@@ -144,7 +144,7 @@ final class ExportFolder {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw LoomError(.export, "cannot create the export folder: \(BlockingFile.reason(creating: url, error: error))", subject: url.path)
+            throw LoomError(.export, "cannot create the export folder: \(FileErrorReason.reason(creating: url, error: error))", subject: url.path)
         }
     }
 }

@@ -11,7 +11,7 @@ struct CardCommand: ParsableCommand {
     @Argument(help: "A run directory (or its recipe file).")
     var target = "."
 
-    @Option(help: "The HTML file (default: card/index.html in the run directory). The JSON goes beside it, with the extension .json (stats.json by default).")
+    @Option(help: "The HTML file (default: card/index.html in the run directory). The JSON goes beside it, with the extension .json (.stats.json when the HTML file's is .json; stats.json by default).")
     var output: String?
 
     func run() throws {
@@ -21,7 +21,10 @@ struct CardCommand: ParsableCommand {
             var location = DataCard.defaultLocation(runDirectory: run.url)
             if let output {
                 let html = URL(fileURLWithPath: output).standardizedFileURL
-                location = (html, html.deletingPathExtension().appendingPathExtension("json"))
+                var json = html.deletingPathExtension().appendingPathExtension("json")
+                // An output named .json would get the page and the statistics at one path, the page winning.
+                if json == html { json = html.deletingPathExtension().appendingPathExtension("stats.json") }
+                location = (html, json)
             }
             try DataCard(statistics: statistics, runDirectory: run.url).write(html: location.html, json: location.json)
             return location

@@ -99,6 +99,7 @@ struct ExportCommand: ParsableCommand {
         let options = try exportOptions()
         let summary = try reportingErrors {
             let run = try RunLocator.runDirectory(target)
+            try run.store.checkNamesMatch(options.selection)
             let folder = out.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent("export/\(format.rawValue)")
             var writer = ExportWriter(store: run.store, runDirectory: run.url)
             writer.videoProgress = { done, total, path in
