@@ -230,7 +230,8 @@ public struct COCOSource: Sendable {
         var reason: String
     }
 
-    /// The box clipped to the image (when its size is known), or why it cannot be used.
+    /// The box clipped to the image (when its size is known; a box may reach 2 px or 2% past an edge), or why it
+    /// cannot be used.
     static func fit(_ numbers: [Double], in image: Image) -> Result<Box, BoxProblem> {
         guard numbers.count == 4, numbers.allSatisfy(\.isFinite) else {
             return .failure(BoxProblem(kind: .badAnnotation, reason: "bbox must be [x, y, width, height], four numbers"))
@@ -244,12 +245,28 @@ public struct COCOSource: Sendable {
         var x1 = x0 + numbers[2]
         var y1 = y0 + numbers[3]
         if let width = image.width, let height = image.height, width > 0, height > 0 {
+            let size = "\(BoxText.number(width))×\(BoxText.number(height))"
+            if x1 <= 1, y1 <= 1, max(width, height) > 8 {
+                return .failure(BoxProblem(
+                    kind: .boxOutsideImage,
+                    reason: "box \(text) lies within 0–1 on the \(size) image: it looks normalized, and COCO boxes are in pixels; left out"))
+            }
+            // Boxes rounded outward reach a little past the edge: clipped. One that reaches further was drawn for
+            // another image or another size, and a clipped remnant of it would be a wrong answer.
+            let overshoot = max(-x0, -y0, x1 - width, y1 - height)
+            if overshoot > max(2, 0.02 * max(width, height)) {
+                let outside = x1 <= 0 || y1 <= 0 || x0 >= width || y0 >= height
+                return .failure(BoxProblem(
+                    kind: .boxOutsideImage,
+                    reason: outside
+                        ? "box \(text) lies outside the \(size) image"
+                        : "box \(text) reaches \(BoxText.number(overshoot.rounded())) px outside the \(size) image; left out"))
+            }
             x0 = max(x0, 0)
             y0 = max(y0, 0)
             x1 = min(x1, width)
             y1 = min(y1, height)
             guard x1 > x0, y1 > y0 else {
-                let size = "\(BoxText.number(width))×\(BoxText.number(height))"
                 return .failure(BoxProblem(kind: .boxOutsideImage, reason: "box \(text) lies outside the \(size) image"))
             }
         }

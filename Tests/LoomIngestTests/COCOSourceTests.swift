@@ -17,13 +17,15 @@ struct COCOSourceTests {
          "annotations": [
            {"id": 10, "image_id": 1, "category_id": 1, "bbox": [10, 20, 30, 40], "iscrowd": 0,
             "segmentation": [[10, 20, 40, 20, 40, 60]], "area": 1200.0},
-           {"id": 11, "image_id": 1, "category_id": 18, "bbox": [600, 450, 100, 100], "iscrowd": 1,
+           {"id": 11, "image_id": 1, "category_id": 18, "bbox": [600, 450, 45, 35], "iscrowd": 1,
             "segmentation": {"counts": [1, 2, 3], "size": [480, 640]}},
            {"id": 12, "image_id": 1, "category_id": 1, "bbox": [700, 10, 20, 20], "iscrowd": 0},
            {"id": 13, "image_id": 99, "category_id": 1, "bbox": [0, 0, 5, 5], "iscrowd": 0},
            {"id": 14, "image_id": 3, "category_id": 77, "bbox": [0, 0, 5, 5], "iscrowd": 0},
            {"id": 15, "image_id": 3, "category_id": 18, "bbox": [0.5, 0, 50, 50.25], "iscrowd": 0},
-           {"id": 16, "image_id": 2, "category_id": 18, "bbox": [1, 1, 10, 10], "iscrowd": 0}
+           {"id": 16, "image_id": 2, "category_id": 18, "bbox": [1, 1, 10, 10], "iscrowd": 0},
+           {"id": 17, "image_id": 1, "category_id": 18, "bbox": [600, 400, 200, 60], "iscrowd": 0},
+           {"id": 18, "image_id": 1, "category_id": 18, "bbox": [0.1, 0.2, 0.3, 0.4], "iscrowd": 0}
          ],
          "categories": [{"supercategory": "person", "id": 1, "name": "person"},
                         {"supercategory": "animal", "id": 18, "name": "dog"}]}
@@ -38,7 +40,7 @@ struct COCOSourceTests {
                          {"id": 103, "image_id": 42, "caption": "Nobody."}]}
         """#
 
-    @Test("instances and captions: objects clipped or rejected, captions attached, images in id order")
+    @Test("instances and captions: objects clipped a little or left out, captions attached, images in id order")
     func instancesAndCaptions() throws {
         try withTemporaryDirectory { root in
             try writeFile(Self.instances, to: "\(root)/annotations/instances_val2017.json")
@@ -74,6 +76,12 @@ struct COCOSourceTests {
                     SourceRejection(
                         subject: "instances_val2017.json annotation 14", kind: .badAnnotation,
                         reason: "unknown category id 77"),
+                    SourceRejection(
+                        subject: "instances_val2017.json annotation 17", kind: .boxOutsideImage,
+                        reason: "box [600, 400, 200, 60] reaches 160 px outside the 640×480 image; left out"),
+                    SourceRejection(
+                        subject: "instances_val2017.json annotation 18", kind: .boxOutsideImage,
+                        reason: "box [0.1, 0.2, 0.3, 0.4] lies within 0–1 on the 640×480 image: it looks normalized, and COCO boxes are in pixels; left out"),
                     SourceRejection(
                         subject: "captions_val2017.json annotation 103", kind: .badAnnotation,
                         reason: "unknown image id 42"),
