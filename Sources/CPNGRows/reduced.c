@@ -68,8 +68,12 @@ loom_png_reduced_status loom_png_read_reduced(const uint8_t *data, size_t size, 
     png_set_expand(png);
     png_set_scale_16(png);
     png_set_gray_to_rgb(png);
-    // Screen gamma sRGB, and sRGB for files that state none (16-bit files too, which libpng would take as linear).
-    png_set_gamma(png, PNG_DEFAULT_sRGB, PNG_DEFAULT_sRGB);
+    // Screen gamma sRGB. The file's own gamma (gAMA, or sRGB's) when it states one, as libpng's simplified API
+    // reads it for smaller images (png_set_gamma's second argument overrides the file's); sRGB when it states
+    // none (16-bit files too, which libpng would take as linear).
+    double file_gamma = 0;
+    if (!png_get_gAMA(png, info, &file_gamma) || !(file_gamma > 0)) file_gamma = PNG_DEFAULT_sRGB;
+    png_set_gamma(png, PNG_DEFAULT_sRGB, file_gamma);
     png_read_update_info(png, info);
     const unsigned stored_width = png_get_image_width(png, info);
     const unsigned stored_height = png_get_image_height(png, info);

@@ -168,6 +168,20 @@ import Testing
         #expect(largest <= 1)
     }
 
+    @Test("a PNG's own gamma (gAMA) is applied alike by the whole decode and the row-reduced one, whatever the size")
+    func pngGammaIsAppliedAlikeOnBothPaths() throws {
+        let (width, height, factor) = (32, 16, 4)
+        let rows = (0..<height).map { _ in (0..<(width * 3)).map { UInt8(($0 * 7) % 256) } }
+        let plain = TestImages.png(width: width, height: height, bitDepth: 8, colourType: 2, rows: rows)
+        // gAMA 1.0: the file's samples are linear light, which sRGB shows brighter.
+        let linear = Array(plain[..<33]) + TestImages.chunk("gAMA", TestImages.be32(100_000)) + Array(plain[33...])
+        let whole = try ImageDecoder.decode(linear).image
+        let reduced = try ImageDecoder.decode(linear, minimumLongestSide: width / factor).image
+        func mean(_ pixels: [UInt8]) -> Double { Double(pixels.reduce(0) { $0 + Int($1) }) / Double(pixels.count) }
+        #expect(mean(whole.pixels) > mean(try ImageDecoder.decode(plain).image.pixels) + 20)
+        #expect(abs(mean(reduced.pixels) - mean(whole.pixels)) < 2)
+    }
+
     @Test func anInterlacedPNGIsReadWholeThenReduced() throws {
         // 8×8, Adam7: seven passes of (rows, pixels a row); every pixel the same colour.
         let passes = [(1, 1), (1, 1), (1, 2), (2, 2), (2, 4), (4, 4), (4, 8)]
