@@ -200,6 +200,11 @@ public struct ExportWriter: Sendable {
                         timestamp: options.timestamp),
                     to: folder)
                 files.append("README.md")
+            case .trl, .mantisHF:
+                try LoaderCardWriter.write(
+                    format: format, name: options.datasetName,
+                    files: writtenSplits.map { ($0.split ?? "train", $0.files[0]) }, to: folder)
+                files.append("README.md")
             default: break
             }
             var summary = ExportSummary(

@@ -191,7 +191,7 @@ struct ExportImageTests {
         let summary = try writer.export(.trl, to: folder)
         #expect(summary.images == 4)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        #expect(names == [".loom-export", "data.jsonl", "images"])
+        #expect(names == [".loom-export", "README.md", "data.jsonl", "images"])
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("images/stale.png").path))
     }
 }

@@ -371,6 +371,8 @@ def check_rows(form, dataset, report, file, base=None):
 
 
 CAST_FORMATS = ("mantis-hf", "trl", "hf")
+# Formats whose folder loads with `load_dataset(EXPORT)` through the README's `configs` (hf has its own checks).
+FOLDER_FORMATS = ("mantis-hf", "trl")
 
 
 def check_image_cast(dataset, report, file, base, datasets):
@@ -393,6 +395,24 @@ def check_image_cast(dataset, report, file, base, datasets):
         report.add(file, f"row {index}", f"`images` cast to Image() does not decode: {error}")
     finally:
         os.chdir(previous)
+
+
+def check_folder_load(form, file, expected, report, datasets):
+    """`load_dataset(EXPORT_FOLDER)`: the README's `configs` must name the data files, or `datasets` takes the
+    folder (which holds `images/`) for an image folder."""
+    folder = os.path.dirname(os.path.abspath(file))
+    stem = os.path.splitext(os.path.basename(file))[0]
+    split = "train" if stem == "data" else stem
+    try:
+        loaded = datasets.load_dataset(folder, cache_dir=loomcheck.CACHE_DIR)
+    except Exception as error:
+        report.add(folder, None, f"datasets.load_dataset(folder) cannot read it: {type(error).__name__}: {error}")
+        return
+    if split not in loaded:
+        report.add(folder, None, f"datasets.load_dataset(folder) has splits {sorted(loaded)}, not {split!r}")
+        return
+    if loaded[split].num_rows != expected or "images" not in loaded[split].column_names:
+        report.add(folder, None, f"datasets.load_dataset(folder)[{split!r}] has {loaded[split].num_rows} rows and columns {loaded[split].column_names}, expected {expected} rows with images")
 
 
 def load_json_file(file, report, datasets):
@@ -428,6 +448,8 @@ def main(argv):
     summary["image_files"] = check_rows(form, dataset, report, file, base)
     if form in CAST_FORMATS and report.ok:
         check_image_cast(dataset, report, file, base, datasets)
+    if form in FOLDER_FORMATS:
+        check_folder_load(form, file, expected, report, datasets)
     if form == "openai" and "json" in json.dumps(loomcheck.feature_shape(dataset.features["messages"])):
         # Typed parts in user turns beside plain strings in assistant turns: no single Arrow type fits.
         report.warn(file, "features", "`content` mixes lists and strings, which loads (as a Json feature) only with datasets >= 4.7; older releases fail with 'changed from array to string'")

@@ -128,6 +128,7 @@ def make_mantis_hf(folder):
         for i in range(2)
     ]
     write_jsonl(os.path.join(folder, "data.jsonl"), rows)
+    write(os.path.join(folder, "README.md"), LOADER_CARD)
 
 
 def make_llamafactory(folder):
@@ -156,6 +157,7 @@ def make_trl(folder):
             messages.append({"role": role, "content": content})
         rows.append({"images": [paths[j] for j in IMAGES_OF[i]], "messages": messages})
     write_jsonl(os.path.join(folder, "data.jsonl"), rows)
+    write(os.path.join(folder, "README.md"), LOADER_CARD)
 
 
 def data_url(index, form="PNG", mime="image/png"):
@@ -182,6 +184,16 @@ def make_openai(folder):
     rows[1]["messages"][0]["content"][1]["image_url"]["url"] = data_url(1, "JPEG", "image/jpeg")
     write_jsonl(os.path.join(folder, "data.jsonl"), rows)
 
+
+# What Loom writes beside a JSON Lines export so that `load_dataset(FOLDER)` reads its rows.
+LOADER_CARD = """---
+configs:
+- config_name: default
+  data_files:
+  - split: train
+    path: data.jsonl
+---
+"""
 
 HF_CARD = """---
 license: cc-by-4.0
@@ -392,6 +404,8 @@ def build(root):
     case("trl valid", "check_json_export.py", ["trl", f"{trl}/data.jsonl", "3"])
     broken = variant(trl, "trl-literal", lambda f: edit_jsonl(f"{f}/data.jsonl", lambda rows: set_at(rows, [0, "messages", 0, "content"], [{"type": "text", "text": "<image> What colour?"}])))
     case("trl literal <image> left", "check_json_export.py", ["trl", f"{broken}/data.jsonl", "3"], "literal <image> left")
+    broken = variant(trl, "trl-no-card", lambda f: os.remove(f"{f}/README.md"))
+    case("trl folder without its README configs", "check_json_export.py", ["trl", f"{broken}/data.jsonl", "3"], "columns ['image']")
 
     # openai
     openai = os.path.join(root, "openai")
