@@ -51,7 +51,8 @@ public struct RunStatus: Sendable, Codable {
     public static let examplesPerGroup = 5
 
     /// Reads the status of the run in `directory`.
-    public static func load(_ directory: RunDirectory) throws -> RunStatus {
+    /// - Parameter examples: how many problems each group lists (`examplesPerGroup` by default; nil lists all).
+    public static func load(_ directory: RunDirectory, examples: Int? = examplesPerGroup) throws -> RunStatus {
         let store = directory.store
         let planned = Int(try store.meta(RunDirectory.Key.plannedSamples) ?? "0") ?? 0
         let counts = try store.stageCounts()
@@ -94,7 +95,7 @@ public struct RunStatus: Sendable, Codable {
             records: records.total, flaggedRecords: records.flagged, failures: try store.failures(),
             images: images.files > 0 ? ImageCounts(images: images.images, nearDuplicates: images.nearDuplicates, files: images.files) : nil,
             inputProblems: try store.rejections().map {
-                ProblemGroup(category: $0.category, count: $0.items.count, examples: Array($0.items.prefix(examplesPerGroup)))
+                ProblemGroup(category: $0.category, count: $0.items.count, examples: Array($0.items.prefix(examples ?? .max)))
             })
         status.spend = spend
         status.cost = try store.cost()

@@ -164,6 +164,18 @@ enum StoreSchema {
             ALTER TABLE image_files ADD COLUMN size INTEGER;
             ALTER TABLE image_files ADD COLUMN modified INTEGER;
             """),
+        // A file may have several notes of different kinds (a PNG named .jpg whose boxes reach past its edge): one
+        // row per kind, where each new note used to replace the file's last one.
+        Migration(
+            "v13-a-note-per-kind",
+            """
+            CREATE TABLE rejections_by_kind (
+                subject TEXT NOT NULL, stage TEXT NOT NULL, category TEXT NOT NULL, reason TEXT NOT NULL,
+                PRIMARY KEY (subject, stage, category));
+            INSERT INTO rejections_by_kind SELECT subject, stage, category, reason FROM rejections;
+            DROP TABLE rejections;
+            ALTER TABLE rejections_by_kind RENAME TO rejections;
+            """),
     ]
 
     /// GRDB's migrator over `migrations`: it runs those a store has not had yet, each in a transaction of its own.

@@ -148,7 +148,7 @@ enum Report {
         for group in status.inputProblems {
             lines.append("\(group.category): \(group.count)")
             lines += group.examples.map { "  \($0.subject): \($0.reason)" }
-            if group.count > group.examples.count { lines.append("  … and \(group.count - group.examples.count) more") }
+            if group.count > group.examples.count { lines.append("  … and \(group.count - group.examples.count) more (loom status --all-problems)") }
         }
         for failure in status.failures.filter({ $0.stage != "ingest" }).prefix(10) {
             lines.append("failed \(failure.stage) \(failure.item) after \(failure.attempts) attempt(s): \(failure.error)")

@@ -12,8 +12,13 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print JSON for scripts.")
     var json = false
 
+    @Flag(name: .customLong("all-problems"), help: "List every rejected file and note, not the first \(RunStatus.examplesPerGroup) of each kind.")
+    var allProblems = false
+
     func run() throws {
-        let status = try reportingErrors { try RunStatus.load(try RunLocator.runDirectory(target)) }
+        let status = try reportingErrors {
+            try RunStatus.load(try RunLocator.runDirectory(target), examples: allProblems ? nil : RunStatus.examplesPerGroup)
+        }
         print(json ? try Report.json(status) : Report.status(status))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoomCore
 import Testing
 
 @testable import LoomStore
@@ -41,5 +42,24 @@ struct StoreSchemaTests {
         try StoreSchema.migrate(older)
         #expect(try older.read { db in try StoreSchema.migrator.hasCompletedMigrations(db) })
         #expect(try older.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'kept'") } == "yes")
+    }
+
+    @Test("migration v13 keeps every note of an older store and lets a file have one of each kind")
+    func notesByKind() throws {
+        let url = try temporaryStoreDirectory().appendingPathComponent(RunStore.fileName)
+        do {
+            let pool = try DatabasePool(path: url.path)
+            try StoreSchema.migrator.migrate(pool, upTo: "v12-ingested-file-stamps")
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO rejections VALUES ('a.jpg', 'ingest', 'exact copy (ingested once)', 'same bytes')")
+            }
+        }
+        let store = try RunStore(directory: url.deletingLastPathComponent())
+        try store.commit([StoreWrite(rejections: [
+            Rejection(subject: "a.jpg", stage: "ingest", category: "box outside the image", reason: "1 of 2 boxes"),
+            Rejection(subject: "a.jpg", stage: "ingest", category: "box outside the image", reason: "2 of 2 boxes"),
+        ])])
+        let notes = try store.rejections(stage: "ingest").flatMap(\.items).map { "\($0.category): \($0.reason)" }.sorted()
+        #expect(notes == ["box outside the image: 2 of 2 boxes", "exact copy (ingested once): same bytes"])
     }
 }
