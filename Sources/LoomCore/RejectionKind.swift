@@ -90,6 +90,9 @@ public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// A file whose size or modification time changed since an earlier run ingested it: ingested again as the
     /// image it is now (the earlier version's records stay).
     case changedSinceIngest = "changed since an earlier run (ingested again)"
+    /// A file an earlier run ingested that this run's walk did not find (deleted, moved, or its folder could not
+    /// be read): its image and the records made from it stay in the run.
+    case goneSinceIngest = "gone since an earlier run (its image kept)"
     /// The annotated image size matches neither the image nor its stored frame: its boxes were left out.
     case annotatedSizeMismatch = "annotated size differs from the image (boxes left out)"
     /// A segment that runs past the end of the video was cut at the end.

@@ -37,6 +37,8 @@ struct IngestStage: Sendable {
     private struct Tally: Sendable {
         var done: Int
         var failed: Int
+        /// Files an earlier run ingested that this walk, gone through whole, did not find.
+        var gone: [Rejection] = []
     }
 
     /// A finished file, or input a source rejected, on its way to the sequencer.
@@ -115,6 +117,10 @@ struct IngestStage: Sendable {
             throw error
         }
         try await writer.flush()
+        // Only a whole walk tells which files are gone; an interrupted one keeps the earlier notes.
+        if let gone = tally?.gone {
+            try store.replaceRejections(stage: Self.stageName, category: RejectionKind.goneSinceIngest.category, with: gone)
+        }
         try store.keepLargestNearDuplicateImages()
         // The count walked what the ingest walked, without reading a file: done by now, or nearly.
         await counting?.value
@@ -124,7 +130,9 @@ struct IngestStage: Sendable {
         }
         // Failed: files and source entries not used, as the progress line counted them; notes are not failures.
         observer?(.stageFinished(stage: .ingest, done: counts.files, failed: tally?.failed ?? 0))
-        return IngestSummary(files: counts.files, images: counts.images, nearDuplicates: counts.nearDuplicates, problems: problems)
+        return IngestSummary(
+            files: counts.files - (tally?.gone.count ?? 0), images: counts.images, nearDuplicates: counts.nearDuplicates,
+            problems: problems)
     }
 
     /// Counts the feed's events on a thread of its own (a walk of folders blocks) and tells the observer the total.
@@ -156,6 +164,8 @@ struct IngestStage: Sendable {
         for state in previous.values { sizes[state.imageID] = (state.width, state.height) }
         // Paths committed by this invocation: a dataset may name a file a folder source already offered.
         var seenPaths: Set<ExactPath> = []
+        // Every path this walk offered, committed or not, to tell the files of earlier runs it no longer finds.
+        var walked: Set<ExactPath> = []
         var done = 0
         var failed = 0
         for await result in results {
@@ -175,9 +185,11 @@ struct IngestStage: Sendable {
                         // and every file after it would fail the same way. The stage stops; what is done is kept.
                         throw LoomError.cannotWriteRun(runDirectory, reason: reason)
                     }
+                    let path = ExactPath(relative(item.path.display))
+                    walked.insert(path)
                     let write = commitWrite(
                         item, sequence: next, outcome, index: &index, anchored: &anchored, sizes: &sizes, known: known,
-                        seenPaths: &seenPaths, earlier: previous[ExactPath(relative(item.path.display))])
+                        seenPaths: &seenPaths, earlier: previous[path])
                     if !write.ledger.isEmpty || !write.files.isEmpty || !write.annotationMerges.isEmpty || !write.rejections.isEmpty {
                         try await writer.submit(write)
                     }
@@ -188,7 +200,16 @@ struct IngestStage: Sendable {
                 }
             }
         }
-        return Tally(done: done, failed: failed)
+        var tally = Tally(done: done, failed: failed)
+        // The walk went through every source and each of its items was committed: what it did not offer is gone.
+        if feed.wholeWalkItemCount == next {
+            tally.gone = previous.filter { !walked.contains($0.key) }.sorted { $0.key.description < $1.key.description }.map { path, state in
+                Rejection(
+                    subject: path.description, stage: Self.stageName, kind: .goneSinceIngest,
+                    reason: "an earlier run ingested this file (image \(state.imageID.prefix(12))…), but this run did not find it (deleted, moved, or its folder could not be read); its image and records stay")
+            }
+        }
+        return tally
     }
 
     /// What one file adds to the store, decided in source order.

@@ -18,6 +18,8 @@ final class SourceFeed: Sendable {
     private let sources: [(label: String, scan: @Sendable (_ item: (SourceItem) throws -> Void, _ rejected: (SourceRejection) throws -> Void) throws -> Void)]
     private let slots: WindowGate
     private let cancelled = Atomic<Bool>(false)
+    /// The number of items of a walk that went through every source without being cancelled; -1 until then.
+    private let itemsOfWholeWalk = Atomic<Int>(-1)
     /// Set when the stage no longer wants the count (it ended, or the run stopped).
     private let countingStopped = Atomic<Bool>(false)
     /// Whether `countEvents` may walk the sources: not when one is a dataset, which a second reading would cost
@@ -69,6 +71,13 @@ final class SourceFeed: Sendable {
         return countingStopped.load(ordering: .relaxed) ? nil : count
     }
 
+    /// How many items the walk yielded, once it has gone through every source without being cancelled; nil before
+    /// then, or when it was cancelled.
+    var wholeWalkItemCount: Int? {
+        let count = itemsOfWholeWalk.load(ordering: .relaxed)
+        return count >= 0 ? count : nil
+    }
+
     /// Ends the count, if it still runs, without a result.
     func stopCounting() {
         countingStopped.store(true, ordering: .relaxed)
@@ -108,6 +117,7 @@ final class SourceFeed: Sendable {
                         .rejected(SourceRejection(subject: source.label, kind: .unusableSource, reason: "\(error)")))
                 }
             }
+            if !cancelled.load(ordering: .relaxed) { itemsOfWholeWalk.store(sequence, ordering: .relaxed) }
             continuation.finish()
         }
         thread.name = "loom.sources"

@@ -100,6 +100,17 @@ extension RunStore {
         }
     }
 
+    /// Replaces every rejection of `category` in `stage` with `rejections` (notes that describe the input as it is
+    /// now, such as files gone since an earlier run, rather than add up over runs).
+    public func replaceRejections(stage: String, category: String, with rejections: [Rejection]) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM rejections WHERE stage = ? AND category = ?", arguments: [stage, category])
+            let insert = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO rejections(subject, stage, category, reason) VALUES (?, ?, ?, ?)")
+            for item in rejections { try insert.execute(arguments: [item.subject, item.stage, item.category, item.reason]) }
+        }
+    }
+
     static func insertIngest(_ batch: [StoreWrite], into db: Database) throws {
         guard batch.contains(where: {
             !$0.images.isEmpty || !$0.files.isEmpty || !$0.rejections.isEmpty || !$0.annotationMerges.isEmpty

@@ -262,6 +262,25 @@ struct IngestRunTests {
         #expect(third.contentHash == again.contentHash)
     }
 
+    @Test("a file gone since an earlier run is noted while it is gone, its image kept; back again, the note goes")
+    func aGoneFileIsNoted() async throws {
+        let fixture = try IngestFixture()
+        for index in 0..<3 { try fixture.write(try IngestFixture.jpeg(seed: UInt64(300 + index)), as: "p\(index).jpg") }
+        let first = try await fixture.runner().run()
+        #expect(first.ingest?.files == 3)
+        let moved = fixture.folder.appendingPathComponent("p1.jpg")
+        try FileManager.default.moveItem(at: fixture.images.appendingPathComponent("p1.jpg"), to: moved)
+        let second = try await fixture.runner().run()
+        #expect(second.ingest?.files == 2 && second.ingest?.images == 3)
+        let notes = try RunStore(directory: fixture.runDirectory).rejections(stage: "ingest").flatMap(\.items)
+        #expect(notes.map(\.subject) == ["photos/p1.jpg"] && notes.first?.category == RejectionKind.goneSinceIngest.category)
+        try FileManager.default.moveItem(at: moved, to: fixture.images.appendingPathComponent("p1.jpg"))
+        let third = try await fixture.runner().run()
+        #expect(third.ingest?.files == 3)
+        #expect(try RunStore(directory: fixture.runDirectory).rejections(stage: "ingest").isEmpty)
+        #expect(third.contentHash == first.contentHash)
+    }
+
     @Test("a crash in the middle of ingest resumes to the identical store without losing or repeating a file")
     func crashAndResume() async throws {
         let reference = try IngestFixture()
