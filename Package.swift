@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         // HEIC (HEVC through libde265) and AVIF (AV1 through dav1d) photos; the encoders (x265, aom) make test files.
         .systemLibrary(name: "CHeif", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
+        // Little CMS: photos' embedded ICC profiles (Display P3, Adobe RGB) converted to sRGB at decode.
+        .systemLibrary(name: "CLCMS2", pkgConfig: "lcms2", providers: [.apt(["liblcms2-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
         .systemLibrary(name: "CSwscale", pkgConfig: "libswscale", providers: [.apt(["libswscale-dev"])]),
@@ -44,7 +46,7 @@ let package = Package(
         // (libswscale) and perceptual hashes.
         // Row-at-a-time PNG reading (C: libpng reports errors by longjmp, which must not cross Swift frames).
         .target(name: "CPNGRows", dependencies: ["CPNG"]),
-        .target(name: "LoomMedia", dependencies: ["LoomCore", "CTurboJPEG", "CPNG", "CPNGRows", "CWebP", "CHeif", "CExif", "CSwscale"]),
+        .target(name: "LoomMedia", dependencies: ["LoomCore", "CTurboJPEG", "CPNG", "CPNGRows", "CWebP", "CHeif", "CLCMS2", "CExif", "CSwscale"]),
         // Video files through libavformat/libavcodec: probing, frames at chosen times, turned upright.
         .target(name: "LoomVideo", dependencies: ["LoomCore", "LoomMedia", "CAVFormat", "CSwscale"]),
         // Text recognition through tesseract's C API.
@@ -138,7 +140,7 @@ let package = Package(
         .executableTarget(name: "loom-mock-model", dependencies: ["LoomMockModel"], path: "benchmarks/MockModel"),
 
         .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore"]),
-        .testTarget(name: "LoomMediaTests", dependencies: ["LoomMedia", "CHeif"]),
+        .testTarget(name: "LoomMediaTests", dependencies: ["LoomMedia", "CHeif", "CLCMS2"]),
         .testTarget(name: "LoomVideoTests", dependencies: ["LoomVideo", "LoomMedia"]),
         .testTarget(name: "LoomOCRTests", dependencies: ["LoomOCR", "LoomScenes", "LoomMedia"]),
         .testTarget(name: "LoomIngestTests", dependencies: ["LoomIngest", "LoomMedia"]),

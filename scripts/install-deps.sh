@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev       # the run store (GRDB)
   libwebp-dev          # WebP decoding (ingest)
   libheif-dev          # HEIC and AVIF decoding (ingest); its encoders make the tests' files
+  liblcms2-dev         # photos' ICC profiles (Display P3, Adobe RGB) converted to sRGB (ingest)
   libxxhash-dev        # XXH3, the content digests' row hash (store)
   libexif-dev          # JPEG EXIF orientation (ingest)
   libswscale-dev       # high-quality downscaling (ingest)

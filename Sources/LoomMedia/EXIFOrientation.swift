@@ -65,31 +65,11 @@ enum EXIFOrientation {
     /// The byte range of the first APP1 segment's payload that starts with "Exif\0\0", found by walking the
     /// marker segments from SOI up to the first scan. Nil when there is none or the markers are malformed.
     static func exifSegment(in bytes: [UInt8]) -> Range<Int>? {
-        var offset = 2  // after SOI
-        while offset + 4 <= bytes.count {
-            guard bytes[offset] == 0xFF else {
-                // Extraneous bytes before a marker: skipped, as libjpeg skips them (with a warning) when it decodes.
-                offset += 1
-                continue
-            }
-            let marker = bytes[offset + 1]
-            if marker == 0xFF {  // fill byte before a marker
-                offset += 1
-                continue
-            }
-            if marker == 0xDA || marker == 0xD9 { return nil }  // start of scan, end of image
-            if marker == 0x01 || (0xD0...0xD7).contains(marker) {  // markers without a length
-                offset += 2
-                continue
-            }
-            let length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
-            guard length >= 2, offset + 2 + length <= bytes.count else { return nil }
-            let payload = (offset + 4)..<(offset + 2 + length)
-            if marker == 0xE1, payload.count >= header.count, bytes[payload].starts(with: header) {
-                return payload
-            }
-            offset += 2 + length
+        var found: Range<Int>?
+        JPEGSegments.forEach(in: bytes) { marker, payload in
+            if marker == 0xE1, payload.count >= header.count, bytes[payload].starts(with: header) { found = payload }
+            return found == nil
         }
-        return nil
+        return found
     }
 }

@@ -46,7 +46,9 @@ enum HEIFDecoder {
                 }
             }
             if hasAlpha { AlphaFlattening.flattenOnWhite(&pixels, count: width * height) }
-            return (info, RGBImage(width: width, height: height, pixels: pixels))
+            var image = RGBImage(width: width, height: height, pixels: pixels)
+            if let profile = ColorProfile.heifProfile(handle) { ColorProfile.convertToSRGB(&image, from: profile) }
+            return (info, image)
         }
     }
 

@@ -38,19 +38,26 @@ public enum ImageDecoder {
     ) throws -> (info: ImageInfo, image: RGBImage) {
         let minimumLongestSide = minimumLongestSide.map { max(1, $0) }
         let format = try FormatSniffer.format(of: bytes)
+        var decoded: (info: ImageInfo, image: RGBImage)
         switch format {
         case .jpeg:
-            return try JPEGDecoder.decode(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
+            decoded = try JPEGDecoder.decode(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
         case .png:
             let (info, image) = try PNGDecoder.read(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
             guard let image else { throw ImageDecodeError(.corruptImage, "PNG decoding produced no pixels") }
-            return (info, image)
+            decoded = (info, image)
         case .webp:
-            return try WebPDecoder.decode(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
+            decoded = try WebPDecoder.decode(bytes, maxPixels: maxPixels, minimumLongestSide: minimumLongestSide)
         case .heif, .avif:
-            // Decoded whole (libheif has no scaling decode); the caller's downscale does the rest.
+            // Decoded whole (libheif has no scaling decode); the caller's downscale does the rest. Its colour
+            // profile is converted there, from the image handle.
             return try HEIFDecoder.decode(bytes, format: format, maxPixels: maxPixels)
         }
+        // CMYK JPEGs are made RGB their own way (`JPEGDecoder`); their CMYK profiles are not RGB and stay unused.
+        if let profile = ColorProfile.embedded(in: bytes, format: format) {
+            ColorProfile.convertToSRGB(&decoded.image, from: profile)
+        }
+        return decoded
     }
 
     /// Throws when a header's stored size is above `maxPixels`; called before any pixel memory is allocated.

@@ -19,7 +19,8 @@ typedef enum {
 /// output pixel is the mean of a `factor`×`factor` block of the stored pixels (the last blocks of a row or column
 /// may be smaller), so a large image never needs its full-size pixels in memory. Pixels with alpha are composited
 /// on white before they are averaged; 16-bit samples are taken as sRGB-encoded and rounded to 8 bits; palette and
-/// gray images become RGB; a gAMA other than sRGB's is corrected to sRGB (what libpng's simplified API does).
+/// gray images become RGB; a gAMA other than sRGB's is corrected to sRGB (what libpng's simplified API does). ICC profiles are not
+/// applied here (`loom_png_icc_profile` reads them for the caller).
 ///
 /// On success `*pixels` is `3 * *width * *height` bytes the caller frees with `loom_png_free_reduced`. `error` receives
 /// libpng's message when the result is `LOOM_PNG_REDUCED_CORRUPT`.
@@ -28,5 +29,9 @@ loom_png_reduced_status loom_png_read_reduced(const uint8_t *data, size_t size, 
 
 /// Frees the pixels `loom_png_read_reduced` returned.
 void loom_png_free_reduced(uint8_t *pixels);
+
+/// The ICC profile of a PNG's `iCCP` chunk, decompressed by libpng: returns 1 and sets `*profile` (freed by the
+/// caller with `free`) and `*profile_size`, or returns 0 when the file has none, or it cannot be read.
+int loom_png_icc_profile(const uint8_t *data, size_t size, uint8_t **profile, size_t *profile_size);
 
 #endif
