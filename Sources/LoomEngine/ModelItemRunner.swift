@@ -74,8 +74,15 @@ struct ModelItemRunner: Sendable {
                         bypassCache: bypass, spend: spend)
                     var failure: OutageBreaker.Held?
                     let start = outage.started()
+                    /// The stage's spend so far, for the progress line: told before the item's progress, so that a line
+                    /// never shows an item done without the calls it took.
+                    @Sendable func tellSpend() {
+                        let totals = spend.totals.withLock { $0 }
+                        observer?(.spent(stage: stage, calls: totals.calls, tokens: totals.tokens, cost: totals.cost, concurrency: client.statistics.concurrencyLimit))
+                    }
                     do {
                         let write = try await make(item, modelCall)
+                        tellSpend()
                         try await writer.submit(write)
                         refusals.succeeded()
                         unusableReplies.succeeded()
@@ -109,9 +116,8 @@ struct ModelItemRunner: Sendable {
                     } catch let error as LoomError where error.kind != .store {
                         failure = OutageBreaker.Held(item: itemID, reason: error.description, raw: nil)
                     }
+                    tellSpend()
                     if let failure { try await record(failure) }
-                    let totals = spend.totals.withLock { $0 }
-                    observer?(.spent(stage: stage, calls: totals.calls, tokens: totals.tokens, cost: totals.cost, concurrency: client.statistics.concurrencyLimit))
                 }
                 return true
             }
