@@ -140,8 +140,9 @@ struct IngestWorker: Sendable {
             // more pixels than the normalized image has, so then the decode keeps at least its size.
             var minimumSide = settings.longestSide * 3 / 2
             if textReader != nil { minimumSide = max(minimumSide, IngestTextReader.longestSide) }
+            // The colour profile is applied to the normalized image, a fraction of the decoded pixels.
             let (info, decoded) = try ImageDecoder.decode(
-                bytes, maxPixels: settings.maxMegapixels * 1_000_000, minimumLongestSide: minimumSide)
+                bytes, maxPixels: settings.maxMegapixels * 1_000_000, minimumLongestSide: minimumSide, colorProfile: .leaveToCaller)
             var image = decoded
             var text: [TextLine]?
             var textProblem: String?
@@ -153,7 +154,8 @@ struct IngestWorker: Sendable {
                     textProblem = "\(error)"
                 }
             }
-            let normalized = Resampler.downscale(image, longestSide: settings.longestSide)
+            var normalized = Resampler.downscale(image, longestSide: settings.longestSide)
+            if let profile = info.colorProfile { ColorProfile.convertToSRGB(&normalized, from: profile) }
             let thumbnail = Resampler.downscale(normalized, longestSide: settings.thumbnailSide)
             let mediumPath = "\(Self.mediaFolder)/\(id).jpg"
             let thumbnailPath = "\(Self.thumbnailFolder)/\(id).jpg"

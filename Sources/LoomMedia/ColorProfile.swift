@@ -25,7 +25,7 @@ public enum ColorProfile {
 
     /// Converts `image` from `profile` to sRGB in place; leaves it as it is when the profile is sRGB, not RGB, or
     /// cannot be read (a broken profile is no reason to refuse the photo).
-    static func convertToSRGB(_ image: inout RGBImage, from profile: [UInt8]) {
+    public static func convertToSRGB(_ image: inout RGBImage, from profile: [UInt8]) {
         guard !image.pixels.isEmpty, let transform = Transforms.shared.transform(for: profile) else { return }
         let pixels = UInt32(image.pixels.count / 3)
         image.pixels.withUnsafeMutableBytes { buffer in

@@ -16,9 +16,11 @@ enum HEIFDecoder {
         try withPrimaryImage(bytes, format: format) { handle in info(of: handle, format: format) }
     }
 
-    static func decode(_ bytes: [UInt8], format: DecodableFormat, maxPixels: Int) throws -> (info: ImageInfo, image: RGBImage) {
+    static func decode(
+        _ bytes: [UInt8], format: DecodableFormat, maxPixels: Int, colorProfile: ImageDecoder.ColorProfileUse = .convert
+    ) throws -> (info: ImageInfo, image: RGBImage) {
         try withPrimaryImage(bytes, format: format) { handle in
-            let info = info(of: handle, format: format)
+            var info = info(of: handle, format: format)
             try ImageDecoder.checkPixelLimit(format, width: info.width, height: info.height, maxPixels: maxPixels)
             let hasAlpha = heif_image_handle_has_alpha_channel(handle) != 0
             let options = heif_decoding_options_alloc()
@@ -47,7 +49,12 @@ enum HEIFDecoder {
             }
             if hasAlpha { AlphaFlattening.flattenOnWhite(&pixels, count: width * height) }
             var image = RGBImage(width: width, height: height, pixels: pixels)
-            if let profile = ColorProfile.heifProfile(handle) { ColorProfile.convertToSRGB(&image, from: profile) }
+            if let profile = ColorProfile.heifProfile(handle) {
+                switch colorProfile {
+                case .convert: ColorProfile.convertToSRGB(&image, from: profile)
+                case .leaveToCaller: info.colorProfile = profile
+                }
+            }
             return (info, image)
         }
     }

@@ -13,6 +13,8 @@ public struct ImageInfo: Sendable, Hashable {
     public var width: Int
     /// Height as displayed, after orientation (the stored width for orientations 5...8).
     public var height: Int
+    /// The embedded ICC profile, when a decode left its conversion to the caller (`ImageDecoder.ColorProfileUse`).
+    public var colorProfile: [UInt8]?
 
     /// Header facts for a stored size and orientation; the displayed size is derived.
     init(format: DecodableFormat, storedWidth: Int, storedHeight: Int, orientation: Int = 1) {

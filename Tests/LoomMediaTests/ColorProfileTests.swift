@@ -68,6 +68,19 @@ struct ColorProfileTests {
         #expect(try centre(try Self.jpeg(red, profile: p3, chunk: p3.count / 3 + 1)) == converted)
     }
 
+    @Test("a decode that leaves the profile to its caller returns it with the stored pixels; converting after gives the same")
+    func theProfileCanBeLeftToTheCaller() throws {
+        let p3 = try Self.displayP3()
+        let file = try Self.jpeg([200, 60, 40], profile: p3)
+        let converted = try ImageDecoder.decode(file)
+        #expect(converted.info.colorProfile == nil)
+        var (info, image) = try ImageDecoder.decode(file, colorProfile: .leaveToCaller)
+        #expect(info.colorProfile == p3)
+        #expect(image.pixels == (try ImageDecoder.decode(try Self.jpeg([200, 60, 40], profile: nil)).image.pixels))
+        ColorProfile.convertToSRGB(&image, from: try #require(info.colorProfile))
+        #expect(image.pixels == converted.image.pixels)
+    }
+
     @Test("an sRGB profile, a broken one or none leave the pixels as they are")
     func sRGBAndBrokenProfilesChangeNothing() throws {
         let colour: [UInt8] = [200, 60, 40]
