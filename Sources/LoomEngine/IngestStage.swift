@@ -129,7 +129,7 @@ struct IngestStage: Sendable {
             $0[$1.category] = $1.items.count
         }
         // Failed: files and source entries not used, as the progress line counted them; notes are not failures.
-        observer?(.stageFinished(stage: .ingest, done: counts.files, failed: tally?.failed ?? 0))
+        observer?(.stageFinished(stage: .ingest, done: counts.files - (tally?.gone.count ?? 0), failed: tally?.failed ?? 0))
         return IngestSummary(
             files: counts.files - (tally?.gone.count ?? 0), images: counts.images, nearDuplicates: counts.nearDuplicates,
             problems: problems)
@@ -158,7 +158,7 @@ struct IngestStage: Sendable {
         var index = NearDuplicateIndex(threshold: recipe.ingest.nearDuplicateDistance)
         // Groups of near-duplicates the index has an entry for (by the id of the image each group keeps).
         var anchored: Set<String> = []
-        Self.remember(previous.values, known: known, index: &index, anchored: &anchored)
+        try remember(known: known, index: &index, anchored: &anchored)
         // Each image's displayed size, for boxes a source gives for an exact copy of it.
         var sizes: [String: (width: Int, height: Int)] = [:]
         for state in previous.values { sizes[state.imageID] = (state.width, state.height) }
@@ -283,18 +283,14 @@ struct IngestStage: Sendable {
 
     /// Makes the images of earlier invocations known before the walk: a file added since, wherever it sorts, is then
     /// an exact copy or near-duplicate of the image already stored (whose records exist), never the other way round.
-    /// Groups are entered in the order their images were first ingested, as the invocation that made them entered
-    /// them: a group's entry is the hash of its first image, under the id of the image the group keeps
-    /// (`keepLargestNearDuplicateImages` may have chosen a later, larger one).
-    private static func remember(
-        _ previous: some Collection<RunStore.IngestedFileState>, known: KnownImages, index: inout NearDuplicateIndex,
-        anchored: inout Set<String>
-    ) {
-        for state in previous.sorted(by: { ($0.ordinal, $0.imageID) < ($1.ordinal, $1.imageID) })
-        where !known.contains(state.imageID) {
-            known.insert(state.imageID)
-            let group = state.duplicateOf ?? state.imageID
-            if anchored.insert(group).inserted { _ = index.add(state.perceptualHash, id: group) }
+    /// Every stored image counts, whether or not a file still names it, in the order the images entered the index
+    /// (`RunStore.imagesInIngestOrder`): a group's entry is the hash of its first image, under the id of the image
+    /// the group keeps (`keepLargestNearDuplicateImages` may have chosen a later, larger one).
+    private func remember(known: KnownImages, index: inout NearDuplicateIndex, anchored: inout Set<String>) throws {
+        for image in try store.imagesInIngestOrder() where !known.contains(image.id) {
+            known.insert(image.id)
+            let group = image.duplicateOf ?? image.id
+            if anchored.insert(group).inserted { _ = index.add(image.perceptualHash, id: group) }
         }
     }
 

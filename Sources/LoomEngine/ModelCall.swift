@@ -9,6 +9,9 @@ struct ModelItemFailure: Error, Sendable {
     var reason: String
     /// The model's last reply, when the failure is a reply that could not be used.
     var rawReply: String?
+    /// Whether the model answered in a form the stage could not use (not JSON, the wrong shape, cut off), as
+    /// against declining to answer (a refusal, a content filter) or a problem of the item's own.
+    var isUnusableReply = false
 }
 
 /// Tokens and dollars a stage has paid, kept up to date as replies arrive, for the live progress line.
@@ -73,7 +76,7 @@ struct ModelCall: Sendable {
                 cost: endpoint.price.cost(of: usage))
             return (value, provenance)
         case .failure(let error):
-            throw ModelItemFailure(reason: error.message, rawReply: error.rawReply)
+            throw ModelItemFailure(reason: error.message, rawReply: error.rawReply, isUnusableReply: error.kind == .invalidReply)
         }
     }
 }

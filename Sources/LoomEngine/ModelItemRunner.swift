@@ -33,8 +33,11 @@ struct ModelItemRunner: Sendable {
         let limit = context.recipe.costLimit.map {
             SpendLimit(dollars: $0, paidElsewhere: paid.filter { $0.stage != stage.rawValue }.reduce(0) { $0 + $1.cost })
         }
-        let refusals = FailureStreak()
-        let unusableReplies = FailureStreak()
+        // A stage some of whose items were done already (an earlier invocation) works: neither streak can stop it.
+        let capacity = max(endpoint.maxConcurrency, 1)
+        let refusals = FailureStreak(limit: 8, anySuccess: !done.isEmpty)
+        // Items in flight finish in any order: as many as twice the stage keeps going must all fail.
+        let unusableReplies = FailureStreak(limit: min(64, max(8, 2 * capacity)), anySuccess: !done.isEmpty)
         let outage = OutageBreaker(inFlight: max(endpoint.maxConcurrency, 1))
         let stop = context.stop
         stop?.modelStageStarted()
@@ -59,7 +62,6 @@ struct ModelItemRunner: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var queue = pending.makeIterator()
             var inFlight = 0
-            let capacity = max(endpoint.maxConcurrency, 1)
             func startNext() -> Bool {
                 // After a stop request nothing new is sent; what is in flight is still received and saved.
                 guard stop?.isRequested != true, inFlight < capacity, sent < pending.count else { return false }
@@ -98,10 +100,9 @@ struct ModelItemRunner: Sendable {
                     } catch let error as ModelError {
                         if error.kind == .badRequest, refusals.failed() {
                             throw LoomError(
-                                .model, "the first \(FailureStreak.limit) requests were all refused: " + error.description + Self.advice(for: error),
+                                .model, "the first \(refusals.limit) requests were all refused: " + error.description + Self.advice(for: error),
                                 subject: "models.\(endpoint.name)")
                         }
-                        if error.kind == .invalidReply, unusableReplies.failed() { throw Self.unusable(last: error.description, endpoint) }
                         let held = OutageBreaker.Held(item: itemID, reason: error.description, raw: error.rawReply, kind: error.kind)
                         if OutageBreaker.isEndpointWide(error) {
                             if outage.hold(held) {
@@ -111,8 +112,13 @@ struct ModelItemRunner: Sendable {
                             failure = held
                         }
                     } catch let error as ModelItemFailure {
-                        if error.rawReply != nil, unusableReplies.failed() { throw Self.unusable(last: error.reason, endpoint) }
-                        failure = OutageBreaker.Held(item: itemID, reason: "the reply could not be used: " + error.reason, raw: error.rawReply)
+                        let held = OutageBreaker.Held(item: itemID, reason: "the reply could not be used: " + error.reason, raw: error.rawReply)
+                        if error.isUnusableReply, unusableReplies.failed() {
+                            // Recorded first: the item's attempt counts, and its reply is kept for the user to read.
+                            try await record(held)
+                            throw Self.unusable(unusableReplies.limit, last: error.reason, endpoint)
+                        }
+                        failure = held
                     } catch let error as LoomError where error.kind != .store {
                         failure = OutageBreaker.Held(item: itemID, reason: error.description, raw: nil)
                     }
@@ -170,10 +176,10 @@ struct ModelItemRunner: Sendable {
     }
 
     /// The error that stops a stage whose first items' replies all could not be used.
-    static func unusable(last: String, _ endpoint: ModelEndpoint) -> LoomError {
+    static func unusable(_ count: Int, last: String, _ endpoint: ModelEndpoint) -> LoomError {
         LoomError(
             .model,
-            "the replies to the first \(FailureStreak.limit) items could all not be used, after their correction turns (last: \(last)): the model does not answer in the form this stage asks for, so the stage stops here instead of paying for every item. Check the model: a reasoning model needs the server's reasoning parser (vLLM --reasoning-parser, llama.cpp --reasoning-format), a small model may need a larger one. Replies are cached: after changing only the server, run with --no-cache",
+            "the replies to the first \(count) items could all not be used, after their correction turns (last: \(last)): the model does not answer in the form this stage asks for, so the stage stops here instead of paying for every item. Check the last reason: replies cut off need a larger max_tokens; a reasoning model needs the server's reasoning parser (vLLM --reasoning-parser, llama.cpp --reasoning-format); a small model may need a larger one. Replies are cached: after changing only the server, run with --no-cache",
             subject: "models.\(endpoint.name)")
     }
 
@@ -195,8 +201,14 @@ struct ModelItemRunner: Sendable {
 /// every item would (an image sent to a text-only model, a model that never answers in the asked format), and
 /// going on pays for nothing.
 final class FailureStreak: Sendable {
-    static let limit = 8
-    private let state = Mutex((failed: 0, anySuccess: false))
+    /// Failures with no success before them that stop the stage.
+    let limit: Int
+    private let state: Mutex<(failed: Int, anySuccess: Bool)>
+
+    init(limit: Int, anySuccess: Bool) {
+        self.limit = limit
+        state = Mutex((0, anySuccess))
+    }
 
     func succeeded() { state.withLock { $0.anySuccess = true } }
 
@@ -204,7 +216,7 @@ final class FailureStreak: Sendable {
     func failed() -> Bool {
         state.withLock { state in
             state.failed += 1
-            return !state.anySuccess && state.failed >= Self.limit
+            return !state.anySuccess && state.failed >= limit
         }
     }
 }

@@ -4,13 +4,17 @@ import LoomCore
 /// A folder an export writes into, and what marks it as Loom's.
 ///
 /// The marker file (`.loom-export`) says that Loom made the folder, so that a later export may clear it. Its first
-/// line is a header; after a finished export it lists, one per line, the files that export wrote. An export under
-/// way holds the header alone, so that an interrupted export is never taken for a finished one:
+/// line says whether the export there finished (`finishedHeader`) or is under way, or was interrupted
+/// (`underWayHeader`); the lines after it list the files an export wrote, or may have left:
 ///
-/// 1. `claim()` locks the folder (one export at a time, in this process or another), reads the previous export's
-///    list, writes the header alone, then removes the files listed and the `images/` folder.
+/// 1. `init(claiming:)` locks the folder (one export at a time, in this process or another), reads the list of the
+///    export before, marks the folder under way with that list still in it (so that a kill in the next step loses
+///    nothing to remove), removes the files listed and the `images/` folder, then marks it under way with no list.
 /// 2. The export writes its files.
-/// 3. `finish(files:)` writes the list.
+/// 3. `finish(files:)` writes the finished header and the list.
+///
+/// A marker of an earlier Loom holds the finished header alone: its export's files are unknown (they are
+/// replaced when the next export writes the same names).
 ///
 /// So a folder never holds a previous export's data file beside this export's images, nor files an export with
 /// other splits or shards left behind. Files the folder held that no export listed are left alone.
@@ -20,7 +24,8 @@ final class ExportFolder {
     private let descriptor: Int32
 
     static let markerName = ".loom-export"
-    private static let header = "written by loom export"
+    private static let finishedHeader = "written by loom export"
+    private static let underWayHeader = "loom export under way"
 
     /// Locks `url` for an export and clears what an earlier export wrote there.
     ///
@@ -47,6 +52,10 @@ final class ExportFolder {
         }
     }
 
+    /// Keeps the folder locked until here (an export's error path calls it after abandoning its partial files,
+    /// so that no other export claims the folder in between).
+    func release() { withExtendedLifetime(self) {} }
+
     deinit { close(descriptor) }
 
     private var marker: URL { url.appendingPathComponent(Self.markerName) }
@@ -60,8 +69,8 @@ final class ExportFolder {
                 .export, "this folder has an images/ folder that Loom did not write; export into an empty or new folder",
                 subject: url.path)
         }
-        // From here on the folder says "under way" until `finish`.
-        try write(lines: [Self.header])
+        // From here on the folder says "under way" until `finish`; the old list stays until its files are gone.
+        try write(lines: [Self.underWayHeader] + (previous?.files ?? []))
         for file in previous?.files ?? [] {
             guard Self.isPlainRelativePath(file) else { continue }
             let listed = url.appendingPathComponent(file)
@@ -85,24 +94,24 @@ final class ExportFolder {
                 throw LoomError(.export, "cannot clear the images of an earlier export: \(error.localizedDescription)", subject: imagesFolder.path)
             }
         }
+        try write(lines: [Self.underWayHeader])
         if images { try Self.makeFolder(imagesFolder) }
     }
 
     /// Records the files the export wrote (relative to the folder): from now on the folder holds a finished export.
     func finish(files: [String]) throws {
-        try write(lines: [Self.header] + files)
+        try write(lines: [Self.finishedHeader] + files)
     }
 
-    /// The files the finished export in `folder` wrote; nil when the folder holds no marker (not Loom's), and an
-    /// empty `files` with `finished` false when an export there is under way or was interrupted.
+    /// What the marker in `folder` says: whether the export there finished, and the files it lists (written, or
+    /// left to remove); nil when the folder holds no marker (not Loom's).
     static func listedFiles(in folder: URL) -> (finished: Bool, files: [String])? {
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(markerName).path) else { return nil }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-        let files = Array(lines.dropFirst())
-        return (!files.isEmpty, files)
+        return (lines.first == finishedHeader, Array(lines.dropFirst()))
     }
 
-    /// Whether `folder` holds a finished export whose files are all there.
+    /// Whether `folder` holds a finished export whose listed files are all there.
     static func holdsFinishedExport(_ folder: URL) -> Bool {
         guard let listed = listedFiles(in: folder), listed.finished else { return false }
         return listed.files.allSatisfy { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }

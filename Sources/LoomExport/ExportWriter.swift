@@ -219,6 +219,7 @@ public struct ExportWriter: Sendable {
             return summary
         } catch {
             for sink in sinks { sink.abandon() }
+            exportFolder.release()
             throw error
         }
     }

@@ -246,7 +246,8 @@ public struct COCOSource: Sendable {
         var y1 = y0 + numbers[3]
         if let width = image.width, let height = image.height, width > 0, height > 0 {
             let size = "\(BoxText.number(width))×\(BoxText.number(height))"
-            if x1 <= 1, y1 <= 1, max(width, height) > 8 {
+            // Smaller than a pixel, inside the first one: normalized coordinates, or a speck no question could use.
+            if x1 < 1, y1 < 1, max(width, height) > 8 {
                 return .failure(BoxProblem(
                     kind: .boxOutsideImage,
                     reason: "box \(text) lies within 0–1 on the \(size) image: it looks normalized, and COCO boxes are in pixels; left out"))

@@ -24,6 +24,9 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidResponse
         /// The reply's text is not what the schema asks, after every correction turn.
         case invalidReply
+        /// The model refused, or the provider's content filter stopped the reply: asking again would be declined,
+        /// and paid for, again.
+        case declined
 
         /// The kind in words, for messages ("model not found", not "modelNotFound").
         public var words: String {

@@ -75,13 +75,13 @@ public struct StructuredChat: Sendable {
             if let refusal = reply.refusal {
                 // Asking again gets the same refusal, paid for again.
                 let failure = ModelError(
-                    .invalidReply, endpoint: model.endpointName, message: "the model refused: \(refusal)", rawReply: refusal)
+                    .declined, endpoint: model.endpointName, message: "the model refused: \(refusal)", rawReply: refusal)
                 return StructuredOutcome(result: .failure(failure), replies: replies)
             }
             if reply.finishReason == "content_filter" {
                 // The provider's filter (Azure OpenAI) cut the reply: asking again is filtered again, and paid for.
                 let failure = ModelError(
-                    .invalidReply, endpoint: model.endpointName,
+                    .declined, endpoint: model.endpointName,
                     message: "the endpoint's content filter stopped the reply (finish_reason content_filter)", rawReply: reply.text)
                 return StructuredOutcome(result: .failure(failure), replies: replies)
             }

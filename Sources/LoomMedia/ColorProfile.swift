@@ -28,9 +28,12 @@ public enum ColorProfile {
     public static func convertToSRGB(_ image: inout RGBImage, from profile: [UInt8]) {
         guard !image.pixels.isEmpty, let transform = Transforms.shared.transform(for: profile) else { return }
         let pixels = UInt32(image.pixels.count / 3)
-        image.pixels.withUnsafeMutableBytes { buffer in
-            // In place: the input and output formats are the same (lcms2 allows it then).
-            cmsDoTransform(transform.handle, buffer.baseAddress, buffer.baseAddress, pixels)
+        // Held to the end: the cache may let go of it meanwhile, and its deinit deletes the lcms2 transform.
+        withExtendedLifetime(transform) {
+            image.pixels.withUnsafeMutableBytes { buffer in
+                // In place: the input and output formats are the same (lcms2 allows it then).
+                cmsDoTransform(transform.handle, buffer.baseAddress, buffer.baseAddress, pixels)
+            }
         }
     }
 
@@ -72,7 +75,8 @@ public enum ColorProfile {
     }
 
     /// The profile of a PNG's `iCCP` chunk (zlib-compressed; libpng inflates it), looked for only when the chunk
-    /// is there before the image data.
+    /// is there before the image data. Nil too when the file also has a `gAMA` chunk: libpng has applied that gamma
+    /// already, and the profile's curves on top would apply one twice.
     static func pngProfile(_ bytes: [UInt8]) -> [UInt8]? {
         var offset = 8
         var found = false
@@ -80,7 +84,8 @@ public enum ColorProfile {
             let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
             let type = bytes[offset + 4..<offset + 8]
             guard offset + 12 + length <= bytes.count else { break }
-            if type.elementsEqual("iCCP".utf8) { found = true; break }
+            if type.elementsEqual("gAMA".utf8) { return nil }
+            if type.elementsEqual("iCCP".utf8) { found = true }
             if type.elementsEqual("IDAT".utf8) { break }
             offset += 12 + length
         }
@@ -127,7 +132,8 @@ public enum ColorProfile {
             if let known = made.withLock({ $0[profile] }) { return known }
             let transform = Self.make(profile)
             made.withLock { made in
-                if made.count >= 64 { made.removeAll() }  // a bound for collections of many profiles
+                // A bound for collections of many profiles: one made earlier goes.
+                if made.count >= 64, let some = made.keys.first { made[some] = nil }
                 made[profile] = transform
             }
             return transform

@@ -15,8 +15,6 @@ extension RunStore {
         /// The file's size and modification time (ns) when ingested; nil for stores made before they were kept.
         public var size: Int64?
         public var modified: Int64?
-        /// The image's place in the walk that ingested it (`images.ordinal`).
-        public var ordinal: Int = 0
 
         /// Whether a file with this size and modification time is the one ingested (true when either is unknown).
         public func isSame(size: Int64?, modified: Int64?) -> Bool {
@@ -32,16 +30,28 @@ extension RunStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT f.path, i.id, i.phash, i.duplicate_of, i.width, i.height, f.size, f.modified, i.ordinal
+                    SELECT f.path, i.id, i.phash, i.duplicate_of, i.width, i.height, f.size, f.modified
                     FROM image_files f JOIN images i ON i.id = f.image_id
                     """)
             while let row = try rows.next() {
                 let hash: String = row[2]
                 out[ExactPath(row[0] as String)] = IngestedFileState(
                     imageID: row[1], perceptualHash: UInt64(hash, radix: 16) ?? 0, duplicateOf: row[3], width: row[4],
-                    height: row[5], size: row[6], modified: row[7], ordinal: row[8])
+                    height: row[5], size: row[6], modified: row[7])
             }
             return out
+        }
+    }
+
+    /// Every ingested image's id, perceptual hash and near-duplicate mark, in the order the images were stored
+    /// (rowid order: within an invocation, its commit order, which is its walk order; later invocations after
+    /// earlier ones), which is the order they entered the near-duplicate index.
+    public func imagesInIngestOrder() throws -> [(id: String, perceptualHash: UInt64, duplicateOf: String?)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, phash, duplicate_of FROM images ORDER BY rowid").map { row in
+                let hash: String = row[1]
+                return (row[0], UInt64(hash, radix: 16) ?? 0, row[2])
+            }
         }
     }
 

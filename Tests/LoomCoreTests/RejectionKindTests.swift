@@ -21,6 +21,7 @@ struct RejectionKindTests {
             .boxesTurned: "boxes turned with the EXIF orientation (ingested)",
             .annotatedSizeMismatch: "annotated size differs from the image (boxes left out)",
             .changedSinceIngest: "changed since an earlier run (ingested again)",
+            .goneSinceIngest: "gone since an earlier run (its image kept)",
             .hdrVideo: "HDR video tone-mapped to SDR (ingested)", .rotatedVideo: "video with a rotation tag (ingested)",
         ]
         #expect(Set(names.keys) == Set(RejectionKind.allCases))

@@ -281,6 +281,35 @@ struct IngestRunTests {
         #expect(third.contentHash == first.contentHash)
     }
 
+    @Test("files added to an ingested folder, a crash while they are ingested, then a resume: the store an uninterrupted run makes")
+    func addedFilesCrashAndResume() async throws {
+        func build(_ fixture: IngestFixture, crashing: Bool) async throws -> RunSummary {
+            let first = try IngestFixture.jpeg(seed: 51), second = try IngestFixture.jpeg(seed: 52)
+            try fixture.write(first, as: "m-first.jpg")
+            try fixture.write(second, as: "m-second.jpg")
+            try fixture.write(try IngestFixture.jpeg(seed: 53), as: "m-third.jpg")
+            _ = try await fixture.runner().run()
+            func smaller(_ bytes: [UInt8], _ side: Int) throws -> [UInt8] {
+                try ImageEncoder.encodeJPEG(Resampler.downscale(try ImageDecoder.decode(bytes).image, longestSide: side), quality: 85)
+            }
+            // Added: near-duplicates and copies that sort before and after the files they repeat, and new photos.
+            try fixture.write(try smaller(second, 300), as: "a-second-small.jpg")
+            try fixture.write(first, as: "b-first-copy.jpg")
+            try fixture.write(try IngestFixture.jpeg(seed: 54), as: "c-new.jpg")
+            try fixture.write(try smaller(first, 200), as: "z-first-small.jpg")
+            try fixture.write(try IngestFixture.jpeg(seed: 55), as: "n-new.jpg")
+            if crashing {
+                await #expect(throws: InjectedCrash.self) { try await fixture.runner(faults: FaultPlan(crashBeforeBatch: 2)).run() }
+            }
+            return try await fixture.runner().run()
+        }
+        let whole = try await build(try IngestFixture(), crashing: false)
+        let resumed = try await build(try IngestFixture(), crashing: true)
+        #expect(whole.ingest?.nearDuplicates == 2 && whole.ingest?.images == 7)
+        #expect(resumed.contentHash == whole.contentHash)
+        #expect(resumed.ingest == whole.ingest)
+    }
+
     @Test("a crash in the middle of ingest resumes to the identical store without losing or repeating a file")
     func crashAndResume() async throws {
         let reference = try IngestFixture()

@@ -428,12 +428,18 @@ struct RefusedStageTests {
     func aStageWhoseFirstRepliesAreAllUnusableStops() async throws {
         let server = try await MockModelServer.start { _ in .completion(text: "Sure! Here is a caption for the image, as asked.") }
         defer { Task { try? await server.shutdown() } }
-        let fixture = try ModelFixture(server: server, photos: 12, stages: "  caption: {model: mock}")
+        // At most 4 in flight: the stage stops after twice that many (8) failed items.
+        let fixture = try ModelFixture(server: server, photos: 16, endpoint: "    max_concurrency: 4", stages: "  caption: {model: mock}")
         let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
         #expect(error.kind == .model && error.description.contains("does not answer in the form this stage asks for"))
         #expect(error.description.contains("--no-cache"))
-        // The stage stops at the eighth failed item: the items not sent yet keep their attempts.
-        #expect(try RunStore(directory: fixture.runDirectory).failures(stage: "caption").count < 12)
+        // Each failed item took its reply and two corrections; the items never sent keep their attempts.
+        #expect(server.requestCount <= (8 + 3) * 3)
+        let failures = try RunStore(directory: fixture.runDirectory).failures(stage: "caption")
+        #expect(failures.count >= 8 && failures.count < 16)
+        // Run again unchanged: the saved replies fail the same way, and the stage stops again.
+        let again = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        #expect(again.description.contains("does not answer in the form"))
     }
 
     @Test("a key that may chat but not list the models (a 403 on the list) lets the run go on")

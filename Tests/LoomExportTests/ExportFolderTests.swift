@@ -57,6 +57,9 @@ struct ExportFolderTests {
             #expect(try names(folder.appendingPathComponent("images")).isEmpty)
             withExtendedLifetime(claim) {}
         }
+        // A marker an earlier Loom wrote (the header alone) still counts as a finished export.
+        try Data("written by loom export\n".utf8).write(to: folder.appendingPathComponent(".loom-export"))
+        #expect(ExportWriter.holdsFinishedExport(folder))
         // A file of a finished export deleted by hand makes it unfinished too.
         _ = try writer.export(.llava, to: folder)
         try FileManager.default.removeItem(at: folder.appendingPathComponent("data.json"))
