@@ -61,6 +61,9 @@ public struct ChatReply: Sendable, Hashable, Codable {
     /// True when the server reported no token usage (no `usage`, or a stream without its usage chunk) and `usage` is
     /// Loom's estimate from the request and the text (`OpenAIClient`); nil when the server reported it.
     public var usageEstimated: Bool?
+    /// Characters of reasoning the server split off from the answer (`reasoning_content`, or `reasoning`); nil when
+    /// it sent none. Only counted: the answer is `text`, and an empty one beside reasoning says why it is empty.
+    public var reasoningCharacters: Int?
 
     public init(
         text: String, finishReason: String? = nil, usage: TokenUsage = TokenUsage(), model: String? = nil, cached: Bool = false,

@@ -17,6 +17,8 @@ public enum CompletionDecoder {
         public var model: String?
         /// The event was `data: [DONE]`.
         public var isDone: Bool
+        /// Characters of the reasoning delta (`reasoning_content` or `reasoning`), when the chunk has one.
+        public var reasoningCharacters = 0
 
         /// A chunk with these fields.
         public init(
@@ -43,8 +45,10 @@ public enum CompletionDecoder {
         guard case .object(let choice) = first else { throw invalid(endpoint, "choices[0] is not an object") }
         var text = ""
         var refused: String?
+        var reasoning = 0
         if case .object(let message)? = choice["message"] {
             text = try content(message["content"], endpoint: endpoint, path: "choices[0].message.content")
+            reasoning = reasoningCharacters(in: message)
             if text.isEmpty, let refusal = message["refusal"]?.stringValue, !refusal.isEmpty {
                 refused = clip(refusal)
             }
@@ -58,6 +62,7 @@ public enum CompletionDecoder {
             text: text, finishReason: choice["finish_reason"]?.stringValue, usage: reportedUsage ?? TokenUsage(),
             model: root["model"]?.stringValue, refusal: refused)
         if reportedUsage == nil { reply.usageEstimated = true }
+        if reasoning > 0 { reply.reasoningCharacters = reasoning }
         return reply
     }
 
@@ -76,9 +81,16 @@ public enum CompletionDecoder {
             if case .object(let delta)? = choice["delta"] {
                 let text = try content(delta["content"], endpoint: endpoint, path: "choices[0].delta.content")
                 if !text.isEmpty { chunk.content = text }
+                chunk.reasoningCharacters = reasoningCharacters(in: delta)
             }
         }
         return chunk
+    }
+
+    /// The length of the reasoning a message or delta carries apart from its content: vLLM's and llama.cpp's
+    /// `reasoning_content`, Ollama's and OpenRouter's `reasoning`.
+    private static func reasoningCharacters(in message: [String: JSONValue]) -> Int {
+        (message["reasoning_content"]?.stringValue ?? message["reasoning"]?.stringValue)?.count ?? 0
     }
 
     /// The server's own error message in a body (`{"error": {"message": …}}`, `{"error": "…"}`, `{"message": …}` or

@@ -5,6 +5,8 @@
 public struct StreamAssembler: Sendable {
     private var parser = SSEParser()
     private var text = ""
+    /// Characters of reasoning deltas, counted, not kept.
+    private var reasoning = 0
     private var finishReason: String?
     private var usage: TokenUsage?
     private var model: String?
@@ -49,6 +51,7 @@ public struct StreamAssembler: Sendable {
                 return
             }
             if let content = chunk.content { text += content }
+            reasoning += chunk.reasoningCharacters
             if let reason = chunk.finishReason { finishReason = reason }
             if let chunkUsage = chunk.usage { usage = chunkUsage }
             if let chunkModel = chunk.model { model = chunkModel }
@@ -68,6 +71,7 @@ public struct StreamAssembler: Sendable {
         }
         var reply = ChatReply(text: text, finishReason: finishReason, usage: usage ?? TokenUsage(), model: model)
         if usage == nil { reply.usageEstimated = true }
+        if reasoning > 0 { reply.reasoningCharacters = reasoning }
         return reply
     }
 

@@ -86,7 +86,13 @@ public struct StructuredChat: Sendable {
                 return StructuredOutcome(result: .failure(failure), replies: replies)
             }
             let problem: ReplyProblem
-            do {
+            do throws(ReplyProblem) {
+                if let reasoning = reply.reasoningCharacters, reply.text.trimmingWhitespace.isEmpty {
+                    // The whole reply went to the reasoning field: the model never answered, or the server's
+                    // reasoning parser took the answer with it.
+                    throw ReplyProblem(
+                        "the reply is empty: the server sent \(reasoning) characters of reasoning (reasoning_content) and no answer; the model stopped after reasoning, or the server's reasoning parser took the answer too")
+                }
                 let value = try StructuredChat.extractJSON(from: reply.text)
                 return StructuredOutcome(result: .success(try decode(value)), replies: replies)
             } catch {

@@ -202,6 +202,25 @@ let questionSchema = ResponseSchema(
         }
     }
 
+    @Test("a reply whose text all went to reasoning_content says so, streamed or not")
+    func anEmptyAnswerBesideReasoningSaysSo() async throws {
+        let body = #"{"choices":[{"index":0,"message":{"role":"assistant","content":null,"reasoning_content":"Let me think about the image. It shows"},"finish_reason":"stop"}],"usage":{"prompt_tokens":50,"completion_tokens":40}}"#
+        let streamed = "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"Let me think\"}}]}\n\n"
+            + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
+        for (stream, answer) in [(false, body), (true, streamed)] {
+            try await withMockEndpoint({ _ in
+                .raw(status: 200, headers: [("content-type", stream ? "text/event-stream" : "application/json")], body: answer)
+            }, configure: { $0.stream = stream }) { _, client in
+                let outcome = try await StructuredChat(model: client, maxCorrections: 0).complete(request, decode: decodeQuestions)
+                guard case .failure(let error) = outcome.result else {
+                    Issue.record("an empty answer decoded as a value")
+                    return
+                }
+                #expect(error.message.contains("characters of reasoning (reasoning_content) and no answer"), "\(error.message)")
+            }
+        }
+    }
+
     @Test func transportErrorsAreThrown() async throws {
         try await withMockEndpoint({ _ in .error(status: 401, message: "no key") }) { _, client in
             let error = await modelError {
