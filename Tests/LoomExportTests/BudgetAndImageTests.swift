@@ -166,21 +166,6 @@ struct ExportImageTests {
         #expect(try Data(contentsOf: folder.appendingPathComponent("data.json")) == data)
     }
 
-    @Test("an images/ folder Loom did not write is never cleared: the export stops and says why")
-    func foreignImages() throws {
-        let fixture = try ExportFixture()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-mine-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("images"), withIntermediateDirectories: true)
-        let precious = folder.appendingPathComponent("images/holiday.jpg")
-        try Data("my photo".utf8).write(to: precious)
-        #expect {
-            try ExportWriter(store: fixture.store, runDirectory: fixture.runDirectory).export(.llava, to: folder)
-        } throws: { error in
-            "\(error)".contains("images/ folder that Loom did not write")
-        }
-        #expect(FileManager.default.contents(atPath: precious.path) == Data("my photo".utf8))
-    }
-
     @Test("an export into an existing folder replaces its files and leaves no partial file")
     func reexport() throws {
         let fixture = try ExportFixture()

@@ -11,11 +11,14 @@ struct ExportFolderTests {
         try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
     }
 
-    @Test("a folder inside the run directory with an images/ folder Loom did not write is refused, the user's files kept")
-    func foreignImagesInsideTheRun() throws {
+    @Test("an images/ folder Loom did not write is never cleared, inside the run directory or not: the export stops and says why",
+        arguments: [true, false])
+    func foreignImages(insideTheRun: Bool) throws {
         let fixture = try ExportFixture()
-        // `output: .` makes the project folder the run directory: the user's own data lives inside it.
-        let folder = fixture.runDirectory.appendingPathComponent("mydata")
+        // `output: .` makes the project folder the run directory: the user's own data may live inside it.
+        let folder = insideTheRun
+            ? fixture.runDirectory.appendingPathComponent("mydata")
+            : FileManager.default.temporaryDirectory.appendingPathComponent("loom-mine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("images"), withIntermediateDirectories: true)
         let photo = folder.appendingPathComponent("images/p1.jpg")
         try Data("my photo".utf8).write(to: photo)
