@@ -151,7 +151,7 @@ struct IngestStage: Sendable {
 
     /// Commits results in source order, marking exact copies and near-duplicates against earlier images.
     private func sequence(
-        _ results: AsyncStream<Result>, feed: SourceFeed, known: KnownImages, previous: [ExactPath: RunStore.IngestedFileState],
+        _ results: AsyncStream<Result>, feed: SourceFeed, known: KnownImages, previous: [ExactPath: RunStore.IngestedFileState]
     ) async throws -> Tally {
         var waiting: [Int: (SourceItem, Outcome)] = [:]
         var next = 0
