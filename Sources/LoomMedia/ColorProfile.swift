@@ -155,7 +155,7 @@ public enum ColorProfile {
             var text = [CChar](repeating: 0, count: 256)
             let count = cmsGetProfileInfoASCII(profile, cmsInfoDescription, "en", "US", &text, UInt32(text.count))
             guard count > 0 else { return false }
-            return String(cString: text).lowercased().contains("srgb")
+            return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).lowercased().contains("srgb")
         }
     }
 }

@@ -24,7 +24,7 @@ extension RunStore {
         }
         var digests = try read { db in try Self.currentDigests(db) }
         if ContentDigests.tables.contains(where: { digests[$0.name] == nil }) {
-            digests = try digestAndKeep()
+            digests = try isReadOnly ? digestWithoutKeeping() : digestAndKeep()
         }
         var hasher = ContentHasher()
         for (table, _) in ContentDigests.tables {
@@ -69,6 +69,17 @@ extension RunStore {
                     return .rollback
                 }
                 return .commit
+            }
+            return digests
+        }
+    }
+
+    /// Digests from their rows the tables whose digests are not current, in a store that cannot keep them.
+    private func digestWithoutKeeping() throws -> [String: MultisetDigest] {
+        try readUnmapped { db in
+            var digests = try Self.currentDigests(db)
+            for (table, columns) in ContentDigests.tables where digests[table] == nil {
+                digests[table] = try ContentDigests.scan(table, columns: columns, in: db)
             }
             return digests
         }

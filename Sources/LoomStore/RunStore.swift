@@ -23,6 +23,8 @@ public final class RunStore: Sendable {
     private let groupWriter: GroupCommitWriter
     /// The writing connection's page cache, sized to the store (`WriterCacheSize`).
     private let writerCache: WriterCacheSize
+    /// Whether the store was opened only to be read, because its folder cannot be written (`ReadOnlyStore`).
+    public let isReadOnly: Bool
 
     /// The page size of a new store file, in bytes.
     static let pageSize = 16_384
@@ -76,6 +78,21 @@ public final class RunStore: Sendable {
         self.mappedBytes = mappedBytes
         let writerCache = WriterCacheSize(growsWithStore: reads == .scans)
         self.writerCache = writerCache
+        if let readOnly = ReadOnlyStore(directory: directory, store: url) {
+            // An archived run on a read-only mount: status, stats, inspect and export only read it.
+            isReadOnly = true
+            checkpointer = nil
+            do {
+                pool = try readOnly.open(configuration: configuration)
+            } catch let error as LoomError {
+                throw error
+            } catch {
+                throw LoomError(.store, "cannot open the run store to read it: \(Self.explain(error))", subject: url.path)
+            }
+            groupWriter = GroupCommitWriter(pool: pool)
+            return
+        }
+        isReadOnly = false
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             pool = try Self.openNew(at: url, configuration: configuration, templates: templates)
@@ -451,6 +468,7 @@ public final class RunStore: Sendable {
 
     /// Copies committed pages from the write-ahead log into the database file without waiting for readers.
     public func checkpoint() throws {
+        if isReadOnly { return }
         do {
             // Outside a transaction: SQLite refuses to checkpoint from inside one.
             if let checkpointer {
@@ -476,6 +494,7 @@ public final class RunStore: Sendable {
     /// A short write that shares its transaction with others submitted meanwhile (`GroupCommitWriter`); returns
     /// once it is committed.
     func groupedWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if isReadOnly { throw ReadOnlyStore.refusal(url) }
         do {
             return try await groupWriter.perform(body)
         } catch {
@@ -484,6 +503,7 @@ public final class RunStore: Sendable {
     }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        if isReadOnly { throw ReadOnlyStore.refusal(url) }
         do {
             return try pool.write(body)
         } catch {

@@ -1,6 +1,6 @@
 import CSQLiteSettings
 
-/// SQLite's process-wide options (`loom_sqlite_configure`: multi-thread mode, no memory statistics), set once,
+/// SQLite's process-wide options (`loom_sqlite_configure`: multi-thread mode, no memory statistics, URI file names), set once,
 /// before the first store of the process opens.
 enum SQLiteSettings {
     /// SQLite's answer: 0, or 21 (`SQLITE_MISUSE`) when something else had used SQLite first, and its defaults

@@ -187,6 +187,13 @@ enum StoreSchema {
         return migrator
     }
 
+    /// Whether the store has had every migration.
+    static func isCurrent(_ db: Database) throws -> Bool {
+        let applied = try db.tableExists("grdb_migrations")
+            ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
+        return applied.isSuperset(of: migrations.map(\.identifier))
+    }
+
     /// Brings a store to the current schema. A brand-new file (no schema at all) gets every migration's SQL in
     /// one transaction, recorded as the migrator records them: the migrator's transaction and foreign-key checks
     /// around each step took about 5 ms of a new run's start. A store that has had every migration is left as it
@@ -197,9 +204,7 @@ enum StoreSchema {
         enum State { case empty, current, older }
         let state = try pool.write { db -> State in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema") == 0 else {
-                let applied = try db.tableExists("grdb_migrations")
-                    ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
-                return applied.isSuperset(of: migrations.map(\.identifier)) ? .current : .older
+                return try isCurrent(db) ? .current : .older
             }
             // The table and column GRDB's migrator keeps applied migrations in.
             try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")

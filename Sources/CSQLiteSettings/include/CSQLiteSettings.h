@@ -9,6 +9,8 @@
 ///   mutex in every call (every bound value, every row stepped, every column read).
 /// - No memory statistics: with them, every allocation SQLite makes takes one process-wide mutex to count it,
 ///   which the store's writer, its checkpointer and the exports' readers contend for.
+/// - URI file names: a store in a folder that cannot be written is opened as `file:PATH?immutable=1`
+///   (`ReadOnlyStore`). Loom's own paths are absolute, so none is taken for a URI by mistake.
 ///
 /// Returns SQLITE_OK (0), or SQLITE_MISUSE (21) when SQLite was already in use: the options then stay SQLite's
 /// defaults, which only costs speed.
