@@ -102,4 +102,17 @@ public enum RejectionKind: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The category's display name: what `loom status` shows and the store keeps.
     public var category: String { rawValue }
+
+    /// Whether the input was used with a caveat (a note), rather than left out. A box left out of an image is not
+    /// a note of the annotation's: the annotation was not used (the image's own note says its boxes were cut).
+    public var isNote: Bool {
+        switch self {
+        case .exactCopy, .nonUTF8Name, .wrongExtension, .textNotRead, .variableFrameRate, .hdrVideo, .rotatedVideo,
+            .boxesTurned, .changedSinceIngest, .goneSinceIngest, .annotatedSizeMismatch, .segmentClipped,
+            .overlappingSegments:
+            true
+        default:
+            false
+        }
+    }
 }

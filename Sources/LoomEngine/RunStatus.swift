@@ -57,11 +57,14 @@ public struct RunStatus: Sendable, Codable {
         let planned = Int(try store.meta(RunDirectory.Key.plannedSamples) ?? "0") ?? 0
         let counts = try store.stageCounts()
         var lines: [StageLine] = []
-        if let ingest = counts[Stage.ingest.rawValue] {
-            lines.append(StageLine(stage: Stage.ingest.rawValue, done: ingest.done, failed: ingest.failed, pending: 0))
-        }
-        if let video = counts[Stage.video.rawValue] {
-            lines.append(StageLine(stage: Stage.video.rawValue, done: video.done, failed: video.failed, pending: 0))
+        // A source's entries that named no usable file (a manifest line, a missing path) failed without a ledger
+        // row; they count as the progress line counted them.
+        let failures = RejectionKind.allCases.filter { !$0.isNote }.map(\.category)
+        for stage in [Stage.ingest, .video] {
+            let unlisted = try store.rejectedWithoutLedgerRow(stage: stage.rawValue, categories: failures)
+            guard counts[stage.rawValue] != nil || unlisted > 0 else { continue }
+            let c = counts[stage.rawValue] ?? StageCounts()
+            lines.append(StageLine(stage: stage.rawValue, done: c.done, failed: c.failed + unlisted, pending: 0))
         }
         if let plannedAnnotated = Int(try store.meta(RunDirectory.Key.plannedAnnotatedSamples) ?? ""), plannedAnnotated > 0 {
             let c = counts[Stage.ground.rawValue] ?? StageCounts()

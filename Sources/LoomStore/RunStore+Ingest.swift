@@ -101,6 +101,23 @@ extension RunStore {
             .sorted { ($0.items.count, $1.category) > ($1.items.count, $0.category) }
     }
 
+    /// How many subjects `stage` rejected, in `categories`, without a ledger row of their own: the entries a source
+    /// could not use (a manifest line, a path naming no file), which never became items of the stage.
+    public func rejectedWithoutLedgerRow(stage: String, categories: [String]) throws -> Int {
+        guard !categories.isEmpty else { return 0 }
+        let placeholders = Array(repeating: "?", count: categories.count).joined(separator: ", ")
+        return try read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(DISTINCT subject) FROM rejections AS r
+                    WHERE r.stage = ? AND r.category IN (\(placeholders))
+                        AND NOT EXISTS (SELECT 1 FROM ledger WHERE item = r.subject AND stage = r.stage)
+                    """,
+                arguments: StatementArguments([stage] + categories)) ?? 0
+        }
+    }
+
     /// Each video sample's video medium id, by sample id (small: one row per video).
     public func sampleVideos() throws -> [String: String] {
         try read { db in

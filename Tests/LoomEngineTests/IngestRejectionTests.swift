@@ -83,6 +83,11 @@ struct IngestRejectionTests {
             #expect(groups[kind.category]?.allSatisfy { $0.kind == kind && !$0.reason.isEmpty } == true, "\(kind)")
         }
         #expect(summary.ingest?.problems[RejectionKind.missingFile.category] == 3)
+        // `loom status` counts every input left out as failed, the source entries without a file of their own too
+        // (manifest lines, annotations, the unusable COCO file), and no note.
+        let leftOut = expected.filter { !$0.key.isNote }.values.map(\.count).reduce(0, +)
+        let status = try RunStatus.load(try RunDirectory(existing: fixture.runDirectory))
+        #expect(status.stages.first { $0.stage == "ingest" }?.failed == leftOut)
         // The good images of all three sources are in; the COCO image keeps its one usable box.
         #expect(summary.ingest?.images == 7)
         var cocoImage: IngestedImage?
