@@ -147,14 +147,14 @@ struct IngestWorker: Sendable {
             var text: [TextLine]?
             var textProblem: String?
             if let textReader {
-                image = Resampler.downscale(image, longestSide: IngestTextReader.longestSide)
+                image = Resampler.downscale(image, longestSide: IngestTextReader.longestSide, original: (info.width, info.height))
                 do {
                     text = try textReader.lines(in: image, originalWidth: info.width, originalHeight: info.height)
                 } catch {
                     textProblem = "\(error)"
                 }
             }
-            var normalized = Resampler.downscale(image, longestSide: settings.longestSide)
+            var normalized = Resampler.downscale(image, longestSide: settings.longestSide, original: (info.width, info.height))
             if let profile = info.colorProfile { ColorProfile.convertToSRGB(&normalized, from: profile) }
             let thumbnail = Resampler.downscale(normalized, longestSide: settings.thumbnailSide)
             let mediumPath = "\(Self.mediaFolder)/\(id).jpg"

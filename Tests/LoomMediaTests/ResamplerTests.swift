@@ -11,6 +11,21 @@ import Testing
         #expect(thin.width == 100 && thin.height == 1)  // 0.3 px would round to 0; at least 1
     }
 
+    @Test("a wide picture read reduced as PNG (whole blocks, the last one partial) and as JPEG (DCT scaling) comes out the same size")
+    func reducedDecodesKeepThePicturesAspect() throws {
+        let picture = TestImages.uniform(width: 10_000, height: 200, (90, 120, 150))
+        var sizes: [String] = []
+        for bytes in [try ImageEncoder.encodePNG(picture), try ImageEncoder.encodeJPEG(picture, quality: 90)] {
+            let (info, decoded) = try ImageDecoder.decode(bytes, minimumLongestSide: 768)
+            #expect(decoded.width < 10_000)  // both were reduced while decoding
+            let normalized = Resampler.downscale(decoded, longestSide: 512, original: (info.width, info.height))
+            sizes.append("\(normalized.width)×\(normalized.height)")
+        }
+        // 200 × 512 / 10,000 = 10.24 rows; the PNG's reduced pixels (10,000 / 13 = 770 columns, 200 / 13 rounded up
+        // to 16 rows) alone would give 11.
+        #expect(sizes == ["512×10", "512×10"])
+    }
+
     @Test func downscaleNeverUpscales() {
         let small = TestImages.photo(width: 50, height: 40)
         #expect(Resampler.downscale(small, longestSide: 100) == small)
