@@ -97,6 +97,9 @@ public final class OpenAIClient: ChatModel {
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Accept", value: configuration.stream ? "text/event-stream" : "application/json")
         headers.add(name: "User-Agent", value: "loom")
+        // Replies uncompressed: a model's reply is small beside the request's images, and inflating costs CPU. A
+        // proxy that compresses anyway is still read (`decompression` below).
+        headers.add(name: "Accept-Encoding", value: "identity")
         if let key = configuration.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
         for (name, value) in configuration.headers.sorted(by: { $0.key < $1.key }) {
             headers.replaceOrAdd(name: name, value: value)
@@ -107,6 +110,8 @@ public final class OpenAIClient: ChatModel {
 
         var http = HTTPClient.Configuration()
         http.httpVersion = .http1Only
+        // gzip or deflate bodies a proxy sends although asked for none; a body inflating past 256 MiB is refused.
+        http.decompression = .enabled(limit: .size(256 << 20))
         http.connectionPool = .init(
             idleTimeout: .seconds(60),
             concurrentHTTP1ConnectionsPerHostSoftLimit: max(configuration.maxConcurrency, configuration.concurrency))

@@ -141,6 +141,8 @@ final class MockHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             writeWhole(status: status, headers: headers, body: Array(text.utf8), reply: reply, context: context)
         case .raw(let status, let headers, let text):
             writeWhole(status: status, headers: headers, body: Array(text.utf8), reply: reply, context: context)
+        case .rawBytes(let status, let headers, let bytes):
+            writeWhole(status: status, headers: headers, body: bytes, reply: reply, context: context)
         case .hangBody:
             let head = HTTPResponseHead(
                 version: reply.version, status: .ok,

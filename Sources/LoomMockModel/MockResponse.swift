@@ -24,6 +24,8 @@ public indirect enum MockResponse: Sendable {
     case status(Int, body: String = "", headers: [(String, String)] = [])
     /// Exactly these status, headers and body.
     case raw(status: Int, headers: [(String, String)], body: String)
+    /// Exactly these status, headers and body bytes (a gzip-compressed body, say).
+    case rawBytes(status: Int, headers: [(String, String)], body: [UInt8])
     /// A 200 head and the start of a body, then nothing, ever: only the client's own deadline ends it.
     case hangBody
     /// Stream events with this text that end cleanly without a finish reason or `[DONE]`, then the connection

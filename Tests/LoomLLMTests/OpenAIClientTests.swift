@@ -296,6 +296,29 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
         }
     }
 
+    @Test("a gzip-compressed body or stream that a proxy sends although asked for none is read")
+    func compressedBodiesAreRead() async throws {
+        // gzip of a chat.completion whose answer is "inflated", and of a stream whose text is "streamed".
+        let body = [UInt8](Data(base64Encoded: "H4sIAAAAAAACAz2NwQrDMAxD/0XnHDZ2y6+MUULqrmaJHWIPBiX/vvSwnSQk9HQg78qZDPF+gGWlD+IloJJZehLiga5lKpIZmydxBGQVp+niXGwlOa0YARsL2750SqYyO3NtGI+A9w/Vutbmi+uLZD7eTlJthZxV/ul1jC9z1VmhlgAAAA==")!)
+        let stream = [UInt8](Data(base64Encoded: "H4sIAAAAAAACAx3MMQqAMAxG4b2nkH92cM6sqx5AREoTsaCp2AxC6d0V1/fBY2+emoKwpxgkg+aCqCwPqGvBcpgHfZzURA2EbLf4Uxi1xRY15n39Qk76W7pQl+oc/9u5n8Zhce4F2gNPNmUAAAA=")!)
+        let acceptEncoding = Locked<[String]>([])
+        try await withMockEndpoint({ request in
+            acceptEncoding.withLock { $0.append(request.headers.first { $0.0.lowercased() == "accept-encoding" }?.1 ?? "") }
+            return .rawBytes(status: 200, headers: [("Content-Type", "application/json"), ("Content-Encoding", "gzip")], body: body)
+        }) { _, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "inflated" && reply.usage == TokenUsage(prompt: 3, completion: 1))
+        }
+        // Loom asks for none, so a server that honours the header never spends time compressing.
+        #expect(acceptEncoding.withLock { $0 } == ["identity"])
+        try await withMockEndpoint({ _ in
+            .rawBytes(status: 200, headers: [("Content-Type", "text/event-stream"), ("Content-Encoding", "gzip")], body: stream)
+        }, configure: { $0.stream = true }) { _, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "streamed")
+        }
+    }
+
     @Test("a reply without usage gets estimated tokens, marked as estimated, instead of zero")
     func missingUsageIsEstimated() async throws {
         let body = #"{"choices":[{"index":0,"message":{"role":"assistant","content":"four, the answer is four"},"finish_reason":"stop"}]}"#
