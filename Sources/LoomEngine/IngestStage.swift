@@ -246,7 +246,11 @@ struct IngestStage: Sendable {
                 files: [IngestedFile(
                     path: path, imageID: fresh.imageID!, ordinal: sequence, size: stamp?.size, modified: stamp?.modified,
                     keepsNotes: true)])
-        case .fresh(.rejected(let kind, let reason)):
+        case .fresh(.rejected(let kind, var reason)):
+            if let earlier {
+                // What an earlier run made of the file stays, as for a file gone since; the reason says so.
+                reason += "; an earlier run ingested this file (image \(earlier.imageID.prefix(12))…), and its image and records stay"
+            }
             return StoreWrite(
                 ledger: [LedgerEntry(item: path, stage: Self.stageName, status: .failed, error: reason)],
                 rejections: [Rejection(subject: path, stage: Self.stageName, kind: kind, reason: reason)])

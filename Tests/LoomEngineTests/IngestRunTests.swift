@@ -262,6 +262,24 @@ struct IngestRunTests {
         #expect(third.contentHash == again.contentHash)
     }
 
+    @Test("a photo ingested before and now corrupt is rejected with a reason that says its earlier image stays")
+    func aPhotoNowCorruptKeepsItsEarlierImage() async throws {
+        let fixture = try IngestFixture()
+        for index in 0..<2 { try fixture.write(try IngestFixture.jpeg(seed: UInt64(400 + index)), as: "p\(index).jpg") }
+        let first = try await fixture.runner().run()
+        let before = try RunStore(directory: fixture.runDirectory).ingestedFiles()
+        // p1 cut short (a sync that failed): another size, so it is read again, and it no longer decodes.
+        let bytes = try IngestFixture.jpeg(seed: 401)
+        try fixture.write(Array(bytes.prefix(bytes.count / 3)), as: "p1.jpg")
+        let again = try await fixture.runner().run()
+        #expect(again.ingest?.images == first.ingest?.images)
+        let store = try RunStore(directory: fixture.runDirectory)
+        let rejected = try store.rejections(stage: "ingest").flatMap(\.items)
+        #expect(rejected.map(\.subject) == ["photos/p1.jpg"])
+        let earlierID = try #require(before[ExactPath("photos/p1.jpg")]?.imageID)
+        #expect(rejected.first?.reason.contains("an earlier run ingested this file (image \(earlierID.prefix(12))…), and its image and records stay") == true)
+    }
+
     @Test("a file gone since an earlier run is noted while it is gone, its image kept; back again, the note goes")
     func aGoneFileIsNoted() async throws {
         let fixture = try IngestFixture()
