@@ -37,10 +37,11 @@ public enum ColorProfile {
         }
     }
 
-    /// The colour profile of a HEIF image handle (`prof` or `rICC`); nil for none or an `nclx` description (whose
-    /// BT.709/sRGB primaries, the common case, need nothing).
+    /// The colour profile of a HEIF image handle: its `prof` or `rICC` bytes, or one made from a wide-gamut `nclx`
+    /// description (`NCLXProfile`); nil for none or an `nclx` with BT.709/sRGB primaries, the common case.
     static func heifProfile(_ handle: OpaquePointer) -> [UInt8]? {
         let type = heif_image_handle_get_color_profile_type(handle)
+        if type == heif_color_profile_type_nclx { return NCLXProfile.profile(of: handle) }
         guard type == heif_color_profile_type_prof || type == heif_color_profile_type_rICC else { return nil }
         let size = heif_image_handle_get_raw_color_profile_size(handle)
         guard size > 0 else { return nil }

@@ -31,7 +31,7 @@ struct HEIFDecoderTests {
     /// A file libheif writes: `format` HEVC (HEIC) or AV1 (AVIF), turned for display by `orientation`.
     static func encode(
         _ pixels: [UInt8], width: Int, height: Int, alpha: Bool = false, format: heif_compression_format = heif_compression_HEVC,
-        orientation: heif_orientation = heif_orientation_normal
+        orientation: heif_orientation = heif_orientation_normal, describe: (OpaquePointer) throws -> Void = { _ in }
     ) throws -> [UInt8] {
         let context = try #require(heif_context_alloc())
         defer { heif_context_free(context) }
@@ -48,6 +48,7 @@ struct HEIFDecoderTests {
                 (plane + row * Int(stride)).update(from: source.baseAddress! + row * rowBytes, count: rowBytes)
             }
         }
+        try describe(created)
         var encoder: OpaquePointer?
         #expect(heif_context_get_encoder_for_format(context, format, &encoder).code == heif_error_Ok)
         let chosen = try #require(encoder)
@@ -56,6 +57,8 @@ struct HEIFDecoderTests {
         let options = try #require(heif_encoding_options_alloc())
         defer { heif_encoding_options_free(options) }
         options.pointee.image_orientation = orientation
+        // libheif leaves the nclx box out by default (a workaround for macOS); phones write it.
+        options.pointee.macOS_compatibility_workaround_no_nclx_profile = 0
         #expect(heif_context_encode_image(context, created, chosen, options, nil).code == heif_error_Ok)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("loom-\(UUID().uuidString).heif")
         defer { try? FileManager.default.removeItem(at: url) }
@@ -67,6 +70,35 @@ struct HEIFDecoderTests {
     static func near(_ image: RGBImage, _ x: Int, _ y: Int, _ expected: [Int], tolerance: Int = 24) -> Bool {
         let at = 3 * (y * image.width + x)
         return (0..<3).allSatisfy { abs(Int(image.pixels[at + $0]) - expected[$0]) <= tolerance }
+    }
+
+    @Test("a HEIC tagged Display P3 by an nclx description is converted to sRGB like one with a Display P3 profile; BT.709 and PQ ones are not")
+    func nclxWideGamutIsConverted() throws {
+        let pixels = Self.quadrants(width: 64, height: 64)
+        func tagged(primaries: UInt16, transfer: UInt16) throws -> [UInt8] {
+            try Self.encode(pixels, width: 64, height: 64) { image in
+                let nclx = try #require(heif_nclx_color_profile_alloc())
+                defer { heif_nclx_color_profile_free(nclx) }
+                #expect(heif_nclx_color_profile_set_color_primaries(nclx, primaries).code == heif_error_Ok)
+                #expect(heif_nclx_color_profile_set_transfer_characteristics(nclx, transfer).code == heif_error_Ok)
+                #expect(heif_nclx_color_profile_set_matrix_coefficients(nclx, 6).code == heif_error_Ok)
+                nclx.pointee.full_range_flag = 1
+                #expect(heif_image_set_nclx_color_profile(image, nclx).code == heif_error_Ok)
+            }
+        }
+        let p3 = try ColorProfileTests.displayP3()
+        let withProfile = try ImageDecoder.decode(try Self.encode(pixels, width: 64, height: 64) { image in
+            #expect(p3.withUnsafeBytes { heif_image_set_raw_color_profile(image, "prof", $0.baseAddress, p3.count) }.code == heif_error_Ok)
+        }).image
+        let displayP3 = try ImageDecoder.decode(try tagged(primaries: 12, transfer: 13)).image
+        let bt709 = try ImageDecoder.decode(try tagged(primaries: 1, transfer: 13)).image
+        let pq = try ImageDecoder.decode(try tagged(primaries: 9, transfer: 16)).image
+        // The green quadrant: a P3 green is a greener sRGB green, as the profile makes it.
+        let green = 3 * (10 * 64 + 50)
+        let (plain, converted, reference) = (bt709.pixels[green..<green + 3], displayP3.pixels[green..<green + 3], withProfile.pixels[green..<green + 3])
+        #expect(zip(converted, reference).allSatisfy { abs(Int($0) - Int($1)) <= 2 }, "\(Array(converted)) vs \(Array(reference))")
+        #expect(Int(converted[converted.startIndex]) < Int(plain[plain.startIndex]) - 5, "\(Array(plain)) → \(Array(converted))")
+        #expect(pq.pixels == bt709.pixels)  // HDR would need tone mapping: left as decoded
     }
 
     @Test("a HEIC photo decodes to its size and colours, and inspect reads the size without decoding")
