@@ -8,8 +8,10 @@ import LoomCore
 /// (`underWayHeader`); the lines after it list the files an export wrote, or may have left:
 ///
 /// 1. `init(claiming:)` locks the folder (one export at a time, in this process or another), reads the list of the
-///    export before, marks the folder under way with that list still in it (so that a kill in the next step loses
-///    nothing to remove), removes the files listed and the `images/` folder, then marks it under way with no list.
+///    export before (for an export that was interrupted, the files written since its claim marked the folder, and
+///    any partial file), marks the folder under way with that list still in it (so that a kill in the next step
+///    loses nothing to remove), removes the files listed and the `images/` folder, then marks it under way with no
+///    list.
 /// 2. The export writes its files.
 /// 3. `finish(files:)` writes the finished header and the list.
 ///
@@ -69,9 +71,15 @@ final class ExportFolder {
                 .export, "this folder has an images/ folder that Loom did not write; export into an empty or new folder",
                 subject: url.path)
         }
+        var toRemove = previous?.files ?? []
+        if let previous, !previous.finished {
+            // An export that was interrupted after its claim: its files are not listed (the list is written when it
+            // finishes), but each was written after the claim's marker.
+            toRemove += filesWritten(since: Self.modified(marker))
+        }
         // From here on the folder says "under way" until `finish`; the old list stays until its files are gone.
-        try write(lines: [Self.underWayHeader] + (previous?.files ?? []))
-        for file in previous?.files ?? [] {
+        try write(lines: [Self.underWayHeader] + toRemove)
+        for file in toRemove {
             guard Self.isPlainRelativePath(file) else { continue }
             let listed = url.appendingPathComponent(file)
             do {
@@ -96,6 +104,34 @@ final class ExportFolder {
         }
         try write(lines: [Self.underWayHeader])
         if images { try Self.makeFolder(imagesFolder) }
+    }
+
+    /// The files under the folder (relative paths; `images/` and the marker left out) modified at or after `time`,
+    /// and the partial files an interrupted write left (`ExportFile`, `TarArchive`), whenever they were made.
+    private func filesWritten(since time: Date?) -> [String] {
+        guard let walk = FileManager.default.enumerator(
+            at: url, includingPropertiesForKeys: [.contentModificationDateKey, .isRegularFileKey], options: [])
+        else { return [] }
+        let root = url.standardizedFileURL.path + "/"
+        var files: [String] = []
+        for case let file as URL in walk {
+            let path = file.standardizedFileURL.path
+            guard path.hasPrefix(root) else { continue }
+            let relative = String(path.dropFirst(root.count))
+            if relative == "images" { walk.skipDescendants(); continue }
+            guard relative != Self.markerName,
+                let values = try? file.resourceValues(forKeys: [.contentModificationDateKey, .isRegularFileKey]),
+                values.isRegularFile == true
+            else { continue }
+            let isPartial = file.lastPathComponent.hasPrefix(".") && file.lastPathComponent.hasSuffix(".partial")
+            if isPartial || (time != nil && (values.contentModificationDate ?? .distantPast) >= time!) { files.append(relative) }
+        }
+        return files.sorted()
+    }
+
+    /// When `file` was last modified; nil when it cannot be read.
+    private static func modified(_ file: URL) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
     }
 
     /// Records the files the export wrote (relative to the folder): from now on the folder holds a finished export.

@@ -69,6 +69,28 @@ struct ExportFolderTests {
         #expect(!ExportWriter.holdsFinishedExport(folder))
     }
 
+    @Test("files an interrupted export had already put in place, and its partial files, go with the next export; older files stay")
+    func interruptedExportsFilesAreRemoved() throws {
+        let fixture = try ExportFixture()
+        let folder = fixture.runDirectory.appendingPathComponent("interrupted")
+        let writer = ExportWriter(store: fixture.store, runDirectory: fixture.runDirectory)
+        _ = try writer.export(.llava, to: folder)
+        // A file of the user's, there since before the exports.
+        let notes = folder.appendingPathComponent("NOTES.txt")
+        try Data("notes".utf8).write(to: notes)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: notes.path)
+        // An export with splits claims the folder, puts its first split in place, is writing the next, and is killed.
+        do {
+            let claim = try ExportFolder(claiming: folder, images: true)
+            try Data("[]".utf8).write(to: folder.appendingPathComponent("train.json"))
+            try Data("[".utf8).write(to: folder.appendingPathComponent(".validation.json.partial"))
+            withExtendedLifetime(claim) {}
+        }
+        let again = try writer.export(.llava, to: folder)
+        #expect(again.files == ["data.json"])
+        #expect(try names(folder) == [".loom-export", "NOTES.txt", "data.json", "images"])
+    }
+
     @Test("two exports into one folder at once: the second is refused while the first holds it")
     func oneExportAtATime() throws {
         let fixture = try ExportFixture()
