@@ -424,10 +424,15 @@ public final class VideoReader {
             return
         }
         let measured = Double(end) * timeBase - startTime
-        if info.duration <= 0 {
+        let tolerance = max(1, 0.05 * info.duration)
+        // A Matroska file whose timestamps start late (a `-copyts` remux of a stream recording, an
+        // `-output_ts_offset`) has no stream duration, and the container's counts from 0: its end, not its length.
+        let headerCountsFromZero = startTime > 0 && abs(info.duration - (measured + startTime)) <= tolerance
+        if info.duration <= 0 || headerCountsFromZero {
+            let estimatedCount = info.frameCount <= 0 || (info.frameRate > 0 && info.frameCount == Int((info.duration * info.frameRate).rounded()))
             info.duration = measured
-            if info.frameCount <= 0, info.frameRate > 0 { info.frameCount = Int((measured * info.frameRate).rounded()) }
-        } else if info.duration - measured > max(1, 0.05 * info.duration) {
+            if estimatedCount, info.frameRate > 0 { info.frameCount = Int((measured * info.frameRate).rounded()) }
+        } else if info.duration - measured > tolerance {
             throw VideoError(
                 .unreadable,
                 String(format: "the file stops at %.1f s of the %.1f s its header gives (cut off while downloading or copying?)", measured, info.duration))
@@ -488,11 +493,19 @@ public final class VideoReader {
 
     /// Goes back to the first packet: a seek to the stream's start, or, for containers that cannot seek,
     /// opening the file again. The decoder forgets what it held.
+    ///
+    /// MPEG transport and program streams (`.ts`, `.m2ts`, `.mts`, `.mpg`; flagged `AVFMT_TS_DISCONT`) go back
+    /// to their first byte instead: their timestamp seek searches the file for a keyframe near the time, and to
+    /// the start time it landed on the second keyframe (a camcorder clip shorter than one GOP then had none).
     private func rewind() throws {
         guard let context = format else { return }
         let stream = context.pointee.streams[Int(streamIndex)]!
         let start = stream.pointee.start_time == Int64.min ? 0 : stream.pointee.start_time
-        if av_seek_frame(context, streamIndex, start, AVSEEK_FLAG_BACKWARD) < 0 {
+        let isMPEGStream = (context.pointee.iformat.pointee.flags & AVFMT_TS_DISCONT) != 0
+        let sought = isMPEGStream
+            ? av_seek_frame(context, -1, 0, AVSEEK_FLAG_BYTE)
+            : av_seek_frame(context, streamIndex, start, AVSEEK_FLAG_BACKWARD)
+        if sought < 0 {
             avformat_close_input(&format)
             var reopened: UnsafeMutablePointer<AVFormatContext>?
             guard Self.open(&reopened, path) >= 0, let opened = reopened else {

@@ -111,6 +111,30 @@ struct VideoReaderTests {
         #expect(try reader.frames(at: [0]).map { TestVideos.index(of: $0.image, frames: 400) } == [0])
     }
 
+    @Test("H.264 in MPEG-TS, a camcorder's clip shorter than one GOP and one with a keyframe a second, is read from its first frame",
+        arguments: [("camcorder.m2ts", "250"), ("keyframes.ts", "25")])
+    func transportStreamsAreReadFromTheStart(name: String, gop: String) throws {
+        let path = try TestVideos.graySteps(
+            frames: 75, fps: 25, name: name, codec: ["-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv444p", "-g", gop])
+        let reader = try VideoReader(path: path)
+        try reader.checkLength()
+        let frames = try reader.frames(at: FrameSampling.rate(perSecond: 1, maxFrames: 10).times(duration: reader.info.duration))
+        #expect(frames.map { TestVideos.index(of: $0.image, frames: 75) } == [0, 25, 50])
+        #expect(frames.map { ($0.time * 25).rounded() } == [0, 25, 50])
+    }
+
+    @Test("a Matroska file whose timestamps start at 10 s is as long as its frames, not cut off")
+    func matroskaWithLateTimestampsIsWhole() throws {
+        let path = try TestVideos.graySteps(
+            frames: 50, fps: 25, name: "late.mkv", codec: ["-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv444p"],
+            extra: ["-output_ts_offset", "10"])
+        let reader = try VideoReader(path: path)
+        try reader.checkLength()
+        #expect(abs(reader.info.duration - 2) < 0.05 && reader.info.frameCount == 50)
+        let frames = try reader.frames(at: [0, 1])
+        #expect(frames.map { TestVideos.index(of: $0.image, frames: 50) } == [0, 25])
+    }
+
     @Test func oneFramePerSecondAsMIMICITSampled() throws {
         let path = try TestVideos.graySteps(frames: 100, fps: 25, name: "rate.mp4")
         let reader = try VideoReader(path: path)
