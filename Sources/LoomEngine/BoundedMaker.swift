@@ -12,12 +12,16 @@ struct BoundedMaker: Sendable {
     let workers: CPUWorkers
     let writer: BatchingWriter
     let observer: RunObserver?
+    /// Whether each item is committed as soon as it is made, instead of with the writer's next batch: for stages
+    /// whose items take seconds to minutes each (a video decoded), so that a crash loses one item's work, not a
+    /// batch of them.
+    var commitsEachItem = false
 
     func run<Item: Sendable>(
         _ items: [Item], id: @escaping @Sendable (Item) -> String, tally: RunTally,
         make: @escaping @Sendable (Item) throws -> StoreWrite
     ) async throws {
-        let (stage, recoverable, workers, writer, observer) = (stage, recoverable, workers, writer, observer)
+        let (stage, recoverable, workers, writer, observer, commitsEachItem) = (stage, recoverable, workers, writer, observer, commitsEachItem)
         let size = Self.chunkSize(items: items.count, threads: workers.threads)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
@@ -40,6 +44,7 @@ struct BoundedMaker: Sendable {
                         switch outcome {
                         case .success(let write):
                             try await writer.submit(write)
+                            if commitsEachItem { try await writer.flush() }
                             let now = tally.state.withLock { state in
                                 state.done += 1
                                 state.records += write.recordCount

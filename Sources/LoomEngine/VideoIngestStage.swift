@@ -44,8 +44,9 @@ struct VideoIngestStage: Sendable {
         observer?(.stageStarted(stage: .video, total: items.count, alreadyDone: done.count + copies.count))
         let tally = RunTally(done: done.count + copies.count, failed: 0)
         let worker = VideoIngestWorker(recipe: recipe, runDirectory: runDirectory, generator: generator)
-        try await BoundedMaker(stage: .video, recoverable: [.generate, .io], workers: workers, writer: writer, observer: observer)
-            .run(unique, id: \.subject, tally: tally) { try worker.make($0) }
+        var maker = BoundedMaker(stage: .video, recoverable: [.generate, .io], workers: workers, writer: writer, observer: observer)
+        maker.commitsEachItem = true
+        try await maker.run(unique, id: \.subject, tally: tally) { try worker.make($0) }
         try await writer.flush()
         let (madeDone, madeFailed) = tally.state.withLock { ($0.done, $0.failed) }
         observer?(.stageFinished(stage: .video, done: madeDone, failed: madeFailed))

@@ -79,10 +79,10 @@ struct VideoFixture {
 
     var runDirectory: URL { folder.appendingPathComponent("run") }
 
-    func runner(recipe: Recipe? = nil) throws -> RecipeRunner {
+    func runner(recipe: Recipe? = nil, faults: FaultPlan = FaultPlan()) throws -> RecipeRunner {
         RecipeRunner(
             recipe: try recipe ?? RecipeLoader.load(contentsOf: recipeURL), recipeURL: recipeURL, catalog: try TemplateCatalog.bundled(),
-            threads: 2)
+            faults: faults, threads: 2)
     }
 }
 
@@ -134,6 +134,23 @@ struct VideoRunTests {
         // A second run reads nothing again and changes nothing.
         let again = try await fixture.runner().run()
         #expect(again.contentHash == summary.contentHash && again.records == summary.records)
+    }
+
+    @Test("each video is committed once made: a crash loses at most the videos being read, and the resumed run is the uninterrupted one")
+    func eachVideoIsCommittedOnceMade() async throws {
+        let fixture = try VideoFixture()
+        // A batch far larger than the folder: before, nothing of the stage was committed until its end.
+        let text = try String(contentsOf: fixture.recipeURL, encoding: .utf8).replacingOccurrences(of: "batch_size: 2", with: "batch_size: 64")
+        try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        // Each of the four files read commits on its own (the two that fail too): by the fourth commit at least one
+        // of the three before it holds a video.
+        await #expect(throws: InjectedCrash.self) { try await fixture.runner(faults: FaultPlan(crashBeforeBatch: 4)).run() }
+        let done = try RunStore(directory: fixture.runDirectory).completedItems(stage: "video")
+        #expect(done.contains("clips/cook.mp4") || done.contains("clips/sub/v_abc.mkv"), "\(done.sorted())")
+        let resumed = try await fixture.runner().run()
+        try FileManager.default.removeItem(at: fixture.runDirectory)
+        let uninterrupted = try await fixture.runner().run()
+        #expect(resumed.contentHash == uninterrupted.contentHash)
     }
 
     @Test("an HDR video (PQ) and a portrait phone video are ingested upright and tone-mapped, and the run notes both")
