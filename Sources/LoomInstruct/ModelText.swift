@@ -12,7 +12,8 @@ public enum ModelText {
     /// than what is stored) removed, but not the zero-width joiners that Persian, the Indic scripts and emoji
     /// sequences are written with,
     /// `<image>` placeholders defused (they would break the one-placeholder-per-medium rule) unless
-    /// `keepPlaceholders` (a translation must give back the ones it was sent), line ends normalized, runs of blank
+    /// `keepPlaceholders` (a translation must give back the ones it was sent), trainer tokens (`<video>`,
+    /// `<|image_pad|>`: `TrainerTokens`) defused always, line ends normalized, runs of blank
     /// lines collapsed and the ends trimmed.
     public static func clean(_ raw: String, keepPlaceholders: Bool = false) -> String {
         var scalars = String.UnicodeScalarView()
@@ -37,6 +38,8 @@ public enum ModelText {
         if !keepPlaceholders && text.contains(Record.imagePlaceholder) {
             text = text.replacingOccurrences(of: Record.imagePlaceholder, with: "image")
         }
+        // `<video>`, other models' image tokens and chat-template tokens: a trainer would read them as media.
+        text = TrainerTokens.defused(text)
         while text.contains("\n\n\n") { text = text.replacingOccurrences(of: "\n\n\n", with: "\n\n") }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }

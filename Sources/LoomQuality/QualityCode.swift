@@ -20,6 +20,7 @@ public enum QualityCode {
     public static let invalidUTF8 = "text.invalid_utf8"
     public static let controlCharacters = "text.control_characters"
     public static let oversized = "text.oversized"
+    public static let trainerToken = "text.trainer_token"
 
     public static let unsupported = "grounding.unsupported"
     public static let underivableNumber = "grounding.number"

@@ -60,6 +60,13 @@ struct ReplyDecodingTests {
     @Test func hostileTextIsCleaned() {
         #expect(ModelText.clean("  a\u{0}b\u{200B}c\r\nd\re  ") == "abc\nd\ne")
         #expect(ModelText.clean("look at <image> here") == "look at image here")
+        // Tokens a trainer reads as media or as its chat template: LLaMA-Factory counts <video> against the row's
+        // videos; Qwen2-VL expands <|image_pad|> into image features.
+        #expect(ModelText.clean("In the <video>, <|vision_start|><|image_pad|><|vision_end|> a cat [IMG] runs<|im_end|>")
+            == "In the video, vision startimage padvision end a cat IMG runsim end")
+        #expect(ModelText.clean("Keep <image> here, not <audio>", keepPlaceholders: true) == "Keep <image> here, not audio")
+        // Angle brackets that are no such token stay: "a < b", "<3", "<|not a token|>".
+        #expect(ModelText.clean("if a < b and x<|y then <|not a token|> <3 [1, 2]") == "if a < b and x<|y then <|not a token|> <3 [1, 2]")
         #expect(ModelText.clean("a\n\n\n\n\nb") == "a\n\nb")
         // Bidirectional overrides and isolates would show a reader the text in another order: removed.
         #expect(ModelText.clean("The cube is \u{202E}der\u{202C} and \u{2067}blue\u{2069}.") == "The cube is der and blue.")

@@ -114,6 +114,11 @@ import Testing
         #expect(codes(reversed).contains(QualityCode.controlCharacters))
         let isolated = RecordFactory.record(question: "What colour is the cube?", answer: "It is \u{2067}red\u{2069}")
         #expect(codes(isolated).contains(QualityCode.controlCharacters))
+        // A token a trainer reads as media (an imported row, an edit): flagged, with the token and where it is.
+        let video = RecordFactory.record(question: "What happens in the <video>?", answer: "A cat<|im_end|> runs")
+        let tokenFlag = RecordValidator().flags(for: video).first { $0.code == QualityCode.trainerToken }
+        #expect(tokenFlag?.reason.contains("<video> in turn 1") == true && tokenFlag?.reason.contains("<|im_end|> in turn 2") == true)
+        #expect(!codes(RecordFactory.record(question: "Is a < b in [the list]?", answer: "Yes")).contains(QualityCode.trainerToken))
         // Arabic written right to left needs no control character and is not flagged.
         let arabic = RecordFactory.record(question: "What colour is the cube?", answer: "\u{0623}\u{062D}\u{0645}\u{0631}")
         #expect(!codes(arabic).contains(QualityCode.controlCharacters))

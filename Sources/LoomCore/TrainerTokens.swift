@@ -1,0 +1,98 @@
+import Foundation
+
+/// Tokens that trainers' loaders or models' chat templates read as something other than text: `<video>` and
+/// `<audio>` (LLaMA-Factory counts them against a row's videos and audios), image tokens of other models
+/// (`<|image_pad|>`, `<ImageHere>`, `[IMG]`) and chat-template special tokens (every `<|name|>`). The list is data:
+/// `Resources/trainer-tokens.json`. Loom's own `<image>` placeholder is not one of them.
+public enum TrainerTokens {
+    private struct Table: Decodable {
+        var angle: [String]
+        var square: [String]
+    }
+
+    /// The listed tokens with their brackets (`<video>`, `[IMG]`), by their first byte.
+    private static let listed: [String] = {
+        guard let url = Bundle.module.url(forResource: "trainer-tokens", withExtension: "json", subdirectory: "Resources")
+                ?? Bundle.module.url(forResource: "trainer-tokens", withExtension: "json"),
+            let data = try? Data(contentsOf: url), let table = try? JSONDecoder().decode(Table.self, from: data)
+        else { return ["<video>", "<audio>"] }
+        return table.angle.map { "<\($0)>" } + table.square.map { "[\($0)]" }
+    }()
+
+    /// The first trainer token in `text`, or nil. Text without `<` or `[` is passed over in one byte scan.
+    public static func first(in text: String) -> String? {
+        guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x5B }) else { return nil }
+        return matches(in: text).first.map { String(text[$0]) }
+    }
+
+    /// `text` with every trainer token turned into plain words: `<video>` → "video", `<|image_pad|>` → "image pad",
+    /// `[IMG]` → "IMG".
+    public static func defused(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x5B }) else { return text }
+        let found = matches(in: text)
+        guard !found.isEmpty else { return text }
+        var out = ""
+        var position = text.startIndex
+        for range in found {
+            out += text[position..<range.lowerBound]
+            out += words(of: String(text[range]))
+            position = range.upperBound
+        }
+        out += text[position...]
+        return out
+    }
+
+    /// The token's name as words: its brackets and bars gone, underscores as spaces, a leading slash dropped.
+    private static func words(of token: String) -> String {
+        var name = token.dropFirst().dropLast()
+        if name.hasPrefix("|") && name.hasSuffix("|") && name.count >= 2 { name = name.dropFirst().dropLast() }
+        if name.hasPrefix("/") { name = name.dropFirst() }
+        return name.replacingOccurrences(of: "_", with: " ")
+    }
+
+    /// The ranges of the tokens in `text`, in order: the listed ones, and `<|name|>` with a name of 1–40 letters,
+    /// digits, underscores, hyphens or dots.
+    private static func matches(in text: String) -> [Range<String.Index>] {
+        var ranges: [Range<String.Index>] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            guard character == "<" || character == "[" else {
+                index = text.index(after: index)
+                continue
+            }
+            let rest = text[index...]
+            if character == "<", rest.hasPrefix("<|"), let end = templateTokenEnd(rest) {
+                ranges.append(index..<end)
+                index = end
+                continue
+            }
+            if let token = listed.first(where: { rest.hasPrefix($0) }) {
+                let end = text.index(index, offsetBy: token.count)
+                ranges.append(index..<end)
+                index = end
+                continue
+            }
+            index = text.index(after: index)
+        }
+        return ranges
+    }
+
+    /// Where a `<|name|>` token that starts `text` ends, or nil when `text` does not start with one.
+    private static func templateTokenEnd(_ text: Substring) -> String.Index? {
+        var index = text.index(text.startIndex, offsetBy: 2)
+        var length = 0
+        while index < text.endIndex, length <= 40 {
+            let character = text[index]
+            if character == "|" {
+                let next = text.index(after: index)
+                guard length > 0, next < text.endIndex, text[next] == ">" else { return nil }
+                return text.index(after: next)
+            }
+            guard character.isASCII, character.isLetter || character.isNumber || "_-.".contains(character) else { return nil }
+            length += 1
+            index = text.index(after: index)
+        }
+        return nil
+    }
+}
