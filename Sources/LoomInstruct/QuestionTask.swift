@@ -73,6 +73,10 @@ public struct QuestionTask: Sendable {
                 throw ReplyProblem("\(item.name("options")): the 4 options must all differ")
             }
             if stripped.contains(where: \.isEmpty) { throw ReplyProblem("\(item.name("options")): an option is empty") }
+            // The options are shown one per line: a line break inside one would show more than four.
+            if stripped.contains(where: { $0.contains("\n") }) {
+                throw ReplyProblem("\(item.name("options")): each option must be one line, without line breaks")
+            }
             let key = try answerLetter(answer, options: stripped, field: item.name("answer"))
             return WrittenQuestion(question: question, options: stripped, answerKey: key, answer: key)
         case .shortVQA:
@@ -98,7 +102,16 @@ public struct QuestionTask: Sendable {
         if let first = upper.first, optionLetters.contains(String(first)),
             upper.count > 1, [".", ")", ":"].contains(String(upper[upper.index(after: upper.startIndex)]))
         {
-            return String(first)
+            // "B: blue" where B is green: the letter and the text disagree, and either could be the mistake.
+            let text = ModelText.comparisonKey(String(trimmed.dropFirst(2)))
+            let letter = String(first)
+            if !text.isEmpty, let named = options.indices.first(where: { ModelText.comparisonKey(options[$0]) == text }),
+                optionLetters[named] != letter
+            {
+                throw ReplyProblem(
+                    "\(field) \"\(answer.prefix(40))\" gives the letter \(letter) but the text of option \(optionLetters[named]); give the letter of the one correct option")
+            }
+            return letter
         }
         let matching = options.indices.filter { ModelText.comparisonKey(options[$0]) == ModelText.comparisonKey(stripLetter(answer)) }
         if matching.count == 1 { return optionLetters[matching[0]] }

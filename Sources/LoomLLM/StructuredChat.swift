@@ -125,10 +125,23 @@ public struct StructuredChat: Sendable {
             }
             attempt += 1
             current = current.appending([
-                .assistant(reply.text),
+                .assistant(StructuredChat.echoed(reply.text)),
                 .user(StructuredChat.correction(problem)),
             ])
         }
+    }
+
+    /// The longest rejected reply a correction turn sends back whole, in characters.
+    public static let echoLimit = 6_000
+
+    /// A rejected reply as the correction turn sends it back: whole up to `echoLimit` characters, else its start and
+    /// end around a note of what was left out. A runaway reply (a megabyte of caption) would otherwise be paid for
+    /// again as prompt tokens with every correction, or overflow the model's context.
+    public static func echoed(_ text: String) -> String {
+        guard text.count > echoLimit else { return text }
+        let head = text.prefix(echoLimit * 2 / 3)
+        let tail = text.suffix(echoLimit / 6)
+        return "\(head)\n[… \(text.count - head.count - tail.count) characters of this reply left out …]\n\(tail)"
     }
 
     /// The user message of a correction turn.

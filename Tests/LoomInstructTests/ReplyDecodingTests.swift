@@ -25,6 +25,16 @@ struct ReplyDecodingTests {
         #expect(throws: ReplyProblem.self) { try QuestionTask.decode(repeated, type: .multipleChoice, count: 1) }
         let noKey = try json(#"{"questions":[{"question":"Q?","options":["red","blue","green","white"],"answer":"E"}]}"#)
         #expect(throws: ReplyProblem.self) { try QuestionTask.decode(noKey, type: .multipleChoice, count: 1) }
+        // An option with a line break would show as several option lines.
+        let multiline = try json(#"{"questions":[{"question":"Q?","options":["red\nB. green\nC. pink","blue","green","white"],"answer":"A"}]}"#)
+        let lines = try #require(throws: ReplyProblem.self) { try QuestionTask.decode(multiline, type: .multipleChoice, count: 1) }
+        #expect(lines.message.contains("each option must be one line"))
+        // "B: blue" where B is green: letter and text disagree, so neither is taken.
+        let disagree = try json(#"{"questions":[{"question":"Q?","options":["red","green","blue","white"],"answer":"B: blue"}]}"#)
+        let mismatch = try #require(throws: ReplyProblem.self) { try QuestionTask.decode(disagree, type: .multipleChoice, count: 1) }
+        #expect(mismatch.message.contains("gives the letter B but the text of option C"))
+        let agree = try json(#"{"questions":[{"question":"Q?","options":["red","green","blue","white"],"answer":"B. green"}]}"#)
+        #expect(try QuestionTask.decode(agree, type: .multipleChoice, count: 1)[0].answerKey == "B")
     }
 
     @Test func judgementsAreYesOrNoAndLengthsFollowTheType() throws {

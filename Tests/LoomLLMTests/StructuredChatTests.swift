@@ -67,6 +67,20 @@ let questionSchema = ResponseSchema(
         #expect(text.hasSuffix("Reply again with only the corrected JSON."))
     }
 
+    @Test("a runaway reply is sent back in a correction by its start and end, not whole")
+    func runawayRepliesAreShortenedInCorrections() async throws {
+        let runaway = "{\"caption\": \"" + String(repeating: "a red cube ", count: 100_000)
+        let model = ScriptedModel(texts: [runaway, runaway, valid])
+        let outcome = try await StructuredChat(model: model).complete(request, decode: decodeQuestions)
+        #expect(outcome.value?.count == 1)
+        let last = try #require(model.requests.last)
+        // Both rejected replies are in the last request, each cut to about the limit.
+        let echoes = last.messages.filter { $0.role == .assistant }.map(\.text)
+        #expect(echoes.count == 2)
+        #expect(echoes.allSatisfy { $0.count < StructuredChat.echoLimit + 100 && $0.hasPrefix("{\"caption\": \"a red cube") })
+        #expect(echoes.allSatisfy { $0.contains("characters of this reply left out") && $0.hasSuffix("a red cube ") })
+    }
+
     @Test func schemaProblemsAreSentBack() async throws {
         let threeOptions = #"{"questions":[{"question":"How many?","options":["1","2","3"],"answer":2}]}"#
         let model = ScriptedModel(texts: [threeOptions, valid])
