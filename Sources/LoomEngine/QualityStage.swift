@@ -161,7 +161,11 @@ struct QualityStage {
             // A translation was checked as it was made (`TranslationCheck`, its language) against its source,
             // which went through this stage. The validators' rules that read English ("image 1" references,
             // word counts for lengths, evidence to ground answers in) would flag good translations.
-            if record.provenance.generator == ValidationSettings.translationGenerator { return updated }
+            // Its language-neutral problems (text safety, placeholders, repeated options) are flagged all the same.
+            if record.provenance.generator == ValidationSettings.translationGenerator {
+                updated.flags += validator.languageNeutralFlags(for: record)
+                return updated
+            }
             let format = validator.flags(for: record)
             updated.flags += format
             // Answers the checker verified against ground truth need no grounding check; model-written ones do.

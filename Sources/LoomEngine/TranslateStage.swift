@@ -55,7 +55,9 @@ struct TranslateStage: Sendable {
                 try Self.checkLanguage(Self.translation(of: source, texts, language: item.language, model: nil), source: source, validator: validator)
                 return texts
             }
-            let translation = Self.translation(of: source, texts, language: item.language, model: provenance)
+            var translation = Self.translation(of: source, texts, language: item.language, model: provenance)
+            // The quality stage ran before the translations: their language-neutral problems are flagged here.
+            translation.flags = validator.languageNeutralFlags(for: translation)
             return StoreWrite(records: [translation], ledger: [LedgerEntry(item: item.id, stage: Stage.translate.rawValue, status: .done)])
         }
     }

@@ -37,6 +37,10 @@ public enum TranslationCheck {
                     if translation.isEmpty { problems.append("options[\(index)] is empty") }
                     problems += kept(original, translation, field: "options[\(index)]")
                 }
+                let distinct = Set(translations.map { $0.lowercased().trimmingCharacters(in: .whitespaces) })
+                if distinct.count != translations.count && Set(options.map { $0.lowercased() }).count == options.count {
+                    problems.append("options repeat one another: translate each of the \(options.count) different options on its own")
+                }
             }
         }
         return problems

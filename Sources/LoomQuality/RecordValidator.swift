@@ -46,6 +46,30 @@ public struct RecordValidator: Sendable {
         return Self.merged(flags)
     }
 
+    /// The problems of `record` that read no language: text safety (invalid UTF-8, control characters, trainer tokens,
+    /// runaway length), placeholders against images, and options that repeat one another or break over lines. What a
+    /// translation is held to, beside what it must keep of its source (`TranslationCheck`).
+    public func languageNeutralFlags(for record: Record) -> [QualityFlag] {
+        var places: [(place: String, text: String)] = record.turns.enumerated().map { ("turn \($0.offset + 1)", $0.element.text) }
+        for (index, option) in (record.options ?? []).enumerated() { places.append(("option \(index + 1)", option)) }
+        let safety = TextSafety.flags(places, maxBytes: settings.maxTurnBytes)
+        var flags = safety.flags
+        if safety.oversized { return flags }
+        let placeholders = record.placeholderCount
+        if placeholders != record.media.count {
+            flags.append(QualityFlag(
+                code: QualityCode.placeholderCount,
+                reason: "the text has \(placeholders) <image> placeholder\(placeholders == 1 ? "" : "s") for \(record.media.count) image\(record.media.count == 1 ? "" : "s")"))
+        }
+        if let options = record.options {
+            let keys = options.map { $0.lowercased().trimmingCharacters(in: .whitespacesAndNewlines) }
+            if Set(keys).count != keys.count || keys.contains("") || options.contains(where: { $0.contains("\n") }) {
+                flags.append(QualityFlag(code: QualityCode.optionsNotDistinct, reason: "the options are not distinct lines: \(options.joined(separator: " / "))"))
+            }
+        }
+        return flags
+    }
+
     /// One question and its answer; `question` without the `<image>` lines.
     struct Exchange {
         var turn: Int

@@ -5,6 +5,7 @@ import LoomExport
 import LoomGenerate
 import LoomInstruct
 import LoomMockModel
+import LoomQuality
 import LoomRecipe
 import LoomStore
 import Synchronization
@@ -20,7 +21,8 @@ struct TranslateRunTests {
         return nil
     }
 
-    /// A stand-in for Chinese: every word of letters becomes 词 ("yes" 是, "no" 不), while the `<image>`
+    /// A stand-in for Chinese: every word of letters becomes CJK characters, one per letter (so different words
+    /// stay different; "yes" 是, "no" 不), while the `<image>`
     /// placeholders, digits, punctuation and lone capitals (option letters) stay, as a translation must keep them.
     static func chinese(_ text: String) -> String {
         text.components(separatedBy: "<image>").map { piece -> String in
@@ -29,7 +31,8 @@ struct TranslateRunTests {
             func flush() {
                 guard !word.isEmpty else { return }
                 let lower = word.lowercased()
-                out += word.count == 1 && word.uppercased() == word ? word : lower == "yes" ? "是" : lower == "no" ? "不" : "词"
+                let characters = String(String.UnicodeScalarView(lower.unicodeScalars.compactMap { Unicode.Scalar(0x8BCD + $0.value - 0x61) }))
+                out += word.count == 1 && word.uppercased() == word ? word : lower == "yes" ? "是" : lower == "no" ? "不" : characters
                 word = ""
             }
             for character in piece {
@@ -124,6 +127,42 @@ struct TranslateRunTests {
             #expect(after[translation.id]?.flags.contains { $0.code.hasPrefix("grounding.") || $0.code.hasPrefix("balance.") } == false)
         }
         #expect(translatable.allSatisfy { after[$0.id]?.flags.isEmpty == true })
+    }
+
+    @Test("translations are held to the language-neutral checks: a lone surrogate is flagged, repeated options are corrected")
+    func translationsAreCheckedForWhatReadsNoLanguage() async throws {
+        let catalog = try PromptCatalog.load()
+        let corrections = Mutex(0)
+        let server = try await MockModelServer.start { request in
+            guard request.messageTexts.contains(catalog.translate.system), let record = Self.sentRecord(request) else {
+                return .completion(text: "{}")
+            }
+            if request.isCorrection { corrections.withLock { $0 += 1 } }
+            var reply = Self.reply(to: record, dropPlaceholders: false)
+            // Every turn ends in a lone surrogate, which decodes as U+FFFD; the first reply repeats one option four times.
+            reply = reply.replacingOccurrences(of: "【zh】", with: "【zh】\\ud800")
+            if !request.isCorrection, case .array(let options)? = record["options"], let first = options.first?.stringValue {
+                let repeated = JSONValue.array(Array(repeating: .string(Self.chinese(first)), count: options.count)).jsonText
+                let translated = JSONValue.array(options.map { .string(Self.chinese($0.stringValue ?? "")) }).jsonText
+                reply = reply.replacingOccurrences(of: translated, with: repeated)
+            }
+            return .completion(text: reply)
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try RunFixture(singles: 3, pairs: 1, sets: 0, sequences: 0)
+        let recipe = try fixture.addingMockModel(
+            baseURL: server.baseURL, model: "mock-translator", stages: "  translate: {model: mock, languages: [zh]}")
+        _ = try await fixture.runner(recipe: recipe).run()
+        var translations: [Record] = []
+        try RunStore(directory: fixture.runDirectory).forEachRecord(unflaggedOnly: false) { record, _ in
+            if record.provenance.translatedFrom != nil { translations.append(record) }
+        }
+        #expect(!translations.isEmpty)
+        #expect(translations.allSatisfy { $0.flags.contains { $0.code == QualityCode.invalidUTF8 } })
+        // Multiple-choice translations came back with four different options after their correction.
+        let multipleChoice = translations.filter { $0.options != nil }
+        #expect(!multipleChoice.isEmpty && corrections.withLock { $0 } >= multipleChoice.count)
+        #expect(multipleChoice.allSatisfy { Set($0.options ?? []).count == $0.options?.count })
     }
 
     @Test("a reply that gives the source back untranslated gets a correction turn; one that keeps doing it fails with the reason")
