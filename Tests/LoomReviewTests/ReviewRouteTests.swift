@@ -131,7 +131,20 @@ struct ReviewRouteTests {
             for action in ["/api/records/rec-000/verdict", "/api/records/rec-000/skip", "/api/records/rec-000/edit", "/api/unskip?queue=batch:1"] {
                 let response = try await client.execute(uri: action, method: .post, headers: headers, body: ByteBuffer(string: "{}"))
                 #expect(response.status == .forbidden, "POST \(action)")
+                // The same route spelled so that the router still finds it: refused before it is reached (or, where the
+                // URI parser already resolved the spelling, refused for its missing token).
+                for spelling in ["/" + action, "/./" + action.dropFirst(), action.replacingOccurrences(of: "/records/", with: "//records/")] {
+                    let response = try await client.execute(uri: spelling, method: .post, headers: headers, body: ByteBuffer(string: "{}"))
+                    #expect([.notFound, .forbidden].contains(response.status), "POST \(spelling)")
+                    if spelling.hasPrefix("//") { #expect(response.status == .notFound, "POST \(spelling)") }
+                }
             }
+            // With the token, a body that is not JSON (what a cross-origin `no-cors` fetch can send) is refused too.
+            var textHeaders = signed.apiHeaders
+            textHeaders[.contentType] = "text/plain"
+            let text = try await client.execute(
+                uri: "/api/records/rec-000/verdict", method: .post, headers: textHeaders, body: ByteBuffer(string: #"{"verdict":"accept"}"#))
+            #expect(text.status == .unsupportedMediaType)
             var formHeaders = signed.headers
             formHeaders[.contentType] = "application/x-www-form-urlencoded"
             for (action, body) in [("/batches", "name=x"), ("/records/rec-000/restore", "version=1&seen=1"), ("/logout", "")] {
