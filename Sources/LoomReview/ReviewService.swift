@@ -329,7 +329,9 @@ public final class ReviewService: Sendable {
         revised.flags = validator.flags(for: edited) + record.flags.filter { flag in
             !Self.isRevalidated(flag.code) && !(GroundingCheck.turn(of: flag).map(rewritten.contains) ?? false)
         }
-        let saved = try store.saveRecordVersion(revised, author: account.name, note: note!, seenVersion: seenVersion, now: now)
+        // The annotator's hold is checked again where the version is saved: a verdict may have closed the pass since.
+        let saved = try store.saveRecordVersion(
+            revised, author: account.name, note: note!, seenVersion: seenVersion, now: now, holdingOpenPass: account.role == .annotator)
         return (saved, revised.flags)
     }
 

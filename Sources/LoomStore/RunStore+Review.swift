@@ -369,8 +369,10 @@ extension RunStore {
     /// saved meanwhile) or if someone else holds the record. The first edit also keeps the generated record as
     /// version 1. The `records` row takes the new content, so exports read the latest version.
     @discardableResult
+    /// - Parameter holdingOpenPass: whether `author` must hold the record's lease, with its pass still open (an
+    ///   annotator): checked in the transaction that saves, so a verdict that closed the pass meanwhile wins.
     public func saveRecordVersion(
-        _ record: LoomCore.Record, author: String, note: String, seenVersion: Int, now: Double
+        _ record: LoomCore.Record, author: String, note: String, seenVersion: Int, now: Double, holdingOpenPass: Bool = false
     ) throws -> ReviewState {
         // Versions keep the whole record's JSON: each stands on its own, whatever the record's columns say later.
         let body = record.canonicalJSON
@@ -378,6 +380,12 @@ extension RunStore {
         return try write { db in
             let state = try Self.reviewState(db, recordID: record.id)
             try Self.checkHold(db, state: state, reviewer: author, now: now)
+            if holdingOpenPass {
+                guard let lease = state.lease, lease.reviewer == author, state.status.isOpen else {
+                    throw ReviewRefusal(
+                        .conflict, "the pass you were doing on this record was completed meanwhile (your verdict, or another tab's); your edit was not saved")
+                }
+            }
             try Self.checkVersion(db, state: state, seenVersion: seenVersion)
             if state.version == 1,
                 try Self.cachedOne(Bool.self, db, sql: "SELECT 1 FROM record_versions WHERE record_id = ?", arguments: [record.id]) != true,

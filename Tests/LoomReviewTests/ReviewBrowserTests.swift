@@ -157,6 +157,14 @@ struct ReviewBrowserTests {
         try await withReviewScreen(fixture, as: "ann") { browser, _, _ in
             let id = try #require(try await browser.attribute("#record", "data-record"))
 
+            // Accept clicked while editing is refused: the typed correction would be dropped without a word.
+            try await browser.press("e")
+            try await browser.type("textarea.edit[data-index='1']", "A correction not saved yet.", clear: true)
+            try await browser.click("[data-action=accept]")
+            #expect(try await browser.text("#notice.error").contains("Save or cancel your edit first"))
+            #expect(try fixture.store.reviewState(recordID: id)?.status.isOpen == true)
+            try await browser.press("\u{E00C}")
+
             // A change typed and then cancelled (Escape) is not saved by a later save.
             try await browser.press("e")
             try await browser.type("textarea.edit[data-index='1']", "Cancelled words.", clear: true)

@@ -333,6 +333,26 @@ struct ReviewWorkflowTests {
         #expect(refusal?.kind == .forbidden)
     }
 
+    @Test("an annotator's edit whose pass a verdict closed between its checks and its save is refused where it is saved")
+    func anEditRacingItsOwnVerdictIsRefused() throws {
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 1, leaseSeconds: 60))
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        let held = try #require(try fixture.service.next(.batch(batch), for: ann))
+        let record = try #require(try fixture.store.record(id: held.recordID))
+        // The edit's first check passed while ann held the record; the verdict (another tab, a quick click) lands first.
+        _ = try fixture.service.decide(
+            recordID: held.recordID, verdict: .accept, reason: nil, pass: held.pass, seenVersion: held.version, adjudication: false, by: ann)
+        var edited = record
+        edited.turns[1].text = "An answer nobody accepted."
+        let refusal = #expect(throws: ReviewRefusal.self) {
+            try fixture.store.saveRecordVersion(
+                edited, author: "ann", note: "edited answer (turn 2)", seenVersion: held.version, now: 1, holdingOpenPass: true)
+        }
+        #expect(refusal?.kind == .conflict)
+        #expect(try fixture.store.record(id: held.recordID)?.turns[1].text == record.turns[1].text)
+    }
+
     @Test func exportsSelectAcceptedRecordsWithTheirLatestVersion() throws {
         let fixture = try ReviewFixture(records: 3, settings: ReviewSettings(passes: 1))
         let batch = try fixture.batch(ReviewBatchFilter(domains: ["attribute_recognition"]))

@@ -143,6 +143,11 @@
     if (target && target.dataset.action === "unskip") { unskip(); return; }
     if (!target || !current()) return;
     if (target.matches("img.thumb")) { zoom(target); return; }
+    // A verdict or a skip while editing would drop the typed correction without a word.
+    if (editing() && ["accept", "reject", "confirm-reject", "skip"].includes(target.dataset.action)) {
+      notice("Save or cancel your edit first (Ctrl+Enter saves, Esc cancels).", "error");
+      return;
+    }
     switch (target.dataset.action) {
       case "accept": verdict("accept"); break;
       case "edit": setEditing(true); break;
