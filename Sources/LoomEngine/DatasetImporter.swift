@@ -20,7 +20,8 @@ public struct ImportSummary: Sendable, Codable {
 /// Reads a training file in a format Loom writes (LLaVA, Mantis, LLaMA-Factory sharegpt) into a run directory,
 /// so an existing dataset can go through the quality checks, review and any export.
 ///
-/// Images are stored by content (SHA-256) under `media/`, hard-linked where the filesystem allows; records keep
+/// Images are decoded whole (a cut file is rejected), then stored by content (SHA-256) under `media/`, the file a
+/// symbolic link names hard-linked where the filesystem allows; records keep
 /// the file's Loom ids (`rec-…`) so a Loom export imported back has the same ids, and otherwise get ids derived
 /// from the file name and row position. Rows that cannot be used are recorded as rejections with the reason and
 /// the import goes on. Importing the same file again writes the same records.
@@ -136,18 +137,22 @@ public struct DatasetImporter: Sendable {
         var reason: String
     }
 
-    /// Stores one image by content, checking that it is one (its header decodes).
+    /// Stores one image by content, checking that it is one: the whole file decodes (a truncated JPEG's header
+    /// alone would, and a trainer's loader would then crash on it).
     private func importImage(_ path: String, root: URL) throws -> MediaItem {
-        let source = path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
+        let named = path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
+        // A hard link to a symbolic link is a link to the link: from `media/`, a relative target points nowhere.
+        let source = named.resolvingSymlinksInPath()
         guard let data = FileManager.default.contents(atPath: source.path) else {
-            throw ImageProblem(kind: .missingFile, reason: "\(source.path) is missing or unreadable")
+            throw ImageProblem(kind: .missingFile, reason: "\(named.path) is missing or unreadable")
         }
         let bytes = [UInt8](data)
         let info: ImageInfo
         do {
-            info = try ImageDecoder.inspect(bytes)
+            // Decoded small (JPEG's DCT scaling): every byte is still read, so a cut or damaged file is found.
+            info = try ImageDecoder.decode(bytes, minimumLongestSide: 64, colorProfile: .leaveToCaller).info
         } catch let error as ImageDecodeError {
-            throw ImageProblem(kind: error.kind, reason: "\(source.path): \(error.reason)")
+            throw ImageProblem(kind: error.kind, reason: "\(named.path): \(error.reason)")
         }
         let id = StableID.sha256Hex(bytes)
         let format = info.format.rawValue

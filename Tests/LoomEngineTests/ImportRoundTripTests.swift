@@ -3,6 +3,7 @@ import Foundation
 import LoomCore
 import LoomEngine
 import LoomExport
+import LoomMedia
 import LoomStore
 import Testing
 
@@ -83,6 +84,13 @@ struct ImportRoundTripTests {
         ]
         try Data(png).write(to: folder.appendingPathComponent("good.png"))
         try Data("not an image".utf8).write(to: folder.appendingPathComponent("fake.jpg"))
+        // A JPEG cut at a third: its header reads, its pixels do not.
+        let photo = RGBImage(width: 64, height: 64, pixels: (0..<(64 * 64 * 3)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let jpeg = try ImageEncoder.encodeJPEG(photo, quality: 90)
+        try Data(jpeg.prefix(jpeg.count / 3)).write(to: folder.appendingPathComponent("cut.jpg"))
+        // A relative symbolic link to the good image, from a subfolder.
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("sub/link.png").path, withDestinationPath: "../good.png")
         let lines = [
             #"{"id": "a", "image": "good.png", "conversations": [{"from": "human", "value": "<image>\nWhat is it?"}, {"from": "gpt", "value": "A dot."}]}"#,
             #"{"id": "b", "image": "good.png", "conversations": [{"from": "gpt", "value": "<image>\nHi"}, {"from": "human", "value": "x"}]}"#,
@@ -93,13 +101,16 @@ struct ImportRoundTripTests {
             #"{"id": "g", "conversations": "#,
             #"{"id": "h", "images": ["good.png", "good.png"], "conversations": [{"from": "human", "value": "Same?"}, {"from": "gpt", "value": "Yes."}]}"#,
             #"{"messages": [{"role": "user", "content": "<video>\nWhat happens?"}, {"role": "assistant", "content": "A ball rolls."}], "images": [], "videos": ["videos/a.mp4"]}"#,
+            #"{"id": "i", "image": "cut.jpg", "conversations": [{"from": "human", "value": "<image>\nQ"}, {"from": "gpt", "value": "A"}]}"#,
+            #"{"id": "j", "image": "sub/link.png", "conversations": [{"from": "human", "value": "<image>\nAnd this?"}, {"from": "gpt", "value": "A dot."}]}"#,
         ]
         let file = folder.appendingPathComponent("rows.jsonl")
         try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("run")
         let summary = try DatasetImporter(file: file, output: output).run()
-        #expect(summary.rows == 8 && summary.records == 2 && summary.rejected == 7)
+        #expect(summary.rows == 10 && summary.records == 3 && summary.rejected == 8)
         let reasons = summary.firstProblems.joined(separator: "\n")
+        #expect(reasons.contains("rows.jsonl:10 image cut.jpg"))
         #expect(reasons.contains("rows.jsonl:2: turn 1 is from 'gpt' where 'human' belongs"))
         #expect(reasons.contains("rows.jsonl:3: 2 <image> placeholders for 1 images"))
         #expect(reasons.contains("rows.jsonl:4 image missing.png") && reasons.contains("missing"))
@@ -112,6 +123,13 @@ struct ImportRoundTripTests {
         var texts: [String] = []
         try store.forEachRecord { record, _ in texts.append(record.turns[0].text) }
         #expect(texts.contains("<image>\n<image>\nSame?"))
-        #expect(try store.rejections(stage: "import").flatMap(\.items).count == 7)
+        #expect(try store.rejections(stage: "import").flatMap(\.items).count == 8)
+        // The image behind the symbolic link is stored as the file itself, which opens from `media/`.
+        var media: [String] = []
+        try store.forEachRecord { record, _ in media += record.media }
+        for id in Set(media) {
+            let path = try #require(try store.media(id: id)).path
+            #expect(FileManager.default.contents(atPath: output.appendingPathComponent(path).path) == Data(png))
+        }
     }
 }
