@@ -93,8 +93,13 @@ public struct ExportWriter: Sendable {
         var skippedForMedia = 0
         var problems: [String] = []
         if writeImageFiles && !sampleVideos.isEmpty {
+            var videos = Set(sampleVideos.values).sorted().compactMap { catalog.item($0) }
+            // A kept video that no longer holds its ingested bytes is not carried (`KeptVideoCheck`).
+            let changed = KeptVideoCheck.changed(videos, runDirectory: runDirectory)
+            placer.files.refusedVideos = changed
+            problems += changed.values.sorted()
+            videos.removeAll { changed[$0.id] != nil }
             // Rotated and HDR videos are carried as trainers' loaders must see them (`NormalizedVideos`).
-            let videos = Set(sampleVideos.values).sorted().compactMap { catalog.item($0) }
             for copy in NormalizedVideos.copies(of: videos, runDirectory: runDirectory, problems: &problems, progress: videoProgress).values {
                 catalog.substitute(copy)
             }

@@ -31,6 +31,8 @@ struct MediaFileWriter: Sendable {
     private let imagesPath: String
     /// Where video files go (`videos/` beside `images/`), created on first use.
     private let videosPath: String
+    /// Videos not to carry, with the reason (`KeptVideoCheck`): a record that needs one is left out.
+    var refusedVideos: [String: String] = [:]
 
     init(runDirectory: URL, imagesFolder: URL, options: ImageOptions) {
         runPath = runDirectory.standardizedFileURL.path
@@ -55,6 +57,7 @@ struct MediaFileWriter: Sendable {
     /// Writes the medium's file under the export folder unless it is already there; true when it was written now.
     func place(_ item: MediaItem, as medium: PlacedMedium) throws -> Bool {
         if item.kind == .video {
+            if let reason = refusedVideos[item.id] { throw UnreadableMedium(reason: reason) }
             // mkdir is idempotent enough here: videos are few, and EEXIST means another video made the folder.
             if mkdir(videosPath, 0o755) != 0 && errno != EEXIST {
                 throw LoomError(.export, "cannot create the videos folder: \(String(cString: strerror(errno)))", subject: videosPath)

@@ -153,6 +153,33 @@ struct VideoRunTests {
         #expect(resumed.contentHash == uninterrupted.contentHash)
     }
 
+    @Test("a source video rewritten in place after ingest is not exported with the old video's records")
+    func aVideoRewrittenInPlaceIsNotExported() async throws {
+        let fixture = try VideoFixture()
+        _ = try await fixture.runner().run()
+        let cookID = try StableID.sha256Hex(fileAt: fixture.folder.appendingPathComponent("clips/cook.mp4").path)
+        // Rewritten in place, as `ffmpeg -y` does: the same inode, so the run's hard-linked copy changes with it.
+        let other = fixture.folder.appendingPathComponent("other.mp4")
+        try VideoFixture.ffmpeg(["-f", "lavfi", "-i", "mandelbrot=size=160x120:rate=10", "-t", "12", "-c:v", "mpeg4", other.path])
+        let handle = try FileHandle(forWritingTo: fixture.folder.appendingPathComponent("clips/cook.mp4"))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: try Data(contentsOf: other))
+        try handle.close()
+
+        var options = ExportOptions()
+        options.videos = true
+        let store = try RunStore(directory: fixture.runDirectory)
+        let exported = try ExportWriter(store: store, runDirectory: fixture.runDirectory)
+            .export(.llamafactory, to: fixture.folder.appendingPathComponent("export"), options: options)
+        #expect(exported.videos == 1)
+        #expect(exported.problems.contains { $0.contains("changed since it was ingested") && $0.contains("its records are left out") })
+        var records: [Record] = []
+        try store.forEachRecord { record, _ in records.append(record) }
+        let videoOfSample = try store.sampleVideos()
+        let left = records.filter { videoOfSample[$0.sampleID] == cookID }.count
+        #expect(left > 0 && exported.records == records.count - left)
+    }
+
     @Test("an HDR video (PQ) and a portrait phone video are ingested upright and tone-mapped, and the run notes both")
     func hdrVideoIsNoted() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-hdr-\(UUID().uuidString)")
