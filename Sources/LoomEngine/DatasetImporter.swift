@@ -71,6 +71,9 @@ public struct DatasetImporter: Sendable {
 
         var pending = StoreWrite()
         var media: [String: MediaItem] = [:]
+        // Samples written by this import or stored before it: rows that show the same images share one sample,
+        // written once, so its order key (and so its records' `sample_order`) stays the first row's.
+        var samplesWritten: Set<String> = []
         var seenIDs: Set<String> = []
         var summary = ImportSummary(output: output.path, rows: 0, records: 0, images: 0, rejected: 0, firstProblems: [])
         func reject(_ subject: String, _ kind: RejectionKind, _ reason: String) {
@@ -113,8 +116,10 @@ public struct DatasetImporter: Sendable {
                     id = StableID.derive("rec", "import", fileName, String(index))
                     seenIDs.insert(id)
                 }
-                pending.samples.append(
-                    Sample(id: sampleID, kind: kind, ordinal: index, media: items.map(\.id), truth: .described(DescribedContext(kind: kind, origin: "import"))))
+                if samplesWritten.insert(sampleID).inserted, try store.sample(id: sampleID) == nil {
+                    pending.samples.append(
+                        Sample(id: sampleID, kind: kind, ordinal: index, media: items.map(\.id), truth: .described(DescribedContext(kind: kind, origin: "import"))))
+                }
                 pending.records.append(
                     Record(
                         id: id, sampleID: sampleID, media: items.map(\.id), turns: row.turns, type: row.questionType, domain: domain,

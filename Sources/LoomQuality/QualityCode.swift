@@ -3,6 +3,7 @@
 /// (hallucination check), `duplicate.` (dedup), `balance.` (quotas). The checker's own codes are `check.*`.
 public enum QualityCode {
     public static let placeholderCount = "format.placeholder_count"
+    public static let placeholderInAnswer = "format.placeholder_in_answer"
     public static let optionCount = "format.option_count"
     public static let optionsNotDistinct = "format.options_not_distinct"
     public static let answerKey = "format.answer_key"

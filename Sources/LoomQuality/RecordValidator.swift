@@ -26,6 +26,15 @@ public struct RecordValidator: Sendable {
                 code: QualityCode.placeholderCount,
                 reason: "the text has \(placeholders) <image> placeholder\(placeholders == 1 ? "" : "s") for \(record.media.count) image\(record.media.count == 1 ? "" : "s")"))
         }
+        // Trainers put the images where the questions' placeholders are (LLaVA: in the first question only).
+        let answersWithImages = record.turns.indices.filter {
+            record.turns[$0].role == .assistant && TextSearch.contains(record.turns[$0].text, Record.imagePlaceholder)
+        }
+        if !answersWithImages.isEmpty {
+            flags.append(QualityFlag(
+                code: QualityCode.placeholderInAnswer,
+                reason: "an answer holds an <image> placeholder (\(answersWithImages.map { "turn \($0 + 1)" }.joined(separator: ", "))); images belong in the questions"))
+        }
         let exchanges = Self.exchanges(of: record)
         guard let first = exchanges.first else {
             flags.append(QualityFlag(code: QualityCode.emptyAnswer, reason: "the record has no question and answer"))

@@ -132,4 +132,31 @@ struct ImportRoundTripTests {
             #expect(FileManager.default.contents(atPath: output.appendingPathComponent(path).path) == Data(png))
         }
     }
+    @Test("rows that share an image are all quality-checked: an empty answer and an <image> in an answer are flagged")
+    func rowsSharingAnImageAreChecked() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, value) in [("a.png", UInt8(200)), ("b.png", UInt8(40))] {
+            let image = RGBImage(width: 8, height: 8, pixels: [UInt8](repeating: value, count: 8 * 8 * 3))
+            try Data(try ImageEncoder.encodePNG(image)).write(to: folder.appendingPathComponent(name))
+        }
+        let rows = [
+            #"{"id": "1", "image": "a.png", "conversations": [{"from": "human", "value": "<image>\nWhat colour?"}, {"from": "gpt", "value": ""}]}"#,
+            #"{"id": "2", "image": "b.png", "conversations": [{"from": "human", "value": "What colour?"}, {"from": "gpt", "value": "<image>\nDark grey."}]}"#,
+            #"{"id": "3", "image": "a.png", "conversations": [{"from": "human", "value": "<image>\nWhat colour is the square?"}, {"from": "gpt", "value": "It is a light grey square."}]}"#,
+        ]
+        let file = folder.appendingPathComponent("rows.jsonl")
+        try rows.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("run")
+        _ = try DatasetImporter(file: file, output: output).run()
+        _ = try await DatasetImporter.checkQuality(of: output)
+        var flags: [String: [String]] = [:]
+        try RunStore(directory: output).forEachRecord(unflaggedOnly: false) { record, _ in
+            flags[record.turns.last?.text ?? ""] = record.flags.map(\.code)
+        }
+        #expect(flags[""]?.contains("format.empty_answer") == true)
+        #expect(flags["<image>\nDark grey."]?.contains("format.placeholder_in_answer") == true)
+        #expect(flags["It is a light grey square."] == [])
+    }
 }
+
