@@ -185,9 +185,18 @@ public struct RecordValidator: Sendable {
             }
         }
         let questionWords = exchange.questionWords
-        if Self.repeats(answer: exchange.answerWords, question: questionWords) {
+        // A question of several lines (the question, then how to answer it: "… a single word or phrase.") is also
+        // compared line by line: an answer that copies the question line alone differs from the whole.
+        let lines = exchange.answerWords.count >= 3 && exchange.question.utf8.contains(0x0A)
+            ? exchange.question.split(separator: "\n").map { Words.lowercased(String($0)) }.filter { !$0.isEmpty } : []
+        if Self.repeats(answer: exchange.answerWords, question: questionWords)
+            || lines.contains(where: { $0.count >= 4 && Self.repeats(answer: exchange.answerWords, question: $0) })
+        {
             flags.append(QualityFlag(code: QualityCode.answerRepeatsQuestion, reason: "\(place): the answer repeats the question"))
-        } else if type == .shortVQA || type == .longVQA, Self.leaks(answer: exchange.answerWords, question: questionWords) {
+        } else if type == .shortVQA || type == .longVQA,
+            Self.leaks(answer: exchange.answerWords, question: questionWords)
+                || lines.contains(where: { Self.leaks(answer: exchange.answerWords, question: $0) })
+        {
             flags.append(QualityFlag(code: QualityCode.answerLeaksIntoQuestion, reason: "\(place): the question already contains the answer \"\(joined)\""))
         }
         return flags

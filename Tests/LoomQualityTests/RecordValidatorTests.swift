@@ -106,6 +106,15 @@ import Testing
         #expect(!codes(fine).contains(QualityCode.missingImageReference))
     }
 
+    @Test("an answer that copies the question line of a question followed by how to answer it is flagged")
+    func answerCopyingTheQuestionLineIsFlagged() {
+        let question = "What is written on the red sign next to the door?\nAnswer the question using a single word or phrase."
+        let copied = RecordFactory.record(question: question, answer: "What is written on the red sign next to the door?")
+        #expect(codes(copied).contains(QualityCode.answerRepeatsQuestion))
+        let answered = RecordFactory.record(question: question, answer: "Exit")
+        #expect(!codes(answered).contains(QualityCode.answerRepeatsQuestion))
+    }
+
     @Test func hostileTextIsFlaggedWithoutCrashing() {
         let control = RecordFactory.record(question: "What colour is the cube?", answer: "Red\u{0007}\u{0000}")
         #expect(codes(control).contains(QualityCode.controlCharacters))
