@@ -113,20 +113,25 @@ struct VideoIngestStage: Sendable {
             sizeOf.append(size)
             if size >= 0 { sizes[size, default: 0] += 1 }
         }
-        var firstByID: [String: String] = [:]
+        var firstByID: [String: (subject: String, annotations: VideoAnnotations?)] = [:]
         var unique: [VideoItem] = []
         var copies: [(LedgerEntry, Rejection)] = []
         for (index, var item) in items.enumerated() {
             if sizeOf[index] >= 0, sizes[sizeOf[index], default: 0] > 1, let id = try? StableID.sha256Hex(fileAt: item.path) {
                 if let first = firstByID[id] {
                     if done.contains(item.subject) { continue }
+                    var reason = "the same bytes as \(first.subject), which is read once"
+                    // The copy's own annotation entry describes the same video: say it was not used, and how to use it.
+                    if let own = item.annotations, !own.isEmpty, own != first.annotations {
+                        reason += "; this file's own annotations (\(own.segments.count) segments, \(own.narrations.count) narrations) were not used: give them under \(first.subject)'s name"
+                    }
                     copies.append((
                         LedgerEntry(item: item.subject, stage: Self.stageName, status: .done),
-                        Rejection(subject: item.subject, stage: Self.stageName, kind: .exactCopy, reason: "the same bytes as \(first), which is read once")
+                        Rejection(subject: item.subject, stage: Self.stageName, kind: .exactCopy, reason: reason)
                     ))
                     continue
                 }
-                firstByID[id] = item.subject
+                firstByID[id] = (item.subject, item.annotations)
                 item.knownID = id
             }
             if !done.contains(item.subject) { unique.append(item) }

@@ -153,6 +153,21 @@ struct VideoRunTests {
         #expect(resumed.contentHash == uninterrupted.contentHash)
     }
 
+    @Test("an exact copy with an annotation entry of its own says that its annotations were not used")
+    func aCopysOwnAnnotationsAreNoted() async throws {
+        let fixture = try VideoFixture()
+        let annotations = fixture.folder.appendingPathComponent("clips.json")
+        var text = try String(contentsOf: annotations, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: #""missing.mp4":"#, with: #""copy.mp4": {"segments": [{"start": 0, "end": 2, "text": "Waves crash."}]}, "missing.mp4":"#)
+        try text.write(to: annotations, atomically: true, encoding: .utf8)
+        _ = try await fixture.runner().run()
+        let copies = try RunStore(directory: fixture.runDirectory).rejections(stage: "video")
+            .first { $0.category == RejectionKind.exactCopy.category }?.items ?? []
+        #expect(copies.map(\.subject) == ["clips/copy.mp4"])
+        #expect(copies.first?.reason.contains("this file's own annotations (1 segments, 0 narrations) were not used: give them under clips/cook.mp4's name") == true)
+    }
+
     @Test("a source video rewritten in place after ingest is not exported with the old video's records")
     func aVideoRewrittenInPlaceIsNotExported() async throws {
         let fixture = try VideoFixture()
