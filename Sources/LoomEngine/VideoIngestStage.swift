@@ -87,17 +87,28 @@ struct VideoIngestStage: Sendable {
                 root: folder, include: collection.include, exclude: collection.exclude, extensions: FolderSource.videoExtensions)
             let prefix = folder.hasSuffix("/") ? folder : folder + "/"
             let sampling = FrameSampling(collection)
+            // Videos matched by a file name or stem, per key: a key that names several is used for none of them.
+            var matchedByName: [String: [Int]] = [:]
             do {
                 try source.scan(
                     item: { found in
                         let display = found.path.display
                         let inFolder = display.hasPrefix(prefix) ? String(display.dropFirst(prefix.count)) : display
+                        let match = annotationFile?.match(forRelativePath: inFolder)
+                        if let match, !match.byPath { matchedByName[match.key, default: []].append(items.count) }
                         items.append(VideoItem(
                             path: display, subject: IngestStage.relative(display, to: recipeFolder), ordinal: items.count,
-                            annotations: annotationFile?.entry(forRelativePath: inFolder), sampling: sampling))
+                            annotations: match?.entry, sampling: sampling))
                     }, rejected: reject)
             } catch let error as IngestFileError {
                 throw LoomError(.recipe, error.reason, subject: "sources.videos[\(index)]")
+            }
+            for (key, matched) in matchedByName.sorted(by: { $0.key < $1.key }) where matched.count > 1 {
+                for item in matched { items[item].annotations = nil }
+                let names = matched.map { items[$0].subject }.joined(separator: ", ")
+                reject(SourceRejection(
+                    subject: "\(collection.annotations ?? "annotations"): \(key)", kind: .badVideoAnnotation,
+                    reason: "the key \"\(key)\" matches \(matched.count) videos (\(names)), so it was used for none; key each by its path in the video folder"))
             }
         }
         return (items, rejections)

@@ -74,13 +74,20 @@ public struct VideoAnnotationFile: Sendable {
     /// The entry for a video at `relativePath` (relative to its folder): by that path, by its file name, or by
     /// its name without extension (with or without ActivityNet's `v_` prefix).
     public func entry(forRelativePath relativePath: String) -> VideoAnnotations? {
-        if let entry = entries[relativePath] { return entry }
+        match(forRelativePath: relativePath)?.entry
+    }
+
+    /// The entry for a video and the key it was found under; `byPath` when the key is the video's path relative to
+    /// the folder, which names one video. A file name or stem may name several (`IMG_0001.MOV` of two days).
+    public func match(forRelativePath relativePath: String) -> (entry: VideoAnnotations, key: String, byPath: Bool)? {
+        if let entry = entries[relativePath] { return (entry, relativePath, true) }
         let fileName = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
-        if let entry = entries[fileName] { return entry }
+        if let entry = entries[fileName] { return (entry, fileName, fileName == relativePath) }
         let stem = fileName.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
         guard !stem.isEmpty else { return nil }
-        if let entry = entries[stem] ?? entries["v_" + stem] { return entry }
-        if stem.hasPrefix("v_") { return entries[String(stem.dropFirst(2))] }
+        for key in [stem, "v_" + stem] + (stem.hasPrefix("v_") ? [String(stem.dropFirst(2))] : []) {
+            if let entry = entries[key] { return (entry, key, false) }
+        }
         return nil
     }
 

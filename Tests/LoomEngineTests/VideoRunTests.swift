@@ -168,6 +168,31 @@ struct VideoRunTests {
         #expect(copies.first?.reason.contains("this file's own annotations (1 segments, 0 narrations) were not used: give them under clips/cook.mp4's name") == true)
     }
 
+    @Test("an annotation key that names several videos (one file name in two folders) is used for none of them, with a note")
+    func anAmbiguousAnnotationKeyIsUsedForNone() async throws {
+        let fixture = try VideoFixture()
+        let clips = fixture.folder.appendingPathComponent("clips")
+        for (day, source) in [("day1", "testsrc"), ("day2", "mandelbrot")] {
+            try FileManager.default.createDirectory(at: clips.appendingPathComponent(day), withIntermediateDirectories: true)
+            try VideoFixture.ffmpeg([
+                "-f", "lavfi", "-i", "\(source)=size=160x120:rate=10", "-t", "4", "-c:v", "mpeg4", clips.appendingPathComponent("\(day)/IMG_0001.MOV").path,
+            ])
+        }
+        let annotations = fixture.folder.appendingPathComponent("clips.json")
+        var text = try String(contentsOf: annotations, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: #""missing.mp4":"#, with: #""IMG_0001.MOV": {"segments": [{"start": 0, "end": 2, "text": "A cat jumps."}]}, "missing.mp4":"#)
+        try text.write(to: annotations, atomically: true, encoding: .utf8)
+        _ = try await fixture.runner().run()
+        let store = try RunStore(directory: fixture.runDirectory)
+        let notes = try store.rejections(stage: "video").flatMap(\.items).filter { $0.subject.hasSuffix("IMG_0001.MOV") }
+        #expect(notes.count == 1)
+        #expect(notes.first?.reason.contains("matches 2 videos (clips/day1/IMG_0001.MOV, clips/day2/IMG_0001.MOV), so it was used for none") == true)
+        var cats = 0
+        try store.forEachRecord { record, _ in if record.turns.contains(where: { $0.text.contains("cat jumps") }) { cats += 1 } }
+        #expect(cats == 0)
+    }
+
     @Test("a source video rewritten in place after ingest is not exported with the old video's records")
     func aVideoRewrittenInPlaceIsNotExported() async throws {
         let fixture = try VideoFixture()
