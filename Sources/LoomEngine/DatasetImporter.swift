@@ -50,6 +50,18 @@ public struct DatasetImporter: Sendable {
 
     public func run() throws -> ImportSummary {
         let manager = FileManager.default
+        // The file is opened before the run directory is made: a wrong path or a file that is no dataset leaves
+        // nothing behind (and an existing run untouched).
+        var isFolder: ObjCBool = false
+        guard manager.fileExists(atPath: file.path, isDirectory: &isFolder), !isFolder.boolValue, manager.isReadableFile(atPath: file.path) else {
+            throw LoomError(.usage, isFolder.boolValue ? "this is a folder, not a training file" : "no readable file here", subject: file.path)
+        }
+        let table: DatasetTable
+        do {
+            table = try DatasetTable(file: file.path)
+        } catch let error as IngestFileError {
+            throw LoomError(.usage, error.reason, subject: file.path)
+        }
         do {
             try manager.createDirectory(at: output.appendingPathComponent(SampleWorker.mediaFolder), withIntermediateDirectories: true)
         } catch {
@@ -60,12 +72,6 @@ public struct DatasetImporter: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let store = try RunStore(directory: output)
         try store.commit([StoreWrite.meta([RunDirectory.Key.recipeName: "import", "import_source": file.path])])
-        let table: DatasetTable
-        do {
-            table = try DatasetTable(file: file.path)
-        } catch let error as IngestFileError {
-            throw LoomError(.usage, error.reason, subject: file.path)
-        }
         let root = imageRoot ?? file.deletingLastPathComponent()
         let fileName = file.lastPathComponent
 
@@ -130,7 +136,11 @@ public struct DatasetImporter: Sendable {
             }, rejected: { rejection in reject(rejection.subject, rejection.kind, rejection.reason) })
         } catch let error as IngestFileError {
             try flush()
-            throw LoomError(.usage, error.reason, subject: file.path)
+            // The rows before the break are in the run; importing the mended file again replaces them (same ids).
+            throw LoomError(
+                .usage,
+                "\(error.reason); the \(summary.records) rows before it were imported, unchecked. Mend the file and import it again: its rows replace these",
+                subject: file.path)
         }
         try flush()
         summary.images = Set(media.values.map(\.id)).count

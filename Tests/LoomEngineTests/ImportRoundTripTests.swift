@@ -158,5 +158,20 @@ struct ImportRoundTripTests {
         #expect(flags["<image>\nDark grey."]?.contains("format.placeholder_in_answer") == true)
         #expect(flags["It is a light grey square."] == [])
     }
+    @Test("a file that is missing or no dataset leaves no run behind; one that breaks midway says what was imported")
+    func failedImportsSayWhatTheyLeft() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let output = folder.appendingPathComponent("run")
+        #expect(throws: LoomError.self) { _ = try DatasetImporter(file: folder.appendingPathComponent("nope.json"), output: output).run() }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        let broken = folder.appendingPathComponent("broken.json")
+        try #"[{"id": "a", "conversations": [{"from": "human", "value": "Hi?"}, {"from": "gpt", "value": "Hello."}]}, {"id": "#.write(
+            to: broken, atomically: true, encoding: .utf8)
+        #expect { _ = try DatasetImporter(file: broken, output: output).run() } throws: { error in
+            "\(error)".contains("the 1 rows before it were imported, unchecked")
+        }
+    }
 }
+
 
