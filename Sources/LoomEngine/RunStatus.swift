@@ -75,7 +75,7 @@ public struct RunStatus: Sendable, Codable {
             let c = counts[stage.rawValue] ?? StageCounts()
             lines.append(StageLine(stage: stage.rawValue, done: c.done, failed: c.failed, pending: max(0, planned - c.done - c.failed)))
         }
-        for stage in [Stage.caption, .questions, .conversation, .multiVQA, .syphus, .verify] {
+        for stage in [Stage.caption, .questions, .conversation, .multiVQA, .syphus, .verify, .translate] {
             guard let c = counts[stage.rawValue] else { continue }
             lines.append(StageLine(stage: stage.rawValue, done: c.done, failed: c.failed, pending: 0))
         }

@@ -150,9 +150,11 @@ enum Report {
             lines += group.examples.map { "  \($0.subject): \($0.reason)" }
             if group.count > group.examples.count { lines.append("  … and \(group.count - group.examples.count) more (loom status --all-problems)") }
         }
-        for failure in status.failures.filter({ $0.stage != "ingest" }).prefix(10) {
+        let failures = status.failures.filter { $0.stage != "ingest" }
+        for failure in failures.prefix(10) {
             lines.append("failed \(failure.stage) \(failure.item) after \(failure.attempts) attempt(s): \(failure.error)")
         }
+        if failures.count > 10 { lines.append("… and \(failures.count - 10) more failed items (loom status --json lists every one)") }
         return lines.joined(separator: "\n")
     }
 

@@ -108,6 +108,9 @@ struct TranslateRunTests {
         let failures = try store.failures(stage: "translate")
         #expect(failures.count == hopeless)
         #expect(failures.allSatisfy { $0.error.contains("<image>") && $0.item.hasSuffix(">zh") })
+        // `loom status` has a translate line with the same counts.
+        let line = try RunStatus.load(try RunDirectory(existing: fixture.runDirectory)).stages.first { $0.stage == "translate" }
+        #expect(line?.done == translations.count && line?.failed == hopeless)
 
         // Exportable per language.
         let folder = fixture.folder.appendingPathComponent("zh-llava")
