@@ -7,7 +7,11 @@ public enum ModelText {
     /// The longest text accepted in one field.
     public static let maxLength = 6000
 
-    /// The text with control characters (other than line breaks and tabs), invisible formatting (zero-width space,
+    /// The most combining marks kept on one character.
+    static let maxMarksInARow = 8
+
+    /// The text with control characters (other than line breaks and tabs), invisible characters (soft hyphen, tag
+    /// characters, Hangul fillers; more than `maxMarksInARow` combining marks on one letter), invisible formatting (zero-width space,
     /// direction marks, bidirectional embeddings, overrides and isolates, which can make a reader see text other
     /// than what is stored) removed, but not the zero-width joiners that Persian, the Indic scripts and emoji
     /// sequences are written with,
@@ -18,6 +22,9 @@ public enum ModelText {
     public static func clean(_ raw: String, keepPlaceholders: Bool = false) -> String {
         var scalars = String.UnicodeScalarView()
         var afterCR = false
+        // Combining marks in a row on one letter: a few are writing (Vietnamese, Thai, Devanagari), hundreds are
+        // "Zalgo" text that makes "red" not match "red".
+        var marksInARow = 0
         for scalar in raw.unicodeScalars {
             if scalar == "\r" {
                 scalars.append("\n")
@@ -30,7 +37,17 @@ public enum ModelText {
             case 0x0A, 0x09: break
             case 0x00...0x1F, 0x7F...0x9F: continue
             case 0x200B, 0x200E, 0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF: continue
+            // Invisible: soft hyphen, combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian
+            // vowel separator, and the tag characters (U+E0000–E007F) that can hide text inside a string.
+            case 0xAD, 0x34F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFFA0, 0xE0000...0xE007F: continue
             default: break
+            }
+            let category = scalar.properties.generalCategory
+            if category == .nonspacingMark || category == .enclosingMark {
+                marksInARow += 1
+                if marksInARow > Self.maxMarksInARow { continue }
+            } else {
+                marksInARow = 0
             }
             scalars.append(scalar)
         }

@@ -87,6 +87,12 @@ struct ReplyDecodingTests {
         #expect(ModelText.clean("a family \(family)") == "a family \(family)")
         let hindi = "\u{0915}\u{094D}\u{200D}\u{0937}"
         #expect(ModelText.clean(hindi) == hindi)
+        // Invisible characters that make "red" differ from "red": soft hyphen, grapheme joiner, tag characters,
+        // Hangul filler; and hundreds of stacked accents cut to a few. Vietnamese keeps its two marks.
+        #expect(ModelText.clean("r\u{00AD}e\u{034F}d\u{E0072}\u{E0065}\u{3164}") == "red")
+        #expect(ModelText.clean("e" + String(repeating: "\u{0301}", count: 500)).unicodeScalars.count == 1 + 8)
+        let vietnamese = "Vie\u{0323}\u{0302}t"
+        #expect(ModelText.clean(vietnamese) == vietnamese)
     }
 
     @Test func captionsMustBeDetailedAndDomainsComeFromTheList() throws {
