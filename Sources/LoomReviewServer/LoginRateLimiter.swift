@@ -1,7 +1,10 @@
 import Synchronization
 
-/// Limits failed logins per peer address and per account name: after `limit` failures within `window`
-/// seconds, further attempts are refused until the window has passed. Successful logins clear the name's count.
+/// Limits failed logins per account name (`limit`) and per peer address (`peerLimit`, keys `peer:…`): after that
+/// many failures within `window` seconds, further attempts are refused until the window has passed. Successful
+/// logins clear the name's count. The address's limit is the larger: behind a TLS proxy or an SSH tunnel the whole
+/// team signs in from 127.0.0.1, and one reviewer's typos must not lock the others out; it still caps an
+/// outsider's guesses across names.
 ///
 /// An attempt counts as a failure from the moment it is admitted (`admit`), before its password is hashed, and
 /// is taken back if it succeeds: checking first and counting after the hash let a burst of parallel guesses all
@@ -13,11 +16,13 @@ final class LoginRateLimiter: Sendable {
     }
 
     let limit: Int
+    let peerLimit: Int
     let window: Double
     private let failures = Mutex<[String: Failures]>([:])
 
-    init(limit: Int = 5, window: Double = 300) {
+    init(limit: Int = 5, peerLimit: Int = 50, window: Double = 300) {
         self.limit = limit
+        self.peerLimit = peerLimit
         self.window = window
     }
 
@@ -26,7 +31,7 @@ final class LoginRateLimiter: Sendable {
         failures.withLock { table in
             var wait: Double?
             for key in keys {
-                guard let entry = table[key], entry.count >= limit else { continue }
+                guard let entry = table[key], entry.count >= (key.hasPrefix("peer:") ? peerLimit : limit) else { continue }
                 let remaining = entry.windowStart + window - now
                 if remaining > 0 { wait = max(wait ?? 0, remaining) } else { table[key] = nil }
             }

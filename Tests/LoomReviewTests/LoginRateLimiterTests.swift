@@ -24,4 +24,16 @@ struct LoginRateLimiterTests {
         }
         #expect(limiter.admit(["peer:10.0.0.1", "name:hal"], now: 1000) == nil)
     }
+
+    @Test("one reviewer's failed sign-ins lock that name, not colleagues behind the same address; many names from one address lock it")
+    func oneNamesFailuresDoNotLockTheTeam() {
+        let limiter = LoginRateLimiter(limit: 5, peerLimit: 12, window: 300)
+        for _ in 0..<5 { #expect(limiter.admit(["peer:127.0.0.1", "name:cat"], now: 1000) == nil) }
+        #expect(limiter.admit(["peer:127.0.0.1", "name:cat"], now: 1000) != nil)
+        #expect(limiter.admit(["peer:127.0.0.1", "name:ben"], now: 1000) == nil)
+        // Guesses spread over names are still capped per address.
+        for index in 0..<6 { _ = limiter.admit(["peer:127.0.0.1", "name:guess\(index)"], now: 1000) }
+        #expect(limiter.admit(["peer:127.0.0.1", "name:dan"], now: 1000) != nil)
+    }
 }
+
