@@ -204,6 +204,12 @@ struct ReviewRoutes: Sendable {
                 "recordPath": ReviewPages.pathSegment(view.record.id), "version": version.version, "author": version.author,
                 "when": ReviewPages.timestamp(version.createdAt), "note": version.note,
                 "turns": version.record.turns.map { ["text": $0.text] },
+                // Options, answer key and flags: a version that changed only these must show what it changed.
+                "options": (version.record.options ?? []).enumerated().map { index, text -> [String: Any] in
+                    ["letter": index < optionLetters.count ? optionLetters[index] : "?", "text": text]
+                },
+                "answerKey": version.record.answerKey ?? "",
+                "flags": version.record.flags.map { ["code": $0.code, "reason": $0.reason] },
                 "canRestore": canRestore && version.version != view.state.version, "current": view.state.version,
             ]
         }

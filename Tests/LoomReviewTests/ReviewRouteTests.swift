@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import LoomReview
 import LoomReviewServer
+import LoomCore
 import LoomStore
 import Testing
 
@@ -156,6 +157,27 @@ struct ReviewRouteTests {
                 uri: "/batches", method: .post, headers: formHeaders, body: ByteBuffer(string: "name=ocr&domains=ocr&csrf=\(signed.csrf)"))
             #expect(created.status == .seeOther)
             #expect(try fixture.store.reviewBatches().map(\.name) == ["ocr"])
+        }
+    }
+
+    @Test("a record's history shows each version's options, answer key and flags, so an edit of only these shows what it changed")
+    func historyShowsOptionsAndKeys() async throws {
+        let fixture = try ReviewFixture(records: 1)
+        let root = try fixture.account("root", role: .admin)
+        try fixture.store.commit([StoreWrite(records: [
+            Record(
+                id: "rec-mc", sampleID: "sample-0", media: ["m000"],
+                turns: [Turn(role: .user, text: "<image>\nWhat colour is the cube?\nA. red\nB. blue\nC. green\nD. white"), Turn(role: .assistant, text: "A")],
+                type: .multipleChoice, domain: "ocr", skill: nil, language: "en", options: ["red", "blue", "green", "white"], answerKey: "A",
+                checks: [], provenance: Provenance(generator: "template", template: "t", phrasing: 0, seed: 1)),
+        ])])
+        _ = try fixture.service.edit(recordID: "rec-mc", RecordEdit(answerKey: "C"), seenVersion: 1, by: root)
+        _ = try fixture.service.edit(recordID: "rec-mc", RecordEdit(answerKey: "B"), seenVersion: 2, by: root)
+        try await withApp(fixture) { client in
+            let signed = try await signIn(client, "root")
+            let page = Self.text(try await client.execute(uri: "/records/rec-mc", method: .get, headers: signed.headers))
+            #expect(page.contains("C. green"))
+            #expect(page.contains("Answer key: C") && page.contains("Answer key: B"))
         }
     }
 
