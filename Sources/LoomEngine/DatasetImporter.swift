@@ -15,6 +15,8 @@ public struct ImportSummary: Sendable, Codable {
     /// Rows left out, with their reasons in the run's rejections (`loom status`).
     public var rejected: Int
     public var firstProblems: [String]
+    /// Rows imported without their system prompt (Loom's records carry none).
+    public var systemPromptsLeftOut = 0
 }
 
 /// Reads a training file in a format Loom writes (LLaVA, Mantis, LLaMA-Factory sharegpt) into a run directory,
@@ -100,6 +102,7 @@ public struct DatasetImporter: Sendable {
                 } catch let problem as TrainingFileRow.Problem {
                     return reject(subject, .badDatasetRow, problem.reason)
                 }
+                if row.hadSystemPrompt { summary.systemPromptsLeftOut += 1 }
                 var items: [MediaItem] = []
                 for path in row.images {
                     if let known = media[path] {

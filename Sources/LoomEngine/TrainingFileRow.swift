@@ -14,6 +14,9 @@ public struct TrainingFileRow {
     var id: String?
     var images: [String]
     var turns: [Turn]
+    /// Whether the row had a system prompt (a `system` column, or a first turn from `system`): Loom's records carry
+    /// none, so it is left out and counted.
+    var hadSystemPrompt = false
 
     struct Problem: Error {
         var reason: String
@@ -33,6 +36,10 @@ public struct TrainingFileRow {
         if case .array(let videos)? = members["videos"], !videos.isEmpty {
             throw Problem(reason: "the row shows \(videos.count == 1 ? "a video" : "\(videos.count) videos"); `loom import` reads image rows only")
         }
+        if case .array(let audios)? = members["audios"], !audios.isEmpty {
+            throw Problem(reason: "the row plays \(audios.count == 1 ? "an audio clip" : "\(audios.count) audio clips"); `loom import` reads image rows only")
+        }
+        if let system = members["system"]?.stringValue, !system.isEmpty { hadSystemPrompt = true }
         switch format {
         case .llava:
             if let image = members["image"] {
@@ -41,22 +48,22 @@ public struct TrainingFileRow {
             } else {
                 images = []
             }
-            turns = try Self.turns(members["conversations"], list: "conversations", role: "from", text: "value", user: "human", assistant: "gpt")
+            turns = try Self.turns(members["conversations"], list: "conversations", role: "from", text: "value", user: "human", assistant: "gpt", systemTurn: &hadSystemPrompt)
         case .mantis, .llamafactory:
             images = try Self.paths(members["images"])
             if format == .llamafactory {
-                turns = try Self.turns(members["messages"], list: "messages", role: "role", text: "content", user: "user", assistant: "assistant")
+                turns = try Self.turns(members["messages"], list: "messages", role: "role", text: "content", user: "user", assistant: "assistant", systemTurn: &hadSystemPrompt)
             } else if members["conversations"] == nil, members["conversation"] != nil {
                 // Mantis-Instruct's Hugging Face form (and `loom export --format mantis-hf`): role and content.
-                turns = try Self.turns(members["conversation"], list: "conversation", role: "role", text: "content", user: "user", assistant: "assistant")
+                turns = try Self.turns(members["conversation"], list: "conversation", role: "role", text: "content", user: "user", assistant: "assistant", systemTurn: &hadSystemPrompt)
             } else {
-                turns = try Self.turns(members["conversations"], list: "conversations", role: "from", text: "value", user: "human", assistant: "gpt")
+                turns = try Self.turns(members["conversations"], list: "conversations", role: "from", text: "value", user: "human", assistant: "gpt", systemTurn: &hadSystemPrompt)
             }
         case .auto:
             preconditionFailure("resolved above")
         }
-        if turns.contains(where: { $0.text.contains("<video>") }) {
-            throw Problem(reason: "a <video> placeholder with no video; `loom import` reads image rows only")
+        if turns.contains(where: { $0.text.contains("<video>") || $0.text.contains("<audio>") }) {
+            throw Problem(reason: "a <video> or <audio> placeholder; `loom import` reads image rows only")
         }
         let placeholders = turns.reduce(0) { $0 + TextSearch.count(of: Record.imagePlaceholder, in: $1.text) }
         if placeholders > images.count {
@@ -79,9 +86,16 @@ public struct TrainingFileRow {
     }
 
     private static func turns(
-        _ value: JSONValue?, list: String, role roleKey: String, text textKey: String, user: String, assistant: String
+        _ value: JSONValue?, list: String, role roleKey: String, text textKey: String, user: String, assistant: String,
+        systemTurn: inout Bool
     ) throws -> [Turn] {
-        guard case .array(let items)? = value else { throw Problem(reason: "no '\(list)' list") }
+        guard case .array(var items)? = value else { throw Problem(reason: "no '\(list)' list") }
+        // A system prompt opening the conversation (LLaMA-Factory's and OpenAI's form) is left out: Loom's records
+        // carry none. `hadSystemPrompt` tells the caller.
+        if case .object(let first)? = items.first, first[roleKey]?.stringValue == "system" {
+            items.removeFirst()
+            systemTurn = true
+        }
         guard !items.isEmpty else { throw Problem(reason: "'\(list)' is empty") }
         var turns: [Turn] = []
         for (index, item) in items.enumerated() {

@@ -42,6 +42,9 @@ struct ImportCommand: AsyncParsableCommand {
             output: URL(fileURLWithPath: output), domain: .init(rawValue: domain), language: language)
         let summary = try reportingErrors { try importer.run() }
         print("Imported \(summary.records) of \(summary.rows) rows, \(summary.images) images -> \(summary.output)")
+        if summary.systemPromptsLeftOut > 0 {
+            print("\(summary.systemPromptsLeftOut) rows had a system prompt, left out: Loom's records carry none (exports add none either)")
+        }
         if summary.rejected > 0 {
             print("\(summary.rejected) rows left out:")
             for problem in summary.firstProblems { print("  \(problem)") }

@@ -172,6 +172,22 @@ struct ImportRoundTripTests {
             "\(error)".contains("the 1 rows before it were imported, unchecked")
         }
     }
+    @Test("a row's system prompt is left out and counted; a row with audio is refused like one with video")
+    func systemPromptsAndAudio() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let rows = [
+            #"{"messages": [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Hi?"}, {"role": "assistant", "content": "Hello."}], "images": []}"#,
+            #"{"messages": [{"role": "user", "content": "Hi again?"}, {"role": "assistant", "content": "Hello again."}], "system": "Be kind.", "images": []}"#,
+            #"{"messages": [{"role": "user", "content": "<audio>What is said?"}, {"role": "assistant", "content": "Hello."}], "audios": ["a.wav"], "images": []}"#,
+        ]
+        let file = folder.appendingPathComponent("rows.jsonl")
+        try rows.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let summary = try DatasetImporter(file: file, output: folder.appendingPathComponent("run")).run()
+        #expect(summary.records == 2 && summary.rejected == 1 && summary.systemPromptsLeftOut == 2)
+        #expect(summary.firstProblems.first?.contains("audio clip") == true)
+    }
 }
+
 
 
