@@ -147,6 +147,17 @@ public struct DatasetImporter: Sendable {
         }
         try flush()
         summary.images = Set(media.values.map(\.id)).count
+        guard summary.records > 0 else {
+            // Nothing usable: an empty file, or one of another shape (a pretty-printed .jsonl, whose every line is a
+            // fragment). Not a success.
+            let first = summary.firstProblems.first.map { "; the first: \($0)" } ?? ""
+            throw LoomError(
+                .usage,
+                summary.rows == 0 && summary.rejected == 0
+                    ? "the file holds no rows"
+                    : "no row could be imported (\(summary.rejected) left out\(first)); a .jsonl file needs one JSON object per line",
+                subject: file.path)
+        }
         return summary
     }
 

@@ -93,12 +93,16 @@ public struct DatasetTable: Sendable {
         try mapped.withBytes { bytes in
             let scanner = JSONElementScanner(bytes)
             do {
-                var start = scanner.skipSpace(0)
+                // A byte-order mark some Windows tools write before the JSON.
+                let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+                var start = scanner.skipSpace(bom)
                 guard start < bytes.count else { throw IngestFileError("dataset \(file): the file is empty", kind: .unusableSource) }
+                // Where the top-level value ends: anything but space after it (two files joined with `cat`) is an error.
+                var wrapperEnd: Int?
                 if bytes[start] == 0x7B {
                     // An object wrapping the rows, as many dataset dumps do.
                     var rows: Range<Int>?
-                    try scanner.forEachMember(ofObjectAt: start) { key, value in
+                    wrapperEnd = try scanner.forEachMember(ofObjectAt: start) { key, value in
                         if rows == nil, ["data", "rows", "annotations", "examples"].contains(key), bytes[value.lowerBound] == 0x5B {
                             rows = value
                         }
@@ -109,7 +113,7 @@ public struct DatasetTable: Sendable {
                     start = rows.lowerBound
                 }
                 var index = 0
-                try scanner.forEachElement(ofArrayAt: start) { element in
+                let arrayEnd = try scanner.forEachElement(ofArrayAt: start) { element in
                     let subject = "\(name)[\(index)]"
                     defer { index += 1 }
                     do {
@@ -121,6 +125,10 @@ public struct DatasetTable: Sendable {
                     } catch let error as JSONParseError {
                         try rejected(SourceRejection(subject: subject, kind: .badDatasetRow, reason: "not JSON (\(error.reason))"))
                     }
+                }
+                let end = scanner.skipSpace(wrapperEnd ?? arrayEnd)
+                if end < bytes.count {
+                    throw JSONElementScanner.Failure(offset: end, message: "more after the end of the JSON value (two files joined into one?)")
                 }
             } catch let failure as JSONElementScanner.Failure {
                 let (line, column) = scanner.location(of: failure.offset)

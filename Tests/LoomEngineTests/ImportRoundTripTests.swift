@@ -187,7 +187,27 @@ struct ImportRoundTripTests {
         #expect(summary.records == 2 && summary.rejected == 1 && summary.systemPromptsLeftOut == 2)
         #expect(summary.firstProblems.first?.contains("audio clip") == true)
     }
+    @Test("a .json file with a byte-order mark imports; one with more after its array, or a .jsonl with no usable line, is an error")
+    func fileShapes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let row = #"{"id": "a", "conversations": [{"from": "human", "value": "Hi?"}, {"from": "gpt", "value": "Hello."}]}"#
+        let bom = folder.appendingPathComponent("bom.json")
+        try Data([0xEF, 0xBB, 0xBF] + Array("[\(row)]".utf8)).write(to: bom)
+        #expect(try DatasetImporter(file: bom, output: folder.appendingPathComponent("run1")).run().records == 1)
+        let joined = folder.appendingPathComponent("joined.json")
+        try "[\(row)]\n[\(row)]\n".write(to: joined, atomically: true, encoding: .utf8)
+        #expect { _ = try DatasetImporter(file: joined, output: folder.appendingPathComponent("run2")).run() } throws: {
+            "\($0)".contains("more after the end of the JSON value")
+        }
+        let pretty = folder.appendingPathComponent("pretty.jsonl")
+        try "{\n  \"id\": \"a\",\n  \"conversations\": []\n}\n".write(to: pretty, atomically: true, encoding: .utf8)
+        #expect { _ = try DatasetImporter(file: pretty, output: folder.appendingPathComponent("run3")).run() } throws: {
+            "\($0)".contains("no row could be imported") && "\($0)".contains("one JSON object per line")
+        }
+    }
 }
+
 
 
 
