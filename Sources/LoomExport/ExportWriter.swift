@@ -220,12 +220,29 @@ public struct ExportWriter: Sendable {
             summary.inlinedQueries = inlinedQueries
             summary.videos = placer.placedVideos
             summary.warnings = try warnings(format)
+            if summary.records == 0 { summary.warnings.append(try emptyExportReason(format, media: selection.media ?? .any)) }
             try exportFolder.finish(files: files)
             return summary
         } catch {
             for sink in sinks { sink.abandon() }
             exportFolder.release()
             throw error
+        }
+    }
+
+    /// Why an export wrote no record, in words a user can act on: the run's records are all of the other kind of
+    /// media, or the filters and flags left none.
+    private func emptyExportReason(_ format: ExportFormat, media: RecordSelection.Media) throws -> String {
+        let all = try store.recordCounts()
+        guard all.total > 0 else { return "the run has no records yet" }
+        let single = try store.recordCounts(multiImage: false).total
+        switch media {
+        case .multiple where single == all.total:
+            return "no record was written: every record of the run shows one image, and \(format.rawValue) takes multi-image records unless told `--media any`"
+        case .single where single == 0:
+            return "no record was written: every record of the run shows several images, and llava takes single-image ones (use mantis)"
+        default:
+            return "no record was written: the selection (filters, review state, flags: \(all.flagged) of \(all.total) records are flagged) left none"
         }
     }
 

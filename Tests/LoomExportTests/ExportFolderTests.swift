@@ -91,6 +91,19 @@ struct ExportFolderTests {
         #expect(try names(folder) == [".loom-export", "NOTES.txt", "data.json", "images"])
     }
 
+    @Test("an export that writes no record says why")
+    func anEmptyExportSaysWhy() throws {
+        let fixture = try ExportFixture()
+        let writer = ExportWriter(store: fixture.store, runDirectory: fixture.runDirectory)
+        let none = try writer.export(
+            .mantis, to: fixture.runDirectory.appendingPathComponent("none"),
+            options: ExportOptions(selection: RecordSelection(media: .any, languages: ["xx"])))
+        #expect(none.records == 0)
+        #expect(none.warnings.contains { $0.hasPrefix("no record was written: the selection") })
+        let some = try writer.export(.mantis, to: fixture.runDirectory.appendingPathComponent("some"))
+        #expect(!some.warnings.contains { $0.hasPrefix("no record was written") })
+    }
+
     @Test("two exports into one folder at once: the second is refused while the first holds it")
     func oneExportAtATime() throws {
         let fixture = try ExportFixture()
