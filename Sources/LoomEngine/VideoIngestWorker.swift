@@ -71,6 +71,9 @@ struct VideoIngestWorker: Sendable {
                 throw VideoError(.empty, "the video has zero duration")
             }
             try reader.forEachSample(item.sampling) { frame in
+                // A video shorter than its sampling (one frame, a tenth of a second) gives the same frame for
+                // several targets: it is kept once, so a record never shows "Frame 1" to "Frame 8" all alike.
+                if let last = frameTimes.last, abs(frame.time - last) < 1e-9 { return }
                 media.append(try keep(frame))
                 frameTimes.append(frame.time)
             }

@@ -340,6 +340,19 @@ struct VideoRunTests {
         #expect(times.contains { $0.map { ($0 * 10).rounded() / 10 } == [1.5, 4.5, 7.5, 10.5] })
         #expect(times.allSatisfy { $0.count == 4 })
 
+        // A one-frame video gives its frame once, not once per target.
+        let short = try VideoFixture(sampling: "sampling: uniform\n      frames: 8")
+        try VideoFixture.ffmpeg([
+            "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-frames:v", "1", "-c:v", "mpeg4",
+            short.folder.appendingPathComponent("clips/one.mp4").path,
+        ])
+        _ = try await short.runner().run()
+        var shortTimes: [[Double]] = []
+        try RunStore(directory: short.runDirectory).forEachSample { sample in
+            if case .video(let video) = sample.truth, video.duration < 0.5 { shortTimes.append(video.frameTimes) }
+        }
+        #expect(shortTimes == [[0]])
+
         let scenes = try VideoFixture(sampling: "sampling: scenes\n      threshold: 0.9\n      frames: 5")
         _ = try await scenes.runner().run()
         try RunStore(directory: scenes.runDirectory).forEachSample { sample in
