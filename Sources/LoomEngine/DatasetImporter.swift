@@ -48,6 +48,8 @@ public struct DatasetImporter: Sendable {
     }
 
     static let stage = "import"
+    /// Meta key: the paths of the files imported into the run, in the order they first were (JSON).
+    static let sourcesKey = "import_sources"
     static let batchSize = 512
 
     public func run() throws -> ImportSummary {
@@ -73,9 +75,19 @@ public struct DatasetImporter: Sendable {
         let lock = try RunLock.acquire(in: output)
         defer { withExtendedLifetime(lock) {} }
         let store = try RunStore(directory: output)
-        try store.commit([StoreWrite.meta([RunDirectory.Key.recipeName: "import", "import_source": file.path])])
-        let root = imageRoot ?? file.deletingLastPathComponent()
+        // Every file imported into the run, by path. Row ids come from the file's name and the row's position, so
+        // that importing a file again replaces its rows; a second file of the same name from another folder
+        // (`splitA/train.json`, `splitB/train.json`) takes its path into its ids instead, or its rows would replace
+        // the first file's.
+        let path = file.standardizedFileURL.path
+        var sources = (try store.meta(Self.sourcesKey)).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        if !sources.contains(path) { sources.append(path) }
         let fileName = file.lastPathComponent
+        let nameTakenBefore = sources.prefix { $0 != path }.contains { URL(fileURLWithPath: $0).lastPathComponent == fileName }
+        let idSource = nameTakenBefore ? path : fileName
+        let sourcesJSON = String(decoding: try JSONEncoder().encode(sources), as: UTF8.self)
+        try store.commit([StoreWrite.meta([RunDirectory.Key.recipeName: "import", "import_source": file.path, Self.sourcesKey: sourcesJSON])])
+        let root = imageRoot ?? file.deletingLastPathComponent()
 
         var pending = StoreWrite()
         var media: [String: MediaItem] = [:]
@@ -120,9 +132,9 @@ public struct DatasetImporter: Sendable {
                 }
                 let kind: SampleKind = items.count <= 1 ? .single : items.count == 2 ? .pair : .set
                 let sampleID = StableID.derive("smp", ["import"] + items.map(\.id))
-                var id = row.id.flatMap { $0.hasPrefix("rec-") ? $0 : nil } ?? StableID.derive("rec", "import", fileName, String(index))
+                var id = row.id.flatMap { $0.hasPrefix("rec-") ? $0 : nil } ?? StableID.derive("rec", "import", idSource, String(index))
                 if !seenIDs.insert(id).inserted {
-                    id = StableID.derive("rec", "import", fileName, String(index))
+                    id = StableID.derive("rec", "import", idSource, String(index))
                     seenIDs.insert(id)
                 }
                 if samplesWritten.insert(sampleID).inserted, try store.sample(id: sampleID) == nil {

@@ -41,7 +41,8 @@ struct VideoIngestStage: Sendable {
         let done = try store.completedItems(stage: Self.stageName)
         let (unique, copies) = try await workers.run { try findCopies(items, done: done) }
         if !copies.isEmpty { try await writer.submit(StoreWrite(ledger: copies.map(\.0), rejections: copies.map(\.1))) }
-        observer?(.stageStarted(stage: .video, total: items.count, alreadyDone: done.count + copies.count))
+        // Copies found now are done now, not before: a first run does not say it is resuming.
+        observer?(.stageStarted(stage: .video, total: items.count, alreadyDone: done.count))
         let tally = RunTally(done: done.count + copies.count, failed: 0)
         let worker = VideoIngestWorker(recipe: recipe, runDirectory: runDirectory, generator: generator)
         var maker = BoundedMaker(stage: .video, recoverable: [.generate, .io], workers: workers, writer: writer, observer: observer)

@@ -206,7 +206,23 @@ struct ImportRoundTripTests {
             "\($0)".contains("no row could be imported") && "\($0)".contains("one JSON object per line")
         }
     }
+    @Test("two files of the same name from two folders keep all their rows in one run; importing one again replaces its own")
+    func sameNamedFilesDoNotReplaceEachOther() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
+        let output = folder.appendingPathComponent("run")
+        for split in ["splitA", "splitB"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(split), withIntermediateDirectories: true)
+            let rows = (0..<2).map { #"{"conversations": [{"from": "human", "value": "Q\#($0) \#(split)?"}, {"from": "gpt", "value": "A."}]}"# }
+            try rows.joined(separator: "\n").write(to: folder.appendingPathComponent("\(split)/train.jsonl"), atomically: true, encoding: .utf8)
+        }
+        _ = try DatasetImporter(file: folder.appendingPathComponent("splitA/train.jsonl"), output: output).run()
+        _ = try DatasetImporter(file: folder.appendingPathComponent("splitB/train.jsonl"), output: output).run()
+        #expect(try RunStore(directory: output).recordCounts().total == 4)
+        _ = try DatasetImporter(file: folder.appendingPathComponent("splitA/train.jsonl"), output: output).run()
+        #expect(try RunStore(directory: output).recordCounts().total == 4)
+    }
 }
+
 
 
 
