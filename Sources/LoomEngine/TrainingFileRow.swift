@@ -43,8 +43,13 @@ public struct TrainingFileRow {
         switch format {
         case .llava:
             if let image = members["image"] {
-                guard let path = image.stringValue else { throw Problem(reason: "'image' is not a path") }
-                images = [path]
+                // One path, or a list of them (multi-image LLaVA-style files: LLaVA-OneVision, LLaVA-Interleave).
+                if case .array = image {
+                    images = try Self.paths(image, field: "image")
+                } else {
+                    guard let path = image.stringValue else { throw Problem(reason: "'image' is not a path") }
+                    images = [path]
+                }
             } else {
                 images = []
             }
@@ -74,9 +79,9 @@ public struct TrainingFileRow {
         }
     }
 
-    private static func paths(_ value: JSONValue?) throws -> [String] {
+    private static func paths(_ value: JSONValue?, field: String = "images") throws -> [String] {
         guard let value else { return [] }
-        guard case .array(let items) = value else { throw Problem(reason: "'images' is not a list") }
+        guard case .array(let items) = value else { throw Problem(reason: "'\(field)' is not a list") }
         return try items.enumerated().map { index, item in
             if let path = item.stringValue { return path }
             // The Hugging Face form: {"bytes": null, "path": "…"}.
@@ -103,7 +108,9 @@ public struct TrainingFileRow {
                 let text = fields[textKey]?.stringValue
             else { throw Problem(reason: "turn \(index + 1) has no '\(roleKey)' and '\(textKey)' text") }
             let expected = index.isMultiple(of: 2) ? user : assistant
-            guard speaker == expected else {
+            // ShareGPT files written by other tools name the speakers as the chat format does.
+            let aliases = index.isMultiple(of: 2) ? ["human", "user"] : ["gpt", "assistant"]
+            guard speaker == expected || aliases.contains(speaker) && aliases.contains(expected) else {
                 throw Problem(reason: "turn \(index + 1) is from '\(speaker)' where '\(expected)' belongs (turns must alternate, starting with '\(user)')")
             }
             turns.append(Turn(role: index.isMultiple(of: 2) ? .user : .assistant, text: text))

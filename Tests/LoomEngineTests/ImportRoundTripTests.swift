@@ -221,7 +221,25 @@ struct ImportRoundTripTests {
         _ = try DatasetImporter(file: folder.appendingPathComponent("splitA/train.jsonl"), output: output).run()
         #expect(try RunStore(directory: output).recordCounts().total == 4)
     }
+    @Test("LLaVA-style rows with a list of images, and ShareGPT turns from user and assistant, import")
+    func llavaStyleVariants() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, value) in [("a.png", UInt8(200)), ("b.png", UInt8(40))] {
+            let image = RGBImage(width: 8, height: 8, pixels: [UInt8](repeating: value, count: 8 * 8 * 3))
+            try Data(try ImageEncoder.encodePNG(image)).write(to: folder.appendingPathComponent(name))
+        }
+        let rows = [
+            #"{"image": ["a.png", "b.png"], "conversations": [{"from": "human", "value": "<image>\n<image>\nWhich is lighter?"}, {"from": "gpt", "value": "The first."}]}"#,
+            #"{"image": "a.png", "conversations": [{"from": "user", "value": "<image>\nWhat shade?"}, {"from": "assistant", "value": "Light grey."}]}"#,
+        ]
+        let file = folder.appendingPathComponent("rows.jsonl")
+        try rows.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let summary = try DatasetImporter(file: file, output: folder.appendingPathComponent("run")).run()
+        #expect(summary.records == 2 && summary.rejected == 0 && summary.images == 2)
+    }
 }
+
 
 
 
