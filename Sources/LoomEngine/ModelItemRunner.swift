@@ -22,6 +22,8 @@ struct ModelItemRunner: Sendable {
     ) async throws -> StageCounts {
         let (stage, client, endpoint, call, writer, bypass) = (stage, client, endpoint, call, context.writer, context.bypassCache)
         let store = context.store
+        // Failures of items this run no longer plans (an earlier result they were planned from was mended) go.
+        try store.forgetFailures(stage: stage.rawValue, notIn: Set(items.map(id)))
         let done = try store.completedItems(stage: stage.rawValue)
         let exhausted = Set(try store.failures(stage: stage.rawValue).filter { $0.attempts >= RecipeRunner.maxAttempts }.map(\.item))
         let pending = items.filter { !done.contains(id($0)) && !exhausted.contains(id($0)) }

@@ -378,6 +378,21 @@ public final class RunStore: Sendable {
         try read { db in try Self.failures(stage: stage, in: db) }
     }
 
+    /// Removes the failed ledger rows of `stage` whose items are no longer among `planned`: the item a stage
+    /// planned from an earlier result (a question about an image under the domain its failed caption fell back
+    /// to) is not planned again once that result is mended, and its failure no longer belongs to the run.
+    /// - Returns: how many were removed.
+    @discardableResult
+    public func forgetFailures(stage: String, notIn planned: Set<String>) throws -> Int {
+        let stale = try failures(stage: stage).map(\.item).filter { !planned.contains($0) }
+        guard !stale.isEmpty else { return 0 }
+        return try write { db in
+            let statement = try db.cachedStatement(sql: "DELETE FROM ledger WHERE item = ? AND stage = ? AND status = 'failed'")
+            for item in stale { try statement.execute(arguments: [item, stage]) }
+            return stale.count
+        }
+    }
+
     private static func failures(stage: String?, in db: Database) throws -> [LedgerFailure] {
         try Row.fetchAll(
             db,

@@ -101,6 +101,18 @@ struct RunStoreTests {
         #expect(try store.completedItems(stage: "render") == ["smp-1"])
     }
 
+    @Test("failures of items a stage no longer plans are forgotten; planned ones and other stages' stay")
+    func staleFailuresAreForgotten() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        try store.commit([StoreWrite(ledger: [
+            LedgerEntry(item: "img1>other>judgement", stage: "questions", status: .failed, error: "caption failed"),
+            LedgerEntry(item: "img2>ocr>judgement", stage: "questions", status: .failed, error: "bad reply"),
+            LedgerEntry(item: "img1", stage: "caption", status: .failed, error: "timeout"),
+        ])])
+        #expect(try store.forgetFailures(stage: "questions", notIn: ["img1>scene>judgement", "img2>ocr>judgement"]) == 1)
+        #expect(try store.failures().map(\.item) == ["img1", "img2>ocr>judgement"])
+    }
+
     @Test("a stage's ledger state (done items, failures of every stage) reads what the separate reads give")
     func ledgerState() throws {
         let store = try RunStore(directory: try temporaryStoreDirectory())
