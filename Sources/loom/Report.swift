@@ -6,8 +6,10 @@ import LoomStore
 /// The text the commands print.
 enum Report {
     static func summary(_ summary: RunSummary) -> String {
+        // Scene and annotated-image samples are planned; a run of videos alone plans none (its line below counts them).
+        let samples = summary.plannedSamples > 0 ? "\(summary.plannedSamples) samples (\(summary.samplesMadeNow) made now), " : ""
         var lines = [
-            "Run finished in \(String(format: "%.1f", summary.seconds)) s: \(summary.plannedSamples) samples (\(summary.samplesMadeNow) made now), \(summary.records) records.",
+            "Run finished in \(String(format: "%.1f", summary.seconds)) s: \(samples)\(summary.records) records.",
         ]
         if let quality = summary.quality {
             lines.append(Report.quality(quality, records: summary.records, flagged: summary.flaggedRecords))
@@ -27,7 +29,7 @@ enum Report {
             }
         }
         if let videos = summary.videos {
-            lines.insert("Videos: \(videos.files) files -> \(videos.videos) video samples.", at: 0)
+            lines.insert("Videos: \(videos.files) files found; \(videos.videos) video samples in the run.", at: 0)
             let problems = videos.problems.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
             if !problems.isEmpty {
                 lines.insert("Video problems (see `loom status`): " + problems.map { "\($0.value) \($0.key)" }.joined(separator: ", "), at: 1)
