@@ -29,17 +29,21 @@ public enum TrainerTokens {
     /// `[IMG]` → "IMG".
     public static func defused(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x5B }) else { return text }
-        let found = matches(in: text)
-        guard !found.isEmpty else { return text }
-        var out = ""
-        var position = text.startIndex
-        for range in found {
-            out += text[position..<range.lowerBound]
-            out += words(of: String(text[range]))
-            position = range.upperBound
+        var text = text
+        // Again until none is left: removing the inner token of "<<video>>" leaves "<video>".
+        while true {
+            let found = matches(in: text)
+            guard !found.isEmpty else { return text }
+            var out = ""
+            var position = text.startIndex
+            for range in found {
+                out += text[position..<range.lowerBound]
+                out += words(of: String(text[range]))
+                position = range.upperBound
+            }
+            out += text[position...]
+            text = out
         }
-        out += text[position...]
-        return out
     }
 
     /// The token's name as words: its brackets and bars gone, underscores as spaces, a leading slash dropped.

@@ -22,7 +22,8 @@ struct BoundedMaker: Sendable {
         make: @escaping @Sendable (Item) throws -> StoreWrite
     ) async throws {
         let (stage, recoverable, workers, writer, observer, commitsEachItem) = (stage, recoverable, workers, writer, observer, commitsEachItem)
-        let size = Self.chunkSize(items: items.count, threads: workers.threads)
+        // Items committed one by one go to the workers one by one too: a chunk is submitted only once all of it is made.
+        let size = commitsEachItem ? 1 : Self.chunkSize(items: items.count, threads: workers.threads)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             func startNext() -> Bool {

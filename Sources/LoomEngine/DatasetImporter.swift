@@ -167,7 +167,8 @@ public struct DatasetImporter: Sendable {
                 .usage,
                 summary.rows == 0 && summary.rejected == 0
                     ? "the file holds no rows"
-                    : "no row could be imported (\(summary.rejected) left out\(first)); a .jsonl file needs one JSON object per line",
+                    : "no row could be imported (\(summary.rejected) left out\(first))"
+                        + (file.pathExtension.lowercased() == "jsonl" ? "; a .jsonl file needs one JSON object per line" : ""),
                 subject: file.path)
         }
         return summary
@@ -191,7 +192,8 @@ public struct DatasetImporter: Sendable {
         let info: ImageInfo
         do {
             // Decoded small (JPEG's DCT scaling): every byte is still read, so a cut or damaged file is found.
-            info = try ImageDecoder.decode(bytes, minimumLongestSide: 64, colorProfile: .leaveToCaller).info
+            // Up to a gigapixel (a scan, a panorama): decoded reduced, it is never held at full size.
+            info = try ImageDecoder.decode(bytes, maxPixels: 1_000_000_000, minimumLongestSide: 64, colorProfile: .leaveToCaller).info
         } catch let error as ImageDecodeError {
             throw ImageProblem(kind: error.kind, reason: "\(named.path): \(error.reason)")
         }

@@ -59,9 +59,11 @@ public struct RunStatus: Sendable, Codable {
         var lines: [StageLine] = []
         // A source's entries that named no usable file (a manifest line, a missing path) failed without a ledger
         // row; they count as the progress line counted them.
-        let failures = RejectionKind.allCases.filter { !$0.isNote }.map(\.category)
+        let failures = RejectionKind.allCases.filter { !$0.isNote }
         for stage in [Stage.ingest, .video] {
-            let unlisted = try store.rejectedWithoutLedgerRow(stage: stage.rawValue, categories: failures)
+            // A video's annotation problems (a bad segment, an unusable annotation file) leave its video ingested.
+            let counted = stage == .video ? failures.filter { $0 != .badVideoAnnotation && $0 != .unusableSource } : failures
+            let unlisted = try store.rejectedWithoutLedgerRow(stage: stage.rawValue, categories: counted.map(\.category))
             guard counts[stage.rawValue] != nil || unlisted > 0 else { continue }
             let c = counts[stage.rawValue] ?? StageCounts()
             lines.append(StageLine(stage: stage.rawValue, done: c.done, failed: c.failed + unlisted, pending: 0))

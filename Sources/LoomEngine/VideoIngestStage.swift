@@ -88,15 +88,16 @@ struct VideoIngestStage: Sendable {
                 root: folder, include: collection.include, exclude: collection.exclude, extensions: FolderSource.videoExtensions)
             let prefix = folder.hasSuffix("/") ? folder : folder + "/"
             let sampling = FrameSampling(collection)
-            // Videos matched by a file name or stem, per key: a key that names several is used for none of them.
-            var matchedByName: [String: [Int]] = [:]
+            // The videos each key matched, and whether by path: a file name or stem that also matches another video
+            // is not used for it (a key that is one video's path still names that one).
+            var matchedByKey: [String: [(item: Int, byPath: Bool)]] = [:]
             do {
                 try source.scan(
                     item: { found in
                         let display = found.path.display
                         let inFolder = display.hasPrefix(prefix) ? String(display.dropFirst(prefix.count)) : display
                         let match = annotationFile?.match(forRelativePath: inFolder)
-                        if let match, !match.byPath { matchedByName[match.key, default: []].append(items.count) }
+                        if let match { matchedByKey[match.key, default: []].append((items.count, match.byPath)) }
                         items.append(VideoItem(
                             path: display, subject: IngestStage.relative(display, to: recipeFolder), ordinal: items.count,
                             annotations: match?.entry, sampling: sampling))
@@ -104,12 +105,15 @@ struct VideoIngestStage: Sendable {
             } catch let error as IngestFileError {
                 throw LoomError(.recipe, error.reason, subject: "sources.videos[\(index)]")
             }
-            for (key, matched) in matchedByName.sorted(by: { $0.key < $1.key }) where matched.count > 1 {
-                for item in matched { items[item].annotations = nil }
-                let names = matched.map { items[$0].subject }.joined(separator: ", ")
+            for (key, matched) in matchedByKey.sorted(by: { $0.key < $1.key }) where matched.count > 1 {
+                let byName = matched.filter { !$0.byPath }
+                guard !byName.isEmpty else { continue }
+                for match in byName { items[match.item].annotations = nil }
+                let names = matched.map { items[$0.item].subject }.joined(separator: ", ")
+                let usedFor = matched.first { $0.byPath }.map { "only for \(items[$0.item].subject), whose path it is" } ?? "for none"
                 reject(SourceRejection(
                     subject: "\(collection.annotations ?? "annotations"): \(key)", kind: .badVideoAnnotation,
-                    reason: "the key \"\(key)\" matches \(matched.count) videos (\(names)), so it was used for none; key each by its path in the video folder"))
+                    reason: "the key \"\(key)\" matches \(matched.count) videos (\(names)), so it was used \(usedFor); key each by its path in the video folder"))
             }
         }
         return (items, rejections)

@@ -8,10 +8,10 @@ import LoomCore
 /// (`underWayHeader`); the lines after it list the files an export wrote, or may have left:
 ///
 /// 1. `init(claiming:)` locks the folder (one export at a time, in this process or another), reads the list of the
-///    export before (for an export that was interrupted, the files written since its claim marked the folder, and
-///    any partial file), marks the folder under way with that list still in it (so that a kill in the next step
-///    loses nothing to remove), removes the files listed and the `images/` folder, then marks it under way with no
-///    list.
+///    export before (for an export that was interrupted, every file but those its claim found there, and any
+///    partial file), marks the folder under way with that list still in it (so that a kill in the next step loses
+///    nothing to remove), removes the files listed and the `images/` folder, then marks it under way with the list
+///    of what the folder holds now.
 /// 2. The export writes its files.
 /// 3. `finish(files:)` writes the finished header and the list.
 ///
@@ -28,6 +28,10 @@ final class ExportFolder {
     static let markerName = ".loom-export"
     private static let finishedHeader = "written by loom export"
     private static let underWayHeader = "loom export under way"
+    /// Starts the list, in a marker under way, of what the folder held before the export began; each entry is a
+    /// line `= PATH`.
+    private static let presentHeader = "present before this export:"
+    private static let presentPrefix = "= "
 
     /// Locks `url` for an export and clears what an earlier export wrote there.
     ///
@@ -74,8 +78,11 @@ final class ExportFolder {
         var toRemove = previous?.files ?? []
         if let previous, !previous.finished {
             // An export that was interrupted after its claim: its files are not listed (the list is written when it
-            // finishes), but each was written after the claim's marker.
-            toRemove += filesWritten(since: Self.modified(marker))
+            // finishes), but its claim listed what the folder held before it; anything else is the export's, as
+            // are partial files.
+            toRemove += filesOfTheFolder().filter { file in
+                Self.isPartial(file) || previous.present.map { !$0.contains(file) } ?? false
+            }
         }
         // From here on the folder says "under way" until `finish`; the old list stays until its files are gone.
         try write(lines: [Self.underWayHeader] + toRemove)
@@ -102,15 +109,15 @@ final class ExportFolder {
                 throw LoomError(.export, "cannot clear the images of an earlier export: \(error.localizedDescription)", subject: imagesFolder.path)
             }
         }
-        try write(lines: [Self.underWayHeader])
+        // What the folder holds before the export writes anything: the next claim, if this export is interrupted,
+        // removes the rest.
+        try write(lines: [Self.underWayHeader, Self.presentHeader] + filesOfTheFolder().map { Self.presentPrefix + $0 })
         if images { try Self.makeFolder(imagesFolder) }
     }
 
-    /// The files under the folder (relative paths; `images/` and the marker left out) modified at or after `time`,
-    /// and the partial files an interrupted write left (`ExportFile`, `TarArchive`), whenever they were made.
-    private func filesWritten(since time: Date?) -> [String] {
-        guard let walk = FileManager.default.enumerator(
-            at: url, includingPropertiesForKeys: [.contentModificationDateKey, .isRegularFileKey], options: [])
+    /// The files under the folder, as relative paths, `images/` and the marker left out.
+    private func filesOfTheFolder() -> [String] {
+        guard let walk = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [])
         else { return [] }
         let root = url.standardizedFileURL.path + "/"
         var files: [String] = []
@@ -119,19 +126,16 @@ final class ExportFolder {
             guard path.hasPrefix(root) else { continue }
             let relative = String(path.dropFirst(root.count))
             if relative == "images" { walk.skipDescendants(); continue }
-            guard relative != Self.markerName,
-                let values = try? file.resourceValues(forKeys: [.contentModificationDateKey, .isRegularFileKey]),
-                values.isRegularFile == true
-            else { continue }
-            let isPartial = file.lastPathComponent.hasPrefix(".") && file.lastPathComponent.hasSuffix(".partial")
-            if isPartial || (time != nil && (values.contentModificationDate ?? .distantPast) >= time!) { files.append(relative) }
+            guard relative != Self.markerName, (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            files.append(relative)
         }
         return files.sorted()
     }
 
-    /// When `file` was last modified; nil when it cannot be read.
-    private static func modified(_ file: URL) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
+    /// A partial file an interrupted write left (`ExportFile`, `TarArchive`: `.NAME.partial`).
+    private static func isPartial(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return name.hasPrefix(".") && name.hasSuffix(".partial")
     }
 
     /// Records the files the export wrote (relative to the folder): from now on the folder holds a finished export.
@@ -139,12 +143,16 @@ final class ExportFolder {
         try write(lines: [Self.finishedHeader] + files)
     }
 
-    /// What the marker in `folder` says: whether the export there finished, and the files it lists (written, or
-    /// left to remove); nil when the folder holds no marker (not Loom's).
-    static func listedFiles(in folder: URL) -> (finished: Bool, files: [String])? {
+    /// What the marker in `folder` says: whether the export there finished, the files it lists (written, or left
+    /// to remove), and, for an export under way, what the folder held before it (nil when the marker does not
+    /// say: an older Loom's); nil when the folder holds no marker (not Loom's).
+    static func listedFiles(in folder: URL) -> (finished: Bool, files: [String], present: Set<String>?)? {
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(markerName).path) else { return nil }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-        return (lines.first == finishedHeader, Array(lines.dropFirst()))
+        let body = lines.dropFirst()
+        guard let split = body.firstIndex(of: presentHeader) else { return (lines.first == finishedHeader, Array(body), nil) }
+        let present = body[body.index(after: split)...].filter { $0.hasPrefix(presentPrefix) }.map { String($0.dropFirst(presentPrefix.count)) }
+        return (lines.first == finishedHeader, Array(body[..<split]), Set(present))
     }
 
     /// Whether `folder` holds a finished export whose listed files are all there.

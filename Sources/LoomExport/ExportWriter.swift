@@ -240,7 +240,7 @@ public struct ExportWriter: Sendable {
         case .multiple where single == all.total:
             return "no record was written: every record of the run shows one image, and \(format.rawValue) takes multi-image records unless told `--media any`"
         case .single where single == 0:
-            return "no record was written: every record of the run shows several images, and llava takes single-image ones (use mantis)"
+            return "no record was written: every record of the run shows several images, and \(format.rawValue) takes single-image ones here (mantis takes multi-image records)"
         default:
             return "no record was written: the selection (filters, review state, flags: \(all.flagged) of \(all.total) records are flagged) left none"
         }

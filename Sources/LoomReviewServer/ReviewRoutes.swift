@@ -200,7 +200,7 @@ struct ReviewRoutes: Sendable {
         values["hasVersions"] = !view.versions.isEmpty
         let canRestore = session.account.role.adjudicates
         values["versions"] = view.versions.reversed().map { version -> [String: Any] in
-            [
+            var row: [String: Any] = [
                 "recordPath": ReviewPages.pathSegment(view.record.id), "version": version.version, "author": version.author,
                 "when": ReviewPages.timestamp(version.createdAt), "note": version.note,
                 "turns": version.record.turns.map { ["text": $0.text] },
@@ -208,10 +208,12 @@ struct ReviewRoutes: Sendable {
                 "options": (version.record.options ?? []).enumerated().map { index, text -> [String: Any] in
                     ["letter": index < optionLetters.count ? optionLetters[index] : "?", "text": text]
                 },
-                "answerKey": version.record.answerKey ?? "",
                 "flags": version.record.flags.map { ["code": $0.code, "reason": $0.reason] },
                 "canRestore": canRestore && version.version != view.state.version, "current": view.state.version,
             ]
+            // Left out when there is none: the template shows a section for any string, the empty one too.
+            if let key = version.record.answerKey, !key.isEmpty { row["answerKey"] = key }
+            return row
         }
         if let notice { values["notice"] = notice }
         return HTTPReplies.html(pages.page("record", title: "Record \(id.prefix(12))", session: session, values))

@@ -494,14 +494,15 @@ public final class VideoReader {
     /// Goes back to the first packet: a seek to the stream's start, or, for containers that cannot seek,
     /// opening the file again. The decoder forgets what it held.
     ///
-    /// MPEG transport and program streams (`.ts`, `.m2ts`, `.mts`, `.mpg`; flagged `AVFMT_TS_DISCONT`) go back
+    /// MPEG transport and program streams (`.ts`, `.m2ts`, `.mts`, `.mpg`: libavformat's `mpegts` and `mpeg`) go back
     /// to their first byte instead: their timestamp seek searches the file for a keyframe near the time, and to
     /// the start time it landed on the second keyframe (a camcorder clip shorter than one GOP then had none).
     private func rewind() throws {
         guard let context = format else { return }
         let stream = context.pointee.streams[Int(streamIndex)]!
         let start = stream.pointee.start_time == Int64.min ? 0 : stream.pointee.start_time
-        let isMPEGStream = (context.pointee.iformat.pointee.flags & AVFMT_TS_DISCONT) != 0
+        let demuxer = String(cString: context.pointee.iformat.pointee.name)
+        let isMPEGStream = demuxer == "mpegts" || demuxer == "mpegtsraw" || demuxer == "mpeg"
         let sought = isMPEGStream
             ? av_seek_frame(context, -1, 0, AVSEEK_FLAG_BYTE)
             : av_seek_frame(context, streamIndex, start, AVSEEK_FLAG_BACKWARD)

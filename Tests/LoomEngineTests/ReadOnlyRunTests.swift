@@ -47,7 +47,7 @@ struct ReadOnlyRunTests {
         #expect(Self.listing(fixture.runDirectory) == before)
     }
 
-    @Test("a killed run's work in its write-ahead log is read through a read-only mount; without the log's index the error says what to do",
+    @Test("work in a write-ahead log (a writer left it, as a killed run does) is read through a read-only mount; without the log's index the error says what to do",
         .enabled(if: TestMounts.available, "needs permission to mount"))
     func writeAheadLogReadOnly() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-readonly-\(UUID().uuidString)")

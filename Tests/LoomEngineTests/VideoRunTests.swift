@@ -193,6 +193,30 @@ struct VideoRunTests {
         #expect(cats == 0)
     }
 
+    @Test("a key that is one video's path and another's file name is used only for the video whose path it is")
+    func aKeyThatIsOneVideosPath() async throws {
+        let fixture = try VideoFixture()
+        let clips = fixture.folder.appendingPathComponent("clips")
+        try FileManager.default.createDirectory(at: clips.appendingPathComponent("day2"), withIntermediateDirectories: true)
+        for (path, source) in [("IMG_0001.MOV", "testsrc"), ("day2/IMG_0001.MOV", "mandelbrot")] {
+            try VideoFixture.ffmpeg(["-f", "lavfi", "-i", "\(source)=size=160x120:rate=10", "-t", "4", "-c:v", "mpeg4", clips.appendingPathComponent(path).path])
+        }
+        let annotations = fixture.folder.appendingPathComponent("clips.json")
+        var text = try String(contentsOf: annotations, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: #""missing.mp4":"#, with: #""IMG_0001.MOV": {"segments": [{"start": 0, "end": 2, "text": "A cat jumps."}]}, "missing.mp4":"#)
+        try text.write(to: annotations, atomically: true, encoding: .utf8)
+        _ = try await fixture.runner().run()
+        let store = try RunStore(directory: fixture.runDirectory)
+        let note = try store.rejections(stage: "video").flatMap(\.items).first { $0.subject.hasSuffix("IMG_0001.MOV") }
+        #expect(note?.reason.contains("so it was used only for clips/IMG_0001.MOV, whose path it is") == true)
+        var samplesWithCats: Set<String> = []
+        try store.forEachRecord { record, _ in
+            if record.turns.contains(where: { $0.text.contains("cat jumps") }) { samplesWithCats.insert(record.sampleID) }
+        }
+        #expect(samplesWithCats.count == 1)
+    }
+
     @Test("a source video rewritten in place after ingest is not exported with the old video's records")
     func aVideoRewrittenInPlaceIsNotExported() async throws {
         let fixture = try VideoFixture()

@@ -84,6 +84,11 @@ struct ExportFolderTests {
             let claim = try ExportFolder(claiming: folder, images: true)
             try Data("[]".utf8).write(to: folder.appendingPathComponent("train.json"))
             try Data("[".utf8).write(to: folder.appendingPathComponent(".validation.json.partial"))
+            // The user edits their note meanwhile: edited after the claim, but not made by the export.
+            let handle = try FileHandle(forWritingTo: notes)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(" and more".utf8))
+            try handle.close()
             withExtendedLifetime(claim) {}
         }
         let again = try writer.export(.llava, to: folder)

@@ -75,6 +75,8 @@ struct ReplyDecodingTests {
         #expect(ModelText.clean("In the <video>, <|vision_start|><|image_pad|><|vision_end|> a cat [IMG] runs<|im_end|>")
             == "In the video, vision startimage padvision end a cat IMG runsim end")
         #expect(ModelText.clean("Keep <image> here, not <audio>", keepPlaceholders: true) == "Keep <image> here, not audio")
+        // A token nested in another is not left behind when the inner one goes.
+        #expect(TrainerTokens.first(in: ModelText.clean("a <<video>> b <<|im_end|>|>")) == nil)
         // Angle brackets that are no such token stay: "a < b", "<3", "<|not a token|>".
         #expect(ModelText.clean("if a < b and x<|y then <|not a token|> <3 [1, 2]") == "if a < b and x<|y then <|not a token|> <3 [1, 2]")
         #expect(ModelText.clean("a\n\n\n\n\nb") == "a\n\nb")
