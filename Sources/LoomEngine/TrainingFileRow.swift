@@ -97,21 +97,24 @@ public struct TrainingFileRow {
         guard case .array(var items)? = value else { throw Problem(reason: "no '\(list)' list") }
         // A system prompt opening the conversation (LLaMA-Factory's and OpenAI's form) is left out: Loom's records
         // carry none. `hadSystemPrompt` tells the caller.
+        // Turns are numbered in messages as the file numbers them, the system turn counted.
+        var numberOffset = 1
         if case .object(let first)? = items.first, first[roleKey]?.stringValue == "system" {
             items.removeFirst()
             systemTurn = true
+            numberOffset = 2
         }
         guard !items.isEmpty else { throw Problem(reason: "'\(list)' is empty") }
         var turns: [Turn] = []
         for (index, item) in items.enumerated() {
             guard case .object(let fields) = item, let speaker = fields[roleKey]?.stringValue,
                 let text = fields[textKey]?.stringValue
-            else { throw Problem(reason: "turn \(index + 1) has no '\(roleKey)' and '\(textKey)' text") }
+            else { throw Problem(reason: "turn \(index + numberOffset) has no '\(roleKey)' and '\(textKey)' text") }
             let expected = index.isMultiple(of: 2) ? user : assistant
             // ShareGPT files written by other tools name the speakers as the chat format does.
             let aliases = index.isMultiple(of: 2) ? ["human", "user"] : ["gpt", "assistant"]
             guard speaker == expected || aliases.contains(speaker) && aliases.contains(expected) else {
-                throw Problem(reason: "turn \(index + 1) is from '\(speaker)' where '\(expected)' belongs (turns must alternate, starting with '\(user)')")
+                throw Problem(reason: "turn \(index + numberOffset) is from '\(speaker)' where '\(expected)' belongs (turns must alternate, starting with '\(user)')")
             }
             turns.append(Turn(role: index.isMultiple(of: 2) ? .user : .assistant, text: text))
         }
