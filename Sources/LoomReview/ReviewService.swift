@@ -307,7 +307,13 @@ public final class ReviewService: Sendable {
     /// Saves an edit as the record's next version, with the validators re-run: the returned flags are the new
     /// version's. Refused if the record changed since `seenVersion`, if someone else holds it, or if an
     /// annotator edits a record they do not hold.
-    public func edit(recordID: String, _ edit: RecordEdit, seenVersion: Int, by account: ReviewerAccount) throws -> (state: ReviewState, flags: [QualityFlag]) {
+    /// - Parameter seenPass: the pass the reviewer's page was loaded for, when it was loaded to review (nil from the
+    ///   record's history): an edit that arrives after that pass was completed (another adjudicator decided the
+    ///   record meanwhile) is refused rather than changing a decided record behind its decision.
+    public func edit(
+        recordID: String, _ edit: RecordEdit, seenVersion: Int, seenPass: (pass: Int, adjudication: Bool)? = nil,
+        by account: ReviewerAccount
+    ) throws -> (state: ReviewState, flags: [QualityFlag]) {
         guard let state = try store.reviewState(recordID: recordID), let record = try store.record(id: recordID) else {
             throw ReviewRefusal(.notFound, "there is no record \(recordID)")
         }
@@ -331,7 +337,8 @@ public final class ReviewService: Sendable {
         }
         // The annotator's hold is checked again where the version is saved: a verdict may have closed the pass since.
         let saved = try store.saveRecordVersion(
-            revised, author: account.name, note: note!, seenVersion: seenVersion, now: now, holdingOpenPass: account.role == .annotator)
+            revised, author: account.name, note: note!, seenVersion: seenVersion, now: now, holdingOpenPass: account.role == .annotator,
+            seenPass: seenPass)
         return (saved, revised.flags)
     }
 

@@ -419,6 +419,10 @@ struct ReviewRoutes: Sendable {
 
     private struct EditBody: Decodable {
         var version: Int
+        /// The pass the page was loaded for (`data-pass`, `data-adjudication`): an edit sent after that pass was
+        /// completed is refused.
+        var pass: Int?
+        var adjudication: Bool?
         /// A turn's new text, or null for a turn left as it is.
         var turns: [String?]?
         var options: [String]?
@@ -448,7 +452,7 @@ struct ReviewRoutes: Sendable {
             let (saved, flags, view) = try await blocking {
                 let result = try service.edit(
                     recordID: id, RecordEdit(turns: body.turns, options: body.options, answerKey: body.answerKey),
-                    seenVersion: body.version, by: session.account)
+                    seenVersion: body.version, seenPass: body.pass.map { ($0, body.adjudication ?? false) }, by: session.account)
                 return (result.state, result.flags, try service.view(recordID: id))
             }
             let claim = saved.lease.map {

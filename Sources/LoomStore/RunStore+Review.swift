@@ -371,8 +371,11 @@ extension RunStore {
     @discardableResult
     /// - Parameter holdingOpenPass: whether `author` must hold the record's lease, with its pass still open (an
     ///   annotator): checked in the transaction that saves, so a verdict that closed the pass meanwhile wins.
+    /// - Parameter seenPass: the pass the editor's page was doing, and whether it was an adjudication; refused once
+    ///   that pass is completed (a pass counted, or the adjudication decided).
     public func saveRecordVersion(
-        _ record: LoomCore.Record, author: String, note: String, seenVersion: Int, now: Double, holdingOpenPass: Bool = false
+        _ record: LoomCore.Record, author: String, note: String, seenVersion: Int, now: Double, holdingOpenPass: Bool = false,
+        seenPass: (pass: Int, adjudication: Bool)? = nil
     ) throws -> ReviewState {
         // Versions keep the whole record's JSON: each stands on its own, whatever the record's columns say later.
         let body = record.canonicalJSON
@@ -385,6 +388,11 @@ extension RunStore {
                     throw ReviewRefusal(
                         .conflict, "the pass you were doing on this record was completed meanwhile (your verdict, or another tab's); your edit was not saved")
                 }
+            }
+            if let seenPass, seenPass.adjudication ? state.status != .adjudication : state.passes >= seenPass.pass {
+                throw ReviewRefusal(
+                    .conflict,
+                    "the record was decided while you had it open (it is now \(state.status.rawValue), after \(state.passes) passes); your edit was not saved. Reload to see it")
             }
             try Self.checkVersion(db, state: state, seenVersion: seenVersion)
             if state.version == 1,

@@ -106,6 +106,33 @@ struct ReviewWorkflowTests {
         #expect(try fixture.service.next(.adjudication, for: judge) == nil)
     }
 
+    @Test("an adjudicator's edit sent after another adjudicator decided the record is refused, not saved behind the decision")
+    func anEditAfterTheDecisionIsRefused() throws {
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 2, policy: .anyReject, leaseSeconds: 60))
+        let batch = try fixture.batch()
+        try pass(fixture, try fixture.account("ann"), batch, .accept)
+        _ = try pass(fixture, try fixture.account("ben"), batch, .reject, reason: "The options are broken.")
+        let jo = try fixture.account("jo", role: .adjudicator)
+        let lead = try fixture.account("lead", role: .admin)
+        let seen = try #require(try fixture.service.next(.adjudication, for: jo))
+        // Jo's hold runs out while editing; the admin takes the record and decides it.
+        fixture.advance(seconds: 61)
+        let taken = try #require(try fixture.service.next(.adjudication, for: lead))
+        _ = try fixture.service.decide(
+            recordID: taken.recordID, verdict: .accept, reason: nil, pass: taken.pass, seenVersion: taken.version, adjudication: true, by: lead)
+        let refusal = #expect(throws: ReviewRefusal.self) {
+            try fixture.service.edit(
+                recordID: seen.recordID, RecordEdit(turns: [nil, "A late answer."]), seenVersion: seen.version, seenPass: (seen.pass, seen.adjudication), by: jo)
+        }
+        #expect(refusal?.kind == .conflict)
+        #expect(refusal?.message.contains("decided while you had it open") == true)
+        #expect(try fixture.store.record(id: seen.recordID)?.turns[1].text != "A late answer.")
+        // From the record's history (no pass seen), an adjudicator may still correct a decided record.
+        #expect(throws: Never.self) {
+            try fixture.service.edit(recordID: seen.recordID, RecordEdit(turns: [nil, "A considered answer."]), seenVersion: seen.version, by: jo)
+        }
+    }
+
     @Test func majorityTieGoesToAdjudication() {
         #expect(DisagreementPolicy.majority.status(after: [.accept, .reject], required: 2) == .adjudication)
         #expect(DisagreementPolicy.majority.status(after: [.reject, .reject, .accept], required: 3) == .rejected)

@@ -90,6 +90,8 @@
     const changed = (field) => field.value !== field.defaultValue;
     const body = {
       version: id.version,
+      pass: id.pass,
+      adjudication: id.adjudication,
       turns: Array.from(r.querySelectorAll("textarea.edit")).map((t) => (changed(t) ? t.value : null)),
     };
     const options = Array.from(r.querySelectorAll("input.edit[name=option]"));
