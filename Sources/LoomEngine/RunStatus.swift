@@ -99,8 +99,10 @@ public struct RunStatus: Sendable, Codable {
             runDirectory: directory.url.path, recipe: try store.meta(RunDirectory.Key.recipeName), stages: lines,
             records: records.total, flaggedRecords: records.flagged, failures: try store.failures(),
             images: images.files > 0 ? ImageCounts(images: images.images, nearDuplicates: images.nearDuplicates, files: images.files) : nil,
-            inputProblems: try store.rejections().map {
-                ProblemGroup(category: $0.category, count: $0.items.count, examples: Array($0.items.prefix(examples ?? .max)))
+            inputProblems: try store.rejections().map { group in
+                // Numbers in order ("rows.json[2]" before "rows.json[12]"), as a reader counts them.
+                let ordered = group.items.sorted { $0.subject.compare($1.subject, options: .numeric) == .orderedAscending }
+                return ProblemGroup(category: group.category, count: ordered.count, examples: Array(ordered.prefix(examples ?? .max)))
             })
         status.spend = spend
         status.cost = try store.cost()

@@ -238,7 +238,21 @@ struct ImportRoundTripTests {
         let summary = try DatasetImporter(file: file, output: folder.appendingPathComponent("run")).run()
         #expect(summary.records == 2 && summary.rejected == 0 && summary.images == 2)
     }
+    @Test("status lists problems in the order of their numbers: row 2 before row 12")
+    func problemsInNumberOrder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let good = #"{"conversations": [{"from": "human", "value": "Hi?"}, {"from": "gpt", "value": "Hello."}]}"#
+        let rows = [good] + Array(repeating: #"{"conversations": "none"}"#, count: 12)
+        let file = folder.appendingPathComponent("rows.jsonl")
+        try rows.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("run")
+        _ = try DatasetImporter(file: file, output: output).run()
+        let group = try #require(try RunStatus.load(try RunDirectory(existing: output), examples: nil).inputProblems.first)
+        #expect(group.examples.map(\.subject) == (2...13).map { "rows.jsonl:\($0)" })
+    }
 }
+
 
 
 
