@@ -13,19 +13,10 @@ public struct RecordValidator: Sendable {
 
     /// Every format problem of `record`.
     public func flags(for record: Record) -> [QualityFlag] {
-        var places: [(place: String, text: String)] = record.turns.enumerated().map { ("turn \($0.offset + 1)", $0.element.text) }
-        for (index, option) in (record.options ?? []).enumerated() { places.append(("option \(index + 1)", option)) }
-        let safety = TextSafety.flags(places, maxBytes: settings.maxTurnBytes)
-        var flags = safety.flags
+        let (textFlags, oversized) = textAndPlaceholderFlags(for: record)
+        var flags = textFlags
         // A runaway text is not read further: the flag says enough, and reading it would cost.
-        if safety.oversized { return flags }
-
-        let placeholders = record.placeholderCount
-        if placeholders != record.media.count {
-            flags.append(QualityFlag(
-                code: QualityCode.placeholderCount,
-                reason: "the text has \(placeholders) <image> placeholder\(placeholders == 1 ? "" : "s") for \(record.media.count) image\(record.media.count == 1 ? "" : "s")"))
-        }
+        if oversized { return flags }
         // Trainers put the images where the questions' placeholders are (LLaVA: in the first question only).
         let answersWithImages = record.turns.indices.filter {
             record.turns[$0].role == .assistant && TextSearch.contains(record.turns[$0].text, Record.imagePlaceholder)
@@ -59,17 +50,9 @@ public struct RecordValidator: Sendable {
     /// runaway length), placeholders against images, and options that repeat one another or break over lines. What a
     /// translation is held to, beside what it must keep of its source (`TranslationCheck`).
     public func languageNeutralFlags(for record: Record) -> [QualityFlag] {
-        var places: [(place: String, text: String)] = record.turns.enumerated().map { ("turn \($0.offset + 1)", $0.element.text) }
-        for (index, option) in (record.options ?? []).enumerated() { places.append(("option \(index + 1)", option)) }
-        let safety = TextSafety.flags(places, maxBytes: settings.maxTurnBytes)
-        var flags = safety.flags
-        if safety.oversized { return flags }
-        let placeholders = record.placeholderCount
-        if placeholders != record.media.count {
-            flags.append(QualityFlag(
-                code: QualityCode.placeholderCount,
-                reason: "the text has \(placeholders) <image> placeholder\(placeholders == 1 ? "" : "s") for \(record.media.count) image\(record.media.count == 1 ? "" : "s")"))
-        }
+        let (textFlags, oversized) = textAndPlaceholderFlags(for: record)
+        var flags = textFlags
+        if oversized { return flags }
         if let options = record.options {
             let keys = options.map { $0.lowercased().trimmingCharacters(in: .whitespacesAndNewlines) }
             if Set(keys).count != keys.count || keys.contains("") || options.contains(where: { $0.contains("\n") }) {
@@ -77,6 +60,23 @@ public struct RecordValidator: Sendable {
             }
         }
         return flags
+    }
+
+    /// Text safety over every turn and option (`TextSafety`), and placeholders against images (unless a text is
+    /// oversized, which is not read further); whether one was.
+    private func textAndPlaceholderFlags(for record: Record) -> (flags: [QualityFlag], oversized: Bool) {
+        var places: [(place: String, text: String)] = record.turns.enumerated().map { ("turn \($0.offset + 1)", $0.element.text) }
+        for (index, option) in (record.options ?? []).enumerated() { places.append(("option \(index + 1)", option)) }
+        let safety = TextSafety.flags(places, maxBytes: settings.maxTurnBytes)
+        var flags = safety.flags
+        if safety.oversized { return (flags, true) }
+        let placeholders = record.placeholderCount
+        if placeholders != record.media.count {
+            flags.append(QualityFlag(
+                code: QualityCode.placeholderCount,
+                reason: "the text has \(placeholders) <image> placeholder\(placeholders == 1 ? "" : "s") for \(record.media.count) image\(record.media.count == 1 ? "" : "s")"))
+        }
+        return (flags, false)
     }
 
     /// One question and its answer; `question` without the `<image>` lines.
