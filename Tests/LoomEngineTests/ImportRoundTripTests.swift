@@ -27,6 +27,17 @@ struct ImportRoundTripTests {
         return out
     }
 
+    /// A new scratch folder holding `a.png` (light grey) and `b.png` (dark grey), 8×8.
+    static func folderWithTwoGreyImages() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, value) in [("a.png", UInt8(200)), ("b.png", UInt8(40))] {
+            let image = RGBImage(width: 8, height: 8, pixels: [UInt8](repeating: value, count: 8 * 8 * 3))
+            try Data(try ImageEncoder.encodePNG(image)).write(to: folder.appendingPathComponent(name))
+        }
+        return folder
+    }
+
     @Test("LLaVA, Mantis and LLaMA-Factory exports import back to the same conversations, images and ids", arguments: [ExportFormat.llava, .mantis, .llamafactory])
     func roundTrip(format: ExportFormat) async throws {
         let fixture = try RunFixture(singles: 5, pairs: 2, sets: 1, sequences: 1)
@@ -134,12 +145,7 @@ struct ImportRoundTripTests {
     }
     @Test("rows that share an image are all quality-checked: an empty answer and an <image> in an answer are flagged")
     func rowsSharingAnImageAreChecked() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for (name, value) in [("a.png", UInt8(200)), ("b.png", UInt8(40))] {
-            let image = RGBImage(width: 8, height: 8, pixels: [UInt8](repeating: value, count: 8 * 8 * 3))
-            try Data(try ImageEncoder.encodePNG(image)).write(to: folder.appendingPathComponent(name))
-        }
+        let folder = try Self.folderWithTwoGreyImages()
         let rows = [
             #"{"id": "1", "image": "a.png", "conversations": [{"from": "human", "value": "<image>\nWhat colour?"}, {"from": "gpt", "value": ""}]}"#,
             #"{"id": "2", "image": "b.png", "conversations": [{"from": "human", "value": "What colour?"}, {"from": "gpt", "value": "<image>\nDark grey."}]}"#,
@@ -223,12 +229,7 @@ struct ImportRoundTripTests {
     }
     @Test("LLaVA-style rows with a list of images, and ShareGPT turns from user and assistant, import")
     func llavaStyleVariants() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for (name, value) in [("a.png", UInt8(200)), ("b.png", UInt8(40))] {
-            let image = RGBImage(width: 8, height: 8, pixels: [UInt8](repeating: value, count: 8 * 8 * 3))
-            try Data(try ImageEncoder.encodePNG(image)).write(to: folder.appendingPathComponent(name))
-        }
+        let folder = try Self.folderWithTwoGreyImages()
         let rows = [
             #"{"image": ["a.png", "b.png"], "conversations": [{"from": "human", "value": "<image>\n<image>\nWhich is lighter?"}, {"from": "gpt", "value": "The first."}]}"#,
             #"{"image": "a.png", "conversations": [{"from": "user", "value": "<image>\nWhat shade?"}, {"from": "assistant", "value": "Light grey."}]}"#,

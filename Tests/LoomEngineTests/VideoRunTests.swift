@@ -79,6 +79,21 @@ struct VideoFixture {
 
     var runDirectory: URL { folder.appendingPathComponent("run") }
 
+    /// Adds a four-second clip drawn by the lavfi `source` at `path` under `clips/`.
+    func addClip(_ path: String, source: String) throws {
+        let url = folder.appendingPathComponent("clips").appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Self.ffmpeg(["-f", "lavfi", "-i", "\(source)=size=160x120:rate=10", "-t", "4", "-c:v", "mpeg4", url.path])
+    }
+
+    /// Adds `entry` (`"KEY": {…}`) to `clips.json`.
+    func addAnnotation(_ entry: String) throws {
+        let annotations = folder.appendingPathComponent("clips.json")
+        let text = try String(contentsOf: annotations, encoding: .utf8)
+        try text.replacingOccurrences(of: #""missing.mp4":"#, with: entry + #", "missing.mp4":"#)
+            .write(to: annotations, atomically: true, encoding: .utf8)
+    }
+
     func runner(recipe: Recipe? = nil, faults: FaultPlan = FaultPlan()) throws -> RecipeRunner {
         RecipeRunner(
             recipe: try recipe ?? RecipeLoader.load(contentsOf: recipeURL), recipeURL: recipeURL, catalog: try TemplateCatalog.bundled(),
@@ -156,11 +171,7 @@ struct VideoRunTests {
     @Test("an exact copy with an annotation entry of its own says that its annotations were not used")
     func aCopysOwnAnnotationsAreNoted() async throws {
         let fixture = try VideoFixture()
-        let annotations = fixture.folder.appendingPathComponent("clips.json")
-        var text = try String(contentsOf: annotations, encoding: .utf8)
-        text = text.replacingOccurrences(
-            of: #""missing.mp4":"#, with: #""copy.mp4": {"segments": [{"start": 0, "end": 2, "text": "Waves crash."}]}, "missing.mp4":"#)
-        try text.write(to: annotations, atomically: true, encoding: .utf8)
+        try fixture.addAnnotation(#""copy.mp4": {"segments": [{"start": 0, "end": 2, "text": "Waves crash."}]}"#)
         _ = try await fixture.runner().run()
         let copies = try RunStore(directory: fixture.runDirectory).rejections(stage: "video")
             .first { $0.category == RejectionKind.exactCopy.category }?.items ?? []
@@ -171,18 +182,9 @@ struct VideoRunTests {
     @Test("an annotation key that names several videos (one file name in two folders) is used for none of them, with a note")
     func anAmbiguousAnnotationKeyIsUsedForNone() async throws {
         let fixture = try VideoFixture()
-        let clips = fixture.folder.appendingPathComponent("clips")
-        for (day, source) in [("day1", "testsrc"), ("day2", "mandelbrot")] {
-            try FileManager.default.createDirectory(at: clips.appendingPathComponent(day), withIntermediateDirectories: true)
-            try VideoFixture.ffmpeg([
-                "-f", "lavfi", "-i", "\(source)=size=160x120:rate=10", "-t", "4", "-c:v", "mpeg4", clips.appendingPathComponent("\(day)/IMG_0001.MOV").path,
-            ])
-        }
-        let annotations = fixture.folder.appendingPathComponent("clips.json")
-        var text = try String(contentsOf: annotations, encoding: .utf8)
-        text = text.replacingOccurrences(
-            of: #""missing.mp4":"#, with: #""IMG_0001.MOV": {"segments": [{"start": 0, "end": 2, "text": "A cat jumps."}]}, "missing.mp4":"#)
-        try text.write(to: annotations, atomically: true, encoding: .utf8)
+        try fixture.addClip("day1/IMG_0001.MOV", source: "testsrc")
+        try fixture.addClip("day2/IMG_0001.MOV", source: "mandelbrot")
+        try fixture.addAnnotation(#""IMG_0001.MOV": {"segments": [{"start": 0, "end": 2, "text": "A cat jumps."}]}"#)
         _ = try await fixture.runner().run()
         let store = try RunStore(directory: fixture.runDirectory)
         let notes = try store.rejections(stage: "video").flatMap(\.items).filter { $0.subject.hasSuffix("IMG_0001.MOV") }
@@ -196,16 +198,9 @@ struct VideoRunTests {
     @Test("a key that is one video's path and another's file name is used only for the video whose path it is")
     func aKeyThatIsOneVideosPath() async throws {
         let fixture = try VideoFixture()
-        let clips = fixture.folder.appendingPathComponent("clips")
-        try FileManager.default.createDirectory(at: clips.appendingPathComponent("day2"), withIntermediateDirectories: true)
-        for (path, source) in [("IMG_0001.MOV", "testsrc"), ("day2/IMG_0001.MOV", "mandelbrot")] {
-            try VideoFixture.ffmpeg(["-f", "lavfi", "-i", "\(source)=size=160x120:rate=10", "-t", "4", "-c:v", "mpeg4", clips.appendingPathComponent(path).path])
-        }
-        let annotations = fixture.folder.appendingPathComponent("clips.json")
-        var text = try String(contentsOf: annotations, encoding: .utf8)
-        text = text.replacingOccurrences(
-            of: #""missing.mp4":"#, with: #""IMG_0001.MOV": {"segments": [{"start": 0, "end": 2, "text": "A cat jumps."}]}, "missing.mp4":"#)
-        try text.write(to: annotations, atomically: true, encoding: .utf8)
+        try fixture.addClip("IMG_0001.MOV", source: "testsrc")
+        try fixture.addClip("day2/IMG_0001.MOV", source: "mandelbrot")
+        try fixture.addAnnotation(#""IMG_0001.MOV": {"segments": [{"start": 0, "end": 2, "text": "A cat jumps."}]}"#)
         _ = try await fixture.runner().run()
         let store = try RunStore(directory: fixture.runDirectory)
         let note = try store.rejections(stage: "video").flatMap(\.items).first { $0.subject.hasSuffix("IMG_0001.MOV") }
