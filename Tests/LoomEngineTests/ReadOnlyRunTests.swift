@@ -27,22 +27,25 @@ struct ReadOnlyRunTests {
         let before = Self.listing(fixture.runDirectory)
         let mounted = fixture.folder.appendingPathComponent("archive")
         #expect(TestMounts.mountReadOnly(fixture.runDirectory, at: mounted))
-        defer { TestMounts.unmount(mounted.path) }
+        // Unmounted once the store below is closed (the end of the `do` block): an open store keeps the mount busy.
+        defer { #expect(TestMounts.unmount(mounted.path)) }
 
-        let run = try RunDirectory(existing: mounted)
-        #expect(run.store.isReadOnly)
-        #expect(try run.store.contentHash() == summary.contentHash)
-        let status = try RunStatus.load(run)
-        #expect(status.records == summary.records)
-        #expect(status.stages.first { $0.stage == "export" }?.done == 2)
+        do {
+            let run = try RunDirectory(existing: mounted)
+            #expect(run.store.isReadOnly)
+            #expect(try run.store.contentHash() == summary.contentHash)
+            let status = try RunStatus.load(run)
+            #expect(status.records == summary.records)
+            #expect(status.stages.first { $0.stage == "export" }?.done == 2)
 
-        let exported = fixture.folder.appendingPathComponent("llava-again")
-        let written = try ExportWriter(store: run.store, runDirectory: run.url).export(.llava, to: exported)
-        #expect(written.records > 0)
-        let original = fixture.runDirectory.appendingPathComponent("export/llava/data.json")
-        #expect(try Data(contentsOf: exported.appendingPathComponent("data.json")) == Data(contentsOf: original))
+            let exported = fixture.folder.appendingPathComponent("llava-again")
+            let written = try ExportWriter(store: run.store, runDirectory: run.url).export(.llava, to: exported)
+            #expect(written.records > 0)
+            let original = fixture.runDirectory.appendingPathComponent("export/llava/data.json")
+            #expect(try Data(contentsOf: exported.appendingPathComponent("data.json")) == Data(contentsOf: original))
 
-        #expect { try run.store.setMeta("note", "x") } throws: { "\($0)".contains("cannot be written") }
+            #expect { try run.store.setMeta("note", "x") } throws: { "\($0)".contains("cannot be written") }
+        }
         // No write-ahead log, index or lock appeared in the folder.
         #expect(Self.listing(fixture.runDirectory) == before)
     }
@@ -52,30 +55,35 @@ struct ReadOnlyRunTests {
     func writeAheadLogReadOnly() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-readonly-\(UUID().uuidString)")
         let directory = folder.appendingPathComponent("run")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // The writer stays open, as a killed run's would have left it: the committed value is only in the log.
-        let writer = try RunStore(directory: directory, templates: nil)
-        try writer.setMeta("note", "committed after the last checkpoint")
-        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(RunStore.fileName)-wal").path))
-
-        let mounted = folder.appendingPathComponent("archive")
-        #expect(TestMounts.mountReadOnly(directory, at: mounted))
-        defer { TestMounts.unmount(mounted.path) }
-        let reader = try RunStore(directory: mounted)
-        #expect(reader.isReadOnly)
-        #expect(try reader.meta("note") == "committed after the last checkpoint")
-
-        // The store and its log copied without the `-shm` index, which SQLite cannot make in a read-only folder.
-        let copy = folder.appendingPathComponent("copy")
-        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
-        for suffix in ["", "-wal"] {
-            try FileManager.default.copyItem(
-                at: directory.appendingPathComponent(RunStore.fileName + suffix), to: copy.appendingPathComponent(RunStore.fileName + suffix))
+        let (mounted, copy, mountedCopy) = (
+            folder.appendingPathComponent("archive"), folder.appendingPathComponent("copy"), folder.appendingPathComponent("archived-copy")
+        )
+        // Unmounted once every store is closed (the end of the `do` block): SQLite keeps a closed connection's file
+        // open while another connection to the same file holds its locks, and an open file keeps a mount busy.
+        defer {
+            #expect(TestMounts.unmount(mounted.path) && TestMounts.unmount(mountedCopy.path))
+            try? FileManager.default.removeItem(at: folder)
         }
-        let mountedCopy = folder.appendingPathComponent("archived-copy")
-        #expect(TestMounts.mountReadOnly(copy, at: mountedCopy))
-        defer { TestMounts.unmount(mountedCopy.path) }
-        #expect { _ = try RunStore(directory: mountedCopy) } throws: { "\($0)".contains("Copy the run folder somewhere writable") }
-        _ = writer
+        do {
+            // The writer stays open, as a killed run's would have left it: the committed value is only in the log.
+            let writer = try RunStore(directory: directory, templates: nil)
+            try writer.setMeta("note", "committed after the last checkpoint")
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(RunStore.fileName)-wal").path))
+
+            #expect(TestMounts.mountReadOnly(directory, at: mounted))
+            let reader = try RunStore(directory: mounted)
+            #expect(reader.isReadOnly)
+            #expect(try reader.meta("note") == "committed after the last checkpoint")
+
+            // The store and its log copied without the `-shm` index, which SQLite cannot make in a read-only folder.
+            try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+            for suffix in ["", "-wal"] {
+                try FileManager.default.copyItem(
+                    at: directory.appendingPathComponent(RunStore.fileName + suffix), to: copy.appendingPathComponent(RunStore.fileName + suffix))
+            }
+            #expect(TestMounts.mountReadOnly(copy, at: mountedCopy))
+            #expect { _ = try RunStore(directory: mountedCopy) } throws: { "\($0)".contains("Copy the run folder somewhere writable") }
+            withExtendedLifetime((writer, reader)) {}
+        }
     }
 }
