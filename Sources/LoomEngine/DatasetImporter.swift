@@ -17,6 +17,9 @@ public struct ImportSummary: Sendable, Codable {
     public var firstProblems: [String]
     /// Rows imported without their system prompt (Loom's records carry none).
     public var systemPromptsLeftOut = 0
+    /// Records an earlier import of the same file wrote for rows it no longer holds (or no longer imports), removed
+    /// with their review and quality state.
+    public var staleRecordsRemoved = 0
 }
 
 /// Reads a training file in a format Loom writes (LLaVA, Mantis, LLaMA-Factory sharegpt) into a run directory,
@@ -26,7 +29,9 @@ public struct ImportSummary: Sendable, Codable {
 /// symbolic link names hard-linked where the filesystem allows; records keep
 /// the file's Loom ids (`rec-…`) so a Loom export imported back has the same ids, and otherwise get ids derived
 /// from the file name and row position. Rows that cannot be used are recorded as rejections with the reason and
-/// the import goes on. Importing the same file again writes the same records.
+/// the import goes on. Importing the same file again writes the same records; importing a corrected file again
+/// leaves the run holding what the file holds: records of rows no longer in it are removed, and rejections of
+/// rows now imported go.
 public struct DatasetImporter: Sendable {
     public typealias Format = TrainingFileRow.Format
 
@@ -96,7 +101,13 @@ public struct DatasetImporter: Sendable {
         var samplesWritten: Set<String> = []
         var seenIDs: Set<String> = []
         var summary = ImportSummary(output: output.path, rows: 0, records: 0, images: 0, rejected: 0, firstProblems: [])
+        // Subjects name the file ("train.json:12"); a second file of the same name names its path, so that
+        // re-importing one of them never touches the other's rejections.
+        let subjectName = idSource
+        var rejectedSubjects: Set<String> = []
         func reject(_ subject: String, _ kind: RejectionKind, _ reason: String) {
+            let subject = subjectName == fileName ? subject : subjectName + subject.dropFirst(fileName.count)
+            rejectedSubjects.insert(subject)
             pending.rejections.append(Rejection(subject: subject, stage: Self.stage, category: kind.rawValue, reason: reason))
             summary.rejected += 1
             if summary.firstProblems.count < 10 { summary.firstProblems.append("\(subject): \(reason)") }
@@ -145,7 +156,7 @@ public struct DatasetImporter: Sendable {
                     Record(
                         id: id, sampleID: sampleID, media: items.map(\.id), turns: row.turns, type: row.questionType, domain: domain,
                         skill: nil, language: language, options: nil, answerKey: nil, checks: [],
-                        provenance: Provenance(generator: ValidationSettings.importedGenerator, template: fileName, phrasing: 0, seed: 0)))
+                        provenance: Provenance(generator: ValidationSettings.importedGenerator, template: idSource, phrasing: 0, seed: 0)))
                 summary.records += 1
                 if pending.records.count >= Self.batchSize { try flush() }
             }, rejected: { rejection in reject(rejection.subject, rejection.kind, rejection.reason) })
@@ -170,6 +181,12 @@ public struct DatasetImporter: Sendable {
                     : "no row could be imported (\(summary.rejected) left out\(first))"
                         + (file.pathExtension.lowercased() == "jsonl" ? "; a .jsonl file needs one JSON object per line" : ""),
                 subject: file.path)
+        }
+        // The whole file was read: what an earlier import of it left that this one did not write goes.
+        let stale = try store.recordIDs(generator: ValidationSettings.importedGenerator, template: idSource).filter { !seenIDs.contains($0) }
+        summary.staleRecordsRemoved = try store.removeRecords(stale)
+        try store.removeRejections(stage: Self.stage, keeping: rejectedSubjects) { subject in
+            subject.hasPrefix(subjectName + ":") || subject.hasPrefix(subjectName + "[")
         }
         return summary
     }

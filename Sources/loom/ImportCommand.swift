@@ -45,6 +45,9 @@ struct ImportCommand: AsyncParsableCommand {
         if summary.systemPromptsLeftOut > 0 {
             print("\(summary.systemPromptsLeftOut) rows had a system prompt, left out: Loom's records carry none (exports add none either)")
         }
+        if summary.staleRecordsRemoved > 0 {
+            print("\(summary.staleRecordsRemoved) records of an earlier import of this file removed: their rows are no longer in it or no longer import")
+        }
         if summary.rejected > 0 {
             print("\(summary.rejected) rows left out:")
             for problem in summary.firstProblems { print("  \(problem)") }

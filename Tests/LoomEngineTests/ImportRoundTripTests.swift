@@ -226,6 +226,45 @@ struct ImportRoundTripTests {
         #expect(try RunStore(directory: output).recordCounts().total == 4)
         _ = try DatasetImporter(file: folder.appendingPathComponent("splitA/train.jsonl"), output: output).run()
         #expect(try RunStore(directory: output).recordCounts().total == 4)
+        // splitB's file shrinks to one row: its other record goes, splitA's two stay.
+        try #"{"conversations": [{"from": "human", "value": "Q0 splitB?"}, {"from": "gpt", "value": "A."}]}"#.write(
+            to: folder.appendingPathComponent("splitB/train.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try DatasetImporter(file: folder.appendingPathComponent("splitB/train.jsonl"), output: output).run().staleRecordsRemoved == 1)
+        #expect(try RunStore(directory: output).recordCounts().total == 3)
+        _ = try DatasetImporter(file: folder.appendingPathComponent("splitA/train.jsonl"), output: output).run()
+        #expect(try RunStore(directory: output).recordCounts().total == 3)
+    }
+    @Test("importing a corrected file again leaves the run holding what the file holds: removed rows' records and mended rows' rejections go")
+    func reimportOfCorrectedFile() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        func row(_ question: String) -> String {
+            #"{"conversations": [{"from": "human", "value": "\#(question)"}, {"from": "gpt", "value": "Yes."}]}"#
+        }
+        let file = folder.appendingPathComponent("rows.jsonl")
+        let output = folder.appendingPathComponent("run")
+        try [row("Is it red?"), #"{"conversations": "none"}"#, row("Is it round?"), row("Is it big?")].joined(separator: "\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let first = try DatasetImporter(file: file, output: output).run()
+        #expect(first.records == 3 && first.rejected == 1)
+        _ = try await DatasetImporter.checkQuality(of: output)
+        // The user mends row 2 and deletes the last two rows.
+        let corrected = [row("Is it red?"), row("Is it blue?")]
+        try corrected.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let second = try DatasetImporter(file: file, output: output).run()
+        #expect(second.records == 2 && second.rejected == 0 && second.staleRecordsRemoved == 2)
+        _ = try await DatasetImporter.checkQuality(of: output)
+        let store = try RunStore(directory: output)
+        #expect(try store.recordCounts().total == 2)
+        #expect(try store.rejections(stage: "import").isEmpty)
+        // The same as importing the corrected file into a new run.
+        let fresh = folder.appendingPathComponent("fresh")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("copy"), withIntermediateDirectories: true)
+        let copy = folder.appendingPathComponent("copy/rows.jsonl")
+        try corrected.joined(separator: "\n").write(to: copy, atomically: true, encoding: .utf8)
+        _ = try DatasetImporter(file: copy, output: fresh).run()
+        _ = try await DatasetImporter.checkQuality(of: fresh)
+        #expect(try store.contentHash() == RunStore(directory: fresh).contentHash())
     }
     @Test("LLaVA-style rows with a list of images, and ShareGPT turns from user and assistant, import")
     func llavaStyleVariants() throws {

@@ -1,0 +1,79 @@
+import GRDB
+import LoomCore
+
+extension RunStore {
+    /// The tables that keep something about a record by its id, besides `records` itself.
+    private static let recordKeyedTables = [
+        "verdicts", "record_signatures", "review_states", "review_passes", "review_skips", "review_leases",
+        "record_versions", "in_context",
+    ]
+
+    /// The ids of the records whose provenance names `generator` and `template` (an import's records name the
+    /// file they came from), in id order.
+    public func recordIDs(generator: String, template: String) throws -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM records
+                    WHERE json_extract(body, '$.provenance.generator') = ? AND json_extract(body, '$.provenance.template') = ?
+                    ORDER BY id
+                    """,
+                arguments: [generator, template])
+        }
+    }
+
+    /// Removes records and everything the store keeps about them (judge verdicts, dedup signatures, review state
+    /// and history, in-context links, ledger rows), and each sample that no record names afterwards, in one
+    /// transaction that keeps the content digests true. Returns how many records were removed.
+    @discardableResult
+    public func removeRecords(_ ids: [String]) throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try write { db in
+            let kept = try ContentDigests.keptTables(db)
+            var changes = ["records": MultisetDigest(), "samples": MultisetDigest()]
+            let sampleOf = try db.cachedStatement(sql: "SELECT sample_id FROM records WHERE id = ?")
+            let deleteRecord = try db.cachedStatement(sql: "DELETE FROM records WHERE id = ?")
+            let deleteKept = try Self.recordKeyedTables.map { try db.cachedStatement(sql: "DELETE FROM \($0) WHERE record_id = ?") }
+            let deleteLedger = try db.cachedStatement(sql: "DELETE FROM ledger WHERE item = ?")
+            var samples: Set<String> = []
+            var removed = 0
+            for id in ids {
+                guard let sample = try String.fetchOne(sampleOf, arguments: [id]) else { continue }
+                samples.insert(sample)
+                if kept.contains("records"), let old = try ContentDigests.storedItem(table: "records", key: id, in: db) {
+                    changes["records"]!.remove(old)
+                }
+                try deleteRecord.execute(arguments: [id])
+                for statement in deleteKept { try statement.execute(arguments: [id]) }
+                try deleteLedger.execute(arguments: [id])
+                removed += 1
+            }
+            let stillNamed = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM records WHERE sample_id = ?)")
+            for sample in samples.sorted() where try Bool.fetchOne(stillNamed, arguments: [sample]) == false {
+                if kept.contains("samples"), let old = try ContentDigests.storedItem(table: "samples", key: sample, in: db) {
+                    changes["samples"]!.remove(old)
+                }
+                try db.execute(sql: "DELETE FROM samples WHERE id = ?", arguments: [sample])
+                try db.execute(sql: "DELETE FROM sample_videos WHERE sample_id = ?", arguments: [sample])
+                try db.execute(sql: "DELETE FROM ledger WHERE item = ?", arguments: [sample])
+            }
+            try ContentDigests.apply(changes, in: db)
+            return removed
+        }
+    }
+
+    /// Removes the rejections of `stage` whose subjects `belong` says are of one input and that are not in
+    /// `keeping`: input that a later, complete pass over the same file no longer rejected. Returns how many were
+    /// removed.
+    @discardableResult
+    public func removeRejections(stage: String, keeping: Set<String>, where belong: (String) -> Bool) throws -> Int {
+        try write { db in
+            let subjects = try String.fetchAll(db, sql: "SELECT DISTINCT subject FROM rejections WHERE stage = ?", arguments: [stage])
+            let stale = subjects.filter { belong($0) && !keeping.contains($0) }
+            let delete = try db.cachedStatement(sql: "DELETE FROM rejections WHERE stage = ? AND subject = ?")
+            for subject in stale { try delete.execute(arguments: [stage, subject]) }
+            return stale.count
+        }
+    }
+}
