@@ -13,22 +13,22 @@ public enum RunLocator {
         return lowercased.hasSuffix(".yaml") || lowercased.hasSuffix(".yml")
     }
 
-    /// Loads a recipe, validating domain names against the bundled templates. `checksKeys`: whether the API keys'
-    /// variables must be set (a run's), or not (a command that only reads the run).
-    public static func loadRecipe(_ path: String, checksKeys: Bool = true) throws -> (recipe: Recipe, url: URL, catalog: TemplateCatalog) {
+    /// Loads a recipe, validating domain names against the bundled templates. `checksEnvironment`: whether the API
+    /// keys' variables must be set and the source paths exist (a run's), or not (a command that only reads the run).
+    public static func loadRecipe(_ path: String, checksEnvironment: Bool = true) throws -> (recipe: Recipe, url: URL, catalog: TemplateCatalog) {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let catalog = try TemplateCatalog.bundled()
         let recipe = try RecipeLoader.load(
             contentsOf: url, knownDomains: catalog.domainNames,
-            sceneCheck: { SceneSettings($0).validate() }, checksKeys: checksKeys)
+            sceneCheck: { SceneSettings($0).validate() }, checksEnvironment: checksEnvironment)
         return (recipe, url, catalog)
     }
 
     /// The run directory of a recipe or the directory itself.
     public static func runDirectory(_ path: String, reads: RunStore.ReadPattern = .scans) throws -> RunDirectory {
         if isRecipe(path) {
-            // Finding a run sends no request: the keys' variables need not be set.
-            let (recipe, url, catalog) = try loadRecipe(path, checksKeys: false)
+            // Finding a run sends no request and reads no source: the keys' variables need not be set, nor the sources be there.
+            let (recipe, url, catalog) = try loadRecipe(path, checksEnvironment: false)
             let directory = try RunDirectory(existing: RunDirectory.url(for: recipe, recipeURL: url), reads: reads)
             // The run must be this recipe's, as `loom run` insists: another recipe's store would be shown, or
             // exported, as if it were this one's.

@@ -9,11 +9,13 @@ enum CollectionReader {
             let path = "sources.folders[\(index)]"
             // A bare string is a folder with default filters.
             if case .scalar(let scalar) = node {
+                sink.checkExists(scalar.string, "folder", at: node, path: path)
                 out.append(.folder(path: scalar.string, include: [], exclude: []))
                 continue
             }
             guard let reader = MappingReader(node, path: path, sink: sink) else { continue }
             let folder = required(reader, "path", in: path, at: node, sink: sink)
+            sink.checkExists(folder, "folder", at: reader.value("path"), path: path + ".path")
             let include = reader.stringList("include", allowed: []) ?? []
             let exclude = reader.stringList("exclude", allowed: []) ?? []
             reader.finish()
@@ -22,12 +24,15 @@ enum CollectionReader {
         for (index, node) in (sources.sequence("manifests") ?? []).enumerated() {
             let path = "sources.manifests[\(index)]"
             if case .scalar(let scalar) = node {
+                sink.checkExists(scalar.string, "manifest", at: node, path: path)
                 out.append(.manifest(file: scalar.string, imageRoot: nil))
                 continue
             }
             guard let reader = MappingReader(node, path: path, sink: sink) else { continue }
             let file = required(reader, "file", in: path, at: node, sink: sink)
             let root = reader.has("image_root") ? reader.string("image_root", default: "") : nil
+            sink.checkExists(file, "manifest", at: reader.value("file"), path: path + ".file")
+            sink.checkExists(root, "image folder", at: reader.value("image_root"), path: path + ".image_root")
             reader.finish()
             if let file { out.append(.manifest(file: file, imageRoot: root)) }
         }
@@ -37,6 +42,9 @@ enum CollectionReader {
             let instances = reader.has("instances") ? reader.string("instances", default: "") : nil
             let captions = reader.has("captions") ? reader.string("captions", default: "") : nil
             let images = required(reader, "images", in: path, at: node, sink: sink)
+            sink.checkExists(instances, "COCO instances file", at: reader.value("instances"), path: path + ".instances")
+            sink.checkExists(captions, "COCO captions file", at: reader.value("captions"), path: path + ".captions")
+            sink.checkExists(images, "COCO image folder", at: reader.value("images"), path: path + ".images")
             reader.finish()
             if instances == nil && captions == nil {
                 sink.report("a COCO source needs 'instances' or 'captions' (an annotation file)", at: node, path: path)
@@ -59,6 +67,7 @@ enum CollectionReader {
         for (index, node) in (sources.sequence("videos") ?? []).enumerated() {
             let path = "sources.videos[\(index)]"
             if case .scalar(let scalar) = node {
+                sink.checkExists(scalar.string, "video folder", at: node, path: path)
                 out.append(VideoCollection(folder: scalar.string))
                 continue
             }
@@ -68,6 +77,8 @@ enum CollectionReader {
             collection.include = reader.stringList("include", allowed: []) ?? []
             collection.exclude = reader.stringList("exclude", allowed: []) ?? []
             collection.annotations = reader.has("annotations") ? reader.string("annotations", default: "") : nil
+            sink.checkExists(folder, "video folder", at: reader.value("folder"), path: path + ".folder")
+            sink.checkExists(collection.annotations, "video annotation file", at: reader.value("annotations"), path: path + ".annotations")
             collection.sampling = VideoCollection.Sampling(
                 rawValue: reader.string(
                     "sampling", default: collection.sampling.rawValue, allowed: VideoCollection.Sampling.allCases.map(\.rawValue)))

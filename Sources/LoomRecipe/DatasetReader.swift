@@ -22,6 +22,8 @@ enum DatasetReader {
                 at: node, path: path)
         }
         let root = reader.has("image_root") ? reader.string("image_root", default: "") : nil
+        sink.checkExists(file, "dataset file", at: reader.value("file"), path: path + ".file")
+        sink.checkExists(root, "image folder", at: reader.value("image_root"), path: path + ".image_root")
         let trueValues = reader.stringList("true_values", allowed: [])
         let falseValues = reader.stringList("false_values", allowed: [])
         let labelBase = reader.int("label_base", default: 0, in: 0...1)

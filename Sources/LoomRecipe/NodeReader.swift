@@ -1,12 +1,26 @@
+import Foundation
 import Yams
 
 /// Collects diagnostics while a YAML document is read.
 final class DiagnosticSink {
     let file: String
+    /// The folder relative source paths are read from, when they must exist (a run is about to read them); nil
+    /// leaves them unchecked (commands that only read a run).
+    let sourceFolder: URL?
     private(set) var diagnostics: [RecipeDiagnostic] = []
 
-    init(file: String) {
+    init(file: String, sourceFolder: URL? = nil) {
         self.file = file
+        self.sourceFolder = sourceFolder
+    }
+
+    /// Reports a source path that does not exist, when source paths are checked: every one at once, each at its
+    /// line, so that a recipe with several wrong paths is mended in one go.
+    func checkExists(_ value: String?, _ what: String, at node: Node?, path: String) {
+        guard let sourceFolder, let value, !value.isEmpty else { return }
+        let resolved = value.hasPrefix("/") ? value : sourceFolder.appendingPathComponent(value).standardizedFileURL.path
+        guard !FileManager.default.fileExists(atPath: resolved) else { return }
+        report("the \(what) does not exist: \(resolved)", at: node, path: path)
     }
 
     func report(_ message: String, at node: Node?, path: String) {

@@ -14,13 +14,16 @@ public enum RecipeLoader {
     /// - Parameters:
     ///   - knownDomains: the domains the generator can write; names outside it are errors.
     ///   - sceneCheck: problems of the scene settings as a whole (reported at `sources.scenes`).
-    ///   - checksKeys: whether the environment variables named by `api_key_env` must be set; false for commands
-    ///     that only read a run (status, export), which send no request.
+    ///   - checksEnvironment: whether the environment variables named by `api_key_env` must be set and the
+    ///     source paths must exist; false for commands that only read a run (status, export), which send no
+    ///     request and read no source.
     public static func load(
-        contentsOf url: URL, knownDomains: [Domain]? = nil, sceneCheck: SceneCheck? = nil, checksKeys: Bool = true
+        contentsOf url: URL, knownDomains: [Domain]? = nil, sceneCheck: SceneCheck? = nil, checksEnvironment: Bool = true
     ) throws -> Recipe {
-        let environment = checksKeys ? ProcessInfo.processInfo.environment : nil
-        return try parse(try recipeText(at: url), file: url.path, knownDomains: knownDomains, sceneCheck: sceneCheck, environment: environment)
+        let environment = checksEnvironment ? ProcessInfo.processInfo.environment : nil
+        return try parse(
+            try recipeText(at: url), file: url.path, knownDomains: knownDomains, sceneCheck: sceneCheck, environment: environment,
+            sourceFolder: checksEnvironment ? url.deletingLastPathComponent() : nil)
     }
 
     /// The recipe file's text, or an error that says what is wrong with the path (Foundation's own messages
@@ -49,12 +52,13 @@ public enum RecipeLoader {
     }
 
     /// Parses recipe text; `file` names it in diagnostics. `environment` is where `api_key_env` variables must be
-    /// set; nil skips that check.
+    /// set; nil skips that check. `sourceFolder` is the folder relative source paths are read from, when every
+    /// source path must exist; nil skips that check.
     public static func parse(
         _ text: String, file: String, knownDomains: [Domain]? = nil, sceneCheck: SceneCheck? = nil,
-        environment: [String: String]? = ProcessInfo.processInfo.environment
+        environment: [String: String]? = ProcessInfo.processInfo.environment, sourceFolder: URL? = nil
     ) throws -> Recipe {
-        let sink = DiagnosticSink(file: file)
+        let sink = DiagnosticSink(file: file, sourceFolder: sourceFolder)
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {

@@ -124,8 +124,10 @@ struct RecipeRunnerTests {
         try Data(try IngestFixture.jpeg(seed: 1)).write(to: fixture.images.appendingPathComponent("a.jpg"))
         let text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
         try text.replacingOccurrences(of: "path: photos", with: "path: photoz").write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
-        let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
-        #expect(error.kind == .recipe && error.message.contains("the folder does not exist"))
+        // Reported by the recipe check, at the line that names the folder.
+        await #expect { try await fixture.runner().run() } throws: {
+            "\($0)".contains("sources.folders[0].path: the folder does not exist") && "\($0)".hasSuffix("photoz")
+        }
         #expect(!FileManager.default.fileExists(atPath: fixture.runDirectory.appendingPathComponent(RunStore.fileName).path))
         try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
         let summary = try await fixture.runner().run()

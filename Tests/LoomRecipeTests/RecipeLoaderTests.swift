@@ -18,6 +18,36 @@ struct RecipeLoaderTests {
         #expect(recipe.seed == 42)
     }
 
+    @Test("every missing source path of a run's recipe is reported at once, each at its line; commands that only read a run do not ask")
+    func missingSourcePaths() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-recipe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("photos"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let yaml = """
+            sources:
+              folders:
+                - photos
+                - path: fotos
+              manifests:
+                - {file: list.jsonl, image_root: photos}
+              videos:
+                - {folder: /nonexistent/clips, annotations: notes.json}
+            """
+        do {
+            _ = try RecipeLoader.parse(yaml, file: "r.yaml", sourceFolder: folder)
+            Issue.record("the missing paths were not reported")
+        } catch let error as RecipeError {
+            #expect(error.diagnostics.map(\.line) == [4, 6, 8, 8])
+            #expect(error.diagnostics.map(\.path) == [
+                "sources.folders[1].path", "sources.manifests[0].file", "sources.videos[0].folder", "sources.videos[0].annotations",
+            ])
+            #expect(error.diagnostics[0].message == "the folder does not exist: \(folder.path)/fotos")
+            #expect(error.diagnostics[3].message.hasSuffix("/notes.json"))
+        }
+        // Without a folder to check against (status, export of an archived run), the same recipe loads.
+        #expect(try RecipeLoader.parse(yaml, file: "r.yaml").collections.count == 3)
+    }
+
     @Test("an unknown key is reported with its line and a suggestion")
     func unknownKey() {
         let found = diagnostics("""
@@ -149,10 +179,11 @@ struct RecipeLoaderTests {
     func examplesLoad() throws {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples")
+        // Their sources are the user's own photos, videos and datasets, not in the repository.
         for name in ["quickstart.yaml", "my-photos.yaml", "datasets.yaml", "models.yaml", "videos.yaml"] {
-            _ = try RecipeLoader.load(contentsOf: examples.appendingPathComponent(name))
+            _ = try RecipeLoader.load(contentsOf: examples.appendingPathComponent(name), checksEnvironment: false)
         }
-        let datasets = try RecipeLoader.load(contentsOf: examples.appendingPathComponent("datasets.yaml"))
+        let datasets = try RecipeLoader.load(contentsOf: examples.appendingPathComponent("datasets.yaml"), checksEnvironment: false)
         #expect(datasets.ground == GroundSettings(singles: true, pairs: 500, sets: 200, setImages: 3...4))
         let tasks = datasets.collections.compactMap { collection -> DatasetConversion.Task? in
             if case .dataset(let conversion) = collection { return conversion.task }
@@ -181,7 +212,7 @@ struct RecipeLoaderTests {
     func modelExample() throws {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples")
-        let recipe = try RecipeLoader.load(contentsOf: examples.appendingPathComponent("models.yaml"))
+        let recipe = try RecipeLoader.load(contentsOf: examples.appendingPathComponent("models.yaml"), checksEnvironment: false)
         #expect(recipe.models.map(\.name) == ["local"])
         #expect(recipe.models[0].maxConcurrency == 128)
         #expect(recipe.modelStages.questions?.types.count == 4)
