@@ -133,9 +133,10 @@ public struct DatasetImporter: Sendable {
                         continue
                     }
                     do {
-                        let item = try importImage(path, root: root)
+                        let (item, linked) = try importImage(path, root: root)
                         media[path] = item
                         pending.media.append(item)
+                        if let linked { pending.linkedMedia.append(linked) }
                         items.append(item)
                     } catch let problem as ImageProblem {
                         return reject("\(subject) image \(path)", problem.kind, problem.reason)
@@ -198,7 +199,7 @@ public struct DatasetImporter: Sendable {
 
     /// Stores one image by content, checking that it is one: the whole file decodes (a truncated JPEG's header
     /// alone would, and a trainer's loader would then crash on it).
-    private func importImage(_ path: String, root: URL) throws -> MediaItem {
+    private func importImage(_ path: String, root: URL) throws -> (item: MediaItem, linked: LinkedMediumStamp?) {
         let named = path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
         // A hard link to a symbolic link is a link to the link: from `media/`, a relative target points nowhere.
         let source = named.resolvingSymlinksInPath()
@@ -218,8 +219,12 @@ public struct DatasetImporter: Sendable {
         let format = info.format.rawValue
         let relative = "\(SampleWorker.mediaFolder)/\(id).\(format == "jpeg" ? "jpg" : format)"
         let target = output.appendingPathComponent(relative)
+        var linked: LinkedMediumStamp?
         if !FileManager.default.fileExists(atPath: target.path) {
-            if link(source.path, target.path) != 0 && errno != EEXIST {
+            if link(source.path, target.path) == 0 {
+                // The user's file and the run's copy are one: its stamp now is what an export compares.
+                linked = SourcePath(target.path).stamp().map { LinkedMediumStamp(mediaID: id, size: $0.size, modified: $0.modified) }
+            } else if errno != EEXIST {
                 do {
                     try data.write(to: target, options: .atomic)
                 } catch {
@@ -227,7 +232,7 @@ public struct DatasetImporter: Sendable {
                 }
             }
         }
-        return MediaItem(id: id, kind: .image, path: relative, format: format, width: info.width, height: info.height)
+        return (MediaItem(id: id, kind: .image, path: relative, format: format, width: info.width, height: info.height), linked)
     }
 }
 

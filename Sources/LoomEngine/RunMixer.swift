@@ -122,6 +122,8 @@ public struct RunMixer: Sendable {
         for (index, run) in runs.enumerated() {
             let chosen = Array(ordered[index].prefix(counts[index]))
             var copied = 0
+            // Imported images stay links to the user's files: their stamps come along, for exports to check.
+            let stamps = try run.store.linkedMediaStamps()
             // Copy in slices so a large source never sits in memory whole.
             for start in stride(from: 0, to: chosen.count, by: 2048) {
                 let slice = try run.store.records(ids: Array(chosen[start..<min(chosen.count, start + 2048)]))
@@ -133,7 +135,7 @@ public struct RunMixer: Sendable {
                     }
                     kept.append(record)
                 }
-                try copy(kept, from: run, into: store, mediaIDs: &mediaIDs, samples: &written)
+                try copy(kept, from: run, stamps: stamps, into: store, mediaIDs: &mediaIDs, samples: &written)
                 copied += kept.count
             }
             taken.append(MixSummary.Taken(path: run.url.path, available: ordered[index].count, taken: copied))
@@ -225,7 +227,8 @@ public struct RunMixer: Sendable {
     }
 
     private func copy(
-        _ records: [Record], from run: RunDirectory, into store: RunStore, mediaIDs: inout Set<String>, samples written: inout WrittenIDs
+        _ records: [Record], from run: RunDirectory, stamps: [String: LinkedMediumStamp], into store: RunStore, mediaIDs: inout Set<String>,
+        samples written: inout WrittenIDs
     ) throws {
         var write = StoreWrite(records: records)
         var sampleIDs: Set<String> = []
@@ -241,6 +244,7 @@ public struct RunMixer: Sendable {
                 guard let medium = try run.store.media(id: id) else { continue }
                 try Self.link(medium.path, from: run.url, to: output)
                 write.media.append(medium)
+                if let stamp = stamps[id] { write.linkedMedia.append(stamp) }
                 if let image = try run.store.image(id: id) {
                     try Self.link(image.thumbnail, from: run.url, to: output)
                     write.images.append(image)

@@ -92,11 +92,19 @@ public struct ExportWriter: Sendable {
         var budget = BudgetCounts()
         var skippedForMedia = 0
         var problems: [String] = []
+        // An imported image whose file was rewritten in place since is not carried (`KeptMediaCheck`), whether
+        // its file is placed or its bytes embedded.
+        let stamps = writeImageFiles || format.embedsImages ? try store.linkedMediaStamps() : [:]
+        if !stamps.isEmpty {
+            let changed = KeptMediaCheck.changed(stamps.keys.sorted().compactMap { catalog.item($0) }, stamps: stamps, runDirectory: runDirectory)
+            placer.files.refusedMedia.merge(changed) { first, _ in first }
+            problems += changed.values.sorted()
+        }
         if writeImageFiles && !sampleVideos.isEmpty {
             var videos = Set(sampleVideos.values).sorted().compactMap { catalog.item($0) }
-            // A kept video that no longer holds its ingested bytes is not carried (`KeptVideoCheck`).
-            let changed = KeptVideoCheck.changed(videos, runDirectory: runDirectory)
-            placer.files.refusedVideos = changed
+            // A kept video that no longer holds its ingested bytes is not carried (`KeptMediaCheck`).
+            let changed = KeptMediaCheck.changed(videos, runDirectory: runDirectory)
+            placer.files.refusedMedia.merge(changed) { first, _ in first }
             problems += changed.values.sorted()
             videos.removeAll { changed[$0.id] != nil }
             // Rotated and HDR videos are carried as trainers' loaders must see them (`NormalizedVideos`).

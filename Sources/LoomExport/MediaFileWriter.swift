@@ -31,8 +31,8 @@ struct MediaFileWriter: Sendable {
     private let imagesPath: String
     /// Where video files go (`videos/` beside `images/`), created on first use.
     private let videosPath: String
-    /// Videos not to carry, with the reason (`KeptVideoCheck`): a record that needs one is left out.
-    var refusedVideos: [String: String] = [:]
+    /// Media not to carry, with the reason (`KeptMediaCheck`): a record that needs one is left out.
+    var refusedMedia: [String: String] = [:]
 
     init(runDirectory: URL, imagesFolder: URL, options: ImageOptions) {
         runPath = runDirectory.standardizedFileURL.path
@@ -56,8 +56,8 @@ struct MediaFileWriter: Sendable {
 
     /// Writes the medium's file under the export folder unless it is already there; true when it was written now.
     func place(_ item: MediaItem, as medium: PlacedMedium) throws -> Bool {
+        if !refusedMedia.isEmpty, let reason = refusedMedia[item.id] { throw UnreadableMedium(reason: reason) }
         if item.kind == .video {
-            if let reason = refusedVideos[item.id] { throw UnreadableMedium(reason: reason) }
             // mkdir is idempotent enough here: videos are few, and EEXIST means another video made the folder.
             if mkdir(videosPath, 0o755) != 0 && errno != EEXIST {
                 throw LoomError(.export, "cannot create the videos folder: \(String(cString: strerror(errno)))", subject: videosPath)
@@ -69,6 +69,7 @@ struct MediaFileWriter: Sendable {
 
     /// The medium's bytes, transformed as the options say, for formats that carry images inside their files.
     func contents(_ item: MediaItem) throws -> (medium: PlacedMedium, bytes: [UInt8]) {
+        if !refusedMedia.isEmpty, let reason = refusedMedia[item.id] { throw UnreadableMedium(reason: reason) }
         let source = sourcePath(item)
         let bytes = try Self.read(source)
         let medium = describe(item)

@@ -7,7 +7,7 @@ import LoomCore
 /// It belongs to the export's writing thread. When a `MediaFileStage` places files ahead on its own thread, the
 /// placer takes the stage's outcome for the media it reached and writes files only for the others.
 final class MediaPlacer {
-    /// Set before the export places anything (`refusedVideos`), then only read.
+    /// Set before the export places anything (`refusedMedia`), then only read.
     var files: MediaFileWriter
     /// When false, records refer to `images/…` but no file is written (for runs that drew no images).
     let writeFiles: Bool

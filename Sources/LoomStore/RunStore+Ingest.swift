@@ -118,6 +118,20 @@ extension RunStore {
         }
     }
 
+    /// The stamps of the media kept as hard links to the user's files, by medium id (`LinkedMediumStamp`). Empty for
+    /// a store made before they were kept (read as it is, on a read-only mount).
+    public func linkedMediaStamps() throws -> [String: LinkedMediumStamp] {
+        try read { db in
+            guard try db.tableExists("linked_media") else { return [:] }
+            var out: [String: LinkedMediumStamp] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT media_id, size, modified FROM linked_media") {
+                let stamp = LinkedMediumStamp(mediaID: row["media_id"], size: row["size"], modified: row["modified"])
+                out[stamp.mediaID] = stamp
+            }
+            return out
+        }
+    }
+
     /// Each video sample's video medium id, by sample id (small: one row per video).
     public func sampleVideos() throws -> [String: String] {
         try read { db in

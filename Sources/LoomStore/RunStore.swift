@@ -280,6 +280,13 @@ public final class RunStore: Sendable {
             }
             try Self.insertIngest(batch, into: db)
             try Self.insertModelOutputs(batch, into: db)
+            for write in batch where !write.linkedMedia.isEmpty {
+                for stamp in write.linkedMedia {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO linked_media(media_id, size, modified) VALUES (?, ?, ?)",
+                        arguments: [stamp.mediaID, stamp.size, stamp.modified])
+                }
+            }
             for write in batch where !write.sampleVideos.isEmpty {
                 for (sampleID, videoID) in write.sampleVideos.sorted(by: { $0.key < $1.key }) {
                     try db.execute(

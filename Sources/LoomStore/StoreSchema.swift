@@ -176,6 +176,11 @@ enum StoreSchema {
             DROP TABLE rejections;
             ALTER TABLE rejections_by_kind RENAME TO rejections;
             """),
+        // Media kept as hard links to the user's files (imported images), with each file's stamp when linked
+        // (`LinkedMediumStamp`): an export checks them before it carries the files.
+        Migration(
+            "v14-linked-media",
+            "CREATE TABLE linked_media (media_id TEXT PRIMARY KEY, size INTEGER NOT NULL, modified INTEGER NOT NULL);"),
     ]
 
     /// GRDB's migrator over `migrations`: it runs those a store has not had yet, each in a transaction of its own.

@@ -20,6 +20,9 @@ public struct StoreWrite: Sendable {
     public var rawReplies: [RawReply] = []
     /// The video each video sample was taken from: sample id → the video's medium id.
     public var sampleVideos: [String: String] = [:]
+    /// Media kept as hard links to the user's files, with the files' stamps when linked; a medium that already
+    /// has a stamp keeps it.
+    public var linkedMedia: [LinkedMediumStamp] = []
     /// Meta keys to set in the same transaction (a stage's progress marker beside the work it marks).
     public var meta: [String: String] = [:]
     /// The rows the store writes for `samples` and `records`, once `encode()` has made them.

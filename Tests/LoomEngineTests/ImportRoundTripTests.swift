@@ -266,6 +266,38 @@ struct ImportRoundTripTests {
         _ = try await DatasetImporter.checkQuality(of: fresh)
         #expect(try store.contentHash() == RunStore(directory: fresh).contentHash())
     }
+    @Test("an imported image rewritten in place afterwards (the run's copy is a hard link to it) is not exported with the old questions")
+    func imageRewrittenInPlaceIsNotExported() throws {
+        let folder = try Self.folderWithTwoGreyImages()
+        let rows = [
+            #"{"image": "a.png", "conversations": [{"from": "human", "value": "<image>\nWhat shade?"}, {"from": "gpt", "value": "Light grey."}]}"#,
+            #"{"image": "b.png", "conversations": [{"from": "human", "value": "<image>\nWhat shade?"}, {"from": "gpt", "value": "Dark grey."}]}"#,
+        ]
+        let file = folder.appendingPathComponent("rows.jsonl")
+        try rows.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("run")
+        _ = try DatasetImporter(file: file, output: output).run()
+        let store = try RunStore(directory: output)
+        func inode(_ url: URL) throws -> Int { try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? Int) }
+        let kept = try #require(try store.linkedMediaStamps().values.map { output.appendingPathComponent("media/\($0.mediaID).png") }.first {
+            try inode($0) == inode(folder.appendingPathComponent("a.png"))
+        })
+        // Pillow's `save` over its input, or an editor's: the same file (inode), new bytes.
+        let black = RGBImage(width: 8, height: 8, pixels: [UInt8](repeating: 0, count: 8 * 8 * 3))
+        let handle = try FileHandle(forWritingTo: folder.appendingPathComponent("a.png"))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data(try ImageEncoder.encodePNG(black)))
+        try handle.close()
+        #expect(try Data(contentsOf: kept) == Data(try ImageEncoder.encodePNG(black)))
+        // b.png touched only: the same bytes, a new time. It still goes out.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: folder.appendingPathComponent("b.png").path)
+        let summary = try ExportWriter(store: store, runDirectory: output).export(
+            .llava, to: folder.appendingPathComponent("export"), options: ExportOptions(selection: RecordSelection(flags: .include)))
+        #expect(summary.records == 1 && summary.skippedForMedia == 1)
+        #expect(summary.problems.contains { $0.contains("changed since it was imported") })
+        let exported = try String(contentsOf: folder.appendingPathComponent("export/data.json"), encoding: .utf8)
+        #expect(exported.contains("Dark grey.") && !exported.contains("Light grey."))
+    }
     @Test("LLaVA-style rows with a list of images, and ShareGPT turns from user and assistant, import")
     func llavaStyleVariants() throws {
         let folder = try Self.folderWithTwoGreyImages()
