@@ -55,6 +55,8 @@ public struct DatasetImporter: Sendable {
     static let stage = "import"
     /// Meta key: the paths of the files imported into the run, in the order they first were (JSON).
     static let sourcesKey = "import_sources"
+    /// Meta key: "1" when every record imported into the run names its file alone in its template (see `run`).
+    static let templatesBySourceKey = "import_templates_by_source"
     static let batchSize = 512
 
     public func run() throws -> ImportSummary {
@@ -86,12 +88,23 @@ public struct DatasetImporter: Sendable {
         // the first file's.
         let path = file.standardizedFileURL.path
         var sources = (try store.meta(Self.sourcesKey)).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        // Records name the file they came from in their provenance's template: its name, or its path for a second
+        // file of the same name. An earlier Loom gave both files the name, so in a run it made, a file's records
+        // are known by their template only when no other file of the run has the same name.
+        let templatesBySource = try sources.isEmpty || store.meta(Self.templatesBySourceKey) == "1"
         if !sources.contains(path) { sources.append(path) }
         let fileName = file.lastPathComponent
         let nameTakenBefore = sources.prefix { $0 != path }.contains { URL(fileURLWithPath: $0).lastPathComponent == fileName }
+        let nameShared = sources.filter { URL(fileURLWithPath: $0).lastPathComponent == fileName }.count > 1
         let idSource = nameTakenBefore ? path : fileName
         let sourcesJSON = String(decoding: try JSONEncoder().encode(sources), as: UTF8.self)
-        try store.commit([StoreWrite.meta([RunDirectory.Key.recipeName: "import", "import_source": file.path, Self.sourcesKey: sourcesJSON])])
+        // The records change, so the quality stage runs again over all of them (its stamp is the settings and the
+        // record count, which a corrected file of as many rows leaves as it was), and hashes them again for dedup.
+        try store.commit([StoreWrite.meta([
+            RunDirectory.Key.recipeName: "import", "import_source": file.path, Self.sourcesKey: sourcesJSON,
+            Self.templatesBySourceKey: templatesBySource ? "1" : "0", QualityStage.Key.settings: "",
+        ])])
+        try store.clearSignatures()
         let root = imageRoot ?? file.deletingLastPathComponent()
 
         var pending = StoreWrite()
@@ -104,10 +117,10 @@ public struct DatasetImporter: Sendable {
         // Subjects name the file ("train.json:12"); a second file of the same name names its path, so that
         // re-importing one of them never touches the other's rejections.
         let subjectName = idSource
-        var rejectedSubjects: Set<String> = []
+        var rejectedSubjects: [String: Set<String>] = [:]
         func reject(_ subject: String, _ kind: RejectionKind, _ reason: String) {
             let subject = subjectName == fileName ? subject : subjectName + subject.dropFirst(fileName.count)
-            rejectedSubjects.insert(subject)
+            rejectedSubjects[subject, default: []].insert(kind.rawValue)
             pending.rejections.append(Rejection(subject: subject, stage: Self.stage, category: kind.rawValue, reason: reason))
             summary.rejected += 1
             if summary.firstProblems.count < 10 { summary.firstProblems.append("\(subject): \(reason)") }
@@ -184,10 +197,12 @@ public struct DatasetImporter: Sendable {
                 subject: file.path)
         }
         // The whole file was read: what an earlier import of it left that this one did not write goes.
-        let stale = try store.recordIDs(generator: ValidationSettings.importedGenerator, template: idSource).filter { !seenIDs.contains($0) }
-        summary.staleRecordsRemoved = try store.removeRecords(stale)
-        try store.removeRejections(stage: Self.stage, keeping: rejectedSubjects) { subject in
-            subject.hasPrefix(subjectName + ":") || subject.hasPrefix(subjectName + "[")
+        if templatesBySource || !nameShared {
+            let stale = try store.recordIDs(generator: ValidationSettings.importedGenerator, template: idSource).filter { !seenIDs.contains($0) }
+            summary.staleRecordsRemoved = try store.removeRecords(stale)
+            try store.removeRejections(stage: Self.stage, keeping: rejectedSubjects) { subject in
+                subject.hasPrefix(subjectName + ":") || subject.hasPrefix(subjectName + "[")
+            }
         }
         return summary
     }

@@ -96,7 +96,10 @@ public struct ExportWriter: Sendable {
         // its file is placed or its bytes embedded.
         let stamps = writeImageFiles || format.embedsImages ? try store.linkedMediaStamps() : [:]
         if !stamps.isEmpty {
+            // Only media that records show: an image no record uses any more (its row was corrected and imported
+            // again) is no reason to warn.
             let changed = KeptMediaCheck.changed(stamps.keys.sorted().compactMap { catalog.item($0) }, stamps: stamps, runDirectory: runDirectory)
+                .filter { (try? store.isMediumShown($0.key)) ?? true }
             placer.files.refusedMedia.merge(changed) { first, _ in first }
             problems += changed.values.sorted()
         }

@@ -2,10 +2,10 @@ import GRDB
 import LoomCore
 
 extension RunStore {
-    /// The tables that keep something about a record by its id, besides `records` itself.
+    /// The tables that keep something about a record by its id, besides `records` itself, that go with it. Its
+    /// review passes and versions stay: they are the audit trail and the reviewers' accounted work.
     private static let recordKeyedTables = [
-        "verdicts", "record_signatures", "review_states", "review_passes", "review_skips", "review_leases",
-        "record_versions", "in_context",
+        "verdicts", "record_signatures", "review_states", "review_skips", "review_leases", "in_context",
     ]
 
     /// The ids of the records whose provenance names `generator` and `template` (an import's records name the
@@ -23,9 +23,10 @@ extension RunStore {
         }
     }
 
-    /// Removes records and everything the store keeps about them (judge verdicts, dedup signatures, review state
-    /// and history, in-context links, ledger rows), and each sample that no record names afterwards, in one
-    /// transaction that keeps the content digests true. Returns how many records were removed.
+    /// Removes records and what the store keeps for using them (judge verdicts, dedup signatures, review state,
+    /// skips and leases, in-context links, ledger rows), and each sample that no record names afterwards, in one
+    /// transaction that keeps the content digests true; review passes and versions stay as the audit trail.
+    /// Returns how many records were removed.
     @discardableResult
     public func removeRecords(_ ids: [String]) throws -> Int {
         guard !ids.isEmpty else { return 0 }
@@ -63,17 +64,28 @@ extension RunStore {
         }
     }
 
-    /// Removes the rejections of `stage` whose subjects `belong` says are of one input and that are not in
-    /// `keeping`: input that a later, complete pass over the same file no longer rejected. Returns how many were
-    /// removed.
+    /// Removes the rejections of `stage` whose subjects `belong` says are of one input and that `keeping` (subject →
+    /// categories) does not hold: what a later, complete pass over the same file no longer rejected, or rejected
+    /// for another reason. Returns how many were removed.
     @discardableResult
-    public func removeRejections(stage: String, keeping: Set<String>, where belong: (String) -> Bool) throws -> Int {
+    public func removeRejections(stage: String, keeping: [String: Set<String>], where belong: (String) -> Bool) throws -> Int {
         try write { db in
-            let subjects = try String.fetchAll(db, sql: "SELECT DISTINCT subject FROM rejections WHERE stage = ?", arguments: [stage])
-            let stale = subjects.filter { belong($0) && !keeping.contains($0) }
-            let delete = try db.cachedStatement(sql: "DELETE FROM rejections WHERE stage = ? AND subject = ?")
-            for subject in stale { try delete.execute(arguments: [stage, subject]) }
+            let rows = try Row.fetchAll(db, sql: "SELECT subject, category FROM rejections WHERE stage = ?", arguments: [stage])
+            let stale = rows.map { (subject: $0[0] as String, category: $0[1] as String) }.filter {
+                belong($0.subject) && keeping[$0.subject]?.contains($0.category) != true
+            }
+            let delete = try db.cachedStatement(sql: "DELETE FROM rejections WHERE stage = ? AND subject = ? AND category = ?")
+            for row in stale { try delete.execute(arguments: [stage, row.subject, row.category]) }
             return stale.count
+        }
+    }
+
+    /// Whether any record shows the medium `id`.
+    public func isMediumShown(_ id: String) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM records WHERE media_ids = ?1 OR instr(',' || media_ids || ',', ',' || ?1 || ',') > 0)",
+                arguments: [id]) ?? false
         }
     }
 }

@@ -266,6 +266,25 @@ struct ImportRoundTripTests {
         _ = try await DatasetImporter.checkQuality(of: fresh)
         #expect(try store.contentHash() == RunStore(directory: fresh).contentHash())
     }
+    @Test("a corrected file of as many rows, imported again, is quality-checked again: a row that lost its answer is flagged")
+    func reimportWithTheSameRowCountIsCheckedAgain() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("rows.jsonl")
+        let output = folder.appendingPathComponent("run")
+        func rows(_ answers: [String]) -> String {
+            answers.enumerated().map { #"{"conversations": [{"from": "human", "value": "Question \#($0.offset)?"}, {"from": "gpt", "value": "\#($0.element)"}]}"# }
+                .joined(separator: "\n")
+        }
+        try rows(["A red ball.", "A blue cup."]).write(to: file, atomically: true, encoding: .utf8)
+        _ = try DatasetImporter(file: file, output: output).run()
+        #expect(try await DatasetImporter.checkQuality(of: output).flagged == 0)
+        try rows(["A red ball.", ""]).write(to: file, atomically: true, encoding: .utf8)
+        let second = try DatasetImporter(file: file, output: output).run()
+        #expect(second.records == 2)
+        let quality = try await DatasetImporter.checkQuality(of: output)
+        #expect(quality.flagged == 1, "\(quality)")
+    }
     @Test("an imported image rewritten in place afterwards (the run's copy is a hard link to it) is not exported with the old questions")
     func imageRewrittenInPlaceIsNotExported() throws {
         let folder = try Self.folderWithTwoGreyImages()
@@ -297,6 +316,11 @@ struct ImportRoundTripTests {
         #expect(summary.problems.contains { $0.contains("changed since it was imported") })
         let exported = try String(contentsOf: folder.appendingPathComponent("export/data.json"), encoding: .utf8)
         #expect(exported.contains("Dark grey.") && !exported.contains("Light grey."))
+        // Imported again, the row shows the new image; the old one, shown by no record, is no reason to warn.
+        _ = try DatasetImporter(file: file, output: output).run()
+        let again = try ExportWriter(store: store, runDirectory: output).export(
+            .llava, to: folder.appendingPathComponent("export2"), options: ExportOptions(selection: RecordSelection(flags: .include)))
+        #expect(again.records == 2 && !again.problems.contains { $0.contains("changed since") })
     }
     @Test("LLaVA-style rows with a list of images, and ShareGPT turns from user and assistant, import")
     func llavaStyleVariants() throws {
