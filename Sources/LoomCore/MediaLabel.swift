@@ -1,13 +1,19 @@
 /// The label that names one of a record's media before its placeholder: "Image 2:" and "Frame 10:" as Loom writes
 /// them, and as a translation writes them: "Imagen 2:", "Image 2 :" (French sets a space before a colon),
-/// "图像2：" (a full-width colon), "第2张图片：", "画像 2:", "이미지 2:", "الصورة 2:".
+/// "图像2：" (a full-width colon), "第2张图片：", "画像 2:", "이미지 2:", "الصورة 2:". A video frame's label may
+/// give its time in brackets before the colon: "Frame 3 (12.5 s):", "Image 3 (12,5 s) :", "帧3（12.5秒）：".
 public enum MediaLabel {
     /// Whether `text`, the words before a placeholder, is such a label: at most three words of letters with one
-    /// number among them (or ending them), then a colon, ASCII or full-width.
+    /// number among them (or ending them), maybe a time in brackets, then a colon, ASCII or full-width.
     public static func matches<Text: StringProtocol>(_ text: Text) -> Bool {
         var body = Substring(text).trimmingSpaces()
         guard let colon = body.last, colon == ":" || colon == "\u{FF1A}" else { return false }
         body = body.dropLast().trimmingSpaces()
+        if let close = body.last, close == ")" || close == "\u{FF09}" {
+            guard let open = body.lastIndex(where: { $0 == "(" || $0 == "\u{FF08}" }) else { return false }
+            guard isTime(body[body.index(after: open)..<body.index(before: body.endIndex)]) else { return false }
+            body = body[..<open].trimmingSpaces()
+        }
         let words = body.split(whereSeparator: \.isLabelSpace)
         guard !words.isEmpty, words.count <= 3 else { return false }
         var digitRuns = 0
@@ -25,6 +31,20 @@ public enum MediaLabel {
             letters += 1
         }
         return digitRuns == 1 && letters > 0
+    }
+
+    /// A time as a frame label gives it: digits with a decimal point or comma or a colon, and a short unit
+    /// ("12.5 s", "0:12", "12,5 s", "12.5秒").
+    private static func isTime(_ text: Substring) -> Bool {
+        let text = text.trimmingSpaces()
+        guard !text.isEmpty, text.count <= 16, text.first?.isDecimalDigit == true else { return false }
+        var letters = 0
+        for character in text {
+            if character.isDecimalDigit || character == "." || character == "," || character == ":" || character.isLabelSpace { continue }
+            guard character.isLetter else { return false }
+            letters += 1
+        }
+        return letters <= 8
     }
 }
 

@@ -128,11 +128,22 @@ public struct Record: Codable, Sendable, Hashable {
     public static let imagePlaceholder = "<image>"
 
     /// What opens the first user turn: `<image>` and a line break for one medium; "Image 1: <image>" lines
-    /// ("Frame 1: …" for sequences) when there are several.
-    public static func mediaPrefix(count: Int, kind: SampleKind) -> String {
+    /// ("Frame 1: …" for sequences) when there are several. Frames of a video, given their times, say them:
+    /// "Frame 3 (12.5 s): <image>", so that a question about the 12th second can be answered from the record.
+    public static func mediaPrefix(count: Int, kind: SampleKind, frameTimes: [Double]? = nil) -> String {
         if count <= 1 { return imagePlaceholder + "\n" }
         let noun = Phrasing.capitalized(kind.mediumNoun)
-        return (0..<count).map { "\(noun) \($0 + 1): \(imagePlaceholder)" }.joined(separator: "\n") + "\n"
+        let times = frameTimes?.count == count ? frameTimes : nil
+        return (0..<count).map { index in
+            let time = times.map { " (\(secondsLabel($0[index])) s)" } ?? ""
+            return "\(noun) \(index + 1)\(time): \(imagePlaceholder)"
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// Seconds to a tenth, as frame labels and the models' prompts give them ("12.5", "0.0").
+    public static func secondsLabel(_ seconds: Double) -> String {
+        let tenths = Int((max(0, seconds) * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     /// How many `<image>` placeholders the turns hold.

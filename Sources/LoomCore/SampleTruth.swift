@@ -53,6 +53,12 @@ public enum SampleTruth: Codable, Sendable, Hashable {
         }
     }
 
+    /// The time of each frame in its video, in the sample's order, for frames of the user's videos; nil otherwise.
+    public var frameTimes: [Double]? {
+        if case .video(let video) = self { return video.frameTimes }
+        return nil
+    }
+
     /// One annotated image per medium, in the sample's order; empty for drawn scenes.
     public var annotatedImages: [AnnotatedImage] {
         if case .annotated(let truth) = self { return truth.images }

@@ -13,12 +13,13 @@ struct RecordComposer {
         self.sample = sample
         self.language = language
         self.seed = seed
-        allMediaPrefix = Record.mediaPrefix(count: sample.media.count, kind: sample.kind)
+        allMediaPrefix = Record.mediaPrefix(count: sample.media.count, kind: sample.kind, frameTimes: sample.truth.frameTimes)
     }
 
-    /// `<image>` per medium, labelled "Image 1: <image>" when there are several, then a line break.
-    func mediaPrefix(count: Int) -> String {
-        count == sample.media.count ? allMediaPrefix : Record.mediaPrefix(count: count, kind: sample.kind)
+    /// `<image>` per medium, labelled "Image 1: <image>" when there are several, then a line break. Only the
+    /// sample's own media in its order are labelled with their times: shuffled frames must not tell their order.
+    func mediaPrefix(count: Int, inSampleOrder: Bool = true) -> String {
+        count == sample.media.count && inSampleOrder ? allMediaPrefix : Record.mediaPrefix(count: count, kind: sample.kind)
     }
 
     func render(_ value: FactValue) -> String {
@@ -45,7 +46,9 @@ struct RecordComposer {
         let media = mediaOrder.map { $0.map { sample.media[$0] } } ?? sample.media
         var turns: [Turn] = []
         for (index, exchange) in exchanges.enumerated() {
-            let question = index == 0 ? mediaPrefix(count: media.count) + exchange.question : exchange.question
+            let question = index == 0
+                ? mediaPrefix(count: media.count, inSampleOrder: mediaOrder.map { $0 == Array($0.indices) } ?? true) + exchange.question
+                : exchange.question
             turns.append(Turn(role: .user, text: question))
             turns.append(Turn(role: .assistant, text: exchange.answer))
         }

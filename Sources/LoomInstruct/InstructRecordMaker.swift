@@ -28,7 +28,11 @@ public struct InstructRecordMaker: Sendable {
         for (index, exchange) in exchanges.enumerated() {
             var question = exchange.question
             if index == 0, let instruction, !instruction.isEmpty { question += "\n" + instruction }
-            if index == 0 { question = Record.mediaPrefix(count: media.count, kind: sample.kind) + question }
+            if index == 0 {
+                // Frames shown in their video's order say their times; reordered ones must not tell the order.
+                let times = mediaOrder == nil ? sample.truth.frameTimes : nil
+                question = Record.mediaPrefix(count: media.count, kind: sample.kind, frameTimes: times) + question
+            }
             turns.append(Turn(role: .user, text: question))
             turns.append(Turn(role: .assistant, text: exchange.answer))
         }

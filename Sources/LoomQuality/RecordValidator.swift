@@ -132,7 +132,7 @@ public struct RecordValidator: Sendable {
     /// ASCII lines are read in one pass over their bytes, the placeholder counting as a space; others go the long way.
     static func isMediaLine(_ line: Substring) -> Bool {
         let placeholder = placeholderBytes
-        let quick = line.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+        let quick = line.utf8.withContiguousStorageIfAvailable { bytes -> (found: Bool, words: Int)? in
             var found = false
             var words = 0
             var inWord = false
@@ -157,11 +157,16 @@ public struct RecordValidator: Sendable {
                 }
                 index += 1
             }
-            return found && words <= 3
+            return (found, words)
         }
-        if let quick, let answer = quick { return answer }
+        if let quick, let ascii = quick {
+            if !ascii.found { return false }
+            if ascii.words <= 3 { return true }
+        }
         let text = String(line)
-        guard TextSearch.contains(text, Record.imagePlaceholder) else { return false }
+        guard let placeholder = text.range(of: Record.imagePlaceholder) else { return false }
+        // A video frame's label with its time ("Frame 3 (12.5 s): <image>") has more words than three.
+        if text[placeholder.upperBound...].allSatisfy(\.isWhitespace), MediaLabel.matches(text[..<placeholder.lowerBound]) { return true }
         return Words.lowercased(text.replacingOccurrences(of: Record.imagePlaceholder, with: " ")).count <= 3
     }
 

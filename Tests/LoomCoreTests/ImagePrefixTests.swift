@@ -24,6 +24,8 @@ struct MediaLabelTests {
     @Test("labels as Loom and translations write them", arguments: [
         "Image 2:", "Frame 10:", "Imagen 2:", "Image 2 :", "Image 2\u{00A0}:", "图像2：", "第2张图片：", "画像 2:",
         "이미지 2:", "الصورة 2:", "Bild 12:", "छवि २:", "Image number 3:",
+        // Video frames with their times, as Loom and translations write them.
+        "Frame 3 (12.5 s):", "Image 3 (12,5 s) :", "帧3（12.5秒）：", "Frame 12 (0:12):", "Fotograma 3 (12.5 s):",
     ])
     func labels(_ label: String) {
         #expect(MediaLabel.matches(label))
@@ -31,7 +33,7 @@ struct MediaLabelTests {
 
     @Test("questions, numbers alone and sentences are not labels", arguments: [
         "", ":", "2:", "Image:", "Image 2", "Images 1 and 2:", "Count the 3 cubes in this image:", "Image 2: red",
-        "Image 2.5:", "Step (2):",
+        "Image 2.5:", "Step (2):", "Frame (12.5 s):", "Frame 3 (see below):", "Frame 3 (12.5 s) (4 s):", "Frame 3 12.5 s):",
     ])
     func notLabels(_ text: String) {
         #expect(!MediaLabel.matches(text))

@@ -143,6 +143,13 @@ struct VideoRunTests {
             Issue.record("\(record.turns.map(\.text)) flagged: \(record.flags.map(\.reason))")
         }
         #expect(Set(records.map(\.sampleID)) == Set(samples.map(\.id)))
+        // Records that show the whole video's frames in order label each with its time, so that a question about
+        // the 5th second can be answered from the record; the quality stage reads those labels as labels.
+        let labels = truth.frameTimes.enumerated().map { "Frame \($0.offset + 1) (\(Record.secondsLabel($0.element)) s): <image>" }
+        #expect(labels.prefix(2) == ["Frame 1 (1.0 s): <image>", "Frame 2 (3.0 s): <image>"])
+        let whole = records.filter { $0.sampleID == cook.id && $0.media == cook.media }
+        #expect(!whole.isEmpty && whole.allSatisfy { $0.turns[0].text.hasPrefix(labels.joined(separator: "\n") + "\n") })
+        #expect(whole.allSatisfy { !ImagePrefix.question($0.turns[0].text).contains("Frame") })
         #expect(records.contains { $0.provenance.template == "temporal_reasoning.next_action" })
         #expect(summary.exports.first?.records == records.count)
 

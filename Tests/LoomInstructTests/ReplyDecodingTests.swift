@@ -138,4 +138,20 @@ struct InstructRecordTests {
         #expect(record.turns[0].text.hasPrefix("Image 1: <image>\nImage 2: <image>\nImage 3: <image>\n"))
         #expect(record.skill == .comparison)
     }
+
+    @Test("a video's frames say their times in their labels, unless shown out of order")
+    func videoFramesSayTheirTimes() {
+        let video = VideoTruth(videoID: "v", duration: 30, frameTimes: [2, 12.46, 29.95], annotations: VideoAnnotations())
+        let sample = Sample(id: "smp-v", kind: .sequence, ordinal: 0, media: ["f1", "f2", "f3"], truth: .video(video))
+        let maker = InstructRecordMaker(sample: sample, language: "en", seed: 1)
+        let inOrder = maker.record(
+            slot: "t", exchanges: [("What happens 12 seconds in?", "She stirs the eggs.")], type: .shortVQA, domain: "temporal_reasoning",
+            skill: .temporal, generator: "model", prompt: "syphus", model: model)
+        #expect(inOrder.turns[0].text.hasPrefix("Frame 1 (2.0 s): <image>\nFrame 2 (12.5 s): <image>\nFrame 3 (30.0 s): <image>\nWhat happens"))
+        #expect(ImagePrefix.question(inOrder.turns[0].text) == "What happens 12 seconds in?")
+        let shuffled = maker.record(
+            slot: "s", exchanges: [("Put the frames in order.", "2, 3, 1")], type: .shortVQA, domain: "temporal_reasoning",
+            skill: .temporal, generator: "model", prompt: "syphus", model: model, mediaOrder: [2, 0, 1])
+        #expect(shuffled.turns[0].text.hasPrefix("Frame 1: <image>\nFrame 2: <image>\nFrame 3: <image>\nPut"))
+    }
 }
