@@ -52,6 +52,8 @@ struct ModelCall: Sendable {
     let item: String
     let bypassCache: Bool
     let spend: SpendTally
+    /// The stage's requests in flight: an identical one waits for the reply instead of being paid for twice.
+    var inFlight: InFlightRequests?
 
     /// Sends `request` and decodes the reply; returns the value and the provenance of the call (tokens and
     /// cost of every reply it took, cached or not, so a record's cost does not depend on when it was made).
@@ -59,7 +61,7 @@ struct ModelCall: Sendable {
         _ request: ChatRequest, prompt: String, decode: @escaping @Sendable (JSONValue) throws(ReplyProblem) -> T
     ) async throws -> (value: T, provenance: ModelProvenance) {
         let cache = StoreResponseCache(store: store, stage: stage, item: item, model: endpoint.model, price: endpoint.price)
-        let cached = CachedChatModel(model: client, cache: cache, bypass: bypassCache)
+        let cached = CachedChatModel(model: client, cache: cache, bypass: bypassCache, inFlight: bypassCache ? nil : inFlight)
         let outcome = try await StructuredChat(model: cached, maxCorrections: call.corrections).complete(request, decode: decode)
         var usage = TokenUsage()
         for reply in outcome.replies {

@@ -61,6 +61,7 @@ struct ModelItemRunner: Sendable {
         }
 
         var sent = 0
+        let sameRequests = InFlightRequests()
         try await withThrowingTaskGroup(of: Void.self) { group in
             var queue = pending.makeIterator()
             var inFlight = 0
@@ -75,7 +76,7 @@ struct ModelItemRunner: Sendable {
                 group.addTask {
                     let modelCall = ModelCall(
                         client: client, endpoint: endpoint, call: call, store: store, stage: stage, item: itemID,
-                        bypassCache: bypass, spend: spend)
+                        bypassCache: bypass, spend: spend, inFlight: sameRequests)
                     var failure: OutageBreaker.Held?
                     let start = outage.started()
                     /// The stage's spend so far, for the progress line: told before the item's progress, so that a line

@@ -8,17 +8,20 @@ public protocol ResponseCache: Sendable {
 }
 
 /// A model behind a response cache: a request whose key is cached is answered from the cache (marked
-/// `cached`, nothing paid); any other goes to the model and its reply is saved before it is returned.
+/// `cached`, nothing paid); any other goes to the model and its reply is saved before it is returned. Given
+/// `inFlight`, a request identical to one still on its way waits for that one's reply instead of being sent.
 public struct CachedChatModel: ChatModel {
     public let model: any ChatModel
     public let cache: any ResponseCache
     /// Skip the lookup (`--no-cache`); replies are still saved, so a later run can use them.
     public let bypass: Bool
+    public let inFlight: InFlightRequests?
 
-    public init(model: any ChatModel, cache: any ResponseCache, bypass: Bool = false) {
+    public init(model: any ChatModel, cache: any ResponseCache, bypass: Bool = false, inFlight: InFlightRequests? = nil) {
         self.model = model
         self.cache = cache
         self.bypass = bypass
+        self.inFlight = inFlight
     }
 
     public var endpointName: String { model.endpointName }
@@ -29,8 +32,14 @@ public struct CachedChatModel: ChatModel {
             reply.cached = true
             return reply
         }
-        let reply = try await model.complete(request)
-        try await cache.save(reply, for: key, endpoint: model.endpointName)
+        let reply: ChatReply
+        if let inFlight {
+            reply = try await inFlight.reply(to: request, through: model)
+        } else {
+            reply = try await model.complete(request)
+        }
+        // A reply shared by an identical request in flight is saved by the one that paid for it.
+        if !reply.cached { try await cache.save(reply, for: key, endpoint: model.endpointName) }
         return reply
     }
 }

@@ -1,4 +1,4 @@
-import LoomLLM
+@testable import LoomLLM
 import LoomMockModel
 import Synchronization
 import Testing
@@ -41,5 +41,61 @@ final class MemoryCache: ResponseCache {
             #expect(server.requestCount == 3)
             #expect(cache.count == 2)
         }
+    }
+}
+
+/// A model whose replies wait until the test lets them go, counting the requests it was sent.
+final class GatedModel: ChatModel {
+    private let state = Mutex<(calls: Int, gates: [CheckedContinuation<Void, Never>])>((0, []))
+    let fails: Bool
+
+    init(fails: Bool = false) { self.fails = fails }
+
+    var endpointName: String { "gated" }
+    var calls: Int { state.withLock { $0.calls } }
+    var waiting: Int { state.withLock { $0.gates.count } }
+
+    func complete(_ request: ChatRequest) async throws -> ChatReply {
+        await withCheckedContinuation { gate in state.withLock { $0.calls += 1; $0.gates.append(gate) } }
+        if fails { throw ModelError(.server, endpoint: "gated", message: "down") }
+        return ChatReply(text: "once", usage: TokenUsage(prompt: 5, completion: 1))
+    }
+
+    /// Lets every waiting reply go.
+    func open() { for gate in state.withLock({ state in defer { state.gates = [] }; return state.gates }) { gate.resume() } }
+}
+
+@Suite struct InFlightRequestTests {
+    @Test("an identical request sent while the first is in flight waits for its reply: paid for and saved once")
+    func identicalRequestsInFlightAreSentOnce() async throws {
+        let model = GatedModel()
+        let cache = MemoryCache()
+        let inFlight = InFlightRequests()
+        let cached = CachedChatModel(model: model, cache: cache, inFlight: inFlight)
+        let request = ChatRequest(model: "m", messages: [.user("q")], seed: 1)
+        async let first = cached.complete(request)
+        async let second = cached.complete(request)
+        // Both callers are in: one waits at the model, the other for the first's reply. (Yielding, not sleeping.)
+        while model.waiting < 1 || inFlight.waiters(for: request.cacheKey) < 1 { await Task.yield() }
+        model.open()
+        let replies = try await [first, second]
+        #expect(model.calls == 1 && cache.count == 1)
+        #expect(replies.map(\.text) == ["once", "once"] && replies.filter(\.cached).count == 1)
+    }
+
+    @Test("a waiter whose leader failed sends its own request")
+    func aWaiterOfAFailedRequestSendsItsOwn() async throws {
+        let model = GatedModel(fails: true)
+        let inFlight = InFlightRequests()
+        let request = ChatRequest(model: "m", messages: [.user("q")], seed: 1)
+        async let first: ChatReply? = try? inFlight.reply(to: request, through: model)
+        async let second: ChatReply? = try? inFlight.reply(to: request, through: model)
+        while model.waiting < 1 || inFlight.waiters(for: request.cacheKey) < 1 { await Task.yield() }
+        model.open()
+        // The waiter's own request now waits at the model.
+        while model.waiting < 1 { await Task.yield() }
+        model.open()
+        let replies = await [first, second]
+        #expect(model.calls == 2 && replies.allSatisfy { $0 == nil })
     }
 }
