@@ -29,7 +29,9 @@ from datasketch import MinHash, MinHashLSH
 
 # --- Loom's NormalizedText, rule for rule ---------------------------------------------------------------------
 _SPACE = "[ \t\r\v\f]"
-_MEDIA_LINE = re.compile(f"{_SPACE}*(?:(?:image|frame){_SPACE}*[0-9]+{_SPACE}*:{_SPACE}*)*", re.IGNORECASE | re.ASCII)
+_MEDIA_LINE = re.compile(
+    f"{_SPACE}*(?:(?:image|frame){_SPACE}*[0-9]+{_SPACE}*(?:\\([0-9][0-9.,: a-z]{{0,23}}\\){_SPACE}*)?:{_SPACE}*)*",
+    re.IGNORECASE | re.ASCII)
 _ASCII_DROPPED = re.compile(r"[^a-z0-9\s]+", re.ASCII)
 _SEPARATORS = frozenset("\t\n\x0b\x0c\r\x85")
 

@@ -37,14 +37,14 @@ public enum MediaLabel {
     /// ("12.5 s", "0:12", "12,5 s", "12.5秒").
     private static func isTime(_ text: Substring) -> Bool {
         let text = text.trimmingSpaces()
-        guard !text.isEmpty, text.count <= 16, text.first?.isDecimalDigit == true else { return false }
+        guard !text.isEmpty, text.count <= 24, text.first?.isDecimalDigit == true else { return false }
         var letters = 0
         for character in text {
             if character.isDecimalDigit || character == "." || character == "," || character == ":" || character.isLabelSpace { continue }
             guard character.isLetter else { return false }
             letters += 1
         }
-        return letters <= 8
+        return letters <= 16
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who speaks a turn.
 public enum Role: String, Codable, Sendable, Hashable {
     case user, assistant
@@ -140,10 +142,9 @@ public struct Record: Codable, Sendable, Hashable {
         }.joined(separator: "\n") + "\n"
     }
 
-    /// Seconds to a tenth, as frame labels and the models' prompts give them ("12.5", "0.0").
+    /// Seconds to a tenth, as frame labels and the models' prompts give them ("12.5", "0.0"), rounded alike.
     public static func secondsLabel(_ seconds: Double) -> String {
-        let tenths = Int((max(0, seconds) * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10)"
+        String(format: "%.1f", seconds)
     }
 
     /// How many `<image>` placeholders the turns hold.

@@ -91,7 +91,7 @@ public struct DatasetImporter: Sendable {
         // Records name the file they came from in their provenance's template: its name, or its path for a second
         // file of the same name. An earlier Loom gave both files the name, so in a run it made, a file's records
         // are known by their template only when no other file of the run has the same name.
-        let templatesBySource = try sources.isEmpty || store.meta(Self.templatesBySourceKey) == "1"
+        let templatesBySource = try store.meta(Self.templatesBySourceKey) == "1" || (sources.isEmpty && store.recordCounts().total == 0)
         if !sources.contains(path) { sources.append(path) }
         let fileName = file.lastPathComponent
         let nameTakenBefore = sources.prefix { $0 != path }.contains { URL(fileURLWithPath: $0).lastPathComponent == fileName }
@@ -99,12 +99,13 @@ public struct DatasetImporter: Sendable {
         let idSource = nameTakenBefore ? path : fileName
         let sourcesJSON = String(decoding: try JSONEncoder().encode(sources), as: UTF8.self)
         // The records change, so the quality stage runs again over all of them (its stamp is the settings and the
-        // record count, which a corrected file of as many rows leaves as it was), and hashes them again for dedup.
+        // record count, which a corrected file of as many rows leaves as it was), and hashes them again for dedup:
+        // the band keys go first, so that a kill between the two leaves no stamp over stale keys.
+        try store.clearSignatures()
         try store.commit([StoreWrite.meta([
             RunDirectory.Key.recipeName: "import", "import_source": file.path, Self.sourcesKey: sourcesJSON,
             Self.templatesBySourceKey: templatesBySource ? "1" : "0", QualityStage.Key.settings: "",
         ])])
-        try store.clearSignatures()
         let root = imageRoot ?? file.deletingLastPathComponent()
 
         var pending = StoreWrite()

@@ -100,7 +100,7 @@ public enum VisualAnnotations {
     /// segments ("Events (start-end seconds)") and narrations, each on its own line, with names made neutral
     /// when `names` is given.
     public static func video(_ video: VideoTruth, names: NeutralReferences? = nil) -> String {
-        func seconds(_ value: Double) -> String { String(format: "%.1f", value) }
+        func seconds(_ value: Double) -> String { Record.secondsLabel(value) }
         let text = { (line: String) in names?.apply(line) ?? line }
         var lines = ["Video length: \(seconds(video.duration)) seconds"]
         if !video.frameTimes.isEmpty {

@@ -223,7 +223,8 @@ public enum NormalizedText {
     }
 
     /// If the line starting at `start` holds only placeholders, ASCII white space and `image N:` / `frame N:`
-    /// labels (an empty line counts: it contributes nothing either way), the index just past its line break (or
+    /// labels, a video frame's with its time (`frame 3 (12.5 s):`; an empty line counts: it contributes nothing
+    /// either way), the index just past its line break (or
     /// `end`); otherwise nil. Gives up at the first byte that cannot belong to such a line.
     private static func mediaLineEnd(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
         var index = start
@@ -256,6 +257,23 @@ public enum NormalizedText {
             while index < end && base[index] &- 0x30 < 10 { index += 1 }
             guard index > digitsStart else { return nil }
             skipSpaceAndPlaceholders()
+            // A video frame's time: "(12.5 s)". Left in, one video's labels would make its records look alike.
+            if index < end && base[index] == 0x28 {
+                let open = index
+                index += 1
+                // A time starts with a digit ("(see below)" is words).
+                guard index < end && base[index] &- 0x30 < 10 else { return nil }
+                while index < end && base[index] != 0x29 {
+                    let byte = base[index]
+                    guard index - open <= 24,
+                        byte &- 0x30 < 10 || byte == 0x2E || byte == 0x2C || byte == 0x3A || byte == 0x20 || (byte | 0x20) &- 0x61 < 26
+                    else { return nil }
+                    index += 1
+                }
+                guard index < end else { return nil }
+                index += 1
+                skipSpaceAndPlaceholders()
+            }
             guard index < end && base[index] == 0x3A else { return nil }
             index += 1
         }

@@ -1,9 +1,11 @@
+import Foundation
 import GRDB
 import LoomCore
 
 extension RunStore {
     /// The tables that keep something about a record by its id, besides `records` itself, that go with it. Its
-    /// review passes and versions stay: they are the audit trail and the reviewers' accounted work.
+    /// review passes and versions stay, filed under another key (`archivedKey`): they are the audit trail and the
+    /// reviewers' accounted work, and a record that comes back under the same id must not inherit them.
     private static let recordKeyedTables = [
         "verdicts", "record_signatures", "review_states", "review_skips", "review_leases", "in_context",
     ]
@@ -25,8 +27,8 @@ extension RunStore {
 
     /// Removes records and what the store keeps for using them (judge verdicts, dedup signatures, review state,
     /// skips and leases, in-context links, ledger rows), and each sample that no record names afterwards, in one
-    /// transaction that keeps the content digests true; review passes and versions stay as the audit trail.
-    /// Returns how many records were removed.
+    /// transaction that keeps the content digests true; review passes and versions stay as the audit trail, under
+    /// `archivedKey`. Returns how many records were removed.
     @discardableResult
     public func removeRecords(_ ids: [String]) throws -> Int {
         guard !ids.isEmpty else { return 0 }
@@ -37,6 +39,10 @@ extension RunStore {
             let deleteRecord = try db.cachedStatement(sql: "DELETE FROM records WHERE id = ?")
             let deleteKept = try Self.recordKeyedTables.map { try db.cachedStatement(sql: "DELETE FROM \($0) WHERE record_id = ?") }
             let deleteLedger = try db.cachedStatement(sql: "DELETE FROM ledger WHERE item = ?")
+            let archive = try ["review_passes", "record_versions"].map {
+                try db.cachedStatement(sql: "UPDATE \($0) SET record_id = ? WHERE record_id = ?")
+            }
+            let removedAt = UInt64(Date().timeIntervalSince1970 * 1_000_000)
             var samples: Set<String> = []
             var removed = 0
             for id in ids {
@@ -48,6 +54,7 @@ extension RunStore {
                 try deleteRecord.execute(arguments: [id])
                 for statement in deleteKept { try statement.execute(arguments: [id]) }
                 try deleteLedger.execute(arguments: [id])
+                for statement in archive { try statement.execute(arguments: [Self.archivedKey(id, removedAt: removedAt), id]) }
                 removed += 1
             }
             let stillNamed = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM records WHERE sample_id = ?)")
@@ -78,6 +85,11 @@ extension RunStore {
             for row in stale { try delete.execute(arguments: [stage, row.subject, row.category]) }
             return stale.count
         }
+    }
+
+    /// The key a removed record's review passes and versions are kept under: its id and when it was removed.
+    public static func archivedKey(_ id: String, removedAt microseconds: UInt64) -> String {
+        "\(id)~removed-\(microseconds)"
     }
 
     /// Whether any record shows the medium `id`.

@@ -141,7 +141,7 @@ struct InstructRecordTests {
 
     @Test("a video's frames say their times in their labels, unless shown out of order")
     func videoFramesSayTheirTimes() {
-        let video = VideoTruth(videoID: "v", duration: 30, frameTimes: [2, 12.46, 29.95], annotations: VideoAnnotations())
+        let video = VideoTruth(videoID: "v", duration: 30, frameTimes: [2, 12.46, 29.96], annotations: VideoAnnotations())
         let sample = Sample(id: "smp-v", kind: .sequence, ordinal: 0, media: ["f1", "f2", "f3"], truth: .video(video))
         let maker = InstructRecordMaker(sample: sample, language: "en", seed: 1)
         let inOrder = maker.record(

@@ -13,6 +13,9 @@ import Testing
         ("Image 2 shows a dog.", "image 2 shows a dog"),
         ("Image 2: a dog.", "image 2 a dog"),
         ("IMAGE 3 :  <image>  Frame 4:<image>\nx", "x"),
+        // A video's frames with their times: the labels go, as without times.
+        ("Frame 1 (1.0 s): <image>\nFrame 2 (12.5 s): <image>\nWhat happens first?", "what happens first"),
+        ("Frame 2 (see below): <image>\nx", "frame 2 see below x"),
         ("Image 1:\nImage 2:\nWhich is brighter?", "which is brighter"),
         ("Image 1: <image>\r\nWhat?\r\n", "what"),
         ("<image>", ""),

@@ -51,6 +51,28 @@ struct ContentDigestsTests {
         #expect(try store.contentHash() == kept)
     }
 
+    @Test("removed records take their digest items and their samples' with them; their review passes are filed away, not inherited by a record that comes back")
+    func removedRecords() throws {
+        let store = try RunStore(directory: try temporaryStoreDirectory())
+        try store.commit([write(1), write(2)])
+        try store.write { db in
+            try db.execute(
+                sql: "INSERT INTO review_passes(record_id, pass, reviewer, verdict, version, created_at) VALUES ('rec-1', 1, 'ann', 'reject', 1, 0)")
+        }
+        #expect(try store.removeRecords(["rec-1", "rec-missing"]) == 1)
+        #expect(try store.contentDigestMismatches().isEmpty)
+        // Its medium stays (other records may show it); its sample, which no record names now, goes.
+        let reference = try RunStore(directory: try temporaryStoreDirectory())
+        try reference.commit([write(2), StoreWrite(media: write(1).media)])
+        #expect(try store.contentHash() == reference.contentHash())
+        #expect(try store.reviewPasses(recordID: "rec-1").isEmpty)
+        let archived = try store.read { db in try String.fetchAll(db, sql: "SELECT record_id FROM review_passes") }
+        #expect(archived.count == 1 && archived[0].hasPrefix("rec-1~removed-"))
+        // The same record back: it starts with no review.
+        try store.commit([write(1)])
+        #expect(try store.reviewPasses(recordID: "rec-1").isEmpty && store.reviewState(recordID: "rec-1")?.passes == 0)
+    }
+
     @Test("rows written again under the same id replace their digest items: media, samples and records")
     func replacedRows() throws {
         let store = try RunStore(directory: try temporaryStoreDirectory())
