@@ -22,7 +22,7 @@ enum KeptMediaCheck {
         DispatchQueue.concurrentPerform(iterations: checked.count) { index in
             let item = checked[index]
             let path = runDirectory.appendingPathComponent(item.path).path
-            if let stamp = stamps[item.id], let now = Self.stamp(path), now == (stamp.size, stamp.modified) { return }
+            if let stamp = stamps[item.id], let now = FileStamp.of(path), now == (stamp.size, stamp.modified) { return }
             let (noun, arrival) = item.kind == .video ? ("video", "ingested") : ("image", "imported")
             let reason: String?
             do {
@@ -35,12 +35,5 @@ enum KeptMediaCheck {
             if let reason { found.withLock { $0[item.id] = reason } }
         }
         return found.withLock { $0 }
-    }
-
-    /// The file's size and modification time in nanoseconds, following links; nil when it cannot be read.
-    private static func stamp(_ path: String) -> (Int64, Int64)? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return (Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 }

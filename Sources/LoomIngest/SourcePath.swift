@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LoomCore
 
 /// A file path as the file system has it: raw bytes (Linux names need not be UTF-8) plus a printable form.
 ///
@@ -82,9 +83,7 @@ public struct SourcePath: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// The file's size and modification time in nanoseconds (`stat`, following links), or nil when it cannot
     /// be read: what a resumed run compares to tell a file changed since it was ingested.
     public func stamp() -> (size: Int64, modified: Int64)? {
-        var info = stat()
-        guard withCString({ stat($0, &info) }) == 0 else { return nil }
-        return (Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        withCString { FileStamp.of($0) }
     }
 
     /// Opens the file for reading through the raw bytes, without blocking (a FIFO named like an image does not
