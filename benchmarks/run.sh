@@ -471,7 +471,7 @@ foundation_bench() {
   read -r seconds peak_kb < "$work/time"
   records=$(sed -n 's/.* \([0-9][0-9]*\) records\.$/\1/p' "$work/run.log")
   # The run's report names disagreements with the ground truth only when there are some.
-  flagged=$(grep -o '[0-9]* disagree with the ground truth' "$work/run.log" | cut -d' ' -f1 || true)
+  flagged=$(grep -o '[0-9]* disagrees\? with the ground truth' "$work/run.log" | cut -d' ' -f1 || true)
   flagged=${flagged:-0}
   printf 'loom end to end        %6d records  %6.2f s  %8.0f records/s  peak %4d MB  disagreements %s\n' \
     "$records" "$seconds" "$(echo "$records / $seconds" | bc -l)" "$((peak_kb / 1024))" "$flagged"

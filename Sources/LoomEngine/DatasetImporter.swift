@@ -20,6 +20,11 @@ public struct ImportSummary: Sendable, Codable {
     /// Records an earlier import of the same file wrote for rows it no longer holds (or no longer imports), removed
     /// with their review and quality state.
     public var staleRecordsRemoved = 0
+    /// Rows whose content changed since an earlier import of the file wrote them under the same id (their own
+    /// `rec-` id): the new content replaced the old, and its review starts over (the old review is filed away).
+    public var changedRecords = 0
+    /// Rows imported before, unchanged in the file, whose records a reviewer corrected since: kept as corrected.
+    public var correctionsKept = 0
 }
 
 /// Reads a training file in a format Loom writes (LLaVA, Mantis, LLaMA-Factory sharegpt) into a run directory,
@@ -28,10 +33,12 @@ public struct ImportSummary: Sendable, Codable {
 /// Images are decoded whole (a cut file is rejected), then stored by content (SHA-256) under `media/`, the file a
 /// symbolic link names hard-linked where the filesystem allows; records keep
 /// the file's Loom ids (`rec-…`) so a Loom export imported back has the same ids, and otherwise get ids derived
-/// from the file name and row position. Rows that cannot be used are recorded as rejections with the reason and
-/// the import goes on. Importing the same file again writes the same records; importing a corrected file again
-/// leaves the run holding what the file holds: records of rows no longer in it are removed, and rejections of
-/// rows now imported go.
+/// from the file name and the row's content (`ImportedRowKey`). Rows that cannot be used are recorded as
+/// rejections with the reason and the import goes on. Importing the same file again writes the same records;
+/// importing a corrected file again leaves the run holding what the file holds: records of rows no longer in it
+/// are removed, rejections of rows now imported go, and a row's review state stays with its content (a changed
+/// row starts unreviewed; a row a reviewer corrected in the run since, unchanged in the file, keeps the
+/// correction).
 public struct DatasetImporter: Sendable {
     public typealias Format = TrainingFileRow.Format
 
@@ -82,7 +89,7 @@ public struct DatasetImporter: Sendable {
         let lock = try RunLock.acquire(in: output)
         defer { withExtendedLifetime(lock) {} }
         let store = try RunStore(directory: output)
-        // Every file imported into the run, by path. Row ids come from the file's name and the row's position, so
+        // Every file imported into the run, by path. Row ids come from the file's name and the row's content, so
         // that importing a file again replaces its rows; a second file of the same name from another folder
         // (`splitA/train.json`, `splitB/train.json`) takes its path into its ids instead, or its rows would replace
         // the first file's.
@@ -114,6 +121,22 @@ public struct DatasetImporter: Sendable {
         // written once, so its order key (and so its records' `sample_order`) stays the first row's.
         var samplesWritten: Set<String> = []
         var seenIDs: Set<String> = []
+        // What the run holds from earlier imports of this file, as it came in (`RecordOrigin`): a row finds its
+        // record by id, or (a row with no id of its own, imported by a Loom that numbered rows by position) by
+        // content. Not in a run made by an older Loom with two files of this name, whose records cannot be told
+        // apart.
+        var storedByID: [String: RecordOrigin] = [:]
+        var storedByKey: [String: [RecordOrigin]] = [:]
+        if templatesBySource || !nameShared {
+            for origin in try store.recordOrigins(generator: ValidationSettings.importedGenerator, template: idSource) {
+                storedByID[origin.id] = origin
+                if let key = ImportedRowKey.of(origin) { storedByKey[key, default: []].append(origin) }
+            }
+        }
+        // How many rows so far had each content: identical rows get ids of their own.
+        var occurrences: [String: Int] = [:]
+        // Records whose content the pending batch replaces: their review and quality state goes first.
+        var changed: [String] = []
         var summary = ImportSummary(output: output.path, rows: 0, records: 0, images: 0, rejected: 0, firstProblems: [])
         // Subjects name the file ("train.json:12"); a second file of the same name names its path, so that
         // re-importing one of them never touches the other's rejections.
@@ -127,8 +150,24 @@ public struct DatasetImporter: Sendable {
             if summary.firstProblems.count < 10 { summary.firstProblems.append("\(subject): \(reason)") }
         }
         func flush() throws {
+            // Before the new content: a kill between the two leaves old content unreviewed, which the next import
+            // replaces, never new content under the old review.
+            try store.resetRecords(changed)
+            changed.removeAll()
             try store.commit([pending])
             pending = StoreWrite()
+        }
+        /// The id of a row without a Loom id of its own: the record an earlier import made of the same content, or
+        /// one derived from the content and how many rows before it had the same.
+        func contentID(_ key: String, row index: Int) -> String {
+            let occurrence = occurrences[key, default: 0]
+            occurrences[key] = occurrence + 1
+            let derived = StableID.derive("rec", "import", idSource, key, String(occurrence))
+            if storedByID[derived] == nil, let earlier = storedByKey[key]?.first(where: { !seenIDs.contains($0.id) }) {
+                return earlier.id
+            }
+            // Taken only by a row with the same id of its own, which came first.
+            return seenIDs.contains(derived) ? StableID.derive("rec", "import", idSource, key, String(occurrence), String(index)) : derived
         }
         do {
             try table.forEachRow({ subject, index, members in
@@ -158,10 +197,22 @@ public struct DatasetImporter: Sendable {
                 }
                 let kind: SampleKind = items.count <= 1 ? .single : items.count == 2 ? .pair : .set
                 let sampleID = StableID.derive("smp", ["import"] + items.map(\.id))
-                var id = row.id.flatMap { $0.hasPrefix("rec-") ? $0 : nil } ?? StableID.derive("rec", "import", idSource, String(index))
-                if !seenIDs.insert(id).inserted {
-                    id = StableID.derive("rec", "import", idSource, String(index))
-                    seenIDs.insert(id)
+                let key = ImportedRowKey.of(media: items.map(\.id), turns: row.turns)
+                let own = row.id.flatMap { $0.hasPrefix("rec-") && !seenIDs.contains($0) ? $0 : nil }
+                let id = own ?? contentID(key, row: index)
+                seenIDs.insert(id)
+                // A record of this id may be stored already: from an earlier import of the file, or (a Loom export
+                // imported into its own run) made by the run.
+                if let origin = try storedByID[id] ?? (own != nil ? store.recordOrigin(id: id) : nil) {
+                    if ImportedRowKey.of(origin) != key {
+                        changed.append(id)
+                        summary.changedRecords += 1
+                    } else if origin.edited {
+                        // The file still holds what came in; the run holds a reviewer's correction of it.
+                        summary.correctionsKept += 1
+                        summary.records += 1
+                        return
+                    }
                 }
                 if samplesWritten.insert(sampleID).inserted, try store.sample(id: sampleID) == nil {
                     pending.samples.append(

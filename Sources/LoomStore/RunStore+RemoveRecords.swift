@@ -6,7 +6,7 @@ extension RunStore {
     /// The tables that keep something about a record by its id, besides `records` itself, that go with it. Its
     /// review passes and versions stay, filed under another key (`archivedKey`): they are the audit trail and the
     /// reviewers' accounted work, and a record that comes back under the same id must not inherit them.
-    private static let recordKeyedTables = [
+    fileprivate static let recordKeyedTables = [
         "verdicts", "record_signatures", "review_states", "review_skips", "review_leases", "in_context",
     ]
 
@@ -37,12 +37,8 @@ extension RunStore {
             var changes = ["records": MultisetDigest(), "samples": MultisetDigest()]
             let sampleOf = try db.cachedStatement(sql: "SELECT sample_id FROM records WHERE id = ?")
             let deleteRecord = try db.cachedStatement(sql: "DELETE FROM records WHERE id = ?")
-            let deleteKept = try Self.recordKeyedTables.map { try db.cachedStatement(sql: "DELETE FROM \($0) WHERE record_id = ?") }
             let deleteLedger = try db.cachedStatement(sql: "DELETE FROM ledger WHERE item = ?")
-            let archive = try ["review_passes", "record_versions"].map {
-                try db.cachedStatement(sql: "UPDATE \($0) SET record_id = ? WHERE record_id = ?")
-            }
-            let removedAt = UInt64(Date().timeIntervalSince1970 * 1_000_000)
+            let eraser = try RecordUseEraser(db)
             var samples: Set<String> = []
             var removed = 0
             for id in ids {
@@ -52,9 +48,8 @@ extension RunStore {
                     changes["records"]!.remove(old)
                 }
                 try deleteRecord.execute(arguments: [id])
-                for statement in deleteKept { try statement.execute(arguments: [id]) }
+                try eraser.erase(id)
                 try deleteLedger.execute(arguments: [id])
-                for statement in archive { try statement.execute(arguments: [Self.archivedKey(id, removedAt: removedAt), id]) }
                 removed += 1
             }
             let stillNamed = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM records WHERE sample_id = ?)")
@@ -68,6 +63,25 @@ extension RunStore {
             }
             try ContentDigests.apply(changes, in: db)
             return removed
+        }
+    }
+
+    /// Forgets what was judged, deduplicated, reviewed or linked about records whose content is about to be
+    /// replaced under the same id (an imported row that changed since it was imported): what `removeRecords` takes
+    /// away with a record, the records themselves kept. Their review passes and versions are filed away as there,
+    /// so the new content starts unreviewed. Returns how many of the ids name a stored record.
+    @discardableResult
+    public func resetRecords(_ ids: [String]) throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try write { db in
+            let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM records WHERE id = ?)")
+            let eraser = try RecordUseEraser(db)
+            var reset = 0
+            for id in ids where try Bool.fetchOne(exists, arguments: [id]) == true {
+                try eraser.erase(id)
+                reset += 1
+            }
+            return reset
         }
     }
 
@@ -99,5 +113,25 @@ extension RunStore {
                 db, sql: "SELECT EXISTS (SELECT 1 FROM records WHERE media_ids = ?1 OR instr(',' || media_ids || ',', ',' || ?1 || ',') > 0)",
                 arguments: [id]) ?? false
         }
+    }
+}
+
+/// Takes away, inside one write transaction, what the store keeps about using a record (`recordKeyedTables`) and
+/// files its review passes and versions under `RunStore.archivedKey`.
+private struct RecordUseEraser {
+    let deleteKept: [Statement]
+    let archive: [Statement]
+    let removedAt = UInt64(Date().timeIntervalSince1970 * 1_000_000)
+
+    init(_ db: Database) throws {
+        deleteKept = try RunStore.recordKeyedTables.map { try db.cachedStatement(sql: "DELETE FROM \($0) WHERE record_id = ?") }
+        archive = try ["review_passes", "record_versions"].map {
+            try db.cachedStatement(sql: "UPDATE \($0) SET record_id = ? WHERE record_id = ?")
+        }
+    }
+
+    func erase(_ id: String) throws {
+        for statement in deleteKept { try statement.execute(arguments: [id]) }
+        for statement in archive { try statement.execute(arguments: [RunStore.archivedKey(id, removedAt: removedAt), id]) }
     }
 }

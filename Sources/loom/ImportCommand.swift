@@ -45,8 +45,16 @@ struct ImportCommand: AsyncParsableCommand {
         if summary.systemPromptsLeftOut > 0 {
             print("\(summary.systemPromptsLeftOut) rows had a system prompt, left out: Loom's records carry none (exports add none either)")
         }
+        /// "1 row" or "3 rows".
+        func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
         if summary.staleRecordsRemoved > 0 {
-            print("\(summary.staleRecordsRemoved) records of an earlier import of this file removed: their rows are no longer in it or no longer import")
+            print("Removed \(counted(summary.staleRecordsRemoved, "record")) of an earlier import of this file: rows no longer in it or that no longer import")
+        }
+        if summary.changedRecords > 0 {
+            print("\(counted(summary.changedRecords, "row")) changed since this file was imported: the new content replaced the old and starts unreviewed (the earlier review is kept in the record's history)")
+        }
+        if summary.correctionsKept > 0 {
+            print("\(counted(summary.correctionsKept, "row")) unchanged in the file had been corrected in review: the run keeps the corrections")
         }
         if summary.rejected > 0 {
             print("\(summary.rejected) rows left out:")

@@ -79,9 +79,16 @@ enum Report {
             let group = code.split(separator: ".").first.map(String.init) ?? code
             groups[group, default: 0] += count
         }
-        let names = ["check": "disagree with the ground truth", "judge_unsupported": "unsupported by the judge", "format": "fail a format check",
-                     "text": "hold unsafe text", "grounding": "are not grounded", "duplicate": "are duplicates", "balance": "are over a quota or parity"]
-        let parts = groups.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.value) \(names[$0.key] ?? $0.key)" }
+        // What a flag group's records do, said of several and of one.
+        let names = ["check": ("disagree with the ground truth", "disagrees with the ground truth"),
+                     "judge_unsupported": ("unsupported by the judge", "unsupported by the judge"),
+                     "format": ("fail a format check", "fails a format check"), "text": ("hold unsafe text", "holds unsafe text"),
+                     "grounding": ("are not grounded", "is not grounded"), "duplicate": ("are duplicates", "is a duplicate"),
+                     "balance": ("are over a quota or parity", "is over a quota or parity")]
+        let parts = groups.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { group in
+            let name = names[group.key].map { group.value == 1 ? $0.1 : $0.0 } ?? group.key
+            return "\(group.value) \(name)"
+        }
         var line = "Quality: \(records - flagged) of \(records) records kept" + (parts.isEmpty ? "." : "; " + parts.joined(separator: ", ") + ".")
         if quality.relettered > 0 { line += " \(quality.relettered) multiple-choice records re-lettered for even answer letters." }
         if !quality.shortfalls.isEmpty { line += "\nQuotas not filled: " + quality.shortfalls.joined(separator: "; ") }

@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import LoomCore
+import LoomEngine
+@testable import LoomStore
+import Testing
+
+/// Importing a file again keeps each row's review state with the row's content, wherever the row moved in the file.
+@Suite("Import keeps review state with content")
+struct ImportReviewStateTests {
+    /// A scratch folder with `rows.jsonl` holding `rows`, and the run folder to import it into.
+    private static func scratch(_ rows: [String]) throws -> (file: URL, run: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-review-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("rows.jsonl")
+        try rows.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        return (file, folder.appendingPathComponent("run"))
+    }
+
+    private static func row(_ question: String, _ answer: String = "Yes.", id: String? = nil) -> String {
+        let own = id.map { #""id": "\#($0)", "# } ?? ""
+        return #"{\#(own)"conversations": [{"from": "human", "value": "\#(question)"}, {"from": "gpt", "value": "\#(answer)"}]}"#
+    }
+
+    /// The run's records by their question.
+    private static func idsByQuestion(_ store: RunStore) throws -> [String: String] {
+        try store.read { db in
+            var found: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, sharegpt FROM records") {
+                let turns = try #require(Turn.turns(fromShareGPT: row[1] as String))
+                found[turns[0].text] = row[0]
+            }
+            return found
+        }
+    }
+
+    /// A reviewer's pass over a record, as the review app leaves it.
+    private static func review(_ id: String, in store: RunStore) throws {
+        try store.write { db in
+            try db.execute(
+                sql: "INSERT INTO review_passes(record_id, pass, reviewer, verdict, version, created_at) VALUES (?, 1, 'ann', 'accept', 1, 0)",
+                arguments: [id])
+        }
+    }
+
+    @Test("deleting a row in the middle of the file leaves the rows after it their ids and their review")
+    func deletedRowKeepsOthersReview() throws {
+        let (file, run) = try Self.scratch([Self.row("Is it red?"), Self.row("Is it blue?"), Self.row("Is it big?")])
+        _ = try DatasetImporter(file: file, output: run).run()
+        let before = try Self.idsByQuestion(try RunStore(directory: run))
+        let big = try #require(before["Is it big?"])
+        try Self.review(big, in: try RunStore(directory: run))
+
+        try [Self.row("Is it red?"), Self.row("Is it big?")].joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let second = try DatasetImporter(file: file, output: run).run()
+        #expect(second.staleRecordsRemoved == 1 && second.changedRecords == 0)
+        let store = try RunStore(directory: run)
+        let after = try Self.idsByQuestion(store)
+        #expect(after == before.filter { $0.key != "Is it blue?" })
+        #expect(after["Is it big?"] == big)
+        #expect(try store.reviewPasses(recordID: big).count == 1)
+        #expect(try store.reviewPasses(recordID: try #require(after["Is it red?"])).isEmpty)
+    }
+
+    @Test("identical rows get ids of their own, and keep them when one of them goes")
+    func identicalRows() throws {
+        let (file, run) = try Self.scratch([Self.row("Is it red?"), Self.row("Is it red?"), Self.row("Is it big?")])
+        let first = try DatasetImporter(file: file, output: run).run()
+        #expect(first.records == 3)
+        let store = try RunStore(directory: run)
+        let ids = Set(try store.recordIDs(generator: "import", template: "rows.jsonl"))
+        #expect(ids.count == 3)
+        try [Self.row("Is it red?"), Self.row("Is it big?")].joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let second = try DatasetImporter(file: file, output: run).run()
+        #expect(second.staleRecordsRemoved == 1)
+        #expect(Set(try store.recordIDs(generator: "import", template: "rows.jsonl")).isSubset(of: ids))
+    }
+
+    @Test("a row a reviewer corrected in the run keeps the correction when the unchanged file is imported again")
+    func correctionSurvivesReimport() throws {
+        let (file, run) = try Self.scratch([Self.row("Is it red?", "No."), Self.row("Is it big?")])
+        _ = try DatasetImporter(file: file, output: run).run()
+        let store = try RunStore(directory: run)
+        let ids = try Self.idsByQuestion(store)
+        let id = try #require(ids["Is it red?"])
+        var record = try #require(try store.record(id: id))
+        record.turns[1].text = "Yes, it is red."
+        try store.saveRecordVersion(record, author: "ann", note: "the answer was wrong", seenVersion: 1, now: 1)
+
+        let second = try DatasetImporter(file: file, output: run).run()
+        #expect(second.correctionsKept == 1 && second.changedRecords == 0 && second.staleRecordsRemoved == 0 && second.records == 2)
+        #expect(try store.record(id: id)?.turns[1].text == "Yes, it is red.")
+        #expect(try store.reviewState(recordID: id)?.version == 2)
+        #expect(try store.recordVersions(id).count == 2)
+    }
+
+    @Test("a row with its own id whose content changed in the file replaces its record, which starts unreviewed")
+    func changedRowWithOwnIDStartsUnreviewed() throws {
+        let id = "rec-00000000000000000001"
+        let (file, run) = try Self.scratch([Self.row("Is it red?", "No.", id: id), Self.row("Is it big?", id: "rec-00000000000000000002")])
+        _ = try DatasetImporter(file: file, output: run).run()
+        let store = try RunStore(directory: run)
+        try Self.review(id, in: store)
+        try Self.review("rec-00000000000000000002", in: store)
+
+        try [Self.row("Is it red?", "Yes.", id: id), Self.row("Is it big?", id: "rec-00000000000000000002")]
+            .joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let second = try DatasetImporter(file: file, output: run).run()
+        #expect(second.changedRecords == 1 && second.staleRecordsRemoved == 0)
+        #expect(try store.record(id: id)?.turns[1].text == "Yes.")
+        #expect(try store.reviewPasses(recordID: id).isEmpty)
+        let archived = try store.read { db in try String.fetchAll(db, sql: "SELECT record_id FROM review_passes ORDER BY record_id") }
+        #expect(archived.count == 2 && archived.contains("rec-00000000000000000002") && archived.contains { $0.hasPrefix(id + "~removed-") })
+        #expect(try store.contentDigestMismatches().isEmpty)
+    }
+
+    @Test("a run whose rows an older Loom numbered by position keeps those ids for the rows still in the file")
+    func positionIDsOfAnOlderImportAreKept() throws {
+        let (file, run) = try Self.scratch([Self.row("Is it red?"), Self.row("Is it blue?"), Self.row("Is it big?")])
+        _ = try DatasetImporter(file: file, output: run).run()
+        // What an older Loom stored: the same rows under ids derived from their position.
+        let store = try RunStore(directory: run)
+        let records = try store.recordIDs(generator: "import", template: "rows.jsonl").map { try #require(try store.record(id: $0)) }
+        let byQuestion = Dictionary(uniqueKeysWithValues: records.map { ($0.turns[0].text, $0) })
+        var older: [LoomCore.Record] = []
+        for (index, question) in ["Is it red?", "Is it blue?", "Is it big?"].enumerated() {
+            var record = try #require(byQuestion[question])
+            record.id = StableID.derive("rec", "import", "rows.jsonl", String(index))
+            older.append(record)
+        }
+        let sampleID = try #require(older.first).sampleID
+        let sample = try #require(try store.sample(id: sampleID))
+        try store.removeRecords(records.map(\.id))
+        try store.commit([StoreWrite(samples: [sample], records: older)])
+        try Self.review(older[2].id, in: store)
+
+        try [Self.row("Is it red?"), Self.row("Is it big?")].joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let second = try DatasetImporter(file: file, output: run).run()
+        #expect(second.staleRecordsRemoved == 1 && second.changedRecords == 0)
+        #expect(try Self.idsByQuestion(store) == ["Is it red?": older[0].id, "Is it big?": older[2].id])
+        #expect(try store.reviewPasses(recordID: older[2].id).count == 1)
+    }
+}
