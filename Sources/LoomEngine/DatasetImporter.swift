@@ -25,6 +25,8 @@ public struct ImportSummary: Sendable, Codable {
     public var changedRecords = 0
     /// Rows imported before, unchanged in the file, whose records a reviewer corrected since: kept as corrected.
     public var correctionsKept = 0
+    /// Rows whose records an earlier import stored as they are: left as they were, with their quality flags.
+    public var unchangedRecords = 0
 }
 
 /// Reads a training file in a format Loom writes (LLaVA, Mantis, LLaMA-Factory sharegpt) into a run directory,
@@ -105,14 +107,22 @@ public struct DatasetImporter: Sendable {
         let nameShared = sources.filter { URL(fileURLWithPath: $0).lastPathComponent == fileName }.count > 1
         let idSource = nameTakenBefore ? path : fileName
         let sourcesJSON = String(decoding: try JSONEncoder().encode(sources), as: UTF8.self)
-        // The records change, so the quality stage runs again over all of them (its stamp is the settings and the
-        // record count, which a corrected file of as many rows leaves as it was), and hashes them again for dedup:
-        // the band keys go first, so that a kill between the two leaves no stamp over stale keys.
-        try store.clearSignatures()
         try store.commit([StoreWrite.meta([
             RunDirectory.Key.recipeName: "import", "import_source": file.path, Self.sourcesKey: sourcesJSON,
-            Self.templatesBySourceKey: templatesBySource ? "1" : "0", QualityStage.Key.settings: "",
+            Self.templatesBySourceKey: templatesBySource ? "1" : "0",
         ])])
+        var qualityOutdated = false
+        /// Called before the first write that changes the run's records: the quality stage then runs again over
+        /// all of them (its stamp is the settings and the record count, which a corrected file of as many rows
+        /// leaves as it was) and hashes them again for dedup. The band keys go first, so that a kill between the
+        /// two leaves no stamp over stale keys. A file imported again unchanged changes nothing, and keeps the
+        /// quality stage's results.
+        func outdateQuality() throws {
+            guard !qualityOutdated else { return }
+            try store.clearSignatures()
+            try store.commit([StoreWrite.meta([QualityStage.Key.settings: ""])])
+            qualityOutdated = true
+        }
         let root = imageRoot ?? file.deletingLastPathComponent()
 
         var pending = StoreWrite()
@@ -150,6 +160,7 @@ public struct DatasetImporter: Sendable {
             if summary.firstProblems.count < 10 { summary.firstProblems.append("\(subject): \(reason)") }
         }
         func flush() throws {
+            if !pending.records.isEmpty || !changed.isEmpty { try outdateQuality() }
             // Before the new content: a kill between the two leaves old content unreviewed, which the next import
             // replaces, never new content under the old review.
             try store.resetRecords(changed)
@@ -201,6 +212,11 @@ public struct DatasetImporter: Sendable {
                 let own = row.id.flatMap { $0.hasPrefix("rec-") && !seenIDs.contains($0) ? $0 : nil }
                 let id = own ?? contentID(key, row: index)
                 seenIDs.insert(id)
+                let record = Record(
+                    id: id, sampleID: sampleID, media: items.map(\.id), turns: row.turns, type: row.questionType, domain: domain,
+                    skill: nil, language: language, options: nil, answerKey: nil, checks: [],
+                    provenance: Provenance(generator: ValidationSettings.importedGenerator, template: idSource, phrasing: 0, seed: 0))
+                summary.records += 1
                 // A record of this id may be stored already: from an earlier import of the file, or (a Loom export
                 // imported into its own run) made by the run.
                 if let origin = try storedByID[id] ?? (own != nil ? store.recordOrigin(id: id) : nil) {
@@ -210,20 +226,21 @@ public struct DatasetImporter: Sendable {
                     } else if origin.edited {
                         // The file still holds what came in; the run holds a reviewer's correction of it.
                         summary.correctionsKept += 1
-                        summary.records += 1
                         return
+                    } else if var stored = try store.record(id: id) {
+                        // Stored as the row says (its quality flags aside): left as it is, flags and all.
+                        stored.flags = []
+                        if stored == record {
+                            summary.unchangedRecords += 1
+                            return
+                        }
                     }
                 }
                 if samplesWritten.insert(sampleID).inserted, try store.sample(id: sampleID) == nil {
                     pending.samples.append(
                         Sample(id: sampleID, kind: kind, ordinal: index, media: items.map(\.id), truth: .described(DescribedContext(kind: kind, origin: "import"))))
                 }
-                pending.records.append(
-                    Record(
-                        id: id, sampleID: sampleID, media: items.map(\.id), turns: row.turns, type: row.questionType, domain: domain,
-                        skill: nil, language: language, options: nil, answerKey: nil, checks: [],
-                        provenance: Provenance(generator: ValidationSettings.importedGenerator, template: idSource, phrasing: 0, seed: 0)))
-                summary.records += 1
+                pending.records.append(record)
                 if pending.records.count >= Self.batchSize { try flush() }
             }, rejected: { rejection in reject(rejection.subject, rejection.kind, rejection.reason) })
         } catch let error as IngestFileError {
@@ -251,6 +268,7 @@ public struct DatasetImporter: Sendable {
         // The whole file was read: what an earlier import of it left that this one did not write goes.
         if templatesBySource || !nameShared {
             let stale = try store.recordIDs(generator: ValidationSettings.importedGenerator, template: idSource).filter { !seenIDs.contains($0) }
+            if !stale.isEmpty { try outdateQuality() }
             summary.staleRecordsRemoved = try store.removeRecords(stale)
             try store.removeRejections(stage: Self.stage, keeping: rejectedSubjects) { subject in
                 subject.hasPrefix(subjectName + ":") || subject.hasPrefix(subjectName + "[")

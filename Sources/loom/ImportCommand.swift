@@ -41,7 +41,8 @@ struct ImportCommand: AsyncParsableCommand {
             file: URL(fileURLWithPath: file), format: format, imageRoot: images.map { URL(fileURLWithPath: $0) },
             output: URL(fileURLWithPath: output), domain: .init(rawValue: domain), language: language)
         let summary = try reportingErrors { try importer.run() }
-        print("Imported \(summary.records) of \(summary.rows) rows, \(summary.images) images -> \(summary.output)")
+        let unchanged = summary.unchangedRecords > 0 ? " (\(summary.unchangedRecords) already in the run as they are)" : ""
+        print("Imported \(summary.records) of \(summary.rows) rows\(unchanged), \(summary.images) images -> \(summary.output)")
         if summary.systemPromptsLeftOut > 0 {
             print("\(summary.systemPromptsLeftOut) rows had a system prompt, left out: Loom's records carry none (exports add none either)")
         }

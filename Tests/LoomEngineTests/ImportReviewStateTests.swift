@@ -141,3 +141,36 @@ struct ImportReviewStateTests {
         #expect(try store.reviewPasses(recordID: older[2].id).count == 1)
     }
 }
+
+@Suite("Import of an unchanged file")
+struct ImportUnchangedFileTests {
+    @Test("a file imported again unchanged rewrites nothing: the quality stage keeps its results and does not run again")
+    func unchangedFileKeepsQuality() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-unchanged-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("rows.jsonl")
+        let run = folder.appendingPathComponent("run")
+        let rows = ["A red ball.", "", "A blue cup."].enumerated().map {
+            #"{"conversations": [{"from": "human", "value": "Question \#($0.offset)?"}, {"from": "gpt", "value": "\#($0.element)"}]}"#
+        }
+        try rows.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        _ = try DatasetImporter(file: file, output: run).run()
+        let first = try await DatasetImporter.checkQuality(of: run)
+        #expect(first.flagged == 1 && first.summary.ranNow)
+        let hash = try RunStore(directory: run).contentHash()
+
+        let again = try DatasetImporter(file: file, output: run).run()
+        #expect(again.records == 3 && again.unchangedRecords == 3 && again.staleRecordsRemoved == 0)
+        let second = try await DatasetImporter.checkQuality(of: run)
+        #expect(second.flagged == 1 && !second.summary.ranNow)
+        #expect(try RunStore(directory: run).contentHash() == hash)
+
+        // One row changed: the stage runs again, over all of them.
+        try rows.dropLast().joined(separator: "\n").appending("\n" + #"{"conversations": [{"from": "human", "value": "Question 2?"}, {"from": "gpt", "value": "A green cup."}]}"#)
+            .write(to: file, atomically: true, encoding: .utf8)
+        let changed = try DatasetImporter(file: file, output: run).run()
+        #expect(changed.unchangedRecords == 2 && changed.staleRecordsRemoved == 1)
+        let third = try await DatasetImporter.checkQuality(of: run)
+        #expect(third.flagged == 1 && third.summary.ranNow)
+    }
+}
