@@ -27,6 +27,9 @@ public struct ImportSummary: Sendable, Codable {
     public var correctionsKept = 0
     /// Rows whose records an earlier import stored as they are: left as they were, with their quality flags.
     public var unchangedRecords = 0
+    /// Images that only removed or changed records showed: taken out of the run (its `media/` copy deleted; the
+    /// user's file stays).
+    public var mediaRemoved = 0
 }
 
 /// Reads a training file in a format Loom writes (LLaVA, Mantis, LLaMA-Factory sharegpt) into a run directory,
@@ -147,6 +150,8 @@ public struct DatasetImporter: Sendable {
         var occurrences: [String: Int] = [:]
         // Records whose content the pending batch replaces: their review and quality state goes first.
         var changed: [String] = []
+        // All of them, for the images they showed before.
+        var changedIDs: [String] = []
         var summary = ImportSummary(output: output.path, rows: 0, records: 0, images: 0, rejected: 0, firstProblems: [])
         // Subjects name the file ("train.json:12"); a second file of the same name names its path, so that
         // re-importing one of them never touches the other's rejections.
@@ -222,6 +227,7 @@ public struct DatasetImporter: Sendable {
                 if let origin = try storedByID[id] ?? (own != nil ? store.recordOrigin(id: id) : nil) {
                     if ImportedRowKey.of(origin) != key {
                         changed.append(id)
+                        changedIDs.append(id)
                         summary.changedRecords += 1
                     } else if origin.edited {
                         // The file still holds what came in; the run holds a reviewer's correction of it.
@@ -270,6 +276,14 @@ public struct DatasetImporter: Sendable {
             let stale = try store.recordIDs(generator: ValidationSettings.importedGenerator, template: idSource).filter { !seenIDs.contains($0) }
             if !stale.isEmpty { try outdateQuality() }
             summary.staleRecordsRemoved = try store.removeRecords(stale)
+            // The images those records and the changed ones showed go too, if nothing else shows them: the run then
+            // holds what an import of the file into a new run would.
+            let shownBefore = Set((stale + changedIDs).flatMap { storedByID[$0]?.media ?? [] })
+            for medium in try store.removeUnusedMedia(shownBefore) where medium.path.hasPrefix(SampleWorker.mediaFolder + "/") {
+                // The run's copy (a hard link to the user's file, most often): the user's file stays.
+                try? FileManager.default.removeItem(at: output.appendingPathComponent(medium.path))
+                summary.mediaRemoved += 1
+            }
             try store.removeRejections(stage: Self.stage, keeping: rejectedSubjects) { subject in
                 subject.hasPrefix(subjectName + ":") || subject.hasPrefix(subjectName + "[")
             }

@@ -85,6 +85,43 @@ extension RunStore {
         }
     }
 
+    /// Removes the media among `candidates` that no record, sample or sample's video names any more (the images
+    /// of an import's rows that went), with the stamps and perceptual hashes kept about them, in one transaction
+    /// that keeps the content digests true. Returns the removed media: deleting their files is the caller's, once
+    /// this has returned (a file deleted first would be missing for a row a failed commit kept).
+    public func removeUnusedMedia(_ candidates: Set<String>) throws -> [MediaItem] {
+        guard !candidates.isEmpty else { return [] }
+        return try write { db in
+            var unused = candidates
+            // One pass over each table that names media, ended early once every candidate is found in use.
+            let lists = try String.fetchCursor(db, sql: "SELECT media_ids FROM records")
+            while !unused.isEmpty, let list = try lists.next() {
+                for id in list.utf8.split(separator: 0x2C) { unused.remove(String(Substring(id))) }
+            }
+            if !unused.isEmpty {
+                let named = try String.fetchCursor(
+                    db, sql: "SELECT value FROM samples, json_each(samples.body, '$.media') UNION SELECT video_id FROM sample_videos")
+                while !unused.isEmpty, let id = try named.next() { unused.remove(id) }
+            }
+            let kept = try ContentDigests.keptTables(db).contains("media")
+            var changes = MultisetDigest()
+            var removed: [MediaItem] = []
+            for id in unused.sorted() {
+                guard let row = try Row.fetchOne(db, sql: "SELECT id, kind, path, format, width, height FROM media WHERE id = ?", arguments: [id]) else {
+                    continue
+                }
+                if kept, let old = try ContentDigests.storedItem(table: "media", key: id, in: db) { changes.remove(old) }
+                for table in ["linked_media", "media_hashes"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE media_id = ?", arguments: [id])
+                }
+                try db.execute(sql: "DELETE FROM media WHERE id = ?", arguments: [id])
+                removed.append(MediaItem(id: row[0], kind: MediaKind(rawValue: row[1]) ?? .image, path: row[2], format: row[3], width: row[4], height: row[5]))
+            }
+            try ContentDigests.apply(["media": changes], in: db)
+            return removed
+        }
+    }
+
     /// Removes the rejections of `stage` whose subjects `belong` says are of one input and that `keeping` (subject →
     /// categories) does not hold: what a later, complete pass over the same file no longer rejected, or rejected
     /// for another reason. Returns how many were removed.

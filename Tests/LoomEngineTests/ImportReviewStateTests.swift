@@ -174,3 +174,40 @@ struct ImportUnchangedFileTests {
         #expect(third.flagged == 1 && third.summary.ranNow)
     }
 }
+
+@Suite("Import removes images no record shows any more")
+struct ImportRemovesUnusedImagesTests {
+    @Test("a row deleted from the file takes its image out of the run; an image another row shows stays; the run equals a fresh import")
+    func deletedRowsImageGoes() async throws {
+        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
+        func row(_ image: String, _ answer: String) -> String {
+            #"{"image": "\#(image)", "conversations": [{"from": "human", "value": "<image>\nWhat shade?"}, {"from": "gpt", "value": "\#(answer)"}]}"#
+        }
+        let file = folder.appendingPathComponent("rows.jsonl")
+        let run = folder.appendingPathComponent("run")
+        try [row("a.png", "Light grey."), row("b.png", "Dark grey."), row("a.png", "Pale.")].joined(separator: "\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        _ = try DatasetImporter(file: file, output: run).run()
+        let mediaFolder = run.appendingPathComponent("media")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mediaFolder.path).count == 2)
+
+        let kept = [row("a.png", "Light grey.")]
+        try kept.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let second = try DatasetImporter(file: file, output: run).run()
+        #expect(second.staleRecordsRemoved == 2 && second.mediaRemoved == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mediaFolder.path).count == 1)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("b.png").path))
+        _ = try await DatasetImporter.checkQuality(of: run)
+        let store = try RunStore(directory: run)
+        #expect(try store.contentDigestMismatches().isEmpty)
+
+        let copyFolder = folder.appendingPathComponent("copy")
+        try FileManager.default.createDirectory(at: copyFolder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("a.png"), to: copyFolder.appendingPathComponent("a.png"))
+        try kept.joined(separator: "\n").write(to: copyFolder.appendingPathComponent("rows.jsonl"), atomically: true, encoding: .utf8)
+        let fresh = folder.appendingPathComponent("fresh")
+        _ = try DatasetImporter(file: copyFolder.appendingPathComponent("rows.jsonl"), output: fresh).run()
+        _ = try await DatasetImporter.checkQuality(of: fresh)
+        #expect(try store.contentHash() == RunStore(directory: fresh).contentHash())
+    }
+}
