@@ -319,7 +319,11 @@ public struct DatasetImporter: Sendable {
         let relative = "\(SampleWorker.mediaFolder)/\(id).\(format == "jpeg" ? "jpg" : format)"
         let target = output.appendingPathComponent(relative)
         var linked: LinkedMediumStamp?
-        if !FileManager.default.fileExists(atPath: target.path) {
+        if let stamp = Self.sharedStamp(of: source.path, and: target.path) {
+            // Linked by an earlier import (one made before stamps were kept, or the file touched since): its bytes
+            // were just read and are the id's, so its stamp now is what an export compares.
+            linked = LinkedMediumStamp(mediaID: id, size: stamp.size, modified: stamp.modified)
+        } else if !FileManager.default.fileExists(atPath: target.path) {
             if link(source.path, target.path) == 0 {
                 // The user's file and the run's copy are one: its stamp now is what an export compares.
                 linked = SourcePath(target.path).stamp().map { LinkedMediumStamp(mediaID: id, size: $0.size, modified: $0.modified) }
@@ -336,6 +340,15 @@ public struct DatasetImporter: Sendable {
 }
 
 extension DatasetImporter {
+    /// The stamp of `target` when it is the same file as `source` (a hard link), else nil.
+    static func sharedStamp(of source: String, and target: String) -> (size: Int64, modified: Int64)? {
+        var first = stat(), second = stat()
+        guard stat(source, &first) == 0, stat(target, &second) == 0, first.st_dev == second.st_dev, first.st_ino == second.st_ino else {
+            return nil
+        }
+        return (Int64(second.st_size), Int64(second.st_mtim.tv_sec) * 1_000_000_000 + Int64(second.st_mtim.tv_nsec))
+    }
+
     /// Runs the quality stage (validators, dedup, balance) over everything in the run directory, as `loom run`
     /// would after its model stages; imported records carry no ground truth, so the checks that need it skip them.
     public static func checkQuality(

@@ -53,6 +53,8 @@ struct VideoIngestWorker: Sendable {
     }
 
     private func read(_ item: VideoItem) throws -> StoreWrite {
+        // Taken before the file is hashed: if the kept video still has it at the end, it holds the hashed bytes.
+        let stampBefore = FileStamp.of(item.path)
         let videoID: String
         do {
             videoID = try item.knownID ?? StableID.sha256Hex(fileAt: item.path)
@@ -119,6 +121,11 @@ struct VideoIngestWorker: Sendable {
             media: media.filter { seen.insert($0.id).inserted } + [video], samples: [sample], records: records,
             ledger: [LedgerEntry(item: item.subject, stage: Self.stageName, status: .done)], rejections: notes)
         write.sampleVideos = [sample.id: video.id]
+        // A link to the user's file (not a copy, whose time is its own): an export compares this stamp instead of
+        // hashing the whole video again (`KeptMediaCheck`).
+        if let stampBefore, let now = FileStamp.of(runDirectory.appendingPathComponent(video.path).path), now == stampBefore {
+            write.linkedMedia = [LinkedMediumStamp(mediaID: video.id, size: now.size, modified: now.modified)]
+        }
         write.encode()
         return write
     }

@@ -98,7 +98,9 @@ public struct ExportWriter: Sendable {
         if !stamps.isEmpty {
             // Only media that records show: an image no record uses any more (its row was corrected and imported
             // again) is no reason to warn.
-            let changed = KeptMediaCheck.changed(stamps.keys.sorted().compactMap { catalog.item($0) }, stamps: stamps, runDirectory: runDirectory)
+            // Videos are checked below, by exports that carry them.
+            let images = stamps.keys.sorted().compactMap { catalog.item($0) }.filter { $0.kind != .video }
+            let changed = KeptMediaCheck.changed(images, stamps: stamps, runDirectory: runDirectory)
                 .filter { (try? store.isMediumShown($0.key)) ?? true }
             placer.files.refusedMedia.merge(changed) { first, _ in first }
             problems += changed.values.sorted()
@@ -106,7 +108,7 @@ public struct ExportWriter: Sendable {
         if writeImageFiles && !sampleVideos.isEmpty {
             var videos = Set(sampleVideos.values).sorted().compactMap { catalog.item($0) }
             // A kept video that no longer holds its ingested bytes is not carried (`KeptMediaCheck`).
-            let changed = KeptMediaCheck.changed(videos, runDirectory: runDirectory)
+            let changed = KeptMediaCheck.changed(videos, stamps: stamps, runDirectory: runDirectory)
             placer.files.refusedMedia.merge(changed) { first, _ in first }
             problems += changed.values.sorted()
             videos.removeAll { changed[$0.id] != nil }

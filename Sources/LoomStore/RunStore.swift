@@ -283,7 +283,8 @@ public final class RunStore: Sendable {
             for write in batch where !write.linkedMedia.isEmpty {
                 for stamp in write.linkedMedia {
                     try db.execute(
-                        sql: "INSERT OR IGNORE INTO linked_media(media_id, size, modified) VALUES (?, ?, ?)",
+                        // The latest stamp: taken when the medium's bytes were last seen to be its id's.
+                        sql: "INSERT OR REPLACE INTO linked_media(media_id, size, modified) VALUES (?, ?, ?)",
                         arguments: [stamp.mediaID, stamp.size, stamp.modified])
                 }
             }

@@ -211,3 +211,28 @@ struct ImportRemovesUnusedImagesTests {
         #expect(try store.contentHash() == RunStore(directory: fresh).contentHash())
     }
 }
+
+@Suite("Import stamps the images it links")
+struct ImportStampsLinkedImagesTests {
+    @Test("an image linked by an earlier import without a stamp, or touched since, gets its current stamp when imported again")
+    func reimportStampsLinkedImages() throws {
+        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
+        let file = folder.appendingPathComponent("rows.jsonl")
+        let run = folder.appendingPathComponent("run")
+        try #"{"image": "a.png", "conversations": [{"from": "human", "value": "<image>\nWhat shade?"}, {"from": "gpt", "value": "Light grey."}]}"#
+            .write(to: file, atomically: true, encoding: .utf8)
+        _ = try DatasetImporter(file: file, output: run).run()
+        let store = try RunStore(directory: run)
+        let id = try #require(try store.linkedMediaStamps().keys.first)
+        // As a run imported before stamps were kept.
+        try store.write { db in try db.execute(sql: "DELETE FROM linked_media") }
+        #expect(try store.linkedMediaStamps().isEmpty)
+
+        let image = folder.appendingPathComponent("a.png")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000)], ofItemAtPath: image.path)
+        _ = try DatasetImporter(file: file, output: run).run()
+        let stamp = try #require(try store.linkedMediaStamps()[id])
+        let current = try #require(FileStamp.of(image.path))
+        #expect(stamp.size == current.size && stamp.modified == current.modified && current.modified == 1_000_000 * 1_000_000_000)
+    }
+}

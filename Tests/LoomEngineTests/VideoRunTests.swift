@@ -224,6 +224,11 @@ struct VideoRunTests {
         let fixture = try VideoFixture()
         _ = try await fixture.runner().run()
         let cookID = try StableID.sha256Hex(fileAt: fixture.folder.appendingPathComponent("clips/cook.mp4").path)
+        // Every kept video has the stamp it was hashed with: an export compares it instead of hashing the video.
+        let ingested = try RunStore(directory: fixture.runDirectory)
+        let videos = Set(try ingested.sampleVideos().values)
+        let stamped = Set(try ingested.linkedMediaStamps().keys)
+        #expect(videos.contains(cookID) && videos.isSubset(of: stamped))
         // Rewritten in place, as `ffmpeg -y` does: the same inode, so the run's hard-linked copy changes with it.
         let other = fixture.folder.appendingPathComponent("other.mp4")
         try VideoFixture.ffmpeg(["-f", "lavfi", "-i", "mandelbrot=size=160x120:rate=10", "-t", "12", "-c:v", "mpeg4", other.path])
