@@ -26,6 +26,20 @@ public enum ImagePrefix {
         return out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The question of a first turn for formats that carry a sample's images apart from the text, in their order
+    /// (MIMIC-IT's instructions): as `question`, except that the labels of a video's frames with their times
+    /// ("Frame 3 (12.5 s):") stay, one per line without their placeholders: the question may ask about a moment
+    /// ("12 seconds in") that only they tie to a frame.
+    public static func questionKeepingFrameTimes(_ text: String) -> String {
+        let (opening, rest) = split(text)
+        guard !opening.isEmpty, isOpening(opening) else { return question(text) }
+        let labels = opening.split(separator: "\n", omittingEmptySubsequences: true).map { line in
+            line.trimmingCharacters(in: .whitespaces).dropLast(Record.imagePlaceholder.count).trimmingCharacters(in: .whitespaces)
+        }
+        guard labels.contains(where: MediaLabel.givesTime) else { return rest }
+        return labels.joined(separator: "\n") + "\n" + rest
+    }
+
     /// Whether `opening` is lines of a lone placeholder, each alone or after a label ("Frame 3: <image>", "图像3：<image>").
     private static func isOpening(_ opening: String) -> Bool {
         opening.split(separator: "\n", omittingEmptySubsequences: true).allSatisfy { line in

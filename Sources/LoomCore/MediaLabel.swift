@@ -6,16 +6,30 @@ public enum MediaLabel {
     /// Whether `text`, the words before a placeholder, is such a label: at most three words of letters with one
     /// number among them (or ending them), maybe a time in brackets, then a colon, ASCII or full-width.
     public static func matches<Text: StringProtocol>(_ text: Text) -> Bool {
+        read(text) != nil
+    }
+
+    /// Whether `text` is such a label with a time: a video frame's, as Loom writes it for frames shown in order.
+    public static func givesTime<Text: StringProtocol>(_ text: Text) -> Bool {
+        read(text) == .withTime
+    }
+
+    private enum Reading { case plain, withTime }
+
+    /// What `text` is as a label, nil when it is none.
+    private static func read<Text: StringProtocol>(_ text: Text) -> Reading? {
         var body = Substring(text).trimmingSpaces()
-        guard let colon = body.last, colon == ":" || colon == "\u{FF1A}" else { return false }
+        guard let colon = body.last, colon == ":" || colon == "\u{FF1A}" else { return nil }
         body = body.dropLast().trimmingSpaces()
+        var reading = Reading.plain
         if let close = body.last, close == ")" || close == "\u{FF09}" {
-            guard let open = body.lastIndex(where: { $0 == "(" || $0 == "\u{FF08}" }) else { return false }
-            guard isTime(body[body.index(after: open)..<body.index(before: body.endIndex)]) else { return false }
+            guard let open = body.lastIndex(where: { $0 == "(" || $0 == "\u{FF08}" }) else { return nil }
+            guard isTime(body[body.index(after: open)..<body.index(before: body.endIndex)]) else { return nil }
             body = body[..<open].trimmingSpaces()
+            reading = .withTime
         }
         let words = body.split(whereSeparator: \.isLabelSpace)
-        guard !words.isEmpty, words.count <= 3 else { return false }
+        guard !words.isEmpty, words.count <= 3 else { return nil }
         var digitRuns = 0
         var letters = 0
         var previousWasDigit = false
@@ -27,10 +41,10 @@ public enum MediaLabel {
             }
             previousWasDigit = false
             if character.isLabelSpace { continue }
-            guard character.isLetter else { return false }
+            guard character.isLetter else { return nil }
             letters += 1
         }
-        return digitRuns == 1 && letters > 0
+        return digitRuns == 1 && letters > 0 ? reading : nil
     }
 
     /// A time as a frame label gives it: digits with a decimal point or comma or a colon, and a short unit

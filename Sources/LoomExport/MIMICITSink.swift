@@ -83,7 +83,7 @@ final class MIMICITSink: FormatSink {
             groups[row.language, default: []].append(
                 Instruction(
                     id: "\(prefix)_INS_" + String(repeating: "0", count: max(0, 6 - number.count)) + number,
-                    recordID: row.id, instruction: ImagePrefix.question(row.turns[start].text),
+                    recordID: row.id, instruction: ImagePrefix.questionKeepingFrameTimes(row.turns[start].text),
                     answer: row.turns[start + 1].text, imageIDs: row.media.map(imageID)))
         }
     }
@@ -109,7 +109,7 @@ final class MIMICITSink: FormatSink {
                 out.append(contentsOf: (link?.examples ?? []).joined(separator: ",").utf8)
                 out.append(0x09)
                 out.append(contentsOf: #"{"instruction": "#.utf8)
-                JSONText.appendQuoted(ImagePrefix.question(row.turns[start].text), to: &out)
+                JSONText.appendQuoted(ImagePrefix.questionKeepingFrameTimes(row.turns[start].text), to: &out)
                 out.append(contentsOf: #", "answer": "#.utf8)
                 JSONText.appendQuoted(row.turns[start + 1].text, to: &out)
                 out.append(contentsOf: #", "image_ids": "#.utf8)

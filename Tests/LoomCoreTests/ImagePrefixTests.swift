@@ -46,3 +46,17 @@ struct MediaLabelTests {
         #expect(ImagePrefix.question("画像1：<image>\n画像2：<image>\n何が違いますか？") == "何が違いますか？")
     }
 }
+
+@Suite("Frame times kept for formats that carry images apart")
+struct FrameTimesKeptTests {
+    @Test("a video's frame labels with their times stay, without placeholders; other openings go as before")
+    func frameTimesStay() {
+        let frames = "Frame 1 (0.0 s): <image>\nFrame 2 (12.5 s): <image>\nWhat happens 12 seconds in?"
+        #expect(ImagePrefix.questionKeepingFrameTimes(frames) == "Frame 1 (0.0 s):\nFrame 2 (12.5 s):\nWhat happens 12 seconds in?")
+        #expect(ImagePrefix.questionKeepingFrameTimes("帧1（0.0秒）：<image>\n帧2（2.5秒）：<image>\n发生了什么？") == "帧1（0.0秒）：\n帧2（2.5秒）：\n发生了什么？")
+        #expect(ImagePrefix.questionKeepingFrameTimes(Record.mediaPrefix(count: 4, kind: .sequence) + "What moves?") == "What moves?")
+        #expect(ImagePrefix.questionKeepingFrameTimes("<image>\nHow many cubes?") == "How many cubes?")
+        #expect(ImagePrefix.questionKeepingFrameTimes("Compare <image> with <image>. Which is larger?") == "Compare with. Which is larger?")
+        #expect(MediaLabel.givesTime("Frame 3 (12.5 s):") && !MediaLabel.givesTime("Frame 3:") && !MediaLabel.givesTime("Frame (12.5 s):"))
+    }
+}

@@ -150,6 +150,15 @@ struct VideoRunTests {
         let whole = records.filter { $0.sampleID == cook.id && $0.media == cook.media }
         #expect(!whole.isEmpty && whole.allSatisfy { $0.turns[0].text.hasPrefix(labels.joined(separator: "\n") + "\n") })
         #expect(whole.allSatisfy { !ImagePrefix.question($0.turns[0].text).contains("Frame") })
+        // MIMIC-IT carries the frames apart from the text, in their order: the labels' times stay in the instruction.
+        let mimicit = fixture.folder.appendingPathComponent("mimicit")
+        _ = try ExportWriter(store: store, runDirectory: fixture.runDirectory).export(.mimicit, to: mimicit, options: ExportOptions())
+        let instructionsFile = try #require(try FileManager.default.contentsOfDirectory(atPath: mimicit.path).first { $0.hasSuffix("_instructions.json") })
+        let instructions = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: mimicit.appendingPathComponent(instructionsFile))) as? [String: Any])
+        let texts = (instructions["data"] as? [String: [String: Any]] ?? [:]).values.compactMap { $0["instruction"] as? String }
+        let timed = labels.map { String($0.dropLast(" <image>".count)) }.joined(separator: "\n") + "\n"
+        #expect(texts.contains { $0.hasPrefix(timed) } && !texts.contains { $0.contains("<image>") })
         #expect(records.contains { $0.provenance.template == "temporal_reasoning.next_action" })
         #expect(summary.exports.first?.records == records.count)
 
