@@ -27,8 +27,8 @@ public struct ImportSummary: Sendable, Codable {
     public var correctionsKept = 0
     /// Rows whose records an earlier import stored as they are: left as they were, with their quality flags.
     public var unchangedRecords = 0
-    /// Images that only removed or changed records showed: taken out of the run (its `media/` copy deleted; the
-    /// user's file stays).
+    /// Images that no record shows any more (their rows removed, or changed to show others): taken out of the run
+    /// (its `media/` copy deleted; the user's file stays).
     public var mediaRemoved = 0
 }
 
@@ -69,6 +69,9 @@ public struct DatasetImporter: Sendable {
     static let sourcesKey = "import_sources"
     /// Meta key: "1" when every record imported into the run names its file alone in its template (see `run`).
     static let templatesBySourceKey = "import_templates_by_source"
+    /// Meta key: "1" while the clean-up of samples and images no record shows is due (set with the first write
+    /// that changes records, cleared once the clean-up is committed).
+    static let cleanupKey = "import_cleanup_due"
     static let batchSize = 512
 
     public func run() throws -> ImportSummary {
@@ -115,43 +118,28 @@ public struct DatasetImporter: Sendable {
             Self.templatesBySourceKey: templatesBySource ? "1" : "0",
         ])])
         var qualityOutdated = false
-        /// Called before the first write that changes the run's records: the quality stage then runs again over
-        /// all of them (its stamp is the settings and the record count, which a corrected file of as many rows
-        /// leaves as it was) and hashes them again for dedup. The band keys go first, so that a kill between the
-        /// two leaves no stamp over stale keys. A file imported again unchanged changes nothing, and keeps the
-        /// quality stage's results.
+        /// Called before the first write that changes the run's records. The quality stage then runs again over all
+        /// of them (its stamp is the settings and the record count, which a corrected file of as many rows leaves as
+        /// it was) and hashes them again for dedup: the band keys go first, so that a kill between the two leaves no
+        /// stamp over stale keys. The clean-up of samples and images no record shows any more is marked as due in
+        /// the same commit, so that a kill before it is done leaves it to the next import. A file imported again
+        /// unchanged changes nothing, and keeps the quality stage's results.
         func outdateQuality() throws {
             guard !qualityOutdated else { return }
             try store.clearSignatures()
-            try store.commit([StoreWrite.meta([QualityStage.Key.settings: ""])])
+            try store.commit([StoreWrite.meta([QualityStage.Key.settings: "", Self.cleanupKey: "1"])])
             qualityOutdated = true
         }
         let root = imageRoot ?? file.deletingLastPathComponent()
 
         var pending = StoreWrite()
         var media: [String: MediaItem] = [:]
-        // Samples written by this import or stored before it: rows that show the same images share one sample,
-        // written once, so its order key (and so its records' `sample_order`) stays the first row's.
+        // Samples written by this import or stored before it: rows that show the same images share one sample.
         var samplesWritten: Set<String> = []
-        var seenIDs: Set<String> = []
-        // What the run holds from earlier imports of this file, as it came in (`RecordOrigin`): a row finds its
-        // record by id, or (a row with no id of its own, imported by a Loom that numbered rows by position) by
-        // content. Not in a run made by an older Loom with two files of this name, whose records cannot be told
-        // apart.
-        var storedByID: [String: RecordOrigin] = [:]
-        var storedByKey: [String: [RecordOrigin]] = [:]
-        if templatesBySource || !nameShared {
-            for origin in try store.recordOrigins(generator: ValidationSettings.importedGenerator, template: idSource) {
-                storedByID[origin.id] = origin
-                if let key = ImportedRowKey.of(origin) { storedByKey[key, default: []].append(origin) }
-            }
-        }
-        // How many rows so far had each content: identical rows get ids of their own.
-        var occurrences: [String: Int] = [:]
-        // Records whose content the pending batch replaces: their review and quality state goes first.
-        var changed: [String] = []
-        // All of them, for the images they showed before.
-        var changedIDs: [String] = []
+        // A run made by an older Loom with two files of this name cannot tell their records apart: nothing of
+        // this file is matched or removed there, and its rows keep their position ids.
+        let attributable = templatesBySource || !nameShared
+        var matcher = try ImportedRecordMatcher(store: store, idSource: idSource, attributable: attributable)
         var summary = ImportSummary(output: output.path, rows: 0, records: 0, images: 0, rejected: 0, firstProblems: [])
         // Subjects name the file ("train.json:12"); a second file of the same name names its path, so that
         // re-importing one of them never touches the other's rejections.
@@ -165,25 +153,9 @@ public struct DatasetImporter: Sendable {
             if summary.firstProblems.count < 10 { summary.firstProblems.append("\(subject): \(reason)") }
         }
         func flush() throws {
-            if !pending.records.isEmpty || !changed.isEmpty { try outdateQuality() }
-            // Before the new content: a kill between the two leaves old content unreviewed, which the next import
-            // replaces, never new content under the old review.
-            try store.resetRecords(changed)
-            changed.removeAll()
+            if !pending.records.isEmpty { try outdateQuality() }
             try store.commit([pending])
             pending = StoreWrite()
-        }
-        /// The id of a row without a Loom id of its own: the record an earlier import made of the same content, or
-        /// one derived from the content and how many rows before it had the same.
-        func contentID(_ key: String, row index: Int) -> String {
-            let occurrence = occurrences[key, default: 0]
-            occurrences[key] = occurrence + 1
-            let derived = StableID.derive("rec", "import", idSource, key, String(occurrence))
-            if storedByID[derived] == nil, let earlier = storedByKey[key]?.first(where: { !seenIDs.contains($0.id) }) {
-                return earlier.id
-            }
-            // Taken only by a row with the same id of its own, which came first.
-            return seenIDs.contains(derived) ? StableID.derive("rec", "import", idSource, key, String(occurrence), String(index)) : derived
         }
         do {
             try table.forEachRow({ subject, index, members in
@@ -214,37 +186,42 @@ public struct DatasetImporter: Sendable {
                 let kind: SampleKind = items.count <= 1 ? .single : items.count == 2 ? .pair : .set
                 let sampleID = StableID.derive("smp", ["import"] + items.map(\.id))
                 let key = ImportedRowKey.of(media: items.map(\.id), turns: row.turns)
-                let own = row.id.flatMap { $0.hasPrefix("rec-") && !seenIDs.contains($0) ? $0 : nil }
-                let id = own ?? contentID(key, row: index)
-                seenIDs.insert(id)
-                let record = Record(
+                let (id, isOwn) = matcher.id(own: row.id, key: key, row: index)
+                var record = Record(
                     id: id, sampleID: sampleID, media: items.map(\.id), turns: row.turns, type: row.questionType, domain: domain,
                     skill: nil, language: language, options: nil, answerKey: nil, checks: [],
                     provenance: Provenance(generator: ValidationSettings.importedGenerator, template: idSource, phrasing: 0, seed: 0))
                 summary.records += 1
-                // A record of this id may be stored already: from an earlier import of the file, or (a Loom export
-                // imported into its own run) made by the run.
-                if let origin = try storedByID[id] ?? (own != nil ? store.recordOrigin(id: id) : nil) {
-                    if ImportedRowKey.of(origin) != key {
-                        changed.append(id)
-                        changedIDs.append(id)
-                        summary.changedRecords += 1
-                    } else if origin.edited {
-                        // The file still holds what came in; the run holds a reviewer's correction of it.
-                        summary.correctionsKept += 1
-                        return
-                    } else if var stored = try store.record(id: id) {
-                        // Stored as the row says (its quality flags aside): left as it is, flags and all.
+                switch try matcher.match(id, key: key, isOwn: isOwn, store: store) {
+                case .new:
+                    break
+                case .same:
+                    // Stored as the row says (its quality flags aside): left as it is, flags and all.
+                    if var stored = try store.record(id: id) {
                         stored.flags = []
                         if stored == record {
                             summary.unchangedRecords += 1
                             return
                         }
                     }
+                case .corrected:
+                    // The run holds a reviewer's correction of what the row holds (or the correction itself, a Loom
+                    // export imported back): it stays, under its review, taking only another domain or language.
+                    summary.correctionsKept += 1
+                    guard var stored = try store.record(id: id), stored.domain != domain || stored.language != language else { return }
+                    stored.domain = domain
+                    stored.language = language
+                    stored.flags = []
+                    record = stored
+                case .changed:
+                    pending.resetRecords.append(id)
+                    summary.changedRecords += 1
                 }
-                if samplesWritten.insert(sampleID).inserted, try store.sample(id: sampleID) == nil {
+                if samplesWritten.insert(record.sampleID).inserted, try store.sample(id: record.sampleID) == nil {
+                    // Ordinal 0: an import's samples have no order of their own, and a position would differ between
+                    // a re-import and a fresh import of the same file once rows are deleted or inserted.
                     pending.samples.append(
-                        Sample(id: sampleID, kind: kind, ordinal: index, media: items.map(\.id), truth: .described(DescribedContext(kind: kind, origin: "import"))))
+                        Sample(id: sampleID, kind: kind, ordinal: 0, media: items.map(\.id), truth: .described(DescribedContext(kind: kind, origin: "import"))))
                 }
                 pending.records.append(record)
                 if pending.records.count >= Self.batchSize { try flush() }
@@ -272,21 +249,25 @@ public struct DatasetImporter: Sendable {
                 subject: file.path)
         }
         // The whole file was read: what an earlier import of it left that this one did not write goes.
-        if templatesBySource || !nameShared {
-            let stale = try store.recordIDs(generator: ValidationSettings.importedGenerator, template: idSource).filter { !seenIDs.contains($0) }
+        if attributable {
+            let stale = matcher.untakenStoredIDs
             if !stale.isEmpty { try outdateQuality() }
             summary.staleRecordsRemoved = try store.removeRecords(stale)
-            // The images those records and the changed ones showed go too, if nothing else shows them: the run then
-            // holds what an import of the file into a new run would.
-            let shownBefore = Set((stale + changedIDs).flatMap { storedByID[$0]?.media ?? [] })
-            for medium in try store.removeUnusedMedia(shownBefore) where medium.path.hasPrefix(SampleWorker.mediaFolder + "/") {
+            try store.removeRejections(stage: Self.stage, keeping: rejectedSubjects) { subject in
+                subject.hasPrefix(subjectName + ":") || subject.hasPrefix(subjectName + "[")
+            }
+        }
+        // Samples and images that no record shows any more (rows removed, or changed to show other images) go,
+        // as this import's earlier writes or an import killed before its clean-up left them due: the run then
+        // holds what an import of the file into a new run would.
+        if try store.meta(Self.cleanupKey) == "1" {
+            try store.removeSamplesWithoutRecords(describedOrigin: "import")
+            for medium in try store.removeUnreferencedMedia() where medium.path.hasPrefix(SampleWorker.mediaFolder + "/") {
                 // The run's copy (a hard link to the user's file, most often): the user's file stays.
                 try? FileManager.default.removeItem(at: output.appendingPathComponent(medium.path))
                 summary.mediaRemoved += 1
             }
-            try store.removeRejections(stage: Self.stage, keeping: rejectedSubjects) { subject in
-                subject.hasPrefix(subjectName + ":") || subject.hasPrefix(subjectName + "[")
-            }
+            try store.commit([StoreWrite.meta([Self.cleanupKey: ""])])
         }
         return summary
     }

@@ -1,5 +1,4 @@
 import LoomCore
-import LoomStore
 
 /// What tells one imported row's content from another's: its images (by content id) and its conversation.
 ///
@@ -14,9 +13,9 @@ enum ImportedRowKey {
         return StableID.derive("row", media.joined(separator: ","), String(decoding: conversation, as: UTF8.self))
     }
 
-    /// The key of a stored record as it came in (nil when its conversation is not ShareGPT). The conversation is
-    /// read and written again, so that a layout an older Loom stored gives the key of the same row.
-    static func of(_ origin: RecordOrigin) -> String? {
-        Turn.turns(fromShareGPT: origin.shareGPT).map { of(media: origin.media, turns: $0) }
+    /// The key of a stored record's content (nil when its conversation is not ShareGPT). The conversation is read
+    /// and written again, so that a layout an older Loom stored gives the key of the same row.
+    static func of(media: [String], shareGPT: String) -> String? {
+        Turn.turns(fromShareGPT: shareGPT).map { of(media: media, turns: $0) }
     }
 }

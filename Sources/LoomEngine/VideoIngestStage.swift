@@ -133,6 +133,8 @@ struct VideoIngestStage: Sendable {
         var unique: [VideoItem] = []
         var copies: [(LedgerEntry, Rejection)] = []
         for (index, var item) in items.enumerated() {
+            // The stamp before the hash: if the kept video still has it once read, it holds the hashed bytes.
+            let stamp = FileStamp.of(item.path)
             if sizeOf[index] >= 0, sizes[sizeOf[index], default: 0] > 1, let id = try? StableID.sha256Hex(fileAt: item.path) {
                 if let first = firstByID[id] {
                     if done.contains(item.subject) { continue }
@@ -149,6 +151,7 @@ struct VideoIngestStage: Sendable {
                 }
                 firstByID[id] = (item.subject, item.annotations)
                 item.knownID = id
+                item.knownIDStamp = stamp
             }
             if !done.contains(item.subject) { unique.append(item) }
         }

@@ -19,6 +19,8 @@ struct VideoItem: Sendable {
     var sampling: FrameSampling
     /// Set when the file's bytes were hashed up front (files of equal size, to find exact copies).
     var knownID: String?
+    /// The file's size and time just before that hash.
+    var knownIDStamp: (size: Int64, modified: Int64)?
 }
 
 /// Reads one video on the calling (CPU worker) thread: hashes it, probes it, takes its frames, writes them as
@@ -53,8 +55,9 @@ struct VideoIngestWorker: Sendable {
     }
 
     private func read(_ item: VideoItem) throws -> StoreWrite {
-        // Taken before the file is hashed: if the kept video still has it at the end, it holds the hashed bytes.
-        let stampBefore = FileStamp.of(item.path)
+        // Taken before the file is hashed (here, or when the stage looked for copies): if the kept video still has
+        // it at the end, it holds the hashed bytes.
+        let stampBefore = item.knownID == nil ? FileStamp.of(item.path) : item.knownIDStamp
         let videoID: String
         do {
             videoID = try item.knownID ?? StableID.sha256Hex(fileAt: item.path)

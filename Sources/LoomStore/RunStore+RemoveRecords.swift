@@ -37,7 +37,6 @@ extension RunStore {
             var changes = ["records": MultisetDigest(), "samples": MultisetDigest()]
             let sampleOf = try db.cachedStatement(sql: "SELECT sample_id FROM records WHERE id = ?")
             let deleteRecord = try db.cachedStatement(sql: "DELETE FROM records WHERE id = ?")
-            let deleteLedger = try db.cachedStatement(sql: "DELETE FROM ledger WHERE item = ?")
             let eraser = try RecordUseEraser(db)
             var samples: Set<String> = []
             var removed = 0
@@ -49,7 +48,6 @@ extension RunStore {
                 }
                 try deleteRecord.execute(arguments: [id])
                 try eraser.erase(id)
-                try deleteLedger.execute(arguments: [id])
                 removed += 1
             }
             let stillNamed = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM records WHERE sample_id = ?)")
@@ -66,56 +64,64 @@ extension RunStore {
         }
     }
 
-    /// Forgets what was judged, deduplicated, reviewed or linked about records whose content is about to be
-    /// replaced under the same id (an imported row that changed since it was imported): what `removeRecords` takes
-    /// away with a record, the records themselves kept. Their review passes and versions are filed away as there,
-    /// so the new content starts unreviewed. Returns how many of the ids name a stored record.
+    /// Removes the samples whose truth says they came from `origin` (an import's) and that no record names any
+    /// more, in one transaction that keeps the content digests true. Returns how many were removed.
     @discardableResult
-    public func resetRecords(_ ids: [String]) throws -> Int {
-        guard !ids.isEmpty else { return 0 }
-        return try write { db in
-            let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM records WHERE id = ?)")
-            let eraser = try RecordUseEraser(db)
-            var reset = 0
-            for id in ids where try Bool.fetchOne(exists, arguments: [id]) == true {
-                try eraser.erase(id)
-                reset += 1
+    public func removeSamplesWithoutRecords(describedOrigin origin: String) throws -> Int {
+        try write { db in
+            let kept = try ContentDigests.keptTables(db).contains("samples")
+            var changes = MultisetDigest()
+            let empty = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM samples
+                    WHERE json_extract(body, '$.truth.described._0.origin') = ?
+                        AND NOT EXISTS (SELECT 1 FROM records WHERE records.sample_id = samples.id)
+                    """,
+                arguments: [origin])
+            for sample in empty {
+                if kept, let old = try ContentDigests.storedItem(table: "samples", key: sample, in: db) { changes.remove(old) }
+                try db.execute(sql: "DELETE FROM samples WHERE id = ?", arguments: [sample])
+                try db.execute(sql: "DELETE FROM sample_videos WHERE sample_id = ?", arguments: [sample])
+                try db.execute(sql: "DELETE FROM ledger WHERE item = ?", arguments: [sample])
             }
-            return reset
+            try ContentDigests.apply(["samples": changes], in: db)
+            return empty.count
         }
     }
 
-    /// Removes the media among `candidates` that no record, sample or sample's video names any more (the images
-    /// of an import's rows that went), with the stamps and perceptual hashes kept about them, in one transaction
-    /// that keeps the content digests true. Returns the removed media: deleting their files is the caller's, once
-    /// this has returned (a file deleted first would be missing for a row a failed commit kept).
-    public func removeUnusedMedia(_ candidates: Set<String>) throws -> [MediaItem] {
-        guard !candidates.isEmpty else { return [] }
-        return try write { db in
-            var unused = candidates
-            // One pass over each table that names media, ended early once every candidate is found in use.
-            let lists = try String.fetchCursor(db, sql: "SELECT media_ids FROM records")
-            while !unused.isEmpty, let list = try lists.next() {
-                for id in list.utf8.split(separator: 0x2C) { unused.remove(String(Substring(id))) }
-            }
-            if !unused.isEmpty {
-                let named = try String.fetchCursor(
-                    db, sql: "SELECT value FROM samples, json_each(samples.body, '$.media') UNION SELECT video_id FROM sample_videos")
-                while !unused.isEmpty, let id = try named.next() { unused.remove(id) }
-            }
+    /// Removes the media that nothing names: no record, sample, sample's video or ingested image (the images of an
+    /// import's rows that went), with the stamps and perceptual hashes kept about them, in one transaction that
+    /// keeps the content digests true. Returns the removed media: deleting their files is the caller's, once this
+    /// has returned (a file deleted first would be missing for a row a failed commit kept).
+    public func removeUnreferencedMedia() throws -> [MediaItem] {
+        try write { db in
+            // Media ids are hex digests and derived ids (no quote, no comma): a record's list reads as JSON once quoted.
+            try db.execute(
+                sql: """
+                    CREATE TEMP TABLE IF NOT EXISTS named_media (id TEXT PRIMARY KEY) WITHOUT ROWID;
+                    DELETE FROM named_media;
+                    INSERT OR IGNORE INTO named_media
+                        SELECT value FROM records, json_each('["' || replace(records.media_ids, ',', '","') || '"]')
+                        WHERE records.media_ids <> '';
+                    INSERT OR IGNORE INTO named_media SELECT value FROM samples, json_each(samples.body, '$.media');
+                    INSERT OR IGNORE INTO named_media SELECT video_id FROM sample_videos;
+                    INSERT OR IGNORE INTO named_media SELECT id FROM images;
+                    """)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT id, kind, path, format, width, height FROM media WHERE id NOT IN (SELECT id FROM named_media) ORDER BY id")
+            try db.execute(sql: "DELETE FROM named_media")
             let kept = try ContentDigests.keptTables(db).contains("media")
             var changes = MultisetDigest()
             var removed: [MediaItem] = []
-            for id in unused.sorted() {
-                guard let row = try Row.fetchOne(db, sql: "SELECT id, kind, path, format, width, height FROM media WHERE id = ?", arguments: [id]) else {
-                    continue
-                }
+            for row in rows {
+                let id: String = row[0]
                 if kept, let old = try ContentDigests.storedItem(table: "media", key: id, in: db) { changes.remove(old) }
                 for table in ["linked_media", "media_hashes"] {
                     try db.execute(sql: "DELETE FROM \(table) WHERE media_id = ?", arguments: [id])
                 }
                 try db.execute(sql: "DELETE FROM media WHERE id = ?", arguments: [id])
-                removed.append(MediaItem(id: row[0], kind: MediaKind(rawValue: row[1]) ?? .image, path: row[2], format: row[3], width: row[4], height: row[5]))
+                removed.append(MediaItem(id: id, kind: MediaKind(rawValue: row[1]) ?? .image, path: row[2], format: row[3], width: row[4], height: row[5]))
             }
             try ContentDigests.apply(["media": changes], in: db)
             return removed
@@ -153,15 +159,18 @@ extension RunStore {
     }
 }
 
-/// Takes away, inside one write transaction, what the store keeps about using a record (`recordKeyedTables`) and
-/// files its review passes and versions under `RunStore.archivedKey`.
-private struct RecordUseEraser {
+/// Takes away, inside one write transaction, what the store keeps about using a record (`recordKeyedTables`, and
+/// its ledger rows: a judge's "done" among them) and files its review passes and versions under
+/// `RunStore.archivedKey`.
+struct RecordUseEraser {
     let deleteKept: [Statement]
+    let deleteLedger: Statement
     let archive: [Statement]
     let removedAt = UInt64(Date().timeIntervalSince1970 * 1_000_000)
 
     init(_ db: Database) throws {
         deleteKept = try RunStore.recordKeyedTables.map { try db.cachedStatement(sql: "DELETE FROM \($0) WHERE record_id = ?") }
+        deleteLedger = try db.cachedStatement(sql: "DELETE FROM ledger WHERE item = ?")
         archive = try ["review_passes", "record_versions"].map {
             try db.cachedStatement(sql: "UPDATE \($0) SET record_id = ? WHERE record_id = ?")
         }
@@ -169,6 +178,7 @@ private struct RecordUseEraser {
 
     func erase(_ id: String) throws {
         for statement in deleteKept { try statement.execute(arguments: [id]) }
+        try deleteLedger.execute(arguments: [id])
         for statement in archive { try statement.execute(arguments: [RunStore.archivedKey(id, removedAt: removedAt), id]) }
     }
 }

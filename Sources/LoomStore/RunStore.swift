@@ -218,6 +218,10 @@ public final class RunStore: Sendable {
         let now = Date().timeIntervalSince1970
         try write { db in
             try writerCache.update(db)
+            if batch.contains(where: { !$0.resetRecords.isEmpty }) {
+                let eraser = try RecordUseEraser(db)
+                for write in batch { for id in write.resetRecords { try eraser.erase(id) } }
+            }
             // What the batch adds to each table's content digest (`ContentDigests`). Rows go in with OR IGNORE: a
             // row whose key is already stored is replaced apart, its old digest item taken away first.
             var digests = ["media": MultisetDigest(), "samples": MultisetDigest(), "records": MultisetDigest()]

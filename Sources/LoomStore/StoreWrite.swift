@@ -20,9 +20,13 @@ public struct StoreWrite: Sendable {
     public var rawReplies: [RawReply] = []
     /// The video each video sample was taken from: sample id → the video's medium id.
     public var sampleVideos: [String: String] = [:]
-    /// Media kept as hard links to the user's files, with the files' stamps when linked; a medium that already
-    /// has a stamp keeps it.
+    /// Media kept as hard links to the user's files, with the files' stamps when their bytes were last seen to be
+    /// their ids' (a later stamp replaces an earlier one).
     public var linkedMedia: [LinkedMediumStamp] = []
+    /// Stored records whose content this write replaces (an imported row changed since): what was judged,
+    /// deduplicated, reviewed or linked about them goes first, in the same transaction, and their review passes
+    /// and versions are filed away (`RunStore.archivedKey`), so the new content starts unreviewed.
+    public var resetRecords: [String] = []
     /// Meta keys to set in the same transaction (a stage's progress marker beside the work it marks).
     public var meta: [String: String] = [:]
     /// The rows the store writes for `samples` and `records`, once `encode()` has made them.

@@ -52,7 +52,7 @@ struct ImportCommand: AsyncParsableCommand {
             print("Removed \(counted(summary.staleRecordsRemoved, "record")) of an earlier import of this file: rows no longer in it or that no longer import")
         }
         if summary.mediaRemoved > 0 {
-            print("Removed \(counted(summary.mediaRemoved, "image")) that only those records showed (the run's copies; your files stay)")
+            print("Removed \(counted(summary.mediaRemoved, "image")) that no record shows any more (the run's copies; your files stay)")
         }
         if summary.changedRecords > 0 {
             print("\(counted(summary.changedRecords, "row")) changed since this file was imported: the new content replaced the old and starts unreviewed (the earlier review is kept in the record's history)")

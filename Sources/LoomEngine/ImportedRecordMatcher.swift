@@ -1,0 +1,117 @@
+import LoomCore
+import LoomQuality
+import LoomStore
+
+/// Finds, for each row of a training file imported again, its record id and what the run holds under it: the
+/// record an earlier import made of the row, a changed one, or a reviewer's correction (`loom import`).
+///
+/// A row with a Loom id of its own (`rec-…`) keeps it. Another row's id comes from its content
+/// (`ImportedRowKey`) and how many rows before it in the file had the same, so that deleting or inserting rows
+/// leaves the other rows' records, and their review, as they were. A run whose rows an earlier Loom numbered by
+/// position keeps those ids for the rows still in the file: the stored records of the file are matched by content.
+struct ImportedRecordMatcher {
+    /// A stored record of the file, as much of it as matching needs.
+    struct Stored {
+        var id: String
+        var sampleID: String
+        var media: [String]
+        /// The key of the content as it came in (nil when its conversation is not ShareGPT).
+        var originKey: String?
+        /// The key of a reviewer's correction, when there is one.
+        var correctedKey: String?
+    }
+
+    /// What the run holds under a row's id.
+    enum Match {
+        /// Nothing: a new record.
+        case new
+        /// The record as it came in, unedited, with the row's content (its other fields may differ: a re-import
+        /// with another `--domain`).
+        case same(Stored)
+        /// A record a reviewer corrected, and the row holds what came in or the correction: the correction stays.
+        case corrected(Stored)
+        /// A record with other content than the row's: replaced, and its review starts over.
+        case changed(Stored)
+    }
+
+    private let idSource: String
+    /// Whether a row without an id of its own takes its id from its position, as every Loom did before content
+    /// ids: in a run made by an older Loom with two files of this name, whose records cannot be told apart, so
+    /// that importing one again replaces its rows instead of adding them a second time.
+    private let byPosition: Bool
+    private var storedByID: [String: Stored] = [:]
+    /// The stored records of each content whose ids are not derived from it (an older Loom's position ids), not
+    /// yet taken by a row, last first.
+    private var untakenByKey: [String: [String]] = [:]
+    private var occurrences: [String: Int] = [:]
+    private(set) var seenIDs: Set<String> = []
+
+    /// Reads what the run holds of the file `idSource` names (nothing when `attributable` is false: a run made by
+    /// an older Loom with two files of this name).
+    init(store: RunStore, idSource: String, attributable: Bool) throws {
+        self.idSource = idSource
+        byPosition = !attributable
+        guard attributable else { return }
+        var byKey: [String: [String]] = [:]
+        try store.forEachRecordOrigin(generator: ValidationSettings.importedGenerator, template: idSource) { origin in
+            let stored = Self.stored(origin)
+            storedByID[origin.id] = stored
+            if let key = stored.originKey { byKey[key, default: []].append(origin.id) }
+        }
+        // Ids a row would derive from its content are found by id; the fallback by content is for the others. (A
+        // derived id's occurrence is below the number of rows of that content there ever were: a few more than
+        // are stored now, after rows were deleted.)
+        for (key, ids) in byKey {
+            let derived = Set((0..<(ids.count + 16)).map { Self.derivedID(idSource: idSource, key: key, occurrence: $0) })
+            let others = ids.filter { !derived.contains($0) }
+            if !others.isEmpty { untakenByKey[key] = others.reversed() }
+        }
+    }
+
+    /// The records of the file the run held before this import that no row has taken: the rows are gone.
+    var untakenStoredIDs: [String] {
+        storedByID.keys.filter { !seenIDs.contains($0) }.sorted()
+    }
+
+    /// The record id of a row: its own `rec-` id, unless a row before it took the same; else one from its content.
+    mutating func id(own: String?, key: String, row index: Int) -> (id: String, isOwn: Bool) {
+        if let own, own.hasPrefix("rec-"), seenIDs.insert(own).inserted { return (own, true) }
+        let id: String
+        if byPosition {
+            id = StableID.derive("rec", "import", idSource, String(index))
+        } else {
+            let occurrence = occurrences[key, default: 0]
+            occurrences[key] = occurrence + 1
+            let derived = Self.derivedID(idSource: idSource, key: key, occurrence: occurrence)
+            if storedByID[derived] == nil, let earlier = untakenByKey[key]?.popLast() {
+                id = earlier
+            } else {
+                // Taken only by a row with the same id of its own, which came first.
+                id = seenIDs.contains(derived) ? StableID.derive("rec", "import", idSource, key, String(occurrence), String(index)) : derived
+            }
+        }
+        seenIDs.insert(id)
+        return (id, false)
+    }
+
+    /// What the run holds under `id` for a row of content `key`; a row's own id may name a record the file did not
+    /// make (a Loom export imported into its own run), which is looked up in the store.
+    func match(_ id: String, key: String, isOwn: Bool, store: RunStore) throws -> Match {
+        guard let stored = try storedByID[id] ?? (isOwn ? store.recordOrigin(id: id).map(Self.stored) : nil) else { return .new }
+        if stored.correctedKey != nil {
+            return key == stored.originKey || key == stored.correctedKey ? .corrected(stored) : .changed(stored)
+        }
+        return key == stored.originKey ? .same(stored) : .changed(stored)
+    }
+
+    private static func stored(_ origin: RecordOrigin) -> Stored {
+        Stored(
+            id: origin.id, sampleID: origin.sampleID, media: origin.media,
+            originKey: ImportedRowKey.of(media: origin.media, shareGPT: origin.shareGPT),
+            correctedKey: origin.corrected.flatMap { ImportedRowKey.of(media: origin.media, shareGPT: $0) })
+    }
+
+    private static func derivedID(idSource: String, key: String, occurrence: Int) -> String {
+        StableID.derive("rec", "import", idSource, key, String(occurrence))
+    }
+}
