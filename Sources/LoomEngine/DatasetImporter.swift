@@ -72,6 +72,9 @@ public struct DatasetImporter: Sendable {
     /// Meta key: "1" while the clean-up of samples and images no record shows is due (set with the first write
     /// that changes records, cleared once the clean-up is committed).
     static let cleanupKey = "import_cleanup_due"
+    /// Meta key: the paths of the files whose rows without an id of their own got content ids (JSON); rows of the
+    /// others an earlier Loom numbered by position.
+    static let contentIDSourcesKey = "import_content_id_sources"
     static let batchSize = 512
 
     public func run() throws -> ImportSummary {
@@ -106,40 +109,66 @@ public struct DatasetImporter: Sendable {
         // Records name the file they came from in their provenance's template: its name, or its path for a second
         // file of the same name. An earlier Loom gave both files the name, so in a run it made, a file's records
         // are known by their template only when no other file of the run has the same name.
-        let templatesBySource = try store.meta(Self.templatesBySourceKey) == "1" || (sources.isEmpty && store.recordCounts().total == 0)
-        if !sources.contains(path) { sources.append(path) }
+        // (A run with no import yet qualifies whatever else it holds: a recipe's run, a mix.)
+        let templatesBySource = try store.meta(Self.templatesBySourceKey) == "1"
+            || (sources.isEmpty && !store.hasRecords(generator: ValidationSettings.importedGenerator))
+        // Only a file imported here before has records here to match, replace or remove: records of another run's
+        // file of the same name (brought in by `loom mix`) are not this file's.
+        let importedBefore = sources.contains(path)
+        if !importedBefore { sources.append(path) }
         let fileName = file.lastPathComponent
         let nameTakenBefore = sources.prefix { $0 != path }.contains { URL(fileURLWithPath: $0).lastPathComponent == fileName }
         let nameShared = sources.filter { URL(fileURLWithPath: $0).lastPathComponent == fileName }.count > 1
         let idSource = nameTakenBefore ? path : fileName
         let sourcesJSON = String(decoding: try JSONEncoder().encode(sources), as: UTF8.self)
-        try store.commit([StoreWrite.meta([
+        // Files whose rows got content ids (the others, imported by an earlier Loom, numbered them by position).
+        var contentIDSources = (try store.meta(Self.contentIDSourcesKey)).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        let positionIDsStored = importedBefore && !contentIDSources.contains(path)
+        if !contentIDSources.contains(path) { contentIDSources.append(path) }
+        var meta = [
             RunDirectory.Key.recipeName: "import", "import_source": file.path, Self.sourcesKey: sourcesJSON,
             Self.templatesBySourceKey: templatesBySource ? "1" : "0",
-        ])])
+            Self.contentIDSourcesKey: String(decoding: try JSONEncoder().encode(contentIDSources), as: UTF8.self),
+        ]
+        // A run an earlier Loom imported into may hold samples and images no record shows: cleaned up once.
+        if try store.meta(Self.cleanupKey) == nil { meta[Self.cleanupKey] = sources.count > 1 || importedBefore ? "1" : "" }
+        try store.commit([StoreWrite.meta(meta)])
         var qualityOutdated = false
         /// Called before the first write that changes the run's records. The quality stage then runs again over all
         /// of them (its stamp is the settings and the record count, which a corrected file of as many rows leaves as
         /// it was) and hashes them again for dedup: the band keys go first, so that a kill between the two leaves no
-        /// stamp over stale keys. The clean-up of samples and images no record shows any more is marked as due in
-        /// the same commit, so that a kill before it is done leaves it to the next import. A file imported again
-        /// unchanged changes nothing, and keeps the quality stage's results.
+        /// stamp over stale keys. A file imported again unchanged changes nothing, and keeps the quality stage's
+        /// results.
         func outdateQuality() throws {
             guard !qualityOutdated else { return }
             try store.clearSignatures()
-            try store.commit([StoreWrite.meta([QualityStage.Key.settings: "", Self.cleanupKey: "1"])])
+            try store.commit([StoreWrite.meta([QualityStage.Key.settings: ""])])
             qualityOutdated = true
+        }
+        /// Called before a write that can leave samples or images no record shows (records removed, or replaced
+        /// with content that shows other images): the clean-up at the end is marked as due in a commit before it,
+        /// so that a kill before the clean-up is done leaves it to the next import.
+        var cleanupMarked = false
+        func markCleanupDue() throws {
+            guard !cleanupMarked else { return }
+            try store.commit([StoreWrite.meta([Self.cleanupKey: "1"])])
+            cleanupMarked = true
         }
         let root = imageRoot ?? file.deletingLastPathComponent()
 
         var pending = StoreWrite()
-        var media: [String: MediaItem] = [:]
+        // Each image path read so far: the medium, and its stamp when this import linked it (nil when the link
+        // was there already, or the file was copied).
+        var media: [String: (item: MediaItem, linked: LinkedMediumStamp?, created: Bool)] = [:]
+        var mediaStored: Set<String> = []
         // Samples written by this import or stored before it: rows that show the same images share one sample.
         var samplesWritten: Set<String> = []
         // A run made by an older Loom with two files of this name cannot tell their records apart: nothing of
-        // this file is matched or removed there, and its rows keep their position ids.
+        // this file is matched by content or removed there, and its rows keep their position ids.
         let attributable = templatesBySource || !nameShared
-        var matcher = try ImportedRecordMatcher(store: store, idSource: idSource, attributable: attributable)
+        var matcher = try ImportedRecordMatcher(
+            store: store, idSource: idSource,
+            stored: !importedBefore ? .none : !attributable ? .byPosition : positionIDsStored ? .withPositionIDs : .byContent)
         var summary = ImportSummary(output: output.path, rows: 0, records: 0, images: 0, rejected: 0, firstProblems: [])
         // Subjects name the file ("train.json:12"); a second file of the same name names its path, so that
         // re-importing one of them never touches the other's rejections.
@@ -154,6 +183,7 @@ public struct DatasetImporter: Sendable {
         }
         func flush() throws {
             if !pending.records.isEmpty { try outdateQuality() }
+            if !pending.resetRecords.isEmpty { try markCleanupDue() }
             try store.commit([pending])
             pending = StoreWrite()
         }
@@ -170,18 +200,21 @@ public struct DatasetImporter: Sendable {
                 var items: [MediaItem] = []
                 for path in row.images {
                     if let known = media[path] {
-                        items.append(known)
+                        items.append(known.item)
                         continue
                     }
                     do {
-                        let (item, linked) = try importImage(path, root: root)
-                        media[path] = item
-                        pending.media.append(item)
-                        if let linked { pending.linkedMedia.append(linked) }
-                        items.append(item)
+                        let imported = try importImage(path, root: root)
+                        media[path] = imported
+                        items.append(imported.item)
                     } catch let problem as ImageProblem {
                         return reject("\(subject) image \(path)", problem.kind, problem.reason)
                     }
+                }
+                // Stored with the first row that is kept: a rejected row's images are not the run's.
+                for (path, item) in zip(row.images, items) where mediaStored.insert(item.id).inserted {
+                    pending.media.append(item)
+                    if let linked = media[path]?.linked { pending.linkedMedia.append(linked) }
                 }
                 let kind: SampleKind = items.count <= 1 ? .single : items.count == 2 ? .pair : .set
                 let sampleID = StableID.derive("smp", ["import"] + items.map(\.id))
@@ -235,7 +268,11 @@ public struct DatasetImporter: Sendable {
                 subject: file.path)
         }
         try flush()
-        summary.images = Set(media.values.map(\.id)).count
+        // Files this import put under `media/` for rows it then rejected, that no kept row shows.
+        for imported in media.values where imported.created && !mediaStored.contains(imported.item.id) {
+            try? FileManager.default.removeItem(at: output.appendingPathComponent(imported.item.path))
+        }
+        summary.images = mediaStored.count
         guard summary.records > 0 else {
             // Nothing usable: an empty file, or one of another shape (a pretty-printed .jsonl, whose every line is a
             // fragment). Not a success.
@@ -249,9 +286,12 @@ public struct DatasetImporter: Sendable {
                 subject: file.path)
         }
         // The whole file was read: what an earlier import of it left that this one did not write goes.
-        if attributable {
+        if importedBefore && attributable {
             let stale = matcher.untakenStoredIDs
-            if !stale.isEmpty { try outdateQuality() }
+            if !stale.isEmpty {
+                try outdateQuality()
+                try markCleanupDue()
+            }
             summary.staleRecordsRemoved = try store.removeRecords(stale)
             try store.removeRejections(stage: Self.stage, keeping: rejectedSubjects) { subject in
                 subject.hasPrefix(subjectName + ":") || subject.hasPrefix(subjectName + "[")
@@ -279,7 +319,9 @@ public struct DatasetImporter: Sendable {
 
     /// Stores one image by content, checking that it is one: the whole file decodes (a truncated JPEG's header
     /// alone would, and a trainer's loader would then crash on it).
-    private func importImage(_ path: String, root: URL) throws -> (item: MediaItem, linked: LinkedMediumStamp?) {
+    /// - Returns: the medium; its stamp when its file is a link to the user's (the latest); whether this call put
+    ///   its file under `media/`.
+    private func importImage(_ path: String, root: URL) throws -> (item: MediaItem, linked: LinkedMediumStamp?, created: Bool) {
         let named = path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
         // A hard link to a symbolic link is a link to the link: from `media/`, a relative target points nowhere.
         let source = named.resolvingSymlinksInPath()
@@ -300,6 +342,7 @@ public struct DatasetImporter: Sendable {
         let relative = "\(SampleWorker.mediaFolder)/\(id).\(format == "jpeg" ? "jpg" : format)"
         let target = output.appendingPathComponent(relative)
         var linked: LinkedMediumStamp?
+        var created = false
         if let stamp = Self.sharedStamp(of: source.path, and: target.path) {
             // Linked by an earlier import (one made before stamps were kept, or the file touched since): its bytes
             // were just read and are the id's, so its stamp now is what an export compares.
@@ -308,15 +351,17 @@ public struct DatasetImporter: Sendable {
             if link(source.path, target.path) == 0 {
                 // The user's file and the run's copy are one: its stamp now is what an export compares.
                 linked = SourcePath(target.path).stamp().map { LinkedMediumStamp(mediaID: id, size: $0.size, modified: $0.modified) }
+                created = true
             } else if errno != EEXIST {
                 do {
                     try data.write(to: target, options: .atomic)
+                    created = true
                 } catch {
                     throw LoomError(.io, "cannot write: \(FileErrorReason.reason(error))", subject: target.path)
                 }
             }
         }
-        return (MediaItem(id: id, kind: .image, path: relative, format: format, width: info.width, height: info.height), linked)
+        return (MediaItem(id: id, kind: .image, path: relative, format: format, width: info.width, height: info.height), linked, created)
     }
 }
 

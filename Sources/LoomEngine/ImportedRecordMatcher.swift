@@ -11,7 +11,7 @@ import LoomStore
 /// position keeps those ids for the rows still in the file: the stored records of the file are matched by content.
 struct ImportedRecordMatcher {
     /// A stored record of the file, as much of it as matching needs.
-    struct Stored {
+    struct StoredRecord {
         var id: String
         var sampleID: String
         var media: [String]
@@ -27,36 +27,45 @@ struct ImportedRecordMatcher {
         case new
         /// The record as it came in, unedited, with the row's content (its other fields may differ: a re-import
         /// with another `--domain`).
-        case same(Stored)
+        case same(StoredRecord)
         /// A record a reviewer corrected, and the row holds what came in or the correction: the correction stays.
-        case corrected(Stored)
+        case corrected(StoredRecord)
         /// A record with other content than the row's: replaced, and its review starts over.
-        case changed(Stored)
+        case changed(StoredRecord)
+    }
+
+    /// What the run holds of the file, and how its rows were given ids.
+    enum Stored {
+        /// Nothing: the file was not imported here before.
+        case none
+        /// Records an earlier import gave content ids: found by id.
+        case byContent
+        /// Records an earlier Loom gave position ids: found by id, or by content when the row's id is new.
+        case withPositionIDs
+        /// Records an earlier Loom gave position ids in a run with two files of this name, which cannot be told
+        /// apart: rows keep position ids, so that importing the file again replaces its rows instead of adding
+        /// them a second time, and each is compared with the record under its id.
+        case byPosition
     }
 
     private let idSource: String
-    /// Whether a row without an id of its own takes its id from its position, as every Loom did before content
-    /// ids: in a run made by an older Loom with two files of this name, whose records cannot be told apart, so
-    /// that importing one again replaces its rows instead of adding them a second time.
     private let byPosition: Bool
-    private var storedByID: [String: Stored] = [:]
-    /// The stored records of each content whose ids are not derived from it (an older Loom's position ids), not
-    /// yet taken by a row, last first.
+    private var storedByID: [String: StoredRecord] = [:]
+    /// The stored records of each content whose ids an earlier Loom gave by position, not yet taken by a row.
     private var untakenByKey: [String: [String]] = [:]
     private var occurrences: [String: Int] = [:]
     private(set) var seenIDs: Set<String> = []
 
-    /// Reads what the run holds of the file `idSource` names (nothing when `attributable` is false: a run made by
-    /// an older Loom with two files of this name).
-    init(store: RunStore, idSource: String, attributable: Bool) throws {
+    /// Reads what the run holds of the file `idSource` names.
+    init(store: RunStore, idSource: String, stored: Stored) throws {
         self.idSource = idSource
-        byPosition = !attributable
-        guard attributable else { return }
+        byPosition = stored == .byPosition
+        guard stored == .byContent || stored == .withPositionIDs else { return }
         var byKey: [String: [String]] = [:]
         try store.forEachRecordOrigin(generator: ValidationSettings.importedGenerator, template: idSource) { origin in
-            let stored = Self.stored(origin)
-            storedByID[origin.id] = stored
-            if let key = stored.originKey { byKey[key, default: []].append(origin.id) }
+            let record = Self.stored(origin)
+            storedByID[origin.id] = record
+            if stored == .withPositionIDs, let key = record.originKey { byKey[key, default: []].append(origin.id) }
         }
         // Ids a row would derive from its content are found by id; the fallback by content is for the others. (A
         // derived id's occurrence is below the number of rows of that content there ever were: a few more than
@@ -83,7 +92,7 @@ struct ImportedRecordMatcher {
             let occurrence = occurrences[key, default: 0]
             occurrences[key] = occurrence + 1
             let derived = Self.derivedID(idSource: idSource, key: key, occurrence: occurrence)
-            if storedByID[derived] == nil, let earlier = untakenByKey[key]?.popLast() {
+            if storedByID[derived] == nil, let earlier = takeUntaken(key) {
                 id = earlier
             } else {
                 // Taken only by a row with the same id of its own, which came first.
@@ -94,18 +103,29 @@ struct ImportedRecordMatcher {
         return (id, false)
     }
 
-    /// What the run holds under `id` for a row of content `key`; a row's own id may name a record the file did not
-    /// make (a Loom export imported into its own run), which is looked up in the store.
+    /// A stored record of this content with a position id that no row has taken yet.
+    private mutating func takeUntaken(_ key: String) -> String? {
+        while let id = untakenByKey[key]?.popLast() {
+            if !seenIDs.contains(id) { return id }
+        }
+        return nil
+    }
+
+    /// What the run holds under `id` for a row of content `key`. A row's own id may name a record the file did
+    /// not make (a Loom export imported into its own run), and a position id one that cannot be told from another
+    /// file's: both are looked up in the store.
     func match(_ id: String, key: String, isOwn: Bool, store: RunStore) throws -> Match {
-        guard let stored = try storedByID[id] ?? (isOwn ? store.recordOrigin(id: id).map(Self.stored) : nil) else { return .new }
+        guard let stored = try storedByID[id] ?? (isOwn || byPosition ? store.recordOrigin(id: id).map(Self.stored) : nil) else {
+            return .new
+        }
         if stored.correctedKey != nil {
             return key == stored.originKey || key == stored.correctedKey ? .corrected(stored) : .changed(stored)
         }
         return key == stored.originKey ? .same(stored) : .changed(stored)
     }
 
-    private static func stored(_ origin: RecordOrigin) -> Stored {
-        Stored(
+    private static func stored(_ origin: RecordOrigin) -> StoredRecord {
+        StoredRecord(
             id: origin.id, sampleID: origin.sampleID, media: origin.media,
             originKey: ImportedRowKey.of(media: origin.media, shareGPT: origin.shareGPT),
             correctedKey: origin.corrected.flatMap { ImportedRowKey.of(media: origin.media, shareGPT: $0) })

@@ -25,6 +25,15 @@ extension RunStore {
         }
     }
 
+    /// Whether any record's provenance names `generator`.
+    public func hasRecords(generator: String) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM records WHERE json_extract(body, '$.provenance.generator') = ?)", arguments: [generator])
+                ?? false
+        }
+    }
+
     /// Removes records and what the store keeps for using them (judge verdicts, dedup signatures, review state,
     /// skips and leases, in-context links, ledger rows), and each sample that no record names afterwards, in one
     /// transaction that keeps the content digests true; review passes and versions stay as the audit trail, under
@@ -50,7 +59,7 @@ extension RunStore {
                 try eraser.erase(id)
                 removed += 1
             }
-            let stillNamed = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM records WHERE sample_id = ?)")
+            let stillNamed = try db.cachedStatement(sql: Self.sampleHasRecordsSQL)
             for sample in samples.sorted() where try Bool.fetchOne(stillNamed, arguments: [sample]) == false {
                 if kept.contains("samples"), let old = try ContentDigests.storedItem(table: "samples", key: sample, in: db) {
                     changes["samples"]!.remove(old)
@@ -64,6 +73,13 @@ extension RunStore {
         }
     }
 
+    /// Whether a sample (`?1`) has records, found through `records_in_sample_order` (its order key, then its id):
+    /// no index starts with `sample_id`, and a scan of the records per sample made removing many slow.
+    static let sampleHasRecordsSQL = """
+        SELECT EXISTS (
+            SELECT 1 FROM records WHERE sample_order IS (SELECT \(SampleOrderKey.sql) FROM samples WHERE id = ?1) AND sample_id = ?1)
+        """
+
     /// Removes the samples whose truth says they came from `origin` (an import's) and that no record names any
     /// more, in one transaction that keeps the content digests true. Returns how many were removed.
     @discardableResult
@@ -71,12 +87,12 @@ extension RunStore {
         try write { db in
             let kept = try ContentDigests.keptTables(db).contains("samples")
             var changes = MultisetDigest()
+            // `NOT IN` reads the records' sample ids once; a correlated `NOT EXISTS` scanned them per sample.
             let empty = try String.fetchAll(
                 db,
                 sql: """
                     SELECT id FROM samples
-                    WHERE json_extract(body, '$.truth.described._0.origin') = ?
-                        AND NOT EXISTS (SELECT 1 FROM records WHERE records.sample_id = samples.id)
+                    WHERE json_extract(body, '$.truth.described._0.origin') = ? AND id NOT IN (SELECT sample_id FROM records)
                     """,
                 arguments: [origin])
             for sample in empty {

@@ -160,4 +160,87 @@ struct ImportReimportTests {
         _ = try DatasetImporter(file: folder.appendingPathComponent("splitA/train.jsonl"), output: run).run()
         #expect(try store.recordCounts().total == again)
     }
+
+    @Test("a row copied without its id beside the row that names it gets a record of its own, as in a fresh import")
+    func copiedRowWithoutIDIsItsOwnRecord() async throws {
+        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
+        let file = folder.appendingPathComponent("rows.jsonl")
+        let run = folder.appendingPathComponent("run")
+        let id = "rec-00000000000000000005"
+        _ = try await Self.importAgain([Self.row("a.png", "Light.", id: id)], into: run, file: file)
+        let both = [Self.row("a.png", "Light.", id: id), Self.row("a.png", "Light.")]
+        let again = try await Self.importAgain(both, into: run, file: file)
+        #expect(again.records == 2 && again.unchangedRecords == 1)
+        #expect(try RunStore(directory: run).recordCounts().total == 2)
+        let fresh = try await Self.freshHash(both, images: folder)
+        #expect(try RunStore(directory: run).contentHash() == fresh)
+    }
+
+    @Test("a rejected row's images are not the run's: an unchanged file imported again equals a fresh import")
+    func rejectedRowsImagesStayOut() async throws {
+        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
+        let file = folder.appendingPathComponent("rows.jsonl")
+        let run = folder.appendingPathComponent("run")
+        let rows = [
+            Self.row("b.png", "Dark."),
+            #"{"images": ["a.png", "missing.png"], "conversations": [{"from": "human", "value": "<image>\n<image>\nCompare."}, {"from": "gpt", "value": "Same."}]}"#,
+        ]
+        let first = try await Self.importAgain(rows, into: run, file: file)
+        #expect(first.rejected == 1 && first.images == 1)
+        let store = try RunStore(directory: run)
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM media") } == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: run.appendingPathComponent("media").path).count == 1)
+        _ = try await Self.importAgain(rows, into: run, file: file)
+        let fresh = try await Self.freshHash(rows, images: folder)
+        #expect(try store.contentHash() == fresh)
+    }
+
+    @Test("a file imported into a run for the first time takes away none of the records another run's file of its name brought (loom mix)")
+    func firstImportRemovesNothing() throws {
+        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
+        let file = folder.appendingPathComponent("rows.jsonl")
+        let run = folder.appendingPathComponent("run")
+        let store = try RunStore(directory: run)
+        // A record another run imported from its own rows.jsonl, mixed into this one.
+        let sample = Sample(id: "smp-mixed", kind: .single, ordinal: 0, media: [], truth: .described(DescribedContext(kind: .single, origin: "import")))
+        let mixed = Record(
+            id: "rec-mixed", sampleID: sample.id, media: [], turns: [Turn(role: .user, text: "Is it dark?"), Turn(role: .assistant, text: "Yes.")],
+            type: .judgement, domain: "imported", skill: nil, language: "en", options: nil, answerKey: nil, checks: [],
+            provenance: Provenance(generator: "import", template: "rows.jsonl", phrasing: 0, seed: 0))
+        try store.commit([StoreWrite(samples: [sample], records: [mixed])])
+        try Self.row("a.png", "Light.").write(to: file, atomically: true, encoding: .utf8)
+        let imported = try DatasetImporter(file: file, output: run).run()
+        #expect(imported.staleRecordsRemoved == 0 && imported.records == 1)
+        #expect(try store.record(id: "rec-mixed") != nil && store.recordCounts().total == 2)
+    }
+
+    @Test("in a run whose two files of one name an older Loom numbered by position, a row whose content moved under an id starts unreviewed")
+    func positionIDsDoNotCarryReviewsToOtherContent() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-pos-\(UUID().uuidString)")
+        for split in ["splitA", "splitB"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(split), withIntermediateDirectories: true)
+            try [Self.row(nil, "\(split) one."), Self.row(nil, "\(split) two.")].joined(separator: "\n")
+                .write(to: folder.appendingPathComponent("\(split)/train.jsonl"), atomically: true, encoding: .utf8)
+        }
+        let run = folder.appendingPathComponent("run")
+        let fileA = folder.appendingPathComponent("splitA/train.jsonl")
+        _ = try DatasetImporter(file: fileA, output: run).run()
+        _ = try DatasetImporter(file: folder.appendingPathComponent("splitB/train.jsonl"), output: run).run()
+        let store = try RunStore(directory: run)
+        try store.commit([StoreWrite.meta(["import_templates_by_source": "0"])])
+        // Imported once more as that Loom would: rows at position ids.
+        _ = try DatasetImporter(file: fileA, output: run).run()
+        let first = StableID.derive("rec", "import", "train.jsonl", "0")
+        #expect(try store.record(id: first)?.turns[1].text == "splitA one.")
+        try store.write { db in
+            try db.execute(
+                sql: "INSERT INTO review_passes(record_id, pass, reviewer, verdict, version, created_at) VALUES (?, 1, 'ann', 'accept', 1, 0)",
+                arguments: [first])
+        }
+        // The first row deleted: the second row's content comes under the first position's id.
+        try Self.row(nil, "splitA two.").write(to: fileA, atomically: true, encoding: .utf8)
+        let again = try DatasetImporter(file: fileA, output: run).run()
+        #expect(again.changedRecords == 1)
+        #expect(try store.record(id: first)?.turns[1].text == "splitA two." && store.reviewPasses(recordID: first).isEmpty)
+    }
 }
