@@ -236,6 +236,12 @@ public struct DatasetImporter: Sendable {
                             summary.unchangedRecords += 1
                             return
                         }
+                        // Its conversation is not what came in any more: a reviewer corrected it since this import
+                        // started (the review app works beside an import). The correction stays.
+                        if ImportedRowKey.of(media: stored.media, turns: stored.turns) != key {
+                            summary.correctionsKept += 1
+                            return
+                        }
                     }
                 case .corrected:
                     // The run holds a reviewer's correction of what the row holds (or the correction itself, a Loom
