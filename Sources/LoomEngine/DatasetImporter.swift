@@ -67,14 +67,13 @@ public struct DatasetImporter: Sendable {
     static let stage = "import"
     /// Meta key: the paths of the files imported into the run, in the order they first were (JSON).
     static let sourcesKey = "import_sources"
+    /// Meta key: the path of the file imported last, as given.
+    static let lastSourceKey = "import_source"
     /// Meta key: "1" when every record imported into the run names its file alone in its template (see `run`).
     static let templatesBySourceKey = "import_templates_by_source"
-    /// Meta key: "1" while the clean-up of samples and images no record shows is due (set with the first write
-    /// that changes records, cleared once the clean-up is committed).
+    /// Meta key: "1" while the clean-up of samples and images no record shows is due (set before records are
+    /// removed or replaced, cleared once the clean-up is committed).
     static let cleanupKey = "import_cleanup_due"
-    /// Meta key: the paths of the files whose rows without an id of their own got content ids (JSON); rows of the
-    /// others an earlier Loom numbered by position.
-    static let contentIDSourcesKey = "import_content_id_sources"
     static let batchSize = 512
 
     public func run() throws -> ImportSummary {
@@ -106,6 +105,10 @@ public struct DatasetImporter: Sendable {
         // the first file's.
         let path = file.standardizedFileURL.path
         var sources = (try store.meta(Self.sourcesKey)).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        // A Loom from before this list kept only the last file imported.
+        if sources.isEmpty, let last = try store.meta(Self.lastSourceKey) {
+            sources = [URL(fileURLWithPath: last).standardizedFileURL.path]
+        }
         // Records name the file they came from in their provenance's template: its name, or its path for a second
         // file of the same name. An earlier Loom gave both files the name, so in a run it made, a file's records
         // are known by their template only when no other file of the run has the same name.
@@ -121,14 +124,9 @@ public struct DatasetImporter: Sendable {
         let nameShared = sources.filter { URL(fileURLWithPath: $0).lastPathComponent == fileName }.count > 1
         let idSource = nameTakenBefore ? path : fileName
         let sourcesJSON = String(decoding: try JSONEncoder().encode(sources), as: UTF8.self)
-        // Files whose rows got content ids (the others, imported by an earlier Loom, numbered them by position).
-        var contentIDSources = (try store.meta(Self.contentIDSourcesKey)).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
-        let positionIDsStored = importedBefore && !contentIDSources.contains(path)
-        if !contentIDSources.contains(path) { contentIDSources.append(path) }
         var meta = [
-            RunDirectory.Key.recipeName: "import", "import_source": file.path, Self.sourcesKey: sourcesJSON,
+            RunDirectory.Key.recipeName: "import", Self.lastSourceKey: file.path, Self.sourcesKey: sourcesJSON,
             Self.templatesBySourceKey: templatesBySource ? "1" : "0",
-            Self.contentIDSourcesKey: String(decoding: try JSONEncoder().encode(contentIDSources), as: UTF8.self),
         ]
         // A run an earlier Loom imported into may hold samples and images no record shows: cleaned up once.
         if try store.meta(Self.cleanupKey) == nil { meta[Self.cleanupKey] = sources.count > 1 || importedBefore ? "1" : "" }
@@ -160,15 +158,20 @@ public struct DatasetImporter: Sendable {
         // Each image path read so far: the medium, and its stamp when this import linked it (nil when the link
         // was there already, or the file was copied).
         var media: [String: (item: MediaItem, linked: LinkedMediumStamp?, created: Bool)] = [:]
+        var stampByID: [String: LinkedMediumStamp] = [:]
         var mediaStored: Set<String> = []
+        /// Deletes the files this import put under `media/` for rows it then rejected, that no kept row shows.
+        func removeRejectedRowsFiles() {
+            for imported in media.values where imported.created && !mediaStored.contains(imported.item.id) {
+                try? FileManager.default.removeItem(at: output.appendingPathComponent(imported.item.path))
+            }
+        }
         // Samples written by this import or stored before it: rows that show the same images share one sample.
         var samplesWritten: Set<String> = []
-        // A run made by an older Loom with two files of this name cannot tell their records apart: nothing of
-        // this file is matched by content or removed there, and its rows keep their position ids.
+        // A run made by an older Loom with two files of this name cannot tell their records apart: nothing is
+        // removed there (rows still find their records, by id or by content).
         let attributable = templatesBySource || !nameShared
-        var matcher = try ImportedRecordMatcher(
-            store: store, idSource: idSource,
-            stored: !importedBefore ? .none : !attributable ? .byPosition : positionIDsStored ? .withPositionIDs : .byContent)
+        var matcher = try ImportedRecordMatcher(store: store, idSource: idSource, importedBefore: importedBefore)
         var summary = ImportSummary(output: output.path, rows: 0, records: 0, images: 0, rejected: 0, firstProblems: [])
         // Subjects name the file ("train.json:12"); a second file of the same name names its path, so that
         // re-importing one of them never touches the other's rejections.
@@ -206,31 +209,39 @@ public struct DatasetImporter: Sendable {
                     do {
                         let imported = try importImage(path, root: root)
                         media[path] = imported
+                        // By id: a rejected row may have linked the file that a kept row shows under another path.
+                        if let linked = imported.linked { stampByID[imported.item.id] = linked }
                         items.append(imported.item)
                     } catch let problem as ImageProblem {
                         return reject("\(subject) image \(path)", problem.kind, problem.reason)
                     }
                 }
                 // Stored with the first row that is kept: a rejected row's images are not the run's.
-                for (path, item) in zip(row.images, items) where mediaStored.insert(item.id).inserted {
+                for item in items where mediaStored.insert(item.id).inserted {
                     pending.media.append(item)
-                    if let linked = media[path]?.linked { pending.linkedMedia.append(linked) }
+                    if let linked = stampByID[item.id] { pending.linkedMedia.append(linked) }
                 }
                 let kind: SampleKind = items.count <= 1 ? .single : items.count == 2 ? .pair : .set
                 let sampleID = StableID.derive("smp", ["import"] + items.map(\.id))
                 let key = ImportedRowKey.of(media: items.map(\.id), turns: row.turns)
-                let (id, isOwn) = matcher.id(own: row.id, key: key, row: index)
+                let id = matcher.id(own: row.id, key: key, row: index)
                 var record = Record(
                     id: id, sampleID: sampleID, media: items.map(\.id), turns: row.turns, type: row.questionType, domain: domain,
                     skill: nil, language: language, options: nil, answerKey: nil, checks: [],
                     provenance: Provenance(generator: ValidationSettings.importedGenerator, template: idSource, phrasing: 0, seed: 0))
                 summary.records += 1
-                switch try matcher.match(id, key: key, isOwn: isOwn, store: store) {
+                switch try matcher.match(id, key: key, store: store) {
                 case .new:
                     break
                 case .same:
                     // Stored as the row says (its quality flags aside): left as it is, flags and all.
                     if var stored = try store.record(id: id) {
+                        // Made by the run (a Loom export imported into its own run): its answer key, checks and
+                        // domain are more than the file carries.
+                        if stored.provenance.generator != ValidationSettings.importedGenerator {
+                            summary.unchangedRecords += 1
+                            return
+                        }
                         stored.flags = []
                         if stored == record {
                             summary.unchangedRecords += 1
@@ -247,7 +258,9 @@ public struct DatasetImporter: Sendable {
                     // The run holds a reviewer's correction of what the row holds (or the correction itself, a Loom
                     // export imported back): it stays, under its review, taking only another domain or language.
                     summary.correctionsKept += 1
-                    guard var stored = try store.record(id: id), stored.domain != domain || stored.language != language else { return }
+                    guard var stored = try store.record(id: id), stored.provenance.generator == ValidationSettings.importedGenerator,
+                        stored.domain != domain || stored.language != language
+                    else { return }
                     stored.domain = domain
                     stored.language = language
                     stored.flags = []
@@ -267,6 +280,7 @@ public struct DatasetImporter: Sendable {
             }, rejected: { rejection in reject(rejection.subject, rejection.kind, rejection.reason) })
         } catch let error as IngestFileError {
             try flush()
+            removeRejectedRowsFiles()
             // The rows before the break are in the run; importing the mended file again replaces them (same ids).
             throw LoomError(
                 .usage,
@@ -274,10 +288,7 @@ public struct DatasetImporter: Sendable {
                 subject: file.path)
         }
         try flush()
-        // Files this import put under `media/` for rows it then rejected, that no kept row shows.
-        for imported in media.values where imported.created && !mediaStored.contains(imported.item.id) {
-            try? FileManager.default.removeItem(at: output.appendingPathComponent(imported.item.path))
-        }
+        removeRejectedRowsFiles()
         summary.images = mediaStored.count
         guard summary.records > 0 else {
             // Nothing usable: an empty file, or one of another shape (a pretty-printed .jsonl, whose every line is a

@@ -7,10 +7,10 @@ import LoomStore
 ///
 /// A row with a Loom id of its own (`rec-…`) keeps it. Another row's id comes from its content
 /// (`ImportedRowKey`) and how many rows before it in the file had the same, so that deleting or inserting rows
-/// leaves the other rows' records, and their review, as they were. A run whose rows an earlier Loom numbered by
-/// position keeps those ids for the rows still in the file: the stored records of the file are matched by content.
+/// leaves the other rows' records, and their review, as they were. A stored record of the file with the row's
+/// content under another id (an earlier Loom numbered rows by position) is the row's record, and keeps its id.
 struct ImportedRecordMatcher {
-    /// A stored record of the file, as much of it as matching needs.
+    /// A stored record, as much of it as matching needs.
     struct StoredRecord {
         var id: String
         var sampleID: String
@@ -34,45 +34,35 @@ struct ImportedRecordMatcher {
         case changed(StoredRecord)
     }
 
-    /// What the run holds of the file, and how its rows were given ids.
-    enum Stored {
-        /// Nothing: the file was not imported here before.
-        case none
-        /// Records an earlier import gave content ids: found by id.
-        case byContent
-        /// Records an earlier Loom gave position ids: found by id, or by content when the row's id is new.
-        case withPositionIDs
-        /// Records an earlier Loom gave position ids in a run with two files of this name, which cannot be told
-        /// apart: rows keep position ids, so that importing the file again replaces its rows instead of adding
-        /// them a second time, and each is compared with the record under its id.
-        case byPosition
-    }
-
     private let idSource: String
-    private let byPosition: Bool
+    /// The stored records of the file (nothing for a file not imported into the run before).
     private var storedByID: [String: StoredRecord] = [:]
-    /// The stored records of each content whose ids an earlier Loom gave by position, not yet taken by a row.
+    /// The stored records of each content whose ids are not derived from it (an earlier Loom's position ids), not
+    /// yet taken by a row.
     private var untakenByKey: [String: [String]] = [:]
     private var occurrences: [String: Int] = [:]
     private(set) var seenIDs: Set<String> = []
 
-    /// Reads what the run holds of the file `idSource` names.
-    init(store: RunStore, idSource: String, stored: Stored) throws {
+    /// Reads what the run holds of the file `idSource` names, when it was imported into the run before.
+    init(store: RunStore, idSource: String, importedBefore: Bool) throws {
         self.idSource = idSource
-        byPosition = stored == .byPosition
-        guard stored == .byContent || stored == .withPositionIDs else { return }
+        guard importedBefore else { return }
         var byKey: [String: [String]] = [:]
         try store.forEachRecordOrigin(generator: ValidationSettings.importedGenerator, template: idSource) { origin in
             let record = Self.stored(origin)
             storedByID[origin.id] = record
-            if stored == .withPositionIDs, let key = record.originKey { byKey[key, default: []].append(origin.id) }
+            if let key = record.originKey { byKey[key, default: []].append(origin.id) }
         }
-        // Ids a row would derive from its content are found by id; the fallback by content is for the others. (A
-        // derived id's occurrence is below the number of rows of that content there ever were: a few more than
-        // are stored now, after rows were deleted.)
+        // Ids a row derives from its content are found by id; the fallback by content is for the others. A derived
+        // id's occurrence is below the number of rows of that content there ever were: most often the number
+        // stored, a few more after rows were deleted.
         for (key, ids) in byKey {
-            let derived = Set((0..<(ids.count + 16)).map { Self.derivedID(idSource: idSource, key: key, occurrence: $0) })
-            let others = ids.filter { !derived.contains($0) }
+            var derived = Set((0..<ids.count).map { Self.derivedID(idSource: idSource, key: key, occurrence: $0) })
+            var others = ids.filter { !derived.contains($0) }
+            if !others.isEmpty {
+                derived = Set((ids.count..<(ids.count + 16)).map { Self.derivedID(idSource: idSource, key: key, occurrence: $0) })
+                others.removeAll { derived.contains($0) }
+            }
             if !others.isEmpty { untakenByKey[key] = others.reversed() }
         }
     }
@@ -83,24 +73,20 @@ struct ImportedRecordMatcher {
     }
 
     /// The record id of a row: its own `rec-` id, unless a row before it took the same; else one from its content.
-    mutating func id(own: String?, key: String, row index: Int) -> (id: String, isOwn: Bool) {
-        if let own, own.hasPrefix("rec-"), seenIDs.insert(own).inserted { return (own, true) }
+    mutating func id(own: String?, key: String, row index: Int) -> String {
+        if let own, own.hasPrefix("rec-"), seenIDs.insert(own).inserted { return own }
+        let occurrence = occurrences[key, default: 0]
+        occurrences[key] = occurrence + 1
+        let derived = Self.derivedID(idSource: idSource, key: key, occurrence: occurrence)
         let id: String
-        if byPosition {
-            id = StableID.derive("rec", "import", idSource, String(index))
+        if storedByID[derived] == nil, let earlier = takeUntaken(key) {
+            id = earlier
         } else {
-            let occurrence = occurrences[key, default: 0]
-            occurrences[key] = occurrence + 1
-            let derived = Self.derivedID(idSource: idSource, key: key, occurrence: occurrence)
-            if storedByID[derived] == nil, let earlier = takeUntaken(key) {
-                id = earlier
-            } else {
-                // Taken only by a row with the same id of its own, which came first.
-                id = seenIDs.contains(derived) ? StableID.derive("rec", "import", idSource, key, String(occurrence), String(index)) : derived
-            }
+            // Taken only by a row with the same id of its own, which came first.
+            id = seenIDs.contains(derived) ? StableID.derive("rec", "import", idSource, key, String(occurrence), String(index)) : derived
         }
         seenIDs.insert(id)
-        return (id, false)
+        return id
     }
 
     /// A stored record of this content with a position id that no row has taken yet.
@@ -111,13 +97,11 @@ struct ImportedRecordMatcher {
         return nil
     }
 
-    /// What the run holds under `id` for a row of content `key`. A row's own id may name a record the file did
-    /// not make (a Loom export imported into its own run), and a position id one that cannot be told from another
-    /// file's: both are looked up in the store.
-    func match(_ id: String, key: String, isOwn: Bool, store: RunStore) throws -> Match {
-        guard let stored = try storedByID[id] ?? (isOwn || byPosition ? store.recordOrigin(id: id).map(Self.stored) : nil) else {
-            return .new
-        }
+    /// What the run holds under `id` for a row of content `key`. An id that is not the file's may still name a
+    /// stored record (a Loom export imported into its own run, a record `loom mix` brought, a file imported
+    /// before under another Loom), which is looked up in the store.
+    func match(_ id: String, key: String, store: RunStore) throws -> Match {
+        guard let stored = try storedByID[id] ?? store.recordOrigin(id: id).map(Self.stored) else { return .new }
         if stored.correctedKey != nil {
             return key == stored.originKey || key == stored.correctedKey ? .corrected(stored) : .changed(stored)
         }

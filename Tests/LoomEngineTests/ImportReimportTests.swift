@@ -138,7 +138,7 @@ struct ImportReimportTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: run.appendingPathComponent("media").path).count == 1)
     }
 
-    @Test("in a run an older Loom made with two files of one name, importing one again replaces its rows, as that Loom did")
+    @Test("in a run an older Loom made with two files of one name, importing one again adds nothing")
     func olderRunWithSharedNameDoesNotDuplicate() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-old-\(UUID().uuidString)")
         for split in ["splitA", "splitB"] {
@@ -153,12 +153,11 @@ struct ImportReimportTests {
         // As an older Loom left it: records not told apart by file.
         try store.commit([StoreWrite.meta(["import_templates_by_source": "0"])])
         let before = try store.recordCounts().total
-        _ = try DatasetImporter(file: folder.appendingPathComponent("splitA/train.jsonl"), output: run).run()
-        _ = try DatasetImporter(file: folder.appendingPathComponent("splitA/train.jsonl"), output: run).run()
-        #expect(try store.recordCounts().total <= before + 2)
-        let again = try store.recordCounts().total
-        _ = try DatasetImporter(file: folder.appendingPathComponent("splitA/train.jsonl"), output: run).run()
-        #expect(try store.recordCounts().total == again)
+        for _ in 0..<2 {
+            _ = try DatasetImporter(file: folder.appendingPathComponent("splitA/train.jsonl"), output: run).run()
+            _ = try DatasetImporter(file: folder.appendingPathComponent("splitB/train.jsonl"), output: run).run()
+        }
+        #expect(try store.recordCounts().total == before)
     }
 
     @Test("a row copied without its id beside the row that names it gets a record of its own, as in a fresh import")
@@ -214,7 +213,7 @@ struct ImportReimportTests {
         #expect(try store.record(id: "rec-mixed") != nil && store.recordCounts().total == 2)
     }
 
-    @Test("in a run whose two files of one name an older Loom numbered by position, a row whose content moved under an id starts unreviewed")
+    @Test("in a run an older Loom made with two files of one name, rows find their position-id records by content: no review moves, nothing is removed")
     func positionIDsDoNotCarryReviewsToOtherContent() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-pos-\(UUID().uuidString)")
         for split in ["splitA", "splitB"] {
@@ -227,20 +226,49 @@ struct ImportReimportTests {
         _ = try DatasetImporter(file: fileA, output: run).run()
         _ = try DatasetImporter(file: folder.appendingPathComponent("splitB/train.jsonl"), output: run).run()
         let store = try RunStore(directory: run)
-        try store.commit([StoreWrite.meta(["import_templates_by_source": "0"])])
-        // Imported once more as that Loom would: rows at position ids.
-        _ = try DatasetImporter(file: fileA, output: run).run()
-        let first = StableID.derive("rec", "import", "train.jsonl", "0")
-        #expect(try store.record(id: first)?.turns[1].text == "splitA one.")
+        // What an older Loom left: file A's rows under position ids, the run's records not told apart by file.
+        let records = try store.recordIDs(generator: "import", template: "train.jsonl").map { try #require(try store.record(id: $0)) }
+        var older: [LoomCore.Record] = []
+        for (index, answer) in ["splitA one.", "splitA two."].enumerated() {
+            var record = try #require(records.first { $0.turns[1].text == answer })
+            record.id = StableID.derive("rec", "import", "train.jsonl", String(index))
+            older.append(record)
+        }
+        let sampleID = try #require(older.first).sampleID
+        let sample = try #require(try store.sample(id: sampleID))
+        try store.removeRecords(records.map(\.id))
+        try store.commit([StoreWrite(samples: [sample], records: older), StoreWrite.meta(["import_templates_by_source": "0"])])
         try store.write { db in
             try db.execute(
                 sql: "INSERT INTO review_passes(record_id, pass, reviewer, verdict, version, created_at) VALUES (?, 1, 'ann', 'accept', 1, 0)",
-                arguments: [first])
+                arguments: [older[1].id])
         }
-        // The first row deleted: the second row's content comes under the first position's id.
+        let total = try store.recordCounts().total
+        // The first row deleted: the second keeps its record and review; the first row's record stays.
         try Self.row(nil, "splitA two.").write(to: fileA, atomically: true, encoding: .utf8)
         let again = try DatasetImporter(file: fileA, output: run).run()
-        #expect(again.changedRecords == 1)
-        #expect(try store.record(id: first)?.turns[1].text == "splitA two." && store.reviewPasses(recordID: first).isEmpty)
+        #expect(again.changedRecords == 0 && again.staleRecordsRemoved == 0 && again.unchangedRecords == 1)
+        #expect(try store.record(id: older[1].id)?.turns[1].text == "splitA two." && store.reviewPasses(recordID: older[1].id).count == 1)
+        #expect(try store.record(id: older[0].id)?.turns[1].text == "splitA one." && store.recordCounts().total == total)
+    }
+
+    @Test("a run's own records imported back unchanged (a Loom export of the run) keep their answer keys, checks and domain")
+    func ownRecordsImportedBackStayAsMade() throws {
+        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
+        let run = folder.appendingPathComponent("run")
+        let store = try RunStore(directory: run)
+        let sample = Sample(id: "smp-made", kind: .single, ordinal: 0, media: [], truth: .described(DescribedContext(kind: .single, origin: "syphus")))
+        let made = Record(
+            id: "rec-00000000000000000042", sampleID: sample.id, media: [],
+            turns: [Turn(role: .user, text: "Are there two cubes?"), Turn(role: .assistant, text: "Yes")],
+            type: .judgement, domain: "counting", skill: nil, language: "en", options: nil, answerKey: "yes", checks: [],
+            provenance: Provenance(generator: "templates", template: "counting.count", phrasing: 2, seed: 7))
+        try store.commit([StoreWrite(samples: [sample], records: [made])])
+        let file = folder.appendingPathComponent("export.jsonl")
+        try #"{"id": "rec-00000000000000000042", "conversations": [{"from": "human", "value": "Are there two cubes?"}, {"from": "gpt", "value": "Yes"}]}"#
+            .write(to: file, atomically: true, encoding: .utf8)
+        let imported = try DatasetImporter(file: file, output: run).run()
+        #expect(imported.unchangedRecords == 1 && imported.changedRecords == 0)
+        #expect(try store.record(id: made.id) == made)
     }
 }

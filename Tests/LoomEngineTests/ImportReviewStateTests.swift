@@ -132,13 +132,16 @@ struct ImportReviewStateTests {
         let sample = try #require(try store.sample(id: sampleID))
         try store.removeRecords(records.map(\.id))
         try store.commit([StoreWrite(samples: [sample], records: older)])
-        // That Loom kept no list of the files whose rows got content ids.
-        try store.write { db in try db.execute(sql: "DELETE FROM meta WHERE key = 'import_content_id_sources'") }
         try Self.review(older[2].id, in: store)
 
         try [Self.row("Is it red?"), Self.row("Is it big?")].joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         let second = try DatasetImporter(file: file, output: run).run()
         #expect(second.staleRecordsRemoved == 1 && second.changedRecords == 0)
+        #expect(try Self.idsByQuestion(store) == ["Is it red?": older[0].id, "Is it big?": older[2].id])
+        #expect(try store.reviewPasses(recordID: older[2].id).count == 1)
+        // And again: the ids the older Loom gave stay, with their review.
+        let third = try DatasetImporter(file: file, output: run).run()
+        #expect(third.staleRecordsRemoved == 0 && third.unchangedRecords == 2)
         #expect(try Self.idsByQuestion(store) == ["Is it red?": older[0].id, "Is it big?": older[2].id])
         #expect(try store.reviewPasses(recordID: older[2].id).count == 1)
     }
