@@ -155,9 +155,10 @@ public struct DatasetImporter: Sendable {
         let root = imageRoot ?? file.deletingLastPathComponent()
 
         var pending = StoreWrite()
-        // Each image path read so far: the medium, and its stamp when this import linked it (nil when the link
-        // was there already, or the file was copied).
-        var media: [String: (item: MediaItem, linked: LinkedMediumStamp?, created: Bool)] = [:]
+        // Each image path read so far: the medium, and whether this import put its file under `media/`.
+        var media: [String: (item: MediaItem, created: Bool)] = [:]
+        // The stamps of media whose file is a link to the user's, by id: a rejected row may have linked the file
+        // that a kept row shows under another path.
         var stampByID: [String: LinkedMediumStamp] = [:]
         var mediaStored: Set<String> = []
         /// Deletes the files this import put under `media/` for rows it then rejected, that no kept row shows.
@@ -208,8 +209,7 @@ public struct DatasetImporter: Sendable {
                     }
                     do {
                         let imported = try importImage(path, root: root)
-                        media[path] = imported
-                        // By id: a rejected row may have linked the file that a kept row shows under another path.
+                        media[path] = (imported.item, imported.created)
                         if let linked = imported.linked { stampByID[imported.item.id] = linked }
                         items.append(imported.item)
                     } catch let problem as ImageProblem {

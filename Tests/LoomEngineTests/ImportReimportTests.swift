@@ -30,6 +30,22 @@ struct ImportReimportTests {
         return try RunStore(directory: run).contentHash()
     }
 
+    /// A scratch folder with `splitA/train.jsonl` and `splitB/train.jsonl` (two rows each), both imported into
+    /// its `run`.
+    private static func twoFilesOfOneName() throws -> (folder: URL, run: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-splits-\(UUID().uuidString)")
+        for split in ["splitA", "splitB"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(split), withIntermediateDirectories: true)
+            try [row(nil, "\(split) one."), row(nil, "\(split) two.")].joined(separator: "\n")
+                .write(to: folder.appendingPathComponent("\(split)/train.jsonl"), atomically: true, encoding: .utf8)
+        }
+        let run = folder.appendingPathComponent("run")
+        for split in ["splitA", "splitB"] {
+            _ = try DatasetImporter(file: folder.appendingPathComponent("\(split)/train.jsonl"), output: run).run()
+        }
+        return (folder, run)
+    }
+
     private static func importAgain(_ rows: [String], into run: URL, file: URL) async throws -> ImportSummary {
         try rows.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         let summary = try DatasetImporter(file: file, output: run).run()
@@ -140,15 +156,7 @@ struct ImportReimportTests {
 
     @Test("in a run an older Loom made with two files of one name, importing one again adds nothing")
     func olderRunWithSharedNameDoesNotDuplicate() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-old-\(UUID().uuidString)")
-        for split in ["splitA", "splitB"] {
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent(split), withIntermediateDirectories: true)
-            try [Self.row(nil, "\(split) one."), Self.row(nil, "\(split) two.")].joined(separator: "\n")
-                .write(to: folder.appendingPathComponent("\(split)/train.jsonl"), atomically: true, encoding: .utf8)
-        }
-        let run = folder.appendingPathComponent("run")
-        _ = try DatasetImporter(file: folder.appendingPathComponent("splitA/train.jsonl"), output: run).run()
-        _ = try DatasetImporter(file: folder.appendingPathComponent("splitB/train.jsonl"), output: run).run()
+        let (folder, run) = try Self.twoFilesOfOneName()
         let store = try RunStore(directory: run)
         // As an older Loom left it: records not told apart by file.
         try store.commit([StoreWrite.meta(["import_templates_by_source": "0"])])
@@ -215,16 +223,8 @@ struct ImportReimportTests {
 
     @Test("in a run an older Loom made with two files of one name, rows find their position-id records by content: no review moves, nothing is removed")
     func positionIDsDoNotCarryReviewsToOtherContent() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-import-pos-\(UUID().uuidString)")
-        for split in ["splitA", "splitB"] {
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent(split), withIntermediateDirectories: true)
-            try [Self.row(nil, "\(split) one."), Self.row(nil, "\(split) two.")].joined(separator: "\n")
-                .write(to: folder.appendingPathComponent("\(split)/train.jsonl"), atomically: true, encoding: .utf8)
-        }
-        let run = folder.appendingPathComponent("run")
+        let (folder, run) = try Self.twoFilesOfOneName()
         let fileA = folder.appendingPathComponent("splitA/train.jsonl")
-        _ = try DatasetImporter(file: fileA, output: run).run()
-        _ = try DatasetImporter(file: folder.appendingPathComponent("splitB/train.jsonl"), output: run).run()
         let store = try RunStore(directory: run)
         // What an older Loom left: file A's rows under position ids, the run's records not told apart by file.
         let records = try store.recordIDs(generator: "import", template: "train.jsonl").map { try #require(try store.record(id: $0)) }
