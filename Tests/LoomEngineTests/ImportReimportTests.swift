@@ -30,6 +30,12 @@ struct ImportReimportTests {
         return try RunStore(directory: run).contentHash()
     }
 
+    /// A scratch folder holding `a.png` and `b.png`, the `rows.jsonl` to write rows to, and the run to import into.
+    private static func scratch() throws -> (folder: URL, file: URL, run: URL) {
+        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
+        return (folder, folder.appendingPathComponent("rows.jsonl"), folder.appendingPathComponent("run"))
+    }
+
     /// A scratch folder with `splitA/train.jsonl` and `splitB/train.jsonl` (two rows each), both imported into
     /// its `run`.
     private static func twoFilesOfOneName() throws -> (folder: URL, run: URL) {
@@ -55,9 +61,7 @@ struct ImportReimportTests {
 
     @Test("deleting a row before an image's row, or pointing a row with its own id at another image, ends as a fresh import does")
     func reimportEqualsFreshImport() async throws {
-        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
-        let file = folder.appendingPathComponent("rows.jsonl")
-        let run = folder.appendingPathComponent("run")
+        let (folder, file, run) = try Self.scratch()
         _ = try await Self.importAgain(
             [Self.row("b.png", "Dark."), Self.row("a.png", "Light."), Self.row("a.png", "Pale.", id: "rec-00000000000000000001")],
             into: run, file: file)
@@ -79,9 +83,7 @@ struct ImportReimportTests {
 
     @Test("a reviewer's correction imported back (a Loom export of the run, its ids kept) keeps its review")
     func correctionImportedBackKeepsReview() async throws {
-        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
-        let file = folder.appendingPathComponent("rows.jsonl")
-        let run = folder.appendingPathComponent("run")
+        let (_, file, run) = try Self.scratch()
         let id = "rec-00000000000000000007"
         _ = try await Self.importAgain([Self.row(nil, "No.", id: id)], into: run, file: file)
         let store = try RunStore(directory: run)
@@ -107,9 +109,7 @@ struct ImportReimportTests {
 
     @Test("a changed row's review, verdict and ledger rows go in the commit that writes its new content")
     func changedRowLosesItsJudgements() throws {
-        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
-        let file = folder.appendingPathComponent("rows.jsonl")
-        let run = folder.appendingPathComponent("run")
+        let (_, file, run) = try Self.scratch()
         let id = "rec-00000000000000000003"
         try Self.row(nil, "No.", id: id).write(to: file, atomically: true, encoding: .utf8)
         _ = try DatasetImporter(file: file, output: run).run()
@@ -128,9 +128,7 @@ struct ImportReimportTests {
 
     @Test("the clean-up spares an image a run ingested, and one an import killed before its clean-up left is done by the next")
     func cleanupSparesIngestedImagesAndResumes() throws {
-        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
-        let file = folder.appendingPathComponent("rows.jsonl")
-        let run = folder.appendingPathComponent("run")
+        let (folder, file, run) = try Self.scratch()
         try [Self.row("a.png", "Light."), Self.row("b.png", "Dark.")].joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         _ = try DatasetImporter(file: file, output: run).run()
         let store = try RunStore(directory: run)
@@ -170,9 +168,7 @@ struct ImportReimportTests {
 
     @Test("a row copied without its id beside the row that names it gets a record of its own, as in a fresh import")
     func copiedRowWithoutIDIsItsOwnRecord() async throws {
-        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
-        let file = folder.appendingPathComponent("rows.jsonl")
-        let run = folder.appendingPathComponent("run")
+        let (folder, file, run) = try Self.scratch()
         let id = "rec-00000000000000000005"
         _ = try await Self.importAgain([Self.row("a.png", "Light.", id: id)], into: run, file: file)
         let both = [Self.row("a.png", "Light.", id: id), Self.row("a.png", "Light.")]
@@ -185,9 +181,7 @@ struct ImportReimportTests {
 
     @Test("a rejected row's images are not the run's: an unchanged file imported again equals a fresh import")
     func rejectedRowsImagesStayOut() async throws {
-        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
-        let file = folder.appendingPathComponent("rows.jsonl")
-        let run = folder.appendingPathComponent("run")
+        let (folder, file, run) = try Self.scratch()
         let rows = [
             Self.row("b.png", "Dark."),
             #"{"images": ["a.png", "missing.png"], "conversations": [{"from": "human", "value": "<image>\n<image>\nCompare."}, {"from": "gpt", "value": "Same."}]}"#,
@@ -204,9 +198,7 @@ struct ImportReimportTests {
 
     @Test("a file imported into a run for the first time takes away none of the records another run's file of its name brought (loom mix)")
     func firstImportRemovesNothing() throws {
-        let folder = try ImportRoundTripTests.folderWithTwoGreyImages()
-        let file = folder.appendingPathComponent("rows.jsonl")
-        let run = folder.appendingPathComponent("run")
+        let (_, file, run) = try Self.scratch()
         let store = try RunStore(directory: run)
         // A record another run imported from its own rows.jsonl, mixed into this one.
         let sample = Sample(id: "smp-mixed", kind: .single, ordinal: 0, media: [], truth: .described(DescribedContext(kind: .single, origin: "import")))
