@@ -38,6 +38,8 @@ struct ModelItemRunner: Sendable {
         // A stage some of whose items were done already (an earlier invocation) works: neither streak can stop it.
         let capacity = max(endpoint.maxConcurrency, 1)
         let refusals = FailureStreak(limit: 8, anySuccess: !done.isEmpty)
+        // Answers that are not completions at all (a web page at the base URL, streams that keep breaking).
+        let nonCompletions = FailureStreak(limit: 8, anySuccess: !done.isEmpty)
         // Items in flight finish in any order: as many as twice the stage keeps going must all fail.
         let unusableReplies = FailureStreak(limit: min(64, max(8, 2 * capacity)), anySuccess: !done.isEmpty)
         let outage = OutageBreaker(inFlight: max(endpoint.maxConcurrency, 1))
@@ -90,6 +92,7 @@ struct ModelItemRunner: Sendable {
                         tellSpend()
                         try await writer.submit(write)
                         refusals.succeeded()
+                        nonCompletions.succeeded()
                         unusableReplies.succeeded()
                         for held in outage.succeeded(startedAt: start) { try await record(held) }
                         let now = tally.state.withLock { state in
@@ -104,6 +107,12 @@ struct ModelItemRunner: Sendable {
                         if error.kind == .badRequest, refusals.failed() {
                             throw LoomError(
                                 .model, "the first \(refusals.limit) requests were all refused: " + error.description + Self.advice(for: error),
+                                subject: "models.\(endpoint.name)")
+                        }
+                        if error.kind == .invalidResponse, nonCompletions.failed() {
+                            throw LoomError(
+                                .model,
+                                "the answers to the first \(nonCompletions.limit) items were all not chat completions: \(error.description) — check that base_url is the OpenAI-compatible API's address (most servers serve it under /v1)",
                                 subject: "models.\(endpoint.name)")
                         }
                         let held = OutageBreaker.Held(item: itemID, reason: error.description, raw: error.rawReply, kind: error.kind)
@@ -195,6 +204,8 @@ struct ModelItemRunner: Sendable {
         case .modelNotFound: return error.status == 404 ? "" : " — check the model name and the base_url"
         case .quotaExceeded: return " — add credit or raise the account's limit, then run again (finished items are kept)"
         case .badRequest: return " — the server refuses this stage's requests (a text-only model given images?)"
+        case .imagesUnsupported:
+            return " — start llama.cpp's server with --mmproj and the model's projector file, or serve a vision model"
         default: return ""
         }
     }

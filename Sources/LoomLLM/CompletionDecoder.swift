@@ -19,6 +19,10 @@ public enum CompletionDecoder {
         public var isDone: Bool
         /// Characters of the reasoning delta (`reasoning_content` or `reasoning`), when the chunk has one.
         public var reasoningCharacters = 0
+        /// The refusal delta (`choices[0].delta.refusal`: OpenAI streams a refusal there, not in `content`).
+        public var refusal: String?
+        /// The event held a choice (a completion chunk, not only usage or nothing at all).
+        public var hasChoice = false
 
         /// A chunk with these fields.
         public init(
@@ -57,6 +61,7 @@ public enum CompletionDecoder {
         } else {
             throw invalid(endpoint, "choices[0] has no \"message\"")
         }
+        if choice["finish_reason"]?.stringValue == "error" { throw endedWithError(root, endpoint: endpoint) }
         let reportedUsage = usage(root["usage"])
         var reply = ChatReply(
             text: text, finishReason: choice["finish_reason"]?.stringValue, usage: reportedUsage ?? TokenUsage(),
@@ -77,14 +82,48 @@ public enum CompletionDecoder {
         chunk.model = root["model"]?.stringValue
         chunk.usage = usage(root["usage"])
         if case .array(let choices)? = root["choices"], case .object(let choice)? = choices.first {
+            chunk.hasChoice = true
             chunk.finishReason = choice["finish_reason"]?.stringValue
+            if chunk.finishReason == "error" { throw endedWithError(root, endpoint: endpoint) }
             if case .object(let delta)? = choice["delta"] {
                 let text = try content(delta["content"], endpoint: endpoint, path: "choices[0].delta.content")
                 if !text.isEmpty { chunk.content = text }
                 chunk.reasoningCharacters = reasoningCharacters(in: delta)
+                if let refusal = delta["refusal"]?.stringValue, !refusal.isEmpty { chunk.refusal = refusal }
             }
         }
         return chunk
+    }
+
+    /// The error for a reply whose `finish_reason` is "error" (OpenRouter's, when the model failed while writing):
+    /// the text so far is a fragment, so the request is retried like a 500, and nothing of it is kept.
+    private static func endedWithError(_ root: [String: JSONValue], endpoint: String) -> ModelError {
+        ModelError(
+            .server, endpoint: endpoint,
+            message: "the server ended the reply with an error: \(errorMessage(in: root) ?? "no message")")
+    }
+
+    /// The error an SSE event of type "error" reports: its data as an `{"error": …}` body, as the error object
+    /// itself (`{"code": 400, "message": …}`, older llama.cpp servers), or as plain text. A server error (a 5xx
+    /// code, a server or overload type) is of kind `.server`, retried like a 500; any other `.invalidResponse`.
+    public static func streamError(_ data: String, endpoint: String) -> ModelError {
+        let bytes = Array(data.utf8)
+        guard case .object(var root)? = try? JSONValue.parse(bytes) else {
+            return invalid(endpoint, "the stream sent an error: \(clip(data, to: 300))")
+        }
+        if !hasError(root) { root = ["error": .object(root)] }
+        let message = "the stream sent an error: \(errorMessage(in: root) ?? clip(data, to: 300))"
+        return isTransient(root["error"]) ? ModelError(.server, endpoint: endpoint, message: message) : invalid(endpoint, message)
+    }
+
+    /// Whether a body holds an error: an `error` member that is an object or a text (not `null`, which some
+    /// servers send beside a good reply).
+    private static func hasError(_ root: [String: JSONValue]) -> Bool {
+        switch root["error"] {
+        case .object?: true
+        case .string(let text)?: !text.isEmpty
+        default: false
+        }
     }
 
     /// The length of the reasoning a message or delta carries apart from its content: vLLM's and llama.cpp's
@@ -185,7 +224,8 @@ public enum CompletionDecoder {
         guard case .object(let root) = value else {
             throw invalid(endpoint, "\(what) is \(value.kindName), not an object")
         }
-        if root["error"] != nil && root["choices"] == nil {
+        // An error beside `choices` is an error too: OpenRouter sends one with the text so far when the model fails.
+        if hasError(root) {
             let message = "the server sent an error: \(errorMessage(in: root) ?? "no message")"
             // A server error reported in a 200 body or mid-stream (OpenAI's and vLLM's streams do this) is as
             // passing as a 500, and retried like one.

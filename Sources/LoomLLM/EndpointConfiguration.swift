@@ -1,7 +1,8 @@
 import Foundation
 
-/// How Loom asks an endpoint for structured (JSON) replies. Servers differ: OpenAI and vLLM take
-/// `json_schema`, some servers only `json_object`, Ollama its own `format`, older vLLM `guided_json`.
+/// How Loom asks an endpoint for structured (JSON) replies. OpenAI, vLLM, SGLang, llama.cpp's server and Ollama's
+/// `/v1` take `response_format` with `json_schema` (Ollama turns it into its own `format`); some servers only
+/// `json_object`; vLLM also its own `structured_outputs` (`guided_json` before 0.12).
 public enum StructuredOutputMode: String, Sendable, Hashable, Codable, CaseIterable {
     /// Start with `json_schema`; step down to `json_object`, then to none, when the endpoint refuses.
     case auto
@@ -9,9 +10,13 @@ public enum StructuredOutputMode: String, Sendable, Hashable, Codable, CaseItera
     case jsonSchema = "json_schema"
     /// `response_format: {"type": "json_object"}`.
     case jsonObject = "json_object"
-    /// Ollama's OpenAI-compatible `format` field holding the schema.
+    /// The same request as `jsonSchema`, kept for recipes that name it. Ollama's OpenAI-compatible endpoint (the
+    /// one Loom posts to) has no `format` field and drops it unread; it takes the schema as `response_format`
+    /// and hands it to its `format` itself.
     case ollamaFormat = "ollama_format"
-    /// vLLM's `guided_json` extra parameter.
+    /// vLLM's `structured_outputs: {"json": schema}` extra parameter (vLLM 0.12 and later).
+    case structuredOutputs = "structured_outputs"
+    /// vLLM's `guided_json` extra parameter, for vLLM before 0.12: later versions accept the field and ignore it.
     case guidedJSON = "guided_json"
     /// No hint in the request; Loom's own parser does all the work.
     case none

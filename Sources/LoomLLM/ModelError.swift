@@ -24,9 +24,12 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidResponse
         /// The reply's text is not what the schema asks, after every correction turn.
         case invalidReply
-        /// The model refused, or the provider's content filter stopped the reply: asking again would be declined,
-        /// and paid for, again.
+        /// The model refused, or the provider's content filter stopped the reply (or flagged the input): asking
+        /// again would be declined, and paid for, again.
         case declined
+        /// The server cannot take what every request of the stage holds: images, on a llama.cpp server started
+        /// without the model's projector (`--mmproj`).
+        case imagesUnsupported
 
         /// The kind in words, for messages ("model not found", not "modelNotFound").
         public var words: String {
@@ -55,7 +58,7 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Errors that would fail every item the same way: the run stops instead of burning through its items.
     public var stopsRun: Bool {
         switch kind {
-        case .unauthorized, .forbidden, .modelNotFound, .quotaExceeded: return true
+        case .unauthorized, .forbidden, .modelNotFound, .quotaExceeded, .imagesUnsupported: return true
         default: return false
         }
     }

@@ -202,7 +202,7 @@ public final class OpenAIClient: ChatModel {
                     throw error
                 }
                 // Latch a fatal answer before the slot is released, so no waiting request slips out after it.
-                if [400, 401, 403, 404].contains(status) {
+                if [400, 401, 403, 404].contains(status) || OpenAIClient.saysImagesAreUnsupported(responseBody) {
                     let error = finalError(status: status, message: CompletionDecoder.errorMessage(in: responseBody), body: responseBody)
                     if error.stopsRun { fatal.withLock { if $0 == nil { $0 = error } } }
                 }
@@ -210,6 +210,10 @@ public final class OpenAIClient: ChatModel {
                 if status == 429 { tooMany.add(1, ordering: .relaxed) }
                 retryHeaders = RetryHeaders(responseHeaders.map { ($0.name, $0.value) })
                 let message = CompletionDecoder.errorMessage(in: responseBody)
+                if OpenAIClient.saysImagesAreUnsupported(responseBody) {
+                    // A 500 from llama.cpp's server, but no retry can help: the server must be started otherwise.
+                    throw finalError(status: status, message: message, body: responseBody)
+                }
                 if !retryPolicy.isRetryable(.status(status), headers: retryHeaders) {
                     let parameter = CompletionDecoder.errorParameter(in: responseBody)
                     if let next = adaptParameters(status: status, message: message, parameter: parameter, from: fields) {
@@ -333,6 +337,16 @@ public final class OpenAIClient: ChatModel {
                 return .status(status, response.headers, bytes)
             }
             let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
+            if contentType.contains("text/html") {
+                // A web page answering any path (a base URL that is not the API's): neither JSON nor a stream.
+                var bytes: [UInt8] = []
+                for try await buffer in response.body where bytes.count < 4096 {
+                    bytes.append(contentsOf: buffer.readableBytesView)
+                }
+                return .invalid(ModelError(
+                    .invalidResponse, endpoint: configuration.name, status: status,
+                    message: "the server answered with a web page, not a chat completion: \(CompletionDecoder.snippet(bytes))"))
+            }
             // A stream when asked for one, or when the server streams unasked (some gateways always do).
             if (configuration.stream && !contentType.contains("application/json")) || contentType.contains("text/event-stream") {
                 return try await readStream(response, progress: progress)
@@ -464,6 +478,14 @@ public final class OpenAIClient: ChatModel {
     private func finalError(status: Int, message: String?, body: [UInt8]) -> ModelError {
         let name = configuration.name
         let detail = message ?? (body.isEmpty ? "no message" : CompletionDecoder.snippet(body))
+        if OpenAIClient.saysImagesAreUnsupported(body) {
+            return ModelError(
+                .imagesUnsupported, endpoint: name, status: status, message: "the server cannot take images: \(detail)")
+        }
+        if status == 403, OpenAIClient.saysInputWasFlagged(body) {
+            // One input a moderated model would not take (OpenRouter), not a key without access: only this item fails.
+            return ModelError(.declined, endpoint: name, status: status, message: "the provider flagged the input: \(detail)")
+        }
         switch status {
         case 401:
             return ModelError(.unauthorized, endpoint: name, status: status, message: "the API key was refused: \(detail)")
@@ -513,7 +535,7 @@ public final class OpenAIClient: ChatModel {
         guard configuration.structuredOutput == .auto, request.schema != nil, status == 400 || status == 422,
             let message, mode != .none
         else { return nil }
-        if let parameter, !["response_format", "guided_json", "format"].contains(parameter) { return nil }
+        if let parameter, !["response_format", "guided_json", "structured_outputs", "format"].contains(parameter) { return nil }
         let text = message.lowercased()
         let strong = ["response_format", "json_schema", "guided_json", "structured output", "response format"]
         // Weaker words count only when the message is about JSON or formats, and not about an image ("You uploaded
@@ -537,6 +559,27 @@ public final class OpenAIClient: ChatModel {
         let text = String(decoding: body.prefix(4096), as: UTF8.self).lowercased()
         return ["insufficient_quota", "exceeded your current quota", "billing", "insufficient credit", "insufficient balance"]
             .contains(where: text.contains)
+    }
+
+    /// Whether an error body says the server takes no images (llama.cpp's server without `--mmproj` answers an
+    /// image with a 500 saying so).
+    static func saysImagesAreUnsupported(_ body: [UInt8]) -> Bool {
+        guard let message = CompletionDecoder.errorMessage(in: body)?.lowercased() else { return false }
+        return message.contains("image input is not supported") || message.contains("mmproj")
+    }
+
+    /// Whether a 403's body says a moderation or guardrail check flagged this request's input (OpenRouter's
+    /// moderated models: `error.metadata.reasons` and `flagged_input`), rather than that the key may not use the
+    /// model.
+    static func saysInputWasFlagged(_ body: [UInt8]) -> Bool {
+        guard case .object(let root)? = try? JSONValue.parse(body), case .object(let error)? = root["error"] else {
+            return false
+        }
+        if case .object(let metadata)? = error["metadata"], metadata["flagged_input"] != nil || metadata["reasons"] != nil {
+            return true
+        }
+        let message = error["message"]?.stringValue?.lowercased() ?? ""
+        return ["flagged", "moderation", "guardrail"].contains(where: message.contains)
     }
 
     /// Whether a 400's message says the model does not exist.

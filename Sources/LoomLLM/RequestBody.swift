@@ -65,7 +65,7 @@ public enum RequestBody {
 
     private static func writeStructuredOutput(_ schema: ResponseSchema, mode: StructuredOutputMode, to out: inout [UInt8]) {
         switch mode {
-        case .auto, .jsonSchema:
+        case .auto, .jsonSchema, .ollamaFormat:
             out.append(contentsOf: #","response_format":{"type":"json_schema","json_schema":{"name":"#.utf8)
             JSONText.appendQuoted(schema.name, to: &out)
             out.append(contentsOf: #","schema":"#.utf8)
@@ -73,9 +73,10 @@ public enum RequestBody {
             out.append(contentsOf: #","strict":true}}"#.utf8)
         case .jsonObject:
             out.append(contentsOf: #","response_format":{"type":"json_object"}"#.utf8)
-        case .ollamaFormat:
-            out.append(contentsOf: #","format":"#.utf8)
+        case .structuredOutputs:
+            out.append(contentsOf: #","structured_outputs":{"json":"#.utf8)
             out.append(contentsOf: schema.json.utf8)
+            out.append(0x7D)
         case .guidedJSON:
             out.append(contentsOf: #","guided_json":"#.utf8)
             out.append(contentsOf: schema.json.utf8)

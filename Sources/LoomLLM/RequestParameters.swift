@@ -27,11 +27,16 @@ public struct RequestParameters: Sendable, Equatable {
     func adapted(toRefusal message: String?, parameter: String?) -> RequestParameters? {
         let text = message?.lowercased() ?? ""
         var next = self
-        if parameter == "max_tokens" || text.contains("max_completion_tokens") {
+        let refusal = ["unsupported", "not supported", "does not support", "only the default"]
+        // Only a refusal of the name: "'max_tokens' or 'max_completion_tokens' is too large" (vLLM, a prompt too long
+        // for the context) names it too, and a server that ignores `max_completion_tokens` (Ollama) would then
+        // write without a limit.
+        if (parameter == "max_tokens" || text.contains("max_completion_tokens")),
+            refusal.contains(where: text.contains) || text.contains("instead")
+        {
             next.usesMaxCompletionTokens = true
         }
         let sampling = ["temperature", "top_p"]
-        let refusal = ["unsupported", "not supported", "does not support", "only the default"]
         if let parameter, sampling.contains(parameter) {
             next.omitsSampling = true
         } else if sampling.contains(where: text.contains), refusal.contains(where: text.contains) {

@@ -19,7 +19,8 @@ public struct SSEEvent: Sendable, Hashable {
 ///
 /// Feed it the body's bytes in whatever chunks they arrive; it returns each event once the empty line that ends it
 /// has been read. Lines end in LF, CR or CRLF, and a CRLF split across two chunks counts as one line end. Lines
-/// starting with `:` are comments. At the end of the input call `finish()`: an event without its closing empty line
+/// starting with `:` are comments. A line `error: …` (a field the spec does not have, which older llama.cpp servers
+/// write) is read as an event of type "error". At the end of the input call `finish()`: an event without its closing empty line
 /// is discarded, as the spec says, and `finish()` reports whether that happened.
 public struct SSEParser: Sendable {
     private var line: [UInt8] = []
@@ -107,6 +108,14 @@ public struct SSEParser: Sendable {
                 if hasData { data.append(0x0A) }
                 data.append(contentsOf: value)
                 hasData = true
+            } else if name.elementsEqual("error".utf8) {
+                // Not a field of the spec: llama.cpp's server before September 2025 wrote a late error as
+                // `error: {json}` (then `data: [DONE]`), at HTTP 200. Ignored as the spec says, the stream looked
+                // like a finished, empty reply; read as an event of type "error" it keeps the server's message.
+                if hasData { data.append(0x0A) }
+                data.append(contentsOf: value)
+                hasData = true
+                eventType = "error"
             } else if name.elementsEqual("event".utf8) {
                 eventType = String(decoding: value, as: UTF8.self)
             } else if name.elementsEqual("id".utf8) {

@@ -7,6 +7,10 @@ public struct StreamAssembler: Sendable {
     private var text = ""
     /// Characters of reasoning deltas, counted, not kept.
     private var reasoning = 0
+    /// Refusal deltas, joined.
+    private var refusal = ""
+    /// Whether any event held a choice: a stream of `[DONE]` alone carried no completion.
+    private var sawChoice = false
     private var finishReason: String?
     private var usage: TokenUsage?
     private var model: String?
@@ -39,9 +43,7 @@ public struct StreamAssembler: Sendable {
     private mutating func take(_ event: SSEEvent) {
         guard failure == nil, !sawDone else { return }
         if event.event == "error" {
-            failure = ModelError(
-                .invalidResponse, endpoint: endpoint,
-                message: "the stream sent an error: \(CompletionDecoder.clip(event.data, to: 300))")
+            failure = CompletionDecoder.streamError(event.data, endpoint: endpoint)
             return
         }
         do {
@@ -51,6 +53,8 @@ public struct StreamAssembler: Sendable {
                 return
             }
             if let content = chunk.content { text += content }
+            if let piece = chunk.refusal, refusal.utf8.count < 4096 { refusal += piece }
+            if chunk.hasChoice { sawChoice = true }
             reasoning += chunk.reasoningCharacters
             if let reason = chunk.finishReason { finishReason = reason }
             if let chunkUsage = chunk.usage { usage = chunkUsage }
@@ -69,14 +73,21 @@ public struct StreamAssembler: Sendable {
         guard sawDone || finishReason != nil else {
             throw ModelError(.invalidResponse, endpoint: endpoint, message: StreamAssembler.brokenStreamMessage)
         }
-        var reply = ChatReply(text: text, finishReason: finishReason, usage: usage ?? TokenUsage(), model: model)
+        guard sawChoice || !text.isEmpty else {
+            // Not an empty reply, which would be kept (and cached) as the model's answer.
+            throw ModelError(.invalidResponse, endpoint: endpoint, message: "the stream ended with [DONE] but carried no completion")
+        }
+        let refused = text.isEmpty && !refusal.isEmpty ? CompletionDecoder.clip(refusal) : nil
+        var reply = ChatReply(
+            text: text, finishReason: finishReason, usage: usage ?? TokenUsage(), model: model, refusal: refused)
         if usage == nil { reply.usageEstimated = true }
         if reasoning > 0 { reply.reasoningCharacters = reasoning }
         return reply
     }
 
     /// The message of the error a stream that ends without `[DONE]` and without a finish reason gives.
-    public static let brokenStreamMessage = "the stream broke off before [DONE] or a finish reason"
+    public static let brokenStreamMessage =
+        "the stream broke off before [DONE] or a finish reason (the server's log may say why)"
 
     /// Whether `error` is the one `finish()` throws for a stream that broke off (worth a retry).
     public static func isBrokenStream(_ error: ModelError) -> Bool {

@@ -15,7 +15,7 @@ public struct ModelEndpoint: Codable, Sendable, Hashable {
     /// Seconds for one attempt, body included.
     public var timeout: Double
     public var retries: Int
-    /// auto, json_schema, json_object, ollama_format, guided_json or none.
+    /// auto, json_schema, json_object, structured_outputs, guided_json, ollama_format or none.
     public var structuredOutput: String
     public var stream: Bool
     /// auto, low or high.
@@ -49,7 +49,7 @@ public struct ModelEndpoint: Codable, Sendable, Hashable {
         self.outputPrice = outputPrice
     }
 
-    public static let structuredOutputModes = ["auto", "json_schema", "json_object", "ollama_format", "guided_json", "none"]
+    public static let structuredOutputModes = ["auto", "json_schema", "json_object", "structured_outputs", "guided_json", "ollama_format", "none"]
 }
 
 /// What every model stage has: the endpoint it calls and its sampling.

@@ -442,6 +442,52 @@ struct RefusedStageTests {
         #expect(again.description.contains("does not answer in the form"))
     }
 
+    @Test("a base_url that answers with a web page stops the stage, says to check the address, and fails few items")
+    func aWebPageInsteadOfTheAPIStops() async throws {
+        let server = try await MockModelServer.start { _ in
+            .raw(status: 200, headers: [("Content-Type", "text/html")], body: "<html><body>Welcome to nginx!</body></html>")
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 12, stages: "  caption: {model: mock}")
+        let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        #expect(error.description.contains("not chat completions") && error.description.contains("/v1"))
+        #expect(error.description.contains("Welcome to nginx"))
+        #expect(try RunStore(directory: fixture.runDirectory).failures(stage: "caption").count < 12)
+    }
+
+    @Test("llama.cpp's server started without --mmproj stops the run at its first answer, with the flag to add")
+    func aServerWithoutImagesStopsTheRun() async throws {
+        let server = try await MockModelServer.start { _ in
+            .raw(
+                status: 500, headers: [("Content-Type", "application/json")],
+                body: #"{"error":{"code":500,"message":"image input is not supported - hint: if this is unexpected, you may need to provide the mmproj","type":"server_error"}}"#)
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 12, stages: "  caption: {model: mock}")
+        let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        #expect(error.description.contains("cannot take images") && error.description.contains("--mmproj"))
+        // Not retried: at most the first requests in flight (4) were sent, and nothing is recorded against the items.
+        #expect(server.requestCount <= 4)
+        #expect(try RunStore(directory: fixture.runDirectory).failures(stage: "caption").isEmpty)
+    }
+
+    @Test("an input a moderated model flags (OpenRouter's 403) fails that item alone; the others are made")
+    func aFlaggedInputFailsItsItemAlone() async throws {
+        let catalog = try PromptCatalog.load()
+        let flagged = #"{"error":{"code":403,"message":"Your input was flagged","metadata":{"reasons":["violence"],"flagged_input":"…"}}}"#
+        let server = try await MockModelServer.start { request in
+            request.index == 0
+                ? .raw(status: 403, headers: [("Content-Type", "application/json")], body: flagged)
+                : .completion(text: GoodReplies.reply(request.promptKind(catalog)))
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 4, stages: "  caption: {model: mock}")
+        _ = try await fixture.runner().run()
+        let failures = try RunStore(directory: fixture.runDirectory).failures(stage: "caption")
+        #expect(failures.count == 1)
+        #expect(failures.first?.error.contains("flagged") == true)
+    }
+
     @Test("a key that may chat but not list the models (a 403 on the list) lets the run go on")
     func aKeyWithoutLeaveToListModelsGoesOn() async throws {
         let catalog = try PromptCatalog.load()

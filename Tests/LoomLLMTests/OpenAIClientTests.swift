@@ -253,7 +253,7 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
         }) { server, client in
             let error = await modelError { _ = try await client.complete(question) }
             #expect(error?.kind == .invalidResponse)
-            #expect(error?.message.contains("not JSON") == true)
+            #expect(error?.message.contains("web page") == true && error?.message.contains("Welcome to nginx") == true)
             #expect(server.requestCount == 1)
         }
     }

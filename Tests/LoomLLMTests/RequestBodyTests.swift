@@ -99,9 +99,13 @@ import Testing
         }
         let object = try parse(request, .jsonObject)
         #expect(object["response_format"] == .object(["type": .string("json_object")]))
+        // Ollama's `/v1` has no `format` field: it takes the schema as `response_format` and makes its own of it.
         let ollama = try parse(request, .ollamaFormat)
-        #expect(ollama["format"] == schemaValue)
-        #expect(ollama["response_format"] == nil)
+        #expect(ollama["response_format"] == expectedSchemaFormat)
+        #expect(ollama["format"] == nil)
+        let vLLM = try parse(request, .structuredOutputs)
+        #expect(vLLM["structured_outputs"] == .object(["json": schemaValue]))
+        #expect(vLLM["response_format"] == nil && vLLM["guided_json"] == nil)
         let guided = try parse(request, .guidedJSON)
         #expect(guided["guided_json"] == schemaValue)
         #expect(guided["response_format"] == nil)
@@ -187,7 +191,9 @@ import Testing
     @Test func streamChunks() throws {
         let delta = try CompletionDecoder.decodeStreamEvent(
             #"{"choices":[{"index":0,"delta":{"content":"He"},"finish_reason":null}],"model":"m"}"#, endpoint: "e")
-        #expect(delta == CompletionDecoder.StreamChunk(content: "He", model: "m"))
+        var expected = CompletionDecoder.StreamChunk(content: "He", model: "m")
+        expected.hasChoice = true
+        #expect(delta == expected)
         let usage = try CompletionDecoder.decodeStreamEvent(
             #"{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4}}"#, endpoint: "e")
         #expect(usage.usage == TokenUsage(prompt: 3, completion: 4))
