@@ -8,15 +8,34 @@ public enum TrainerTokens {
     private struct Table: Decodable {
         var angle: [String]
         var square: [String]
+        var templateAngle: [String]
+        var templateSquare: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case angle, square
+            case templateAngle = "template_angle"
+            case templateSquare = "template_square"
+        }
     }
 
-    /// The listed tokens with their brackets (`<video>`, `[IMG]`), by their first byte.
-    private static let listed: [String] = {
+    private static let table: Table? = {
         guard let url = Bundle.module.url(forResource: "trainer-tokens", withExtension: "json", subdirectory: "Resources")
                 ?? Bundle.module.url(forResource: "trainer-tokens", withExtension: "json"),
-            let data = try? Data(contentsOf: url), let table = try? JSONDecoder().decode(Table.self, from: data)
-        else { return ["<video>", "<audio>"] }
+            let data = try? Data(contentsOf: url)
+        else { return nil }
+        return try? JSONDecoder().decode(Table.self, from: data)
+    }()
+
+    /// The listed tokens with their brackets (`<video>`, `[IMG]`).
+    private static let listed: [String] = {
+        guard let table else { return ["<video>", "<audio>"] }
         return table.angle.map { "<\($0)>" } + table.square.map { "[\($0)]" }
+    }()
+
+    /// The chat-template tokens model text loses whole (`</s>`, `[/INST]`), with their brackets.
+    private static let template: [String] = {
+        guard let table else { return ["<s>", "</s>"] }
+        return table.templateAngle.map { "<\($0)>" } + table.templateSquare.map { "[\($0)]" }
     }()
 
     /// The first trainer token in `text`, or nil. Text without `<` or `[` is passed over in one byte scan.
@@ -46,6 +65,27 @@ public enum TrainerTokens {
         }
     }
 
+    /// `text` without chat-template tokens: every `<|name|>` token and the listed end-of-turn ones (`</s>`,
+    /// `<end_of_turn>`, `[/INST]`). A model writes them when the server's stop tokens are set wrong: "red<|im_end|>"
+    /// means "red", and "<|endoftext|>" alone means nothing at all, so they go whole rather than as words.
+    public static func withoutTemplateTokens(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x5B }) else { return text }
+        var text = text
+        // Again until none is left: removing "<|x|>" from "<<|x|>/s>" leaves "</s>".
+        while true {
+            let found = matches(in: text, tokens: template)
+            guard !found.isEmpty else { return text }
+            var out = ""
+            var position = text.startIndex
+            for range in found {
+                out += text[position..<range.lowerBound]
+                position = range.upperBound
+            }
+            out += text[position...]
+            text = out
+        }
+    }
+
     /// The token's name as words: its brackets and bars gone, underscores as spaces, a leading slash dropped.
     private static func words(of token: String) -> String {
         var name = token.dropFirst().dropLast()
@@ -57,6 +97,11 @@ public enum TrainerTokens {
     /// The ranges of the tokens in `text`, in order: the listed ones, and `<|name|>` with a name of 1–40 letters,
     /// digits, underscores, hyphens or dots.
     private static func matches(in text: String) -> [Range<String.Index>] {
+        matches(in: text, tokens: listed)
+    }
+
+    /// The ranges of `<|name|>` tokens and of `tokens` in `text`, in order.
+    private static func matches(in text: String, tokens: [String]) -> [Range<String.Index>] {
         var ranges: [Range<String.Index>] = []
         var index = text.startIndex
         while index < text.endIndex {
@@ -71,7 +116,7 @@ public enum TrainerTokens {
                 index = end
                 continue
             }
-            if let token = listed.first(where: { rest.hasPrefix($0) }) {
+            if let token = tokens.first(where: { rest.hasPrefix($0) }) {
                 let end = text.index(index, offsetBy: token.count)
                 ranges.append(index..<end)
                 index = end

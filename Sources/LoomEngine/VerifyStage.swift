@@ -22,8 +22,9 @@ struct VerifyStage: Sendable {
                 throw ModelItemFailure(reason: "the record is no longer in the store")
             }
             let request = task.request(model: endpoint.model, record: record, context: try contextText(of: record))
+            let hasOptions = record.options != nil
             let (verdict, _) = try await call.structured(request, prompt: "verify") { value throws(ReplyProblem) in
-                try VerifyTask.decode(value)
+                try VerifyTask.decode(value, hasOptions: hasOptions)
             }
             var write = StoreWrite(ledger: [LedgerEntry(item: recordID, stage: Stage.verify.rawValue, status: .done)])
             write.verdicts = [RecordVerdict(recordID: recordID, supported: verdict.passes, reason: verdict.reason, endpoint: endpoint.name)]

@@ -47,13 +47,19 @@ public struct CaptionTask: Sendable {
     public static func decode(_ value: JSONValue, candidates: [String]) throws(ReplyProblem) -> CaptionResult {
         let fields = try ReplyFields(value)
         let caption = try fields.text("caption")
+        if RefusalText.opensWithRefusal(caption) {
+            // Kept, a refusal would be the caption every later stage writes from, and the grounding evidence.
+            throw ReplyProblem("caption declines to describe the image (\"\(caption.prefix(60))\"): describe what the image shows")
+        }
         if ModelText.wordCount(caption) < 8 {
             throw ReplyProblem("caption is too short: describe the image in detail, in several sentences")
         }
-        let named = (try fields.texts("domains")) ?? []
+        // A single domain written as text instead of a list is read as a list of one.
+        let named: [String]
+        if case .string? = fields.members["domains"] { named = [try fields.text("domains")] } else { named = (try fields.texts("domains")) ?? [] }
         var domains: [String] = []
         for name in named {
-            let id = name.lowercased().replacingOccurrences(of: " ", with: "_")
+            let id = name.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
             if candidates.contains(id) && !domains.contains(id) { domains.append(id) }
         }
         if domains.isEmpty, let first = candidates.first { domains = [first] }

@@ -16,8 +16,9 @@ public enum ModelText {
     /// than what is stored) removed, but not the zero-width joiners that Persian, the Indic scripts and emoji
     /// sequences are written with,
     /// `<image>` placeholders defused (they would break the one-placeholder-per-medium rule) unless
-    /// `keepPlaceholders` (a translation must give back the ones it was sent), trainer tokens (`<video>`,
-    /// `<|image_pad|>`: `TrainerTokens`) defused always, line ends normalized, runs of blank
+    /// `keepPlaceholders` (a translation must give back the ones it was sent), chat-template tokens (`<|im_end|>`,
+    /// `</s>`) cut, other trainer tokens (`<video>`, `[IMG]`: `TrainerTokens`) defused always, line ends normalized,
+    /// runs of blank
     /// lines collapsed and the ends trimmed.
     public static func clean(_ raw: String, keepPlaceholders: Bool = false) -> String {
         var scalars = String.UnicodeScalarView()
@@ -51,12 +52,24 @@ public enum ModelText {
             }
             scalars.append(scalar)
         }
-        var text = String(scalars)
-        if !keepPlaceholders && text.contains(Record.imagePlaceholder) {
-            text = text.replacingOccurrences(of: Record.imagePlaceholder, with: "image")
+        // Chat-template tokens ("red<|im_end|>", "A dog</s>") are cut whole: they are the server's, not the model's text.
+        var text = TrainerTokens.withoutTemplateTokens(String(scalars))
+        // `<video>` and other models' image tokens: a trainer would read them as media. Defusing one token can make
+        // another of what surrounds it ("<<image>>" → "<image>", "<<|x|>image>"), so again until nothing changes
+        // (each pass makes the text shorter).
+        while true {
+            var changed = false
+            if !keepPlaceholders && text.contains(Record.imagePlaceholder) {
+                text = text.replacingOccurrences(of: Record.imagePlaceholder, with: "image")
+                changed = true
+            }
+            let defused = TrainerTokens.defused(text)
+            if defused != text {
+                text = defused
+                changed = true
+            }
+            if !changed { break }
         }
-        // `<video>`, other models' image tokens and chat-template tokens: a trainer would read them as media.
-        text = TrainerTokens.defused(text)
         while text.contains("\n\n\n") { text = text.replacingOccurrences(of: "\n\n\n", with: "\n\n") }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -57,10 +57,9 @@ public struct MultiVQATask: Sendable {
             guard mentioned.count >= 2 else {
                 throw ReplyProblem("\(item.name("question")) must involve at least two images and name them as \"image 1\", \"image 2\", …")
             }
-            let listed = (try item.integers("images")) ?? Array(mentioned).sorted()
-            if let bad = listed.first(where: { $0 < 1 || $0 > imageCount }) {
-                throw ReplyProblem("\(item.name("images")) lists image \(bad), but there are only \(imageCount) images")
-            }
+            // The question's own references decide; the reply's `images` list only adds images it names that
+            // exist (a malformed list is no reason to pay for a correction of a good question).
+            let listed = ((try? item.integers("images")) ?? nil)?.filter { (1...imageCount).contains($0) } ?? []
             result.append(MultiImageQuestion(skill: skill, question: question, answer: answer, images: Array(Set(listed).union(mentioned)).sorted()))
         }
         return result

@@ -64,11 +64,17 @@ public struct QuestionTask: Sendable {
             }
             return WrittenQuestion(question: question, answerKey: word, answer: word == "yes" ? "Yes" : "No")
         case .multipleChoice:
-            let options = try item.texts("options") ?? []
+            let options = try item.texts("options", maxLength: OptionLabels.maxOptionLength) ?? []
             guard options.count == 4 else {
                 throw ReplyProblem("\(item.name("options")): expected 4 options, got \(options.count)")
             }
-            let stripped = options.map(stripLetter)
+            if OptionLabels.questionListsOptions(question) {
+                // Loom adds the lettered options after moving the correct one: the question's own list would
+                // contradict them.
+                throw ReplyProblem(
+                    "\(item.name("question")) lists lettered options itself: write only the question, and the options in options")
+            }
+            let stripped = try OptionLabels.stripped(options, field: item.name("options"))
             if Set(stripped.map(ModelText.comparisonKey)).count != 4 {
                 throw ReplyProblem("\(item.name("options")): the 4 options must all differ")
             }
@@ -113,17 +119,9 @@ public struct QuestionTask: Sendable {
             }
             return letter
         }
-        let matching = options.indices.filter { ModelText.comparisonKey(options[$0]) == ModelText.comparisonKey(stripLetter(answer)) }
+        let text = OptionLabels.label(of: answer).map { String($0.rest) } ?? answer
+        let matching = options.indices.filter { ModelText.comparisonKey(options[$0]) == ModelText.comparisonKey(text) }
         if matching.count == 1 { return optionLetters[matching[0]] }
         throw ReplyProblem("\(field) must be the letter (A, B, C or D) of the one correct option, not \"\(answer.prefix(40))\"")
-    }
-
-    /// "A. red" / "(A) red" / "A) red" → "red": models often letter their options although told not to.
-    static func stripLetter(_ option: String) -> String {
-        let patterns = ["A. ", "B. ", "C. ", "D. ", "A) ", "B) ", "C) ", "D) ", "(A) ", "(B) ", "(C) ", "(D) "]
-        for pattern in patterns where option.hasPrefix(pattern) {
-            return String(option.dropFirst(pattern.count)).trimmingCharacters(in: .whitespaces)
-        }
-        return option
     }
 }

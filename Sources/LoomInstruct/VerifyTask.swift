@@ -40,10 +40,16 @@ public struct VerifyTask: Sendable {
             maxTokens: sampling.maxTokens, schema: ResponseSchema(name: "verdict", json: prompt.schema))
     }
 
-    public static func decode(_ value: JSONValue) throws(ReplyProblem) -> Verdict {
+    /// Reads the judge's verdict. For a record with options (`hasOptions`) the option check must be given: a
+    /// judge that leaves it null has not checked the key, and the record would pass unchecked.
+    public static func decode(_ value: JSONValue, hasOptions: Bool = false) throws(ReplyProblem) -> Verdict {
         let fields = try ReplyFields(value)
+        let oneCorrectOption = try fields.optionalBool("one_correct_option")
+        if hasOptions && oneCorrectOption == nil {
+            throw ReplyProblem("one_correct_option must be true or false for a multiple-choice question, not null")
+        }
         return Verdict(
-            supported: try fields.bool("supported"), oneCorrectOption: try fields.optionalBool("one_correct_option"),
+            supported: try fields.bool("supported"), oneCorrectOption: oneCorrectOption,
             reason: try fields.text("reason", maxLength: 2000))
     }
 }

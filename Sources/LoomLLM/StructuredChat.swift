@@ -85,6 +85,14 @@ public struct StructuredChat: Sendable {
                     message: "the endpoint's content filter stopped the reply (finish_reason content_filter)", rawReply: reply.text)
                 return StructuredOutcome(result: .failure(failure), replies: replies)
             }
+            if StructuredChat.isPlainRefusal(reply.text) {
+                // No JSON, only "I'm sorry, I can't…": the model declined this item, and a correction turn would be
+                // declined again, and paid for.
+                let failure = ModelError(
+                    .declined, endpoint: model.endpointName,
+                    message: "the model declined: \(CompletionDecoder.clip(reply.text.trimmingWhitespace, to: 200))", rawReply: reply.text)
+                return StructuredOutcome(result: .failure(failure), replies: replies)
+            }
             let problem: ReplyProblem
             do throws(ReplyProblem) {
                 if let reasoning = reply.reasoningCharacters, reply.text.trimmingWhitespace.isEmpty {
@@ -131,6 +139,11 @@ public struct StructuredChat: Sendable {
         }
     }
 
+    /// Whether a reply is a refusal in plain text: it opens as one (`RefusalText`) and holds no JSON object.
+    static func isPlainRefusal(_ text: String) -> Bool {
+        !text.contains("{") && RefusalText.opensWithRefusal(text.trimmingWhitespace)
+    }
+
     /// The longest rejected reply a correction turn sends back whole, in characters.
     public static let echoLimit = 6_000
 
@@ -171,6 +184,9 @@ public struct StructuredChat: Sendable {
         guard !body.isEmpty else { throw ReplyProblem("the reply is empty") }
         if body.hasPrefix("```") {
             guard body.count >= 6, body.hasSuffix("```") else {
+                if body.dropFirst(3).contains("```") {
+                    throw ReplyProblem("the reply has text after its closing ``` fence: reply with the JSON alone")
+                }
                 throw ReplyProblem("the reply opens a ``` fence that is never closed")
             }
             body = body.dropFirst(3).dropLast(3)

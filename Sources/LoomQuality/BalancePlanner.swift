@@ -151,7 +151,8 @@ extension LetterBalancer {
         guard bare == key else { return nil }
         let listed = zip(optionLetters, options).map { "\($0). \($1)" }.joined(separator: "\n")
         let question = record.turns[questionIndex].text
-        guard let range = question.range(of: listed) else { return nil }
+        // From the end: the lines Loom wrote come last, after anything of the question's own that reads the same.
+        guard let range = question.range(of: listed, options: .backwards) else { return nil }
         let reordered = reorder(options, correct: correct, target: target)
         var changed = record
         changed.turns[questionIndex].text = question.replacingCharacters(

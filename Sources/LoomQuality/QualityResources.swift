@@ -16,6 +16,9 @@ enum QualityResources {
     /// Phrases that make an answer boilerplate, normalized.
     static let boilerplate: [String] = lines("boilerplate").map { Words.joinedLowercase($0) }
 
+    /// Whole answers that say nothing ("unknown", "N/A"), normalized.
+    static let nonAnswers: Set<String> = Set(lines("non-answers").map { Words.joinedLowercase($0) })
+
     /// Words with no visual content.
     static let functionWords: Set<String> = Set(lines("function-words").flatMap { $0.split(separator: " ").map(String.init) })
 

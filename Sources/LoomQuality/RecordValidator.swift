@@ -179,6 +179,8 @@ public struct RecordValidator: Sendable {
         let joined = exchange.answerWords.joined(separator: " ")
         if let phrase = QualityResources.boilerplate.first(where: { TextSearch.containsWords(joined, $0) }) {
             flags.append(QualityFlag(code: QualityCode.boilerplate, reason: "\(place): the answer says \"\(phrase)\" instead of answering"))
+        } else if QualityResources.nonAnswers.contains(joined) {
+            flags.append(QualityFlag(code: QualityCode.boilerplate, reason: "\(place): the answer \"\(joined)\" says nothing"))
         }
         if let bounds = settings.lengthBounds[type] {
             let count = Self.wordCount(exchange.answerWords)

@@ -115,7 +115,7 @@ enum GoodReplies {
         case .multiVQA:
             return #"{"questions":[{"skill":"comparison","question":"Which shows more shapes, image 1 or image 2?","answer":"Image 1 shows more shapes than image 2.","images":[1,2]}]}"#
         case .verify:
-            return #"{"supported":true,"one_correct_option":null,"reason":"The caption states it."}"#
+            return #"{"supported":true,"one_correct_option":true,"reason":"The caption states it."}"#
         case .syphus:
             return #"{"pairs":[{"instruction":"What stands out in this picture?","answer":"A large red cube."},{"instruction":"Describe the arrangement of the shapes.","answer":"The shapes are spread across the frame with the cube on the left and the sphere beside it."}]}"#
         case .unknown:

@@ -39,7 +39,7 @@ struct ModelRunTests {
                 return .completion(text: "Sure! Here is a conversation: Q1 … A1 …")
             case .verify:
                 if seen.withLock({ state in defer { state.unsupported = true }; return !state.unsupported }) {
-                    return .completion(text: #"{"supported":false,"one_correct_option":null,"reason":"nothing says so"}"#)
+                    return .completion(text: #"{"supported":false,"one_correct_option":true,"reason":"nothing says so"}"#)
                 }
             default: break
             }

@@ -72,8 +72,16 @@ struct ReplyDecodingTests {
         #expect(ModelText.clean("look at <image> here") == "look at image here")
         // Tokens a trainer reads as media or as its chat template: LLaMA-Factory counts <video> against the row's
         // videos; Qwen2-VL expands <|image_pad|> into image features.
+        // Chat-template tokens (a server whose stop tokens are set wrong) go whole: "runs<|im_end|>" means "runs".
         #expect(ModelText.clean("In the <video>, <|vision_start|><|image_pad|><|vision_end|> a cat [IMG] runs<|im_end|>")
-            == "In the video, vision startimage padvision end a cat IMG runsim end")
+            == "In the video,  a cat IMG runs")
+        #expect(ModelText.clean("A dog</s>") == "A dog" && ModelText.clean("<|endoftext|>").isEmpty)
+        #expect(ModelText.clean("[INST] red [/INST]") == "red")
+        // A placeholder hidden in another token, or in itself, does not come out whole after cleaning.
+        for hidden in ["Look at <<image>> here", "See <<|image|>>.", "<<|ima|>ge> x", "<<<image>>>", "<<vid<image>eo>>"] {
+            #expect(!ModelText.clean(hidden).contains(Record.imagePlaceholder), "\(hidden)")
+            #expect(TrainerTokens.first(in: ModelText.clean(hidden)) == nil, "\(hidden)")
+        }
         #expect(ModelText.clean("Keep <image> here, not <audio>", keepPlaceholders: true) == "Keep <image> here, not audio")
         // A token nested in another is not left behind when the inner one goes.
         #expect(TrainerTokens.first(in: ModelText.clean("a <<video>> b <<|im_end|>|>")) == nil)

@@ -91,7 +91,7 @@ let questionSchema = ResponseSchema(
     }
 
     @Test func alwaysInvalidEndsAsInvalidReply() async throws {
-        let model = ScriptedModel(texts: ["I cannot do that."])
+        let model = ScriptedModel(texts: ["Here are some questions about the image."])
         let outcome = try await StructuredChat(model: model, maxCorrections: 2).complete(request, decode: decodeQuestions)
         #expect(outcome.value == nil)
         #expect(outcome.replies.count == 3)
@@ -100,7 +100,7 @@ let questionSchema = ResponseSchema(
             return
         }
         #expect(error.kind == .invalidReply)
-        #expect(error.rawReply == "I cannot do that.")
+        #expect(error.rawReply == "Here are some questions about the image.")
         #expect(error.endpoint == "scripted")
         #expect(model.requests.count == 3)
         #expect(model.requests.last?.messages.count == 5)

@@ -41,6 +41,27 @@ import Testing
         #expect(codes(wordy) == [])
     }
 
+    @Test("answers that refuse, say nothing, or talk about the description the question came from are flagged")
+    func nonAnswers() {
+        for answer in ["Unknown", "N/A.", "Not specified", "Cannot be determined", "I apologize, but I can't tell from the image.",
+                       "According to the description, the car is red.", "The caption does not say how many people there are."] {
+            #expect(codes(RecordFactory.record(question: "What colour is the car?", answer: answer)).contains(QualityCode.boilerplate), "\(answer)")
+        }
+        #expect(codes(RecordFactory.record(question: "How many dogs are on the sofa?", answer: "None")) == [])
+        #expect(codes(RecordFactory.record(question: "What is written on the sign?", answer: "Unknown Pleasures")) == [])
+    }
+
+    @Test("relettering moves Loom's option lines, not a copy of them the question holds")
+    func reletteringFindsTheLastOptionBlock() throws {
+        let options = ["Cube", "Sphere", "Cone", "Star"]
+        var record = RecordFactory.record(question: "Which shape is red?", answer: "B", type: .multipleChoice, options: options, answerKey: "B")
+        let block = "A. Cube\nB. Sphere\nC. Cone\nD. Star"
+        record.turns[0].text = "<image>\nWhich shape is red?\n" + block + "\n(as listed)\n" + block
+        let moved = try #require(LetterBalancer.relettered(record, target: 0))
+        #expect(moved.turns[0].text.hasPrefix("<image>\nWhich shape is red?\n" + block + "\n(as listed)\nA. Sphere"))
+        #expect(moved.answerKey == "A" && moved.turns[1].text == "A")
+    }
+
     @Test func judgementAnswersAreYesOrNoAndAgreeWithTheKey() {
         #expect(codes(RecordFactory.record(question: "Is the cube red?", answer: "Yes, it is.", type: .judgement, answerKey: "yes")) == [])
         #expect(codes(RecordFactory.record(question: "Is the cube red?", answer: "Red.", type: .judgement)).contains(QualityCode.judgementAnswer))
