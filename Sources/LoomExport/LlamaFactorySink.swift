@@ -5,7 +5,9 @@ import LoomStore
 /// LLaMA-Factory `sharegpt` formatting: a JSON array of `{"id", "messages": [{"role", "content"}], "images": [...]}`,
 /// with as many `<image>` in the messages as paths in `images` (always a list, empty for text-only rows). With
 /// `ExportOptions.videos`, every row also has `videos` (a list), and a record about a video opens with one
-/// `<video>` for its file instead of an `<image>` per frame.
+/// `<video>` for its file instead of an `<image>` per frame; the frames' labels with their times stay as text
+/// ("Frame 3 (12.5 s):"), since LLaMA-Factory samples the video again at its own rate and a question may ask about
+/// a moment.
 final class LlamaFactorySink: SingleFileSink {
     private let context: SinkContext
     let output: JSONArrayFile
@@ -21,7 +23,7 @@ final class LlamaFactorySink: SingleFileSink {
         var videos: [String] = []
         if context.options.videos, let video = context.videos[row.sampleID], let first = turns.first {
             videos = [try context.placer.place(video, lookup: media).path]
-            turns[0].text = LlamaFactorySink.videoPlaceholder + ImagePrefix.question(first.text)
+            turns[0].text = LlamaFactorySink.videoPlaceholder + ImagePrefix.questionKeepingFrameTimes(first.text)
         } else {
             images = try context.placeImages(of: row, media: media)
         }

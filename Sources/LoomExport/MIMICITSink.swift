@@ -17,9 +17,13 @@ import LoomStore
 /// made it into the file; so every id resolves even when filters, splits or unreadable images leave records out.
 ///
 /// Without stored links, examples are siblings: instructions about the same sample in the same language (a
-/// query's translation would give its answer away). In such a group of n ≥ 2 instructions the first min(3, n/2)
-/// (the earlier exchanges) are examples and the others queries, so no query is ever another query's example and
-/// every id resolves. Records arrive grouped by sample (the export reads them in sample order).
+/// query's translation would give its answer away). Of a group's n first exchanges (records), when n ≥ 2, the
+/// first min(3, n/2) are examples and the other instructions queries, so every id resolves. Records arrive grouped
+/// by sample (the export reads them in sample order).
+///
+/// A later exchange of a multi-round record refers back to the earlier ones ("What colour is it?"), and Otter shows
+/// a query only its listed examples: its examples are its own conversation so far, in order (after the linked ones
+/// with stored links), so it is trained on the conversation it belongs to and not on a question about nothing.
 final class MIMICITSink: FormatSink {
     private struct Instruction {
         var id: String
@@ -27,6 +31,8 @@ final class MIMICITSink: FormatSink {
         var instruction: String
         var answer: String
         var imageIDs: [String]
+        /// The ids of the record's earlier exchanges, in order (empty for its first).
+        var history: [String]
     }
 
     static let maxExamples = 3
@@ -77,14 +83,15 @@ final class MIMICITSink: FormatSink {
         }
         if groupSample != row.sampleID { try flushGroups() }
         groupSample = row.sampleID
+        var history: [String] = []
         for start in stride(from: 0, to: row.turns.count, by: 2) where start + 1 < row.turns.count {
             instructionCount += 1
-            let number = String(instructionCount)
+            let id = instructionID(instructionCount)
             groups[row.language, default: []].append(
                 Instruction(
-                    id: "\(prefix)_INS_" + String(repeating: "0", count: max(0, 6 - number.count)) + number,
-                    recordID: row.id, instruction: ImagePrefix.questionKeepingFrameTimes(row.turns[start].text),
-                    answer: row.turns[start + 1].text, imageIDs: row.media.map(imageID)))
+                    id: id, recordID: row.id, instruction: ImagePrefix.questionKeepingFrameTimes(row.turns[start].text),
+                    answer: row.turns[start + 1].text, imageIDs: row.media.map(imageID), history: history))
+            history.append(id)
         }
     }
 
@@ -128,8 +135,10 @@ final class MIMICITSink: FormatSink {
             }
             let recordID = String(decoding: fields[1], as: UTF8.self)
             let isQuery = fields[2].first == 0x31
-            let examples = fields[3].split(separator: 0x2C).compactMap { firstInstruction[String(decoding: $0, as: UTF8.self)] }
+            var examples = fields[3].split(separator: 0x2C).compactMap { firstInstruction[String(decoding: $0, as: UTF8.self)] }
                 .map(instructionID)
+            // The record's earlier exchanges (numbered just before this one), after the linked examples.
+            if let first = firstInstruction[recordID], first < number { examples += (first..<number).map(instructionID) }
             let id = instructionID(number)
             try instructions.write { out in
                 out.append(contentsOf: (written == 0 ? "\n" : ",\n").utf8)
@@ -160,13 +169,15 @@ final class MIMICITSink: FormatSink {
         groups.removeAll(keepingCapacity: true)
     }
 
-    /// Writes one sample's instructions in one language. The first ones (the earlier exchanges, in record order)
-    /// are the examples, shown before the queries that follow them, as MIMIC-IT's in-context examples precede the
-    /// instruction they serve.
+    /// Writes one sample's instructions in one language. The first records' first exchanges (in record order) are
+    /// the examples, shown before the queries that follow them, as MIMIC-IT's in-context examples precede the
+    /// instruction they serve; a later exchange of a record has its own conversation so far as its examples.
     private func flush(_ group: [Instruction]) throws {
         guard !group.isEmpty else { return }
-        let exampleCount = group.count >= 2 ? min(Self.maxExamples, group.count / 2) : 0
-        let examples = group.prefix(exampleCount).map(\.id)
+        let openings = group.filter(\.history.isEmpty)
+        let exampleCount = openings.count >= 2 ? min(Self.maxExamples, openings.count / 2) : 0
+        let examples = openings.prefix(exampleCount).map(\.id)
+        let isExample = Set(examples)
         for (position, instruction) in group.enumerated() {
             let related = group.enumerated().filter { $0.offset != position }.prefix(Self.maxRelated).map(\.element.id)
             try instructions.write { out in
@@ -185,12 +196,12 @@ final class MIMICITSink: FormatSink {
                 out.append(0x7D)
             }
             instructionsWritten += 1
-            guard position >= exampleCount else { continue }
+            guard !isExample.contains(instruction.id) else { continue }
             try train.write { out in
                 out.append(contentsOf: (trainCount == 0 ? "\n" : ",\n").utf8)
                 JSONText.appendQuoted(instruction.id, to: &out)
                 out.append(contentsOf: ": ".utf8)
-                ConversationJSON.appendStrings(examples, to: &out)
+                ConversationJSON.appendStrings(instruction.history.isEmpty ? examples : instruction.history, to: &out)
             }
             trainCount += 1
         }

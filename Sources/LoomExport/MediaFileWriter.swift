@@ -47,7 +47,8 @@ struct MediaFileWriter: Sendable {
         // The stored path is relative and '/'-separated; plain string work is much cheaper than URL manipulation.
         let name = item.path.utf8.lastIndex(of: 0x2F).map { String(Substring(item.path.utf8[item.path.utf8.index(after: $0)...])) } ?? item.path
         if item.kind == .video { return PlacedMedium(id: item.id, path: "videos/" + name, format: item.format) }
-        let format = options.encoding?.rawValue ?? (options.maxSide != nil && item.format != "png" ? "jpeg" : item.format)
+        let format = options.encoding?.rawValue
+            ?? (Self.trainersCannotOpen(item.format) || (options.maxSide != nil && item.format != "png") ? "jpeg" : item.format)
         var medium = PlacedMedium(id: item.id, path: "", format: format)
         let stem = name.utf8.firstIndex(of: 0x2E).map { String(Substring(name.utf8[..<$0])) } ?? name
         medium.path = "images/" + (format == item.format ? name : stem + "." + medium.fileExtension)
@@ -73,7 +74,18 @@ struct MediaFileWriter: Sendable {
         let source = sourcePath(item)
         let bytes = try Self.read(source)
         let medium = describe(item)
-        return (medium, options.transforms ? try transform(bytes, to: medium.format, source: source) : bytes)
+        return (medium, converts(item) ? try transform(bytes, to: medium.format, source: source) : bytes)
+    }
+
+    /// Whether the medium's file is decoded and encoded again, not carried as it is.
+    private func converts(_ item: MediaItem) -> Bool {
+        item.kind != .video && (options.transforms || Self.trainersCannotOpen(item.format))
+    }
+
+    /// Formats the trainers' loaders cannot open (they open images with Pillow, which reads HEIC only with a
+    /// plug-in, and OpenAI takes JPEG, PNG, WebP and GIF): an imported iPhone photo is exported as JPEG.
+    static func trainersCannotOpen(_ format: String) -> Bool {
+        format == "heif" || format == "heic" || format == "avif"
     }
 
     private func sourcePath(_ item: MediaItem) -> String { runPath + "/" + item.path }
@@ -81,7 +93,7 @@ struct MediaFileWriter: Sendable {
     /// Writes the file unless it is already there; true when it was written now.
     private func write(_ item: MediaItem, to target: String) throws -> Bool {
         let source = sourcePath(item)
-        if options.transforms && item.kind != .video {
+        if converts(item) {
             let bytes = try transform(try Self.read(source), to: describe(item).format, source: source)
             // O_EXCL: a file an earlier export of the same folder placed is kept.
             let descriptor = open(target, O_WRONLY | O_CREAT | O_EXCL, 0o644)

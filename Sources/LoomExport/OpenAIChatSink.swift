@@ -1,7 +1,7 @@
 import LoomCore
 import LoomStore
 
-/// OpenAI chat JSONL (fine-tuning and batch style): user content as typed parts with each image embedded as a
+/// OpenAI chat JSONL for fine-tuning (not the Batch API's request lines): user content as typed parts with each image embedded as a
 /// `data:` URL where its placeholder stood; assistant content as plain text.
 final class OpenAIChatSink: SingleFileSink {
     private let context: SinkContext

@@ -205,6 +205,10 @@ struct ConsumerExportTests {
             let file = folder.appendingPathComponent(videos[0])
             #expect(videos[0].hasPrefix("videos/") && FileManager.default.fileExists(atPath: file.path))
         }
+        // The frames' labels with their times stay as text after <video>: a question may ask about a moment, and
+        // LLaMA-Factory samples the video again at its own rate.
+        let firstTurns = rows.compactMap { ($0["messages"] as? [[String: String]])?.first?["content"] }
+        #expect(firstTurns.contains { $0.hasPrefix("<video>\nFrame 1 (") && $0.contains(" s):\n") })
         // The exported videos are the originals' bytes.
         func bytes(_ url: URL) throws -> Data { try Data(contentsOf: url) }
         let originals = [try bytes(fixture.folder.appendingPathComponent("clips/cook.mp4")), try bytes(fixture.folder.appendingPathComponent("clips/sub/v_abc.mkv"))]

@@ -78,17 +78,24 @@ struct InContextRunTests {
                 try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("LM_train.json"))) as? [String: [String]])
             let examples = Set(train.values.flatMap { $0 })
             #expect(!examples.isEmpty)
-            #expect(examples.isDisjoint(with: train.keys))
             for id in examples { #expect(data[id] != nil, "example \(id) is not an instruction") }
+            let recordOf = data.mapValues { $0["loom_id"] as? String ?? "" }
+            // A query is another query's example only as an earlier exchange of the same record, and those close
+            // the examples, in order: the later exchange is trained on its own conversation so far.
+            for (query, ids) in train {
+                let history = ids.filter { recordOf[$0] == recordOf[query] }
+                #expect(Array(ids.suffix(history.count)) == history && history == history.sorted())
+                #expect(history.allSatisfy { $0 < query })
+                #expect(ids.filter { train[$0] != nil }.allSatisfy { history.contains($0) })
+            }
             for (id, entry) in data {
                 for related in entry["rel_ins_ids"] as? [String] ?? [] { #expect(data[related] != nil, "\(id) relates to missing \(related)") }
             }
-            // Queries' examples are what the store linked (the ones in this file).
-            let recordOf = data.mapValues { $0["loom_id"] as? String ?? "" }
+            // Queries' examples are what the store linked (the ones in this file), then their conversation so far.
             for (query, ids) in train {
                 let link = try #require(try store.inContextLink(recordOf[query]!))
                 #expect(link.isQuery)
-                #expect(Set(ids.map { recordOf[$0]! }).isSubset(of: link.examples))
+                #expect(Set(ids.map { recordOf[$0]! }).isSubset(of: Set(link.examples + [recordOf[query]!])))
             }
             // No scratch file is left behind.
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".spill") }.isEmpty)

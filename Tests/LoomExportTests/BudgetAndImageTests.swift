@@ -138,6 +138,29 @@ struct ExportImageTests {
         #expect(summary.images == 2)
     }
 
+    @Test("a HEIC or AVIF image (an imported phone photo) is exported as JPEG: the trainers' Pillow cannot open it")
+    func photosInFormatsTrainersCannotOpenBecomeJPEG() throws {
+        let fixture = try ExportFixture()
+        // The file's own bytes decide how it is read; its stored format says it came in as HEIC.
+        let source = fixture.runDirectory.appendingPathComponent("media/m1.png")
+        try FileManager.default.copyItem(at: source, to: fixture.runDirectory.appendingPathComponent("media/phone.heic"))
+        var record = ExportFixture.record("rec-phone", sample: "smp-9", media: ["phone"], ["<image>\nWhat is shown?", "A photo."])
+        record.language = "en"
+        try fixture.store.commit([StoreWrite(
+            media: [MediaItem(id: "phone", kind: .image, path: "media/phone.heic", format: "heif", width: 4, height: 3)], records: [record])])
+        let (_, folder) = try fixture.export(.llava)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("data.json"))) as? [[String: Any]])
+        #expect(rows.first { $0["id"] as? String == "rec-phone" }?["image"] as? String == "images/phone.jpg")
+        let bytes = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("images/phone.jpg").path))
+        #expect(bytes.starts(with: [0xFF, 0xD8]))
+        // Formats that embed images embed the JPEG too.
+        let (_, openai) = try fixture.export(.openai)
+        let lines = try String(contentsOf: openai.appendingPathComponent("data.jsonl"), encoding: .utf8)
+        #expect(lines.contains("data:image/jpeg;base64,") && !lines.contains("image/heif"))
+        // PNG stays PNG.
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("images/m1.png").path))
+    }
+
     @Test("a record whose image is missing is left out with the file named; the rest is exported")
     func missingImage() throws {
         let fixture = try ExportFixture(missingImage: true)

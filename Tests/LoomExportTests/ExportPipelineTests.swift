@@ -222,6 +222,27 @@ struct MIMICITSiblingTests {
         #expect(zhQueries.count == 1 && train[zhQueries[0]]?.count == 1)
     }
 
+    @Test("a later exchange of a MIMIC-IT conversation is trained on the conversation so far, not on a sibling's first turn")
+    func laterExchangesCarryTheirConversation() throws {
+        let fixture = try ExportFixture()
+        let conversation = ExportFixture.record(
+            "rec-7", sample: "smp-4", media: ["m5"],
+            ["<image>\nWhich object is small and green?", "The cylinder.", "What pattern is it?", "Striped.", "How many share its colour?", "Two."],
+            type: .multiRound, domain: "multi_round")
+        try fixture.store.commit([StoreWrite(records: [conversation])])
+        let (_, folder) = try fixture.export(.mimicit)
+        let instructions = try #require(
+            (try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("LM_instructions.json"))) as? [String: Any])?["data"]
+                as? [String: [String: Any]])
+        let train = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("LM_train.json"))) as? [String: [String]])
+        func id(_ question: String) throws -> String {
+            try #require(instructions.first { ($0.value["instruction"] as? String)?.hasSuffix(question) == true }?.key)
+        }
+        let (first, second, third) = (try id("Which object is small and green?"), try id("What pattern is it?"), try id("How many share its colour?"))
+        #expect(train[second] == [first])
+        #expect(train[third] == [first, second])
+    }
+
     @Test("a MIMIC-IT export of a run linked by text similarity warns that Otter shows examples with the query's image")
     func similarityLinksWarn() throws {
         let fixture = try ExportFixture()

@@ -11,6 +11,10 @@ Consumers and their rules:
   listed data file present), `license`, `task_categories` and `size_categories`; the size category must be the
   Hub's bucket for the total row count (n<1K, 1K<n<10K, 10K<n<100K, 100K<n<1M, 1M<n<10M, 10M<n<100M,
   100M<n<1B, 1B<n<10B, 10B<n<100B, 100B<n<1T, n>1T); some prose must follow the YAML header.
+- The card must declare the columns' features (`dataset_info.features`), `skill` as a string: `datasets` infers
+  a JSON file's features from its first 10 MiB, and a first split whose early rows all have `skill: null`
+  (single-image records) would fix the column as null, so a later multi-image row fails to load ("Couldn't
+  cast array of type string to null").
 - Every row of every split keeps the `hf` rules of check_json_export.py (columns, user/assistant messages with
   one `<image>` per image, labels), with image paths resolved against FOLDER.
 """
@@ -66,6 +70,13 @@ def check_card(folder, total, report):
         isinstance(task_categories, list) and all(isinstance(item, str) and item for item in task_categories)
     ):
         report.add(readme, "task_categories", "must be a list of category names")
+    info = metadata.get("dataset_info")
+    features = info.get("features") if isinstance(info, dict) else None
+    declared = {f.get("name"): f for f in features if isinstance(f, dict)} if isinstance(features, list) else {}
+    if not declared:
+        report.add(readme, "dataset_info", "no `features` declared: datasets infers them from the first 10 MiB")
+    elif declared.get("skill", {}).get("dtype") != "string":
+        report.add(readme, "dataset_info", "`skill` must be declared a string (it is null in single-image rows)")
     splits = {}
     configs = metadata.get("configs")
     if configs is not None and not isinstance(configs, list):

@@ -29,8 +29,9 @@ Rules from Luodian/Otter, `pipeline/mimicit_utils/mimicit_dataset.py` (`MimicitD
   and looked up the same way. (Pointed at `P.json` directly, main's `.json` branch does `pd.DataFrame(object)`,
   which a flat id -> string object cannot build.)
 - Otter adds its own image tokens, so no literal `<image>` may be left in an instruction or answer;
-- Loom's layout: ids start with `P_INS_` / `P_IMG_`, and no query is also an in-context example (of another
-  query or of itself).
+- Loom's layout: ids start with `P_INS_` / `P_IMG_`; no query is its own in-context example, and a query is
+  another query's example only as an earlier exchange of the same record (a conversation's history, listed
+  in order at the end of the later exchange's examples).
 
 Warnings (exit stays 0): instructions with different numbers of images (Otter's collate stacks the images of a
 batch, so a batch must agree), and instructions without images beside ones with images (an IMAGE_TEXT group
@@ -186,11 +187,19 @@ def check_train(path, data, report):
             if example not in data:
                 report.add(path, where, f"in-context example {example!r} is not an instruction (KeyError in Otter)")
         examples_of[query] = examples
+    def record_of(instruction_id):
+        entry = data.get(instruction_id)
+        return entry.get("loom_id") if isinstance(entry, dict) else None
+
     for query, examples in examples_of.items():
+        own = record_of(query)
+        history = [e for e in examples if own is not None and record_of(e) == own]
+        if history and (examples[-len(history):] != history or history != sorted(history) or history[-1] >= query):
+            report.add(path, f"query {query}", "the record's earlier exchanges must close its examples, in order")
         for example in examples:
             if example == query:
                 report.add(path, f"query {query}", "the query is its own in-context example")
-            elif example in train:
+            elif example in train and example not in history:
                 report.add(path, f"query {query}", f"in-context example {example!r} is also a query")
     return train
 

@@ -204,6 +204,26 @@ task_categories:
 - visual-question-answering
 size_categories:
 - n<1K
+dataset_info:
+  features:
+  - name: id
+    dtype: string
+  - name: images
+    list: string
+  - name: messages
+    list:
+    - name: role
+      dtype: string
+    - name: content
+      dtype: string
+  - name: question_type
+    dtype: string
+  - name: domain
+    dtype: string
+  - name: skill
+    dtype: string
+  - name: language
+    dtype: string
 configs:
 - config_name: default
   data_files:
@@ -424,6 +444,8 @@ def build(root):
     case("hf wrong split counts", "check_hf_folder.py", [hf, '{"train": 3}'], "expected ['train']")
     broken = variant(hf, "hf-card", lambda f: write(f"{f}/README.md", HF_CARD.replace("license: cc-by-4.0\n", "").replace("n<1K", "1K<n<10K")))
     case("hf card without license, wrong size bucket", "check_hf_folder.py", [broken, '{"train": 2, "validation": 1}'], "the Hub's bucket is 'n<1K'")
+    broken = variant(hf, "hf-no-features", lambda f: write(f"{f}/README.md", HF_CARD.split("dataset_info:")[0] + "configs:" + HF_CARD.split("configs:")[1]))
+    case("hf card without features", "check_hf_folder.py", [broken, '{"train": 2, "validation": 1}'], "no `features` declared")
     broken = variant(hf, "hf-placeholder", lambda f: edit_jsonl(f"{f}/data/validation.jsonl", lambda rows: set_at(rows, [0, "images"], ["images/img2.png"])))
     case("hf image without <image>", "check_hf_folder.py", [broken, '{"train": 2, "validation": 1}'], "they must be equal")
 
