@@ -58,11 +58,13 @@ struct ModelCall: Sendable {
     /// Sends `request` and decodes the reply; returns the value and the provenance of the call (tokens and
     /// cost of every reply it took, cached or not, so a record's cost does not depend on when it was made).
     func structured<T: Sendable>(
-        _ request: ChatRequest, prompt: String, decode: @escaping @Sendable (JSONValue) throws(ReplyProblem) -> T
+        _ request: ChatRequest, prompt: String, correctsCutOffs: Bool = true,
+        decode: @escaping @Sendable (JSONValue) throws(ReplyProblem) -> T
     ) async throws -> (value: T, provenance: ModelProvenance) {
         let cache = StoreResponseCache(store: store, stage: stage, item: item, model: endpoint.model, price: endpoint.price)
         let cached = CachedChatModel(model: client, cache: cache, bypass: bypassCache, inFlight: bypassCache ? nil : inFlight)
-        let outcome = try await StructuredChat(model: cached, maxCorrections: call.corrections).complete(request, decode: decode)
+        let outcome = try await StructuredChat(model: cached, maxCorrections: call.corrections, correctsCutOffs: correctsCutOffs)
+            .complete(request, decode: decode)
         var usage = TokenUsage()
         for reply in outcome.replies {
             usage = usage + reply.usage

@@ -50,7 +50,8 @@ struct TranslateStage: Sendable {
                 throw ModelItemFailure(reason: "the record is no longer in the store")
             }
             let request = task.request(model: endpoint.model, record: source, target: item.language)
-            let (texts, provenance) = try await call.structured(request, prompt: "translate") { value throws(ReplyProblem) in
+            // A translation cut off at max_tokens is not asked again for a shorter one: it would leave text out.
+            let (texts, provenance) = try await call.structured(request, prompt: "translate", correctsCutOffs: false) { value throws(ReplyProblem) in
                 let texts = try TranslateTask.decode(value, source: source)
                 try Self.checkLanguage(Self.translation(of: source, texts, language: item.language, model: nil), source: source, validator: validator)
                 return texts
@@ -74,15 +75,32 @@ struct TranslateStage: Sendable {
                 model: model, translatedFrom: source.id))
     }
 
-    /// Refuses a reply that is not in the language asked for: the source given back untranslated, or text that
-    /// reads as another language (Chinese asked, Japanese given). The model is told, and may correct it.
+    /// Refuses a reply that is not in the language asked for: the source given back untranslated, text that reads
+    /// as another language (Chinese asked, Japanese given), a turn left in the source's language while the others
+    /// were translated, or a turn much shorter or longer than its source (condensed, or running on). The model is
+    /// told, and may correct it.
     static func checkLanguage(_ translation: Record, source: Record, validator: RecordValidator) throws(ReplyProblem) {
+        let target = translation.language
         let words = translation.turns.reduce(0) { $0 + $1.text.split(whereSeparator: \.isWhitespace).count }
-        if translation.turns.map(\.text) == source.turns.map(\.text), words >= 4, translation.language != source.language {
-            throw ReplyProblem("the reply gives the record back untranslated; translate it into \(translation.language)")
+        if translation.turns.map(\.text) == source.turns.map(\.text), words >= 4, target != source.language {
+            throw ReplyProblem("the reply gives the record back untranslated; translate it into \(target)")
         }
         if let flag = validator.flags(for: translation).first(where: { $0.code == QualityCode.language }) {
-            throw ReplyProblem("\(flag.reason); translate it into \(translation.language)")
+            throw ReplyProblem("\(flag.reason); translate it into \(target)")
+        }
+        for (index, (original, translated)) in zip(source.turns, translation.turns).enumerated() where target != source.language {
+            // Turns long enough to tell their language (a one-word answer may rightly stay as it is: a name, a sign).
+            if TextLanguage.guess(original.text) == source.language, TextLanguage.guess(translated.text) == source.language {
+                throw ReplyProblem("turns[\(index)] is still in \(source.language): translate every text into \(target)")
+            }
+            if let problem = TranslationLength.problem(source: original.text, translated: translated.text, target: target) {
+                throw ReplyProblem("turns[\(index)] \(problem)")
+            }
+        }
+        for (index, (original, translated)) in zip(source.options ?? [], translation.options ?? []).enumerated() {
+            if let problem = TranslationLength.problem(source: original, translated: translated, target: target) {
+                throw ReplyProblem("options[\(index)] \(problem)")
+            }
         }
     }
 }

@@ -47,8 +47,10 @@ public struct TranslateTask: Sendable {
     /// Reads a reply and checks it against the source record.
     public static func decode(_ value: JSONValue, source: Record) throws(ReplyProblem) -> TranslatedTexts {
         let fields = try ReplyFields(value)
-        let turns = try fields.texts("turns", keepPlaceholders: true) ?? []
-        let options = try fields.texts("options", keepPlaceholders: true)
+        // Not held to a model field's length: a translation is as long as its source (an imported record may be
+        // longer than any model-written field), which `TranslationLength` checks turn by turn.
+        let turns = try fields.texts("turns", keepPlaceholders: true, maxLength: .max) ?? []
+        let options = try fields.texts("options", keepPlaceholders: true, maxLength: .max)
         let problems = TranslationCheck.problems(
             source: source.turns.map(\.text), translated: turns, sourceOptions: source.options, translatedOptions: options,
             answerKey: source.answerKey)

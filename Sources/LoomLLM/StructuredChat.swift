@@ -54,11 +54,16 @@ public struct StructuredChat: Sendable {
     public let model: any ChatModel
     /// Correction turns after the first reply before giving up.
     public let maxCorrections: Int
+    /// Whether a reply cut off at `max_tokens` is answered with a correction asking for a shorter reply. A task
+    /// whose reply cannot be shorter without leaving something out (a translation) fails at once instead, saying to
+    /// raise the limit.
+    public let correctsCutOffs: Bool
 
     /// Structured calls to `model`, with at most `maxCorrections` correction turns.
-    public init(model: any ChatModel, maxCorrections: Int = 2) {
+    public init(model: any ChatModel, maxCorrections: Int = 2, correctsCutOffs: Bool = true) {
         self.model = model
         self.maxCorrections = max(0, maxCorrections)
+        self.correctsCutOffs = correctsCutOffs
     }
 
     /// Sends `request` until its reply decodes, or the corrections run out.
@@ -106,6 +111,14 @@ public struct StructuredChat: Sendable {
             } catch {
                 if reply.finishReason == "length" {
                     cutOffs += 1
+                    if !correctsCutOffs {
+                        let limit = request.maxTokens.map { " (\($0))" } ?? ""
+                        let failure = ModelError(
+                            .invalidReply, endpoint: model.endpointName,
+                            message: "the reply was cut off at max_tokens\(limit), and a shorter one would leave text out: raise `max_tokens` for this stage",
+                            rawReply: reply.text)
+                        return StructuredOutcome(result: .failure(failure), replies: replies)
+                    }
                     problem = ReplyProblem("the reply was cut off at max_tokens; reply with shorter JSON")
                 } else {
                     problem = error
