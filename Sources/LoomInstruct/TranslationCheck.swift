@@ -60,8 +60,22 @@ public enum TranslationCheck {
         if numbers.map(digits).sorted() != translatedNumbers.map(digits).sorted() {
             let shown = numbers.isEmpty ? "none" : numbers.joined(separator: ", ")
             problems.append("\(field) changes the numbers: the source has \(shown), the translation \(translatedNumbers.isEmpty ? "none" : translatedNumbers.joined(separator: ", "))")
+        } else if placeholders == translatedPlaceholders {
+            // The same numbers, but the images' labels ("Image 2: <image>") must also stay in their order: swapped,
+            // "image 2" in the question would name the other picture.
+            let labels = labelNumbers(original), translatedLabels = labelNumbers(translation)
+            if labels.map { $0.map(digits) } != translatedLabels.map { $0.map(digits) } {
+                problems.append("\(field) must keep the labels before each <image> in their order (\(labels.map { $0.joined(separator: " ") }.joined(separator: ", ")))")
+            }
         }
         return problems
+    }
+
+    /// The numbers of each line's text before its `<image>`, line by line: the images' labels in order.
+    private static func labelNumbers(_ text: String) -> [[String]] {
+        text.split(separator: "\n").compactMap { line in
+            line.range(of: Record.imagePlaceholder).map { numbersIn(String(line[..<$0.lowerBound])) }
+        }
     }
 
     /// A number's digits without its separators.

@@ -57,6 +57,16 @@ struct TranslationTests {
         #expect(problems("It is 3.5 m long.", "Es ist 3,6 m lang.").contains { $0.contains("changes the numbers") })
     }
 
+    @Test("the labels before a record's images stay in their order: swapped, \"image 2\" would name the other picture")
+    func imageLabelsKeepTheirOrder() {
+        let source = ["Image 1: <image>\nImage 2: <image>\nWhat changed in image 2?", "A cube was added."]
+        let swapped = ["图像2：<image>\n图像1：<image>\n图像2中有什么变化？", "添加了一个立方体。"]
+        let problems = TranslationCheck.problems(source: source, translated: swapped, sourceOptions: nil, translatedOptions: nil, answerKey: nil)
+        #expect(problems.contains { $0.contains("labels before each <image> in their order") })
+        let kept = ["图像1：<image>\n图像2：<image>\n图像2中有什么变化？", "添加了一个立方体。"]
+        #expect(TranslationCheck.problems(source: source, translated: kept, sourceOptions: nil, translatedOptions: nil, answerKey: nil).isEmpty)
+    }
+
     @Test func optionLinesAndCountsMustSurvive() {
         let source = Self.source.turns.map(\.text)
         var translated = source
