@@ -26,6 +26,8 @@ public enum ExportFormat: String, Sendable, CaseIterable, Codable {
         switch self {
         case .llava: .single
         case .mantis, .mantisHF: .multiple
+        // Otter's image groups stack a batch's images: a text-only instruction fails its batch.
+        case .mimicit: .some
         default: .any
         }
     }

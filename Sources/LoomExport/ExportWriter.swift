@@ -233,6 +233,13 @@ public struct ExportWriter: Sendable {
             summary.inlinedQueries = inlinedQueries
             summary.videos = placer.placedVideos
             summary.warnings = try warnings(format)
+            let mimicit = sinks.compactMap { $0 as? MIMICITSink }
+            let (withoutImages, withImages) = mimicit.reduce((0, 0)) { ($0.0 + $1.recordsWithoutImages, $0.1 + $1.recordsWithImages) }
+            if withoutImages > 0 && withImages > 0 {
+                // Otter stacks a batch's images: a text-only instruction among image ones fails its collate.
+                summary.warnings.append(
+                    "\(withoutImages) record\(withoutImages == 1 ? "" : "s") without images \(withoutImages == 1 ? "is" : "are") in this export beside \(withImages) with images: Otter's IMAGE_TEXT and VIDEO_TEXT groups cannot take a text-only instruction (its batch fails); export them apart with `--media none` for a TEXT_ONLY group of their own (a MIMIC-IT export leaves them out unless told `--media any`)")
+            }
             if summary.records == 0 { summary.warnings.append(try emptyExportReason(format, media: selection.media ?? .any)) }
             try exportFolder.finish(files: files)
             return summary

@@ -55,6 +55,9 @@ final class MIMICITSink: FormatSink {
     /// With stored links: instructions waiting for the end, and each written record's first instruction number.
     private let spill: SpillFile?
     private var firstInstruction: [String: Int] = [:]
+    /// Records written without images and with them: Otter's image groups cannot take the first kind.
+    private(set) var recordsWithoutImages = 0
+    private(set) var recordsWithImages = 0
 
     init(_ context: SinkContext) throws {
         self.context = context
@@ -73,6 +76,7 @@ final class MIMICITSink: FormatSink {
     }
 
     func add(_ row: ExportRow, media: MediaLookup) throws {
+        if row.media.isEmpty { recordsWithoutImages += 1 } else { recordsWithImages += 1 }
         let pending = try row.media.filter { !written.contains($0) }.map { try context.placer.contents($0, lookup: media) }
         for image in pending where written.insert(image.medium.id).inserted {
             try images.add(id: imageID(image.medium.id), bytes: image.bytes)

@@ -21,6 +21,10 @@ public struct RecordSelection: Sendable, Hashable, Codable {
         case single
         /// Two or more (Mantis).
         case multiple
+        /// One or more (MIMIC-IT: Otter's image groups cannot take a text-only instruction).
+        case some
+        /// None: text-only records (imported ones), which Otter takes only in a group of their own.
+        case none
     }
 
     /// Which records manual correction lets through.
@@ -69,6 +73,8 @@ public struct RecordSelection: Sendable, Hashable, Codable {
         case .any: break
         case .single: conditions.append("media_count <= 1")
         case .multiple: conditions.append("media_count > 1")
+        case .some: conditions.append("media_count >= 1")
+        case .none: conditions.append("media_count = 0")
         }
         switch review ?? .any {
         case .any: break

@@ -34,7 +34,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Only these multi-image skills (comma-separated: coreference, comparison, reasoning, temporal).")
     var skills: String?
 
-    @Option(help: "Records by image count: any, single (at most one) or multiple (two or more). Without it the format decides (LLaVA single, Mantis multiple, the others any).")
+    @Option(help: "Records by image count: any, single (at most one), multiple (two or more), some (one or more) or none (text-only). Without it the format decides (LLaVA single, Mantis multiple, MIMIC-IT some, the others any).")
     var media: String?
 
     @Option(help: "Only these languages (comma-separated codes).")

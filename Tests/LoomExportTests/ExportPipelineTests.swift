@@ -243,6 +243,27 @@ struct MIMICITSiblingTests {
         #expect(train[third] == [first, second])
     }
 
+    @Test("a MIMIC-IT export leaves text-only records out unless asked, warns when asked, and exports them alone with --media none")
+    func textOnlyRecordsInMIMICIT() throws {
+        let fixture = try ExportFixture()
+        try fixture.store.commit([StoreWrite(records: [ExportFixture.record("rec-text", sample: "smp-text", media: [], ["What is 2 + 2?", "4."])])])
+        func loomIDs(_ folder: URL) throws -> Set<String> {
+            let data = try #require(
+                (try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("LM_instructions.json"))) as? [String: Any])?["data"]
+                    as? [String: [String: Any]])
+            return Set(data.values.compactMap { $0["loom_id"] as? String })
+        }
+        let (plain, folder) = try fixture.export(.mimicit)
+        #expect(try !loomIDs(folder).contains("rec-text") && plain.warnings.isEmpty)
+        var options = ExportOptions(timestamp: ExportFixture.timestamp)
+        options.selection.media = .any
+        let (mixed, _) = try fixture.export(.mimicit, options: options)
+        #expect(mixed.warnings.contains { $0.contains("1 record without images") && $0.contains("--media none") })
+        options.selection.media = RecordSelection.Media.none
+        let (alone, textFolder) = try fixture.export(.mimicit, options: options)
+        #expect(try loomIDs(textFolder) == ["rec-text"] && alone.warnings.isEmpty)
+    }
+
     @Test("a MIMIC-IT export of a run linked by text similarity warns that Otter shows examples with the query's image")
     func similarityLinksWarn() throws {
         let fixture = try ExportFixture()
