@@ -12,6 +12,8 @@ struct ModelItemFailure: Error, Sendable {
     /// Whether the model answered in a form the stage could not use (not JSON, the wrong shape, cut off), as
     /// against declining to answer (a refusal, a content filter) or a problem of the item's own.
     var isUnusableReply = false
+    /// Whether the model declined the item (a refusal, a content filter).
+    var isDeclined = false
 }
 
 /// Tokens and dollars a stage has paid, kept up to date as replies arrive, for the live progress line.
@@ -80,7 +82,9 @@ struct ModelCall: Sendable {
                 cost: endpoint.price.cost(of: usage))
             return (value, provenance)
         case .failure(let error):
-            throw ModelItemFailure(reason: error.message, rawReply: error.rawReply, isUnusableReply: error.kind == .invalidReply)
+            throw ModelItemFailure(
+                reason: error.message, rawReply: error.rawReply, isUnusableReply: error.kind == .invalidReply,
+                isDeclined: error.kind == .declined)
         }
     }
 }

@@ -42,6 +42,9 @@ struct ModelItemRunner: Sendable {
         let nonCompletions = FailureStreak(limit: 8, anySuccess: !done.isEmpty)
         // Items in flight finish in any order: as many as twice the stage keeps going must all fail.
         let unusableReplies = FailureStreak(limit: min(64, max(8, 2 * capacity)), anySuccess: !done.isEmpty)
+        // Refusals are the items' own, but a stage whose first items are all refused has a model that refuses the
+        // task (one that cannot see images, a gateway that drops them): each further item would be paid for too.
+        let declinedReplies = FailureStreak(limit: min(64, max(8, 2 * capacity)), anySuccess: !done.isEmpty)
         let outage = OutageBreaker(inFlight: max(endpoint.maxConcurrency, 1))
         let stop = context.stop
         stop?.modelStageStarted()
@@ -94,6 +97,7 @@ struct ModelItemRunner: Sendable {
                         refusals.succeeded()
                         nonCompletions.succeeded()
                         unusableReplies.succeeded()
+                        declinedReplies.succeeded()
                         for held in outage.succeeded(startedAt: start) { try await record(held) }
                         let now = tally.state.withLock { state in
                             state.done += 1
@@ -110,12 +114,20 @@ struct ModelItemRunner: Sendable {
                                 subject: "models.\(endpoint.name)")
                         }
                         if error.kind == .invalidResponse, nonCompletions.failed() {
+                            // A web page or a body that is no JSON says the address is not the API's; anything else
+                            // (an error the server sent in its stream) speaks for itself.
+                            let address = ["web page", "not JSON", "is empty"].contains(where: error.message.contains)
+                                ? " — check that base_url is the OpenAI-compatible API's address (most servers serve it under /v1)" : ""
                             throw LoomError(
                                 .model,
-                                "the answers to the first \(nonCompletions.limit) items were all not chat completions: \(error.description) — check that base_url is the OpenAI-compatible API's address (most servers serve it under /v1)",
+                                "the answers to the first \(nonCompletions.limit) items were all unusable: \(error.description)\(address)",
                                 subject: "models.\(endpoint.name)")
                         }
                         let held = OutageBreaker.Held(item: itemID, reason: error.description, raw: error.rawReply, kind: error.kind)
+                        if error.kind == .declined, declinedReplies.failed() {
+                            try await record(held)
+                            throw Self.declined(declinedReplies.limit, last: error.description, endpoint)
+                        }
                         if OutageBreaker.isEndpointWide(error) {
                             if outage.hold(held) {
                                 throw Self.outage("\(outage.limit) items in a row failed with no success between", last: error, endpoint)
@@ -129,6 +141,10 @@ struct ModelItemRunner: Sendable {
                             // Recorded first: the item's attempt counts, and its reply is kept for the user to read.
                             try await record(held)
                             throw Self.unusable(unusableReplies.limit, last: error.reason, endpoint)
+                        }
+                        if error.isDeclined, declinedReplies.failed() {
+                            try await record(held)
+                            throw Self.declined(declinedReplies.limit, last: error.reason, endpoint)
                         }
                         failure = held
                     } catch let error as LoomError where error.kind != .store {
@@ -192,6 +208,14 @@ struct ModelItemRunner: Sendable {
         LoomError(
             .model,
             "the replies to the first \(count) items could all not be used, after their correction turns (last: \(last)): the model does not answer in the form this stage asks for, so the stage stops here instead of paying for every item. Check the last reason: replies cut off need a larger max_tokens; a reasoning model needs the server's reasoning parser (vLLM --reasoning-parser, llama.cpp --reasoning-format); a small model may need a larger one. Replies are cached: after changing only the server, run with --no-cache",
+            subject: "models.\(endpoint.name)")
+    }
+
+    /// The error that stops a stage whose first items the model all declined.
+    static func declined(_ count: Int, last: String, _ endpoint: ModelEndpoint) -> LoomError {
+        LoomError(
+            .model,
+            "the model declined the first \(count) items (last: \(last)): it refuses this stage's task, so the stage stops here instead of paying for every item. A model that cannot see images, or a gateway that drops them, answers so; check that \(endpoint.model) takes images. Replies are cached: after changing the model or the server, run with --no-cache",
             subject: "models.\(endpoint.name)")
     }
 

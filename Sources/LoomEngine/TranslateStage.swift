@@ -76,8 +76,8 @@ struct TranslateStage: Sendable {
     }
 
     /// Refuses a reply that is not in the language asked for: the source given back untranslated, text that reads
-    /// as another language (Chinese asked, Japanese given), a turn left in the source's language while the others
-    /// were translated, or a turn much shorter or longer than its source (condensed, or running on). The model is
+    /// as another language (Chinese asked, Japanese given), a turn given back untranslated while the others were
+    /// translated, or a turn much shorter or longer than its source (condensed, or running on). The model is
     /// told, and may correct it.
     static func checkLanguage(_ translation: Record, source: Record, validator: RecordValidator) throws(ReplyProblem) {
         let target = translation.language
@@ -89,16 +89,20 @@ struct TranslateStage: Sendable {
             throw ReplyProblem("\(flag.reason); translate it into \(target)")
         }
         for (index, (original, translated)) in zip(source.turns, translation.turns).enumerated() where target != source.language {
-            // Turns long enough to tell their language (a one-word answer may rightly stay as it is: a name, a sign).
-            if TextLanguage.guess(original.text) == source.language, TextLanguage.guess(translated.text) == source.language {
+            // A turn given back as it was, long enough to tell its language (a one-word answer may rightly stay as it
+            // is: a name, a sign). Only given back whole: a translation may keep a sign's words, or a passage it
+            // transcribes, in the source's language.
+            if ModelText.comparisonKey(translated.text) == ModelText.comparisonKey(original.text),
+                TextLanguage.guess(original.text) == source.language
+            {
                 throw ReplyProblem("turns[\(index)] is still in \(source.language): translate every text into \(target)")
             }
-            if let problem = TranslationLength.problem(source: original.text, translated: translated.text, target: target) {
+            if let problem = TranslationLength.problem(source: original.text, translated: translated.text, from: source.language, target: target) {
                 throw ReplyProblem("turns[\(index)] \(problem)")
             }
         }
         for (index, (original, translated)) in zip(source.options ?? [], translation.options ?? []).enumerated() {
-            if let problem = TranslationLength.problem(source: original, translated: translated, target: target) {
+            if let problem = TranslationLength.problem(source: original, translated: translated, from: source.language, target: target) {
                 throw ReplyProblem("options[\(index)] \(problem)")
             }
         }

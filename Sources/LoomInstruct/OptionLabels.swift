@@ -24,10 +24,12 @@ enum OptionLabels {
             text = text.dropFirst()
             if let next = text.first, ".:：．".contains(next) { text = text.dropFirst() }
         } else {
-            // "A." and "A -" need a space after them ("D.C.", "C-3PO" are options of their own); "A)", "A:" do not.
+            // A space must follow, except after a letter's ")", "：" or "、" (how Chinese and Japanese write them):
+            // "1:15", "4:3", "D.C.", "C-3PO" and "3.5" are options of their own.
+            let spaced = text.dropFirst().first?.isWhitespace == true
             switch punctuation {
-            case ".", "-": guard text.dropFirst().first?.isWhitespace == true else { return nil }
-            case ")", "]", ":", "：", "．", "、": break
+            case ".", "-", ":", "．": guard spaced else { return nil }
+            case ")", "]", "：", "、": guard spaced || mark.isLetter else { return nil }
             default: return nil
             }
             text = text.dropFirst()
@@ -46,13 +48,14 @@ enum OptionLabels {
     }
 
     /// The options with the labels the model wrote taken off: when all of them carry one and the labels run in
-    /// order (A, B, C, D or 1, 2, 3, 4), the texts after them; when none does, the options as they are.
+    /// order (A, B, C, D or 1, 2, 3, 4), the texts after them; when at most two look labelled ("A. Lincoln", "C.
+    /// elegans": names with initials), the options as they are.
     ///
-    /// - Throws: a `ReplyProblem` when some options carry a label and others do not, or the labels are out of
-    ///   order ("B. red", "A. blue"): the answer's letter could then name either option.
+    /// - Throws: a `ReplyProblem` when three carry a label and one does not, or all four do out of order ("B. red",
+    ///   "A. blue"): the answer's letter could then name either option.
     static func stripped(_ options: [String], field: String) throws(ReplyProblem) -> [String] {
         let labels = options.map(label(of:))
-        if labels.allSatisfy({ $0 == nil }) { return options }
+        if labels.filter({ $0 != nil }).count <= 2 { return options }
         guard labels.enumerated().allSatisfy({ $0.element?.position == $0.offset }) else {
             throw ReplyProblem(
                 "\(field): write each option's text alone, without a letter or number before it (the options are lettered A to D in the order given)")
@@ -60,21 +63,22 @@ enum OptionLabels {
         return labels.map { String($0!.rest).trimmingCharacters(in: .whitespaces) }
     }
 
-    /// Whether a question lists lettered options itself ("… A) red B) blue", "(A) red\n(B) blue", "A. red B. blue"):
-    /// at least the letters A and B, each standing alone before ")", ".", ":" and a space.
-    static func questionListsOptions(_ question: String) -> Bool {
-        var letters = Set<Character>()
+    /// Whether a question lists the options itself behind labels ("… A) red B) blue", "(A) red\n(B) blue",
+    /// "1. red 2. blue"): at least two labels, each followed by one of the options' texts. Labels that name
+    /// something else ("Which panel, (A) or (B), peaks higher?") are the question's own.
+    static func questionListsOptions(_ question: String, options: [String]) -> Bool {
+        let keys = options.map(ModelText.comparisonKey).filter { !$0.isEmpty }
         let characters = Array(question)
-        for index in characters.indices where "ABCD".contains(characters[index]) {
+        var listed = 0
+        for index in characters.indices where "ABCDabcd1234".contains(characters[index]) {
             let before = index > 0 ? characters[index - 1] : " "
-            guard before.isWhitespace || before == "(" || before == "[" else { continue }
+            guard before.isWhitespace || before == "(" || before == "[" || before == ":" else { continue }
             guard index + 1 < characters.count else { continue }
             let after = characters[index + 1]
-            let spaced = index + 2 >= characters.count || characters[index + 2].isWhitespace
-            if after == ")" || after == "]" || ((after == "." || after == ":" || after == "：") && spaced) {
-                letters.insert(characters[index])
-            }
+            guard ")]".contains(after) || ".:：．、".contains(after) else { continue }
+            let rest = ModelText.comparisonKey(String(characters[(index + 2)...].prefix(200)))
+            if keys.contains(where: { rest == $0 || rest.hasPrefix($0 + " ") }) { listed += 1 }
         }
-        return letters.contains("A") && letters.contains("B")
+        return listed >= 2
     }
 }

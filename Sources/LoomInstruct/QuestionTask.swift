@@ -68,7 +68,7 @@ public struct QuestionTask: Sendable {
             guard options.count == 4 else {
                 throw ReplyProblem("\(item.name("options")): expected 4 options, got \(options.count)")
             }
-            if OptionLabels.questionListsOptions(question) {
+            if OptionLabels.questionListsOptions(question, options: options.map { OptionLabels.label(of: $0).map { String($0.rest) } ?? $0 }) {
                 // Loom adds the lettered options after moving the correct one: the question's own list would
                 // contradict them.
                 throw ReplyProblem(

@@ -13,12 +13,18 @@ public enum TranslationLength {
         ["zh", "ja"].contains(target) ? 0.12 : target == "ko" ? 0.2 : 0.35
     }
 
-    /// The most characters per source character.
-    static let upperBound = 4.0
+    /// The most characters per source character: four, or eight from a language written in few characters
+    /// (Chinese, Japanese, Korean) into one that is not.
+    static func upperBound(from source: String, to target: String) -> Double {
+        let dense = ["zh", "ja", "ko"]
+        return dense.contains(source) && !dense.contains(target) ? 8 : 4
+    }
 
-    /// What is wrong with the length of `translated` against `source`, worded for a correction turn, or nil.
-    public static func problem(source: String, translated: String, target: String) -> String? {
+    /// What is wrong with the length of `translated` (in `target`) against `source` (in `from`), worded for a
+    /// correction turn, or nil.
+    public static func problem(source: String, translated: String, from: String, target: String) -> String? {
         let (original, translation) = (Double(source.count), Double(translated.count))
+        let upperBound = upperBound(from: from, to: target)
         if source.count >= minimumSourceForShortness, translation < original * lowerBound(target) {
             return "is much shorter than its source (\(translated.count) characters for \(source.count)): translate all of it, leave nothing out"
         }

@@ -338,10 +338,21 @@ public final class OpenAIClient: ChatModel {
             }
             let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
             if contentType.contains("text/html") {
-                // A web page answering any path (a base URL that is not the API's): neither JSON nor a stream.
-                var bytes: [UInt8] = []
-                for try await buffer in response.body where bytes.count < 4096 {
-                    bytes.append(contentsOf: buffer.readableBytesView)
+                // A web page answering any path (a base URL that is not the API's): neither JSON nor a stream. Some
+                // proxies label a completion so, which is read as one.
+                let buffer: ByteBuffer
+                do {
+                    buffer = try await response.body.collect(upTo: maxBodyBytes)
+                } catch is NIOTooManyBytesError {
+                    return .invalid(tooLarge())
+                }
+                let bytes = Array(buffer.readableBytesView)
+                if bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == 0x7B {
+                    do {
+                        return .reply(try CompletionDecoder.decodeCompletion(bytes, endpoint: configuration.name))
+                    } catch {
+                        return Self.outcome(of: error)
+                    }
                 }
                 return .invalid(ModelError(
                     .invalidResponse, endpoint: configuration.name, status: status,

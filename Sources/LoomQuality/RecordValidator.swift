@@ -33,8 +33,10 @@ public struct RecordValidator: Sendable {
         }
         let language = LanguageGuess.primary(record.language)
 
+        // Questions about text in the image may rightly be answered "N/A" or "Unknown": what the image says.
+        let readsText = record.domain.rawValue.contains("ocr")
         for exchange in exchanges {
-            flags += answerFlags(exchange, type: record.type)
+            flags += answerFlags(exchange, type: record.type, readsText: readsText)
         }
         switch record.type {
         case .multipleChoice: flags += multipleChoiceFlags(record, answer: first.answer, question: first.question)
@@ -170,7 +172,7 @@ public struct RecordValidator: Sendable {
         return Words.lowercased(text.replacingOccurrences(of: Record.imagePlaceholder, with: " ")).count <= 3
     }
 
-    private func answerFlags(_ exchange: Exchange, type: QuestionType) -> [QualityFlag] {
+    private func answerFlags(_ exchange: Exchange, type: QuestionType, readsText: Bool) -> [QualityFlag] {
         let place = "turn \(exchange.turn + 1)"
         guard !exchange.answerWords.isEmpty else {
             return [QualityFlag(code: QualityCode.emptyAnswer, reason: "\(place): the answer is empty")]
@@ -179,7 +181,7 @@ public struct RecordValidator: Sendable {
         let joined = exchange.answerWords.joined(separator: " ")
         if let phrase = QualityResources.boilerplate.first(where: { TextSearch.containsWords(joined, $0) }) {
             flags.append(QualityFlag(code: QualityCode.boilerplate, reason: "\(place): the answer says \"\(phrase)\" instead of answering"))
-        } else if QualityResources.nonAnswers.contains(joined) {
+        } else if !readsText, QualityResources.nonAnswers.contains(joined) {
             flags.append(QualityFlag(code: QualityCode.boilerplate, reason: "\(place): the answer \"\(joined)\" says nothing"))
         }
         if let bounds = settings.lengthBounds[type] {

@@ -72,7 +72,8 @@ public final class ReviewService: Sendable {
         sessionCache.withLock { $0.removeAll() }
     }
 
-    static func isValidName(_ name: String) -> Bool {
+    /// Whether `name` can be a reviewer's: 1–64 ASCII letters, digits, '.', '_' or '-'.
+    public static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count)
             && name.utf8.allSatisfy { byte in
                 (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)

@@ -69,6 +69,11 @@ struct ReviewRoutes: Sendable {
         else {
             return loginPage(request, error: "The sign-in form expired. Try again.", status: .forbidden)
         }
+        // A name no account can have is refused before it is counted: the limiter would otherwise keep whatever
+        // was posted (up to the body limit, a megabyte an attempt) as a key for the length of its window.
+        guard ReviewService.isValidName(form.name) else {
+            return loginPage(request, error: "Wrong name or password.", status: .unauthorized)
+        }
         let now = service.now
         let (peer, name) = ("peer:" + context.peer, "name:" + form.name.lowercased())
         if let wait = limiter.admit([peer, name], now: now) {

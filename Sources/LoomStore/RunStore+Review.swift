@@ -310,6 +310,12 @@ extension RunStore {
             {
                 throw ReviewRefusal(.closed, "you have already reviewed this record; passes must be independent")
             }
+            // A pass is the reviewer's only when the queue served it to them: a verdict on a record picked by id
+            // would let reviewers choose which records they pass, which random serving rules out.
+            guard let lease = state.lease, lease.reviewer == reviewer, lease.pass == pass else {
+                throw ReviewRefusal(
+                    .forbidden, "this record was not served to you for pass \(pass) (or you have moved on from it); your verdict was not saved. Load the next record")
+            }
         }
         let number = (try Self.cachedOne(Int.self, db, sql: "SELECT MAX(pass) FROM review_passes WHERE record_id = ?", arguments: [recordID]) ?? 0) + 1
         try Self.cachedExecute(db, sql: """

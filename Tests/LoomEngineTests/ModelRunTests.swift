@@ -450,7 +450,7 @@ struct RefusedStageTests {
         defer { Task { try? await server.shutdown() } }
         let fixture = try ModelFixture(server: server, photos: 12, stages: "  caption: {model: mock}")
         let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
-        #expect(error.description.contains("not chat completions") && error.description.contains("/v1"))
+        #expect(error.description.contains("were all unusable") && error.description.contains("/v1"))
         #expect(error.description.contains("Welcome to nginx"))
         #expect(try RunStore(directory: fixture.runDirectory).failures(stage: "caption").count < 12)
     }
@@ -486,6 +486,19 @@ struct RefusedStageTests {
         let failures = try RunStore(directory: fixture.runDirectory).failures(stage: "caption")
         #expect(failures.count == 1)
         #expect(failures.first?.error.contains("flagged") == true)
+    }
+
+    @Test("a stage whose first items the model all declines (it cannot see images) stops, naming why, instead of paying for every item")
+    func aStageWhoseFirstItemsAreAllDeclinedStops() async throws {
+        let server = try await MockModelServer.start { _ in .completion(text: "I'm sorry, but I can't see images. Please describe the picture to me.") }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 16, endpoint: "    max_concurrency: 4", stages: "  caption: {model: mock}")
+        let error = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        #expect(error.description.contains("declined the first 8 items") && error.description.contains("takes images"))
+        // Declined at once: one call an item, no correction turns.
+        #expect(server.requestCount < 16)
+        let failures = try RunStore(directory: fixture.runDirectory).failures(stage: "caption")
+        #expect(failures.count >= 8 && failures.count < 16)
     }
 
     @Test("a key that may chat but not list the models (a 403 on the list) lets the run go on")

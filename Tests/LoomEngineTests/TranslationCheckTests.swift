@@ -11,7 +11,7 @@ import Testing
         id: "rec-1", sampleID: "smp-1", media: ["m1"],
         turns: [
             Turn(role: .user, text: "<image>\nWhat colour is the car that is parked next to the house?"),
-            Turn(role: .assistant, text: "The car parked next to the house is red, and it has a black roof rack."),
+            Turn(role: .assistant, text: "The car is red and it has a black rack on the roof."),
         ],
         type: .shortVQA, domain: "attribute_recognition", skill: nil, language: "en", options: nil, answerKey: nil, checks: [],
         provenance: Provenance(generator: "model", template: "questions", phrasing: 0, seed: 1))
@@ -41,6 +41,10 @@ import Testing
         let quoting = problem(
             ["<image>\n停在房子旁边的那辆车是什么颜色的？", "车是红色的，车门上写着“The quick brown fox jumps over the lazy dog”。"])
         #expect(quoting == nil)
+        // Nor is a passage the answer transcribes, kept as written.
+        let transcribing = problem(
+            ["<image>\n停在房子旁边的那辆车是什么颜色的？请详细描述一下这辆车和它周围的环境。", "车门上写着: The car is red and it has a rack."], language: "zh")
+        #expect(transcribing == nil)
     }
 
     @Test("a translation much shorter than its source (condensed) or much longer (running on) is sent back")

@@ -16,13 +16,17 @@ private func question(_ question: String, options: [String], answer: String) thr
 struct HostileReplyTests {
     @Test("a question that lists its own lettered options is sent back: Loom's letters would contradict them")
     func aQuestionListingItsOwnOptionsIsRefused() throws {
-        for text in ["What colour is the bus? A) red B) blue C) green D) yellow", "What colour is the bus?\n(A) red\n(B) blue", "Which? A. red B. blue"] {
+        for text in ["What colour is the bus? A) red B) blue C) green D) yellow", "What colour is the bus?\n(A) red\n(B) blue", "Which? A. red B. blue",
+                     "What colour is the bus? 1) red 2) blue 3) green 4) yellow"] {
             let reply = try question(text, options: ["red", "blue", "green", "yellow"], answer: "A")
             let problem = try #require(throws: ReplyProblem.self) { try QuestionTask.decode(reply, type: .multipleChoice, count: 1) }
             #expect(problem.message.contains("lists lettered options"))
         }
-        // Letters that are part of the question are not a list of options.
-        for text in ["Which vitamin is in the juice, B or C?", "Is the grade on the sheet an A. or a B?", "What does plan B. say?"] {
+        // Letters that are part of the question are not a list of options: labels of panels or points, grades.
+        for text in [
+            "Which vitamin is in the juice, B or C?", "Is the grade on the sheet an A. or a B?", "What does plan B. say?",
+            "Which panel, (A) or (B), shows the higher peak?", "What is the value at [A] minus [B]?",
+        ] {
             let reply = try question(text, options: ["red", "blue", "green", "yellow"], answer: "A")
             #expect(try QuestionTask.decode(reply, type: .multipleChoice, count: 1).count == 1, "\(text)")
         }
@@ -33,7 +37,8 @@ struct HostileReplyTests {
         let forms = [
             ["A: red", "B: blue", "C: green", "D: white"], ["a) red", "b) blue", "c) green", "d) white"],
             ["1. red", "2. blue", "3. green", "4. white"], ["Option A: red", "Option B: blue", "Option C: green", "Option D: white"],
-            ["Ａ．red", "Ｂ．blue", "Ｃ．green", "Ｄ．white"], ["[A] red", "[B] blue", "[C] green", "[D] white"],
+            ["Ａ、red", "Ｂ、blue", "Ｃ、green", "Ｄ、white"], ["[A] red", "[B] blue", "[C] green", "[D] white"],
+            ["A：red", "B：blue", "C：green", "D：white"],
         ]
         for options in forms {
             let written = try QuestionTask.decode(try question("Which colour is the car?", options: options, answer: "B"), type: .multipleChoice, count: 1)
@@ -44,11 +49,17 @@ struct HostileReplyTests {
         let shuffled = try question("Which colour is the car?", options: ["B. red", "A. blue", "C. green", "D. white"], answer: "A")
         let problem = try #require(throws: ReplyProblem.self) { try QuestionTask.decode(shuffled, type: .multipleChoice, count: 1) }
         #expect(problem.message.contains("without a letter"))
-        let mixed = try question("Which colour is the car?", options: ["A. red", "blue", "green", "white"], answer: "A")
+        let mixed = try question("Which colour is the car?", options: ["A. red", "B. blue", "C. green", "white"], answer: "A")
         #expect(throws: ReplyProblem.self) { try QuestionTask.decode(mixed, type: .multipleChoice, count: 1) }
-        // Options that only look lettered are options.
-        let names = try question("Which city is shown?", options: ["D.C.", "C-3PO", "A dog", "B-52 bomber"], answer: "A")
-        #expect(try QuestionTask.decode(names, type: .multipleChoice, count: 1)[0].options == ["D.C.", "C-3PO", "A dog", "B-52 bomber"])
+        // Options that only look lettered are options: names with initials, clock times, ratios, decimals.
+        for options in [
+            ["D.C.", "C-3PO", "A dog", "B-52 bomber"], ["A. Lincoln", "G. Washington", "T. Jefferson", "J. Adams"],
+            ["C. elegans", "D. melanogaster", "E. coli", "M. musculus"], ["1:15", "2:30", "3:45", "4:00"],
+            ["1:30", "2:30", "3:30", "4:30"], ["4:3", "16:9", "1:1", "21:9"], ["3.5 m", "2.5 m", "1.5 m", "4.5 m"],
+        ] {
+            let reply = try question("Which one is it?", options: options, answer: "A")
+            #expect(try QuestionTask.decode(reply, type: .multipleChoice, count: 1)[0].options == options, "\(options)")
+        }
     }
 
     @Test func anOptionIsAPhraseNotAnEssay() throws {
@@ -86,9 +97,10 @@ struct HostileReplyTests {
 
     @Test("Multi-VQA's images list is read where it is good and ignored where it is not")
     func multiImageListsDoNotRejectGoodQuestions() throws {
-        let reply = try json(#"{"questions":[{"skill":"comparison","question":"How does image 1 differ from image 2?","answer":"Image 2 has a dog.","images":["1","9"]}]}"#)
-        let written = try MultiVQATask.decode(reply, imageCount: 3, skills: [.comparison], count: 1)
-        #expect(written[0].images == [1, 2])
+        let malformed = try json(#"{"questions":[{"skill":"comparison","question":"How does image 1 differ from image 2?","answer":"Image 2 has a dog.","images":["1","9"]}]}"#)
+        #expect(try MultiVQATask.decode(malformed, imageCount: 3, skills: [.comparison], count: 1)[0].images == [1, 2])
+        let listed = try json(#"{"questions":[{"skill":"comparison","question":"How does image 1 differ from image 2?","answer":"Image 2 has a dog.","images":[1,2,3,9]}]}"#)
+        #expect(try MultiVQATask.decode(listed, imageCount: 3, skills: [.comparison], count: 1)[0].images == [1, 2, 3])
     }
 
     @Test("a plain-text refusal ends the item as declined after one call, not as invalid JSON after paid corrections")
@@ -103,7 +115,14 @@ struct HostileReplyTests {
         #expect(error.kind == .declined && error.message.contains("declined"))
         #expect(outcome.replies.count == 1)
         // A reply that apologizes and then gives its JSON is read as any other.
+        let apology = RecordingModel(text: "I'm sorry for the delay. {\"caption\": \"A red car.\"}")
+        let read = try await StructuredChat(model: apology).complete(request) { value throws(ReplyProblem) in value }
+        guard case .failure(let other) = read.result, other.kind == .invalidReply else {
+            Issue.record("an apology before JSON was taken as a refusal")
+            return
+        }
         #expect(!RefusalText.opensWithRefusal("Sure, here is the JSON"))
+        #expect(!RefusalText.opensWithRefusal("As an AI-generated image, the scene shows a red car."))
         #expect(RefusalText.opensWithRefusal("Unfortunately, I am unable to see the image."))
         #expect(!RefusalText.opensWithRefusal("I cannotx"))
     }

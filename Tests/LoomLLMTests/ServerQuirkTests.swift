@@ -47,6 +47,15 @@ import Testing
         }
     }
 
+    @Test("a completion a proxy labels text/html is read as one")
+    func aCompletionLabelledAsHTML() async throws {
+        let body = #"{"choices":[{"index":0,"message":{"role":"assistant","content":"4"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}}"#
+        try await withMockEndpoint({ _ in .raw(status: 200, headers: [("Content-Type", "text/html; charset=utf-8")], body: body) }) { _, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "4")
+        }
+    }
+
     @Test func aStreamOfDoneAloneIsNotAnEmptyReply() async throws {
         try await withMockEndpoint({ _ in Self.stream("data: [DONE]\n\n") }, configure: { $0.stream = true }) { _, client in
             let error = await modelError { _ = try await client.complete(question) }

@@ -44,11 +44,18 @@ import Testing
     @Test("answers that refuse, say nothing, or talk about the description the question came from are flagged")
     func nonAnswers() {
         for answer in ["Unknown", "N/A.", "Not specified", "Cannot be determined", "I apologize, but I can't tell from the image.",
-                       "According to the description, the car is red.", "The caption does not say how many people there are."] {
+                       "Based on the description provided, the car is red.", "The caption provided does not say how many people there are."] {
             #expect(codes(RecordFactory.record(question: "What colour is the car?", answer: answer)).contains(QualityCode.boilerplate), "\(answer)")
         }
         #expect(codes(RecordFactory.record(question: "How many dogs are on the sofa?", answer: "None")) == [])
         #expect(codes(RecordFactory.record(question: "What is written on the sign?", answer: "Unknown Pleasures")) == [])
+        // Hedged reasoning, a chart's visible caption, a chemical symbol, a form field that reads "N/A": answers.
+        #expect(codes(RecordFactory.record(question: "How old is the dog?", answer: "Its exact age cannot be determined, but it looks young.")) == [])
+        #expect(codes(RecordFactory.record(question: "What does the chart show?", answer: "According to the caption under the chart, sales rose.")) == [])
+        #expect(codes(RecordFactory.record(question: "Which element is shown in the first cell?", answer: "Na")) == [])
+        var field = RecordFactory.record(question: "What is written in the fax field?", answer: "N/A")
+        field.domain = "ocr"
+        #expect(codes(field) == [])
     }
 
     @Test("relettering moves Loom's option lines, not a copy of them the question holds")

@@ -191,6 +191,23 @@ struct ReviewWorkflowTests {
         #expect(refusal?.kind == .conflict)
     }
 
+    @Test("a verdict on a record the queue did not serve to the reviewer is refused: nobody picks which records they pass")
+    func aVerdictNeedsTheRecordToHaveBeenServed() throws {
+        let fixture = try ReviewFixture(records: 2)
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        let ben = try fixture.account("ben")
+        let served = try #require(try fixture.service.next(.batch(batch), for: ann))
+        let other = served.recordID == "rec-000" ? "rec-001" : "rec-000"
+        let refusal = #expect(throws: ReviewRefusal.self) {
+            try fixture.service.decide(recordID: other, verdict: .accept, reason: nil, pass: 1, seenVersion: 1, adjudication: false, by: ben)
+        }
+        #expect(refusal?.kind == .forbidden && refusal?.message.contains("not served to you") == true)
+        // The one served is decided as before.
+        try fixture.service.decide(
+            recordID: served.recordID, verdict: .accept, reason: nil, pass: served.pass, seenVersion: served.version, adjudication: false, by: ann)
+    }
+
     @Test func skippedRecordsAreNotServedAgainToTheSameReviewer() throws {
         let fixture = try ReviewFixture(records: 2)
         let batch = try fixture.batch()
