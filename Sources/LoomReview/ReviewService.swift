@@ -153,7 +153,8 @@ public final class ReviewService: Sendable {
     public func createBatch(name: String, filter: ReviewBatchFilter, by account: ReviewerAccount) throws -> ReviewBatch {
         guard account.role == .admin else { throw ReviewRefusal(.forbidden, "only an admin creates batches") }
         let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.count <= 100 else {
+        // Bytes, not characters: one character can carry a megabyte of combining marks.
+        guard !trimmed.isEmpty, trimmed.count <= 100, trimmed.utf8.count <= 400 else {
             throw ReviewRefusal(.conflict, "a batch needs a name of 1 to 100 characters")
         }
         return try store.createReviewBatch(name: trimmed, filter: filter, createdBy: account.name, now: now)
@@ -265,7 +266,7 @@ public final class ReviewService: Sendable {
         if verdict == .reject, reason == nil {
             throw ReviewRefusal(.conflict, "a rejection needs a reason: pick one from the list or write one")
         }
-        if let text = reason, text.count > 2000 {
+        if let text = reason, text.count > 2000 || text.utf8.count > 8000 {
             throw ReviewRefusal(.conflict, "the reason is too long (at most 2,000 characters)")
         }
         return reason

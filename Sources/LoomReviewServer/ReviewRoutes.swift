@@ -293,6 +293,7 @@ struct ReviewRoutes: Sendable {
             case "png": "image/png"
             case "jpeg", "jpg": "image/jpeg"
             case "webp": "image/webp"
+            case "avif": "image/avif"
             default: "application/octet-stream"
             }
         return Response(

@@ -35,6 +35,8 @@ public func buildReviewApplication(
     let router = try await buildReviewRouter(service: service)
     return Application(
         router: router,
+        // Connections that send nothing for a minute are closed: nothing else would end a slow or idle one.
+        server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "loom-review"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) })
 }

@@ -32,12 +32,16 @@ struct SessionMiddleware: RouterMiddleware {
             }
             return HTTPReplies.error("sign in first", status: .unauthorized)
         }
-        if path.hasPrefix("/api/"), request.method != .get, request.method != .head {
+        if path.hasPrefix("/api/") {
+            // Every API call, reads too: `GET /api/next` claims a record and lets go of the reviewer's others, which
+            // an <img> on a same-site page could otherwise make the browser do.
             guard let sent = request.headers[.xCSRFToken], Self.constantTimeEqual(sent, session.csrf) else {
                 return HTTPReplies.error("the request lacks this session's CSRF token; reload the page", status: .forbidden)
             }
             // The page sends JSON; a body of another type is what a cross-origin form or `no-cors` fetch sends.
-            if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            if request.method != .get, request.method != .head, let type = request.headers[.contentType],
+                !type.lowercased().hasPrefix("application/json")
+            {
                 return HTTPReplies.error("API requests send JSON (Content-Type: application/json)", status: .unsupportedMediaType)
             }
         }

@@ -29,8 +29,15 @@ extension RunStore {
 
     /// Gives a leased record back without a verdict; the reviewer is not served it again (until they ask for
     /// their skipped records back, `clearReviewSkips`).
+    ///
+    /// - Throws: `ReviewRefusal` when the reviewer does not hold the record: a skip of any id would otherwise add a
+    ///   row for it.
     public func skipReviewRecord(recordID: String, reviewer: String) throws {
         try write { db in
+            guard try Self.cachedOne(Bool.self, db, sql: "SELECT 1 FROM review_leases WHERE record_id = ? AND reviewer = ?", arguments: [recordID, reviewer]) == true
+            else {
+                throw ReviewRefusal(.forbidden, "you are not reviewing this record; load it from a batch first")
+            }
             try Self.cachedExecute(db, sql: "INSERT OR IGNORE INTO review_skips(record_id, reviewer) VALUES (?, ?)", arguments: [recordID, reviewer])
             try Self.cachedExecute(db, sql: "DELETE FROM review_leases WHERE record_id = ? AND reviewer = ?", arguments: [recordID, reviewer])
         }

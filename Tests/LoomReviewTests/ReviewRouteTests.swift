@@ -187,7 +187,7 @@ struct ReviewRouteTests {
         try fixture.account("root", role: .admin)
         try await withApp(fixture) { client in
             let signed = try await signIn(client, "root")
-            let next = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: signed.headers)
+            let next = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: signed.apiHeaders)
             let answer = try JSONDecoder().decode([String: JSONField].self, from: Data(buffer: next.body))
             guard case .string(let html) = answer["html"] else { Issue.record("no html in \(answer)"); return }
             #expect(html.contains("&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;"))
@@ -217,7 +217,7 @@ struct ReviewRouteTests {
         try fixture.account("root", role: .admin)
         try await withApp(fixture) { client in
             let ben = try await signIn(client, "ben")
-            let next = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ben.headers))
+            let next = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ben.apiHeaders))
             #expect(next.contains("rec-000"))
             #expect(!next.contains("The answer is wrong.</li>") && !next.contains("ann: reject") && !next.contains(">history<"))
             #expect(try await client.execute(uri: "/records/rec-000", method: .get, headers: ben.headers).status == .forbidden)
@@ -249,7 +249,10 @@ struct ReviewRouteTests {
         try fixture.account("ann")
         try await withApp(fixture) { client in
             let signed = try await signIn(client, "ann")
-            let next = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: signed.headers)
+            // Claiming changes state: without the session's token (an <img> on a same-site page) it is refused.
+            let forged = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: signed.headers)
+            #expect(forged.status == .forbidden)
+            let next = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: signed.apiHeaders)
             #expect(next.status == .ok)
             // An edit that drops the image placeholder is saved as version 2 and comes back flagged.
             let edit = try await client.execute(
@@ -268,7 +271,7 @@ struct ReviewRouteTests {
                 body: ByteBuffer(string: #"{"verdict":"accept","pass":1,"version":2}"#))
             #expect(accept.status == .ok)
             #expect(Self.text(accept).contains("\"accepted\""))
-            let done = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: signed.headers)
+            let done = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: signed.apiHeaders)
             #expect(Self.text(done).contains("\"done\":true"))
             let progress = Self.text(try await client.execute(uri: "/progress", method: .get, headers: signed.headers))
             #expect(progress.contains("<td>ann</td><td>1</td>"))
@@ -301,12 +304,12 @@ struct ReviewRouteTests {
         try fixture.account("jo", role: .adjudicator)
         try await withApp(fixture) { client in
             let ann = try await signIn(client, "ann")
-            let next = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.headers)
+            let next = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.apiHeaders)
             let answer = try JSONDecoder().decode([String: JSONField].self, from: Data(buffer: next.body))
             guard case .string(let record) = answer["record"] else { Issue.record("no record in \(answer)"); return }
             let skip = try await client.execute(uri: "/api/records/\(record)/skip", method: .post, headers: ann.apiHeaders, body: ByteBuffer(string: "{}"))
             #expect(skip.status == .ok)
-            let after = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.headers))
+            let after = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.apiHeaders))
             #expect(!after.contains(record))
 
             // An edit by the adjudicator, then a restore of version 1 through the history page's form.
@@ -328,11 +331,11 @@ struct ReviewRouteTests {
             let other = try JSONDecoder().decode([String: JSONField].self, from: Data(after.utf8))
             guard case .string(let second) = other["record"] else { Issue.record("no record in \(after)"); return }
             _ = try await client.execute(uri: "/api/records/\(second)/skip", method: .post, headers: ann.apiHeaders, body: ByteBuffer(string: "{}"))
-            let done = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.headers))
+            let done = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.apiHeaders))
             #expect(done.contains(#""done":true"#) && done.contains("Review the 2 records you skipped"))
             let unskip = try await client.execute(uri: "/api/unskip?queue=batch:\(batch.id)", method: .post, headers: ann.apiHeaders, body: ByteBuffer(string: "{}"))
             #expect(Self.text(unskip) == #"{"unskipped":2}"#)
-            let back = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.headers))
+            let back = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.apiHeaders))
             #expect(back.contains(#""done":false"#))
 
             // Logging out ends the session: the cookie no longer opens pages.
@@ -348,7 +351,7 @@ struct ReviewRouteTests {
         try await withApp(fixture) { client in
             let signed = try await signIn(client, "ann")
             #expect(try await client.execute(uri: "/adjudicate", method: .get, headers: signed.headers).status == .forbidden)
-            #expect(try await client.execute(uri: "/api/next?queue=adjudication", method: .get, headers: signed.headers).status == .forbidden)
+            #expect(try await client.execute(uri: "/api/next?queue=adjudication", method: .get, headers: signed.apiHeaders).status == .forbidden)
         }
     }
 }

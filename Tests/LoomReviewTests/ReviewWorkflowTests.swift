@@ -208,6 +208,17 @@ struct ReviewWorkflowTests {
             recordID: served.recordID, verdict: .accept, reason: nil, pass: served.pass, seenVersion: served.version, adjudication: false, by: ann)
     }
 
+    @Test("skipping a record the reviewer does not hold is refused: a skip of any id would add a row for it")
+    func skippingNeedsTheRecord() throws {
+        let fixture = try ReviewFixture(records: 2)
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        let served = try #require(try fixture.service.next(.batch(batch), for: ann))
+        let refusal = #expect(throws: ReviewRefusal.self) { try fixture.service.skip(recordID: "rec-that-is-not-there", by: ann) }
+        #expect(refusal?.kind == .forbidden)
+        try fixture.service.skip(recordID: served.recordID, by: ann)
+    }
+
     @Test func skippedRecordsAreNotServedAgainToTheSameReviewer() throws {
         let fixture = try ReviewFixture(records: 2)
         let batch = try fixture.batch()
