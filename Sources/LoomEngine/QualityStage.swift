@@ -61,7 +61,10 @@ struct QualityStage {
             return summary
         }
         if try store.meta(Key.settings) != stamp {
-            try store.commit([StoreWrite.meta([Key.settings: stamp, Key.phase: Phase.validate.rawValue, Key.cursor: ""])])
+            let validation = String(decoding: try JSONEncoder().encode(Self.validator(settings).settings), as: UTF8.self)
+            try store.commit([StoreWrite.meta([
+                Key.settings: stamp, Key.phase: Phase.validate.rawValue, Key.cursor: "", ValidationSettings.metaKey: validation,
+            ])])
         }
         observer?(.stageStarted(stage: .quality, total: counts.total, alreadyDone: 0))
         var summary = QualitySummary()

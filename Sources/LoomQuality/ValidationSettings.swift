@@ -23,6 +23,10 @@ public struct ValidationSettings: Sendable, Hashable, Codable {
         self.maxTurnBytes = maxTurnBytes
     }
 
+    /// The store's meta key under which the quality stage keeps the settings it validated with (JSON), so that the
+    /// review app checks a reviewer's correction as the run checked the record.
+    public static let metaKey = "validation_settings"
+
     /// The provenance generator of records converted from existing datasets, whose option counts the datasets decide.
     public static let convertedGenerator = "converter"
     /// The generator name of records `loom import` read from a training file: Loom holds no evidence for them.

@@ -40,8 +40,19 @@ public final class ReviewService: Sendable {
         self.hasher = hasher
         self.clock = clock
         checklists = try ReviewChecklists()
-        validator = RecordValidator()
+        validator = RecordValidator(settings: try Self.storedValidation(store))
         decoyHash = try hasher.hash(Self.randomToken())
+    }
+
+    /// The settings the run's quality stage validated with (`ValidationSettings.metaKey`), or the defaults: a
+    /// correction is checked as the run checked the record.
+    static func storedValidation(_ store: RunStore) throws -> ValidationSettings {
+        guard let json = try store.meta(ValidationSettings.metaKey) else { return ValidationSettings() }
+        do {
+            return try JSONDecoder().decode(ValidationSettings.self, from: Data(json.utf8))
+        } catch {
+            throw LoomError(.store, "the stored validation settings cannot be read: \(error)", subject: ValidationSettings.metaKey)
+        }
     }
 
     /// The review settings a run's recipe stored, or the defaults.

@@ -104,11 +104,11 @@ struct ReviewBrowserTests {
                 #expect(try await browser.script("return window.loomPageMarker") as? Int == 1)
                 #expect(try fixture.store.reviewState(recordID: first)?.status == .accepted)
 
-                // e edits; dropping the <image> placeholder is saved and the validator's flag is shown.
+                // e edits; an answer longer than a short answer may be is saved and the validator's flag is shown.
                 try await browser.press("e")
-                try await browser.type("textarea.edit[data-index='0']", "What does the sign say?", clear: true)
+                try await browser.type("textarea.edit[data-index='1']", "It is red and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny.", clear: true)
                 try await browser.press("\u{E007}", control: true)
-                _ = try await browser.element("#flags .flag[data-code='format.placeholder_count']")
+                _ = try await browser.element("#flags .flag[data-code='format.too_long']")
                 try await browser.screenshot(to: Self.screenshots.appendingPathComponent("02-edit-with-validator-flag.png"))
                 #expect(try fixture.store.reviewState(recordID: second)?.version == 2)
 

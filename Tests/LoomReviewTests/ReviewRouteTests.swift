@@ -254,12 +254,23 @@ struct ReviewRouteTests {
             #expect(forged.status == .forbidden)
             let next = try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: signed.apiHeaders)
             #expect(next.status == .ok)
-            // An edit that drops the image placeholder is saved as version 2 and comes back flagged.
-            let edit = try await client.execute(
+            // An edit that drops the image placeholder is refused with the reason.
+            let dropped = try await client.execute(
                 uri: "/api/records/rec-000/edit", method: .post, headers: signed.apiHeaders,
                 body: ByteBuffer(string: #"{"version":1,"turns":["What does the sign say?","EXIT"]}"#))
+            #expect(dropped.status == .conflict && Self.text(dropped).contains("must keep its 1 <image> placeholder"))
+            // One that adds a token trainers read as media is refused too; one with invisible characters has them removed.
+            let token = try await client.execute(
+                uri: "/api/records/rec-000/edit", method: .post, headers: signed.apiHeaders,
+                body: ByteBuffer(string: #"{"version":1,"turns":[null,"EXIT <video>"]}"#))
+            #expect(token.status == .conflict && Self.text(token).contains("<video>"))
+            // An edit that makes the answer too long is saved as version 2 and comes back flagged.
+            let edit = try await client.execute(
+                uri: "/api/records/rec-000/edit", method: .post, headers: signed.apiHeaders,
+                body: ByteBuffer(string: #"{"version":1,"turns":[null,"It is red and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny.\u200b\udb40\udc49"]}"#))
             #expect(edit.status == .ok)
-            #expect(Self.text(edit).contains("format.placeholder_count"))
+            #expect(Self.text(edit).contains("format.too_long"))
+            #expect(try fixture.store.record(id: "rec-000")?.turns[1].text == "It is red and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny.")
             // Saving again on version 1 is refused with a message, not applied.
             let stale = try await client.execute(
                 uri: "/api/records/rec-000/edit", method: .post, headers: signed.apiHeaders,
@@ -275,11 +286,11 @@ struct ReviewRouteTests {
             #expect(Self.text(done).contains("\"done\":true"))
             let progress = Self.text(try await client.execute(uri: "/progress", method: .get, headers: signed.headers))
             #expect(progress.contains("<td>ann</td><td>1</td>"))
-            // The history, which an adjudicator or admin reads, names both edits.
+            // The history, which an adjudicator or admin reads, names the edit.
             try fixture.account("root", role: .admin)
             let root = try await signIn(client, "root")
             let history = Self.text(try await client.execute(uri: "/records/rec-000", method: .get, headers: root.headers))
-            #expect(history.contains("edited answer (turn 2), question (turn 1)") || history.contains("edited question (turn 1), answer (turn 2)"))
+            #expect(history.contains("edited answer (turn 2)"))
         }
     }
 

@@ -219,6 +219,20 @@ struct ReviewWorkflowTests {
         try fixture.service.skip(recordID: served.recordID, by: ann)
     }
 
+    @Test("a correction is checked with the settings the run's quality stage used, not the defaults")
+    func correctionsAreCheckedWithTheRunsSettings() throws {
+        let fixture = try ReviewFixture(records: 1)
+        var strict = ValidationSettings()
+        strict.lengthBounds[.shortVQA] = LengthBounds(minWords: 1, maxWords: 3)
+        try fixture.store.setMeta(ValidationSettings.metaKey, String(decoding: try JSONEncoder().encode(strict), as: UTF8.self))
+        let service = try ReviewService(store: fixture.store, runDirectory: fixture.directory, settings: ReviewSettings())
+        let root = try fixture.account("root", role: .admin)
+        let (_, flags) = try service.edit(recordID: "rec-000", RecordEdit(turns: [nil, "It is a bright red colour."]), seenVersion: 1, by: root)
+        #expect(flags.contains { $0.code == QualityCode.tooLong })
+        let (_, fine) = try fixture.service.edit(recordID: "rec-000", RecordEdit(turns: [nil, "It is a bright red colour, too."]), seenVersion: 2, by: root)
+        #expect(!fine.contains { $0.code == QualityCode.tooLong })
+    }
+
     @Test func skippedRecordsAreNotServedAgainToTheSameReviewer() throws {
         let fixture = try ReviewFixture(records: 2)
         let batch = try fixture.batch()
@@ -300,16 +314,21 @@ struct ReviewWorkflowTests {
         let batch = try fixture.batch()
         let ann = try fixture.account("ann")
         let claim = try #require(try fixture.service.next(.batch(batch), for: ann))
-        // Dropping the <image> placeholder is a format problem the validators flag on save.
+        // Dropping the <image> placeholder is refused: the record would show one image fewer than it has.
+        let dropped = #expect(throws: ReviewRefusal.self) {
+            try fixture.service.edit(recordID: claim.recordID, RecordEdit(turns: ["What colour is the cube?", "Blue."]), seenVersion: 1, by: ann)
+        }
+        #expect(dropped?.message.contains("must keep its 1 <image> placeholder") == true)
+        // An answer longer than a short answer may be is a format problem the validators flag on save.
         let (saved, flags) = try fixture.service.edit(
-            recordID: claim.recordID, RecordEdit(turns: ["What colour is the cube?", "Blue."]), seenVersion: 1, by: ann)
+            recordID: claim.recordID, RecordEdit(turns: [nil, "It is red and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny and shiny."]), seenVersion: 1, by: ann)
         #expect(saved.version == 2)
-        #expect(flags.contains { $0.code == "format.placeholder_count" })
+        #expect(flags.contains { $0.code == "format.too_long" })
         let versions = try fixture.store.recordVersions(claim.recordID)
         #expect(versions.map(\.version) == [1, 2])
         #expect(versions[0].author == "generated" && versions[0].record.turns[1].text == "It is red.")
         #expect(versions[1].author == "ann" && versions[1].note.contains("answer (turn 2)"))
-        #expect(try fixture.store.record(id: claim.recordID)?.turns[1].text == "Blue.")
+        #expect(try fixture.store.record(id: claim.recordID)?.turns[1].text.hasPrefix("It is red and shiny") == true)
 
         // An admin saving on the version they loaded before ann's edit is refused, naming ann.
         let admin = try fixture.account("root", role: .admin)
