@@ -376,9 +376,9 @@ public final class ReviewService: Sendable {
 
     // MARK: Reading
 
-    /// Everything the review screen shows about a record.
-    public func view(recordID: String) throws -> ReviewRecordView {
-        guard let parts = try store.reviewRecordParts(recordID) else {
+    /// Everything the review screen shows about a record; with `withVersions`, its history too (the record page).
+    public func view(recordID: String, withVersions: Bool = false) throws -> ReviewRecordView {
+        guard let parts = try store.reviewRecordParts(recordID, withVersions: withVersions) else {
             throw ReviewRefusal(.notFound, "there is no record \(recordID)")
         }
         return ReviewRecordView(parts: parts, checklist: checklists.items(for: parts.record.domain.rawValue))

@@ -197,7 +197,7 @@ struct ReviewRoutes: Sendable {
         let service = self.service
         let view: ReviewRecordView
         do {
-            view = try await blocking { try service.view(recordID: id) }
+            view = try await blocking { try service.view(recordID: id, withVersions: true) }
         } catch let refusal as ReviewRefusal {
             return refusedForm(context, refusal.message, status: HTTPReplies.status(of: refusal))
         }

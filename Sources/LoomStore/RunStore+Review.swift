@@ -451,11 +451,15 @@ extension RunStore {
     }
 
     /// Everything the review screen shows about a record, read in one transaction; nil if there is no such record.
-    public func reviewRecordParts(_ recordID: String) throws -> ReviewRecordParts? {
-        try read { db in try Self.reviewRecordParts(db, recordID) }
+    ///
+    /// - Parameter withVersions: also read every version of the record (its history page). The review screen
+    ///   shows none, and a record edited many times would make each claim of it read them all inside the team's
+    ///   shared write.
+    public func reviewRecordParts(_ recordID: String, withVersions: Bool = false) throws -> ReviewRecordParts? {
+        try read { db in try Self.reviewRecordParts(db, recordID, withVersions: withVersions) }
     }
 
-    private static func reviewRecordParts(_ db: Database, _ recordID: String) throws -> ReviewRecordParts? {
+    private static func reviewRecordParts(_ db: Database, _ recordID: String, withVersions: Bool = false) throws -> ReviewRecordParts? {
         guard let row = try Self.cachedRow(db, sql: "SELECT \(StoredRecord.columns) FROM records WHERE id = ?", arguments: [recordID]) else {
             return nil
         }
@@ -479,8 +483,9 @@ extension RunStore {
         }
         let passes = try Self.cachedRows(db, sql: "SELECT * FROM review_passes WHERE record_id = ? ORDER BY pass", arguments: [recordID])
             .map(Self.reviewPass)
-        let versions = try Self.cachedRows(db, sql: "SELECT * FROM record_versions WHERE record_id = ? ORDER BY version", arguments: [recordID])
-            .map(Self.recordVersion)
+        let versions = withVersions
+            ? try Self.cachedRows(db, sql: "SELECT * FROM record_versions WHERE record_id = ? ORDER BY version", arguments: [recordID])
+                .map(Self.recordVersion) : []
         return ReviewRecordParts(
             record: record, state: try Self.reviewState(db, recordID: recordID),
             sampleKind: sample.map { SampleKind(rawValue: $0[0]) ?? .single }, annotations: sample?[1], media: media,
