@@ -201,6 +201,9 @@ struct ReviewRouteTests {
             #expect(!page.contains("<script>alert") && !page.contains("<img src=x"))
             let headers = try await client.execute(uri: "/records/rec-000", method: .get, headers: signed.headers).headers
             #expect(headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            // An error the router answers (no such route) carries them too.
+            let missing = try await client.execute(uri: "/no-such-page", method: .get, headers: signed.headers)
+            #expect(missing.status == .notFound && missing.headers[.contentSecurityPolicy] != nil)
         }
     }
 
