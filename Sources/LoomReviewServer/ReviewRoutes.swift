@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import LoomCore
 import LoomReview
@@ -75,7 +76,8 @@ struct ReviewRoutes: Sendable {
             return loginPage(request, error: "Wrong name or password.", status: .unauthorized)
         }
         let now = service.now
-        let (peer, name) = ("peer:" + context.peer, "name:" + form.name.lowercased())
+        let client = Self.clientAddress(socket: context.peer, forwardedFor: request.headers[Self.forwardedFor])
+        let (peer, name) = ("peer:" + client, "name:" + form.name.lowercased())
         if let wait = limiter.admit([peer, name], now: now) {
             var response = loginPage(
                 request, error: "Too many failed sign-ins. Try again in \(Int(wait.rounded(.up))) seconds.", status: .tooManyRequests)
@@ -94,6 +96,19 @@ struct ReviewRoutes: Sendable {
                 name: SessionMiddleware.cookieName, value: login.token, maxAge: Int(service.settings.sessionSeconds), path: "/",
                 httpOnly: true, sameSite: .strict))
         return response
+    }
+
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+
+    /// The address a login attempt comes from, for the rate limit: the socket's, or, when that is this machine
+    /// (a TLS proxy or an SSH tunnel in front of the app, through which the whole team arrives), the address the
+    /// proxy appended last to `X-Forwarded-For`. Without it one outsider's failed guesses would lock every
+    /// colleague out; earlier entries are the client's own word and are not read.
+    static func clientAddress(socket: String, forwardedFor: String?) -> String {
+        guard socket == "::1" || socket.hasPrefix("127.") || socket.hasPrefix("::ffff:127."),
+            let last = forwardedFor?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty, last.utf8.count <= 64
+        else { return socket }
+        return last
     }
 
     private struct CSRFForm: Decodable {

@@ -35,5 +35,13 @@ struct LoginRateLimiterTests {
         for index in 0..<6 { _ = limiter.admit(["peer:127.0.0.1", "name:guess\(index)"], now: 1000) }
         #expect(limiter.admit(["peer:127.0.0.1", "name:dan"], now: 1000) != nil)
     }
-}
 
+    @Test("behind a proxy on this machine, the address it appended is the client's; anyone else's header is not read")
+    func forwardedAddresses() {
+        #expect(ReviewRoutes.clientAddress(socket: "127.0.0.1", forwardedFor: "203.0.113.9") == "203.0.113.9")
+        // The client may write its own entries first: only the proxy's last one counts.
+        #expect(ReviewRoutes.clientAddress(socket: "::1", forwardedFor: "10.0.0.1, 198.51.100.7") == "198.51.100.7")
+        #expect(ReviewRoutes.clientAddress(socket: "198.51.100.7", forwardedFor: "10.0.0.1") == "198.51.100.7")
+        #expect(ReviewRoutes.clientAddress(socket: "127.0.0.1", forwardedFor: nil) == "127.0.0.1")
+    }
+}
