@@ -415,6 +415,9 @@ extension RunStore {
             var updated = state
             updated.version += 1
             updated.updatedAt = now
+            // A decided record changed afterwards (an adjudicator's edit from its history) goes back to adjudication:
+            // its decision was on text it no longer has, and `--review accepted` must not export text nobody accepted.
+            if state.status == .accepted || state.status == .rejected { updated.status = .adjudication }
             try Self.cachedExecute(db, sql: """
                     INSERT INTO record_versions(record_id, version, author, created_at, note, sharegpt, body, flagged)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -233,6 +233,19 @@ struct ReviewWorkflowTests {
         #expect(!fine.contains { $0.code == QualityCode.tooLong })
     }
 
+    @Test("an accepted record an adjudicator edits afterwards goes back to adjudication: nobody accepted the new text")
+    func editingADecidedRecordReopensIt() throws {
+        let fixture = try ReviewFixture(records: 1, settings: ReviewSettings(passes: 1))
+        let batch = try fixture.batch()
+        let ann = try fixture.account("ann")
+        let (claim, state) = try pass(fixture, ann, batch, .accept)
+        #expect(state.status == .accepted)
+        let jo = try fixture.account("jo", role: .adjudicator)
+        let (edited, _) = try fixture.service.edit(recordID: claim.recordID, RecordEdit(turns: [nil, "It is dark red."]), seenVersion: 1, by: jo)
+        #expect(edited.status == .adjudication)
+        #expect(try fixture.store.reviewState(recordID: claim.recordID)?.status == .adjudication)
+    }
+
     @Test func skippedRecordsAreNotServedAgainToTheSameReviewer() throws {
         let fixture = try ReviewFixture(records: 2)
         let batch = try fixture.batch()
