@@ -197,4 +197,23 @@ struct TranslateRunTests {
         #expect(!failures.isEmpty)
         #expect(failures.allSatisfy { $0.error.contains("untranslated") || $0.error.contains("reads as") })
     }
+
+    @Test("a translation cut off at max_tokens fails after its one call, saying to raise the limit, with no correction turn")
+    func cutOffTranslationsFailWithoutACorrection() async throws {
+        let catalog = try PromptCatalog.load()
+        let corrections = Mutex(0)
+        let server = try await MockModelServer.start { request in
+            guard request.messageTexts.contains(catalog.translate.system) else { return .completion(text: "{}") }
+            if request.isCorrection { corrections.withLock { $0 += 1 } }
+            return .completion(text: #"{"turns": ["<image>\n"#, finishReason: "length")
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try RunFixture(singles: 1, pairs: 0, sets: 0, sequences: 0)
+        let recipe = try fixture.addingMockModel(
+            baseURL: server.baseURL, model: "mock-translator", stages: "  translate: {model: mock, languages: [zh]}")
+        _ = try? await fixture.runner(recipe: recipe).run()
+        let failures = try RunStore(directory: fixture.runDirectory).failures(stage: "translate")
+        #expect(!failures.isEmpty && failures.allSatisfy { $0.error.contains("raise `max_tokens`") })
+        #expect(corrections.withLock { $0 } == 0)
+    }
 }
