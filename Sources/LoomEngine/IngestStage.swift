@@ -39,6 +39,8 @@ struct IngestStage: Sendable {
         var failed: Int
         /// Files an earlier run ingested that this walk, gone through whole, did not find.
         var gone: [Rejection] = []
+        /// Every file this walk offered, when it went through every source (nil otherwise).
+        var walkedFiles: Set<String>?
     }
 
     /// A finished file, or input a source rejected, on its way to the sequencer.
@@ -48,7 +50,9 @@ struct IngestStage: Sendable {
     }
 
     private enum Outcome: Sendable {
-        case fresh(IngestWorker.Outcome)
+        /// Read now; `stamp` is the file's size and time taken before it was read, so that a file rewritten while
+        /// the run reads it is read again by the next run rather than taken for the bytes read now.
+        case fresh(IngestWorker.Outcome, stamp: (size: Int64, modified: Int64)?)
         /// Ingested by an earlier invocation of the run.
         case resumed(RunStore.IngestedFileState)
     }
@@ -82,8 +86,9 @@ struct IngestStage: Sendable {
                             case .item(let sequence, let item):
                                 // A file replaced under the same name since (another size or modification
                                 // time) is ingested again.
+                                let stamp = item.path.stamp()
                                 if let state = previous[ExactPath(relative(item.path.display))],
-                                    case let stamp = item.path.stamp(), state.isSame(size: stamp?.size, modified: stamp?.modified)
+                                    state.isSame(size: stamp?.size, modified: stamp?.modified)
                                 {
                                     sink.yield(.done(sequence: sequence, item, .resumed(state)))
                                     continue
@@ -91,7 +96,7 @@ struct IngestStage: Sendable {
                                 work.addTask {
                                     let outcome = (try? await workers.run { worker.ingest(item) })
                                         ?? .rejected(.cancelled, reason: "the run stopped before this file was read")
-                                    sink.yield(.done(sequence: sequence, item, .fresh(outcome)))
+                                    sink.yield(.done(sequence: sequence, item, .fresh(outcome, stamp: stamp)))
                                 }
                             }
                         }
@@ -121,6 +126,8 @@ struct IngestStage: Sendable {
         if let gone = tally?.gone {
             try store.replaceRejections(stage: Self.stageName, category: RejectionKind.goneSinceIngest.category, with: gone)
         }
+        // A file an earlier run rejected that is no longer there is no longer a failure of the run.
+        if let walked = tally?.walkedFiles { try store.forgetRejectedFiles(stage: Self.stageName, notIn: walked) }
         try store.keepLargestNearDuplicateImages()
         // The count walked what the ingest walked, without reading a file: done by now, or nearly.
         await counting?.value
@@ -180,7 +187,7 @@ struct IngestStage: Sendable {
             case .done(let sequence, let item, let outcome):
                 waiting[sequence] = (item, outcome)
                 while let (item, outcome) = waiting.removeValue(forKey: next) {
-                    if case .fresh(.rejected(.cannotWrite, let reason)) = outcome {
+                    if case .fresh(.rejected(.cannotWrite, let reason), _) = outcome {
                         // The run directory refuses writes (a full disk, a read-only mount): not the file's fault,
                         // and every file after it would fail the same way. The stage stops; what is done is kept.
                         throw LoomError.cannotWriteRun(runDirectory, reason: reason)
@@ -203,6 +210,7 @@ struct IngestStage: Sendable {
         var tally = Tally(done: done, failed: failed)
         // The walk went through every source and each of its items was committed: what it did not offer is gone.
         if feed.wholeWalkItemCount == next {
+            tally.walkedFiles = Set(walked.map(\.description))
             tally.gone = previous.filter { !walked.contains($0.key) }.sorted { $0.key.description < $1.key.description }.map { path, state in
                 Rejection(
                     subject: path.description, stage: Self.stageName, kind: .goneSinceIngest,
@@ -222,7 +230,7 @@ struct IngestStage: Sendable {
     ) -> StoreWrite {
         let path = relative(item.path.display)
         let doneEntry = LedgerEntry(item: path, stage: Self.stageName, status: .done)
-        if case .fresh(let fresh) = outcome, !seenPaths.insert(ExactPath(path)).inserted {
+        if case .fresh(let fresh, _) = outcome, !seenPaths.insert(ExactPath(path)).inserted {
             // The very file again, from another source: not a copy, but its annotations still count.
             var write = StoreWrite()
             let id = fresh.imageID
@@ -238,15 +246,14 @@ struct IngestStage: Sendable {
         case .resumed:
             // Remembered before the walk (`remember`); nothing to write.
             return StoreWrite()
-        case .fresh(let fresh) where fresh.imageID != nil && fresh.imageID == earlier?.imageID:
+        case .fresh(let fresh, let stamp) where fresh.imageID != nil && fresh.imageID == earlier?.imageID:
             // The file an earlier run ingested, touched but not changed: only its size and time are new.
-            let stamp = item.path.stamp()
             return StoreWrite(
                 ledger: [doneEntry],
                 files: [IngestedFile(
                     path: path, imageID: fresh.imageID!, ordinal: sequence, size: stamp?.size, modified: stamp?.modified,
                     keepsNotes: true)])
-        case .fresh(.rejected(let kind, var reason)):
+        case .fresh(.rejected(let kind, var reason), _):
             if let earlier {
                 // What an earlier run made of the file stays, as for a file gone since; the reason says so.
                 reason += "; an earlier run ingested this file (image \(earlier.imageID.prefix(12))…), and its image and records stay"
@@ -254,13 +261,12 @@ struct IngestStage: Sendable {
             return StoreWrite(
                 ledger: [LedgerEntry(item: path, stage: Self.stageName, status: .failed, error: reason)],
                 rejections: [Rejection(subject: path, stage: Self.stageName, kind: kind, reason: reason)])
-        case .fresh(.copy(let id)):
-            var write = copyWrite(item, path: path, of: id, size: sizes[id], sequence: sequence, entry: doneEntry, stamp: item.path.stamp())
+        case .fresh(.copy(let id), let stamp):
+            var write = copyWrite(item, path: path, of: id, size: sizes[id], sequence: sequence, entry: doneEntry, stamp: stamp)
             write.rejections += changeNote(path, earlier: earlier, now: id)
             return write
-        case .fresh(.image(let decoded)):
+        case .fresh(.image(let decoded), let stamp):
             // Two copies decoded at the same moment: the later one in source order is the copy.
-            let stamp = item.path.stamp()
             if known.contains(decoded.id) {
                 var write = copyWrite(
                     item, path: path, of: decoded.id, size: sizes[decoded.id], sequence: sequence, entry: doneEntry, stamp: stamp)

@@ -11,10 +11,12 @@ import LoomCore
 /// The images in a folder and its subfolders, without annotations.
 public struct FolderSource: Sendable {
     /// The image extensions taken when no include pattern is given, compared case-insensitively: what Loom
-    /// decodes (JPEG, PNG, WebP, HEIC, AVIF) and formats it cannot (GIF, TIFF, BMP), offered still so that the
-    /// decoder rejects them naming the format, instead of them silently going missing.
+    /// decodes (JPEG, PNG, WebP, HEIC and the `.hif` Canon and Fujifilm cameras write, AVIF) and formats it cannot
+    /// (GIF, TIFF, BMP, JPEG XL, camera RAW), offered still so that the decoder rejects them naming the format,
+    /// instead of them silently going missing.
     public static let defaultExtensions: Set<String> = [
-        "jpg", "jpeg", "jpe", "jfif", "pjpeg", "pjp", "png", "webp", "gif", "tif", "tiff", "heic", "heif", "avif", "bmp",
+        "jpg", "jpeg", "jpe", "jfif", "pjpeg", "pjp", "png", "webp", "gif", "tif", "tiff", "heic", "heif", "hif", "avif", "bmp",
+        "jxl", "dng", "cr2", "cr3", "nef", "arw", "raf", "orf", "rw2",
     ]
 
     /// Folders that file managers and NAS systems fill with their own thumbnails and copies: skipped, like hidden

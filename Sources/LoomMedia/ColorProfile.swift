@@ -76,8 +76,10 @@ public enum ColorProfile {
     }
 
     /// The profile of a PNG's `iCCP` chunk (zlib-compressed; libpng inflates it), looked for only when the chunk
-    /// is there before the image data. Nil too when the file also has a `gAMA` chunk: libpng has applied that gamma
-    /// already, and the profile's curves on top would apply one twice.
+    /// is there before the image data. Nil too when the file also has a `gAMA` chunk of another gamma than sRGB's:
+    /// libpng has applied that gamma already (to sRGB's), and the profile's curves on top would apply one twice. A
+    /// `gAMA` of about 1/2.2 beside the profile (what most tools write with a Display P3 or Adobe RGB profile) was
+    /// close to no change, so the profile still converts the colours, as the PNG specification has it win.
     static func pngProfile(_ bytes: [UInt8]) -> [UInt8]? {
         var offset = 8
         var found = false
@@ -85,7 +87,10 @@ public enum ColorProfile {
             let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
             let type = bytes[offset + 4..<offset + 8]
             guard offset + 12 + length <= bytes.count else { break }
-            if type.elementsEqual("gAMA".utf8) { return nil }
+            if type.elementsEqual("gAMA".utf8), length == 4 {
+                let gamma = bytes[offset + 8..<offset + 12].reduce(0) { $0 << 8 | Int($1) }
+                if abs(gamma - 45455) > 1000 { return nil }
+            }
             if type.elementsEqual("iCCP".utf8) { found = true }
             if type.elementsEqual("IDAT".utf8) { break }
             offset += 12 + length

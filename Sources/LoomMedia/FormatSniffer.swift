@@ -22,8 +22,12 @@ enum FormatSniffer {
     private static func unsupportedFormat(of bytes: [UInt8]) -> String? {
         if starts(bytes, with: ascii("GIF87a")) || starts(bytes, with: ascii("GIF89a")) { return "GIF" }
         if starts(bytes, with: [0x49, 0x49, 0x2A, 0x00]) || starts(bytes, with: [0x4D, 0x4D, 0x00, 0x2A]) {
-            return "TIFF"
+            // DNG and most cameras' RAW files (CR2, NEF, ARW) are TIFF inside.
+            return "TIFF or camera RAW (DNG, CR2, NEF, ARW)"
         }
+        if starts(bytes, with: [0xFF, 0x0A]) || starts(bytes, with: [0x00, 0x00, 0x00, 0x0C, 0x4A, 0x58, 0x4C, 0x20]) { return "JPEG XL" }
+        if starts(bytes, with: ascii("FUJIFILMCCD-RAW")) { return "Fujifilm RAW (RAF)" }
+        if bytes.count >= 12, ascii(bytes, 4..<8) == "ftyp", ascii(bytes, 8..<12) == "crx " { return "Canon RAW (CR3)" }
         // "BM" alone is too common a start for text; also require a known DIB header size when it is there.
         if starts(bytes, with: ascii("BM")) {
             guard bytes.count >= 18 else { return "BMP" }

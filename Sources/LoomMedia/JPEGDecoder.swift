@@ -10,7 +10,7 @@ enum JPEGDecoder {
     }
 
     static func decode(
-        _ bytes: [UInt8], maxPixels: Int, minimumLongestSide: Int?
+        _ bytes: [UInt8], maxPixels: Int, minimumLongestSide: Int?, endMarkerAdded: Bool = false
     ) throws -> (info: ImageInfo, image: RGBImage) {
         // A TurboJPEG handle must not be shared between threads: each call makes its own.
         let handle = try makeHandle()
@@ -43,7 +43,13 @@ enum JPEGDecoder {
             // real photos whose pixels are complete, so those images are kept, as Pillow keeps them.
             let message = String(cString: tjGetErrorStr2(handle))
             let isWarning = tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue)
-            if !isWarning || message.lowercased().contains("premature end") {
+            let prematureEnd = message.lowercased().contains("premature end")
+            if isWarning, prematureEnd, !endMarkerAdded, !bytes.suffix(2).elementsEqual([0xFF, 0xD9]) {
+                // TurboJPEG says the same of a file that lacks only its end marker (some cameras and tools leave
+                // it out) as of one cut in the middle: with the marker added, a whole scan decodes without it.
+                return try decode(bytes + [0xFF, 0xD9], maxPixels: maxPixels, minimumLongestSide: minimumLongestSide, endMarkerAdded: true)
+            }
+            if !isWarning || prematureEnd {
                 throw ImageDecodeError(.corruptImage, "truncated or corrupt JPEG: \(message)")
             }
         }

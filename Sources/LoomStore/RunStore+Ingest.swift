@@ -141,6 +141,20 @@ extension RunStore {
         }
     }
 
+    /// Forgets the files of `stage` an earlier run rejected that are not in `walked` (a whole walk did not find them
+    /// again): their failed ledger rows and their rejections.
+    public func forgetRejectedFiles(stage: String, notIn walked: Set<String>) throws {
+        try write { db in
+            let failed = try String.fetchAll(db, sql: "SELECT item FROM ledger WHERE stage = ? AND status = 'failed'", arguments: [stage])
+            let ledger = try db.cachedStatement(sql: "DELETE FROM ledger WHERE item = ? AND stage = ? AND status = 'failed'")
+            let notes = try db.cachedStatement(sql: "DELETE FROM rejections WHERE subject = ? AND stage = ?")
+            for item in failed where !walked.contains(item) {
+                try ledger.execute(arguments: [item, stage])
+                try notes.execute(arguments: [item, stage])
+            }
+        }
+    }
+
     /// Replaces every rejection of `category` in `stage` with `rejections` (notes that describe the input as it is
     /// now, such as files gone since an earlier run, rather than add up over runs).
     public func replaceRejections(stage: String, category: String, with rejections: [Rejection]) throws {
@@ -193,6 +207,11 @@ extension RunStore {
                     try file.execute(arguments: [item.path, item.imageID, item.ordinal, item.size, item.modified])
                 }
                 if !item.keepsNotes { try clearRejection.execute(arguments: [item.path]) }
+            }
+            // A file rejected now keeps only this run's reason: one rejected for another reason before (a cut file
+            // since replaced by another bad one) is not listed under both.
+            for entry in write.ledger where entry.stage == "ingest" && entry.status == .failed {
+                try clearRejection.execute(arguments: [entry.item])
             }
             for item in write.rejections {
                 try rejection.execute(arguments: [item.subject, item.stage, item.category, item.reason])

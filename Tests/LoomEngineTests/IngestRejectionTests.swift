@@ -19,6 +19,26 @@ struct IngestRejectionTests {
         return paths.sorted()
     }
 
+    @Test("a resumed run lists each bad file once, under this run's reason, and forgets rejected files that are gone")
+    func aResumedRunKeepsOnlyCurrentRejections() async throws {
+        let fixture = try IngestFixture()
+        try fixture.write(try IngestFixture.jpeg(seed: 1), as: "good.jpg")
+        let whole = try IngestFixture.jpeg(seed: 2)
+        try fixture.write(Array(whole.prefix(whole.count / 3)), as: "bad.jpg")
+        try fixture.write(Array(whole.prefix(whole.count / 2)), as: "gone.jpg")
+        _ = try await fixture.runner().run()
+        let first = try RunStore(directory: fixture.runDirectory).rejections(stage: "ingest").flatMap(\.items).map(\.subject)
+        #expect(first.sorted() == ["photos/bad.jpg", "photos/gone.jpg"])
+        // bad.jpg is now another bad file (a text file), gone.jpg is deleted.
+        try fixture.write(Array("not an image at all".utf8), as: "bad.jpg")
+        try FileManager.default.removeItem(at: fixture.images.appendingPathComponent("gone.jpg"))
+        _ = try await fixture.runner().run()
+        let store = try RunStore(directory: fixture.runDirectory)
+        let second = try store.rejections(stage: "ingest").flatMap(\.items)
+        #expect(second.map(\.subject) == ["photos/bad.jpg"])
+        #expect(try store.failures(stage: "ingest").map(\.item) == ["photos/bad.jpg"])
+    }
+
     @Test("each kind of bad input lands in its own category, whatever words its path or reason holds")
     func eachKindInItsCategory() async throws {
         let fixture = try IngestFixture(

@@ -100,6 +100,13 @@ struct ColorProfileTests {
         let before = try ImageDecoder.decode(plain).image.pixels
         let after = try ImageDecoder.decode(tagged).image.pixels
         #expect(Int(after[0]) > Int(before[0]) + 5 && Int(after[1]) < Int(before[1]) - 5)
+        // A gAMA of 1/2.2 beside the profile (what most tools write with it) changes nothing: the profile still
+        // converts. A far other gamma, which libpng has applied already, leaves the profile out.
+        let withSRGBGamma = Array(plain[..<33]) + TestImages.chunk("gAMA", TestImages.be32(45_455)) + chunk + Array(plain[33...])
+        let converted = try ImageDecoder.decode(withSRGBGamma).image.pixels
+        #expect(zip(converted.prefix(3), after.prefix(3)).allSatisfy { abs(Int($0) - Int($1)) <= 2 })
+        let withLinearGamma = Array(plain[..<33]) + TestImages.chunk("gAMA", TestImages.be32(100_000)) + chunk + Array(plain[33...])
+        #expect(ColorProfile.pngProfile(withLinearGamma) == nil)
     }
 }
 
