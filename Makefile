@@ -2,10 +2,14 @@
 SWIFT ?= swift
 LOOM := .build/release/loom
 
-.PHONY: deps build quickstart test bench clean
+.PHONY: deps test-deps build quickstart test bench clean
 
 deps:
 	@./scripts/install-deps.sh
+
+## What the tests and benchmarks need beyond the build (the ffmpeg tool, chromium and its driver, python3-venv).
+test-deps:
+	@./scripts/install-deps.sh --tests
 
 build: deps
 	$(SWIFT) build -c release --product loom
@@ -16,15 +20,15 @@ quickstart: build
 
 ## Run the test suite. The export tests load exports with real consumers (Hugging Face datasets, webdataset…)
 ## from a Python virtual environment that scripts/consumer-venv.sh builds once and caches; the review app's tests
-## drive Debian's chromium through chromedriver (both installed by deps).
+## drive Debian's chromium through chromedriver (both installed by test-deps).
 # The tests' scratch folders (stores, runs, the browser's profiles) go to .build/test-tmp, emptied at the start
 # of each test run, instead of piling up in /tmp. (A tmpfs a crashed test left mounted there is skipped.)
-test: deps
+test: test-deps
 	@rm -rf .build/test-tmp 2>/dev/null || true; mkdir -p .build/test-tmp
 	@python="$$(./scripts/consumer-venv.sh)" && TMPDIR="$(CURDIR)/.build/test-tmp" LOOM_CONSUMER_PYTHON="$$python" LOOM_REQUIRE_BROWSER=1 LOOM_VERIFY_CONTENT_DIGESTS=1 $(SWIFT) test
 
 ## Benchmarks; figures go to BENCHMARKS.md.
-bench: deps
+bench: test-deps
 	./benchmarks/run.sh
 
 clean:

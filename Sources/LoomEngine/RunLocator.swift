@@ -29,7 +29,13 @@ public enum RunLocator {
         if isRecipe(path) {
             // Finding a run sends no request and reads no source: the keys' variables need not be set, nor the sources be there.
             let (recipe, url, catalog) = try loadRecipe(path, checksEnvironment: false)
-            let directory = try RunDirectory(existing: RunDirectory.url(for: recipe, recipeURL: url), reads: reads)
+            let runURL = RunDirectory.url(for: recipe, recipeURL: url)
+            guard FileManager.default.fileExists(atPath: runURL.appendingPathComponent(RunStore.fileName).path) else {
+                throw LoomError(
+                    .usage, "\(url.lastPathComponent) has not been run yet (no run at \(runURL.path)): `loom run \(path)` makes it",
+                    subject: url.path)
+            }
+            let directory = try RunDirectory(existing: runURL, reads: reads)
             // The run must be this recipe's, as `loom run` insists: another recipe's store would be shown, or
             // exported, as if it were this one's.
             if let stored = try directory.store.meta(RunDirectory.Key.fingerprint),

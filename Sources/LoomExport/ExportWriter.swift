@@ -240,7 +240,9 @@ public struct ExportWriter: Sendable {
                 summary.warnings.append(
                     "\(withoutImages) record\(withoutImages == 1 ? "" : "s") without images \(withoutImages == 1 ? "is" : "are") in this export beside \(withImages) with images: Otter's IMAGE_TEXT and VIDEO_TEXT groups cannot take a text-only instruction (its batch fails); export them apart with `--media none` for a TEXT_ONLY group of their own (a MIMIC-IT export leaves them out unless told `--media any`)")
             }
-            if summary.records == 0 { summary.warnings.append(try emptyExportReason(format, media: selection.media ?? .any)) }
+            if summary.records == 0 {
+                summary.warnings.append(try emptyExportReason(format, media: selection.media ?? .any, review: selection.review ?? .any))
+            }
             try exportFolder.finish(files: files)
             return summary
         } catch {
@@ -252,9 +254,12 @@ public struct ExportWriter: Sendable {
 
     /// Why an export wrote no record, in words a user can act on: the run's records are all of the other kind of
     /// media, or the filters and flags left none.
-    private func emptyExportReason(_ format: ExportFormat, media: RecordSelection.Media) throws -> String {
+    private func emptyExportReason(_ format: ExportFormat, media: RecordSelection.Media, review: RecordSelection.Review) throws -> String {
         let all = try store.recordCounts()
         guard all.total > 0 else { return "the run has no records yet" }
+        if review == .accepted, (try store.reviewStatusCounts()[.accepted] ?? 0) == 0 {
+            return "no record was written: the review has accepted no record yet (`--review accepted`)"
+        }
         let single = try store.recordCounts(multiImage: false).total
         switch media {
         case .multiple where single == all.total:

@@ -416,8 +416,7 @@ public final class OpenAIClient: ChatModel {
                 return .failed(.timeout, ModelError(.timeout, endpoint: configuration.name, message: "\(error)"))
             }
         }
-        let text = CompletionDecoder.clip("\(error)", to: 300)
-        return .failed(.connection, ModelError(.transport, endpoint: configuration.name, message: text))
+        return .failed(.connection, ModelError(.transport, endpoint: configuration.name, message: TransportFailure.words(error)))
     }
 
     // MARK: Checking the endpoint
@@ -454,7 +453,7 @@ public final class OpenAIClient: ChatModel {
             status = Int(response.status.code)
             body = Array(try await response.body.collect(upTo: 8 << 20).readableBytesView)
         } catch {
-            return .unreachable(CompletionDecoder.clip("\(error)", to: 300))
+            return .unreachable(TransportFailure.words(error))
         }
         switch status {
         case 200..<300:

@@ -22,6 +22,14 @@ struct RunLocatorTests {
         #expect(try RunLocator.runDirectory(fixture.runDirectory.path).recipeName() == "fixture")
     }
 
+    @Test("a recipe never run yet is named as such, with the command that runs it")
+    func aRecipeNotRunYet() throws {
+        let fixture = try RunFixture()
+        let error = try #require(throws: LoomError.self) { try RunLocator.runDirectory(fixture.recipeURL.path) }
+        #expect(error.message.contains("has not been run yet") && error.message.contains("loom run"))
+        #expect(!FileManager.default.fileExists(atPath: fixture.runDirectory.path))
+    }
+
     @Test("an id prefix that several things start with is an error listing them, not an answer")
     func anAmbiguousPrefixIsAnError() async throws {
         let fixture = try RunFixture()

@@ -264,6 +264,15 @@ struct MIMICITSiblingTests {
         #expect(try loomIDs(textFolder) == ["rec-text"] && alone.warnings.isEmpty)
     }
 
+    @Test("an export of accepted records before the review accepted any says so")
+    func anExportOfAcceptedRecordsBeforeAnyReview() throws {
+        let fixture = try ExportFixture()
+        var options = ExportOptions(timestamp: ExportFixture.timestamp)
+        options.selection.review = .accepted
+        let (summary, _) = try fixture.export(.llava, options: options)
+        #expect(summary.records == 0 && summary.warnings.contains { $0.contains("the review has accepted no record yet") })
+    }
+
     @Test("a MIMIC-IT export of a run linked by text similarity warns that Otter shows examples with the query's image")
     func similarityLinksWarn() throws {
         let fixture = try ExportFixture()

@@ -149,4 +149,19 @@ import Testing
             #expect(server.requestCount == 1)
         }
     }
+
+    @Test("a port nobody listens on is named as such, not by the networking library's error type")
+    func aRefusedConnectionInWords() async throws {
+        let server = try await MockModelServer.start { _ in .completion(text: "4") }
+        let baseURL = server.baseURL
+        try await server.shutdown()
+        let client = OpenAIClient(configuration: EndpointConfiguration(name: "gone", baseURL: baseURL, model: "m", maxRetries: 0))
+        let check = await client.checkEndpoint(timeout: 2)
+        try await client.shutdown()
+        guard case .unreachable(let reason) = check else {
+            Issue.record("a closed port answered: \(check)")
+            return
+        }
+        #expect(reason.contains("nothing is listening there (connection refused)"))
+    }
 }
