@@ -38,7 +38,8 @@ if [ "${1:-}" = "--tests" ]; then packages+=("${test_packages[@]}"); fi
 # `apt-get update`, since a fresh machine may have no package lists yet).
 heif_plugins=(libheif-plugin-libde265 libheif-plugin-dav1d libheif-plugin-x265 libheif-plugin-aomenc)
 # Installed, not merely known: `dpkg -s` also succeeds for a package removed with its configuration left ("rc").
-installed() { dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed; }
+# One line per architecture the package is known for (i386 beside amd64): installed for any of them counts.
+installed() { dpkg-query -W -f='${db:Status-Status}\n' "$1" 2>/dev/null | grep -qx installed; }
 add_missing_heif_plugins() {
   for plugin in "${heif_plugins[@]}"; do
     if ! installed "$plugin" && apt-cache show "$plugin" >/dev/null 2>&1; then missing+=("$plugin"); fi

@@ -123,11 +123,13 @@ struct IngestStage: Sendable {
         }
         try await writer.flush()
         // Only a whole walk tells which files are gone; an interrupted one keeps the earlier notes.
+        // A file an earlier run rejected that is no longer there is no longer a failure of the run.
+        if let walked = tally?.walkedFiles {
+            try store.forgetRejectedFiles(stage: Self.stageName, notIn: walked, keeping: RejectionKind.goneSinceIngest.category)
+        }
         if let gone = tally?.gone {
             try store.replaceRejections(stage: Self.stageName, category: RejectionKind.goneSinceIngest.category, with: gone)
         }
-        // A file an earlier run rejected that is no longer there is no longer a failure of the run.
-        if let walked = tally?.walkedFiles { try store.forgetRejectedFiles(stage: Self.stageName, notIn: walked) }
         try store.keepLargestNearDuplicateImages()
         // The count walked what the ingest walked, without reading a file: done by now, or nearly.
         await counting?.value
@@ -179,6 +181,8 @@ struct IngestStage: Sendable {
             switch result {
             case .rejected(let rejection):
                 failed += 1
+                // Rejected by its source this time (listed but missing, a link loop): still there to speak of.
+                walked.insert(ExactPath(relative(rejection.subject)))
                 try await writer.submit(StoreWrite(rejections: [
                     Rejection(
                         subject: relative(rejection.subject), stage: Self.stageName, kind: rejection.kind,

@@ -22,7 +22,7 @@ public struct SourcePath: Sendable, Hashable, Comparable, CustomStringConvertibl
     public init(_ string: String) {
         bytes = Array(string.utf8)
         while bytes.last == 0 { bytes.removeLast() }
-        // Spelled as a path read from the disk is: a name holding the characters "\xE9" has its backslash doubled.
+        // Spelled as a path read from the disk is: a backslash doubled.
         display = bytes.contains(0x5C) ? SourcePath.printable(bytes) : string
     }
 
@@ -144,30 +144,23 @@ public struct SourcePath: Sendable, Hashable, Comparable, CustomStringConvertibl
         return result
     }
 
-    /// `bytes` as text: well-formed UTF-8 sequences as they are, every other byte as `\xNN`. A backslash that would
-    /// read as the start of such an escape (before `xNN` or before a byte written so) is written `\\`: the printable
-    /// form is the file's key in the store, so a name holding the byte 0xE9 and one holding the four characters
-    /// `\xE9` must not read alike.
+    /// `bytes` as text: well-formed UTF-8 sequences as they are, every other byte as `\xNN`, and a backslash as `\\`.
+    /// The printable form is the file's key in the store, so no two names may read alike: a name holding the byte
+    /// 0xE9 reads `\xE9`, one holding the four characters `\xE9` reads `\\xE9`.
     static func printable(_ bytes: [UInt8]) -> String {
         var out = ""
         var index = 0
         var runStart = 0
         let hex = Array("0123456789ABCDEF")
-        func isHex(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte) }
         while index < bytes.count {
-            let length = validSequenceLength(bytes, at: index)
-            if length == 1 && bytes[index] == 0x5C, index + 1 < bytes.count {
-                let next = index + 1
-                let escapeFollows = validSequenceLength(bytes, at: next) == 0
-                    || (bytes[next] == 0x78 && next + 2 < bytes.count && isHex(bytes[next + 1]) && isHex(bytes[next + 2]))
-                if escapeFollows {
-                    if runStart < index { out += String(decoding: bytes[runStart..<index], as: UTF8.self) }
-                    out += "\\\\"
-                    index += 1
-                    runStart = index
-                    continue
-                }
+            if bytes[index] == 0x5C {
+                if runStart < index { out += String(decoding: bytes[runStart..<index], as: UTF8.self) }
+                out += "\\\\"
+                index += 1
+                runStart = index
+                continue
             }
+            let length = validSequenceLength(bytes, at: index)
             if length > 0 {
                 index += length
                 continue

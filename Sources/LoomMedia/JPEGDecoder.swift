@@ -44,9 +44,10 @@ enum JPEGDecoder {
             let message = String(cString: tjGetErrorStr2(handle))
             let isWarning = tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue)
             let prematureEnd = message.lowercased().contains("premature end")
-            if isWarning, prematureEnd, !endMarkerAdded, !bytes.suffix(2).elementsEqual([0xFF, 0xD9]) {
+            if isWarning, prematureEnd, !endMarkerAdded, !bytes.suffix(2).elementsEqual([0xFF, 0xD9]), !isProgressive(bytes) {
                 // TurboJPEG says the same of a file that lacks only its end marker (some cameras and tools leave
-                // it out) as of one cut in the middle: with the marker added, a whole scan decodes without it.
+                // it out) as of one cut in the middle: with the marker added, a whole scan decodes without it. Not
+                // for a progressive file: one cut between two scans would decode whole, and blurred.
                 return try decode(bytes + [0xFF, 0xD9], maxPixels: maxPixels, minimumLongestSide: minimumLongestSide, endMarkerAdded: true)
             }
             if !isWarning || prematureEnd {
@@ -56,6 +57,16 @@ enum JPEGDecoder {
         if isCMYK { pixels = rgbFromInvertedCMYK(pixels, count: width * height) }
         let image = RGBImage(width: width, height: height, pixels: pixels).oriented(info.orientation)
         return (info, image)
+    }
+
+    /// Whether the file is progressive (SOF2, SOF6, SOF10 or SOF14 before its first scan).
+    static func isProgressive(_ bytes: [UInt8]) -> Bool {
+        var progressive = false
+        JPEGSegments.forEach(in: bytes) { marker, _ in
+            progressive = [0xC2, 0xC6, 0xCA, 0xCE].contains(marker)
+            return !progressive
+        }
+        return progressive
     }
 
     private static func makeHandle() throws -> tjhandle {

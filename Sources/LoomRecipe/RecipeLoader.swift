@@ -213,15 +213,6 @@ public enum RecipeLoader {
 
     private static func readScenes(_ reader: MappingReader) -> SceneSource {
         var source = SceneSource()
-        // A recipe that names some kinds of sample asks for those: the kinds it leaves out are none, not the
-        // quickstart's 100 pairs, 50 sets and 50 sequences (with a paid model stage, that would be paid for too).
-        // (A kind named with a wrong value keeps its default as the fallback: the error is about the value.)
-        if ["singles", "pairs", "sets", "sequences"].contains(where: reader.has) {
-            if !reader.has("singles") { source.singles = 0 }
-            if !reader.has("pairs") { source.pairs = 0 }
-            if !reader.has("sets") { source.sets = 0 }
-            if !reader.has("sequences") { source.sequences = 0 }
-        }
         source.singles = reader.int("singles", default: source.singles, in: 0...10_000_000)
         source.pairs = countOrMapping(reader, "pairs", default: source.pairs) { nested in
             if nested.has("images") {

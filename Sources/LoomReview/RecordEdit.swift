@@ -73,6 +73,9 @@ public struct RecordEdit: Sendable, Hashable {
         if let token = TrainerTokens.first(in: text), TrainerTokens.first(in: original) != token {
             throw ReviewRefusal(.conflict, "\(field) holds \(token), which trainers read as media or chat markup: write it another way")
         }
+        if TrainerTokens.withoutTemplateTokens(text) != text, TrainerTokens.withoutTemplateTokens(original) == original {
+            throw ReviewRefusal(.conflict, "\(field) holds a chat-template token (such as </s> or <end_of_turn>), which trainers read as markup: write it another way")
+        }
         if text.utf8.count > maxTextBytes {
             throw ReviewRefusal(.conflict, "\(field) is longer than \(maxTextBytes / 1024) KiB: shorten it")
         }

@@ -16,6 +16,8 @@ struct ReviewRoutes: Sendable {
     let limiter: LoginRateLimiter
     /// Static files (`Static/`), read once at start.
     let staticFiles: [String: (type: String, bytes: [UInt8])]
+    /// Whether `X-Forwarded-For` from this machine is a proxy's (`ReviewServerConfiguration.behindProxy`).
+    var behindProxy = false
 
     static let loginCSRFCookie = "loom_login_csrf"
 
@@ -76,7 +78,7 @@ struct ReviewRoutes: Sendable {
             return loginPage(request, error: "Wrong name or password.", status: .unauthorized)
         }
         let now = service.now
-        let client = Self.clientAddress(socket: context.peer, forwardedFor: request.headers[Self.forwardedFor])
+        let client = Self.clientAddress(socket: context.peer, forwardedFor: behindProxy ? request.headers[Self.forwardedFor] : nil)
         let (peer, name) = ("peer:" + client, "name:" + form.name.lowercased())
         if let wait = limiter.admit([peer, name], now: now) {
             var response = loginPage(
@@ -100,10 +102,11 @@ struct ReviewRoutes: Sendable {
 
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
-    /// The address a login attempt comes from, for the rate limit: the socket's, or, when that is this machine
-    /// (a TLS proxy or an SSH tunnel in front of the app, through which the whole team arrives), the address the
-    /// proxy appended last to `X-Forwarded-For`. Without it one outsider's failed guesses would lock every
-    /// colleague out; earlier entries are the client's own word and are not read.
+    /// The address a login attempt comes from, for the rate limit: the socket's, or, when that is this machine and
+    /// the app is declared behind an HTTP proxy (through which the whole team arrives), the address the proxy
+    /// appended last to `X-Forwarded-For`. Without it one outsider's failed guesses would lock every colleague out;
+    /// earlier entries are the client's own word and are not read. (Through an SSH tunnel or a TCP proxy nothing
+    /// appends the header, so it is read only when declared.)
     static func clientAddress(socket: String, forwardedFor: String?) -> String {
         guard socket == "::1" || socket.hasPrefix("127.") || socket.hasPrefix("::ffff:127."),
             let last = forwardedFor?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty, last.utf8.count <= 64
@@ -422,7 +425,12 @@ struct ReviewRoutes: Sendable {
         let session = try Self.session(context)
         let id = try Self.recordID(context)
         let service = self.service
-        try await blocking { try service.skip(recordID: id, by: session.account) }
+        do {
+            try await blocking { try service.skip(recordID: id, by: session.account) }
+        } catch let refusal as ReviewRefusal {
+            // Not held any more (the lease ran out and a colleague took it, another tab moved on): said, not a 500.
+            return HTTPReplies.error(refusal.message, status: HTTPReplies.status(of: refusal))
+        }
         return HTTPReplies.json(["skipped": id])
     }
 

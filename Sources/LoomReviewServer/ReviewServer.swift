@@ -9,21 +9,27 @@ public struct ReviewServerConfiguration: Sendable {
     public var host: String
     /// 0 picks a free port (tests, benchmarks).
     public var port: Int
+    /// Requests from this machine come through an HTTP proxy that appends the client's address to
+    /// `X-Forwarded-For`: the login limits count that address (`ReviewRoutes.clientAddress`).
+    public var behindProxy: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, behindProxy: Bool = false) {
         self.host = host
         self.port = port
+        self.behindProxy = behindProxy
     }
 }
 
 /// Builds the review app's router: every route, the session requirement and the security headers.
-public func buildReviewRouter(service: ReviewService) async throws -> Router<ReviewRequestContext> {
+public func buildReviewRouter(service: ReviewService, behindProxy: Bool = false) async throws -> Router<ReviewRequestContext> {
     let runName = (try? service.store.meta("recipe_name")) ?? nil
     let pages = try await ReviewPages(runName: runName ?? service.runDirectory.lastPathComponent)
     let router = Router(context: ReviewRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: SessionMiddleware(service: service))
-    ReviewRoutes(service: service, pages: pages, limiter: LoginRateLimiter(), staticFiles: try staticFiles()).register(on: router)
+    ReviewRoutes(
+        service: service, pages: pages, limiter: LoginRateLimiter(), staticFiles: try staticFiles(), behindProxy: behindProxy
+    ).register(on: router)
     return router
 }
 
@@ -32,7 +38,7 @@ public func buildReviewApplication(
     service: ReviewService, configuration: ReviewServerConfiguration,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let router = try await buildReviewRouter(service: service)
+    let router = try await buildReviewRouter(service: service, behindProxy: configuration.behindProxy)
     return Application(
         router: router,
         // Connections that send nothing for a minute are closed: nothing else would end a slow or idle one.

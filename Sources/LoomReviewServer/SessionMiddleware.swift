@@ -2,8 +2,9 @@ import Hummingbird
 import LoomReview
 
 /// Requires a session on every route but the login page and the static files. Pages without one redirect to
-/// the login; API calls, media and posts get 401. API calls that change state must also carry the session's
-/// CSRF token in `X-CSRF-Token` and send JSON (form posts carry the token as a field, checked by their handlers).
+/// the login; API calls, media and posts get 401. Every API call must also carry the session's CSRF token in
+/// `X-CSRF-Token` (reads too: taking the next record changes state), and those that write must send JSON (form
+/// posts carry the token as a field, checked by their handlers).
 /// Paths the router would read as other paths (`//api/…`) are refused first.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = ReviewRequestContext

@@ -142,15 +142,16 @@ extension RunStore {
     }
 
     /// Forgets the files of `stage` an earlier run rejected that are not in `walked` (a whole walk did not find them
-    /// again): their failed ledger rows and their rejections.
-    public func forgetRejectedFiles(stage: String, notIn walked: Set<String>) throws {
+    /// again, nor did a source reject them this time): their failed ledger rows and their rejections, except the
+    /// note that keeps a file gone since it was ingested (`keeping`).
+    public func forgetRejectedFiles(stage: String, notIn walked: Set<String>, keeping category: String) throws {
         try write { db in
             let failed = try String.fetchAll(db, sql: "SELECT item FROM ledger WHERE stage = ? AND status = 'failed'", arguments: [stage])
             let ledger = try db.cachedStatement(sql: "DELETE FROM ledger WHERE item = ? AND stage = ? AND status = 'failed'")
-            let notes = try db.cachedStatement(sql: "DELETE FROM rejections WHERE subject = ? AND stage = ?")
+            let notes = try db.cachedStatement(sql: "DELETE FROM rejections WHERE subject = ? AND stage = ? AND category != ?")
             for item in failed where !walked.contains(item) {
                 try ledger.execute(arguments: [item, stage])
-                try notes.execute(arguments: [item, stage])
+                try notes.execute(arguments: [item, stage, category])
             }
         }
     }

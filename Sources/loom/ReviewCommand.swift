@@ -72,6 +72,9 @@ struct ReviewServe: AsyncParsableCommand {
     @Option(help: "The port (0 picks a free one).")
     var port = 8080
 
+    @Flag(help: "The app is behind an HTTP proxy on this machine (nginx, Caddy) that sets X-Forwarded-For: login limits count the address it forwards. Not for SSH tunnels or TCP proxies, through which a client writes the header itself.")
+    var behindProxy = false
+
     @OptionGroup var review: ReviewSettingOptions
 
     func run() async throws {
@@ -94,7 +97,7 @@ struct ReviewServe: AsyncParsableCommand {
         let listen = host
         try await reportingErrors {
             try await serveReview(
-                service: service, configuration: ReviewServerConfiguration(host: listen, port: port),
+                service: service, configuration: ReviewServerConfiguration(host: listen, port: port, behindProxy: behindProxy),
                 onServerRunning: { port in
                     let shown = listen.contains(":") ? "[\(listen)]" : listen
                     // Written straight to the descriptor: scripts wait for this line, and `print` buffers in a pipe.

@@ -199,13 +199,15 @@ struct FolderSourceTests {
         #expect(SourcePath(bytes: Array("a/b".utf8) + [0]).bytes == Array("a/b".utf8))
         #expect(SourcePath(bytes: [0x61, 0xFF, 0xC3, 0xA9, 0xC3]).display == "a\\xFFé\\xC3")
         #expect(SourcePath(bytes: [0xED, 0xA0, 0x80]).display == "\\xED\\xA0\\x80")  // a UTF-16 surrogate
-        // The byte 0xE9 and the four characters "\xE9" are different names, so they read differently; a backslash
-        // that starts no escape stays as it is.
+        // The byte 0xE9 and the four characters "\xE9" are different names, so they read differently: every
+        // backslash is doubled.
         let byte = SourcePath(bytes: Array("caf".utf8) + [0xE9]).display
         let characters = SourcePath(bytes: Array("caf\\xE9".utf8)).display
         #expect(byte == "caf\\xE9" && characters == "caf\\\\xE9" && byte != characters)
         #expect(SourcePath(bytes: [0x5C, 0xE9]).display == "\\\\\\xE9")
-        #expect(SourcePath(bytes: Array("a\\b.jpg".utf8)).display == "a\\b.jpg")
+        #expect(SourcePath(bytes: [0x5C, 0x5C, 0x78, 0x45, 0x39]).display == "\\\\\\\\xE9")
+        #expect(SourcePath(bytes: Array("a\\b.jpg".utf8)).display == "a\\\\b.jpg")
+        #expect(SourcePath("a\\b.jpg").display == SourcePath(bytes: Array("a\\b.jpg".utf8)).display)
         #expect(SourcePath("a") < SourcePath("b"))
         #expect(SourcePath(bytes: [0x7A]) < SourcePath(bytes: [0xE9]))
         #expect(SourcePath("photos").resolving(SourcePath("/abs/x.jpg")) == SourcePath("/abs/x.jpg"))

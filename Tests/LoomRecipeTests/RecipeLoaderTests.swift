@@ -63,18 +63,6 @@ struct RecipeLoaderTests {
         #expect(found.first?.description.hasPrefix("r.yaml:5:") == true)
     }
 
-    @Test("scene kinds a recipe does not name are none, once it names any; a recipe naming none gets the quickstart's")
-    func unnamedSceneKindsAreNone() throws {
-        let one = try RecipeLoader.parse("name: t\nseed: 1\noutput: runs/t\nsources:\n  scenes:\n    singles: 1\n", file: "t.yaml")
-        let scenes = try #require(one.scenes)
-        let counts: [Int] = [scenes.singles, scenes.pairs, scenes.sets, scenes.sequences]
-        #expect(counts == [1, 0, 0, 0])
-        let sized = try RecipeLoader.parse("name: t\nseed: 1\noutput: runs/t\nsources:\n  scenes:\n    image: {width: 256}\n", file: "t.yaml")
-        let defaults = try #require(sized.scenes)
-        let defaultCounts: [Int] = [defaults.singles, defaults.pairs, defaults.sets, defaults.sequences]
-        #expect(defaultCounts == [300, 100, 50, 50])
-    }
-
     @Test("a value of the wrong type is reported with its line")
     func wrongType() {
         let found = diagnostics("""

@@ -36,7 +36,7 @@ struct LoginRateLimiterTests {
         #expect(limiter.admit(["peer:127.0.0.1", "name:dan"], now: 1000) != nil)
     }
 
-    @Test("behind a proxy on this machine, the address it appended is the client's; anyone else's header is not read")
+    @Test("behind a declared proxy on this machine, the address it appended is the client's; anyone else's header is not read")
     func forwardedAddresses() {
         #expect(ReviewRoutes.clientAddress(socket: "127.0.0.1", forwardedFor: "203.0.113.9") == "203.0.113.9")
         // The client may write its own entries first: only the proxy's last one counts.

@@ -323,6 +323,9 @@ struct ReviewRouteTests {
             guard case .string(let record) = answer["record"] else { Issue.record("no record in \(answer)"); return }
             let skip = try await client.execute(uri: "/api/records/\(record)/skip", method: .post, headers: ann.apiHeaders, body: ByteBuffer(string: "{}"))
             #expect(skip.status == .ok)
+            // Skipped, it is no longer held: a second skip (another tab) is refused with the reason, not a 500.
+            let again = try await client.execute(uri: "/api/records/\(record)/skip", method: .post, headers: ann.apiHeaders, body: ByteBuffer(string: "{}"))
+            #expect(again.status == .forbidden && Self.text(again).contains("not reviewing this record"))
             let after = Self.text(try await client.execute(uri: "/api/next?queue=batch:\(batch.id)", method: .get, headers: ann.apiHeaders))
             #expect(!after.contains(record))
 
