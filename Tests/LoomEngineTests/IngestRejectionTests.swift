@@ -39,6 +39,23 @@ struct IngestRejectionTests {
         #expect(try store.failures(stage: "ingest").map(\.item) == ["photos/bad.jpg"])
     }
 
+    @Test("a file ingested, then replaced by a bad one, then deleted keeps its gone note: its image and records stay")
+    func aGoneFileKeepsItsNoteThroughAnEarlierRejection() async throws {
+        let fixture = try IngestFixture()
+        try fixture.write(try IngestFixture.jpeg(seed: 1), as: "kept.jpg")
+        try fixture.write(try IngestFixture.jpeg(seed: 3), as: "photo.jpg")
+        _ = try await fixture.runner().run()
+        try fixture.write(Array("not an image at all".utf8), as: "photo.jpg")
+        _ = try await fixture.runner().run()
+        try FileManager.default.removeItem(at: fixture.images.appendingPathComponent("photo.jpg"))
+        _ = try await fixture.runner().run()
+        let store = try RunStore(directory: fixture.runDirectory)
+        let notes = try store.rejections(stage: "ingest").flatMap(\.items)
+        #expect(notes.map(\.subject) == ["photos/photo.jpg"])
+        #expect(notes.first?.category == RejectionKind.goneSinceIngest.category)
+        #expect(try store.failures(stage: "ingest").isEmpty)
+    }
+
     @Test("each kind of bad input lands in its own category, whatever words its path or reason holds")
     func eachKindInItsCategory() async throws {
         let fixture = try IngestFixture(
