@@ -14,6 +14,17 @@ import Testing
         .raw(status: status, headers: [("Content-Type", "application/json")], body: body)
     }
 
+    /// Answers `first`, then a completion "4": the client must retry once and return that completion.
+    private func expectRetriedOnce(after first: MockResponse, streaming: Bool = false) async throws {
+        try await withMockEndpoint({ request in
+            request.index == 0 ? first : .completion(text: "4")
+        }, configure: { $0.stream = streaming }) { server, client in
+            let reply = try await client.complete(question)
+            #expect(reply.text == "4")
+            #expect(server.requestCount == 2)
+        }
+    }
+
     @Test("an `error:` line (llama.cpp's server before September 2025) keeps the server's message, not an empty reply")
     func llamaCppStreamErrorField() async throws {
         let overflow = #"error: {"code":400,"message":"the request exceeds the available context size. try increasing the context size or enable context shift","type":"invalid_request_error"}"#
@@ -26,25 +37,13 @@ import Testing
         }
         // The same field with a server error is retried like a 500.
         let crashed = #"error: {"code":500,"message":"slot crashed","type":"server_error"}"# + "\n\ndata: [DONE]\n\n"
-        try await withMockEndpoint({ request in
-            request.index == 0 ? Self.stream(crashed) : .completion(text: "4")
-        }, configure: { $0.stream = true }) { server, client in
-            let reply = try await client.complete(question)
-            #expect(reply.text == "4")
-            #expect(server.requestCount == 2)
-        }
+        try await expectRetriedOnce(after: Self.stream(crashed), streaming: true)
     }
 
     @Test("an `event: error` whose data reports a 5xx is retried")
     func errorEventsWithAServerErrorAreRetried() async throws {
         let event = "event: error\ndata: {\"error\":{\"code\":503,\"message\":\"upstream unavailable\"}}\n\n"
-        try await withMockEndpoint({ request in
-            request.index == 0 ? Self.stream(event) : .completion(text: "4")
-        }, configure: { $0.stream = true }) { server, client in
-            let reply = try await client.complete(question)
-            #expect(reply.text == "4")
-            #expect(server.requestCount == 2)
-        }
+        try await expectRetriedOnce(after: Self.stream(event), streaming: true)
     }
 
     @Test("a completion a proxy labels text/html is read as one")
@@ -69,22 +68,10 @@ import Testing
         let streamed = #"data: {"choices":[{"index":0,"delta":{"content":"{\"caption\": \"A red"}}]}"# + "\n\n"
             + #"data: {"error":{"code":502,"message":"Provider returned error"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}"#
             + "\n\ndata: [DONE]\n\n"
-        try await withMockEndpoint({ request in
-            request.index == 0 ? Self.stream(streamed) : .completion(text: "whole")
-        }, configure: { $0.stream = true }) { server, client in
-            let reply = try await client.complete(question)
-            #expect(reply.text == "whole")
-            #expect(server.requestCount == 2)
-        }
+        try await expectRetriedOnce(after: Self.stream(streamed), streaming: true)
         // Without an `error` member the finish reason alone says the same.
         let plain = #"{"choices":[{"index":0,"message":{"role":"assistant","content":"{\"caption\": \"A"},"finish_reason":"error"}],"usage":{"prompt_tokens":3,"completion_tokens":2}}"#
-        try await withMockEndpoint({ request in
-            request.index == 0 ? Self.json(200, plain) : .completion(text: "whole")
-        }) { server, client in
-            let reply = try await client.complete(question)
-            #expect(reply.text == "whole")
-            #expect(server.requestCount == 2)
-        }
+        try await expectRetriedOnce(after: Self.json(200, plain))
         // `"error": null` beside a good reply is no error.
         let good = #"{"error":null,"choices":[{"index":0,"message":{"role":"assistant","content":"fine"},"finish_reason":"stop"}]}"#
         try await withMockEndpoint({ _ in Self.json(200, good) }) { _, client in
