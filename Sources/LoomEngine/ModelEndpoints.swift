@@ -10,7 +10,8 @@ final class ModelEndpoints: Sendable {
     let clients: [String: OpenAIClient]
     let endpoints: [String: ModelEndpoint]
 
-    init(recipe: Recipe, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// - Parameter observer: told of each model call that waits to be retried (`RunEvent.retrying`).
+    init(recipe: Recipe, observer: RunObserver? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         var clients: [String: OpenAIClient] = [:]
         var endpoints: [String: ModelEndpoint] = [:]
         let used = Set(recipe.modelStages.endpointNames)
@@ -28,11 +29,20 @@ final class ModelEndpoints: Sendable {
                 requestsPerMinute: endpoint.requestsPerMinute, tokensPerMinute: endpoint.tokensPerMinute,
                 timeout: endpoint.timeout, maxRetries: endpoint.retries,
                 structuredOutput: StructuredOutputMode(rawValue: endpoint.structuredOutput) ?? .auto, stream: endpoint.stream)
-            clients[endpoint.name] = OpenAIClient(configuration: configuration)
+            clients[endpoint.name] = OpenAIClient(configuration: configuration, retryObserver: Self.retryObserver(observer))
             endpoints[endpoint.name] = endpoint
         }
         self.clients = clients
         self.endpoints = endpoints
+    }
+
+    /// Passes the client's retry notices on as run events.
+    private static func retryObserver(_ observer: RunObserver?) -> (@Sendable (RetryNotice) -> Void)? {
+        guard let observer else { return nil }
+        return { (notice: RetryNotice) in
+            observer(.retrying(
+                endpoint: notice.endpoint, retry: notice.retry, of: notice.maxRetries, delay: notice.delay, reason: notice.reason))
+        }
     }
 
     /// The client and settings of a stage's endpoint.

@@ -27,6 +27,7 @@ struct ModelItemRunner: Sendable {
         let done = try store.completedItems(stage: stage.rawValue)
         let exhausted = Set(try store.failures(stage: stage.rawValue).filter { $0.attempts >= RecipeRunner.maxAttempts }.map(\.item))
         let pending = items.filter { !done.contains(id($0)) && !exhausted.contains(id($0)) }
+        try store.setMeta(RunDirectory.Key.plannedItems(stage), String(items.count))
         let observer = context.observer
         observer?(.stageStarted(stage: stage, total: items.count, alreadyDone: items.count - pending.count))
         let tally = RunTally(done: items.count - pending.count - exhausted.count, failed: exhausted.count)

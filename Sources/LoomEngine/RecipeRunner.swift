@@ -144,7 +144,10 @@ public final class RecipeRunner: Sendable {
                 try directory.store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
             }
             if recipe.modelStages.any {
-                try directory.store.setMeta(RunDirectory.Key.costLimit, recipe.costLimit.map { String($0) } ?? "")
+                try directory.store.setMeta([
+                    (RunDirectory.Key.costLimit, recipe.costLimit.map { String($0) } ?? ""),
+                    (RunDirectory.Key.modelStages, recipe.modelStages.stages.map(\.rawValue).joined(separator: ",")),
+                ])
             }
             try directory.store.deferExportIndexIfEmpty()
             plan = WorkPlan(recipe: recipe)

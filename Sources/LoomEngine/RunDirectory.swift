@@ -19,6 +19,11 @@ public struct RunDirectory: Sendable {
         static let plannedAnnotatedSamples = "planned_annotated_samples"
         /// The recipe's `cost_limit` in dollars as of its last run ("" for none), for `loom status`.
         static let costLimit = "cost_limit"
+        /// The recipe's model stages in the order they run, comma-separated, as of its last run: `loom status`
+        /// lists those not started yet.
+        static let modelStages = "model_stages"
+        /// How many items a model stage planned when it last started, for its pending count.
+        static func plannedItems(_ stage: Stage) -> String { "planned_items.\(stage.rawValue)" }
     }
 
     /// Opens the run directory a recipe names, relative to the recipe file's folder.

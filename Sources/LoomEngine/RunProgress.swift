@@ -13,6 +13,9 @@ public enum RunEvent: Sendable {
     /// What a model stage has paid so far (over every invocation of the run), and its endpoint's current
     /// concurrency limit.
     case spent(stage: Stage, calls: Int, tokens: Int, cost: Double, concurrency: Int)
+    /// A model call failed and waits `delay` seconds before retry `retry` of `of` (a server down or still loading,
+    /// a 5xx, a rate limit): without it a long backoff looks like a hang.
+    case retrying(endpoint: String, retry: Int, of: Int, delay: Double, reason: String)
     /// Something the user should know that does not stop the run (an endpoint not reachable yet, say).
     case note(String)
 }

@@ -10,6 +10,9 @@ public struct RunStatus: Sendable, Codable {
         public var done: Int
         public var failed: Int
         public var pending: Int
+        /// For a model stage the recipe names: false until it has started (its items are planned from what the
+        /// stages before it made). Nil for the other stages.
+        public var started: Bool?
     }
 
     public var runDirectory: String
@@ -77,9 +80,14 @@ public struct RunStatus: Sendable, Codable {
             let c = counts[stage.rawValue] ?? StageCounts()
             lines.append(StageLine(stage: stage.rawValue, done: c.done, failed: c.failed, pending: max(0, planned - c.done - c.failed)))
         }
-        for stage in [Stage.caption, .questions, .conversation, .multiVQA, .syphus, .verify, .translate] {
-            guard let c = counts[stage.rawValue] else { continue }
-            lines.append(StageLine(stage: stage.rawValue, done: c.done, failed: c.failed, pending: 0))
+        let named = Set((try store.meta(RunDirectory.Key.modelStages) ?? "").split(separator: ",").map(String.init))
+        for stage in Stage.modelStages {
+            let planned = Int(try store.meta(RunDirectory.Key.plannedItems(stage)) ?? "")
+            guard counts[stage.rawValue] != nil || planned != nil || named.contains(stage.rawValue) else { continue }
+            let c = counts[stage.rawValue] ?? StageCounts()
+            lines.append(StageLine(
+                stage: stage.rawValue, done: c.done, failed: c.failed, pending: max(0, (planned ?? 0) - c.done - c.failed),
+                started: counts[stage.rawValue] != nil || planned != nil))
         }
         // An export the ledger has as done counts as done only while its folder holds it finished: a later export
         // into the folder that was interrupted, or a file of it deleted, makes it pending again.

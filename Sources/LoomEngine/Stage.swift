@@ -1,3 +1,5 @@
+import LoomRecipe
+
 /// The stages a sample goes through. Each has a ledger row per sample.
 public enum Stage: String, Sendable, CaseIterable, Codable {
     /// Read, identify, normalize and hash the files of the user's collections (one ledger row per file path).
@@ -36,4 +38,20 @@ public enum Stage: String, Sendable, CaseIterable, Codable {
     case inContext = "in_context"
     /// Write the training formats (one ledger row per export).
     case export
+}
+
+extension Stage {
+    /// The model stages, in the order a run takes them (translate last, after the quality stage).
+    static let modelStages: [Stage] = [.caption, .questions, .conversation, .multiVQA, .syphus, .verify, .translate]
+}
+
+extension ModelStages {
+    /// The model stages this recipe names, in the order a run takes them.
+    var stages: [Stage] {
+        let named: [(Stage, Bool)] = [
+            (.caption, caption != nil), (.questions, questions != nil), (.conversation, conversation != nil),
+            (.multiVQA, multiVQA != nil), (.syphus, syphus != nil), (.verify, verify != nil), (.translate, translate != nil),
+        ]
+        return named.filter(\.1).map(\.0)
+    }
 }

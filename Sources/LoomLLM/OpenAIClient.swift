@@ -72,6 +72,8 @@ public final class OpenAIClient: ChatModel {
     /// The first error that would fail every request the same way (a wrong key, an unknown model): once seen,
     /// requests waiting for a slot fail with it instead of being sent.
     private let fatal = Mutex<ModelError?>(nil)
+    /// Told of each wait before a retry (`RetryNotice`).
+    private let retryObserver: (@Sendable (RetryNotice) -> Void)?
 
     /// Makes the client and its own `HTTPClient` (HTTP/1 only, with as many connections per host as the largest
     /// concurrency allowed). Call `shutdown()` when done.
@@ -79,11 +81,14 @@ public final class OpenAIClient: ChatModel {
     /// - Parameters:
     ///   - eventLoopGroup: the group to run on; AsyncHTTPClient's shared one when nil.
     ///   - retryPolicy: the configuration's policy when nil.
+    ///   - retryObserver: told of each failed attempt about to be retried, before the wait (from any task).
     public init(
         configuration: EndpointConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil, retryPolicy: RetryPolicy? = nil,
-        rateLimiterClock: RateLimiter.Clock = .continuous, maxBodyBytes: Int = 64 << 20
+        rateLimiterClock: RateLimiter.Clock = .continuous, maxBodyBytes: Int = 64 << 20,
+        retryObserver: (@Sendable (RetryNotice) -> Void)? = nil
     ) {
         self.configuration = configuration
+        self.retryObserver = retryObserver
         self.retryPolicy = retryPolicy ?? RetryPolicy(configuration: configuration)
         concurrency = AdaptiveConcurrency(configuration: configuration)
         rateLimiter = RateLimiter(configuration: configuration, clock: rateLimiterClock)
@@ -244,6 +249,9 @@ public final class OpenAIClient: ChatModel {
             previousDelay = delay
             retry += 1
             retried.add(1, ordering: .relaxed)
+            retryObserver?(RetryNotice(
+                endpoint: configuration.name, retry: retry, maxRetries: retryPolicy.maxRetries, delay: delay,
+                reason: failure.description))
             if delay > 0 { try await Task.sleep(for: .milliseconds(Int64((delay * 1000).rounded(.up)))) }
         }
     }

@@ -15,6 +15,9 @@ final class ProgressDisplay: Sendable {
         var spend = ""
         /// Failed items shown one by one in this stage; past `failureLines` they are only counted.
         var failuresShown = 0
+        /// When the last retry line was shown, and the retries waited since then without a line of their own.
+        var lastRetryLine = Date.distantPast
+        var retriesUnshown = 0
     }
 
     /// Failed items a stage shows one line each; the rest are in the count and in `loom status`.
@@ -83,6 +86,18 @@ final class ProgressDisplay: Sendable {
                 }
             case .note(let text):
                 emit("note: \(text)", &state)
+            case .retrying(_, let retry, let of, let delay, let reason):
+                // The first wait of a stage at once, then one line every few seconds: many requests in flight
+                // retry together.
+                let now = Date()
+                guard state.lastRetryLine == .distantPast || now.timeIntervalSince(state.lastRetryLine) >= max(logInterval, 1) else {
+                    state.retriesUnshown += 1
+                    return
+                }
+                let others = state.retriesUnshown > 0 ? " (\(state.retriesUnshown) other retries since the last such line)" : ""
+                state.lastRetryLine = now
+                state.retriesUnshown = 0
+                emit(String(format: "%@: a model call failed, retry %d of %d in %.1f s%@: %@", state.stage.rawValue, retry, of, delay, others, reason), &state)
             case .spent(let stage, let calls, let tokens, let cost, let concurrency):
                 guard stage == state.stage else { return }
                 state.spend = String(format: ", %d calls, %d tokens, $%.4f, concurrency %d", calls, tokens, cost, concurrency)

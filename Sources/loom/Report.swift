@@ -124,9 +124,13 @@ enum Report {
         }
         lines.append("stage         done  failed  pending")
         for line in status.stages {
-            lines.append(
-                line.stage.padding(toLength: 12, withPad: " ", startingAt: 0)
-                    + String(format: "%6d  %6d  %7d", line.done, line.failed, line.pending))
+            let name = line.stage.padding(toLength: 12, withPad: " ", startingAt: 0)
+            if line.started == false {
+                // Its items are planned from what the stages before it make: no count to give yet.
+                lines.append(name + "     -       -  not started")
+            } else {
+                lines.append(name + String(format: "%6d  %6d  %7d", line.done, line.failed, line.pending))
+            }
         }
         if !status.spend.isEmpty {
             lines.append("model calls   calls  items   prompt tok  completion tok        cost")

@@ -53,10 +53,12 @@ struct ModelFixture {
 
     var runDirectory: URL { folder.appendingPathComponent("run") }
 
-    func runner(bypassCache: Bool = false, faults: FaultPlan = FaultPlan(), stop: RunStop? = nil) throws -> RecipeRunner {
+    func runner(
+        bypassCache: Bool = false, faults: FaultPlan = FaultPlan(), stop: RunStop? = nil, observer: RunObserver? = nil
+    ) throws -> RecipeRunner {
         RecipeRunner(
             recipe: try RecipeLoader.load(contentsOf: recipeURL), recipeURL: recipeURL, catalog: try TemplateCatalog.bundled(),
-            faults: faults, threads: 2, bypassCache: bypassCache, stop: stop)
+            observer: observer, faults: faults, threads: 2, bypassCache: bypassCache, stop: stop)
     }
 }
 

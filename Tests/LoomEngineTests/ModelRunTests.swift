@@ -316,6 +316,47 @@ struct ModelRunTests {
         #expect(summary.models?.stages["caption"] == StageCounts(done: 3, failed: 0))
     }
 
+    @Test("while a model call waits to be retried the run says so; status lists the stage's pending items and the stages not started")
+    func retriesAreToldAndStatusListsModelStagesNotStarted() async throws {
+        let catalog = try PromptCatalog.load()
+        let up = Mutex(false)
+        let server = try await MockModelServer.start { request in
+            up.withLock { $0 } ? .completion(text: GoodReplies.reply(request.promptKind(catalog))) : .closeConnection
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 3, stages: "  caption: {model: mock}\n  verify: {model: mock}")
+        let text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+        try text.replacingOccurrences(of: "retries: 3", with: "retries: 1").write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        let retries = Mutex<[(endpoint: String, retry: Int, of: Int, reason: String)]>([])
+        let observer: RunObserver = { event in
+            if case .retrying(let endpoint, let retry, let of, _, let reason) = event {
+                retries.withLock { $0.append((endpoint, retry, of, reason)) }
+            }
+        }
+        _ = try await #require(throws: LoomError.self) { try await fixture.runner(observer: observer).run() }
+        // Each of the 3 items waited once before its one retry, and the reason says what happened.
+        let told = retries.withLock { $0 }
+        #expect(told.count == 3)
+        #expect(told.allSatisfy { $0.endpoint == "mock" && $0.retry == 1 && $0.of == 1 })
+        #expect(told.allSatisfy { $0.reason.contains("endpoint mock: transport") })
+
+        let status = try RunStatus.load(try RunDirectory(existing: fixture.runDirectory))
+        let caption = try #require(status.stages.first { $0.stage == "caption" })
+        #expect(caption.started == true)
+        #expect(caption.done == 0 && caption.failed == 0 && caption.pending == 3)
+        let verify = try #require(status.stages.first { $0.stage == "verify" })
+        #expect(verify.started == false)
+        #expect(status.stages.map(\.stage).firstIndex(of: "caption")! < status.stages.map(\.stage).firstIndex(of: "verify")!)
+
+        up.withLock { $0 = true }
+        _ = try await fixture.runner().run()
+        let after = try RunStatus.load(try RunDirectory(existing: fixture.runDirectory))
+        let captioned = try #require(after.stages.first { $0.stage == "caption" })
+        #expect(captioned.done == 3 && captioned.pending == 0)
+        let verified = try #require(after.stages.first { $0.stage == "verify" })
+        #expect(verified.started == true && verified.pending == 0)
+    }
+
     @Test("raising max_tokens, as Loom advises when replies are cut off, resumes the run instead of refusing it")
     func raisingMaxTokensResumes() async throws {
         let catalog = try PromptCatalog.load()

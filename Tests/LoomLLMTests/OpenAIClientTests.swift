@@ -9,6 +9,7 @@ import Testing
 func withMockEndpoint<T>(
     _ responder: @escaping @Sendable (MockRequest) async -> MockResponse,
     configure: (inout EndpointConfiguration) -> Void = { _ in },
+    retryObserver: (@Sendable (RetryNotice) -> Void)? = nil,
     _ body: (MockModelServer, OpenAIClient) async throws -> T
 ) async throws -> T {
     let server = try await MockModelServer.start(responder: responder)
@@ -18,7 +19,7 @@ func withMockEndpoint<T>(
         name: "mock", baseURL: server.baseURL, model: "mock-model", apiKey: "sk-test", concurrency: 4, timeout: 120,
         maxRetries: 3, initialBackoff: 0.01, maxBackoff: 0.02)
     configure(&configuration)
-    let client = OpenAIClient(configuration: configuration)
+    let client = OpenAIClient(configuration: configuration, retryObserver: retryObserver)
     do {
         let result = try await body(server, client)
         try await client.shutdown()
@@ -129,6 +130,23 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
             #expect(error?.message.contains("overloaded") == true)
             #expect(server.requestCount == 3)
         }
+    }
+
+    @Test("each retry is told before its wait, with the failed attempt's reason; the last failure is not")
+    func retriesAreTold() async throws {
+        let notices = Mutex<[RetryNotice]>([])
+        try await withMockEndpoint({ request in
+            request.index == 0 ? .status(503, body: #"{"error":{"message":"loading model"}}"#) : .status(500, body: "upstream exploded")
+        }, configure: { $0.maxRetries = 2 }, retryObserver: { notice in notices.withLock { $0.append(notice) } }) { server, client in
+            let error = await modelError { _ = try await client.complete(question) }
+            #expect(error?.status == 500)
+            #expect(server.requestCount == 3)
+        }
+        let told = notices.withLock { $0 }
+        #expect(told.map(\.retry) == [1, 2])
+        #expect(told.allSatisfy { $0.maxRetries == 2 && $0.endpoint == "mock" && $0.delay >= 0 && $0.delay <= 0.02 })
+        #expect(told[0].reason.contains("HTTP 503") && told[0].reason.contains("loading model"))
+        #expect(told[1].reason.contains("HTTP 500"))
     }
 
     @Test func xShouldRetryFalseStopsAtOnce() async throws {
