@@ -18,6 +18,8 @@ struct ReviewRoutes: Sendable {
     let staticFiles: [String: (type: String, bytes: [UInt8])]
     /// Whether `X-Forwarded-For` from this machine is a proxy's (`ReviewServerConfiguration.behindProxy`).
     var behindProxy = false
+    /// Password checks at once: half the cores, so that sign-ins leave threads and cores to the reviewers' pages.
+    var hashSlots = PasswordHashSlots(limit: max(1, ProcessInfo.processInfo.activeProcessorCount / 2), maxWaiting: 32)
 
     static let loginCSRFCookie = "loom_login_csrf"
 
@@ -52,7 +54,8 @@ struct ReviewRoutes: Sendable {
         var values: [String: Any] = ["loginCSRF": token]
         if let error { values["error"] = error }
         var response = HTTPReplies.html(pages.page("login", title: "Sign in", session: nil, values), status: status)
-        response.setCookie(Cookie(name: Self.loginCSRFCookie, value: token, path: "/login", httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(
+            name: Self.loginCSRFCookie, value: token, path: "/login", secure: cameOverTLS(request), httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -88,7 +91,17 @@ struct ReviewRoutes: Sendable {
         }
         let service = self.service
         // The attempt already counts as a failure (`admit`); a success takes it back.
-        guard let login = try await blocking({ try service.login(name: form.name, password: form.password) }) else {
+        let checked = try await hashSlots.run {
+            try await blocking { try service.login(name: form.name, password: form.password) }
+        }
+        guard let checked else {
+            // Turned away unchecked: the attempt is no failure of the account's or the address's.
+            limiter.succeeded(clearing: [], takingBackFrom: [peer, name])
+            var response = loginPage(request, error: "Too many sign-ins at once. Try again in a few seconds.", status: .serviceUnavailable)
+            response.headers[.retryAfter] = "5"
+            return response
+        }
+        guard let login = checked else {
             return loginPage(request, error: "Wrong name or password.", status: .unauthorized)
         }
         limiter.succeeded(clearing: [name], takingBackFrom: [peer])
@@ -96,11 +109,19 @@ struct ReviewRoutes: Sendable {
         response.setCookie(
             Cookie(
                 name: SessionMiddleware.cookieName, value: login.token, maxAge: Int(service.settings.sessionSeconds), path: "/",
-                httpOnly: true, sameSite: .strict))
+                secure: cameOverTLS(request), httpOnly: true, sameSite: .strict))
         return response
     }
 
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+
+    /// Whether the browser reached the app over HTTPS: the proxy it is declared to be behind says so in
+    /// `X-Forwarded-Proto` (the value it set last). Its cookies are then `Secure`, never sent over plain HTTP.
+    func cameOverTLS(_ request: Request) -> Bool {
+        guard behindProxy, let proto = request.headers[values: Self.forwardedProto].last?.split(separator: ",").last else { return false }
+        return proto.trimmingCharacters(in: .whitespaces).lowercased() == "https"
+    }
 
     /// The address a login attempt comes from, for the rate limit: the socket's, or, when that is this machine and
     /// the app is declared behind an HTTP proxy (through which the whole team arrives), the address the proxy

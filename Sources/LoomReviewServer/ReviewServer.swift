@@ -12,20 +12,30 @@ public struct ReviewServerConfiguration: Sendable {
     /// Requests from this machine come through an HTTP proxy that appends the client's address to
     /// `X-Forwarded-For`: the login limits count that address (`ReviewRoutes.clientAddress`).
     public var behindProxy: Bool
+    /// The names requests may give in `Host` besides addresses and localhost (`AllowedHosts`); `host`, when it is
+    /// a name, is among them.
+    public var allowedHosts: [String]
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, behindProxy: Bool = false) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, behindProxy: Bool = false, allowedHosts: [String] = []) {
         self.host = host
         self.port = port
         self.behindProxy = behindProxy
+        self.allowedHosts = allowedHosts
     }
+
+    /// What the host check answers to.
+    var answeredHosts: AllowedHosts { AllowedHosts(allowedHosts + [host]) }
 }
 
 /// Builds the review app's router: every route, the session requirement and the security headers.
-public func buildReviewRouter(service: ReviewService, behindProxy: Bool = false) async throws -> Router<ReviewRequestContext> {
+public func buildReviewRouter(
+    service: ReviewService, behindProxy: Bool = false, allowedHosts: AllowedHosts = AllowedHosts([])
+) async throws -> Router<ReviewRequestContext> {
     let runName = (try? service.store.meta("recipe_name")) ?? nil
     let pages = try await ReviewPages(runName: runName ?? service.runDirectory.lastPathComponent)
     let router = Router(context: ReviewRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: HostCheckMiddleware(allowed: allowedHosts))
     router.add(middleware: SessionMiddleware(service: service))
     ReviewRoutes(
         service: service, pages: pages, limiter: LoginRateLimiter(), staticFiles: try staticFiles(), behindProxy: behindProxy
@@ -38,7 +48,8 @@ public func buildReviewApplication(
     service: ReviewService, configuration: ReviewServerConfiguration,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let router = try await buildReviewRouter(service: service, behindProxy: configuration.behindProxy)
+    let router = try await buildReviewRouter(
+        service: service, behindProxy: configuration.behindProxy, allowedHosts: configuration.answeredHosts)
     return Application(
         router: router,
         // Connections that send nothing for a minute are closed: nothing else would end a slow or idle one.

@@ -75,6 +75,9 @@ struct ReviewServe: AsyncParsableCommand {
     @Flag(help: "The app is behind an HTTP proxy on this machine (nginx, Caddy) that sets X-Forwarded-For: login limits count the address it forwards. Not for SSH tunnels or TCP proxies, through which a client writes the header itself.")
     var behindProxy = false
 
+    @Option(name: .customLong("allowed-host"), help: "A name the app answers to besides IP addresses and localhost (repeat for more): the public name a proxy passes on in Host (Caddy does), or a tunnel's. Requests naming other sites are refused, against DNS rebinding.")
+    var allowedHosts: [String] = []
+
     @OptionGroup var review: ReviewSettingOptions
 
     func run() async throws {
@@ -97,7 +100,8 @@ struct ReviewServe: AsyncParsableCommand {
         let listen = host
         try await reportingErrors {
             try await serveReview(
-                service: service, configuration: ReviewServerConfiguration(host: listen, port: port, behindProxy: behindProxy),
+                service: service,
+                configuration: ReviewServerConfiguration(host: listen, port: port, behindProxy: behindProxy, allowedHosts: allowedHosts),
                 onServerRunning: { port in
                     let shown = listen.contains(":") ? "[\(listen)]" : listen
                     // Written straight to the descriptor: scripts wait for this line, and `print` buffers in a pipe.

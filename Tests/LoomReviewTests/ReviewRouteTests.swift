@@ -19,8 +19,11 @@ struct ReviewRouteTests {
         var apiHeaders: HTTPFields { [.cookie: cookie, .contentType: "application/json", HTTPField.Name("X-CSRF-Token")!: csrf] }
     }
 
-    private func withApp(_ fixture: ReviewFixture, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let router = try await buildReviewRouter(service: fixture.service)
+    private func withApp(
+        _ fixture: ReviewFixture, behindProxy: Bool = false, allowedHosts: [String] = [],
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let router = try await buildReviewRouter(service: fixture.service, behindProxy: behindProxy, allowedHosts: AllowedHosts(allowedHosts))
         try await Application(router: router).test(.router, body)
     }
 
@@ -359,6 +362,39 @@ struct ReviewRouteTests {
             let out = try await client.execute(uri: "/logout", method: .post, headers: form, body: ByteBuffer(string: "csrf=\(jo.csrf)"))
             #expect(out.status == .seeOther && out.headers[.location] == "/login")
             #expect(try await client.execute(uri: "/progress", method: .get, headers: jo.headers).status == .seeOther)
+        }
+    }
+
+    @Test("a request naming another site in Host is refused before any route (DNS rebinding); addresses, localhost and allowed names are answered")
+    func foreignHostsAreRefused() async throws {
+        let fixture = try ReviewFixture(records: 1)
+        let host = HTTPField.Name("Host")!
+        try await withApp(fixture, allowedHosts: ["review.example.org"]) { client in
+            for name in ["evil.example:8080", "127.0.0.1.evil.example"] {
+                let refused = try await client.execute(uri: "/login", method: .get, headers: [host: name])
+                #expect(refused.status == .forbidden, "\(name)")
+                #expect(Self.text(refused).contains("--allowed-host \(name.split(separator: ":")[0])"))
+                #expect(refused.headers[.contentSecurityPolicy] != nil)
+            }
+            // A second Host header is checked too.
+            let twice = try await client.execute(uri: "/login", method: .get, headers: [host: "127.0.0.1:8080", host: "evil.example"])
+            #expect(twice.status == .forbidden)
+            for name in ["review.example.org", "127.0.0.1:8080", "localhost:8080", "[::1]:8080"] {
+                #expect(try await client.execute(uri: "/login", method: .get, headers: [host: name]).status == .ok, "\(name)")
+            }
+        }
+    }
+
+    @Test("behind a proxy that says the browser came over HTTPS the cookies are Secure; otherwise they are not")
+    func cookiesAreSecureBehindATLSProxy() async throws {
+        let fixture = try ReviewFixture(records: 1)
+        let proto = HTTPField.Name("X-Forwarded-Proto")!
+        for (behindProxy, sent, secure) in [(true, "https", true), (true, "http", false), (false, "https", false)] {
+            try await withApp(fixture, behindProxy: behindProxy) { client in
+                let form = try await client.execute(uri: "/login", method: .get, headers: [proto: sent])
+                let cookie = try #require(form.headers[values: .setCookie].first { $0.hasPrefix("loom_login_csrf=") })
+                #expect(cookie.contains("Secure") == secure, "behind a proxy: \(behindProxy), \(sent)")
+            }
         }
     }
 
