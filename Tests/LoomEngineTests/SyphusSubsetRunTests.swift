@@ -60,7 +60,7 @@ struct SyphusSubsetRunTests {
         #expect(stories.count == 2)
         let story = try #require(stories.first { $0.query.contains("packs the car") }?.query)
         let party = try #require(stories.first { $0.query.contains("candles") }?.query)
-        #expect(party.hasPrefix("Image 1:\nCaption: A cake with candles is carried in.\nImage 2:\nCaption: The candles are blown out."))
+        #expect(party.hasPrefix("<annotations>\nImage 1:\nCaption: A cake with candles is carried in.\nImage 2:\nCaption: The candles are blown out."))
         let packs = try #require(story.range(of: "The family packs the car."))
         let arrive = try #require(story.range(of: "They arrive at a green hill."))
         let eat = try #require(story.range(of: "Everyone eats sandwiches."))
