@@ -11,7 +11,11 @@ final class ModelEndpoints: Sendable {
     let endpoints: [String: ModelEndpoint]
 
     /// - Parameter observer: told of each model call that waits to be retried (`RunEvent.retrying`).
-    init(recipe: Recipe, observer: RunObserver? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// - Parameter stop: the user's request to stop: once made, no call is retried.
+    init(
+        recipe: Recipe, observer: RunObserver? = nil, stop: RunStop? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         var clients: [String: OpenAIClient] = [:]
         var endpoints: [String: ModelEndpoint] = [:]
         let used = Set(recipe.modelStages.endpointNames)
@@ -29,7 +33,8 @@ final class ModelEndpoints: Sendable {
                 requestsPerMinute: endpoint.requestsPerMinute, tokensPerMinute: endpoint.tokensPerMinute,
                 timeout: endpoint.timeout, maxRetries: endpoint.retries,
                 structuredOutput: StructuredOutputMode(rawValue: endpoint.structuredOutput) ?? .auto, stream: endpoint.stream)
-            clients[endpoint.name] = OpenAIClient(configuration: configuration, retryObserver: Self.retryObserver(observer))
+            clients[endpoint.name] = OpenAIClient(
+                configuration: configuration, retryObserver: Self.retryObserver(observer), mayRetry: Self.mayRetry(stop))
             endpoints[endpoint.name] = endpoint
         }
         self.clients = clients
@@ -43,6 +48,12 @@ final class ModelEndpoints: Sendable {
             observer(.retrying(
                 endpoint: notice.endpoint, retry: notice.retry, of: notice.maxRetries, delay: notice.delay, reason: notice.reason))
         }
+    }
+
+    /// Whether a call may be retried: not once the user asked the run to stop.
+    private static func mayRetry(_ stop: RunStop?) -> (@Sendable () -> Bool)? {
+        guard let stop else { return nil }
+        return { () -> Bool in !stop.isRequested }
     }
 
     /// The client and settings of a stage's endpoint.

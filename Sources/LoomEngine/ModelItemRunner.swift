@@ -27,7 +27,13 @@ struct ModelItemRunner: Sendable {
         let done = try store.completedItems(stage: stage.rawValue)
         let exhausted = Set(try store.failures(stage: stage.rawValue).filter { $0.attempts >= RecipeRunner.maxAttempts }.map(\.item))
         let pending = items.filter { !done.contains(id($0)) && !exhausted.contains(id($0)) }
-        try store.setMeta(RunDirectory.Key.plannedItems(stage), String(items.count))
+        // For `loom status`: the stage's items, and the done rows of items this plan no longer holds (those rows
+        // stay, and the ledger's count includes them).
+        let planned = Set(items.map(id))
+        try store.setMeta([
+            (RunDirectory.Key.plannedItems(stage), String(items.count)),
+            (RunDirectory.Key.unplannedDone(stage), String(done.subtracting(planned).count)),
+        ])
         let observer = context.observer
         observer?(.stageStarted(stage: stage, total: items.count, alreadyDone: items.count - pending.count))
         let tally = RunTally(done: items.count - pending.count - exhausted.count, failed: exhausted.count)

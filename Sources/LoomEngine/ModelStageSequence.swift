@@ -28,7 +28,7 @@ struct ModelStageSequence: Sendable {
 
     func run() async throws -> ModelSummary {
         let stages = context.recipe.modelStages
-        let endpoints = try ModelEndpoints(recipe: context.recipe, observer: context.observer)
+        let endpoints = try ModelEndpoints(recipe: context.recipe, observer: context.observer, stop: context.stop)
         var counts: [String: StageCounts] = [:]
         do {
             if let settings = stages.caption {
@@ -61,7 +61,7 @@ struct ModelStageSequence: Sendable {
     /// `earlier` is what the other model stages did, to which it adds its counts.
     func runTranslation(after earlier: ModelSummary?) async throws -> ModelSummary? {
         guard let settings = context.recipe.modelStages.translate else { return earlier }
-        let endpoints = try ModelEndpoints(recipe: context.recipe, observer: context.observer)
+        let endpoints = try ModelEndpoints(recipe: context.recipe, observer: context.observer, stop: context.stop)
         let counts: StageCounts
         do {
             counts = try await TranslateStage(settings: settings, context: context, endpoints: endpoints).run()

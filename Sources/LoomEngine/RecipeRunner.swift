@@ -143,15 +143,15 @@ public final class RecipeRunner: Sendable {
                     leaseSeconds: review.leaseMinutes * 60, hourlyRate: review.hourlyRate)
                 try directory.store.setMeta(ReviewSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
             }
-            if recipe.modelStages.any {
-                try directory.store.setMeta([
-                    (RunDirectory.Key.costLimit, recipe.costLimit.map { String($0) } ?? ""),
-                    (RunDirectory.Key.modelStages, recipe.modelStages.stages.map(\.rawValue).joined(separator: ",")),
-                ])
-            }
             try directory.store.deferExportIndexIfEmpty()
             plan = WorkPlan(recipe: recipe)
-            try directory.store.setMeta(RunDirectory.Key.plannedSamples, String(plan.samples.count))
+            // Written on every run, empty when the recipe has none, so that a recipe whose model stages were taken
+            // out does not leave them listed (`loom status`). One write with the planned samples.
+            try directory.store.setMeta([
+                (RunDirectory.Key.plannedSamples, String(plan.samples.count)),
+                (RunDirectory.Key.costLimit, recipe.modelStages.any ? recipe.costLimit.map { String($0) } ?? "" : ""),
+                (RunDirectory.Key.modelStages, recipe.modelStages.stages.map(\.rawValue).joined(separator: ",")),
+            ])
         } catch {
             try? await workers.shutdown()
             throw error

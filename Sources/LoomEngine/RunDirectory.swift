@@ -24,6 +24,8 @@ public struct RunDirectory: Sendable {
         static let modelStages = "model_stages"
         /// How many items a model stage planned when it last started, for its pending count.
         static func plannedItems(_ stage: Stage) -> String { "planned_items.\(stage.rawValue)" }
+        /// How many of a model stage's done items its last start no longer planned.
+        static func unplannedDone(_ stage: Stage) -> String { "unplanned_done.\(stage.rawValue)" }
     }
 
     /// Opens the run directory a recipe names, relative to the recipe file's folder.

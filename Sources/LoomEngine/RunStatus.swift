@@ -85,8 +85,11 @@ public struct RunStatus: Sendable, Codable {
             let planned = Int(try store.meta(RunDirectory.Key.plannedItems(stage)) ?? "")
             guard counts[stage.rawValue] != nil || planned != nil || named.contains(stage.rawValue) else { continue }
             let c = counts[stage.rawValue] ?? StageCounts()
+            // Done rows of items the plan dropped stay in the ledger; only the planned ones count against the plan.
+            let unplanned = Int(try store.meta(RunDirectory.Key.unplannedDone(stage)) ?? "") ?? 0
+            let donePlanned = max(0, c.done - unplanned)
             lines.append(StageLine(
-                stage: stage.rawValue, done: c.done, failed: c.failed, pending: max(0, (planned ?? 0) - c.done - c.failed),
+                stage: stage.rawValue, done: c.done, failed: c.failed, pending: max(0, (planned ?? 0) - donePlanned - c.failed),
                 started: counts[stage.rawValue] != nil || planned != nil))
         }
         // An export the ledger has as done counts as done only while its folder holds it finished: a later export

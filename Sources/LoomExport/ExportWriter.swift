@@ -232,7 +232,7 @@ public struct ExportWriter: Sendable {
                 skippedForMedia: skippedForMedia, problems: problems)
             summary.inlinedQueries = inlinedQueries
             summary.videos = placer.placedVideos
-            summary.warnings = try warnings(format)
+            summary.warnings = try warnings(format) + Self.splitNameWarnings(format, splits: options.splits)
             let mimicit = sinks.compactMap { $0 as? MIMICITSink }
             let (withoutImages, withImages) = mimicit.reduce((0, 0)) { ($0.0 + $1.recordsWithoutImages, $0.1 + $1.recordsWithImages) }
             if withoutImages > 0 && withImages > 0 {
@@ -277,6 +277,19 @@ public struct ExportWriter: Sendable {
         // Otter's general loader shows every example's text with the query's image (EXPORTS.md).
         return [
             "the run's in-context links are by text or image similarity, but Otter shows each example's text with the query's image; for Otter, link the run with `loom link RUN --strategy siblings` (or export one without links)"
+        ]
+    }
+
+    /// Split names a format's trainer cannot ask for: Mantis reads a Hub dataset's splits only as train, val and test
+    /// (its `data.py`), so a `mantis-hf` split named `validation` could not be named in its data config.
+    static func splitNameWarnings(_ format: ExportFormat, splits: SplitPlan?) -> [String] {
+        let mantisNames = ["train", "val", "test"]
+        guard format == .mantisHF, let names = splits?.splits.map(\.name), names.contains(where: { !mantisNames.contains($0) }) else {
+            return []
+        }
+        let odd = names.filter { !mantisNames.contains($0) }
+        return [
+            "Mantis's data config reads a Hub dataset's splits only by the names train, val and test; the split\(odd.count == 1 ? "" : "s") \(odd.joined(separator: ", ")) could not be named there: name them so (e.g. --split train=0.95,val=0.05) to train Mantis on this export from the Hub"
         ]
     }
 

@@ -74,6 +74,8 @@ public final class OpenAIClient: ChatModel {
     private let fatal = Mutex<ModelError?>(nil)
     /// Told of each wait before a retry (`RetryNotice`).
     private let retryObserver: (@Sendable (RetryNotice) -> Void)?
+    /// Asked after each wait whether the retry may be sent (false once the run is asked to stop).
+    private let mayRetry: (@Sendable () -> Bool)?
 
     /// Makes the client and its own `HTTPClient` (HTTP/1 only, with as many connections per host as the largest
     /// concurrency allowed). Call `shutdown()` when done.
@@ -82,13 +84,15 @@ public final class OpenAIClient: ChatModel {
     ///   - eventLoopGroup: the group to run on; AsyncHTTPClient's shared one when nil.
     ///   - retryPolicy: the configuration's policy when nil.
     ///   - retryObserver: told of each failed attempt about to be retried, before the wait (from any task).
+    ///   - mayRetry: asked after each wait; false makes the call fail with the attempt's error instead of retrying.
     public init(
         configuration: EndpointConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil, retryPolicy: RetryPolicy? = nil,
         rateLimiterClock: RateLimiter.Clock = .continuous, maxBodyBytes: Int = 64 << 20,
-        retryObserver: (@Sendable (RetryNotice) -> Void)? = nil
+        retryObserver: (@Sendable (RetryNotice) -> Void)? = nil, mayRetry: (@Sendable () -> Bool)? = nil
     ) {
         self.configuration = configuration
         self.retryObserver = retryObserver
+        self.mayRetry = mayRetry
         self.retryPolicy = retryPolicy ?? RetryPolicy(configuration: configuration)
         concurrency = AdaptiveConcurrency(configuration: configuration)
         rateLimiter = RateLimiter(configuration: configuration, clock: rateLimiterClock)
@@ -249,10 +253,21 @@ public final class OpenAIClient: ChatModel {
             previousDelay = delay
             retry += 1
             retried.add(1, ordering: .relaxed)
+            // A timed-out call is retried fewer times than other failures: its "of" is where another timeout ends.
+            let lastRetry = retryFailure == .timeout
+                ? min(retryPolicy.maxRetries, retry + retryPolicy.maxTimeoutRetries - timeouts) : retryPolicy.maxRetries
             retryObserver?(RetryNotice(
-                endpoint: configuration.name, retry: retry, maxRetries: retryPolicy.maxRetries, delay: delay,
-                reason: failure.description))
-            if delay > 0 { try await Task.sleep(for: .milliseconds(Int64((delay * 1000).rounded(.up)))) }
+                endpoint: configuration.name, retry: retry, maxRetries: lastRetry, delay: delay, reason: failure.description))
+            // A run asked to stop sends nothing new, retries included: the failure goes to the caller as it is, at
+            // the latest a second after the stop (the wait is slept in slices that ask again).
+            var left = delay
+            while left > 0 {
+                if let mayRetry, !mayRetry() { throw failure }
+                let slice = mayRetry == nil ? left : min(left, 1)
+                try await Task.sleep(for: .milliseconds(Int64((slice * 1000).rounded(.up))))
+                left -= slice
+            }
+            if let mayRetry, !mayRetry() { throw failure }
         }
     }
 

@@ -1,16 +1,37 @@
+import Foundation
+
 /// The names the review app answers to, against DNS rebinding: a page on a site whose name an attacker points at
 /// 127.0.0.1 would otherwise reach a loopback app as a page of its own origin (and try passwords from every
 /// visitor's browser). Such a request names the attacker's site in `Host`.
 ///
 /// Answered: IP addresses (they cannot be rebound), `localhost` and names under `.localhost`, and the names given
-/// (`loom review serve --allowed-host`, and `--host` when it is a name). Refused: every other name, with a reply
-/// that says which flag admits it (a proxy that passes its public name on, as Caddy does, needs it).
+/// (`loom review serve --allowed-host`, `--host` when it is a name, and this machine's own network names when the
+/// app listens beyond loopback). Refused: every other name, with a reply that says which flag admits it.
 public struct AllowedHosts: Sendable, Hashable {
     /// Further names, lowercased, without ports.
     public let names: Set<String>
 
-    public init(_ names: some Sequence<String>) {
-        self.names = Set(names.map { Self.name(ofHost: $0.lowercased()) ?? $0.lowercased() })
+    /// - Throws: `InvalidName` for a value that is not a host name (a URL, a path, a wildcard, a non-ASCII name).
+    public init(_ names: some Sequence<String>) throws(InvalidName) {
+        var parsed = Set<String>()
+        for given in names {
+            guard let name = Self.name(ofHost: given.lowercased()) else { throw InvalidName(value: given) }
+            parsed.insert(name)
+        }
+        self.names = parsed
+    }
+
+    /// Addresses and localhost alone.
+    public static var addressesAndLocalhost: AllowedHosts { AllowedHosts(parsed: []) }
+
+    private init(parsed: Set<String>) { names = parsed }
+
+    /// A value `--allowed-host` cannot use.
+    public struct InvalidName: Error, CustomStringConvertible {
+        public var value: String
+        public var description: String {
+            "'\(value)' is not a host name: give a name such as review.example.org, without scheme, port range, path or wildcard; for a name with non-ASCII letters give its xn-- form"
+        }
     }
 
     /// Whether a request with this `Host` header is answered. A request without one (HTTP/1.0) is: every browser
@@ -22,7 +43,7 @@ public struct AllowedHosts: Sendable, Hashable {
     }
 
     /// The host of a `Host` header without its port and trailing dot; nil when it is malformed.
-    static func name(ofHost header: String) -> String? {
+    public static func name(ofHost header: String) -> String? {
         var host = Substring(header.trimmingCharacters(in: .whitespaces))
         if host.hasPrefix("[") {
             // An IPv6 literal: "[::1]" or "[::1]:8080".
@@ -36,9 +57,9 @@ public struct AllowedHosts: Sendable, Hashable {
             host = host[..<colon]
         }
         if host.hasSuffix(".") { host = host.dropLast() }
-        guard !host.isEmpty, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }) else {
-            return nil
-        }
+        // Underscores too: an nginx upstream or a container name (`review_app`) arrives as the Host.
+        guard !host.isEmpty, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") })
+        else { return nil }
         return String(host)
     }
 
@@ -50,6 +71,17 @@ public struct AllowedHosts: Sendable, Hashable {
         }
         let octets = name.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) && Int($0)! <= 255 }
+    }
+
+    /// This machine's network names: its host name, the name's first label, and that label under `.local` (mDNS).
+    /// A rebinding page cannot make a browser ask for them without owning the network's name service.
+    public static func machineNames() -> [String] {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return [] }
+        let full = String(cString: buffer).lowercased()
+        guard let name = Self.name(ofHost: full), !isAddress(name) else { return [] }
+        let short = String(name.prefix { $0 != "." })
+        return Array(Set([name, short, short + ".local"])).sorted()
     }
 }
 

@@ -24,6 +24,13 @@ enum HTTPReplies {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// Plain text, for a refusal a person reads in the browser's window.
+    static func text(_ text: String, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
     /// `{"error": message}` with the status.
     static func error(_ message: String, status: HTTPResponse.Status) -> Response {
         json(["error": message], status: status)

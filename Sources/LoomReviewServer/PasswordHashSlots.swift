@@ -6,7 +6,8 @@ import Synchronization
 final class PasswordHashSlots: Sendable {
     let limit: Int
     let maxWaiting: Int
-    private let state: Mutex<(running: Int, waiting: [CheckedContinuation<Void, Never>])>
+    /// Checks running, and the queued ones' continuations (resumed with true when their turn comes).
+    private let state: Mutex<(running: Int, waiting: [CheckedContinuation<Bool, Never>])>
 
     init(limit: Int, maxWaiting: Int) {
         self.limit = max(1, limit)
@@ -16,37 +17,27 @@ final class PasswordHashSlots: Sendable {
 
     /// Runs `body` in a slot; nil, without running it, when too many already wait.
     func run<T: Sendable>(_ body: () async throws -> T) async throws -> T? {
-        let admission: Admission = state.withLock { state in
-            if state.running < limit {
-                state.running += 1
-                return .now
-            }
-            return state.waiting.count < maxWaiting ? .queued : .refused
-        }
-        switch admission {
-        case .refused: return nil
-        case .now: break
-        case .queued:
-            // Queued under the lock again: a slot freed meanwhile is taken at once instead of waited for.
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow: Bool = state.withLock { state in
-                    if state.running < limit {
-                        state.running += 1
-                        return true
-                    }
-                    state.waiting.append(continuation)
-                    return false
+        // One decision under one lock: a slot now, a place in the queue, or a refusal.
+        let admitted = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let decided: Bool? = state.withLock { state in
+                if state.running < limit {
+                    state.running += 1
+                    return true
                 }
-                if resumeNow { continuation.resume() }
+                guard state.waiting.count < maxWaiting else { return false }
+                state.waiting.append(continuation)
+                return nil
             }
+            if let decided { continuation.resume(returning: decided) }
         }
+        guard admitted else { return nil }
         defer { release() }
         return try await body()
     }
 
     /// Hands the slot to the first waiting check, or frees it.
     private func release() {
-        let next: CheckedContinuation<Void, Never>? = state.withLock { state in
+        let next: CheckedContinuation<Bool, Never>? = state.withLock { state in
             if state.waiting.isEmpty {
                 state.running -= 1
                 return nil
@@ -54,10 +45,8 @@ final class PasswordHashSlots: Sendable {
             // The slot passes to the waiter as it is: `running` stays.
             return state.waiting.removeFirst()
         }
-        next?.resume()
+        next?.resume(returning: true)
     }
-
-    private enum Admission { case now, queued, refused }
 
     /// Checks running and waiting now (tests).
     var counts: (running: Int, waiting: Int) { state.withLock { ($0.running, $0.waiting.count) } }

@@ -24,7 +24,7 @@ struct ReviewRoutes: Sendable {
     static let loginCSRFCookie = "loom_login_csrf"
 
     func register(on router: Router<Context>) {
-        router.get("/login") { request, _ in self.loginPage(request, error: nil) }
+        router.get("/login") { request, context in self.loginPage(request, context, error: nil) }
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         router.post("/login") { request, context in try await self.login(request, context) }
         router.post("/logout") { request, context in try await self.logout(request, context) }
@@ -46,7 +46,7 @@ struct ReviewRoutes: Sendable {
 
     // MARK: Login
 
-    private func loginPage(_ request: Request, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+    private func loginPage(_ request: Request, _ context: Context, error: String?, status: HTTPResponse.Status = .ok) -> Response {
         // Keep the token the browser already has: a second login page (another tab, a stray request redirected
         // here) must not invalidate the form that is open.
         let existing = request.cookies[Self.loginCSRFCookie]?.value ?? ""
@@ -55,7 +55,7 @@ struct ReviewRoutes: Sendable {
         if let error { values["error"] = error }
         var response = HTTPReplies.html(pages.page("login", title: "Sign in", session: nil, values), status: status)
         response.setCookie(Cookie(
-            name: Self.loginCSRFCookie, value: token, path: "/login", secure: cameOverTLS(request), httpOnly: true, sameSite: .strict))
+            name: Self.loginCSRFCookie, value: token, path: "/login", secure: cameOverTLS(request, peer: context.peer), httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -67,25 +67,25 @@ struct ReviewRoutes: Sendable {
 
     private func login(_ request: Request, _ context: Context) async throws -> Response {
         guard let form = try? await Self.form(LoginForm.self, request, context) else {
-            return loginPage(request, error: "Give a name and a password.", status: .badRequest)
+            return loginPage(request, context, error: "Give a name and a password.", status: .badRequest)
         }
         // Login CSRF: the form's token must match the cookie set with the form (double submit).
         guard let cookie = request.cookies[Self.loginCSRFCookie]?.value, let sent = form.csrf,
             SessionMiddleware.constantTimeEqual(cookie, sent)
         else {
-            return loginPage(request, error: "The sign-in form expired. Try again.", status: .forbidden)
+            return loginPage(request, context, error: "The sign-in form expired. Try again.", status: .forbidden)
         }
         // A name no account can have is refused before it is counted: the limiter would otherwise keep whatever
         // was posted (up to the body limit, a megabyte an attempt) as a key for the length of its window.
         guard ReviewService.isValidName(form.name) else {
-            return loginPage(request, error: "Wrong name or password.", status: .unauthorized)
+            return loginPage(request, context, error: "Wrong name or password.", status: .unauthorized)
         }
         let now = service.now
         let client = Self.clientAddress(socket: context.peer, forwardedFor: behindProxy ? request.headers[Self.forwardedFor] : nil)
         let (peer, name) = ("peer:" + client, "name:" + form.name.lowercased())
         if let wait = limiter.admit([peer, name], now: now) {
             var response = loginPage(
-                request, error: "Too many failed sign-ins. Try again in \(Int(wait.rounded(.up))) seconds.", status: .tooManyRequests)
+                request, context, error: "Too many failed sign-ins. Try again in \(Int(wait.rounded(.up))) seconds.", status: .tooManyRequests)
             response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
             return response
         }
@@ -97,29 +97,29 @@ struct ReviewRoutes: Sendable {
         guard let checked else {
             // Turned away unchecked: the attempt is no failure of the account's or the address's.
             limiter.succeeded(clearing: [], takingBackFrom: [peer, name])
-            var response = loginPage(request, error: "Too many sign-ins at once. Try again in a few seconds.", status: .serviceUnavailable)
+            var response = loginPage(request, context, error: "Too many sign-ins at once. Try again in a few seconds.", status: .serviceUnavailable)
             response.headers[.retryAfter] = "5"
             return response
         }
         guard let login = checked else {
-            return loginPage(request, error: "Wrong name or password.", status: .unauthorized)
+            return loginPage(request, context, error: "Wrong name or password.", status: .unauthorized)
         }
         limiter.succeeded(clearing: [name], takingBackFrom: [peer])
         var response = HTTPReplies.redirect("/")
         response.setCookie(
             Cookie(
                 name: SessionMiddleware.cookieName, value: login.token, maxAge: Int(service.settings.sessionSeconds), path: "/",
-                secure: cameOverTLS(request), httpOnly: true, sameSite: .strict))
+                secure: cameOverTLS(request, peer: context.peer), httpOnly: true, sameSite: .strict))
         return response
     }
 
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 
-    /// Whether the browser reached the app over HTTPS: the proxy it is declared to be behind says so in
-    /// `X-Forwarded-Proto` (the value it set last). Its cookies are then `Secure`, never sent over plain HTTP.
-    func cameOverTLS(_ request: Request) -> Bool {
-        guard behindProxy, let proto = request.headers[values: Self.forwardedProto].last?.split(separator: ",").last else { return false }
+    /// Whether the browser reached the app over HTTPS: the proxy it is declared to be behind, on this machine, says
+    /// so in `X-Forwarded-Proto` (the value it set last). Its cookies are then `Secure`, never sent over plain HTTP.
+    func cameOverTLS(_ request: Request, peer: String) -> Bool {
+        guard behindProxy, Self.isLoopback(peer), let proto = request.headers[values: Self.forwardedProto].last?.split(separator: ",").last else { return false }
         return proto.trimmingCharacters(in: .whitespaces).lowercased() == "https"
     }
 
@@ -129,10 +129,15 @@ struct ReviewRoutes: Sendable {
     /// earlier entries are the client's own word and are not read. (Through an SSH tunnel or a TCP proxy nothing
     /// appends the header, so it is read only when declared.)
     static func clientAddress(socket: String, forwardedFor: String?) -> String {
-        guard socket == "::1" || socket.hasPrefix("127.") || socket.hasPrefix("::ffff:127."),
+        guard isLoopback(socket),
             let last = forwardedFor?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty, last.utf8.count <= 64
         else { return socket }
         return last
+    }
+
+    /// Whether a peer address is this machine's loopback.
+    static func isLoopback(_ address: String) -> Bool {
+        address == "::1" || address.hasPrefix("127.") || address.hasPrefix("::ffff:127.")
     }
 
     private struct CSRFForm: Decodable {

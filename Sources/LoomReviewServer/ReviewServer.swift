@@ -12,30 +12,38 @@ public struct ReviewServerConfiguration: Sendable {
     /// Requests from this machine come through an HTTP proxy that appends the client's address to
     /// `X-Forwarded-For`: the login limits count that address (`ReviewRoutes.clientAddress`).
     public var behindProxy: Bool
-    /// The names requests may give in `Host` besides addresses and localhost (`AllowedHosts`); `host`, when it is
-    /// a name, is among them.
-    public var allowedHosts: [String]
+    /// The names requests may give in `Host` besides addresses and localhost (`AllowedHosts`).
+    public var allowedHosts: AllowedHosts
+    /// Told of each name the host check refuses (once per name), for the operator who can admit it.
+    public var onRefusedHost: (@Sendable (String) -> Void)?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, behindProxy: Bool = false, allowedHosts: [String] = []) {
+    /// - Parameter allowedHosts: names to answer to besides addresses, localhost, `host` when it is a name, and
+    ///   this machine's own names when `host` is not loopback.
+    /// - Throws: `AllowedHosts.InvalidName` for a value that is not a host name.
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, behindProxy: Bool = false, allowedHosts: [String] = [],
+        onRefusedHost: (@Sendable (String) -> Void)? = nil
+    ) throws(AllowedHosts.InvalidName) {
         self.host = host
         self.port = port
         self.behindProxy = behindProxy
-        self.allowedHosts = allowedHosts
+        let listensBeyondLoopback = !["127.0.0.1", "localhost", "::1"].contains(host.lowercased())
+        let own = AllowedHosts.name(ofHost: host.lowercased()).map { [$0] } ?? []
+        self.allowedHosts = try AllowedHosts(allowedHosts + own + (listensBeyondLoopback ? AllowedHosts.machineNames() : []))
+        self.onRefusedHost = onRefusedHost
     }
-
-    /// What the host check answers to.
-    var answeredHosts: AllowedHosts { AllowedHosts(allowedHosts + [host]) }
 }
 
 /// Builds the review app's router: every route, the session requirement and the security headers.
 public func buildReviewRouter(
-    service: ReviewService, behindProxy: Bool = false, allowedHosts: AllowedHosts = AllowedHosts([])
+    service: ReviewService, behindProxy: Bool = false, allowedHosts: AllowedHosts = .addressesAndLocalhost,
+    onRefusedHost: (@Sendable (String) -> Void)? = nil
 ) async throws -> Router<ReviewRequestContext> {
     let runName = (try? service.store.meta("recipe_name")) ?? nil
     let pages = try await ReviewPages(runName: runName ?? service.runDirectory.lastPathComponent)
     let router = Router(context: ReviewRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: HostCheckMiddleware(allowed: allowedHosts))
+    router.add(middleware: HostCheckMiddleware(allowed: allowedHosts, onRefused: onRefusedHost))
     router.add(middleware: SessionMiddleware(service: service))
     ReviewRoutes(
         service: service, pages: pages, limiter: LoginRateLimiter(), staticFiles: try staticFiles(), behindProxy: behindProxy
@@ -49,7 +57,8 @@ public func buildReviewApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let router = try await buildReviewRouter(
-        service: service, behindProxy: configuration.behindProxy, allowedHosts: configuration.answeredHosts)
+        service: service, behindProxy: configuration.behindProxy, allowedHosts: configuration.allowedHosts,
+        onRefusedHost: configuration.onRefusedHost)
     return Application(
         router: router,
         // Connections that send nothing for a minute are closed: nothing else would end a slow or idle one.

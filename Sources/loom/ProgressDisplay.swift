@@ -76,7 +76,8 @@ final class ProgressDisplay: Sendable {
                     emit(detail, &state)
                 }
             case .stageFinished(let stage, let done, let failed):
-                emit("\(stage.rawValue): \(done) done, \(failed) failed", &state)
+                let retries = state.retriesUnshown > 0 ? " (after \(state.retriesUnshown) more retries than shown)" : ""
+                emit("\(stage.rawValue): \(done) done, \(failed) failed\(retries)", &state)
             case .itemFailed(let item, let stage, let reason):
                 state.failuresShown += 1
                 if state.failuresShown <= Self.failureLines {
@@ -97,7 +98,9 @@ final class ProgressDisplay: Sendable {
                 let others = state.retriesUnshown > 0 ? " (\(state.retriesUnshown) other retries since the last such line)" : ""
                 state.lastRetryLine = now
                 state.retriesUnshown = 0
-                emit(String(format: "%@: a model call failed, retry %d of %d in %.1f s%@: %@", state.stage.rawValue, retry, of, delay, others, reason), &state)
+                let wait = delay < 60 ? String(format: "%.1f s", delay) : Self.duration(delay)
+                let shown = reason.count <= 300 ? reason : String(reason.prefix(300)) + "…"
+                emit("\(state.stage.rawValue): a model call failed, retry \(retry) of \(of) in \(wait)\(others): \(shown)", &state)
             case .spent(let stage, let calls, let tokens, let cost, let concurrency):
                 guard stage == state.stage else { return }
                 state.spend = String(format: ", %d calls, %d tokens, $%.4f, concurrency %d", calls, tokens, cost, concurrency)

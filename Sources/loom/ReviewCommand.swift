@@ -81,6 +81,19 @@ struct ReviewServe: AsyncParsableCommand {
     @OptionGroup var review: ReviewSettingOptions
 
     func run() async throws {
+        let listen = host
+        let configuration = try reportingErrors { () throws -> ReviewServerConfiguration in
+            do {
+                return try ReviewServerConfiguration(
+                    host: listen, port: port, behindProxy: behindProxy, allowedHosts: allowedHosts,
+                    onRefusedHost: { name in
+                        FileHandle.standardError.write(Data(
+                            "note: refused a request for the name '\(name)' (the app answers only to addresses, localhost and the names it is told, against DNS rebinding); if your team reaches the app by that name, serve with --allowed-host \(name)\n".utf8))
+                    })
+            } catch {
+                throw LoomError(.usage, "\(error)", subject: "--allowed-host")
+            }
+        }
         let service = try await reportingErrors { () async throws -> ReviewService in
             let run = try RunLocator.runDirectory(target, reads: .randomLookups)
             let service = try ReviewService(store: run.store, runDirectory: run.url, settings: try review.settings(for: run.store))
@@ -97,11 +110,15 @@ struct ReviewServe: AsyncParsableCommand {
             }
             return service
         }
-        let listen = host
+        if !["127.0.0.1", "localhost", "::1"].contains(listen) {
+            let names = configuration.allowedHosts.names.sorted().joined(separator: ", ")
+            FileHandle.standardError.write(Data(
+                "note: the app answers to IP addresses, localhost and \(names.isEmpty ? "no other name" : names); another name your team uses needs --allowed-host NAME\n".utf8))
+        }
         try await reportingErrors {
             try await serveReview(
                 service: service,
-                configuration: ReviewServerConfiguration(host: listen, port: port, behindProxy: behindProxy, allowedHosts: allowedHosts),
+                configuration: configuration,
                 onServerRunning: { port in
                     let shown = listen.contains(":") ? "[\(listen)]" : listen
                     // Written straight to the descriptor: scripts wait for this line, and `print` buffers in a pipe.

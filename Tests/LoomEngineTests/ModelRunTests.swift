@@ -355,6 +355,17 @@ struct ModelRunTests {
         #expect(captioned.done == 3 && captioned.pending == 0)
         let verified = try #require(after.stages.first { $0.stage == "verify" })
         #expect(verified.started == true && verified.pending == 0)
+
+        // One photo replaced by a new one, and the server down again: the caption of the photo that is gone stays
+        // done in the ledger, and the new photo is pending.
+        let photos = fixture.folder.appendingPathComponent("photos")
+        try FileManager.default.removeItem(at: photos.appendingPathComponent("p0.jpg"))
+        try Data(try IngestFixture.jpeg(seed: 999)).write(to: photos.appendingPathComponent("p9.jpg"))
+        up.withLock { $0 = false }
+        _ = try await #require(throws: LoomError.self) { try await fixture.runner().run() }
+        let replaced = try RunStatus.load(try RunDirectory(existing: fixture.runDirectory))
+        let recaptioned = try #require(replaced.stages.first { $0.stage == "caption" })
+        #expect(recaptioned.pending == 1)
     }
 
     @Test("raising max_tokens, as Loom advises when replies are cut off, resumes the run instead of refusing it")

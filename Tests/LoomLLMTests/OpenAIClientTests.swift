@@ -9,7 +9,7 @@ import Testing
 func withMockEndpoint<T>(
     _ responder: @escaping @Sendable (MockRequest) async -> MockResponse,
     configure: (inout EndpointConfiguration) -> Void = { _ in },
-    retryObserver: (@Sendable (RetryNotice) -> Void)? = nil,
+    retryObserver: (@Sendable (RetryNotice) -> Void)? = nil, mayRetry: (@Sendable () -> Bool)? = nil,
     _ body: (MockModelServer, OpenAIClient) async throws -> T
 ) async throws -> T {
     let server = try await MockModelServer.start(responder: responder)
@@ -19,7 +19,7 @@ func withMockEndpoint<T>(
         name: "mock", baseURL: server.baseURL, model: "mock-model", apiKey: "sk-test", concurrency: 4, timeout: 120,
         maxRetries: 3, initialBackoff: 0.01, maxBackoff: 0.02)
     configure(&configuration)
-    let client = OpenAIClient(configuration: configuration, retryObserver: retryObserver)
+    let client = OpenAIClient(configuration: configuration, retryObserver: retryObserver, mayRetry: mayRetry)
     do {
         let result = try await body(server, client)
         try await client.shutdown()
@@ -147,6 +147,19 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
         #expect(told.allSatisfy { $0.maxRetries == 2 && $0.endpoint == "mock" && $0.delay >= 0 && $0.delay <= 0.02 })
         #expect(told[0].reason.contains("HTTP 503") && told[0].reason.contains("loading model"))
         #expect(told[1].reason.contains("HTTP 500"))
+    }
+
+    @Test("once retries may no longer be sent (the run was asked to stop), a failed call ends with its error and sends nothing more")
+    func noRetryAfterAStop() async throws {
+        let stopped = Mutex(false)
+        try await withMockEndpoint({ _ in
+            stopped.withLock { $0 = true }
+            return .status(503, body: #"{"error":{"message":"loading model"}}"#)
+        }, configure: { $0.maxRetries = 5 }, mayRetry: { !stopped.withLock { $0 } }) { server, client in
+            let error = await modelError { _ = try await client.complete(question) }
+            #expect(error?.status == 503)
+            #expect(server.requestCount == 1)
+        }
     }
 
     @Test func xShouldRetryFalseStopsAtOnce() async throws {

@@ -6,11 +6,13 @@ import LoomReview
 import LoomReviewServer
 import LoomCore
 import LoomStore
+import Synchronization
 import Testing
 
 /// Every route of the review app, through Hummingbird's in-process test client (no browser, no sockets).
 @Suite("Review app routes")
 struct ReviewRouteTests {
+
     /// A signed-in client: the session cookie and the page's CSRF token.
     struct Signed {
         var cookie: String
@@ -21,10 +23,13 @@ struct ReviewRouteTests {
 
     private func withApp(
         _ fixture: ReviewFixture, behindProxy: Bool = false, allowedHosts: [String] = [],
-        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+        onRefusedHost: (@Sendable (String) -> Void)? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
-        let router = try await buildReviewRouter(service: fixture.service, behindProxy: behindProxy, allowedHosts: AllowedHosts(allowedHosts))
-        try await Application(router: router).test(.router, body)
+        let router = try await buildReviewRouter(
+            service: fixture.service, behindProxy: behindProxy, allowedHosts: try AllowedHosts(allowedHosts),
+            onRefusedHost: onRefusedHost)
+        // Live: through a socket, so that the peer is 127.0.0.1 as it is for a proxy on this machine.
+        try await Application(router: router).test(behindProxy ? .live : .router, body)
     }
 
     private static func cookieValue(_ name: String, in response: TestResponse) -> String? {
@@ -369,13 +374,16 @@ struct ReviewRouteTests {
     func foreignHostsAreRefused() async throws {
         let fixture = try ReviewFixture(records: 1)
         let host = HTTPField.Name("Host")!
-        try await withApp(fixture, allowedHosts: ["review.example.org"]) { client in
-            for name in ["evil.example:8080", "127.0.0.1.evil.example"] {
+        let refusedHosts = Mutex<[String]>([])
+        try await withApp(fixture, allowedHosts: ["review.example.org"], onRefusedHost: { name in refusedHosts.withLock { $0.append(name) } }) { client in
+            for name in ["evil.example:8080", "127.0.0.1.evil.example", "evil.example"] {
                 let refused = try await client.execute(uri: "/login", method: .get, headers: [host: name])
                 #expect(refused.status == .forbidden, "\(name)")
                 #expect(Self.text(refused).contains("--allowed-host \(name.split(separator: ":")[0])"))
                 #expect(refused.headers[.contentSecurityPolicy] != nil)
             }
+            // The operator hears of each refused name once.
+            #expect(refusedHosts.withLock { $0 } == ["evil.example", "127.0.0.1.evil.example"])
             // A second Host header is checked too.
             let twice = try await client.execute(uri: "/login", method: .get, headers: [host: "127.0.0.1:8080", host: "evil.example"])
             #expect(twice.status == .forbidden)
