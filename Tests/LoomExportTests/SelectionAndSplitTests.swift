@@ -115,6 +115,20 @@ struct SelectionAndSplitTests {
         #expect(Set(info.keys) == Set(written.map { "loom_\($0)" }))
     }
 
+    @Test("a mantis-hf export whose splits Mantis's data config cannot name (validation) says to name them train, val, test")
+    func mantisSplitNames() throws {
+        let fixture = try ExportFixture()
+        let odd = try SplitPlan.parse("train=0.5,validation=0.5")
+        let (summary, _) = try fixture.export(.mantisHF, options: ExportOptions(splits: odd, timestamp: ExportFixture.timestamp))
+        #expect(summary.warnings.contains { $0.contains("train, val and test") && $0.contains("validation") && $0.contains("--split train=0.95,val=0.05") })
+        let plain = try SplitPlan.parse("train=0.5,val=0.5")
+        let (named, _) = try fixture.export(.mantisHF, options: ExportOptions(splits: plain, timestamp: ExportFixture.timestamp))
+        #expect(!named.warnings.contains { $0.contains("train, val and test") })
+        // Other formats' trainers take any split name.
+        let (llava, _) = try fixture.export(.llava, options: ExportOptions(splits: odd, timestamp: ExportFixture.timestamp))
+        #expect(!llava.warnings.contains { $0.contains("train, val and test") })
+    }
+
     @Test("split plans must name plain splits whose shares add up to 1")
     func planValidation() throws {
         #expect(throws: LoomError.self) { try SplitPlan.parse("train=0.9,validation=0.2") }
