@@ -119,7 +119,7 @@ let package = Package(
         ], resources: [.copy("Checklists")]),
         // The review web app: Hummingbird routes, server-rendered Mustache pages, a little plain JavaScript.
         .target(name: "LoomReviewServer", dependencies: [
-            "LoomReview", "LoomCore", "LoomStore",
+            "LoomReview", "LoomCore", "LoomStore", "LoomMedia",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

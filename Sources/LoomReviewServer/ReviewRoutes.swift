@@ -19,7 +19,9 @@ struct ReviewRoutes: Sendable {
     /// Whether `X-Forwarded-For` from this machine is a proxy's (`ReviewServerConfiguration.behindProxy`).
     var behindProxy = false
     /// Password checks at once: half the cores, so that sign-ins leave threads and cores to the reviewers' pages.
-    var hashSlots = PasswordHashSlots(limit: max(1, ProcessInfo.processInfo.activeProcessorCount / 2), maxWaiting: 32)
+    /// JPEGs of the photos browsers cannot show (HEIC).
+    var previews = MediaPreviews()
+    var hashSlots = WorkSlots(limit: max(1, ProcessInfo.processInfo.activeProcessorCount / 2), maxWaiting: 32)
 
     static let loginCSRFCookie = "loom_login_csrf"
 
@@ -327,9 +329,27 @@ struct ReviewRoutes: Sendable {
 
     private func media(_ id: String) async throws -> Response {
         let service = self.service
-        guard let file = try await blocking({ try service.mediaFile(id: id) }),
-            let bytes = try? await blocking({ try Data(contentsOf: file.url) })
-        else {
+        guard let file = try await blocking({ try service.mediaFile(id: id) }) else {
+            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: "no such medium in this run")))
+        }
+        if MediaPreviews.needsPreview(file.format) {
+            // A phone's HEIC photo: only Safari shows those, so every browser gets a JPEG of it.
+            let preview: [UInt8]?
+            do {
+                preview = try await previews.jpeg(id: id, file: file.url)
+            } catch {
+                return HTTPReplies.text("this photo cannot be shown: \(error)\n", status: .unprocessableContent)
+            }
+            guard let preview else {
+                var busy = HTTPReplies.text("busy making previews; reload in a moment\n", status: .serviceUnavailable)
+                busy.headers[.retryAfter] = "2"
+                return busy
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=3600"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: preview)))
+        }
+        guard let bytes = try? await blocking({ try Data(contentsOf: file.url) }) else {
             return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: "no such medium in this run")))
         }
         let type: String =

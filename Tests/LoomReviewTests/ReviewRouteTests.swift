@@ -305,6 +305,30 @@ struct ReviewRouteTests {
         }
     }
 
+    @Test("a HEIC photo, which only Safari shows, is served as a JPEG; one that cannot be decoded says so")
+    func heicPhotosAreServedAsJPEG() async throws {
+        let fixture = try ReviewFixture(records: 1)
+        try fixture.account("ann")
+        // The decoder reads the bytes, whatever the name: a PNG stored as a HEIC stands in for a phone's photo.
+        try Data(ReviewFixture.tinyPNG).write(to: fixture.directory.appendingPathComponent("media/phone.heic"))
+        try Data("not an image".utf8).write(to: fixture.directory.appendingPathComponent("media/broken.heic"))
+        try fixture.store.commit([StoreWrite(media: [
+            MediaItem(id: "phone", kind: .image, path: "media/phone.heic", format: "heif", width: 1, height: 1),
+            MediaItem(id: "broken", kind: .image, path: "media/broken.heic", format: "heif", width: 1, height: 1),
+        ])])
+        try await withApp(fixture) { client in
+            let signed = try await signIn(client, "ann")
+            for _ in 0..<2 {  // the second answer comes from the kept previews
+                let image = try await client.execute(uri: "/media/phone", method: .get, headers: signed.headers)
+                #expect(image.status == .ok && image.headers[.contentType] == "image/jpeg")
+                #expect(Array(buffer: image.body).prefix(3) == [0xFF, 0xD8, 0xFF])
+            }
+            let broken = try await client.execute(uri: "/media/broken", method: .get, headers: signed.headers)
+            #expect(broken.status == .unprocessableContent)
+            #expect(Self.text(broken).contains("cannot be shown"))
+        }
+    }
+
     @Test func mediaRoutesServeOnlyTheRunsFiles() async throws {
         let fixture = try ReviewFixture(records: 1)
         try fixture.account("ann")

@@ -2,11 +2,11 @@
 import Synchronization
 import Testing
 
-@Suite("Password checks a few at a time")
-struct PasswordHashSlotsTests {
-    @Test("past the limit checks wait their turn, past the queue they are turned away, and every slot is given back")
+@Suite("Heavy work a few jobs at a time")
+struct WorkSlotsTests {
+    @Test("past the limit jobs wait their turn, past the queue they are turned away, and every slot is given back")
     func slotsQueueAndRefuse() async throws {
-        let slots = PasswordHashSlots(limit: 1, maxWaiting: 1)
+        let slots = WorkSlots(limit: 1, maxWaiting: 1)
         let (entered, enteredSignal) = AsyncStream<Void>.makeStream()
         let (gate, opener) = AsyncStream<Void>.makeStream()
         let order = Mutex<[String]>([])
@@ -42,10 +42,10 @@ struct PasswordHashSlotsTests {
         #expect(slots.counts == (running: 0, waiting: 0))
     }
 
-    @Test("a check that throws gives its slot back")
+    @Test("a job that throws gives its slot back")
     func aThrowingCheckFreesItsSlot() async throws {
         struct Failure: Error {}
-        let slots = PasswordHashSlots(limit: 1, maxWaiting: 0)
+        let slots = WorkSlots(limit: 1, maxWaiting: 0)
         await #expect(throws: Failure.self) { _ = try await slots.run { () async throws -> Int in throw Failure() } }
         #expect(try await slots.run { 5 } == 5)
         #expect(slots.counts == (running: 0, waiting: 0))

@@ -1,12 +1,13 @@
 import Synchronization
 
-/// Lets a few password checks run at once and queues the rest: each takes a tenth of a second of a core and
-/// scrypt's memory, and a burst of sign-ins (or of guesses from many addresses) must not take every thread of the
-/// pool that serves the reviewers' pages. Past `maxWaiting` queued, a sign-in is turned away at once.
-final class PasswordHashSlots: Sendable {
+/// Lets a few heavy jobs run at once and queues the rest: a password check (a tenth of a second of a core and
+/// scrypt's memory) or a photo's preview (a HEIC decoded whole). A burst of sign-ins, or of guesses from many
+/// addresses, or a reviewer paging through phone photos, must not take every thread of the pool that serves the
+/// reviewers' pages. Past `maxWaiting` queued, a job is turned away at once.
+final class WorkSlots: Sendable {
     let limit: Int
     let maxWaiting: Int
-    /// Checks running, and the queued ones' continuations (resumed with true when their turn comes).
+    /// Jobs running, and the queued ones' continuations (resumed with true when their turn comes).
     private let state: Mutex<(running: Int, waiting: [CheckedContinuation<Bool, Never>])>
 
     init(limit: Int, maxWaiting: Int) {
@@ -35,7 +36,7 @@ final class PasswordHashSlots: Sendable {
         return try await body()
     }
 
-    /// Hands the slot to the first waiting check, or frees it.
+    /// Hands the slot to the first waiting job, or frees it.
     private func release() {
         let next: CheckedContinuation<Bool, Never>? = state.withLock { state in
             if state.waiting.isEmpty {
@@ -48,6 +49,6 @@ final class PasswordHashSlots: Sendable {
         next?.resume(returning: true)
     }
 
-    /// Checks running and waiting now (tests).
+    /// Jobs running and waiting now (tests).
     var counts: (running: Int, waiting: Int) { state.withLock { ($0.running, $0.waiting.count) } }
 }
