@@ -96,6 +96,15 @@ struct ReviewServe: AsyncParsableCommand {
         }
         let service = try await reportingErrors { () async throws -> ReviewService in
             let run = try RunLocator.runDirectory(target, reads: .randomLookups)
+            // Corrections are checked as the run's quality stage checked records: a run from before Loom stored
+            // those settings gets them from its recipe.
+            switch try StoredValidation.fillIn(run) {
+            case .stored: break
+            case .fromRecipe(let path):
+                FileHandle.standardError.write(Data("note: corrections are checked with the validation settings of \(path) (the run's quality stage did not store its own)\n".utf8))
+            case .defaults(let reason):
+                FileHandle.standardError.write(Data("note: corrections are checked with the default validation settings: \(reason), and the run's quality stage did not store its own\n".utf8))
+            }
             let service = try ReviewService(store: run.store, runDirectory: run.url, settings: try review.settings(for: run.store))
             let settled = try service.settleFinishedRecords()
             if settled > 0 {

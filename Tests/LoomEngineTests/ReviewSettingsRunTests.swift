@@ -2,6 +2,7 @@ import Foundation
 import LoomEngine
 import LoomRecipe
 import LoomReview
+import LoomQuality
 import LoomStore
 import Testing
 
@@ -22,5 +23,40 @@ struct ReviewSettingsRunTests {
         let settings = try ReviewService.storedSettings(store)
         #expect(settings.passes == 2 && settings.policy == .anyReject && settings.leaseSeconds == 180)
         #expect(settings.hourlyRate == 18.5)
+    }
+}
+
+@Suite("The validation settings review corrections are checked with")
+struct StoredValidationTests {
+    @Test("a run whose quality stage stored no settings gets its recipe's; one that stored them keeps them")
+    func settingsComeFromTheRecipeWhenTheRunHasNone() async throws {
+        let fixture = try RunFixture(singles: 2, pairs: 0, sets: 0, sequences: 0)
+        defer { try? FileManager.default.removeItem(at: fixture.folder) }
+        // Quality left out: nothing stores the settings, as in runs from before Loom stored them.
+        let recipe = try fixture.adding("stages:\n  quality:\n    enabled: false\n    lengths:\n      short_vqa: {min_words: 1, max_words: 3}\n")
+        _ = try await fixture.runner(recipe: recipe).run()
+        let directory = try RunDirectory(existing: fixture.runDirectory)
+        #expect(try directory.store.meta(ValidationSettings.metaKey) == nil)
+        #expect(try StoredValidation.fillIn(directory) == .fromRecipe(fixture.recipeURL.path))
+        let stored = try #require(try directory.store.meta(ValidationSettings.metaKey))
+        let settings = try JSONDecoder().decode(ValidationSettings.self, from: Data(stored.utf8))
+        #expect(settings.lengthBounds[.shortVQA]?.maxWords == 3)
+        #expect(try StoredValidation.fillIn(directory) == .stored)
+    }
+
+    @Test("without its recipe file, a run that stored no settings is checked with the defaults, saying why")
+    func withoutTheRecipeTheDefaults() async throws {
+        let fixture = try RunFixture(singles: 2, pairs: 0, sets: 0, sequences: 0)
+        defer { try? FileManager.default.removeItem(at: fixture.folder) }
+        let recipe = try fixture.adding("stages:\n  quality:\n    enabled: false\n")
+        _ = try await fixture.runner(recipe: recipe).run()
+        try FileManager.default.removeItem(at: fixture.recipeURL)
+        let directory = try RunDirectory(existing: fixture.runDirectory)
+        guard case .defaults(let reason) = try StoredValidation.fillIn(directory) else {
+            Issue.record("expected the defaults")
+            return
+        }
+        #expect(reason.contains(fixture.recipeURL.path))
+        #expect(try directory.store.meta(ValidationSettings.metaKey) == nil)
     }
 }
