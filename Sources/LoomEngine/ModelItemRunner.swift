@@ -112,6 +112,10 @@ struct ModelItemRunner: Sendable {
                             return state
                         }
                         observer?(.progressed(stage: stage, done: now.done, failed: now.failed, records: now.records))
+                    } catch let error as ModelError where error.kind == .stopped {
+                        // Not retried after a stop: the item keeps its attempts, and no streak or breaker counts it.
+                        _ = error
+                        return
                     } catch let error as ModelError where error.stopsRun {
                         throw LoomError(.model, error.description + Self.advice(for: error), subject: "models.\(endpoint.name)")
                     } catch let error as ModelError {

@@ -70,8 +70,28 @@ public final class RecipeRunner: Sendable {
         self.renderImages = renderImages
     }
 
-    /// The fingerprint of everything that decides the dataset's content.
-    public var fingerprint: String {
+    /// The fingerprint of the recipe's settings that decide the dataset's content: a run directory holding another
+    /// fingerprint's work refuses to mix. The prompts are apart (`promptsFingerprint`).
+    public var fingerprint: String { settingsHasher().finalize() }
+
+    /// The fingerprint of the prompt files the model stages send (the shipped ones, and the recipe's prompt folder);
+    /// nil without model stages. Kept apart from `fingerprint`: a new Loom's shipped prompts, or an edited prompt
+    /// folder, change what later calls send, but must not lock a long run out of its own store; the run goes on
+    /// with the new prompts and says so.
+    public var promptsFingerprint: String? {
+        guard recipe.modelStages.any else { return nil }
+        return (try? ModelStageSequence.prompts(for: recipe, recipeFolder: recipeURL.deletingLastPathComponent()))?.fingerprint ?? ""
+    }
+
+    /// The fingerprint stores hold that were made before Loom kept the prompts apart: the settings and the prompts
+    /// in one (the same as `fingerprint` for a recipe without model stages).
+    public var legacyFingerprint: String {
+        var hasher = settingsHasher()
+        if let prompts = promptsFingerprint { hasher.add(prompts) }
+        return hasher.finalize()
+    }
+
+    private func settingsHasher() -> ContentHasher {
         var hasher = ContentHasher()
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -94,7 +114,7 @@ public final class RecipeRunner: Sendable {
         hasher.add(catalog.fingerprint)
         hasher.add(renderImages ? "drawn" : "not-drawn")
         if recipe.modelStages.any {
-            // The stages' settings, the models they ask and the prompts decide what the models write; where an
+            // The stages' settings and the models they ask decide what the models write; where an
             // endpoint lives and how hard it is driven do not, nor the limits on a reply (`max_tokens`, the
             // correction turns): Loom advises raising `max_tokens` when replies are cut off, and following that
             // advice must resume the run, not refuse it. (Replies are cached under keys that include them, so a
@@ -105,9 +125,8 @@ public final class RecipeRunner: Sendable {
             }
             hasher.add((try? encoder.encode(stages)).map { String(decoding: $0, as: UTF8.self) } ?? "")
             hasher.add(recipe.models.map { "\($0.name)=\($0.model)" }.sorted().joined(separator: ","))
-            hasher.add((try? ModelStageSequence.prompts(for: recipe, recipeFolder: recipeURL.deletingLastPathComponent()))?.fingerprint ?? "")
         }
-        return hasher.finalize()
+        return hasher
     }
 
     public func run() async throws -> RunSummary {
@@ -129,12 +148,20 @@ public final class RecipeRunner: Sendable {
         do {
             // The fingerprint (the recipe's settings encoded and hashed, about a millisecond) is taken on a worker
             // while this thread creates the run directory and opens its store.
-            let fingerprinting = Task { [self] in try await workers.run { self.fingerprint } }
+            let fingerprinting = Task { [self] in
+                try await workers.run {
+                    RunDirectory.Fingerprints(settings: self.fingerprint, prompts: prompts?.fingerprint, legacy: { self.legacyFingerprint })
+                }
+            }
             do {
                 directory = try await RunDirectory(creatingFor: recipe, recipeURL: recipeURL) { try await fingerprinting.value }
             } catch {
                 _ = try? await fingerprinting.value
                 throw error
+            }
+            if directory.promptsChanged {
+                observer?(.note(
+                    "the prompt files have changed since this run began (a new Loom's shipped prompts, or the recipe's prompt folder): the model calls still to be made send the new ones; what was made stays"))
             }
             if let review = recipe.review {
                 // The review app reads its settings from the store, so that `loom review serve RUN` needs no recipe.

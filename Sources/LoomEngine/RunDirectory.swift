@@ -9,10 +9,22 @@ public struct RunDirectory: Sendable {
     public let store: RunStore
     /// The claim of the run working here (`RunLock`); nil for a directory opened to read or review.
     let lock: RunLock?
+    /// Whether the run found the prompt files changed since the store's last run (`RecipeRunner.promptsFingerprint`).
+    private(set) var promptsChanged = false
+
+    /// What ties a store to a recipe: its settings' fingerprint, its prompts' (nil without model stages), and the
+    /// one fingerprint stores made before the two were apart hold.
+    struct Fingerprints: Sendable {
+        var settings: String
+        var prompts: String?
+        var legacy: @Sendable () -> String
+    }
 
     /// Meta keys of the store.
     enum Key {
         static let fingerprint = "recipe_fingerprint"
+        /// The prompts' fingerprint; absent in stores made before it was kept apart from `fingerprint`.
+        static let promptsFingerprint = "prompts_fingerprint"
         static let recipeName = "recipe_name"
         static let recipeFile = "recipe_file"
         static let plannedSamples = "planned_samples"
@@ -54,7 +66,7 @@ public struct RunDirectory: Sendable {
     ///
     /// - Parameter fingerprint: the recipe's fingerprint, asked for once the store is open (it may be computed
     ///   meanwhile on another thread).
-    init(creatingFor recipe: Recipe, recipeURL: URL, fingerprint: () async throws -> String) async throws {
+    init(creatingFor recipe: Recipe, recipeURL: URL, fingerprints: () async throws -> Fingerprints) async throws {
         url = Self.url(for: recipe, recipeURL: recipeURL)
         let manager = FileManager.default
         do {
@@ -68,21 +80,36 @@ public struct RunDirectory: Sendable {
         // Taken before the store is opened or made, so that a second run cannot start one beside this one.
         lock = try RunLock.acquire(in: url)
         store = try RunStore(directory: url)
-        let fingerprint = try await fingerprint()
-        let claim = [(Key.fingerprint, fingerprint), (Key.recipeName, recipe.name), (Key.recipeFile, recipeURL.path)]
-        if let existing = try store.meta(Key.fingerprint, orSetting: claim) {
-            if existing != fingerprint, try !store.holdsWork() {
-                // Nothing was made under the old settings (the run stopped at a mistake found as it started, a
-                // source folder's typo say): the corrected recipe takes the store over.
-                try store.setMeta(claim)
-            } else if existing != fingerprint {
-                let name = try store.meta(Key.recipeName) ?? "another recipe"
-                let file = try store.meta(Key.recipeFile).map { " (\($0))" } ?? ""
-                throw LoomError(
-                    .usage,
-                    "this run directory holds the store of '\(name)'\(file), made with different settings; Loom will not mix two recipes' work. Set another 'output' in the recipe, or delete the folder to start over",
-                    subject: url.path)
+        let fingerprints = try await fingerprints()
+        let claim = [
+            (Key.fingerprint, fingerprints.settings), (Key.promptsFingerprint, fingerprints.prompts ?? ""),
+            (Key.recipeName, recipe.name), (Key.recipeFile, recipeURL.path),
+        ]
+        guard let existing = try store.meta(Key.fingerprint, orSetting: claim) else { return }
+        let storedPrompts = try store.meta(Key.promptsFingerprint)
+        // A store from before the prompts were kept apart holds the settings and prompts in one fingerprint.
+        let matches = storedPrompts == nil ? existing == fingerprints.legacy() : existing == fingerprints.settings
+        if matches {
+            if storedPrompts != (fingerprints.prompts ?? "") {
+                promptsChanged = storedPrompts != nil
+                try store.setMeta([(Key.fingerprint, fingerprints.settings), (Key.promptsFingerprint, fingerprints.prompts ?? "")])
             }
+        } else if try !store.holdsWork() {
+            // Nothing was made under the old settings (the run stopped at a mistake found as it started, a
+            // source folder's typo say): the corrected recipe takes the store over.
+            try store.setMeta(claim)
+        } else {
+            let name = try store.meta(Key.recipeName) ?? "another recipe"
+            let file = try store.meta(Key.recipeFile).map { " (\($0))" } ?? ""
+            // A store from an earlier Loom whose model stages ran: its one fingerprint also covered the prompts,
+            // which a new Loom may ship changed.
+            let upgrade = storedPrompts == nil && recipe.modelStages.any
+                ? " (or a Loom from before November 2026 made it, whose fingerprint covered its shipped prompts, which this Loom changed: finish the run with that Loom, or start a new 'output')"
+                : ""
+            throw LoomError(
+                .usage,
+                "this run directory holds the store of '\(name)'\(file), made with different settings\(upgrade); Loom will not mix two recipes' work. Set another 'output' in the recipe, or delete the folder to start over",
+                subject: url.path)
         }
     }
 }

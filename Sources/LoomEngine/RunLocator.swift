@@ -38,8 +38,12 @@ public enum RunLocator {
             let directory = try RunDirectory(existing: runURL, reads: reads)
             // The run must be this recipe's, as `loom run` insists: another recipe's store would be shown, or
             // exported, as if it were this one's.
+            let runner = RecipeRunner(recipe: recipe, recipeURL: url, catalog: catalog)
+            // Changed prompts do not make it another run (`RecipeRunner.promptsFingerprint`); a store from before
+            // they were kept apart holds one fingerprint of both.
+            let keptApart = try directory.store.meta(RunDirectory.Key.promptsFingerprint) != nil
             if let stored = try directory.store.meta(RunDirectory.Key.fingerprint),
-                stored != RecipeRunner(recipe: recipe, recipeURL: url, catalog: catalog).fingerprint
+                stored != (keptApart ? runner.fingerprint : runner.legacyFingerprint)
             {
                 let name = try directory.recipeName() ?? "another recipe"
                 let file = try directory.store.meta(RunDirectory.Key.recipeFile).map { " (\($0))" } ?? ""

@@ -80,10 +80,13 @@ public struct RunStatus: Sendable, Codable {
             let c = counts[stage.rawValue] ?? StageCounts()
             lines.append(StageLine(stage: stage.rawValue, done: c.done, failed: c.failed, pending: max(0, planned - c.done - c.failed)))
         }
-        let named = Set((try store.meta(RunDirectory.Key.modelStages) ?? "").split(separator: ",").map(String.init))
+        // The recipe's model stages as of its last run (a store from before Loom kept them lists those it started).
+        let namedList = try store.meta(RunDirectory.Key.modelStages)
+        let named = Set((namedList ?? "").split(separator: ",").map(String.init))
         for stage in Stage.modelStages {
             let planned = Int(try store.meta(RunDirectory.Key.plannedItems(stage)) ?? "")
-            guard counts[stage.rawValue] != nil || planned != nil || named.contains(stage.rawValue) else { continue }
+            let listed = namedList == nil ? planned != nil : named.contains(stage.rawValue)
+            guard counts[stage.rawValue] != nil || listed else { continue }
             let c = counts[stage.rawValue] ?? StageCounts()
             // Done rows of items the plan dropped stay in the ledger; only the planned ones count against the plan.
             let unplanned = Int(try store.meta(RunDirectory.Key.unplannedDone(stage)) ?? "") ?? 0

@@ -29,8 +29,8 @@ public enum PromptText {
     ///
     /// Templates enclose text that is not Loom's own (captions, text read from an image, annotations, records)
     /// in tags such as `<description>…</description>`, and their system messages tell the model never to follow
-    /// instructions inside. A value cannot forge those tags: wherever it holds one of the template's tags
-    /// (in any case, with spaces inside the brackets), the brackets become square ones (`[/description]`).
+    /// instructions inside. A value cannot forge those tags: wherever it holds something a reader could take for
+    /// one of the template's tags, opening or closing (`PromptText.defused`), its bracket becomes a square one.
     public static func fill(_ template: String, _ values: [String: String]) -> String {
         let fences = fenceTags(in: template)
         var out = ""
@@ -51,41 +51,71 @@ public enum PromptText {
         return out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The names of the tags a template closes (`</name>`, lowercase letters and underscores): its fences.
+    /// The names of the tags a template closes (`</name>`: letters, digits, `_` and `-`, lowercased): its fences.
     static func fenceTags(in template: String) -> [String] {
         var names: [String] = []
         var rest = template[...]
         while let open = rest.range(of: "</") {
             let after = rest[open.upperBound...]
-            let name = after.prefix { ("a"..."z").contains($0) || $0 == "_" }
-            if !name.isEmpty, after.dropFirst(name.count).first == ">", !names.contains(String(name)) { names.append(String(name)) }
+            let name = after.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+            if !name.isEmpty, after.dropFirst(name.count).first == ">", !names.contains(name.lowercased()) { names.append(name.lowercased()) }
             rest = after
         }
         return names
     }
 
-    /// `value` with every opening or closing tag named in `fences` written with square brackets.
+    /// `value` with the bracket of everything that reads as one of the `fences` tags made a square one: `<` (or a
+    /// full-width `＜`), then, past any spaces, line breaks and invisible or combining characters, an optional `/`,
+    /// then a name that, folded (case, accents, width) and with those characters left out, starts with a fence's
+    /// name. No closing `>` is needed: a reader takes `</description` for the tag too.
     static func defused(_ value: String, fences: [String]) -> String {
-        guard value.contains("<") else { return value }
-        var out = ""
-        var rest = value[...]
-        while let open = rest.firstIndex(of: "<") {
-            out += rest[..<open]
-            // `<`, spaces, an optional `/`, spaces, the name in any case, spaces, `>`.
-            var cursor = rest[rest.index(after: open)...].drop { $0 == " " }
-            let closing = cursor.first == "/"
-            if closing { cursor = cursor.dropFirst().drop { $0 == " " } }
-            let name = cursor.prefix { $0.isLetter || $0 == "_" }
-            let tail = cursor.dropFirst(name.count).drop { $0 == " " }
-            if !name.isEmpty, tail.first == ">", fences.contains(name.lowercased()) {
-                out += (closing ? "[/" : "[") + name + "]"
-                rest = tail.dropFirst()
+        guard value.unicodeScalars.contains(where: isOpeningBracket) else { return value }
+        let scalars = Array(value.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        out.reserveCapacity(scalars.count)
+        for (index, scalar) in scalars.enumerated() {
+            if isOpeningBracket(scalar), startsFenceTag(scalars, after: index, fences: fences) {
+                out.append("[")
             } else {
-                out += "<"
-                rest = rest[rest.index(after: open)...]
+                out.append(scalar)
             }
         }
-        out += rest
-        return out
+        return String(out)
+    }
+
+    private static func isOpeningBracket(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "<" || scalar == "\u{FF1C}" || scalar == "\u{FE64}"
+    }
+
+    /// Spaces, line breaks, invisible characters (zero-width joiners, direction marks) and combining marks: what a
+    /// reader does not see between a bracket and a name.
+    private static func isUnseen(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format, .control, .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
+        default: return properties.isWhitespace || properties.isDefaultIgnorableCodePoint
+        }
+    }
+
+    /// Whether the scalars after the bracket at `index` spell (an optional slash and) a fence's name.
+    private static func startsFenceTag(_ scalars: [Unicode.Scalar], after index: Int, fences: [String]) -> Bool {
+        var position = index + 1
+        var name = String.UnicodeScalarView()
+        var sawSlash = false
+        while position < scalars.count, name.count < 64 {
+            let scalar = scalars[position]
+            position += 1
+            if isUnseen(scalar) { continue }
+            if name.isEmpty, !sawSlash, scalar == "/" || scalar == "\u{FF0F}" {
+                sawSlash = true
+                continue
+            }
+            guard scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_" || scalar == "-"
+            else { break }
+            name.append(scalar)
+        }
+        guard !name.isEmpty else { return false }
+        let folded = String(name).folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        return fences.contains { folded.hasPrefix($0) }
     }
 }

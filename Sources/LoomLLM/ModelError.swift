@@ -30,6 +30,9 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The server cannot take what every request of the stage holds: images, on a llama.cpp server started
         /// without the model's projector (`--mmproj`).
         case imagesUnsupported
+        /// A failed attempt was not retried because the run was asked to stop: the item was not judged, so nothing
+        /// is recorded against it.
+        case stopped
 
         /// The kind in words, for messages ("model not found", not "modelNotFound").
         public var words: String {

@@ -253,21 +253,25 @@ public final class OpenAIClient: ChatModel {
             previousDelay = delay
             retry += 1
             retried.add(1, ordering: .relaxed)
+            // A run asked to stop sends no retry: the call ends as `stopped` (the item is not judged by it), at the
+            // latest a second after the stop (the wait is slept in slices that ask again).
+            let stopped = ModelError(
+                .stopped, endpoint: configuration.name, status: failure.status,
+                message: "not retried, because the run was asked to stop (the attempt failed: \(failure.message))")
+            if let mayRetry, !mayRetry() { throw stopped }
             // A timed-out call is retried fewer times than other failures: its "of" is where another timeout ends.
             let lastRetry = retryFailure == .timeout
                 ? min(retryPolicy.maxRetries, retry + retryPolicy.maxTimeoutRetries - timeouts) : retryPolicy.maxRetries
             retryObserver?(RetryNotice(
                 endpoint: configuration.name, retry: retry, maxRetries: lastRetry, delay: delay, reason: failure.description))
-            // A run asked to stop sends nothing new, retries included: the failure goes to the caller as it is, at
-            // the latest a second after the stop (the wait is slept in slices that ask again).
             var left = delay
             while left > 0 {
-                if let mayRetry, !mayRetry() { throw failure }
+                if let mayRetry, !mayRetry() { throw stopped }
                 let slice = mayRetry == nil ? left : min(left, 1)
                 try await Task.sleep(for: .milliseconds(Int64((slice * 1000).rounded(.up))))
                 left -= slice
             }
-            if let mayRetry, !mayRetry() { throw failure }
+            if let mayRetry, !mayRetry() { throw stopped }
         }
     }
 

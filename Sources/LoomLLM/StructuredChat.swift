@@ -209,7 +209,9 @@ public struct StructuredChat: Sendable {
             }
             let info = body[..<newline].trimmingCharacters(in: " \t")
             guard info.isEmpty || info.lowercased() == "json" else {
-                throw ReplyProblem("the reply is fenced as \(info), not JSON")
+                // Only a short info string is quoted back: the correction turn must not carry the model's text.
+                let shown = info.count <= 20 ? info : String(info.prefix(20)) + "…"
+                throw ReplyProblem("the reply is fenced as \(shown), not JSON")
             }
             body = body[body.index(after: newline)...]
             if body.contains("```") { throw ReplyProblem("the reply holds more than one ``` fence") }

@@ -46,10 +46,16 @@ public struct AllowedHosts: Sendable, Hashable {
     public static func name(ofHost header: String) -> String? {
         var host = Substring(header.trimmingCharacters(in: .whitespaces))
         if host.hasPrefix("[") {
-            // An IPv6 literal: "[::1]" or "[::1]:8080".
+            // An IPv6 literal: "[::1]" or "[::1]:8080", with a zone after "%25" ("[fe80::1%25eth0]") at most.
             guard let close = host.firstIndex(of: "]") else { return nil }
             let rest = host[host.index(after: close)...]
             guard rest.isEmpty || (rest.first == ":" && rest.dropFirst().allSatisfy(\.isASCIIDigit)) else { return nil }
+            let literal = host[host.index(after: host.startIndex)..<close]
+            let (address, zone) = literal.firstRange(of: "%25").map { (literal[..<$0.lowerBound], literal[$0.upperBound...]) }
+                ?? (literal, "")
+            guard !address.isEmpty, address.contains(":"), address.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }),
+                zone.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._~-".contains($0)) })
+            else { return nil }
             return String(host[...close])
         }
         if let colon = host.lastIndex(of: ":") {
@@ -65,12 +71,19 @@ public struct AllowedHosts: Sendable, Hashable {
 
     /// Whether a host is an IP address: a bracketed IPv6 literal or four decimal octets.
     static func isAddress(_ name: String) -> Bool {
-        if name.hasPrefix("[") {
-            return name.hasSuffix("]") && name.count > 2
-                && name.dropFirst().dropLast().allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
-        }
+        // `name(ofHost:)` lets through only well-formed IPv6 literals.
+        if name.hasPrefix("[") { return name.hasSuffix("]") && name.count > 2 }
         let octets = name.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) && Int($0)! <= 255 }
+    }
+
+    /// Whether a listening address or name is this machine's loopback (`127.0.0.0/8`, `::1`, `localhost`).
+    public static func isLoopback(_ host: String) -> Bool {
+        var name = host.lowercased()
+        if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
+        if name == "localhost" || name == "::1" { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && isAddress(name)
     }
 
     /// This machine's network names: its host name, the name's first label, and that label under `.local` (mDNS).

@@ -57,7 +57,7 @@ struct ReviewRoutes: Sendable {
         if let error { values["error"] = error }
         var response = HTTPReplies.html(pages.page("login", title: "Sign in", session: nil, values), status: status)
         response.setCookie(Cookie(
-            name: Self.loginCSRFCookie, value: token, path: "/login", secure: cameOverTLS(request, peer: context.peer), httpOnly: true, sameSite: .strict))
+            name: Self.loginCSRFCookie, value: token, path: "/login", secure: cameOverTLS(request), httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -111,17 +111,19 @@ struct ReviewRoutes: Sendable {
         response.setCookie(
             Cookie(
                 name: SessionMiddleware.cookieName, value: login.token, maxAge: Int(service.settings.sessionSeconds), path: "/",
-                secure: cameOverTLS(request, peer: context.peer), httpOnly: true, sameSite: .strict))
+                secure: cameOverTLS(request), httpOnly: true, sameSite: .strict))
         return response
     }
 
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 
-    /// Whether the browser reached the app over HTTPS: the proxy it is declared to be behind, on this machine, says
-    /// so in `X-Forwarded-Proto` (the value it set last). Its cookies are then `Secure`, never sent over plain HTTP.
-    func cameOverTLS(_ request: Request, peer: String) -> Bool {
-        guard behindProxy, Self.isLoopback(peer), let proto = request.headers[values: Self.forwardedProto].last?.split(separator: ",").last else { return false }
+    /// Whether the browser reached the app over HTTPS: the proxy it is declared to be behind says so in
+    /// `X-Forwarded-Proto` (the value it set last). Its cookies are then `Secure`, never sent over plain HTTP. Read
+    /// from any peer: the proxy may be in another container, and a client that sends the header itself only makes
+    /// its own cookies stricter.
+    func cameOverTLS(_ request: Request) -> Bool {
+        guard behindProxy, let proto = request.headers[values: Self.forwardedProto].last?.split(separator: ",").last else { return false }
         return proto.trimmingCharacters(in: .whitespaces).lowercased() == "https"
     }
 

@@ -27,7 +27,7 @@ public struct ReviewServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.behindProxy = behindProxy
-        let listensBeyondLoopback = !["127.0.0.1", "localhost", "::1"].contains(host.lowercased())
+        let listensBeyondLoopback = !AllowedHosts.isLoopback(host)
         let own = AllowedHosts.name(ofHost: host.lowercased()).map { [$0] } ?? []
         self.allowedHosts = try AllowedHosts(allowedHosts + own + (listensBeyondLoopback ? AllowedHosts.machineNames() : []))
         self.onRefusedHost = onRefusedHost

@@ -190,6 +190,11 @@ public final class RunStore: Sendable {
         }
     }
 
+    /// Removes a meta key (nothing happens when there is none).
+    public func removeMeta(_ key: String) throws {
+        try write { db in try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key]) }
+    }
+
     /// Sets several meta keys in one transaction, in the order given.
     public func setMeta(_ values: [(key: String, value: String)]) throws {
         try write { db in try Self.setMeta(values, in: db) }

@@ -113,13 +113,13 @@ struct ReviewServe: AsyncParsableCommand {
             if try run.store.reviewers().isEmpty {
                 FileHandle.standardError.write(Data("note: no review accounts yet; add one with `loom review add-user \(target) NAME --role admin`\n".utf8))
             }
-            if !["127.0.0.1", "localhost", "::1"].contains(host) {
+            if !AllowedHosts.isLoopback(host) {
                 FileHandle.standardError.write(Data(
                     "warning: listening on \(host) over plain HTTP: anyone who can reach this address can try to sign in, and passwords and session cookies cross the network unencrypted; serve it behind a TLS proxy (Caddy, nginx) or reach it through an SSH tunnel (ssh -L 8080:127.0.0.1:8080 host)\n".utf8))
             }
             return service
         }
-        if !["127.0.0.1", "localhost", "::1"].contains(listen) {
+        if !AllowedHosts.isLoopback(listen) {
             let names = configuration.allowedHosts.names.sorted().joined(separator: ", ")
             FileHandle.standardError.write(Data(
                 "note: the app answers to IP addresses, localhost and \(names.isEmpty ? "no other name" : names); another name your team uses needs --allowed-host NAME\n".utf8))

@@ -169,6 +169,32 @@ struct ModelRunTests {
         #expect(server.requestCount == 40)
     }
 
+    @Test("a stop asked for while calls wait to be retried sends no retry, and records no item as failed")
+    func aStopDuringRetriesCostsNoAttempt() async throws {
+        let catalog = try PromptCatalog.load()
+        let stop = RunStop()
+        let up = Mutex(false)
+        // Until up, every answer is one the server itself says to retry, and not an outage's (a 400 with
+        // x-should-retry: true); the first of them asks for the stop.
+        let server = try await MockModelServer.start { request in
+            if up.withLock({ $0 }) { return .completion(text: GoodReplies.reply(request.promptKind(catalog))) }
+            stop.request()
+            return .status(400, body: #"{"error":{"message":"try again"}}"#, headers: [("x-should-retry", "true")])
+        }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 3, stages: "  caption: {model: mock}", timeout: 120)
+        let error = try await #require(throws: LoomError.self) { try await fixture.runner(stop: stop).run() }
+        #expect(error.message.contains("stopped at your request during caption"))
+        let store = try RunStore(directory: fixture.runDirectory)
+        #expect(try store.failures(stage: "caption").isEmpty)
+        // One attempt per item went out (at most, the first ones racing the stop), and no retry.
+        #expect(server.requestCount <= 3)
+
+        up.withLock { $0 = true }
+        let summary = try await fixture.runner().run()
+        #expect(summary.models?.stages["caption"] == StageCounts(done: 3, failed: 0))
+    }
+
     @Test("cost_limit stops sending before the run's calls pass it; raising it resumes, and nothing is paid twice")
     func costLimitStopsAndResumes() async throws {
         let catalog = try PromptCatalog.load()
@@ -366,6 +392,50 @@ struct ModelRunTests {
         let replaced = try RunStatus.load(try RunDirectory(existing: fixture.runDirectory))
         let recaptioned = try #require(replaced.stages.first { $0.stage == "caption" })
         #expect(recaptioned.pending == 1)
+    }
+
+    @Test("changed prompt files (an edited prompt folder, a new Loom's shipped prompts) resume the run with a note; a store from before prompts were kept apart resumes too")
+    func changedPromptsResumeTheRun() async throws {
+        let catalog = try PromptCatalog.load()
+        let server = try await MockModelServer.start { request in .completion(text: GoodReplies.reply(request.promptKind(catalog))) }
+        defer { Task { try? await server.shutdown() } }
+        let fixture = try ModelFixture(server: server, photos: 2, stages: "  caption: {model: mock}")
+        let prompts = fixture.folder.appendingPathComponent("prompts")
+        try FileManager.default.createDirectory(at: prompts, withIntermediateDirectories: true)
+        var text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+        text = text.replacingOccurrences(of: "output: run\n", with: "output: run\nprompts: prompts\n")
+        try text.write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        // The shipped caption prompt as the user's own file (JSON is YAML).
+        try JSONEncoder().encode(catalog.caption).write(to: prompts.appendingPathComponent("caption.yaml"))
+        _ = try await fixture.runner().run()
+
+        // The prompt edited: the run goes on, and says the prompts changed.
+        var edited = catalog.caption
+        edited.system += "\nBe brief."
+        try JSONEncoder().encode(edited).write(to: prompts.appendingPathComponent("caption.yaml"))
+        let notes = Mutex<[String]>([])
+        let observer: RunObserver = { event in if case .note(let text) = event { notes.withLock { $0.append(text) } } }
+        _ = try await fixture.runner(observer: observer).run()
+        #expect(notes.withLock { $0 }.contains { $0.contains("prompt files have changed since this run began") })
+        #expect(try RunLocator.runDirectory(fixture.recipeURL.path).url.standardizedFileURL == fixture.runDirectory.standardizedFileURL)
+
+        // A store as an earlier Loom left it: one fingerprint of settings and prompts, no prompts fingerprint.
+        let runner = try fixture.runner()
+        let store = try RunStore(directory: fixture.runDirectory)
+        try store.setMeta("recipe_fingerprint", runner.legacyFingerprint)
+        try store.removeMeta("prompts_fingerprint")
+        #expect(try RunLocator.runDirectory(fixture.recipeURL.path).url.standardizedFileURL == fixture.runDirectory.standardizedFileURL)
+        notes.withLock { $0 = [] }
+        _ = try await fixture.runner(observer: observer).run()
+        #expect(!notes.withLock { $0 }.contains { $0.contains("prompt files have changed") })
+        #expect(try store.meta("recipe_fingerprint") == runner.fingerprint)
+        #expect(try store.meta("prompts_fingerprint") == runner.promptsFingerprint)
+
+        // An earlier Loom's store whose prompts differ from this Loom's cannot be told from another recipe's: refused,
+        // saying what may have happened.
+        try store.setMeta("recipe_fingerprint", "0123abcd")
+        try store.removeMeta("prompts_fingerprint")
+        await #expect { try await fixture.runner().run() } throws: { "\($0)".contains("a Loom from before November 2026 made it") }
     }
 
     @Test("raising max_tokens, as Loom advises when replies are cut off, resumes the run instead of refusing it")

@@ -157,7 +157,8 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
             return .status(503, body: #"{"error":{"message":"loading model"}}"#)
         }, configure: { $0.maxRetries = 5 }, mayRetry: { !stopped.withLock { $0 } }) { server, client in
             let error = await modelError { _ = try await client.complete(question) }
-            #expect(error?.status == 503)
+            #expect(error?.kind == .stopped && error?.status == 503)
+            #expect(error?.message.contains("loading model") == true)
             #expect(server.requestCount == 1)
         }
     }
