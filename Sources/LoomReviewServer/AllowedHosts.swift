@@ -77,11 +77,13 @@ public struct AllowedHosts: Sendable, Hashable {
         return octets.count == 4 && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) && Int($0)! <= 255 }
     }
 
-    /// Whether a listening address or name is this machine's loopback (`127.0.0.0/8`, `::1`, `localhost`).
+    /// Whether an address or name is this machine's loopback (`127.0.0.0/8`, also IPv4-mapped, `::1`, `localhost`):
+    /// a listening address, or a peer's.
     public static func isLoopback(_ host: String) -> Bool {
         var name = host.lowercased()
         if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
         if name == "localhost" || name == "::1" { return true }
+        if name.hasPrefix("::ffff:") { name = String(name.dropFirst("::ffff:".count)) }
         let octets = name.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets[0] == "127" && isAddress(name)
     }

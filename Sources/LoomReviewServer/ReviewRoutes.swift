@@ -133,15 +133,10 @@ struct ReviewRoutes: Sendable {
     /// earlier entries are the client's own word and are not read. (Through an SSH tunnel or a TCP proxy nothing
     /// appends the header, so it is read only when declared.)
     static func clientAddress(socket: String, forwardedFor: String?) -> String {
-        guard isLoopback(socket),
+        guard AllowedHosts.isLoopback(socket),
             let last = forwardedFor?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty, last.utf8.count <= 64
         else { return socket }
         return last
-    }
-
-    /// Whether a peer address is this machine's loopback.
-    static func isLoopback(_ address: String) -> Bool {
-        address == "::1" || address.hasPrefix("127.") || address.hasPrefix("::ffff:127.")
     }
 
     private struct CSRFForm: Decodable {

@@ -33,7 +33,7 @@ struct AllowedHostsTests {
 
     @Test("loopback is every 127.x.y.z address, ::1 in any spelling, and localhost")
     func loopback() {
-        for host in ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "LOCALHOST", "localhost"] { #expect(AllowedHosts.isLoopback(host), "\(host)") }
+        for host in ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "LOCALHOST", "localhost", "::ffff:127.0.0.1"] { #expect(AllowedHosts.isLoopback(host), "\(host)") }
         for host in ["0.0.0.0", "192.168.1.2", "::", "127.0.0.1.example", "example.org", "128.0.0.1"] { #expect(!AllowedHosts.isLoopback(host), "\(host)") }
     }
 
