@@ -34,7 +34,7 @@ final class ModelEndpoints: Sendable {
                 timeout: endpoint.timeout, maxRetries: endpoint.retries,
                 structuredOutput: StructuredOutputMode(rawValue: endpoint.structuredOutput) ?? .auto, stream: endpoint.stream)
             clients[endpoint.name] = OpenAIClient(
-                configuration: configuration, retryObserver: Self.retryObserver(observer), mayRetry: Self.mayRetry(stop))
+                configuration: configuration, retryObserver: Self.retryObserver(observer), maySend: Self.maySend(stop))
             endpoints[endpoint.name] = endpoint
         }
         self.clients = clients
@@ -51,7 +51,7 @@ final class ModelEndpoints: Sendable {
     }
 
     /// Whether a call may be retried: not once the user asked the run to stop.
-    private static func mayRetry(_ stop: RunStop?) -> (@Sendable () -> Bool)? {
+    private static func maySend(_ stop: RunStop?) -> (@Sendable () -> Bool)? {
         guard let stop else { return nil }
         return { () -> Bool in !stop.isRequested }
     }

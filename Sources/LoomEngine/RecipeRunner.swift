@@ -53,14 +53,18 @@ public final class RecipeRunner: Sendable {
     let bypassCache: Bool
     /// The user's request to stop early (Ctrl-C), heard by the model stages.
     let stop: RunStop?
+    /// Whether a store an earlier Loom made, whose one fingerprint covered its prompts, is resumed although that
+    /// fingerprint differs (`loom run --accept-changed-prompts`: the user says only the prompts changed).
+    let acceptsChangedPrompts: Bool
 
     public init(
         recipe: Recipe, recipeURL: URL, catalog: TemplateCatalog, observer: RunObserver? = nil,
         faults: FaultPlan = FaultPlan(), threads: Int = ProcessInfo.processInfo.activeProcessorCount, renderImages: Bool = true,
-        bypassCache: Bool = false, stop: RunStop? = nil
+        bypassCache: Bool = false, stop: RunStop? = nil, acceptsChangedPrompts: Bool = false
     ) {
         self.bypassCache = bypassCache
         self.stop = stop
+        self.acceptsChangedPrompts = acceptsChangedPrompts
         self.recipe = recipe
         self.recipeURL = recipeURL
         self.catalog = catalog
@@ -154,7 +158,9 @@ public final class RecipeRunner: Sendable {
                 }
             }
             do {
-                directory = try await RunDirectory(creatingFor: recipe, recipeURL: recipeURL) { try await fingerprinting.value }
+                directory = try await RunDirectory(
+                    creatingFor: recipe, recipeURL: recipeURL, acceptsChangedPrompts: acceptsChangedPrompts
+                ) { try await fingerprinting.value }
             } catch {
                 _ = try? await fingerprinting.value
                 throw error

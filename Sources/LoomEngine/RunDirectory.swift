@@ -66,7 +66,12 @@ public struct RunDirectory: Sendable {
     ///
     /// - Parameter fingerprint: the recipe's fingerprint, asked for once the store is open (it may be computed
     ///   meanwhile on another thread).
-    init(creatingFor recipe: Recipe, recipeURL: URL, fingerprints: () async throws -> Fingerprints) async throws {
+    /// - Parameter acceptsChangedPrompts: a store an earlier Loom made (one fingerprint of settings and prompts) is
+    ///   taken although that fingerprint differs: the user says only the prompts changed.
+    init(
+        creatingFor recipe: Recipe, recipeURL: URL, acceptsChangedPrompts: Bool = false,
+        fingerprints: () async throws -> Fingerprints
+    ) async throws {
         url = Self.url(for: recipe, recipeURL: recipeURL)
         let manager = FileManager.default
         do {
@@ -88,10 +93,12 @@ public struct RunDirectory: Sendable {
         guard let existing = try store.meta(Key.fingerprint, orSetting: claim) else { return }
         let storedPrompts = try store.meta(Key.promptsFingerprint)
         // A store from before the prompts were kept apart holds the settings and prompts in one fingerprint.
-        let matches = storedPrompts == nil ? existing == fingerprints.legacy() : existing == fingerprints.settings
-        if matches {
+        let legacy = storedPrompts == nil
+        let matches = legacy ? existing == fingerprints.legacy() : existing == fingerprints.settings
+        let accepted = !matches && legacy && acceptsChangedPrompts && recipe.modelStages.any
+        if matches || accepted {
             if storedPrompts != (fingerprints.prompts ?? "") {
-                promptsChanged = storedPrompts != nil
+                promptsChanged = storedPrompts != nil || accepted
                 try store.setMeta([(Key.fingerprint, fingerprints.settings), (Key.promptsFingerprint, fingerprints.prompts ?? "")])
             }
         } else if try !store.holdsWork() {
@@ -104,7 +111,7 @@ public struct RunDirectory: Sendable {
             // A store from an earlier Loom whose model stages ran: its one fingerprint also covered the prompts,
             // which a new Loom may ship changed.
             let upgrade = storedPrompts == nil && recipe.modelStages.any
-                ? " (or a Loom from before November 2026 made it, whose fingerprint covered its shipped prompts, which this Loom changed: finish the run with that Loom, or start a new 'output')"
+                ? " (or a Loom from before November 2026 made it, whose fingerprint covered its shipped prompts, which this Loom changed: if the recipe is the same, `loom run --accept-changed-prompts` resumes it with this Loom's prompts)"
                 : ""
             throw LoomError(
                 .usage,

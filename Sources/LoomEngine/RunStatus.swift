@@ -91,8 +91,10 @@ public struct RunStatus: Sendable, Codable {
             // Done rows of items the plan dropped stay in the ledger; only the planned ones count against the plan.
             let unplanned = Int(try store.meta(RunDirectory.Key.unplannedDone(stage)) ?? "") ?? 0
             let donePlanned = max(0, c.done - unplanned)
+            // A stage the recipe no longer names keeps its rows, but nothing is pending in it.
+            let pending = namedList != nil && !named.contains(stage.rawValue) ? 0 : max(0, (planned ?? 0) - donePlanned - c.failed)
             lines.append(StageLine(
-                stage: stage.rawValue, done: c.done, failed: c.failed, pending: max(0, (planned ?? 0) - donePlanned - c.failed),
+                stage: stage.rawValue, done: c.done, failed: c.failed, pending: pending,
                 started: counts[stage.rawValue] != nil || planned != nil))
         }
         // An export the ledger has as done counts as done only while its folder holds it finished: a later export

@@ -1,5 +1,6 @@
 import Foundation
 import LoomCore
+import LoomGenerate
 import LoomQuality
 import LoomRecipe
 
@@ -24,14 +25,24 @@ public enum StoredValidation {
         guard let path = try store.meta(RunDirectory.Key.recipeFile) else {
             return .defaults("the run names no recipe file")
         }
-        let recipe: Recipe
+        let url = URL(fileURLWithPath: path)
+        let runner: RecipeRunner
         do {
-            recipe = try RecipeLoader.load(contentsOf: URL(fileURLWithPath: path))
+            // Read as the commands that only read a run read it: no key variable or source folder is needed.
+            let recipe = try RecipeLoader.load(contentsOf: url, checksEnvironment: false)
+            runner = RecipeRunner(recipe: recipe, recipeURL: url, catalog: try TemplateCatalog.bundled())
         } catch {
-            return .defaults("its recipe file \(path) cannot be read now")
+            return .defaults("its recipe file \(path) cannot be read now (\(error))")
         }
-        let settings = QualityStage.validator(recipe.quality).settings
-        try store.setMeta(ValidationSettings.metaKey, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
+        // Only the recipe the run was made with says how it validated: a file edited since may say otherwise.
+        let keptApart = try store.meta(RunDirectory.Key.promptsFingerprint) != nil
+        guard try store.meta(RunDirectory.Key.fingerprint) == (keptApart ? runner.fingerprint : runner.legacyFingerprint) else {
+            return .defaults("its recipe file \(path) has other settings than the run now")
+        }
+        let settings = QualityStage.validator(runner.recipe.quality).settings
+        // Set only if still missing, in one transaction: a quality stage running meanwhile stores its own.
+        let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+        if try store.meta(ValidationSettings.metaKey, orSetting: [(ValidationSettings.metaKey, json)]) != nil { return .stored }
         return .fromRecipe(path)
     }
 }

@@ -65,16 +65,17 @@ public enum PromptText {
     }
 
     /// `value` with the bracket of everything that reads as one of the `fences` tags made a square one: `<` (or a
-    /// full-width `＜`), then, past any spaces, line breaks and invisible or combining characters, an optional `/`,
-    /// then a name that, folded (case, accents, width) and with those characters left out, starts with a fence's
-    /// name. No closing `>` is needed: a reader takes `</description` for the tag too.
+    /// look-alike: `＜`, `‹`, `〈`, …), an optional `/` (or `／`, `∕`, `⁄`), and a name that, folded (case, accents,
+    /// width) and with invisible and combining characters left out, is a fence's name. Those invisible characters
+    /// may stand anywhere in it; a visible space ends it (`a < answer` is arithmetic, not a tag). No closing `>` is
+    /// needed: a reader takes `</description` for the tag too.
     static func defused(_ value: String, fences: [String]) -> String {
         guard value.unicodeScalars.contains(where: isOpeningBracket) else { return value }
         let scalars = Array(value.unicodeScalars)
         var out = String.UnicodeScalarView()
         out.reserveCapacity(scalars.count)
         for (index, scalar) in scalars.enumerated() {
-            if isOpeningBracket(scalar), startsFenceTag(scalars, after: index, fences: fences) {
+            if isOpeningBracket(scalar), spellsFenceTag(scalars, after: index, fences: fences) {
                 out.append("[")
             } else {
                 out.append(scalar)
@@ -83,39 +84,47 @@ public enum PromptText {
         return String(out)
     }
 
-    private static func isOpeningBracket(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "<" || scalar == "\u{FF1C}" || scalar == "\u{FE64}"
-    }
+    private static let openingBrackets: Set<Unicode.Scalar> = [
+        "<", "\u{FF1C}", "\u{FE64}", "\u{2039}", "\u{3008}", "\u{27E8}", "\u{2329}", "\u{02C2}", "\u{1438}",
+    ]
+    private static let slashes: Set<Unicode.Scalar> = ["/", "\u{FF0F}", "\u{2215}", "\u{2044}", "\u{29F8}"]
 
-    /// Spaces, line breaks, invisible characters (zero-width joiners, direction marks) and combining marks: what a
-    /// reader does not see between a bracket and a name.
-    private static func isUnseen(_ scalar: Unicode.Scalar) -> Bool {
+    private static func isOpeningBracket(_ scalar: Unicode.Scalar) -> Bool { openingBrackets.contains(scalar) }
+
+    /// Invisible characters (zero-width joiners, direction marks, other format and default-ignorable characters)
+    /// and combining marks: what a reader does not see inside a tag.
+    private static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
         let properties = scalar.properties
         switch properties.generalCategory {
-        case .nonspacingMark, .enclosingMark, .format, .control, .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
-        default: return properties.isWhitespace || properties.isDefaultIgnorableCodePoint
+        case .nonspacingMark, .enclosingMark, .format: return true
+        default: return properties.isDefaultIgnorableCodePoint
         }
     }
 
     /// Whether the scalars after the bracket at `index` spell (an optional slash and) a fence's name.
-    private static func startsFenceTag(_ scalars: [Unicode.Scalar], after index: Int, fences: [String]) -> Bool {
+    private static func spellsFenceTag(_ scalars: [Unicode.Scalar], after index: Int, fences: [String]) -> Bool {
         var position = index + 1
         var name = String.UnicodeScalarView()
         var sawSlash = false
-        while position < scalars.count, name.count < 64 {
+        while position < scalars.count, name.count <= 64 {
             let scalar = scalars[position]
-            position += 1
-            if isUnseen(scalar) { continue }
-            if name.isEmpty, !sawSlash, scalar == "/" || scalar == "\u{FF0F}" {
+            if isInvisible(scalar) {
+                position += 1
+                continue
+            }
+            if name.isEmpty, !sawSlash, slashes.contains(scalar) {
                 sawSlash = true
+                position += 1
                 continue
             }
             guard scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_" || scalar == "-"
+                || scalar == "\u{FF3F}"
             else { break }
-            name.append(scalar)
+            name.append(scalar == "\u{FF3F}" ? "_" : scalar)
+            position += 1
         }
         guard !name.isEmpty else { return false }
         let folded = String(name).folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-        return fences.contains { folded.hasPrefix($0) }
+        return fences.contains(folded)
     }
 }

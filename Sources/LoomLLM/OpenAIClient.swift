@@ -75,8 +75,8 @@ public final class OpenAIClient: ChatModel {
     private let fatal = Mutex<ModelError?>(nil)
     /// Told of each wait before a retry (`RetryNotice`).
     private let retryObserver: (@Sendable (RetryNotice) -> Void)?
-    /// Asked after each wait whether the retry may be sent (false once the run is asked to stop).
-    private let mayRetry: (@Sendable () -> Bool)?
+    /// Asked before each attempt is sent, and through each wait for a retry: false once the run is asked to stop.
+    private let maySend: (@Sendable () -> Bool)?
 
     /// Makes the client and its own `HTTPClient` (HTTP/1 only, with as many connections per host as the largest
     /// concurrency allowed). Call `shutdown()` when done.
@@ -85,15 +85,16 @@ public final class OpenAIClient: ChatModel {
     ///   - eventLoopGroup: the group to run on; AsyncHTTPClient's shared one when nil.
     ///   - retryPolicy: the configuration's policy when nil.
     ///   - retryObserver: told of each failed attempt about to be retried, before the wait (from any task).
-    ///   - mayRetry: asked after each wait; false makes the call fail with the attempt's error instead of retrying.
+    ///   - maySend: asked before each attempt goes out (a call waiting for a slot, a retry after its wait); false
+    ///     ends the call as `ModelError.Kind.stopped`, sending nothing.
     public init(
         configuration: EndpointConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil, retryPolicy: RetryPolicy? = nil,
         rateLimiterClock: RateLimiter.Clock = .continuous, maxBodyBytes: Int = 64 << 20,
-        retryObserver: (@Sendable (RetryNotice) -> Void)? = nil, mayRetry: (@Sendable () -> Bool)? = nil
+        retryObserver: (@Sendable (RetryNotice) -> Void)? = nil, maySend: (@Sendable () -> Bool)? = nil
     ) {
         self.configuration = configuration
         self.retryObserver = retryObserver
-        self.mayRetry = mayRetry
+        self.maySend = maySend
         self.retryPolicy = retryPolicy ?? RetryPolicy(configuration: configuration)
         concurrency = AdaptiveConcurrency(configuration: configuration)
         rateLimiter = RateLimiter(configuration: configuration, clock: rateLimiterClock)
@@ -169,6 +170,11 @@ public final class OpenAIClient: ChatModel {
             if let error = fatal.withLock({ $0 }) {
                 concurrency.release(outcome: .otherFailure)
                 throw error
+            }
+            // A call that waited for a slot while the run was asked to stop is not sent: it is not in flight yet.
+            if let maySend, !maySend() {
+                concurrency.release(outcome: .otherFailure)
+                throw ModelError(.stopped, endpoint: configuration.name, message: "not sent, because the run was asked to stop")
             }
             sent.add(1, ordering: .relaxed)
             let outcome: AttemptOutcome
@@ -259,7 +265,7 @@ public final class OpenAIClient: ChatModel {
             let stopped = ModelError(
                 .stopped, endpoint: configuration.name, status: failure.status,
                 message: "not retried, because the run was asked to stop (the attempt failed: \(failure.message))")
-            if let mayRetry, !mayRetry() { throw stopped }
+            if let maySend, !maySend() { throw stopped }
             // A timed-out call is retried fewer times than other failures: its "of" is where another timeout ends.
             let lastRetry = retryFailure == .timeout
                 ? min(retryPolicy.maxRetries, retry + retryPolicy.maxTimeoutRetries - timeouts) : retryPolicy.maxRetries
@@ -267,12 +273,12 @@ public final class OpenAIClient: ChatModel {
                 endpoint: configuration.name, retry: retry, maxRetries: lastRetry, delay: delay, reason: failure.description))
             var left = delay
             while left > 0 {
-                if let mayRetry, !mayRetry() { throw stopped }
-                let slice = mayRetry == nil ? left : min(left, 1)
+                if let maySend, !maySend() { throw stopped }
+                let slice = maySend == nil ? left : min(left, 1)
                 try await Task.sleep(for: .milliseconds(Int64((slice * 1000).rounded(.up))))
                 left -= slice
             }
-            if let mayRetry, !mayRetry() { throw stopped }
+            if let maySend, !maySend() { throw stopped }
         }
     }
 

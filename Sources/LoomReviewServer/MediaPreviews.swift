@@ -15,7 +15,9 @@ final class MediaPreviews: Sendable {
     /// Previews by medium id, most recently made last.
     private let cache = Mutex<(entries: [(id: String, bytes: [UInt8])], bytes: Int)>(([], 0))
 
-    init(concurrency: Int = max(1, ProcessInfo.processInfo.activeProcessorCount / 2), cacheBytes: Int = 64 << 20) {
+    /// - Parameter concurrency: previews made at once; two by default whatever the cores, since a HEIC decodes whole
+    ///   (a 100-megapixel photo takes 300 MB while it is converted).
+    init(concurrency: Int = min(2, max(1, ProcessInfo.processInfo.activeProcessorCount / 2)), cacheBytes: Int = 64 << 20) {
         slots = WorkSlots(limit: concurrency, maxWaiting: 64)
         self.cacheBytes = cacheBytes
     }
@@ -27,7 +29,7 @@ final class MediaPreviews: Sendable {
 
     /// The JPEG preview of a medium's file; nil when too many previews are being made (the browser asks again
     /// on reload).
-    /// - Throws: `ImageDecodeError` for a file that cannot be decoded.
+    /// - Throws: `PreviewFailure` saying why, without the file's path.
     func jpeg(id: String, file: URL) async throws -> [UInt8]? {
         if let kept = cache.withLock({ $0.entries.first { $0.id == id }?.bytes }) { return kept }
         // Decoding runs on the app's thread pool, off Swift's cooperative threads.
@@ -36,12 +38,27 @@ final class MediaPreviews: Sendable {
         return made
     }
 
+    /// Why a preview could not be made, in words for the browser (no path of the server's).
+    struct PreviewFailure: Error, CustomStringConvertible {
+        /// Whether the file is missing (a 404, not a bad photo).
+        var missing: Bool
+        var description: String
+    }
+
     /// Decodes the file, downscales it and encodes a JPEG.
-    static func preview(of file: URL) throws -> [UInt8] {
-        let bytes = [UInt8](try Data(contentsOf: file))
-        var image = try ImageDecoder.decode(bytes, minimumLongestSide: longestSide * 2).image
-        if max(image.width, image.height) > longestSide { image = Resampler.downscale(image, longestSide: longestSide) }
-        return try ImageEncoder.encodeJPEG(image, quality: jpegQuality)
+    static func preview(of file: URL) throws(PreviewFailure) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw PreviewFailure(missing: true, description: "the photo's file is missing or unreadable")
+        }
+        do {
+            var image = try ImageDecoder.decode([UInt8](data), minimumLongestSide: longestSide * 2).image
+            if max(image.width, image.height) > longestSide { image = Resampler.downscale(image, longestSide: longestSide) }
+            return try ImageEncoder.encodeJPEG(image, quality: jpegQuality)
+        } catch let error as ImageDecodeError {
+            throw PreviewFailure(missing: false, description: error.reason)
+        } catch {
+            throw PreviewFailure(missing: false, description: "the photo cannot be converted")
+        }
     }
 
     private func keep(id: String, _ bytes: [UInt8]) {

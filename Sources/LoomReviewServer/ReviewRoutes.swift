@@ -334,8 +334,8 @@ struct ReviewRoutes: Sendable {
             let preview: [UInt8]?
             do {
                 preview = try await previews.jpeg(id: id, file: file.url)
-            } catch {
-                return HTTPReplies.text("this photo cannot be shown: \(error)\n", status: .unprocessableContent)
+            } catch let failure as MediaPreviews.PreviewFailure {
+                return HTTPReplies.text("this photo cannot be shown: \(failure)\n", status: failure.missing ? .notFound : .unprocessableContent)
             }
             guard let preview else {
                 var busy = HTTPReplies.text("busy making previews; reload in a moment\n", status: .serviceUnavailable)

@@ -16,6 +16,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Send model requests again even when the run has their replies (they are paid again).")
     var noCache = false
 
+    @Flag(name: .customLong("accept-changed-prompts"), help: "Resume a run whose store an earlier Loom made, when only the prompts have changed since (a Loom upgrade): that Loom's fingerprint covered its shipped prompts, so the change cannot be told from another recipe's.")
+    var acceptChangedPrompts = false
+
     func run() async throws {
         let (recipe, url, catalog) = try reportingErrors { try RunLocator.loadRecipe(self.recipe) }
         let display = ProgressDisplay()
@@ -35,7 +38,8 @@ struct RunCommand: AsyncParsableCommand {
         defer { interruption.cancel() }
         let runner = RecipeRunner(
             recipe: recipe, recipeURL: url, catalog: catalog, observer: display.observe,
-            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, bypassCache: noCache, stop: stop)
+            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, bypassCache: noCache, stop: stop,
+            acceptsChangedPrompts: acceptChangedPrompts)
         let summary = try await reportingErrors {
             do {
                 return try await runner.run()

@@ -436,6 +436,15 @@ struct ModelRunTests {
         try store.setMeta("recipe_fingerprint", "0123abcd")
         try store.removeMeta("prompts_fingerprint")
         await #expect { try await fixture.runner().run() } throws: { "\($0)".contains("a Loom from before November 2026 made it") }
+        // The user says only the prompts changed: the run goes on, noting it, and the store gets both fingerprints.
+        notes.withLock { $0 = [] }
+        let accepting = RecipeRunner(
+            recipe: try RecipeLoader.load(contentsOf: fixture.recipeURL), recipeURL: fixture.recipeURL, catalog: try TemplateCatalog.bundled(),
+            observer: observer, threads: 2, acceptsChangedPrompts: true)
+        _ = try await accepting.run()
+        #expect(notes.withLock { $0 }.contains { $0.contains("prompt files have changed since this run began") })
+        #expect(try store.meta("recipe_fingerprint") == runner.fingerprint)
+        #expect(try store.meta("prompts_fingerprint") == runner.promptsFingerprint)
     }
 
     @Test("raising max_tokens, as Loom advises when replies are cut off, resumes the run instead of refusing it")

@@ -50,8 +50,12 @@ struct StoredValidationTests {
         defer { try? FileManager.default.removeItem(at: fixture.folder) }
         let recipe = try fixture.adding("stages:\n  quality:\n    enabled: false\n")
         _ = try await fixture.runner(recipe: recipe).run()
-        try FileManager.default.removeItem(at: fixture.recipeURL)
         let directory = try RunDirectory(existing: fixture.runDirectory)
+        // A recipe file edited since the run says nothing of how the run validated.
+        let text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+        try text.replacingOccurrences(of: "seed: 5", with: "seed: 6").write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        #expect(try StoredValidation.fillIn(directory) == .defaults("its recipe file \(fixture.recipeURL.path) has other settings than the run now"))
+        try FileManager.default.removeItem(at: fixture.recipeURL)
         guard case .defaults(let reason) = try StoredValidation.fillIn(directory) else {
             Issue.record("expected the defaults")
             return

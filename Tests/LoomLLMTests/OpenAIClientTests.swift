@@ -9,7 +9,7 @@ import Testing
 func withMockEndpoint<T>(
     _ responder: @escaping @Sendable (MockRequest) async -> MockResponse,
     configure: (inout EndpointConfiguration) -> Void = { _ in },
-    retryObserver: (@Sendable (RetryNotice) -> Void)? = nil, mayRetry: (@Sendable () -> Bool)? = nil,
+    retryObserver: (@Sendable (RetryNotice) -> Void)? = nil, maySend: (@Sendable () -> Bool)? = nil,
     _ body: (MockModelServer, OpenAIClient) async throws -> T
 ) async throws -> T {
     let server = try await MockModelServer.start(responder: responder)
@@ -19,7 +19,7 @@ func withMockEndpoint<T>(
         name: "mock", baseURL: server.baseURL, model: "mock-model", apiKey: "sk-test", concurrency: 4, timeout: 120,
         maxRetries: 3, initialBackoff: 0.01, maxBackoff: 0.02)
     configure(&configuration)
-    let client = OpenAIClient(configuration: configuration, retryObserver: retryObserver, mayRetry: mayRetry)
+    let client = OpenAIClient(configuration: configuration, retryObserver: retryObserver, maySend: maySend)
     do {
         let result = try await body(server, client)
         try await client.shutdown()
@@ -155,10 +155,35 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
         try await withMockEndpoint({ _ in
             stopped.withLock { $0 = true }
             return .status(503, body: #"{"error":{"message":"loading model"}}"#)
-        }, configure: { $0.maxRetries = 5 }, mayRetry: { !stopped.withLock { $0 } }) { server, client in
+        }, configure: { $0.maxRetries = 5 }, maySend: { !stopped.withLock { $0 } }) { server, client in
             let error = await modelError { _ = try await client.complete(question) }
             #expect(error?.kind == .stopped && error?.status == 503)
             #expect(error?.message.contains("loading model") == true)
+            #expect(server.requestCount == 1)
+        }
+    }
+
+    @Test("a call still waiting for a slot when the run is asked to stop is not sent; the one in flight is received")
+    func aCallWaitingForASlotIsNotSentAfterAStop() async throws {
+        let stopped = Mutex(false)
+        let (entered, enteredSignal) = AsyncStream<Void>.makeStream()
+        let (gate, opener) = AsyncStream<Void>.makeStream()
+        try await withMockEndpoint({ _ in
+            enteredSignal.yield()
+            for await _ in gate { break }
+            return .completion(text: "first")
+        }, configure: { $0.concurrency = 1; $0.maxConcurrency = 1 }, maySend: { !stopped.withLock { $0 } }) { server, client in
+            let first = Task { try await client.complete(question) }
+            for await _ in entered { break }
+            let second = Task { () -> ModelError? in await modelError { _ = try await client.complete(question) } }
+            // The second waits for the only slot (polled, not slept for) while the stop is asked for.
+            while client.statistics.waiting < 1 { await Task.yield() }
+            stopped.withLock { $0 = true }
+            opener.yield()
+            let reply = try await first.value
+            #expect(reply.text == "first")
+            let refused = await second.value
+            #expect(refused?.kind == .stopped)
             #expect(server.requestCount == 1)
         }
     }
