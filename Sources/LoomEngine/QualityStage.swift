@@ -90,6 +90,11 @@ struct QualityStage {
 
     /// The settings and the record count: the stage runs again when either changes.
     private func settingsStamp(records: Int) throws -> String {
+        try Self.settingsStamp(settings, seed: seed, records: records)
+    }
+
+    /// The stamp a quality stage with these settings stores (`Key.settings`), for `StoredValidation` too.
+    static func settingsStamp(_ settings: QualitySettings, seed: UInt64, records: Int) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         var hasher = ContentHasher()

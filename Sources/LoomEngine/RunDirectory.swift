@@ -95,10 +95,16 @@ public struct RunDirectory: Sendable {
         // A store from before the prompts were kept apart holds the settings and prompts in one fingerprint.
         let legacy = storedPrompts == nil
         let matches = legacy ? existing == fingerprints.legacy() : existing == fingerprints.settings
-        let accepted = !matches && legacy && acceptsChangedPrompts && recipe.modelStages.any
-        if matches || accepted {
+        // Accepted on the user's word only for a store its own recipe made (by name): another recipe's that shares
+        // the output folder is still refused.
+        let storedName = try store.meta(Key.recipeName)
+        let accepted = !matches && legacy && acceptsChangedPrompts && recipe.modelStages.any && storedName == recipe.name
+        if accepted {
+            promptsChanged = true
+            try store.setMeta(claim)
+        } else if matches {
             if storedPrompts != (fingerprints.prompts ?? "") {
-                promptsChanged = storedPrompts != nil || accepted
+                promptsChanged = storedPrompts != nil
                 try store.setMeta([(Key.fingerprint, fingerprints.settings), (Key.promptsFingerprint, fingerprints.prompts ?? "")])
             }
         } else if try !store.holdsWork() {

@@ -34,10 +34,19 @@ public enum StoredValidation {
         } catch {
             return .defaults("its recipe file \(path) cannot be read now (\(error))")
         }
-        // Only the recipe the run was made with says how it validated: a file edited since may say otherwise.
-        let keptApart = try store.meta(RunDirectory.Key.promptsFingerprint) != nil
-        guard try store.meta(RunDirectory.Key.fingerprint) == (keptApart ? runner.fingerprint : runner.legacyFingerprint) else {
-            return .defaults("its recipe file \(path) has other settings than the run now")
+        // Only the settings the run validated with count: a file edited since may hold others. Where the quality
+        // stage ran, its stamp covers its settings, the seed and the record count; where it never ran, the recipe
+        // must still be the run's.
+        if let stamp = try store.meta(QualityStage.Key.settings) {
+            let records = try store.recordCounts().total
+            guard stamp == (try QualityStage.settingsStamp(runner.recipe.quality, seed: runner.recipe.seed, records: records)) else {
+                return .defaults("the quality settings in its recipe file \(path) are not (or no longer) the ones its quality stage ran with")
+            }
+        } else {
+            let keptApart = try store.meta(RunDirectory.Key.promptsFingerprint) != nil
+            guard try store.meta(RunDirectory.Key.fingerprint) == (keptApart ? runner.fingerprint : runner.legacyFingerprint) else {
+                return .defaults("its recipe file \(path) has other settings than the run now")
+            }
         }
         let settings = QualityStage.validator(runner.recipe.quality).settings
         // Set only if still missing, in one transaction: a quality stage running meanwhile stores its own.

@@ -101,27 +101,40 @@ public enum PromptText {
         }
     }
 
-    /// Whether the scalars after the bracket at `index` spell (an optional slash and) a fence's name.
+    /// Whether the scalars after the bracket at `index` spell (an optional slash and) a fence's name. Spaces and
+    /// line breaks may stand around the slash (`< /description>`, `</ description>`), not before a name without
+    /// one (`a < answer`).
     private static func spellsFenceTag(_ scalars: [Unicode.Scalar], after index: Int, fences: [String]) -> Bool {
         var position = index + 1
+        func skip(_ skipped: (Unicode.Scalar) -> Bool) {
+            while position < scalars.count, skipped(scalars[position]) { position += 1 }
+        }
+        let isBlank: (Unicode.Scalar) -> Bool = { isInvisible($0) || $0.properties.isWhitespace || $0.properties.generalCategory == .control }
+        skip(isInvisible)
+        var slash = position
+        while slash < scalars.count, isBlank(scalars[slash]) { slash += 1 }
+        if slash < scalars.count, slashes.contains(scalars[slash]) {
+            position = slash + 1
+            skip(isBlank)
+        }
         var name = String.UnicodeScalarView()
-        var sawSlash = false
-        while position < scalars.count, name.count <= 64 {
+        var length = 0
+        while position < scalars.count, length <= 64 {
             let scalar = scalars[position]
-            if isInvisible(scalar) {
-                position += 1
-                continue
-            }
-            if name.isEmpty, !sawSlash, slashes.contains(scalar) {
-                sawSlash = true
-                position += 1
-                continue
-            }
-            guard scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_" || scalar == "-"
-                || scalar == "\u{FF3F}"
-            else { break }
-            name.append(scalar == "\u{FF3F}" ? "_" : scalar)
             position += 1
+            if isInvisible(scalar) { continue }
+            let properties = scalar.properties
+            // Underscore and dash look-alikes (`＿`, `﹍`, `‐`, `–`) count as `_` and `-`.
+            if properties.generalCategory == .connectorPunctuation {
+                name.append("_")
+            } else if properties.generalCategory == .dashPunctuation {
+                name.append("-")
+            } else if properties.isAlphabetic || properties.numericType != nil {
+                name.append(scalar)
+            } else {
+                break
+            }
+            length += 1
         }
         guard !name.isEmpty else { return false }
         let folded = String(name).folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)

@@ -165,6 +165,10 @@ public final class OpenAIClient: ChatModel {
         var timeouts = 0
         var previousDelay: Double?
         while true {
+            // A call not sent yet when the run is asked to stop is not sent (checked again once it has a slot).
+            if let maySend, !maySend() {
+                throw ModelError(.stopped, endpoint: configuration.name, message: "not sent, because the run was asked to stop")
+            }
             try await rateLimiter.acquire(estimatedTokens: estimate)
             try await concurrency.acquire()
             if let error = fatal.withLock({ $0 }) {

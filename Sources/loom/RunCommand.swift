@@ -16,7 +16,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Send model requests again even when the run has their replies (they are paid again).")
     var noCache = false
 
-    @Flag(name: .customLong("accept-changed-prompts"), help: "Resume a run whose store an earlier Loom made, when only the prompts have changed since (a Loom upgrade): that Loom's fingerprint covered its shipped prompts, so the change cannot be told from another recipe's.")
+    @Flag(name: .customLong("accept-changed-prompts"), help: "Resume a run whose store an earlier Loom made, when only the prompts have changed since (a Loom upgrade): that Loom's fingerprint covered its shipped prompts, so the change cannot be told from a changed recipe's. Only for a store made by a recipe of the same name; use it only if the recipe's settings are unchanged.")
     var acceptChangedPrompts = false
 
     func run() async throws {

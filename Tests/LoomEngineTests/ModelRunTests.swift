@@ -436,11 +436,15 @@ struct ModelRunTests {
         try store.setMeta("recipe_fingerprint", "0123abcd")
         try store.removeMeta("prompts_fingerprint")
         await #expect { try await fixture.runner().run() } throws: { "\($0)".contains("a Loom from before November 2026 made it") }
-        // The user says only the prompts changed: the run goes on, noting it, and the store gets both fingerprints.
+        // The user says only the prompts changed: the run goes on, noting it, and the store gets both fingerprints;
+        // not for a store another recipe (by name) made.
         notes.withLock { $0 = [] }
         let accepting = RecipeRunner(
             recipe: try RecipeLoader.load(contentsOf: fixture.recipeURL), recipeURL: fixture.recipeURL, catalog: try TemplateCatalog.bundled(),
             observer: observer, threads: 2, acceptsChangedPrompts: true)
+        try store.setMeta("recipe_name", "another")
+        await #expect { try await accepting.run() } throws: { "\($0)".contains("holds the store of 'another'") }
+        try store.setMeta("recipe_name", "model-fixture")
         _ = try await accepting.run()
         #expect(notes.withLock { $0 }.contains { $0.contains("prompt files have changed since this run began") })
         #expect(try store.meta("recipe_fingerprint") == runner.fingerprint)

@@ -44,6 +44,28 @@ struct StoredValidationTests {
         #expect(try StoredValidation.fillIn(directory) == .stored)
     }
 
+    @Test("a run whose quality stage ran takes its recipe's settings only while the recipe's quality settings are the ones it ran with")
+    func aQualityStageThatRanIsMatchedByItsStamp() async throws {
+        let fixture = try RunFixture(singles: 2, pairs: 0, sets: 0, sequences: 0)
+        defer { try? FileManager.default.removeItem(at: fixture.folder) }
+        let recipe = try fixture.adding("stages:\n  quality:\n    lengths:\n      short_vqa: {min_words: 1, max_words: 4}\n")
+        _ = try await fixture.runner(recipe: recipe).run()
+        let directory = try RunDirectory(existing: fixture.runDirectory)
+        // As an older Loom left it: the quality stage ran, and stored no validation settings.
+        try directory.store.removeMeta(ValidationSettings.metaKey)
+        #expect(try StoredValidation.fillIn(directory) == .fromRecipe(fixture.recipeURL.path))
+
+        // The quality settings edited since (not part of the run's fingerprint): the run's own are not known.
+        try directory.store.removeMeta(ValidationSettings.metaKey)
+        let text = try String(contentsOf: fixture.recipeURL, encoding: .utf8)
+        try text.replacingOccurrences(of: "max_words: 4", with: "max_words: 9").write(to: fixture.recipeURL, atomically: true, encoding: .utf8)
+        guard case .defaults(let reason) = try StoredValidation.fillIn(directory) else {
+            Issue.record("expected the defaults")
+            return
+        }
+        #expect(reason.contains("quality settings"))
+    }
+
     @Test("without its recipe file, a run that stored no settings is checked with the defaults, saying why")
     func withoutTheRecipeTheDefaults() async throws {
         let fixture = try RunFixture(singles: 2, pairs: 0, sets: 0, sequences: 0)

@@ -177,7 +177,8 @@ func modelError(_ operation: () async throws -> Void) async -> ModelError? {
             for await _ in entered { break }
             let second = Task { () -> ModelError? in await modelError { _ = try await client.complete(question) } }
             // The second waits for the only slot (polled, not slept for) while the stop is asked for.
-            while client.statistics.waiting < 1 { await Task.yield() }
+            for _ in 0..<1_000_000 where client.statistics.waiting < 1 { await Task.yield() }
+            try #require(client.statistics.waiting == 1)
             stopped.withLock { $0 = true }
             opener.yield()
             let reply = try await first.value

@@ -26,7 +26,7 @@ struct WorkSlotsTests {
             }
         }
         // The second check is queued behind the first (polled, not slept for: it queues as soon as it runs).
-        while slots.counts.waiting < 1 { await Task.yield() }
+        for _ in 0..<1_000_000 where slots.counts.waiting < 1 { await Task.yield() }
         #expect(slots.counts == (running: 1, waiting: 1))
         // A third finds the queue full and is turned away without running.
         let third = try await slots.run { () async throws -> Int in
