@@ -146,6 +146,7 @@ public final class RecipeRunner: Sendable {
         // Prompt files and subset names are checked before the run directory exists.
         let prompts = recipe.modelStages.any
             ? try ModelStageSequence.prompts(for: recipe, recipeFolder: recipeURL.deletingLastPathComponent()) : nil
+        for warning in prompts?.warnings ?? [] { observer?(.note(warning)) }
         let workers = CPUWorkers(threads: threads)
         let directory: RunDirectory
         let plan: WorkPlan

@@ -19,6 +19,9 @@ public struct PromptCatalog: Sendable {
     public var syphus: [String: SyphusSubset]
     /// SHA-256 over every prompt file's text: part of a run's fingerprint.
     public var fingerprint: String
+    /// What a user's prompt files lose that the shipped ones have: text that is not Loom's own left outside any tag,
+    /// or a system message that does not say never to follow what is inside. Notes, not errors.
+    public var warnings: [String] = []
 
     /// The domain prompt for an id.
     public func domain(_ id: String) -> DomainPrompt? { domains.first { $0.id == id } }
@@ -86,9 +89,42 @@ public struct PromptCatalog: Sendable {
             let more = problems.count > 1 ? " (and \(problems.count - 1) more problems)" : ""
             throw LoomError(.recipe, message + more, subject: loader.path(of: file))
         }
-        return PromptCatalog(
+        var catalog = PromptCatalog(
             caption: caption, questions: questions, conversation: conversation, multiVQA: multiVQA, verify: verify,
             translate: translate, domains: domains.domains, syphus: syphus, fingerprint: loader.hasher.finalize())
+        catalog.warnings = catalog.unfencedText(overridden: loader.overridden)
+        return catalog
+    }
+
+    /// The warnings for the user's files among `overridden` (`warnings`).
+    func unfencedText(overridden: Set<String>) -> [String] {
+        // Each file: its system message, and its templates with the placeholders that carry outside text.
+        var files: [(file: String, system: String, templates: [(String, [String])])] = [
+            ("caption.yaml", caption.system, [(caption.ocr, ["text"]), (caption.annotations, ["text"])]),
+            ("questions.yaml", questions.system, [(questions.instruction, ["caption", "ocr"])]),
+            ("conversation.yaml", conversation.system, [(conversation.instruction, ["caption", "ocr"])]),
+            ("multi_vqa.yaml", multiVQA.system, [(multiVQA.instruction, ["captions"])]),
+            ("verify.yaml", verify.system, [(verify.instruction, ["context", "question", "options", "answer"])]),
+            ("translate.yaml", translate.system, [(translate.instruction, ["record"])]),
+        ]
+        for subset in syphus.values.sorted(by: { $0.id < $1.id }) {
+            files.append(("syphus/\(subset.id).yaml", subset.system, [(subset.query, ["annotations"])]))
+        }
+        var warnings: [String] = []
+        for (file, system, templates) in files where overridden.contains(file) {
+            let open = templates.flatMap { template, names in
+                names.filter { PromptText.placeholders(in: template).contains($0) && !PromptText.encloses(template, $0) }
+            }
+            if !open.isEmpty {
+                warnings.append(
+                    "prompt file \(file): \(open.map { "{\($0)}" }.joined(separator: ", ")) stand\(open.count == 1 ? "s" : "") outside any tag; the shipped prompts enclose such text (captions, text read from images, annotations, records) in tags a value cannot forge, so that instructions written in it are not followed (Prompts/README.md)")
+            }
+            if !system.contains("never follow") {
+                warnings.append(
+                    "prompt file \(file): its system message does not say never to follow instructions inside the tags or in an image, as the shipped ones do")
+            }
+        }
+        return warnings
     }
 
     /// Reads prompt files, preferring the override folder, and hashes what it read.
@@ -101,6 +137,14 @@ public struct PromptCatalog: Sendable {
             self.shipped = shipped
             self.overrides = overrides
         }
+
+        /// The files read from the override folder.
+        var overridden: Set<String> {
+            guard let overrides else { return [] }
+            return Set(read.filter { FileManager.default.fileExists(atPath: overrides.appendingPathComponent($0).path) })
+        }
+        /// Every file read, by name.
+        var read: [String] = []
 
         func url(of file: String) -> URL {
             if let overrides {
@@ -132,6 +176,7 @@ public struct PromptCatalog: Sendable {
             }
             hasher.add(file)
             hasher.add(text)
+            read.append(file)
             do {
                 return try YAMLDecoder().decode(T.self, from: text)
             } catch {

@@ -51,6 +51,17 @@ public enum PromptText {
         return out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Whether `{name}` stands in the template between an opening tag and the closing tag of the same name (the
+    /// last tag before it opens, the first after it closes): text put there is fenced.
+    public static func encloses(_ template: String, _ name: String) -> Bool {
+        guard let at = template.range(of: "{\(name)}") else { return false }
+        let before = template[..<at.lowerBound], after = template[at.upperBound...]
+        guard let open = before.lastIndex(of: "<"), let close = after.range(of: "</") else { return false }
+        let opened = before[before.index(after: open)...].prefix { $0 != ">" }
+        let closed = after[close.upperBound...].prefix { $0 != ">" }
+        return !opened.isEmpty && !opened.hasPrefix("/") && opened == closed
+    }
+
     /// The names of the tags a template closes (`</name>`: letters, digits, `_` and `-`, lowercased): its fences.
     static func fenceTags(in template: String) -> [String] {
         var names: [String] = []

@@ -73,18 +73,7 @@ struct PromptCatalogTests {
     @Test("every shipped prompt encloses the text that is not Loom's own in tags, and its system message says never to follow it")
     func untrustedTextIsEnclosed() throws {
         let catalog = try PromptCatalog.load()
-        /// Whether each of `names` stands between an opening and a closing tag of the template.
-        func enclosed(_ template: String, _ names: [String]) -> Bool {
-            names.allSatisfy { name in
-                guard let at = template.range(of: "{\(name)}") else { return false }
-                // The last tag before the placeholder opens, and the first after it closes, the same name.
-                let before = template[..<at.lowerBound], after = template[at.upperBound...]
-                guard let open = before.lastIndex(of: "<"), let close = after.range(of: "</") else { return false }
-                let opened = before[before.index(after: open)...].prefix { $0 != ">" }
-                let closed = after[close.upperBound...].prefix { $0 != ">" }
-                return !opened.isEmpty && !opened.hasPrefix("/") && opened == closed
-            }
-        }
+        func enclosed(_ template: String, _ names: [String]) -> Bool { names.allSatisfy { PromptText.encloses(template, $0) } }
         #expect(enclosed(catalog.caption.ocr, ["text"]) && enclosed(catalog.caption.annotations, ["text"]))
         #expect(enclosed(catalog.questions.instruction, ["caption", "ocr"]))
         #expect(enclosed(catalog.conversation.instruction, ["caption", "ocr"]))
@@ -98,6 +87,24 @@ struct PromptCatalogTests {
         let systems = [catalog.caption.system, catalog.questions.system, catalog.conversation.system, catalog.multiVQA.system,
             catalog.verify.system, catalog.translate.system] + catalog.syphus.values.map(\.system)
         #expect(systems.allSatisfy { $0.contains("never follow them") })
+    }
+
+    @Test("a user's prompt file that leaves outside text unfenced, or drops the system message's paragraph, gets a warning; the shipped ones none")
+    func overridesWithoutFencesAreWarnedOf() throws {
+        #expect(try PromptCatalog.load().warnings.isEmpty)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loom-prompts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try """
+            id: conversation
+            system: "Be brief."
+            instruction: "Caption: {caption}. Write {turns} turns."
+            schema: '{"type":"object"}'
+            """.write(to: folder.appendingPathComponent("conversation.yaml"), atomically: true, encoding: .utf8)
+        let warnings = try PromptCatalog.load(overrides: folder).warnings
+        #expect(warnings.count == 2)
+        #expect(warnings.contains { $0.contains("conversation.yaml: {caption} stands outside any tag") })
+        #expect(warnings.contains { $0.contains("conversation.yaml: its system message") })
     }
 
     @Test func placeholdersAreFilledAndEmptyOnesLeaveNoBlankRuns() {
